@@ -1,0 +1,1 @@
+"""The Partnership API: ICLD's municipal partnership programme for local democracy."""

@@ -1,0 +1,23 @@
+"""`Annotated` dependency aliases, so every route signature reads the same."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.sessionmaker() as session:
+        request.state.db_session = session
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description="The ETag you read; the change is refused with 412 if it is stale.",
+    ),
+]

@@ -1,0 +1,43 @@
+"""ETags from a row's version counter; `If-Match` guards every change (412 when stale)."""
+
+import hashlib
+
+from fastapi import Request, Response
+
+from app.api.problems import PRECONDITION_FAILED, ProblemError
+
+
+def etag_for(version: int) -> str:
+    return f'"v{version}"'
+
+
+def content_etag(content: str) -> str:
+    """An ETag for read-only data without a version counter: a digest of its representation."""
+    return '"' + hashlib.sha256(content.encode()).hexdigest()[:20] + '"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag_for(version)
+
+
+def not_modified(request: Request, current: str) -> bool:
+    """True when the client's `If-None-Match` already names the `current` ETag."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return "*" in tags or current in tags
+
+
+def check_if_match(if_match: str | None, version: int) -> None:
+    """Refuse the change when the client's ETag is not the current one (no header: no check)."""
+    if if_match is None:
+        return
+    tags = {t.strip() for t in if_match.split(",")}
+    if "*" in tags or etag_for(version) in tags:
+        return
+    raise ProblemError(
+        PRECONDITION_FAILED,
+        f"If-Match {if_match} does not match the current ETag {etag_for(version)}.",
+        current_etag=etag_for(version),
+    )

@@ -1,0 +1,111 @@
+"""Cursor (keyset) pagination: `limit` and an opaque `cursor`; never OFFSET, never count(*)."""
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.api.problems import INVALID_CURSOR, ProblemError
+
+T = TypeVar("T")
+M = TypeVar("M")
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+
+
+def page_params(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=512, description="Opaque cursor from a previous page's `next_cursor`."),
+    ] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def _encode(sort: str, values: Sequence[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, date | datetime) else str(v) for v in values]
+    raw = json.dumps({"s": sort, "k": plain}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, sort: str, columns: Sequence[InstrumentedAttribute[Any]]) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("s") != sort:
+            raise ValueError("cursor of another list")
+        keys = data["k"]
+        if not isinstance(keys, list) or len(keys) != len(columns):
+            raise ValueError("wrong key count")
+        return [_parse(col, key) for col, key in zip(columns, keys, strict=True)]
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ProblemError(INVALID_CURSOR) from exc
+
+
+def _parse(column: InstrumentedAttribute[Any], value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("cursor keys are strings")
+    python_type = column.type.python_type
+    if python_type is UUID:
+        return UUID(value)
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if python_type is date:
+        return date.fromisoformat(value)
+    if python_type is int:
+        return int(value)
+    return value
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select[Any],
+    *,
+    order: Sequence[InstrumentedAttribute[Any]],
+    key: Callable[[M], Sequence[Any]],
+    params: PageParams,
+    sort_name: str,
+) -> tuple[list[M], str | None]:
+    """Run `stmt` ordered by `order` (ascending, unique together), one page after the cursor.
+
+    `key` reads an item's values of the `order` columns, to build the next cursor.
+    """
+    if params.cursor is not None:
+        after = _decode(params.cursor, sort_name, order)
+        stmt = stmt.where(tuple_(*order) > tuple_(*after))
+    stmt = stmt.order_by(*order).limit(params.limit + 1)
+    rows: list[M] = list((await session.scalars(stmt)).all())
+    if len(rows) <= params.limit:
+        return rows, None
+    rows = rows[: params.limit]
+    return rows, _encode(sort_name, key(rows[-1]))

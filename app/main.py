@@ -1,0 +1,112 @@
+"""The app factory: routers, middleware, error handlers, lifespan."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import fastapi_offline
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+import app.rules  # noqa: F401  (registers the rules' problem types)
+from app.api.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from app.api.openapi import install_openapi
+from app.api.problems import install_problem_handlers
+from app.db.engine import make_engine, make_sessionmaker, resolve_database_url
+from app.db.migrations import head_revision
+from app.routers import countries, health, organisations, people, problems
+from app.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+
+DESCRIPTION = """
+The backend of ICLD's Municipal Partnership Programme (Kommunalt partnerskap): Swedish
+municipalities and regions paired with local governments abroad, funded by Sida through ICLD.
+
+Conventions (see `docs/conventions.md`): JSON in snake_case; timestamps RFC 3339 in UTC; dates
+ISO 8601; money as `{"amount": "12500.00", "currency": "SEK"}`; errors as RFC 9457 problem details
+(`application/problem+json`); lists paged with `limit` and an opaque `cursor`; `ETag` on reads and
+`If-Match` on changes (412 when stale); PATCH is a JSON merge patch.
+"""
+
+
+def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = database_url or resolve_database_url(settings)
+        engine = make_engine(url, settings)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Partnership API",
+        version="1.0.0",
+        summary="ICLD's municipal partnership programme for local democracy",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_tags=[
+            {"name": "countries", "description": "ISO countries and ICLD partner-country periods."},
+            {"name": "organisations", "description": "Municipalities, regions and partner bodies."},
+            {"name": "people", "description": "Politicians and officials (personal data)."},
+            {"name": "problems", "description": "What each problem `type` means."},
+            {"name": "health", "description": "Liveness and readiness."},
+        ],
+    )
+    app.state.settings = settings
+    app.state.expected_migration = head_revision()
+    install_problem_handlers(app)
+    install_openapi(app)
+
+    for router in (countries.router, organisations.router, people.router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(problems.router)
+    app.include_router(health.router)
+    _mount_docs(app)
+
+    # Outermost last: the request id wraps everything, so even a 413 carries it.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI and ReDoc from assets shipped in a wheel: intranets often cannot reach a CDN."""
+    app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}/openapi.json",
+            title="Partnership API",
+            swagger_js_url=f"{root}/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}/docs-assets/swagger-ui.css",
+            swagger_favicon_url=f"{root}/docs-assets/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_redoc_html(
+            openapi_url=f"{root}/openapi.json",
+            title="Partnership API",
+            redoc_js_url=f"{root}/docs-assets/redoc.standalone.js",
+            redoc_favicon_url=f"{root}/docs-assets/favicon.png",
+            with_google_fonts=False,
+        )

@@ -1,0 +1,42 @@
+"""Countries (ISO 3166-1) and the periods in which ICLD accepted each as a partner country."""
+
+from datetime import date
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.models.base import new_id
+from app.models.enums import FundingRegion, sql_in
+
+
+class Country(SQLModel, table=True):
+    __tablename__ = "countries"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("funding_region", FundingRegion), name="funding_region"),
+    )
+
+    code: str = Field(primary_key=True, max_length=2)
+    alpha3: str = Field(max_length=3)
+    name_en: str
+    name_sv: str
+    name_es: str
+    # The region that sets a partner country's funding ceilings (DOMAIN.md §6).
+    funding_region: str | None = Field(default=None)
+
+
+class CountryEligibility(SQLModel, table=True):
+    """A period in which a country is an eligible ICLD partner country (DOMAIN.md §2)."""
+
+    __tablename__ = "country_eligibility"
+    __table_args__ = (
+        sa.UniqueConstraint("country_code", "valid_from"),
+        sa.CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="period_order"),
+    )
+
+    id: UUID = Field(default_factory=new_id, primary_key=True)
+    country_code: str = Field(foreign_key="countries.code", max_length=2, ondelete="CASCADE")
+    valid_from: date
+    valid_to: date | None = None
+    cluster: str
+    source: str

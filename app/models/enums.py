@@ -1,0 +1,60 @@
+"""The closed vocabularies of the domain, shared by tables (CHECK constraints) and schemas."""
+
+from enum import StrEnum
+
+
+class OrganisationType(StrEnum):
+    municipality = "municipality"
+    region = "region"
+    county = "county"
+    district = "district"
+    city = "city"
+    local_government_association = "local_government_association"
+    joint_committee = "joint_committee"
+    municipal_company = "municipal_company"
+    government_agency = "government_agency"
+    research_institute = "research_institute"
+    civil_society = "civil_society"
+    other = "other"
+
+
+# Swedish actors that may hold an ICLD partnership grant (DOMAIN.md §2, [RL20 §1], [DAGS]):
+# primärkommuner, regioner, kommundels-/stadsdelsnämnder, kommunal-/regionförbund and
+# samverkansorganisationer, gemensamma nämnder, kommunala bolag.
+ELIGIBLE_SWEDISH_APPLICANT_TYPES = frozenset(
+    {
+        OrganisationType.municipality,
+        OrganisationType.region,
+        OrganisationType.district,
+        OrganisationType.local_government_association,
+        OrganisationType.joint_committee,
+        OrganisationType.municipal_company,
+    }
+)
+
+# Swedish municipalities and regions are shipped as reference data with their SCB codes.
+SWEDISH_REFERENCE_TYPES = frozenset({OrganisationType.municipality, OrganisationType.region})
+
+
+class PersonKind(StrEnum):
+    politician = "politician"
+    official = "official"
+
+
+class PoliticalSide(StrEnum):
+    majority = "majority"
+    opposition = "opposition"
+
+
+class FundingRegion(StrEnum):
+    """Regions that set funding ceilings (DOMAIN.md §6)."""
+
+    europe = "europe"
+    africa = "africa"
+    asia = "asia"
+    latin_america = "latin_america"
+
+
+def sql_in(column: str, values: type[StrEnum]) -> str:
+    """A CHECK constraint body limiting `column` to an enum's values."""
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"

@@ -1,0 +1,75 @@
+"""Countries: public reference data."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.api.deps import SessionDep
+from app.api.etag import content_etag, not_modified
+from app.api.pagination import PageDep
+from app.api.problems import problem_responses
+from app.api.routing import TransactionalRoute
+from app.models.countries import Country, CountryEligibility
+from app.models.enums import FundingRegion
+from app.schemas.countries import CountryPage, CountryRead, EligibilityPeriodRead
+from app.services import countries as service
+
+router = APIRouter(prefix="/countries", tags=["countries"], route_class=TransactionalRoute)
+
+
+@router.get(
+    "",
+    operation_id="list_countries",
+    summary="List countries",
+    description="Countries sorted by ISO code. Filter by partner-country eligibility on a date.",
+    responses=problem_responses(400, 422),
+)
+async def list_countries(
+    session: SessionDep,
+    page: PageDep,
+    eligible_on: Annotated[
+        date | None, Query(description="Only countries that were ICLD partner countries that day.")
+    ] = None,
+    funding_region: Annotated[FundingRegion | None, Query()] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Search the names.")] = None,
+) -> CountryPage:
+    filters = service.CountryFilters(eligible_on=eligible_on, funding_region=funding_region, q=q)
+    countries, periods, cursor = await service.list_countries(session, filters, page)
+    return CountryPage(
+        items=[_read(c, periods.get(c.code, [])) for c in countries], next_cursor=cursor
+    )
+
+
+@router.get(
+    "/{code}",
+    operation_id="get_country",
+    summary="Get a country",
+    responses={**problem_responses(404, 422), 304: {"description": "Not modified"}},
+)
+async def get_country(
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    code: Annotated[str, Path(pattern=r"^[A-Za-z]{2}$", examples=["KE"])],
+) -> CountryRead:
+    country, periods = await service.get_country(session, code)
+    read = _read(country, periods)
+    # Countries carry no version counter: their ETag is a digest of what they say.
+    tag = content_etag(read.model_dump_json(exclude={"eligible_today"}))
+    if not_modified(request, tag):
+        return Response(status_code=304, headers={"ETag": tag})  # type: ignore[return-value]
+    response.headers["ETag"] = tag
+    return read
+
+
+def _read(country: Country, periods: list[CountryEligibility]) -> CountryRead:
+    return CountryRead(
+        code=country.code,
+        alpha3=country.alpha3,
+        name_en=country.name_en,
+        name_sv=country.name_sv,
+        name_es=country.name_es,
+        funding_region=FundingRegion(country.funding_region) if country.funding_region else None,
+        eligibility=[EligibilityPeriodRead.model_validate(p) for p in periods],
+    )

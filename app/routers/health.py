@@ -1,0 +1,56 @@
+"""Liveness and readiness, for load balancers and orchestrators."""
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from app.api.problems import ProblemError, problem_kind, problem_responses
+
+router = APIRouter(tags=["health"])
+
+NOT_READY = problem_kind(
+    "not-ready",
+    503,
+    "Not ready",
+    "The database does not answer, or its schema is not at the migration this code expects.",
+)
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str
+    migration: str
+
+
+@router.get("/healthz", operation_id="get_health", summary="The process is alive")
+async def healthz() -> Health:
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    operation_id="get_readiness",
+    summary="The database answers and its schema is at the migration head",
+    responses=problem_responses(503),
+)
+async def readyz(request: Request) -> Readiness:
+    expected: str = request.app.state.expected_migration
+    try:
+        async with request.app.state.sessionmaker() as session:
+            current = await session.scalar(text("SELECT version_num FROM alembic_version"))
+    except Exception as exc:  # any failure to reach the database means "not ready"
+        raise ProblemError(
+            NOT_READY, "The database did not answer.", headers={"Retry-After": "5"}
+        ) from exc
+    if current != expected:
+        raise ProblemError(
+            NOT_READY,
+            f"The schema is at migration {current}, the code expects {expected}.",
+            headers={"Retry-After": "5"},
+            migration=current,
+            expected_migration=expected,
+        )
+    return Readiness(status="ok", migration=current)

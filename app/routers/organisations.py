@@ -1,0 +1,114 @@
+"""Organisations: Swedish municipalities and regions (reference data) and partner-side bodies."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Query, Request, Response
+
+from app.api.deps import IfMatch, SessionDep
+from app.api.etag import etag_for, not_modified, set_etag
+from app.api.pagination import PageDep
+from app.api.problems import problem_responses
+from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.models.enums import OrganisationType
+from app.schemas.organisations import (
+    OrganisationCreate,
+    OrganisationPage,
+    OrganisationRead,
+    OrganisationUpdate,
+)
+from app.services import organisations as service
+
+router = APIRouter(prefix="/organisations", tags=["organisations"], route_class=TransactionalRoute)
+
+
+@router.get(
+    "",
+    operation_id="list_organisations",
+    summary="List organisations",
+    description="Sorted by name, then id. `q` searches the names (prefix words, Swedish and "
+    "English stemming).",
+    responses=problem_responses(400, 422),
+)
+async def list_organisations(
+    session: SessionDep,
+    page: PageDep,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["SE"])] = None,
+    type: Annotated[OrganisationType | None, Query()] = None,
+    is_reference: Annotated[bool | None, Query()] = None,
+    official_code: Annotated[str | None, Query(max_length=20, examples=["1780"])] = None,
+    q: Annotated[str | None, Query(max_length=100, examples=["Karlstad"])] = None,
+) -> OrganisationPage:
+    filters = service.OrganisationFilters(
+        country=country, type=type, is_reference=is_reference, official_code=official_code, q=q
+    )
+    items, cursor = await service.list_organisations(session, filters, page)
+    return OrganisationPage(
+        items=[OrganisationRead.model_validate(o) for o in items], next_cursor=cursor
+    )
+
+
+@router.post(
+    "",
+    operation_id="create_organisation",
+    summary="Create an organisation",
+    status_code=201,
+    responses=problem_responses(409, 413, 422),
+)
+async def create_organisation(
+    session: SessionDep, request: Request, response: Response, body: OrganisationCreate
+) -> OrganisationRead:
+    organisation = await service.create_organisation(session, body)
+    response.headers["Location"] = location_of(
+        request, "get_organisation", organisation_id=organisation.id
+    )
+    set_etag(response, organisation.version)
+    return OrganisationRead.model_validate(organisation)
+
+
+@router.get(
+    "/{organisation_id}",
+    operation_id="get_organisation",
+    summary="Get an organisation",
+    responses={**problem_responses(404, 422), 304: {"description": "Not modified"}},
+)
+async def get_organisation(
+    session: SessionDep, request: Request, response: Response, organisation_id: UUID
+) -> OrganisationRead:
+    organisation = await service.get_organisation(session, organisation_id)
+    if not_modified(request, etag_for(organisation.version)):
+        return Response(status_code=304, headers={"ETag": etag_for(organisation.version)})  # type: ignore[return-value]
+    set_etag(response, organisation.version)
+    return OrganisationRead.model_validate(organisation)
+
+
+@router.patch(
+    "/{organisation_id}",
+    operation_id="update_organisation",
+    summary="Change an organisation (JSON merge patch)",
+    responses=problem_responses(404, 409, 412, 413, 422),
+)
+async def update_organisation(
+    session: SessionDep,
+    response: Response,
+    organisation_id: UUID,
+    body: Annotated[OrganisationUpdate, Body(media_type=MERGE_PATCH)],
+    if_match: IfMatch = None,
+) -> OrganisationRead:
+    organisation = await service.update_organisation(session, organisation_id, body, if_match)
+    set_etag(response, organisation.version)
+    return OrganisationRead.model_validate(organisation)
+
+
+@router.delete(
+    "/{organisation_id}",
+    operation_id="delete_organisation",
+    summary="Delete an organisation",
+    status_code=204,
+    responses=problem_responses(404, 409, 412, 422),
+)
+async def delete_organisation(
+    session: SessionDep, organisation_id: UUID, if_match: IfMatch = None
+) -> Response:
+    await service.delete_organisation(session, organisation_id, if_match)
+    return Response(status_code=204)

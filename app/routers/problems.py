@@ -1,0 +1,39 @@
+"""The documentation behind every problem `type`: `/problems/<code>` describes that problem."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel
+
+from app.api.problems import NOT_FOUND, PROBLEM_KINDS, ProblemError, problem_responses
+
+router = APIRouter(prefix="/problems", tags=["problems"])
+
+
+class ProblemType(BaseModel):
+    code: str
+    status: int
+    title: str
+    description: str
+
+
+@router.get(
+    "",
+    operation_id="list_problem_types",
+    summary="Every kind of problem the API answers with, programme rules included",
+)
+async def list_problem_types() -> list[ProblemType]:
+    return [ProblemType(**vars(k)) for k in sorted(PROBLEM_KINDS.values(), key=lambda k: k.code)]
+
+
+@router.get(
+    "/{code}",
+    operation_id="get_problem_type",
+    summary="What one kind of problem means",
+    responses=problem_responses(404),
+)
+async def get_problem_type(code: Annotated[str, Path(max_length=100)]) -> ProblemType:
+    kind = PROBLEM_KINDS.get(code)
+    if kind is None:
+        raise ProblemError(NOT_FOUND, f"No problem type {code!r}.")
+    return ProblemType(**vars(kind))

@@ -1,0 +1,41 @@
+"""Types every resource shares: request/response bases, money, names."""
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class RequestModel(BaseModel):
+    """Request bodies: unknown fields are refused (no mass assignment)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ResponseModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Money(BaseModel):
+    """An amount as a decimal string with two decimals, never a float, and its ISO 4217 currency."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"amount": "12500.00", "currency": "SEK"}]}
+    )
+
+    amount: Decimal = Field(max_digits=14, decimal_places=2)
+    currency: str = Field(default="SEK", pattern=r"^[A-Z]{3}$")
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _no_float(cls, value: object) -> object:
+        if isinstance(value, float):
+            raise ValueError("send amounts as decimal strings, not as floats")
+        return value
+
+    @field_validator("amount")
+    @classmethod
+    def _two_decimals(cls, value: Decimal) -> Decimal:
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

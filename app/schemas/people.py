@@ -1,0 +1,110 @@
+"""People: politicians and officials. Personal data: only the fields the programme needs."""
+
+from datetime import datetime
+from typing import Self
+from uuid import UUID
+
+import phonenumbers
+from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validator
+
+from app.api.pagination import Page
+from app.models.enums import PersonKind, PoliticalSide
+from app.rules import OFFICIAL_HAS_NO_PARTY, POLITICIAN_POLITICAL_SIDE, rule_error
+from app.schemas.common import Name, RequestModel, ResponseModel
+
+
+def normalise_phone(value: str) -> str:
+    """An international number (starting with +), written E.164."""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("write the phone number internationally, e.g. +46 54 540 00 00") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class PersonFields(RequestModel):
+    organisation_id: UUID = Field(description="The organisation the person acts for.")
+    kind: PersonKind
+    given_name: Name
+    family_name: Name
+    title: Name | None = Field(default=None, description="Position, e.g. 'kommunalråd'.")
+    party: Name | None = Field(default=None, description="Politicians only.")
+    political_side: PoliticalSide | None = Field(
+        default=None, description="Politicians only: in the ruling majority or the opposition."
+    )
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, description="International format, e.g. +46545400000.")
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_phone(value)
+
+    @model_validator(mode="after")
+    def _politics(self) -> Self:
+        if self.kind == PersonKind.politician and self.political_side is None:
+            raise rule_error(
+                POLITICIAN_POLITICAL_SIDE,
+                "a politician needs political_side: majority or opposition",
+            )
+        if self.kind == PersonKind.official and (self.party or self.political_side):
+            raise rule_error(OFFICIAL_HAS_NO_PARTY, "party and political_side are for politicians")
+        return self
+
+
+class PersonCreate(PersonFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organisation_id": "fa0d0c2e-5d0a-5e2b-9c6d-4c4b4d8e0b11",
+                    "kind": "politician",
+                    "given_name": "Alva",
+                    "family_name": "Exempelsson",
+                    "title": "Ordförande, gymnasie- och vuxenutbildningsnämnden",
+                    "party": "M",
+                    "political_side": "majority",
+                    "email": "alva.exempelsson@example.org",
+                }
+            ]
+        }
+    )
+
+
+class PersonUpdate(RequestModel):
+    """A JSON merge patch (RFC 7396): send only what changes; null clears an optional field."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"title": "Kommunalråd", "phone": None}]}
+    )
+
+    organisation_id: UUID | None = None
+    kind: PersonKind | None = None
+    given_name: Name | None = None
+    family_name: Name | None = None
+    title: Name | None = None
+    party: Name | None = None
+    political_side: PoliticalSide | None = None
+    email: EmailStr | None = None
+    phone: str | None = None
+
+
+class PersonRead(ResponseModel):
+    id: UUID
+    organisation_id: UUID
+    kind: PersonKind
+    given_name: str
+    family_name: str
+    title: str | None
+    party: str | None
+    political_side: PoliticalSide | None
+    email: str | None
+    phone: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PersonPage(Page[PersonRead]):
+    """One page of people."""

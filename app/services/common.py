@@ -1,0 +1,54 @@
+"""Helpers every resource service shares: JSON merge patch, versions, text search."""
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+
+from app.models.base import Tracked
+
+S = TypeVar("S", bound=BaseModel)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def merge_patch(current: Mapping[str, Any], patch: BaseModel, schema: type[S]) -> S:
+    """Apply a JSON merge patch (RFC 7396) to `current` and validate the result as `schema`,
+    so cross-field rules judge the whole resource as it would be stored."""
+    merged = {**current, **patch.model_dump(exclude_unset=True)}
+    try:
+        return schema.model_validate(merged)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from exc
+
+
+def apply_changes(row: Tracked, changes: Mapping[str, Any]) -> bool:
+    """Write `changes` onto `row`; bump its version (its ETag) when anything changed."""
+    changed = {k: v for k, v in changes.items() if getattr(row, k) != v}
+    if not changed:
+        return False
+    for key, value in changed.items():
+        setattr(row, key, value)
+    row.version += 1
+    row.updated_at = datetime.now(UTC)
+    return True
+
+
+def text_search(vector: sa.ColumnElement[Any], q: str) -> sa.ColumnElement[bool]:
+    """Match `q` against a tsvector: every word as a prefix ('simple' config, so "Karl" finds
+    Karlstad), or the phrase stemmed as Swedish or English ("kommuner" finds "kommun")."""
+    words = [w.lower() for w in _WORD.findall(q)][:10]
+    if not words:
+        return sa.false()
+    prefix = " & ".join(f"{w}:*" for w in words)
+    return sa.or_(
+        vector.op("@@")(sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), prefix)),
+        vector.op("@@")(sa.func.websearch_to_tsquery(sa.literal_column("'swedish'::regconfig"), q)),
+        vector.op("@@")(sa.func.websearch_to_tsquery(sa.literal_column("'english'::regconfig"), q)),
+    )

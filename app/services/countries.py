@@ -1,0 +1,89 @@
+"""Countries and ICLD partner-country eligibility."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.pagination import PageParams, paginate
+from app.api.problems import NOT_FOUND, ProblemError
+from app.models.countries import Country, CountryEligibility
+from app.models.enums import FundingRegion
+from app.services.common import text_search
+
+
+@dataclass(frozen=True)
+class CountryFilters:
+    eligible_on: date | None = None
+    funding_region: FundingRegion | None = None
+    q: str | None = None
+
+
+def _eligible_on(on: date) -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        CountryEligibility.country_code == Country.code,
+        CountryEligibility.valid_from <= on,
+        sa.or_(col(CountryEligibility.valid_to).is_(None), CountryEligibility.valid_to >= on),  # type: ignore[operator]
+    )
+
+
+async def list_countries(
+    session: AsyncSession, filters: CountryFilters, page: PageParams
+) -> tuple[list[Country], dict[str, list[CountryEligibility]], str | None]:
+    stmt = select(Country)
+    if filters.eligible_on is not None:
+        stmt = stmt.where(_eligible_on(filters.eligible_on))
+    if filters.funding_region is not None:
+        stmt = stmt.where(Country.funding_region == filters.funding_region.value)
+    if filters.q:
+        names = sa.func.to_tsvector(
+            sa.literal_column("'simple'::regconfig"),
+            sa.func.concat_ws(" ", Country.code, Country.name_en, Country.name_sv, Country.name_es),
+        )
+        stmt = stmt.where(text_search(names, filters.q))
+    countries, cursor = await paginate(
+        session,
+        stmt,
+        order=[col(Country.code)],
+        key=lambda c: (c.code,),
+        params=page,
+        sort_name="code",
+    )
+    return countries, await eligibility_of(session, [c.code for c in countries]), cursor
+
+
+async def eligibility_of(
+    session: AsyncSession, codes: list[str]
+) -> dict[str, list[CountryEligibility]]:
+    """The eligibility periods of several countries, in one query."""
+    periods: dict[str, list[CountryEligibility]] = defaultdict(list)
+    if not codes:
+        return periods
+    rows = await session.scalars(
+        select(CountryEligibility)
+        .where(col(CountryEligibility.country_code).in_(codes))
+        .order_by(col(CountryEligibility.country_code), col(CountryEligibility.valid_from))
+    )
+    for period in rows:
+        periods[period.country_code].append(period)
+    return periods
+
+
+async def get_country(session: AsyncSession, code: str) -> tuple[Country, list[CountryEligibility]]:
+    country = await session.get(Country, code.upper())
+    if country is None:
+        raise ProblemError(NOT_FOUND, f"No country with code {code!r}.")
+    return country, (await eligibility_of(session, [country.code]))[country.code]
+
+
+async def country_exists(session: AsyncSession, code: str) -> bool:
+    return (await session.get(Country, code)) is not None
+
+
+async def is_eligible_partner_country(session: AsyncSession, code: str, on: date) -> bool:
+    """Whether ICLD accepted `code` as a partner country on `on` (DOMAIN.md §7)."""
+    found = await session.scalar(select(Country.code).where(Country.code == code, _eligible_on(on)))
+    return found is not None

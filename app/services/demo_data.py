@@ -1,0 +1,162 @@
+"""Demo data from the seed documents (shared/seeds): the organisations they name, and invented
+placeholder people in the roles the seeds describe. Never the real persons or their contacts.
+
+Loading is idempotent: rows are found by their natural keys and only missing ones are added.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from app.models.enums import OrganisationType as T
+from app.models.enums import PersonKind, PoliticalSide
+from app.models.organisations import Organisation
+from app.models.people import Person
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    key: str
+    type: T
+    country_code: str
+    name: str
+    name_en: str | None = None
+
+
+# Partner-side bodies and other actors of the seeds. Swedish municipalities and regions are
+# reference data already; they are referred to by SCB code below.
+ORGANISATIONS = [
+    DemoOrganisation("makueni", T.county, "KE", "Makueni County", "Makueni County"),  # seed 000
+    DemoOrganisation("chililabombwe", T.municipality, "ZM", "Chililabombwe Municipal Council"),  # 004
+    DemoOrganisation("kibaha", T.municipality, "TZ", "Kibaha Town Council"),  # seed 002
+    DemoOrganisation("stellenbosch", T.municipality, "ZA", "Stellenbosch Municipality"),  # 002
+    DemoOrganisation(  # seed 003: ITP 322 co-organiser
+        "epri", T.research_institute, "ZA", "Economic Policy Research Institute", "EPRI"
+    ),
+    DemoOrganisation("arbetsformedlingen", T.government_agency, "SE", "Arbetsförmedlingen",
+                     "Swedish Public Employment Service"),  # seed 003
+    DemoOrganisation("skatteverket", T.government_agency, "SE", "Skatteverket",
+                     "Swedish Tax Agency"),  # seed 003
+    DemoOrganisation("forsakringskassan", T.government_agency, "SE", "Försäkringskassan",
+                     "Swedish Social Insurance Agency"),  # seed 003
+    DemoOrganisation("pensionsmyndigheten", T.government_agency, "SE", "Pensionsmyndigheten",
+                     "Swedish Pensions Agency"),  # seed 003
+    DemoOrganisation("sida", T.government_agency, "SE", "Styrelsen för internationellt "
+                     "utvecklingssamarbete", "Sida"),  # funder, DOMAIN.md §2
+    DemoOrganisation("icld", T.other, "SE", "Internationellt centrum för lokal demokrati",
+                     "ICLD"),  # grantor, DOMAIN.md §2
+]
+
+# Swedish municipalities of the seeds, by SCB code.
+SWEDISH = {
+    "karlstad": "1780",
+    "lessebo": "0761",
+    "boras": "1490",
+    "are": "2321",
+    "alingsas": "1489",
+    "gotland": "0980",
+    "jonkoping": "0680",
+    "upplands_bro": "0139",
+}
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    organisation: str
+    kind: PersonKind
+    given_name: str
+    family_name: str
+    title: str
+    party: str | None = None
+    side: PoliticalSide | None = None
+
+
+P, O = PersonKind.politician, PersonKind.official
+MAJ, OPP = PoliticalSide.majority, PoliticalSide.opposition
+
+# Invented placeholders in the roles of the seeds (names and e-mail addresses are fictitious).
+PEOPLE = [
+    DemoPerson("karlstad", P, "Alva", "Exempelsson", "Ordförande, gymnasie- och "
+               "vuxenutbildningsnämnden", "M", MAJ),  # seed 000
+    DemoPerson("karlstad", P, "Bo", "Provsson", "Vice ordförande, gymnasie- och "
+               "vuxenutbildningsnämnden", "S", OPP),  # seed 000
+    DemoPerson("karlstad", O, "Cecilia", "Testberg", "Strateg"),  # seed 000
+    DemoPerson("karlstad", O, "David", "Demosson", "Strateg"),  # seed 000
+    DemoPerson("makueni", P, "Esther", "Placeholder", "Deputy Governor", "Party A", MAJ),  # 000
+    DemoPerson("makueni", P, "Francis", "Sample", "Senator", "Party B", OPP),  # seed 000
+    DemoPerson("lessebo", P, "Greta", "Exempeldotter", "Kommunalråd", None, MAJ),  # seed 001
+    DemoPerson("lessebo", O, "Hugo", "Provare", "Biträdande utbildningschef"),  # seed 001
+    DemoPerson("lessebo", O, "Ines", "Testare", "Rektor"),  # seed 001
+    DemoPerson("alingsas", O, "Jonas", "Exemplar", "Projektledare, kultur- och "
+               "utbildningsförvaltningen"),  # seed 004
+    DemoPerson("chililabombwe", O, "Kabwe", "Placeholder", "Partnership coordinator"),  # 004
+    DemoPerson("upplands_bro", O, "Lena", "Provström", "Rektor, CVA"),  # seed 003
+]
+
+
+async def load_demo_data(session: AsyncSession) -> dict[str, int]:
+    """Add what is missing; return how many rows of each kind were added."""
+    orgs = await _organisations(session)
+    added_people = 0
+    for demo in PEOPLE:
+        organisation = orgs[demo.organisation]
+        existing = await session.scalar(
+            select(Person.id).where(
+                Person.organisation_id == organisation.id,
+                Person.given_name == demo.given_name,
+                Person.family_name == demo.family_name,
+            )
+        )
+        if existing is None:
+            session.add(
+                Person(
+                    organisation_id=organisation.id,
+                    kind=demo.kind,
+                    given_name=demo.given_name,
+                    family_name=demo.family_name,
+                    title=demo.title,
+                    party=demo.party,
+                    political_side=demo.side,
+                    email=f"{demo.given_name}.{demo.family_name}@example.org".lower(),
+                )
+            )
+            added_people += 1
+    await session.flush()
+    return {"organisations": orgs.added, "people": added_people}
+
+
+class _Orgs(dict[str, Organisation]):
+    added = 0
+
+
+async def _organisations(session: AsyncSession) -> _Orgs:
+    orgs = _Orgs()
+    for key, code in SWEDISH.items():
+        found = await session.scalar(
+            select(Organisation).where(
+                Organisation.country_code == "SE",
+                Organisation.type == T.municipality,
+                Organisation.official_code == code,
+            )
+        )
+        if found is None:
+            raise RuntimeError(f"reference municipality {code} missing: run the migrations first")
+        orgs[key] = found
+    for demo in ORGANISATIONS:
+        found = await session.scalar(
+            select(Organisation).where(
+                Organisation.country_code == demo.country_code,
+                Organisation.type == demo.type,
+                Organisation.name == demo.name,
+            )
+        )
+        if found is None:
+            found = Organisation(
+                type=demo.type, country_code=demo.country_code, name=demo.name, name_en=demo.name_en
+            )
+            session.add(found)
+            orgs.added += 1
+        orgs[demo.key] = found
+    await session.flush()
+    return orgs

@@ -1,0 +1,122 @@
+"""Organisations: queries and the rules that need stored data."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.etag import check_if_match
+from app.api.pagination import PageParams, paginate
+from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
+from app.models.enums import OrganisationType
+from app.models.organisations import Organisation
+from app.rules import REFERENCE_ORGANISATION_FIXED, UNKNOWN_COUNTRY
+from app.schemas.organisations import (
+    OrganisationCreate,
+    OrganisationFields,
+    OrganisationUpdate,
+)
+from app.services.common import apply_changes, merge_patch, text_search
+from app.services.countries import country_exists
+
+# What a shipped municipality or region keeps whatever a patch says.
+_REFERENCE_IDENTITY = ("type", "country_code", "official_code", "name")
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    country: str | None = None
+    type: OrganisationType | None = None
+    is_reference: bool | None = None
+    official_code: str | None = None
+    q: str | None = None
+
+
+async def list_organisations(
+    session: AsyncSession, filters: OrganisationFilters, page: PageParams
+) -> tuple[list[Organisation], str | None]:
+    stmt = select(Organisation)
+    if filters.country:
+        stmt = stmt.where(Organisation.country_code == filters.country.upper())
+    if filters.type:
+        stmt = stmt.where(Organisation.type == filters.type.value)
+    if filters.is_reference is not None:
+        stmt = stmt.where(Organisation.is_reference == filters.is_reference)
+    if filters.official_code:
+        stmt = stmt.where(Organisation.official_code == filters.official_code)
+    if filters.q:
+        stmt = stmt.where(text_search(col(Organisation.search), filters.q))
+    return await paginate(
+        session,
+        stmt,
+        order=[col(Organisation.name), col(Organisation.id)],
+        key=lambda o: (o.name, o.id),
+        params=page,
+        sort_name="name",
+    )
+
+
+async def get_organisation(
+    session: AsyncSession, organisation_id: UUID, *, for_update: bool = False
+) -> Organisation:
+    stmt = select(Organisation).where(Organisation.id == organisation_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    organisation = await session.scalar(stmt)
+    if organisation is None:
+        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
+    return organisation
+
+
+async def _check_country(session: AsyncSession, code: str) -> None:
+    if not await country_exists(session, code):
+        raise RuleViolation(
+            UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer="/country_code"
+        )
+
+
+async def create_organisation(session: AsyncSession, data: OrganisationCreate) -> Organisation:
+    await _check_country(session, data.country_code)
+    organisation = Organisation(**data.model_dump())
+    session.add(organisation)
+    await session.flush()
+    await session.refresh(organisation)
+    return organisation
+
+
+async def update_organisation(
+    session: AsyncSession, organisation_id: UUID, patch: OrganisationUpdate, if_match: str | None
+) -> Organisation:
+    organisation = await get_organisation(session, organisation_id, for_update=True)
+    check_if_match(if_match, organisation.version)
+    current = {field: getattr(organisation, field) for field in OrganisationFields.model_fields}
+    if organisation.is_reference:
+        merged = merge_patch(current, patch, OrganisationFields)
+        changed = [f for f in _REFERENCE_IDENTITY if getattr(merged, f) != current[f]]
+        if changed:
+            raise RuleViolation(
+                REFERENCE_ORGANISATION_FIXED,
+                f"{organisation.name} is reference data; its {', '.join(changed)} cannot change.",
+                pointer=f"/{changed[0]}",
+            )
+    else:
+        merged = merge_patch(current, patch, OrganisationCreate)
+    if merged.country_code != organisation.country_code:
+        await _check_country(session, merged.country_code)
+    if apply_changes(organisation, merged.model_dump()):
+        await session.flush()
+    return organisation
+
+
+async def delete_organisation(
+    session: AsyncSession, organisation_id: UUID, if_match: str | None
+) -> None:
+    organisation = await get_organisation(session, organisation_id, for_update=True)
+    check_if_match(if_match, organisation.version)
+    if organisation.is_reference:
+        raise ProblemError(
+            CONFLICT, f"{organisation.name} is reference data and cannot be deleted."
+        )
+    await session.delete(organisation)
+    await session.flush()

@@ -1,0 +1,99 @@
+"""People: queries and the rules that need stored data."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.etag import check_if_match
+from app.api.pagination import PageParams, paginate
+from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.models.enums import PersonKind, PoliticalSide
+from app.models.organisations import Organisation
+from app.models.people import Person
+from app.rules import UNKNOWN_ORGANISATION
+from app.schemas.people import PersonCreate, PersonFields, PersonUpdate
+from app.services.common import apply_changes, merge_patch, text_search
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    organisation_id: UUID | None = None
+    kind: PersonKind | None = None
+    political_side: PoliticalSide | None = None
+    q: str | None = None
+
+
+async def list_people(
+    session: AsyncSession, filters: PersonFilters, page: PageParams
+) -> tuple[list[Person], str | None]:
+    stmt = select(Person)
+    if filters.organisation_id:
+        stmt = stmt.where(Person.organisation_id == filters.organisation_id)
+    if filters.kind:
+        stmt = stmt.where(Person.kind == filters.kind.value)
+    if filters.political_side:
+        stmt = stmt.where(Person.political_side == filters.political_side.value)
+    if filters.q:
+        names = sa.func.to_tsvector(
+            sa.literal_column("'simple'::regconfig"),
+            sa.func.concat_ws(" ", Person.given_name, Person.family_name, Person.title),
+        )
+        stmt = stmt.where(text_search(names, filters.q))
+    return await paginate(
+        session,
+        stmt,
+        order=[col(Person.family_name), col(Person.given_name), col(Person.id)],
+        key=lambda p: (p.family_name, p.given_name, p.id),
+        params=page,
+        sort_name="family_name",
+    )
+
+
+async def get_person(session: AsyncSession, person_id: UUID, *, for_update: bool = False) -> Person:
+    stmt = select(Person).where(Person.id == person_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    person = await session.scalar(stmt)
+    if person is None:
+        raise ProblemError(NOT_FOUND, f"No person {person_id}.")
+    return person
+
+
+async def _check_organisation(session: AsyncSession, organisation_id: UUID) -> None:
+    if await session.get(Organisation, organisation_id) is None:
+        raise RuleViolation(
+            UNKNOWN_ORGANISATION, f"No organisation {organisation_id}.", pointer="/organisation_id"
+        )
+
+
+async def create_person(session: AsyncSession, data: PersonCreate) -> Person:
+    await _check_organisation(session, data.organisation_id)
+    person = Person(**data.model_dump())
+    session.add(person)
+    await session.flush()
+    await session.refresh(person)
+    return person
+
+
+async def update_person(
+    session: AsyncSession, person_id: UUID, patch: PersonUpdate, if_match: str | None
+) -> Person:
+    person = await get_person(session, person_id, for_update=True)
+    check_if_match(if_match, person.version)
+    current = {field: getattr(person, field) for field in PersonFields.model_fields}
+    merged = merge_patch(current, patch, PersonFields)
+    if merged.organisation_id != person.organisation_id:
+        await _check_organisation(session, merged.organisation_id)
+    if apply_changes(person, merged.model_dump()):
+        await session.flush()
+    return person
+
+
+async def delete_person(session: AsyncSession, person_id: UUID, if_match: str | None) -> None:
+    person = await get_person(session, person_id, for_update=True)
+    check_if_match(if_match, person.version)
+    await session.delete(person)
+    await session.flush()

@@ -1,0 +1,126 @@
+"""Test database and client.
+
+The suite runs on the embedded PostgreSQL (a fresh `partnership_test` database in `.data/`) unless
+DATABASE_URL names a server, which it then uses. The schema is built by the migrations; every test
+runs inside a transaction that is rolled back, so tests see the same data and never each other's.
+"""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+
+from app.db.embedded import start_embedded_postgres, to_asyncpg_url
+from app.db.engine import make_engine
+from app.db.migrations import upgrade_to_head
+from app.main import create_app
+from app.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _server_url() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return to_asyncpg_url(os.environ["DATABASE_URL"])
+    return start_embedded_postgres(ROOT / ".data" / "test", "postgres")
+
+
+def with_database(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def plain_dsn(url: str) -> str:
+    """asyncpg's own DSN form of a SQLAlchemy URL."""
+    parsed = make_url(url).set(drivername="postgresql")
+    host = parsed.query.get("host")
+    dsn = parsed.set(query={}).render_as_string(hide_password=False)
+    return f"{dsn}?host={host}" if host else dsn
+
+
+async def create_database(server_url: str, name: str) -> str:
+    conn = await asyncpg.connect(plain_dsn(with_database(server_url, "postgres")))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return with_database(server_url, name)
+
+
+async def drop_database(server_url: str, name: str) -> None:
+    conn = await asyncpg.connect(plain_dsn(with_database(server_url, "postgres")))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """The PostgreSQL server the suite runs on (its `postgres` database)."""
+    return _server_url()
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str) -> AsyncIterator[str]:
+    if os.environ.get("DATABASE_URL"):
+        url = to_asyncpg_url(os.environ["DATABASE_URL"])
+        await asyncio.to_thread(upgrade_to_head, url)
+        yield url
+        return
+    url = await create_database(server_url, "partnership_test")
+    await asyncio.to_thread(upgrade_to_head, url)
+    yield url
+    await drop_database(server_url, "partnership_test")
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(environment="test", database_url="postgresql://set-by-tests/unused")
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str, settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(database_url, settings)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Iterator[object]:
+    yield create_app(settings)
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """One connection per test, in a transaction rolled back at the end."""
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def client(app: object, connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
+    # The app's sessions join the test's transaction; their commits become savepoint releases.
+    app.state.sessionmaker = async_sessionmaker(  # type: ignore[attr-defined]
+        bind=connection, expire_on_commit=False, autoflush=False,
+        join_transaction_mode="create_savepoint",
+    )
+    transport = ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def unique() -> str:
+    return uuid.uuid4().hex[:8]
