@@ -15,6 +15,7 @@ from app.api.middleware import (
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
+    UnhandledErrorMiddleware,
 )
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
@@ -78,7 +79,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.include_router(health.router)
     _mount_docs(app)
 
-    # Outermost last: the request id wraps everything, so even a 413 carries it.
+    # Outermost last: the request id wraps everything, so even a 413 or a 500 carries it.
+    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)

@@ -11,8 +11,16 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.context import request_id_var
+from app.api.problems import (
+    INTERNAL_ERROR,
+    PAYLOAD_TOO_LARGE,
+    PROBLEM_MEDIA_TYPE,
+    ProblemKind,
+    problem_body,
+)
 
 access_log = logging.getLogger("partnership_api.access")
+log = logging.getLogger(__name__)
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -102,7 +110,7 @@ class BodySizeLimitMiddleware:
 
         received = 0
         too_large = False
-        response_started = False
+        rejected = False
 
         async def limited_receive() -> Message:
             nonlocal received, too_large
@@ -110,53 +118,66 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    # Stop reading and end the body with a NUL byte, which no JSON parser
+                    # accepts, so nothing is stored; the app's error answer becomes a 413.
                     too_large = True
-                    raise _BodyTooLarge
+                    return {"type": "http.request", "body": b"\x00", "more_body": False}
             return message
 
+        async def replacing_send(message: Message) -> None:
+            nonlocal rejected
+            if not too_large:
+                await send(message)
+            elif not rejected:
+                rejected = True
+                await self._reject(scope, send)
+
+        await self.app(scope, limited_receive, replacing_send)
+
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        detail = f"The request body is over the limit of {self.max_bytes} bytes."
+        await send_problem(send, PAYLOAD_TOO_LARGE, detail, scope["path"], close=True)
+
+
+class UnhandledErrorMiddleware:
+    """Turn an unexpected exception into a logged 500 problem, with no trace for the client.
+
+    It sits inside the request-id and security-header middleware, so the 500 carries both
+    (Starlette's own error handler is outermost and would answer without them)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
         async def tracking_send(message: Message) -> None:
-            nonlocal response_started
+            nonlocal started
             if message["type"] == "http.response.start":
-                response_started = True
+                started = True
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if response_started:
-                raise
-            await self._reject(scope, send)
+            await self.app(scope, receive, tracking_send)
         except Exception:
-            if too_large and not response_started:
-                await self._reject(scope, send)
-                return
-            raise
-
-    async def _reject(self, scope: Scope, send: Send) -> None:
-        body = json.dumps(
-            {
-                "type": "/problems/payload-too-large",
-                "title": "Payload too large",
-                "status": 413,
-                "detail": f"The request body is over the limit of {self.max_bytes} bytes.",
-                "code": "payload-too-large",
-                "instance": scope["path"],
-                "request_id": request_id_var.get(),
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+            log.exception("unhandled error")
+            if started:
+                raise
+            await send_problem(send, INTERNAL_ERROR, INTERNAL_ERROR.description, scope["path"])
 
 
-class _BodyTooLarge(Exception):
-    pass
+async def send_problem(
+    send: Send, kind: ProblemKind, detail: str, instance: str, *, close: bool = False
+) -> None:
+    body = json.dumps(problem_body(kind, detail, instance)).encode()
+    headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": kind.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

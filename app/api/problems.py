@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.api.context import request_id_var
 
@@ -145,6 +146,18 @@ class RuleViolation(ProblemError):
         super().__init__(kind, detail, errors=errors)
 
 
+def problem_body(kind: ProblemKind, detail: str, instance: str) -> dict[str, Any]:
+    return {
+        "type": f"/problems/{kind.code}",
+        "title": kind.title,
+        "status": kind.status,
+        "detail": detail,
+        "code": kind.code,
+        "instance": instance,
+        "request_id": request_id_var.get(),
+    }
+
+
 def problem_response(
     request: Request,
     kind: ProblemKind,
@@ -154,15 +167,7 @@ def problem_response(
     headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": f"/problems/{kind.code}",
-        "title": kind.title,
-        "status": kind.status,
-        "detail": detail,
-        "code": kind.code,
-        "instance": request.url.path,
-        "request_id": request_id_var.get(),
-    }
+    body = problem_body(kind, detail, request.url.path)
     if errors is not None:
         body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
     if extra:
@@ -237,9 +242,24 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
         f"http-{exc.status_code}", exc.status_code, str(exc.detail), str(exc.detail)
     )
     detail = kind.description if exc.detail in (None, "", kind.title) else str(exc.detail)
+    headers = dict(exc.headers or {})
     if exc.status_code == 404:
         detail = f"No route {request.method} {request.url.path}."
-    return problem_response(request, kind, detail, headers=dict(exc.headers or {}))
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return problem_response(request, kind, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route accepts on this path (Starlette names only the first route's)."""
+    return [
+        method
+        for method in ("DELETE", "GET", "PATCH", "POST", "PUT")
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
@@ -266,18 +286,13 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error")
-    return problem_response(request, INTERNAL_ERROR, INTERNAL_ERROR.description)
-
-
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(IntegrityError, _on_integrity)
     app.add_exception_handler(DBAPIError, _on_database)
-    app.add_exception_handler(Exception, _on_unexpected)
+    # Anything else is caught by UnhandledErrorMiddleware, inside the request-id middleware.
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -1,0 +1,48 @@
+# The README's two commands: `make run` and `make test`. Both install what they need into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test lint format migrate demo-data openapi bench
+
+$(BIN)/.installed-run: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(BIN)/.installed-run
+
+## Start the service with demo data (embedded PostgreSQL unless DATABASE_URL is set).
+run: $(BIN)/.installed-run
+	$(BIN)/partnership-api serve --demo-data
+
+## Lint, type-check, check openapi.md is current, and run the whole test suite.
+test: lint
+	$(BIN)/partnership-api openapi --check
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check app alembic tests
+	$(BIN)/ruff format --check app alembic tests
+	$(BIN)/mypy app
+
+format: $(BIN)/.installed-test
+	$(BIN)/ruff check --fix app alembic tests
+	$(BIN)/ruff format app alembic tests
+
+migrate: $(BIN)/.installed-run
+	$(BIN)/partnership-api migrate
+
+demo-data: $(BIN)/.installed-run
+	$(BIN)/partnership-api demo-data
+
+openapi: $(BIN)/.installed-run
+	$(BIN)/partnership-api openapi
