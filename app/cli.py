@@ -58,7 +58,7 @@ def serve(settings: Settings, url: str, *, with_demo_data: bool) -> None:
         port=settings.port,
         log_config=None,
         proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=20,
     )
 
@@ -69,7 +69,9 @@ def openapi(output: Path, check: bool) -> int:
     text = render_openapi_markdown()
     if check:
         if not output.exists() or output.read_text(encoding="utf-8") != text:
-            print(f"{output} is stale: run `partnership-api openapi` and commit it", file=sys.stderr)
+            print(
+                f"{output} is stale: run `partnership-api openapi` and commit it", file=sys.stderr
+            )
             return 1
         return 0
     output.write_text(text, encoding="utf-8")

@@ -38,7 +38,11 @@ def render_openapi_markdown() -> str:
 
 
 def _operation(method: str, path: str, op: dict[str, Any]) -> list[str]:
-    lines = [f"### `{method.upper()} {path}`", "", f"`{op['operationId']}`: {op.get('summary', '')}"]
+    lines = [
+        f"### `{method.upper()} {path}`",
+        "",
+        f"`{op['operationId']}`: {op.get('summary', '')}",
+    ]
     if op.get("description"):
         lines += ["", op["description"]]
     params = op.get("parameters", [])
@@ -78,13 +82,20 @@ def _schema(name: str, schema: dict[str, Any]) -> list[str]:
             )
     examples = schema.get("examples")
     if examples:
-        lines += ["", "Example:", "", "```json", json.dumps(examples[0], indent=2, ensure_ascii=False), "```"]
+        lines += [
+            "",
+            "Example:",
+            "",
+            "```json",
+            json.dumps(examples[0], indent=2, ensure_ascii=False),
+            "```",
+        ]
     return [*lines, ""]
 
 
 def _type(schema: dict[str, Any]) -> str:
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
             return " \\| ".join(_type(s) for s in schema[key])

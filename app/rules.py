@@ -47,6 +47,9 @@ OFFICIAL_HAS_NO_PARTY = rule(
 )
 
 
-def rule_error(kind: ProblemKind, message: str) -> PydanticCustomError:
-    """A validation error that names a rule; the problem handler turns it into the rule's 422."""
-    return PydanticCustomError(RULE_PREFIX + kind.code.removeprefix("rule."), message)
+def rule_error(kind: ProblemKind, message: str, *, field: str) -> PydanticCustomError:
+    """A validation error that names a rule and the field it is about; the problem handler turns
+    it into the rule's 422 with a pointer at `field`."""
+    return PydanticCustomError(
+        RULE_PREFIX + kind.code.removeprefix("rule."), message, {"field": field}
+    )

@@ -83,7 +83,7 @@ async def database_url(server_url: str) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(environment="test", database_url="postgresql://set-by-tests/unused")
+    return Settings(database_url="postgresql://set-by-tests/unused")
 
 
 @pytest.fixture(scope="session")
@@ -113,7 +113,9 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 async def client(app: object, connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
     # The app's sessions join the test's transaction; their commits become savepoint releases.
     app.state.sessionmaker = async_sessionmaker(  # type: ignore[attr-defined]
-        bind=connection, expire_on_commit=False, autoflush=False,
+        bind=connection,
+        expire_on_commit=False,
+        autoflush=False,
         join_transaction_mode="create_savepoint",
     )
     transport = ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]

@@ -3,8 +3,10 @@
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.schemas.common import NO_CONTROL
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -19,5 +21,13 @@ IfMatch = Annotated[
     Header(
         alias="If-Match",
         description="The ETag you read; the change is refused with 412 if it is stale.",
+    ),
+]
+SearchQuery = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        pattern=NO_CONTROL,
+        description="Full-text search: every word as a prefix, or Swedish/English stemmed.",
     ),
 ]

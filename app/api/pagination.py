@@ -13,7 +13,6 @@ from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from app.api.problems import INVALID_CURSOR, ProblemError
 
@@ -58,7 +57,7 @@ def _encode(sort: str, values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str, sort: str, columns: Sequence[InstrumentedAttribute[Any]]) -> list[Any]:
+def _decode(cursor: str, sort: str, columns: Sequence[Any]) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
@@ -72,7 +71,7 @@ def _decode(cursor: str, sort: str, columns: Sequence[InstrumentedAttribute[Any]
         raise ProblemError(INVALID_CURSOR) from exc
 
 
-def _parse(column: InstrumentedAttribute[Any], value: Any) -> Any:
+def _parse(column: Any, value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("cursor keys are strings")
     python_type = column.type.python_type
@@ -91,7 +90,7 @@ async def paginate(
     session: AsyncSession,
     stmt: Select[Any],
     *,
-    order: Sequence[InstrumentedAttribute[Any]],
+    order: Sequence[Any],
     key: Callable[[M], Sequence[Any]],
     params: PageParams,
     sort_name: str,

@@ -5,6 +5,7 @@ documentation (see `app/routers/problems.py`).
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -50,7 +52,6 @@ NOT_FOUND = problem_kind("not-found", 404, "Not found", "No such resource, or no
 METHOD_NOT_ALLOWED = problem_kind(
     "method-not-allowed", 405, "Method not allowed", "The route does not accept this method."
 )
-NOT_ACCEPTABLE = problem_kind("not-acceptable", 406, "Not acceptable", "No such representation.")
 CONFLICT = problem_kind(
     "conflict", 409, "Conflict", "The request conflicts with stored data (a duplicate, or a use)."
 )
@@ -64,14 +65,17 @@ PRECONDITION_FAILED = problem_kind(
 PAYLOAD_TOO_LARGE = problem_kind(
     "payload-too-large", 413, "Payload too large", "The request body is over the size limit."
 )
-UNSUPPORTED_MEDIA_TYPE = problem_kind(
-    "unsupported-media-type", 415, "Unsupported media type", "Send JSON."
-)
 VALIDATION_ERROR = problem_kind(
     "validation-error",
     422,
     "Validation error",
     "One or more fields are invalid; `errors` points at each with a JSON pointer.",
+)
+INVALID_DATA = problem_kind(
+    "invalid-data",
+    422,
+    "Invalid data",
+    "A value cannot be stored as sent (for example a character PostgreSQL does not accept).",
 )
 INTERNAL_ERROR = problem_kind(
     "internal-error", 500, "Internal server error", "Something failed on our side; it is logged."
@@ -186,15 +190,18 @@ def _pointer(loc: tuple[Any, ...]) -> tuple[str, str]:
     return str(location), ".".join(str(p) for p in path)
 
 
-def field_errors(raw: list[Any] | tuple[Any, ...]) -> list[FieldError]:
+def field_errors(raw: Sequence[Any]) -> list[FieldError]:
     errors = []
     for err in raw:
-        location, pointer = _pointer(tuple(err.get("loc", ())))
+        loc = tuple(err.get("loc", ()))
+        field = (err.get("ctx") or {}).get("field")
+        if field:  # a rule raised by a model validator names the field it is about
+            loc = (*loc, field)
+        location, pointer = _pointer(loc)
         err_type = str(err.get("type", "invalid"))
         message = str(err.get("msg", "invalid"))
         rule_code = err_type[len(RULE_PREFIX) :] if err_type.startswith(RULE_PREFIX) else None
-        if rule_code:
-            message = message.removeprefix("Value error, ")
+        message = message.removeprefix("Value error, ")
         errors.append(
             FieldError(
                 pointer=pointer,
@@ -230,9 +237,7 @@ _HTTP_KINDS = {
     400: BAD_REQUEST,
     404: NOT_FOUND,
     405: METHOD_NOT_ALLOWED,
-    406: NOT_ACCEPTABLE,
     413: PAYLOAD_TOO_LARGE,
-    415: UNSUPPORTED_MEDIA_TYPE,
 }
 
 
@@ -292,6 +297,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(IntegrityError, _on_integrity)
     app.add_exception_handler(DBAPIError, _on_database)
+    app.add_exception_handler(PoolTimeout, _on_database)
+    app.add_exception_handler(OSError, _on_database)  # connection refused or reset
     # Anything else is caught by UnhandledErrorMiddleware, inside the request-id middleware.
 
 

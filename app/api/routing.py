@@ -1,6 +1,6 @@
 """The one transaction boundary: commit after the handler succeeds, before the response is sent."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
@@ -18,7 +18,7 @@ class TransactionalRoute(APIRoute):
     """Commits the request's session once the endpoint returned, so a failed commit is an error
     response and never a 2xx. Services only flush; any exception rolls back (session close)."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:

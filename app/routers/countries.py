@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.deps import SessionDep
+from app.api.deps import SearchQuery, SessionDep
 from app.api.etag import content_etag, not_modified
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
@@ -32,7 +32,7 @@ async def list_countries(
         date | None, Query(description="Only countries that were ICLD partner countries that day.")
     ] = None,
     funding_region: Annotated[FundingRegion | None, Query()] = None,
-    q: Annotated[str | None, Query(max_length=100, description="Search the names.")] = None,
+    q: SearchQuery = None,
 ) -> CountryPage:
     filters = service.CountryFilters(eligible_on=eligible_on, funding_region=funding_region, q=q)
     countries, periods, cursor = await service.list_countries(session, filters, page)

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.deps import IfMatch, SessionDep
+from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import etag_for, not_modified, set_etag
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
@@ -37,7 +37,7 @@ async def list_organisations(
     type: Annotated[OrganisationType | None, Query()] = None,
     is_reference: Annotated[bool | None, Query()] = None,
     official_code: Annotated[str | None, Query(max_length=20, examples=["1780"])] = None,
-    q: Annotated[str | None, Query(max_length=100, examples=["Karlstad"])] = None,
+    q: SearchQuery = None,
 ) -> OrganisationPage:
     filters = service.OrganisationFilters(
         country=country, type=type, is_reference=is_reference, official_code=official_code, q=q
@@ -53,7 +53,7 @@ async def list_organisations(
     operation_id="create_organisation",
     summary="Create an organisation",
     status_code=201,
-    responses=problem_responses(409, 413, 422),
+    responses=problem_responses(400, 409, 413, 422),
 )
 async def create_organisation(
     session: SessionDep, request: Request, response: Response, body: OrganisationCreate
@@ -86,7 +86,7 @@ async def get_organisation(
     "/{organisation_id}",
     operation_id="update_organisation",
     summary="Change an organisation (JSON merge patch)",
-    responses=problem_responses(404, 409, 412, 413, 422),
+    responses=problem_responses(400, 404, 409, 412, 413, 422),
 )
 async def update_organisation(
     session: SessionDep,

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.deps import IfMatch, SessionDep
+from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import etag_for, not_modified, set_etag
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
@@ -30,7 +30,7 @@ async def list_people(
     organisation_id: Annotated[UUID | None, Query()] = None,
     kind: Annotated[PersonKind | None, Query()] = None,
     political_side: Annotated[PoliticalSide | None, Query()] = None,
-    q: Annotated[str | None, Query(max_length=100, description="Search names and titles.")] = None,
+    q: SearchQuery = None,
 ) -> PersonPage:
     filters = service.PersonFilters(
         organisation_id=organisation_id, kind=kind, political_side=political_side, q=q
@@ -44,7 +44,7 @@ async def list_people(
     operation_id="create_person",
     summary="Create a person",
     status_code=201,
-    responses=problem_responses(413, 422),
+    responses=problem_responses(400, 413, 422),
 )
 async def create_person(
     session: SessionDep, request: Request, response: Response, body: PersonCreate
@@ -75,7 +75,7 @@ async def get_person(
     "/{person_id}",
     operation_id="update_person",
     summary="Change a person (JSON merge patch)",
-    responses=problem_responses(404, 412, 413, 422),
+    responses=problem_responses(400, 404, 409, 412, 413, 422),
 )
 async def update_person(
     session: SessionDep,

@@ -5,7 +5,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# No string may hold a NUL or other C0 control character except tab and newlines: PostgreSQL
+# cannot store NUL, and the others only ever arrive by mistake.
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL)
+]
+ShortName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
+]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20, pattern=NO_CONTROL)]
 
 
 class RequestModel(BaseModel):

@@ -25,7 +25,7 @@ from app.rules import (
     SWEDISH_REFERENCE_ORGANISATION,
     rule_error,
 )
-from app.schemas.common import Name, RequestModel, ResponseModel
+from app.schemas.common import Code, Name, RequestModel, ResponseModel
 
 CountryCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
@@ -55,7 +55,7 @@ class OrganisationFields(RequestModel):
     country_code: CountryCode = Field(description="ISO 3166-1 alpha-2 code of its country.")
     name: Name = Field(description="Its official name, in its own language.")
     name_en: Name | None = Field(default=None, description="Its name in English, if different.")
-    official_code: Annotated[str, StringConstraints(max_length=20)] | None = Field(
+    official_code: Code | None = Field(
         default=None, description="A national code (SCB code for Swedish municipalities)."
     )
     org_number: str | None = Field(
@@ -73,6 +73,7 @@ class OrganisationFields(RequestModel):
             raise rule_error(
                 ORGANISATION_NUMBER_SWEDISH_ONLY,
                 f"org_number is only for Swedish organisations, not for {self.country_code}",
+                field="org_number",
             )
         return self
 
@@ -96,8 +97,9 @@ class OrganisationCreate(OrganisationFields):
         if self.country_code == "SE" and self.type in SWEDISH_REFERENCE_TYPES:
             raise rule_error(
                 SWEDISH_REFERENCE_ORGANISATION,
-                f"Swedish {self.type.value}s are reference data: look them up in "
-                "GET /api/v1/organisations?country=SE instead of creating one",
+                f"Swedish organisations of type {self.type.value} are reference data: look "
+                "them up in GET /api/v1/organisations?country=SE instead of creating one",
+                field="type",
             )
         return self
 
@@ -113,7 +115,7 @@ class OrganisationUpdate(RequestModel):
     country_code: CountryCode | None = None
     name: Name | None = None
     name_en: Name | None = None
-    official_code: Annotated[str, StringConstraints(max_length=20)] | None = None
+    official_code: Code | None = None
     org_number: str | None = None
 
 

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validat
 from app.api.pagination import Page
 from app.models.enums import PersonKind, PoliticalSide
 from app.rules import OFFICIAL_HAS_NO_PARTY, POLITICIAN_POLITICAL_SIDE, rule_error
-from app.schemas.common import Name, RequestModel, ResponseModel
+from app.schemas.common import Name, RequestModel, ResponseModel, ShortName
 
 
 def normalise_phone(value: str) -> str:
@@ -27,10 +27,10 @@ def normalise_phone(value: str) -> str:
 class PersonFields(RequestModel):
     organisation_id: UUID = Field(description="The organisation the person acts for.")
     kind: PersonKind
-    given_name: Name
-    family_name: Name
+    given_name: ShortName
+    family_name: ShortName
     title: Name | None = Field(default=None, description="Position, e.g. 'kommunalråd'.")
-    party: Name | None = Field(default=None, description="Politicians only.")
+    party: ShortName | None = Field(default=None, description="Politicians only.")
     political_side: PoliticalSide | None = Field(
         default=None, description="Politicians only: in the ruling majority or the opposition."
     )
@@ -48,9 +48,14 @@ class PersonFields(RequestModel):
             raise rule_error(
                 POLITICIAN_POLITICAL_SIDE,
                 "a politician needs political_side: majority or opposition",
+                field="political_side",
             )
         if self.kind == PersonKind.official and (self.party or self.political_side):
-            raise rule_error(OFFICIAL_HAS_NO_PARTY, "party and political_side are for politicians")
+            raise rule_error(
+                OFFICIAL_HAS_NO_PARTY,
+                "party and political_side are for politicians",
+                field="party" if self.party else "political_side",
+            )
         return self
 
 
@@ -77,15 +82,15 @@ class PersonUpdate(RequestModel):
     """A JSON merge patch (RFC 7396): send only what changes; null clears an optional field."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"title": "Kommunalråd", "phone": None}]}
+        json_schema_extra={"examples": [{"title": "Kommunalråd", "phone": "+46701234567"}]}
     )
 
     organisation_id: UUID | None = None
     kind: PersonKind | None = None
-    given_name: Name | None = None
-    family_name: Name | None = None
+    given_name: ShortName | None = None
+    family_name: ShortName | None = None
     title: Name | None = None
-    party: Name | None = None
+    party: ShortName | None = None
     political_side: PoliticalSide | None = None
     email: EmailStr | None = None
     phone: str | None = None

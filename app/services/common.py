@@ -40,7 +40,7 @@ def apply_changes(row: Tracked, changes: Mapping[str, Any]) -> bool:
     return True
 
 
-def text_search(vector: sa.ColumnElement[Any], q: str) -> sa.ColumnElement[bool]:
+def text_search(vector: Any, q: str) -> sa.ColumnElement[bool]:
     """Match `q` against a tsvector: every word as a prefix ('simple' config, so "Karl" finds
     Karlstad), or the phrase stemmed as Swedish or English ("kommuner" finds "kommun")."""
     words = [w.lower() for w in _WORD.findall(q)][:10]

@@ -23,10 +23,11 @@ class CountryFilters:
 
 
 def _eligible_on(on: date) -> sa.ColumnElement[bool]:
+    valid_to = col(CountryEligibility.valid_to)
     return sa.exists().where(
-        CountryEligibility.country_code == Country.code,
-        CountryEligibility.valid_from <= on,
-        sa.or_(col(CountryEligibility.valid_to).is_(None), CountryEligibility.valid_to >= on),  # type: ignore[operator]
+        col(CountryEligibility.country_code) == col(Country.code),
+        col(CountryEligibility.valid_from) <= on,
+        sa.or_(valid_to.is_(None), valid_to >= on),
     )
 
 
@@ -44,6 +45,7 @@ async def list_countries(
             sa.func.concat_ws(" ", Country.code, Country.name_en, Country.name_sv, Country.name_es),
         )
         stmt = stmt.where(text_search(names, filters.q))
+    countries: list[Country]
     countries, cursor = await paginate(
         session,
         stmt,

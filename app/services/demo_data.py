@@ -28,24 +28,48 @@ class DemoOrganisation:
 # reference data already; they are referred to by SCB code below.
 ORGANISATIONS = [
     DemoOrganisation("makueni", T.county, "KE", "Makueni County", "Makueni County"),  # seed 000
-    DemoOrganisation("chililabombwe", T.municipality, "ZM", "Chililabombwe Municipal Council"),  # 004
+    DemoOrganisation(
+        "chililabombwe", T.municipality, "ZM", "Chililabombwe Municipal Council"
+    ),  # 004
     DemoOrganisation("kibaha", T.municipality, "TZ", "Kibaha Town Council"),  # seed 002
     DemoOrganisation("stellenbosch", T.municipality, "ZA", "Stellenbosch Municipality"),  # 002
     DemoOrganisation(  # seed 003: ITP 322 co-organiser
         "epri", T.research_institute, "ZA", "Economic Policy Research Institute", "EPRI"
     ),
-    DemoOrganisation("arbetsformedlingen", T.government_agency, "SE", "Arbetsförmedlingen",
-                     "Swedish Public Employment Service"),  # seed 003
-    DemoOrganisation("skatteverket", T.government_agency, "SE", "Skatteverket",
-                     "Swedish Tax Agency"),  # seed 003
-    DemoOrganisation("forsakringskassan", T.government_agency, "SE", "Försäkringskassan",
-                     "Swedish Social Insurance Agency"),  # seed 003
-    DemoOrganisation("pensionsmyndigheten", T.government_agency, "SE", "Pensionsmyndigheten",
-                     "Swedish Pensions Agency"),  # seed 003
-    DemoOrganisation("sida", T.government_agency, "SE", "Styrelsen för internationellt "
-                     "utvecklingssamarbete", "Sida"),  # funder, DOMAIN.md §2
-    DemoOrganisation("icld", T.other, "SE", "Internationellt centrum för lokal demokrati",
-                     "ICLD"),  # grantor, DOMAIN.md §2
+    DemoOrganisation(
+        "arbetsformedlingen",
+        T.government_agency,
+        "SE",
+        "Arbetsförmedlingen",
+        "Swedish Public Employment Service",
+    ),  # seed 003
+    DemoOrganisation(
+        "skatteverket", T.government_agency, "SE", "Skatteverket", "Swedish Tax Agency"
+    ),  # seed 003
+    DemoOrganisation(
+        "forsakringskassan",
+        T.government_agency,
+        "SE",
+        "Försäkringskassan",
+        "Swedish Social Insurance Agency",
+    ),  # seed 003
+    DemoOrganisation(
+        "pensionsmyndigheten",
+        T.government_agency,
+        "SE",
+        "Pensionsmyndigheten",
+        "Swedish Pensions Agency",
+    ),  # seed 003
+    DemoOrganisation(
+        "sida",
+        T.government_agency,
+        "SE",
+        "Styrelsen för internationellt utvecklingssamarbete",
+        "Sida",
+    ),  # funder, DOMAIN.md §2
+    DemoOrganisation(
+        "icld", T.other, "SE", "Internationellt centrum för lokal demokrati", "ICLD"
+    ),  # grantor, DOMAIN.md §2
 ]
 
 # Swedish municipalities of the seeds, by SCB code.
@@ -72,26 +96,41 @@ class DemoPerson:
     side: PoliticalSide | None = None
 
 
-P, O = PersonKind.politician, PersonKind.official
+POL, OFF = PersonKind.politician, PersonKind.official
 MAJ, OPP = PoliticalSide.majority, PoliticalSide.opposition
 
 # Invented placeholders in the roles of the seeds (names and e-mail addresses are fictitious).
 PEOPLE = [
-    DemoPerson("karlstad", P, "Alva", "Exempelsson", "Ordförande, gymnasie- och "
-               "vuxenutbildningsnämnden", "M", MAJ),  # seed 000
-    DemoPerson("karlstad", P, "Bo", "Provsson", "Vice ordförande, gymnasie- och "
-               "vuxenutbildningsnämnden", "S", OPP),  # seed 000
-    DemoPerson("karlstad", O, "Cecilia", "Testberg", "Strateg"),  # seed 000
-    DemoPerson("karlstad", O, "David", "Demosson", "Strateg"),  # seed 000
-    DemoPerson("makueni", P, "Esther", "Placeholder", "Deputy Governor", "Party A", MAJ),  # 000
-    DemoPerson("makueni", P, "Francis", "Sample", "Senator", "Party B", OPP),  # seed 000
-    DemoPerson("lessebo", P, "Greta", "Exempeldotter", "Kommunalråd", None, MAJ),  # seed 001
-    DemoPerson("lessebo", O, "Hugo", "Provare", "Biträdande utbildningschef"),  # seed 001
-    DemoPerson("lessebo", O, "Ines", "Testare", "Rektor"),  # seed 001
-    DemoPerson("alingsas", O, "Jonas", "Exemplar", "Projektledare, kultur- och "
-               "utbildningsförvaltningen"),  # seed 004
-    DemoPerson("chililabombwe", O, "Kabwe", "Placeholder", "Partnership coordinator"),  # 004
-    DemoPerson("upplands_bro", O, "Lena", "Provström", "Rektor, CVA"),  # seed 003
+    DemoPerson(
+        "karlstad",
+        POL,
+        "Alva",
+        "Exempelsson",
+        "Ordförande, gymnasie- och vuxenutbildningsnämnden",
+        "M",
+        MAJ,
+    ),  # seed 000
+    DemoPerson(
+        "karlstad",
+        POL,
+        "Bo",
+        "Provsson",
+        "Vice ordförande, gymnasie- och vuxenutbildningsnämnden",
+        "S",
+        OPP,
+    ),  # seed 000
+    DemoPerson("karlstad", OFF, "Cecilia", "Testberg", "Strateg"),  # seed 000
+    DemoPerson("karlstad", OFF, "David", "Demosson", "Strateg"),  # seed 000
+    DemoPerson("makueni", POL, "Esther", "Placeholder", "Deputy Governor", "Party A", MAJ),  # 000
+    DemoPerson("makueni", POL, "Francis", "Sample", "Senator", "Party B", OPP),  # seed 000
+    DemoPerson("lessebo", POL, "Greta", "Exempeldotter", "Kommunalråd", None, MAJ),  # seed 001
+    DemoPerson("lessebo", OFF, "Hugo", "Provare", "Biträdande utbildningschef"),  # seed 001
+    DemoPerson("lessebo", OFF, "Ines", "Testare", "Rektor"),  # seed 001
+    DemoPerson(
+        "alingsas", OFF, "Jonas", "Exemplar", "Projektledare, kultur- och utbildningsförvaltningen"
+    ),  # seed 004
+    DemoPerson("chililabombwe", OFF, "Kabwe", "Placeholder", "Partnership coordinator"),  # 004
+    DemoPerson("upplands_bro", OFF, "Lena", "Provström", "Rektor, CVA"),  # seed 003
 ]
 
 

@@ -42,7 +42,9 @@ async def test_walking_swedish_organisations_returns_each_once_in_name_order(
 
 
 async def test_last_page_has_no_cursor(client: AsyncClient) -> None:
-    response = await client.get("/api/v1/countries", params={"limit": 100, "eligible_on": "2024-06-01"})
+    response = await client.get(
+        "/api/v1/countries", params={"limit": 100, "eligible_on": "2024-06-01"}
+    )
     page = response.json()
     assert page["next_cursor"] is None
     assert [c["code"] for c in page["items"]] == sorted(c["code"] for c in page["items"])

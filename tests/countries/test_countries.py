@@ -22,9 +22,7 @@ async def test_kosovo_is_xk_and_a_partner_country(client: AsyncClient) -> None:
 
 async def test_zambia_has_been_eligible_since_before_alingsas_began(client: AsyncClient) -> None:
     body = (await client.get("/api/v1/countries/ZM")).json()
-    assert [(p["valid_from"], p["valid_to"]) for p in body["eligibility"]] == [
-        ("2008-01-01", None)
-    ]
+    assert [(p["valid_from"], p["valid_to"]) for p in body["eligibility"]] == [("2008-01-01", None)]
     assert body["eligibility"][0]["cluster"] == "Southern Africa"
 
 

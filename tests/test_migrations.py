@@ -1,0 +1,88 @@
+"""Migrations build the whole schema: up from empty, down to nothing, up again, in agreement with
+the models, and safely when several replicas migrate at once."""
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.db.migrations import downgrade_to_base, head_revision, upgrade_to_head
+from app.models import metadata
+from tests.conftest import create_database, drop_database
+
+
+@pytest.fixture
+async def scratch_url(server_url: str) -> AsyncIterator[str]:
+    name = "partnership_migrations"
+    url = await create_database(server_url, name)
+    yield url
+    await drop_database(server_url, name)
+
+
+async def tables(url: str) -> set[str]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.scalars(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
+            return set(rows)
+    finally:
+        await engine.dispose()
+
+
+async def model_differences(url: str) -> list[object]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(sync, opts={"compare_type": True}), metadata
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrade_downgrade_upgrade_and_no_drift(scratch_url: str) -> None:
+    assert await tables(scratch_url) == set()
+    await asyncio.to_thread(upgrade_to_head, scratch_url)
+    assert await tables(scratch_url) == {*metadata.tables, "alembic_version"}
+    await asyncio.to_thread(downgrade_to_base, scratch_url)
+    assert await tables(scratch_url) == {"alembic_version"}
+    await asyncio.to_thread(upgrade_to_head, scratch_url)
+    assert await model_differences(scratch_url) == []
+
+
+async def migrate_in_a_process(url: str) -> int:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "app.cli",
+        "migrate",
+        env={**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"},
+    )
+    return await asyncio.wait_for(process.wait(), timeout=120)
+
+
+async def test_replicas_migrating_at_once_do_not_race(scratch_url: str) -> None:
+    # Three processes, as three replicas would be; the advisory lock makes them take turns.
+    codes = await asyncio.gather(*(migrate_in_a_process(scratch_url) for _ in range(3)))
+    assert codes == [0, 0, 0]
+    engine = create_async_engine(scratch_url)
+    try:
+        async with engine.connect() as conn:
+            version = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+            municipalities = await conn.scalar(
+                text("SELECT count(*) FROM organisations WHERE type = 'municipality'")
+            )
+    finally:
+        await engine.dispose()
+    assert version == head_revision()
+    assert municipalities == 290
