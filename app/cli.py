@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -52,6 +53,9 @@ def serve(settings: Settings, url: str, *, with_demo_data: bool) -> None:
     if with_demo_data:
         demo_data(settings, url)
     app = create_app(settings, database_url=url)
+    # Uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler that kills
+    # the process before atexit runs, leaving the embedded PostgreSQL running. Exit normally.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         app,
         host=settings.host,
