@@ -21,6 +21,7 @@ from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.db.engine import make_engine, make_sessionmaker, resolve_database_url
 from app.db.migrations import head_revision
+from app.logging import stamp_request_ids
 from app.routers import countries, health, organisations, people, problems
 from app.settings import Settings, get_settings
 
@@ -40,6 +41,7 @@ ISO 8601; money as `{"amount": "12500.00", "currency": "SEK"}`; errors as RFC 94
 
 def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
     settings = settings or get_settings()
+    stamp_request_ids()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

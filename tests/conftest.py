@@ -75,10 +75,11 @@ async def database_url(server_url: str) -> AsyncIterator[str]:
         await asyncio.to_thread(upgrade_to_head, url)
         yield url
         return
-    url = await create_database(server_url, "partnership_test")
+    name = f"partnership_test_{os.getpid()}"  # runs side by side do not share a database
+    url = await create_database(server_url, name)
     await asyncio.to_thread(upgrade_to_head, url)
     yield url
-    await drop_database(server_url, "partnership_test")
+    await drop_database(server_url, name)
 
 
 @pytest.fixture(scope="session")

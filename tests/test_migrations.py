@@ -3,18 +3,25 @@ the models, and safely when several replicas migrate at once."""
 
 import asyncio
 import os
+import re
 import sys
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import CheckConstraint, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db.migrations import downgrade_to_base, head_revision, upgrade_to_head
+from app.db.migrations import (
+    MIGRATION_LOCK_KEY,
+    downgrade_to_base,
+    head_revision,
+    upgrade_to_head,
+)
 from app.models import metadata
-from tests.conftest import create_database, drop_database
+from tests.conftest import create_database, drop_database, plain_dsn
 
 
 @pytest.fixture
@@ -43,7 +50,10 @@ async def model_differences(url: str) -> list[object]:
         async with engine.connect() as conn:
             return await conn.run_sync(
                 lambda sync: compare_metadata(
-                    MigrationContext.configure(sync, opts={"compare_type": True}), metadata
+                    MigrationContext.configure(
+                        sync, opts={"compare_type": True, "compare_server_default": True}
+                    ),
+                    metadata,
                 )
             )
     finally:
@@ -60,6 +70,33 @@ async def test_upgrade_downgrade_upgrade_and_no_drift(scratch_url: str) -> None:
     assert await model_differences(scratch_url) == []
 
 
+async def check_constraint_values(url: str) -> dict[str, set[str]]:
+    """The quoted values each CHECK constraint of the migrated schema allows, by name."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE contype = 'c'"
+                )
+            )
+            return {name: set(re.findall(r"'([^']*)'", sql)) for name, sql in rows}
+    finally:
+        await engine.dispose()
+
+
+async def test_check_constraints_match_the_models(database_url: str) -> None:
+    # Autogenerate does not compare CHECK constraints; the enums behind them must not drift.
+    migrated = await check_constraint_values(database_url)
+    for table in metadata.tables.values():
+        for constraint in table.constraints:
+            if isinstance(constraint, CheckConstraint):
+                name = str(constraint.name)
+                modelled = set(re.findall(r"'([^']*)'", str(constraint.sqltext)))
+                assert migrated[name] == modelled, name
+
+
 async def migrate_in_a_process(url: str) -> int:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -72,8 +109,19 @@ async def migrate_in_a_process(url: str) -> int:
 
 
 async def test_replicas_migrating_at_once_do_not_race(scratch_url: str) -> None:
-    # Three processes, as three replicas would be; the advisory lock makes them take turns.
-    codes = await asyncio.gather(*(migrate_in_a_process(scratch_url) for _ in range(3)))
+    # Three processes, as three replicas would be, start while the migration lock is held: none
+    # may touch the schema until it is released, then they take turns and all succeed.
+    holder = await asyncpg.connect(plain_dsn(scratch_url))
+    try:
+        await holder.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+        replicas = [asyncio.create_task(migrate_in_a_process(scratch_url)) for _ in range(3)]
+        await asyncio.sleep(3)
+        assert not any(r.done() for r in replicas)
+        assert await tables(scratch_url) == set()
+        await holder.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
+        codes = await asyncio.gather(*replicas)
+    finally:
+        await holder.close()
     assert codes == [0, 0, 0]
     engine = create_async_engine(scratch_url)
     try:

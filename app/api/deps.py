@@ -20,7 +20,7 @@ IfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
-        description="The ETag you read; the change is refused with 412 if it is stale.",
+        description="Required: the ETag you read. Missing: 428; stale: 412.",
     ),
 ]
 SearchQuery = Annotated[

@@ -4,7 +4,7 @@ import hashlib
 
 from fastapi import Request, Response
 
-from app.api.problems import PRECONDITION_FAILED, ProblemError
+from app.api.problems import PRECONDITION_FAILED, PRECONDITION_REQUIRED, ProblemError
 
 
 def etag_for(version: int) -> str:
@@ -30,9 +30,9 @@ def not_modified(request: Request, current: str) -> bool:
 
 
 def check_if_match(if_match: str | None, version: int) -> None:
-    """Refuse the change when the client's ETag is not the current one (no header: no check)."""
+    """Refuse a change without `If-Match` (428) or with a stale ETag (412)."""
     if if_match is None:
-        return
+        raise ProblemError(PRECONDITION_REQUIRED)
     tags = {t.strip() for t in if_match.split(",")}
     if "*" in tags or etag_for(version) in tags:
         return

@@ -93,7 +93,10 @@ class SecurityHeadersMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Answer 413 for bodies over the limit, by Content-Length or while streaming."""
+    """Answer 413 for bodies over the limit, before the app sees any of it.
+
+    A declared Content-Length is checked at once; a streamed body is read up to the limit (at most
+    `max_bytes` in memory) and then replayed to the app, so no route can act on a cut body."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -103,36 +106,39 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._reject(scope, send)
             return
+        if declared is not None or b"transfer-encoding" not in headers:
+            await self.app(scope, receive, send)  # the server enforces the declared length
+            return
 
-        received = 0
-        too_large = False
-        rejected = False
-
-        async def limited_receive() -> Message:
-            nonlocal received, too_large
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    # Stop reading and end the body with a NUL byte, which no JSON parser
-                    # accepts, so nothing is stored; the app's error answer becomes a 413.
-                    too_large = True
-                    return {"type": "http.request", "body": b"\x00", "more_body": False}
-            return message
-
-        async def replacing_send(message: Message) -> None:
-            nonlocal rejected
-            if not too_large:
-                await send(message)
-            elif not rejected:
-                rejected = True
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
                 await self._reject(scope, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
 
-        await self.app(scope, limited_receive, replacing_send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        await self.app(scope, replay, send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
         detail = f"The request body is over the limit of {self.max_bytes} bytes."

@@ -42,7 +42,7 @@ def page_params(
     ] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None,
-        Query(max_length=512, description="Opaque cursor from a previous page's `next_cursor`."),
+        Query(max_length=2048, description="Opaque cursor from a previous page's `next_cursor`."),
     ] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)
@@ -53,7 +53,7 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 
 def _encode(sort: str, values: Sequence[Any]) -> str:
     plain = [v.isoformat() if isinstance(v, date | datetime) else str(v) for v in values]
-    raw = json.dumps({"s": sort, "k": plain}, separators=(",", ":")).encode()
+    raw = json.dumps({"s": sort, "k": plain}, separators=(",", ":"), ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

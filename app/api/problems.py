@@ -62,6 +62,13 @@ PRECONDITION_FAILED = problem_kind(
     "The `If-Match` ETag is stale: someone changed the resource since you read it. "
     "Read it again, re-apply your change and send the new ETag.",
 )
+PRECONDITION_REQUIRED = problem_kind(
+    "precondition-required",
+    428,
+    "Precondition required",
+    "Changes need the `If-Match` header with the ETag you read, so that two users cannot "
+    "silently overwrite each other.",
+)
 PAYLOAD_TOO_LARGE = problem_kind(
     "payload-too-large", 413, "Payload too large", "The request body is over the size limit."
 )
@@ -282,7 +289,19 @@ async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_database(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("database error")
+    sqlstate = getattr(getattr(getattr(exc, "orig", None), "__cause__", None), "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith("22"):
+        # Class 22, data exception: a value the database cannot store or compare. The schemas
+        # should have refused it first, so it is logged as a warning to be fixed there.
+        log.warning("data exception from the database", extra={"sqlstate": sqlstate})
+        return problem_response(request, INVALID_DATA, INVALID_DATA.description)
+    # Connection trouble (08), timeouts and shutdowns (57), exhausted resources (53) are outages;
+    # any other database error means our SQL is wrong: a bug, not an outage.
+    outage = sqlstate is None or sqlstate[:2] in {"08", "53", "57"}
+    if isinstance(exc, DBAPIError) and not outage:
+        log.error("database error", exc_info=exc)
+        return problem_response(request, INTERNAL_ERROR, INTERNAL_ERROR.description)
+    log.error("database unavailable", exc_info=exc)
     return problem_response(
         request,
         DATABASE_UNAVAILABLE,

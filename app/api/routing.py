@@ -16,7 +16,9 @@ def location_of(request: Request, route_name: str, **params: object) -> str:
 
 class TransactionalRoute(APIRoute):
     """Commits the request's session once the endpoint returned, so a failed commit is an error
-    response and never a 2xx. Services only flush; any exception rolls back (session close)."""
+    response and never a 2xx. Services only flush; any exception rolls back (session close).
+
+    This relies on the session dependency closing after the response (FastAPI >= 0.118)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()

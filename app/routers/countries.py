@@ -56,7 +56,7 @@ async def get_country(
     country, periods = await service.get_country(session, code)
     read = _read(country, periods)
     # Countries carry no version counter: their ETag is a digest of what they say.
-    tag = content_etag(read.model_dump_json(exclude={"eligible_today"}))
+    tag = content_etag(read.model_dump_json())
     if not_modified(request, tag):
         return Response(status_code=304, headers={"ETag": tag})  # type: ignore[return-value]
     response.headers["ETag"] = tag

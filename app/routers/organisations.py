@@ -86,7 +86,7 @@ async def get_organisation(
     "/{organisation_id}",
     operation_id="update_organisation",
     summary="Change an organisation (JSON merge patch)",
-    responses=problem_responses(400, 404, 409, 412, 413, 422),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 428),
 )
 async def update_organisation(
     session: SessionDep,
@@ -105,7 +105,7 @@ async def update_organisation(
     operation_id="delete_organisation",
     summary="Delete an organisation",
     status_code=204,
-    responses=problem_responses(404, 409, 412, 422),
+    responses=problem_responses(404, 409, 412, 422, 428),
 )
 async def delete_organisation(
     session: SessionDep, organisation_id: UUID, if_match: IfMatch = None

@@ -75,7 +75,7 @@ async def get_person(
     "/{person_id}",
     operation_id="update_person",
     summary="Change a person (JSON merge patch)",
-    responses=problem_responses(400, 404, 409, 412, 413, 422),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 428),
 )
 async def update_person(
     session: SessionDep,
@@ -94,7 +94,7 @@ async def update_person(
     operation_id="delete_person",
     summary="Delete a person",
     status_code=204,
-    responses=problem_responses(404, 409, 412, 422),
+    responses=problem_responses(404, 409, 412, 422, 428),
 )
 async def delete_person(session: SessionDep, person_id: UUID, if_match: IfMatch = None) -> Response:
     await service.delete_person(session, person_id, if_match)

@@ -1,6 +1,6 @@
 """Types every resource shares: request/response bases, money, names."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -48,4 +48,4 @@ class Money(BaseModel):
     @field_validator("amount")
     @classmethod
     def _two_decimals(cls, value: Decimal) -> Decimal:
-        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return value.quantize(Decimal("0.01"))  # exact: more decimals were refused above

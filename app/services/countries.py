@@ -83,9 +83,3 @@ async def get_country(session: AsyncSession, code: str) -> tuple[Country, list[C
 
 async def country_exists(session: AsyncSession, code: str) -> bool:
     return (await session.get(Country, code)) is not None
-
-
-async def is_eligible_partner_country(session: AsyncSession, code: str, on: date) -> bool:
-    """Whether ICLD accepted `code` as a partner country on `on` (DOMAIN.md §7)."""
-    found = await session.scalar(select(Country.code).where(Country.code == code, _eligible_on(on)))
-    return found is not None

@@ -57,3 +57,29 @@ async def test_a_cursor_from_another_list_is_refused(client: AsyncClient) -> Non
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid-cursor"
+
+
+async def test_a_page_that_ends_exactly_at_the_limit_is_the_last(client: AsyncClient) -> None:
+    response = await client.get(
+        "/api/v1/organisations", params={"country": "SE", "type": "region", "limit": 21}
+    )
+    page = response.json()
+    assert len(page["items"]) == 21
+    assert page["next_cursor"] is None
+
+
+async def test_cursors_after_long_non_latin_names_are_accepted(client: AsyncClient) -> None:
+    long_name = "Општина " + "Београдска " * 8
+    for suffix in ("1", "2"):
+        made = await client.post(
+            "/api/v1/organisations",
+            json={"type": "municipality", "country_code": "RS", "name": long_name + suffix},
+        )
+        assert made.status_code == 201
+    first = (await client.get("/api/v1/organisations", params={"country": "RS", "limit": 1})).json()
+    second = await client.get(
+        "/api/v1/organisations",
+        params={"country": "RS", "limit": 1, "cursor": first["next_cursor"]},
+    )
+    assert second.status_code == 200
+    assert second.json()["items"][0]["name"] == long_name + "2"

@@ -156,16 +156,32 @@ async def test_stale_if_match_is_412_and_changes_nothing(client: AsyncClient) ->
     assert (await client.get(url)).status_code == 200
 
 
+async def test_changes_without_if_match_are_428(client: AsyncClient) -> None:
+    made = await create_organisation(client)
+    url = f"{ORG_PATH}/{made['id']}"
+    for response in (
+        await client.patch(url, json={"name": "Blind write"}),
+        await client.delete(url),
+    ):
+        assert response.status_code == 428
+        assert response.json()["code"] == "precondition-required"
+    assert (await client.get(url)).json()["name"] == made["name"]
+
+
 async def test_patch_null_on_a_required_field_is_422(client: AsyncClient) -> None:
     made = await create_organisation(client)
-    response = await client.patch(f"{ORG_PATH}/{made['id']}", json={"name": None})
+    response = await client.patch(
+        f"{ORG_PATH}/{made['id']}", json={"name": None}, headers={"If-Match": '"v1"'}
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "/name"
 
 
 async def test_patch_runs_the_same_rules_as_create(client: AsyncClient) -> None:
     made = await create_organisation(client)
-    response = await client.patch(f"{ORG_PATH}/{made['id']}", json={"country_code": "SE"})
+    response = await client.patch(
+        f"{ORG_PATH}/{made['id']}", json={"country_code": "SE"}, headers={"If-Match": '"v1"'}
+    )
     assert response.status_code == 422
     assert response.json()["code"] == "rule.swedish-reference-organisation"
 
@@ -175,13 +191,15 @@ async def test_reference_identity_is_fixed_but_english_name_can_change(
 ) -> None:
     alingsas = await reference_municipality(client, "1489")
     url = f"{ORG_PATH}/{alingsas['id']}"
-    renamed = await client.patch(url, json={"name": "Alingsås stad"})
+    renamed = await client.patch(url, json={"name": "Alingsås stad"}, headers={"If-Match": '"v1"'})
     assert renamed.status_code == 422
     assert renamed.json()["code"] == "rule.reference-organisation-fixed"
-    english = await client.patch(url, json={"name_en": "Alingsås Municipality"})
+    english = await client.patch(
+        url, json={"name_en": "Alingsås Municipality"}, headers={"If-Match": '"v1"'}
+    )
     assert english.status_code == 200
     assert english.json()["name_en"] == "Alingsås Municipality"
-    deleted = await client.delete(url)
+    deleted = await client.delete(url, headers={"If-Match": '"v2"'})
     assert deleted.status_code == 409
 
 
@@ -196,7 +214,7 @@ async def test_delete_and_then_404(client: AsyncClient) -> None:
 async def test_an_organisation_with_people_cannot_be_deleted(client: AsyncClient) -> None:
     made = await create_organisation(client)
     await create_person(client, made["id"])
-    response = await client.delete(f"{ORG_PATH}/{made['id']}")
+    response = await client.delete(f"{ORG_PATH}/{made['id']}", headers={"If-Match": '"v1"'})
     assert response.status_code == 409
     assert response.json()["constraint"] == "fk_people_organisation_id_organisations"
 

@@ -97,7 +97,7 @@ async def test_patch_to_official_must_clear_the_party(client: AsyncClient) -> No
         client, org["id"], kind="politician", party="C", political_side="opposition"
     )
     url = f"{PEOPLE_PATH}/{person['id']}"
-    refused = await client.patch(url, json={"kind": "official"})
+    refused = await client.patch(url, json={"kind": "official"}, headers={"If-Match": '"v1"'})
     assert refused.status_code == 422
     assert refused.json()["code"] == "rule.official-has-no-party"
     changed = await client.patch(
@@ -142,7 +142,7 @@ async def test_delete_person(client: AsyncClient) -> None:
     org = await create_organisation(client)
     person = await create_person(client, org["id"])
     url = f"{PEOPLE_PATH}/{person['id']}"
-    assert (await client.delete(url)).status_code == 204
+    assert (await client.delete(url, headers={"If-Match": '"v1"'})).status_code == 204
     assert (await client.get(url)).status_code == 404
 
 
