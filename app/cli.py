@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from app.logging import configure_logging
+from app.models.enums import Role
 from app.settings import Settings, get_settings
 
 log = logging.getLogger("partnership_api")
@@ -27,6 +28,7 @@ def migrate(settings: Settings, url: str) -> None:
 
 
 def demo_data(settings: Settings, url: str) -> None:
+    from app.api.auth import system_principal
     from app.db.engine import make_engine, make_sessionmaker
     from app.services.demo_data import load_demo_data
 
@@ -34,6 +36,7 @@ def demo_data(settings: Settings, url: str) -> None:
         engine = make_engine(url, settings)
         try:
             async with make_sessionmaker(engine)() as session:
+                session.info["principal"] = system_principal("demo-data")
                 added = await load_demo_data(session)
                 await session.commit()
                 return added
@@ -41,6 +44,37 @@ def demo_data(settings: Settings, url: str) -> None:
             await engine.dispose()
 
     log.info("demo data loaded", extra={"added": asyncio.run(load())})
+
+
+def create_api_key(
+    settings: Settings, url: str, name: str, role: str, organisations: list[str]
+) -> None:
+    """Make an API key (the first admin's, typically) and print its secret once."""
+    from uuid import UUID
+
+    from app.api.auth import system_principal
+    from app.db.engine import make_engine, make_sessionmaker
+    from app.models.enums import Role
+    from app.schemas.access import ApiKeyCreate
+    from app.services.api_keys import create_api_key as create
+
+    data = ApiKeyCreate(
+        name=name, role=Role(role), organisation_ids=[UUID(o) for o in organisations]
+    )
+
+    async def make() -> str:
+        engine = make_engine(url, settings)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                session.info["principal"] = system_principal("command line")
+                key, token = await create(session, session.info["principal"], data)
+                await session.commit()
+                log.info("api key created", extra={"key_id": str(key.id), "role": role})
+                return token
+        finally:
+            await engine.dispose()
+
+    print(asyncio.run(make()))
 
 
 def serve(settings: Settings, url: str, *, with_demo_data: bool) -> None:
@@ -89,6 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--demo-data", action="store_true", help="load the demo data first")
     commands.add_parser("migrate", help="upgrade the database to the latest migration")
     commands.add_parser("demo-data", help="load the demo data (idempotent)")
+    key = commands.add_parser("create-api-key", help="create an API key and print its secret once")
+    key.add_argument("--name", required=True, help="what the key is for")
+    key.add_argument("--role", required=True, choices=[r.value for r in Role])
+    key.add_argument(
+        "--organisation", action="append", default=[], help="an organisation id (repeatable)"
+    )
     doc = commands.add_parser("openapi", help="write openapi.md from the live OpenAPI document")
     doc.add_argument("--output", type=Path, default=Path("openapi.md"))
     doc.add_argument("--check", action="store_true", help="fail if the file is stale")
@@ -103,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         migrate(settings, url)
     elif args.command == "demo-data":
         demo_data(settings, url)
+    elif args.command == "create-api-key":
+        create_api_key(settings, url, args.name, args.role, args.organisation)
     elif args.command == "serve":
         serve(settings, url, with_demo_data=args.demo_data)
     return 0

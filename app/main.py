@@ -6,6 +6,7 @@ from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -17,12 +18,24 @@ from app.api.middleware import (
     SecurityHeadersMiddleware,
     UnhandledErrorMiddleware,
 )
+from app.api.oidc import OidcVerifier
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
+from app.api.ratelimit import RateLimitMiddleware
 from app.db.engine import make_engine, make_sessionmaker, resolve_database_url
 from app.db.migrations import head_revision
 from app.logging import stamp_request_ids
-from app.routers import countries, health, organisations, people, problems
+from app.routers import (
+    api_keys,
+    audit_events,
+    countries,
+    health,
+    organisations,
+    people,
+    problems,
+    users,
+)
+from app.services.audit import install_audit_hook
 from app.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -66,26 +79,58 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             {"name": "countries", "description": "ISO countries and ICLD partner-country periods."},
             {"name": "organisations", "description": "Municipalities, regions and partner bodies."},
             {"name": "people", "description": "Politicians and officials (personal data)."},
+            {"name": "access", "description": "API keys, users and the audit trail (admins)."},
             {"name": "problems", "description": "What each problem `type` means."},
             {"name": "health", "description": "Liveness and readiness."},
         ],
     )
     app.state.settings = settings
     app.state.expected_migration = head_revision()
+    app.state.oidc = OidcVerifier(settings)
+    install_audit_hook()
     install_problem_handlers(app)
     install_openapi(app)
 
-    for router in (countries.router, organisations.router, people.router):
+    for router in (
+        countries.router,
+        organisations.router,
+        people.router,
+        api_keys.router,
+        users.router,
+        audit_events.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(problems.router)
     app.include_router(health.router)
     _mount_docs(app)
 
-    # Outermost last: the request id wraps everything, so even a 413 or a 500 carries it.
+    # Outermost last: the request id wraps everything, so even a 413, 429 or 500 carries it.
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "X-Request-ID",
+        ],
+        expose_headers=[
+            "ETag",
+            "Location",
+            "X-Request-ID",
+            "Retry-After",
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+        ],
+    )
     return app
 
 

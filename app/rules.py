@@ -34,6 +34,12 @@ UNKNOWN_COUNTRY = rule(
 UNKNOWN_ORGANISATION = rule(
     "unknown-organisation", "Unknown organisation", "The organisation referred to does not exist."
 )
+SCOPED_ROLE_NEEDS_ORGANISATIONS = rule(
+    "scoped-role-needs-organisations",
+    "Coordinators and viewers act for organisations",
+    "A coordinator or viewer sees and changes only what belongs to its organisations, so it must "
+    "name at least one (docs/access-control.md).",
+)
 POLITICIAN_POLITICAL_SIDE = rule(
     "politician-political-side",
     "A politician is in the majority or the opposition",

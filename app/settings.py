@@ -2,10 +2,13 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# A list written as a comma-separated environment variable ("a,b"), not as JSON.
+CommaList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -32,6 +35,26 @@ class Settings(BaseSettings):
     db_connect_timeout_s: float = Field(default=10.0, gt=0)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    oidc_issuer: str | None = Field(default=None, description="Expected `iss` of access tokens.")
+    oidc_audience: str | None = Field(default=None, description="Expected `aud` of access tokens.")
+    oidc_jwks_url: str | None = Field(default=None, description="Where the signing keys are.")
+    oidc_algorithms: CommaList = ["RS256", "ES256"]
+    oidc_role_claim: str = "partnership_role"
+    oidc_organisations_claim: str = "partnership_organisations"
+
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    rate_limit_anonymous_per_minute: int = Field(default=120, ge=1)
+    redis_url: str | None = Field(default=None, description="Shared rate limits when set.")
+    cors_origins: CommaList = Field(default_factory=list, description="Allowed browser origins.")
+
+    @field_validator("oidc_algorithms", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
     migrate_on_start: bool = True
 
 

@@ -15,12 +15,16 @@ import asyncpg
 import pytest
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.api.auth import system_principal
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.engine import make_engine
 from app.db.migrations import upgrade_to_head
 from app.main import create_app
+from app.models.enums import Role
+from app.schemas.access import ApiKeyCreate
+from app.services.api_keys import create_api_key
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +88,11 @@ async def database_url(server_url: str) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(database_url="postgresql://set-by-tests/unused")
+    return Settings(
+        database_url="postgresql://set-by-tests/unused",
+        rate_limit_per_minute=1_000_000,
+        rate_limit_anonymous_per_minute=1_000_000,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -111,8 +119,9 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 
 @pytest.fixture
-async def client(app: object, connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
-    # The app's sessions join the test's transaction; their commits become savepoint releases.
+async def anonymous(app: object, connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
+    """A client without credentials; the app's sessions join the test's transaction (their
+    commits become savepoint releases)."""
     app.state.sessionmaker = async_sessionmaker(  # type: ignore[attr-defined]
         bind=connection,
         expire_on_commit=False,
@@ -121,6 +130,36 @@ async def client(app: object, connection: AsyncConnection) -> AsyncIterator[Asyn
     )
     transport = ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
     async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+async def api_key(
+    connection: AsyncConnection, role: Role, organisation_ids: list[uuid.UUID] | None = None
+) -> str:
+    """Make an API key inside the test's transaction; return its token."""
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        session.info["principal"] = system_principal("tests")
+        data = ApiKeyCreate(
+            name=f"test {role.value}", role=role, organisation_ids=organisation_ids or []
+        )
+        _, token = await create_api_key(session, session.info["principal"], data)
+        await session.commit()
+    return token
+
+
+def authorised(client: AsyncClient, token: str) -> AsyncClient:
+    """A client sharing `client`'s app and transaction, with these credentials."""
+    return AsyncClient(
+        transport=client._transport,
+        base_url="http://testserver",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+@pytest.fixture
+async def client(anonymous: AsyncClient, connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
+    """An ICLD administrator's client: most tests are about behaviour, not access."""
+    async with authorised(anonymous, await api_key(connection, Role.admin)) as http:
         yield http
 
 

@@ -3,11 +3,13 @@
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app.api.auth import system_principal
 from app.services.demo_data import ORGANISATIONS, PEOPLE, load_demo_data
 
 
 async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnection) -> None:
     async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        session.info["principal"] = system_principal("demo-data")
         first = await load_demo_data(session)
         second = await load_demo_data(session)
         await session.commit()

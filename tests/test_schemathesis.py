@@ -95,8 +95,9 @@ async def _stop(server: asyncio.subprocess.Process) -> None:
 
 
 @pytest.fixture
-async def live_api(server_url: str) -> AsyncIterator[tuple[str, deque[str]]]:
-    """The real service on a migrated scratch database: its base URL and its recent log lines."""
+async def live_api(server_url: str) -> AsyncIterator[tuple[str, deque[str], str]]:
+    """The real service on a migrated scratch database: its base URL, its recent log lines and
+    an administrator's API key, so that every route is reached past authentication."""
     url = await create_database(server_url, DATABASE)
     server: asyncio.subprocess.Process | None = None
     drain: asyncio.Task[None] | None = None
@@ -112,7 +113,25 @@ async def live_api(server_url: str) -> AsyncIterator[tuple[str, deque[str]]]:
             "LOG_LEVEL": "WARNING",
             "MIGRATE_ON_START": "false",  # migrated above
             "PYTHONUNBUFFERED": "1",
+            "RATE_LIMIT_PER_MINUTE": "1000000",  # the fuzzer is one very busy client
+            "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "1000000",
         }
+        made = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "app.cli",
+            "create-api-key",
+            "--name",
+            "fuzzer",
+            "--role",
+            "admin",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        token = (await made.communicate())[0].decode().strip().splitlines()[-1]
+        assert token.startswith("pk_"), token
         server = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -129,7 +148,7 @@ async def live_api(server_url: str) -> AsyncIterator[tuple[str, deque[str]]]:
         drain = asyncio.create_task(_drain(server.stdout, log))
         base_url = f"http://127.0.0.1:{port}"
         await _wait_ready(base_url, server, log)
-        yield base_url, log
+        yield base_url, log, token
     finally:
         if server is not None:
             await _stop(server)
@@ -140,9 +159,9 @@ async def live_api(server_url: str) -> AsyncIterator[tuple[str, deque[str]]]:
 
 
 async def test_openapi_document_holds_under_fuzzing(
-    live_api: tuple[str, deque[str]], tmp_path: Path
+    live_api: tuple[str, deque[str], str], tmp_path: Path
 ) -> None:
-    base_url, log = live_api
+    base_url, log, token = live_api
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
         "run",
@@ -162,6 +181,8 @@ async def test_openapi_document_holds_under_fuzzing(
         "--no-color",
         "--output-truncate",
         "false",
+        "--header",
+        f"Authorization: Bearer {token}",
     ]
     fuzz = await asyncio.create_subprocess_exec(
         *command,

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from app.api.ratelimit import EXEMPT_PATHS
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -32,8 +33,10 @@ def _build(app: FastAPI) -> dict[str, Any]:
     problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(problem_schema.pop("$defs", {}))
     schemas["Problem"] = problem_schema
-    for path in spec["paths"].values():
+    for route, path in spec["paths"].items():
         for operation in path.values():
+            if route not in EXEMPT_PATHS:
+                operation["responses"].setdefault("429", {"description": "Too many requests"})
             for status, response in operation.get("responses", {}).items():
                 if status.isdigit() and int(status) >= 400:
                     response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}

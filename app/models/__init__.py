@@ -1,8 +1,19 @@
 """All tables; importing this module registers them on the shared metadata."""
 
+from app.models.access import ApiKey, User
+from app.models.audit import AuditEvent
 from app.models.base import metadata
 from app.models.countries import Country, CountryEligibility
 from app.models.organisations import Organisation
 from app.models.people import Person
 
-__all__ = ["Country", "CountryEligibility", "Organisation", "Person", "metadata"]
+__all__ = [
+    "ApiKey",
+    "AuditEvent",
+    "Country",
+    "CountryEligibility",
+    "Organisation",
+    "Person",
+    "User",
+    "metadata",
+]

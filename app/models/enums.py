@@ -36,6 +36,19 @@ ELIGIBLE_SWEDISH_APPLICANT_TYPES = frozenset(
 SWEDISH_REFERENCE_TYPES = frozenset({OrganisationType.municipality, OrganisationType.region})
 
 
+class Role(StrEnum):
+    """What a caller may do (docs/access-control.md)."""
+
+    admin = "admin"
+    programme_officer = "programme_officer"
+    coordinator = "coordinator"
+    viewer = "viewer"
+
+
+# Roles whose reach is limited to their own organisations.
+SCOPED_ROLES = frozenset({Role.coordinator, Role.viewer})
+
+
 class PersonKind(StrEnum):
     politician = "politician"
     official = "official"

@@ -1,5 +1,6 @@
 """People: politicians and officials of an organisation. Personal data: keep it minimal."""
 
+from datetime import datetime
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -27,3 +28,4 @@ class Person(Tracked, table=True):
     political_side: str | None = Field(default=None, max_length=20)
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=20)
+    erased_at: datetime | None = Field(default=None)

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.auth import Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import etag_for, not_modified, set_etag
 from app.api.pagination import PageDep
@@ -53,10 +54,14 @@ async def list_organisations(
     operation_id="create_organisation",
     summary="Create an organisation",
     status_code=201,
-    responses=problem_responses(400, 409, 413, 422),
+    responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
 async def create_organisation(
-    session: SessionDep, request: Request, response: Response, body: OrganisationCreate
+    session: SessionDep,
+    principal: Staff,
+    request: Request,
+    response: Response,
+    body: OrganisationCreate,
 ) -> OrganisationRead:
     organisation = await service.create_organisation(session, body)
     response.headers["Location"] = location_of(
@@ -86,16 +91,19 @@ async def get_organisation(
     "/{organisation_id}",
     operation_id="update_organisation",
     summary="Change an organisation (JSON merge patch)",
-    responses=problem_responses(400, 404, 409, 412, 413, 422, 428),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
 )
 async def update_organisation(
     session: SessionDep,
+    principal: Writer,
     response: Response,
     organisation_id: UUID,
     body: Annotated[OrganisationUpdate, Body(media_type=MERGE_PATCH)],
     if_match: IfMatch = None,
 ) -> OrganisationRead:
-    organisation = await service.update_organisation(session, organisation_id, body, if_match)
+    organisation = await service.update_organisation(
+        session, principal, organisation_id, body, if_match
+    )
     set_etag(response, organisation.version)
     return OrganisationRead.model_validate(organisation)
 
@@ -105,10 +113,10 @@ async def update_organisation(
     operation_id="delete_organisation",
     summary="Delete an organisation",
     status_code=204,
-    responses=problem_responses(404, 409, 412, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
 async def delete_organisation(
-    session: SessionDep, organisation_id: UUID, if_match: IfMatch = None
+    session: SessionDep, principal: Staff, organisation_id: UUID, if_match: IfMatch = None
 ) -> Response:
-    await service.delete_organisation(session, organisation_id, if_match)
+    await service.delete_organisation(session, principal, organisation_id, if_match)
     return Response(status_code=204)

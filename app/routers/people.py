@@ -1,31 +1,46 @@
 """People: politicians and officials. Personal data, never public."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.auth import Admin, Authenticated, Principal, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import etag_for, not_modified, set_etag
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.models.enums import PersonKind, PoliticalSide
-from app.schemas.people import PersonCreate, PersonPage, PersonRead, PersonUpdate
+from app.models.people import Person
+from app.policies import can_see_contact_details
+from app.schemas.access import AuditEventRead
+from app.schemas.organisations import OrganisationRead
+from app.schemas.people import PersonCreate, PersonExport, PersonPage, PersonRead, PersonUpdate
 from app.services import people as service
 
 router = APIRouter(prefix="/people", tags=["people"], route_class=TransactionalRoute)
+
+
+def _read(principal: Principal, person: Person) -> PersonRead:
+    read = PersonRead.model_validate(person)
+    if can_see_contact_details(principal, person):
+        return read
+    return read.model_copy(update={"email": None, "phone": None})
 
 
 @router.get(
     "",
     operation_id="list_people",
     summary="List people",
-    description="Sorted by family name, given name, then id.",
-    responses=problem_responses(400, 422),
+    description="Sorted by family name, given name, then id. Coordinators and viewers see the "
+    "people of their own organisations.",
+    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_people(
     session: SessionDep,
+    principal: Authenticated,
     page: PageDep,
     organisation_id: Annotated[UUID | None, Query()] = None,
     kind: Annotated[PersonKind | None, Query()] = None,
@@ -35,8 +50,8 @@ async def list_people(
     filters = service.PersonFilters(
         organisation_id=organisation_id, kind=kind, political_side=political_side, q=q
     )
-    items, cursor = await service.list_people(session, filters, page)
-    return PersonPage(items=[PersonRead.model_validate(p) for p in items], next_cursor=cursor)
+    items, cursor = await service.list_people(session, principal, filters, page)
+    return PersonPage(items=[_read(principal, p) for p in items], next_cursor=cursor)
 
 
 @router.post(
@@ -44,49 +59,58 @@ async def list_people(
     operation_id="create_person",
     summary="Create a person",
     status_code=201,
-    responses=problem_responses(400, 413, 422),
+    responses=problem_responses(400, 401, 403, 413, 422),
 )
 async def create_person(
-    session: SessionDep, request: Request, response: Response, body: PersonCreate
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    response: Response,
+    body: PersonCreate,
 ) -> PersonRead:
-    person = await service.create_person(session, body)
+    person = await service.create_person(session, principal, body)
     response.headers["Location"] = location_of(request, "get_person", person_id=person.id)
     set_etag(response, person.version)
-    return PersonRead.model_validate(person)
+    return _read(principal, person)
 
 
 @router.get(
     "/{person_id}",
     operation_id="get_person",
     summary="Get a person",
-    responses={**problem_responses(404, 422), 304: {"description": "Not modified"}},
+    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
 )
 async def get_person(
-    session: SessionDep, request: Request, response: Response, person_id: UUID
+    session: SessionDep,
+    principal: Authenticated,
+    request: Request,
+    response: Response,
+    person_id: UUID,
 ) -> PersonRead:
-    person = await service.get_person(session, person_id)
+    person = await service.get_person(session, principal, person_id)
     if not_modified(request, etag_for(person.version)):
         return Response(status_code=304, headers={"ETag": etag_for(person.version)})  # type: ignore[return-value]
     set_etag(response, person.version)
-    return PersonRead.model_validate(person)
+    return _read(principal, person)
 
 
 @router.patch(
     "/{person_id}",
     operation_id="update_person",
     summary="Change a person (JSON merge patch)",
-    responses=problem_responses(400, 404, 409, 412, 413, 422, 428),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
 )
 async def update_person(
     session: SessionDep,
+    principal: Writer,
     response: Response,
     person_id: UUID,
     body: Annotated[PersonUpdate, Body(media_type=MERGE_PATCH)],
     if_match: IfMatch = None,
 ) -> PersonRead:
-    person = await service.update_person(session, person_id, body, if_match)
+    person = await service.update_person(session, principal, person_id, body, if_match)
     set_etag(response, person.version)
-    return PersonRead.model_validate(person)
+    return _read(principal, person)
 
 
 @router.delete(
@@ -94,8 +118,36 @@ async def update_person(
     operation_id="delete_person",
     summary="Delete a person",
     status_code=204,
-    responses=problem_responses(404, 409, 412, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
-async def delete_person(session: SessionDep, person_id: UUID, if_match: IfMatch = None) -> Response:
-    await service.delete_person(session, person_id, if_match)
+async def delete_person(
+    session: SessionDep, principal: Writer, person_id: UUID, if_match: IfMatch = None
+) -> Response:
+    await service.delete_person(session, principal, person_id, if_match)
     return Response(status_code=204)
+
+
+@router.get(
+    "/{person_id}/export",
+    operation_id="export_person",
+    summary="Export everything stored about a person (admins)",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def export_person(session: SessionDep, principal: Admin, person_id: UUID) -> PersonExport:
+    person, organisation, events = await service.export_person(session, principal, person_id)
+    return PersonExport(
+        person=PersonRead.model_validate(person),
+        organisation=OrganisationRead.model_validate(organisation),
+        audit_events=[AuditEventRead.model_validate(e) for e in events],
+        exported_at=datetime.now(UTC),
+    )
+
+
+@router.post(
+    "/{person_id}/erase",
+    operation_id="erase_person",
+    summary="Erase a person: contact details removed, name pseudonymised, links kept (admins)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def erase_person(session: SessionDep, principal: Admin, person_id: UUID) -> PersonRead:
+    return PersonRead.model_validate(await service.erase_person(session, principal, person_id))

@@ -10,7 +10,9 @@ from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validat
 from app.api.pagination import Page
 from app.models.enums import PersonKind, PoliticalSide
 from app.rules import OFFICIAL_HAS_NO_PARTY, POLITICIAN_POLITICAL_SIDE, rule_error
+from app.schemas.access import AuditEventRead
 from app.schemas.common import Name, RequestModel, ResponseModel, ShortName
+from app.schemas.organisations import OrganisationRead
 
 
 def normalise_phone(value: str) -> str:
@@ -97,6 +99,9 @@ class PersonUpdate(RequestModel):
 
 
 class PersonRead(ResponseModel):
+    """A person; `email` and `phone` are null for callers outside the person's organisation
+    (only admins, programme officers and that organisation see them)."""
+
     id: UUID
     organisation_id: UUID
     kind: PersonKind
@@ -107,9 +112,19 @@ class PersonRead(ResponseModel):
     political_side: PoliticalSide | None
     email: str | None
     phone: str | None
+    erased_at: datetime | None = Field(description="Set when the person was erased (GDPR).")
     created_at: datetime
     updated_at: datetime
 
 
 class PersonPage(Page[PersonRead]):
     """One page of people."""
+
+
+class PersonExport(ResponseModel):
+    """Everything stored about one person (a data-subject access request)."""
+
+    person: PersonRead
+    organisation: OrganisationRead
+    audit_events: list[AuditEventRead]
+    exported_at: datetime

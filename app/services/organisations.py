@@ -6,11 +6,13 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.api.auth import FORBIDDEN, Principal
 from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
 from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
 from app.models.enums import OrganisationType
 from app.models.organisations import Organisation
+from app.policies import writable_organisation
 from app.rules import REFERENCE_ORGANISATION_FIXED, UNKNOWN_COUNTRY
 from app.schemas.organisations import (
     OrganisationCreate,
@@ -85,10 +87,24 @@ async def create_organisation(session: AsyncSession, data: OrganisationCreate) -
     return organisation
 
 
+def _ensure_writable(principal: Principal, organisation: Organisation) -> None:
+    if writable_organisation(principal, organisation):
+        return
+    if not principal.in_scope(organisation.id):
+        # Outside a coordinator's organisations: not found, as for every object out of scope.
+        raise ProblemError(NOT_FOUND, f"No organisation {organisation.id}.")
+    raise ProblemError(FORBIDDEN, "Only administrators change reference data.")
+
+
 async def update_organisation(
-    session: AsyncSession, organisation_id: UUID, patch: OrganisationUpdate, if_match: str | None
+    session: AsyncSession,
+    principal: Principal,
+    organisation_id: UUID,
+    patch: OrganisationUpdate,
+    if_match: str | None,
 ) -> Organisation:
     organisation = await get_organisation(session, organisation_id, for_update=True)
+    _ensure_writable(principal, organisation)
     check_if_match(if_match, organisation.version)
     current = {field: getattr(organisation, field) for field in OrganisationFields.model_fields}
     if organisation.is_reference:
@@ -110,9 +126,10 @@ async def update_organisation(
 
 
 async def delete_organisation(
-    session: AsyncSession, organisation_id: UUID, if_match: str | None
+    session: AsyncSession, principal: Principal, organisation_id: UUID, if_match: str | None
 ) -> None:
     organisation = await get_organisation(session, organisation_id, for_update=True)
+    _ensure_writable(principal, organisation)
     check_if_match(if_match, organisation.version)
     if organisation.is_reference:
         raise ProblemError(

@@ -1,20 +1,25 @@
 """People: queries and the rules that need stored data."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.api.auth import Principal
 from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
+from app.models.audit import AuditEvent
 from app.models.enums import PersonKind, PoliticalSide
 from app.models.organisations import Organisation
 from app.models.people import Person
+from app.policies import ensure_can_write_in, scope_people
 from app.rules import UNKNOWN_ORGANISATION
 from app.schemas.people import PersonCreate, PersonFields, PersonUpdate
+from app.services import audit
 from app.services.common import apply_changes, merge_patch, text_search
 
 
@@ -27,9 +32,9 @@ class PersonFilters:
 
 
 async def list_people(
-    session: AsyncSession, filters: PersonFilters, page: PageParams
+    session: AsyncSession, principal: Principal, filters: PersonFilters, page: PageParams
 ) -> tuple[list[Person], str | None]:
-    stmt = select(Person)
+    stmt = scope_people(principal, select(Person))
     if filters.organisation_id:
         stmt = stmt.where(Person.organisation_id == filters.organisation_id)
     if filters.kind:
@@ -52,25 +57,30 @@ async def list_people(
     )
 
 
-async def get_person(session: AsyncSession, person_id: UUID, *, for_update: bool = False) -> Person:
-    stmt = select(Person).where(Person.id == person_id)
+async def get_person(
+    session: AsyncSession, principal: Principal, person_id: UUID, *, for_update: bool = False
+) -> Person:
+    stmt = scope_people(principal, select(Person).where(Person.id == person_id))
     if for_update:
         stmt = stmt.with_for_update()
-    person = await session.scalar(stmt)
+    person: Person | None = await session.scalar(stmt)
     if person is None:
         raise ProblemError(NOT_FOUND, f"No person {person_id}.")
     return person
 
 
-async def _check_organisation(session: AsyncSession, organisation_id: UUID) -> None:
+async def _check_organisation(
+    session: AsyncSession, principal: Principal, organisation_id: UUID
+) -> None:
     if await session.get(Organisation, organisation_id) is None:
         raise RuleViolation(
             UNKNOWN_ORGANISATION, f"No organisation {organisation_id}.", pointer="/organisation_id"
         )
+    ensure_can_write_in(principal, organisation_id)
 
 
-async def create_person(session: AsyncSession, data: PersonCreate) -> Person:
-    await _check_organisation(session, data.organisation_id)
+async def create_person(session: AsyncSession, principal: Principal, data: PersonCreate) -> Person:
+    await _check_organisation(session, principal, data.organisation_id)
     person = Person(**data.model_dump())
     session.add(person)
     await session.flush()
@@ -79,21 +89,66 @@ async def create_person(session: AsyncSession, data: PersonCreate) -> Person:
 
 
 async def update_person(
-    session: AsyncSession, person_id: UUID, patch: PersonUpdate, if_match: str | None
+    session: AsyncSession,
+    principal: Principal,
+    person_id: UUID,
+    patch: PersonUpdate,
+    if_match: str | None,
 ) -> Person:
-    person = await get_person(session, person_id, for_update=True)
+    person = await get_person(session, principal, person_id, for_update=True)
     check_if_match(if_match, person.version)
     current = {field: getattr(person, field) for field in PersonFields.model_fields}
     merged = merge_patch(current, patch, PersonFields)
     if merged.organisation_id != person.organisation_id:
-        await _check_organisation(session, merged.organisation_id)
+        await _check_organisation(session, principal, merged.organisation_id)
     if apply_changes(person, merged.model_dump()):
         await session.flush()
     return person
 
 
-async def delete_person(session: AsyncSession, person_id: UUID, if_match: str | None) -> None:
-    person = await get_person(session, person_id, for_update=True)
+async def delete_person(
+    session: AsyncSession, principal: Principal, person_id: UUID, if_match: str | None
+) -> None:
+    person = await get_person(session, principal, person_id, for_update=True)
     check_if_match(if_match, person.version)
     await session.delete(person)
     await session.flush()
+
+
+# What erasure removes or pseudonymises; organisation, kind and political side stay so that
+# steering-group history and programme figures remain whole (docs/access-control.md).
+PERSONAL_FIELDS = frozenset({"given_name", "family_name", "title", "party", "email", "phone"})
+
+
+async def erase_person(session: AsyncSession, principal: Principal, person_id: UUID) -> Person:
+    person = await get_person(session, principal, person_id, for_update=True)
+    if person.erased_at is not None:
+        raise ProblemError(CONFLICT, "This person has already been erased.")
+    apply_changes(
+        person,
+        {
+            "given_name": "Erased",
+            "family_name": f"person {str(person.id)[:8]}",
+            "title": None,
+            "party": None,
+            "email": None,
+            "phone": None,
+            "erased_at": datetime.now(UTC),
+        },
+    )
+    audit.label_next_flush(session, "erase")
+    await session.flush()
+    # Every event about the person, the erasure's own included, loses the personal values.
+    await audit.erase_values(session, "people", str(person.id), PERSONAL_FIELDS)
+    await session.flush()
+    return person
+
+
+async def export_person(
+    session: AsyncSession, principal: Principal, person_id: UUID
+) -> tuple[Person, Organisation, list[AuditEvent]]:
+    """Everything stored about a person: the row, its organisation and its audit events."""
+    person = await get_person(session, principal, person_id)
+    organisation = await session.get(Organisation, person.organisation_id)
+    assert organisation is not None  # a foreign key guarantees it
+    return person, organisation, await audit.events_about(session, "people", str(person.id))

@@ -1,0 +1,192 @@
+"""Access tokens from the OpenID Connect provider (docs/access-control.md, "Who is calling").
+
+A token is accepted only when it is signed by a key published at `OIDC_JWKS_URL` with one of the
+asymmetric `OIDC_ALGORITHMS` (never `none`, never HS*), is not expired, and names `OIDC_ISSUER`
+as its `iss` and `OIDC_AUDIENCE` among its `aud`. Every failure is an `InvalidToken` whose message
+is safe to show a client; the details go to the log.
+"""
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from jwt.exceptions import InvalidSubjectError
+
+from app.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+LEEWAY_SECONDS = 30
+JWKS_CACHE_SECONDS = 300
+JWKS_TIMEOUT_SECONDS = 10
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    subject: str
+    name: str | None
+    email: str | None
+    role: str | None
+    """The value of the claim `OIDC_ROLE_CLAIM`; None when the token has none."""
+    organisation_ids: tuple[str, ...]
+    """The value of the claim `OIDC_ORGANISATIONS_CLAIM`; () when the token has none."""
+
+
+class InvalidToken(Exception):
+    """A token that must be refused; the message is safe to show the client."""
+
+
+class SigningKeysUnavailable(InvalidToken):
+    """The provider's signing keys could not be fetched (the token itself may be fine)."""
+
+
+def is_allowed_algorithm(name: str) -> bool:
+    """Only asymmetric algorithms: `none` and the HMAC family would let anyone holding the
+    (public) key, or no key at all, mint tokens."""
+    upper = name.strip().upper()
+    return bool(upper) and upper != "NONE" and not upper.startswith("HS")
+
+
+def _reason(error: jwt.PyJWTError) -> str:
+    """A short description of why a token was refused, without internals."""
+    if isinstance(error, jwt.ExpiredSignatureError):
+        return "token expired"
+    if isinstance(error, jwt.ImmatureSignatureError):
+        return "token not yet valid"
+    if isinstance(error, jwt.InvalidAudienceError):
+        return "wrong audience"
+    if isinstance(error, jwt.InvalidIssuerError):
+        return "wrong issuer"
+    if isinstance(error, jwt.InvalidIssuedAtError):
+        return "invalid issued-at time"
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return f"token lacks the {error.claim!r} claim"
+    if isinstance(error, InvalidSubjectError):
+        return "invalid subject"
+    if isinstance(error, jwt.InvalidAlgorithmError):
+        return "algorithm not allowed"
+    if isinstance(error, jwt.InvalidSignatureError):
+        return "invalid signature"
+    if isinstance(error, jwt.DecodeError):
+        return "malformed token"
+    if isinstance(error, jwt.PyJWKClientError):
+        return "unknown signing key"
+    if isinstance(error, jwt.InvalidKeyError | jwt.PyJWKError | jwt.PyJWKSetError):
+        return "unusable signing key"
+    return "invalid token"
+
+
+def _optional_string(claims: Mapping[str, Any], *names: str) -> str | None:
+    for name in names:
+        value = claims.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _role(claims: Mapping[str, Any], claim: str) -> str | None:
+    value = claims.get(claim)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidToken("the role claim is not a string")
+    return value
+
+
+def _organisation_ids(claims: Mapping[str, Any], claim: str) -> tuple[str, ...]:
+    value = claims.get(claim)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidToken("the organisations claim is not a list of strings")
+    return tuple(dict.fromkeys(item for item in value if item))  # in order, without repeats
+
+
+async def _signing_key(jwks: jwt.PyJWKClient, token: str) -> jwt.PyJWK:
+    """The published key named by the token's `kid` (PyJWKClient blocks: run in a thread)."""
+    try:
+        return await asyncio.to_thread(jwks.get_signing_key_from_jwt, token)
+    except (jwt.PyJWKClientConnectionError, jwt.PyJWKSetError) as error:
+        logger.warning("OIDC signing keys unavailable: %s", error)
+        raise SigningKeysUnavailable("signing keys unavailable") from None
+    except (ValueError, OSError) as error:  # a key set that is not JSON, a dropped connection
+        logger.warning("OIDC signing keys unavailable: %r", error)
+        raise SigningKeysUnavailable("signing keys unavailable") from None
+
+
+class OidcVerifier:
+    """Checks access tokens against the provider's published keys. Create one per application:
+    it caches the key set (five minutes) and the keys it has used."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._algorithms = [
+            name.strip() for name in settings.oidc_algorithms if is_allowed_algorithm(name)
+        ]
+        self._jwks: jwt.PyJWKClient | None = None
+        jwks_url = settings.oidc_jwks_url
+        if self.configured and jwks_url:
+            if not self._algorithms:
+                raise ValueError("OIDC_ALGORITHMS names no asymmetric algorithm")
+            try:
+                self._jwks = jwt.PyJWKClient(
+                    jwks_url,
+                    cache_keys=True,
+                    lifespan=JWKS_CACHE_SECONDS,
+                    timeout=JWKS_TIMEOUT_SECONDS,
+                )
+            except jwt.PyJWKClientError as error:
+                raise ValueError(f"OIDC_JWKS_URL is not usable: {error}") from error
+
+    @property
+    def configured(self) -> bool:
+        settings = self._settings
+        return bool(settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_url)
+
+    @property
+    def algorithms(self) -> tuple[str, ...]:
+        """The algorithms accepted: those of OIDC_ALGORITHMS that are asymmetric."""
+        return tuple(self._algorithms)
+
+    async def verify(self, token: str) -> TokenClaims:
+        """The claims of a valid token; InvalidToken otherwise."""
+        jwks = self._jwks
+        if jwks is None:
+            raise InvalidToken("OpenID Connect is not configured")
+        settings = self._settings
+        try:
+            # Refuse a disallowed algorithm before fetching any key for it.
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") not in self._algorithms:
+                raise jwt.InvalidAlgorithmError("The specified alg value is not allowed")
+            signing_key = await _signing_key(jwks, token)
+            claims = jwt.decode(
+                token,
+                signing_key,
+                algorithms=self._algorithms,
+                audience=settings.oidc_audience,
+                issuer=settings.oidc_issuer,
+                leeway=LEEWAY_SECONDS,
+                options={"require": REQUIRED_CLAIMS},
+            )
+        except jwt.PyJWTError as error:
+            reason = _reason(error)
+            logger.info("OIDC token refused (%s): %s", reason, error)
+            raise InvalidToken(reason) from None
+
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject:
+            raise InvalidToken("invalid subject")
+        return TokenClaims(
+            subject=subject,
+            name=_optional_string(claims, "name", "preferred_username"),
+            email=_optional_string(claims, "email"),
+            role=_role(claims, settings.oidc_role_claim),
+            organisation_ids=_organisation_ids(claims, settings.oidc_organisations_claim),
+        )

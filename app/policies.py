@@ -1,0 +1,46 @@
+"""What a principal may see and change: the one place authorization is decided.
+
+Reads are scoped in the query, so lists and counts never include other organisations' rows; an
+object outside the scope is not found (404), exactly like a missing one.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from sqlmodel import col
+
+from app.api.auth import FORBIDDEN, Principal
+from app.api.problems import ProblemError
+from app.models.enums import Role
+from app.models.organisations import Organisation
+from app.models.people import Person
+
+
+def scope_people(principal: Principal, stmt: Any) -> Any:
+    """People the principal may read: ICLD staff all, others those of their organisations."""
+    if principal.sees_everything:
+        return stmt
+    return stmt.where(col(Person.organisation_id).in_(principal.organisation_ids))
+
+
+def can_see_contact_details(principal: Principal, person: Person) -> bool:
+    """E-mail and phone: admins, programme officers and the person's own organisation."""
+    return principal.in_scope(person.organisation_id)
+
+
+def ensure_can_write_in(principal: Principal, organisation_id: UUID) -> None:
+    """Creating or moving an object into an organisation outside the principal's scope."""
+    if not principal.in_scope(organisation_id):
+        raise ProblemError(
+            FORBIDDEN, "You may only create or move objects within your own organisations."
+        )
+
+
+def writable_organisation(principal: Principal, organisation: Organisation) -> bool:
+    """Whether the principal may change this organisation: admins everything, programme officers
+    all but reference data, coordinators their own organisations' optional fields."""
+    if organisation.is_reference:
+        return principal.role is Role.admin or (
+            principal.role is Role.coordinator and organisation.id in principal.organisation_ids
+        )
+    return principal.in_scope(organisation.id)

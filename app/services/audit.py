@@ -1,0 +1,171 @@
+"""The audit trail: a `before_flush` hook records every change of every table in the same flush,
+and so the same transaction, as the change itself. No write can leave it out."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, UOWTransaction
+from sqlmodel import col, select
+
+from app.api.auth import Principal
+from app.api.context import request_id_var
+from app.api.pagination import PageParams, paginate
+from app.api.problems import NOT_FOUND, ProblemError
+from app.models.audit import AuditEvent
+
+# Kept out of every event: derived by the database, or bookkeeping of the change itself.
+_NEVER_AUDITED = frozenset({"created_at", "updated_at", "version", "search"})
+ERASED = "[erased]"
+
+
+def label_next_flush(session: AsyncSession, action: str) -> None:
+    """Name the action of the changes flushed next (default: create, update or delete)."""
+    session.sync_session.info["audit_action"] = action
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, UUID | date | datetime):
+        return value.isoformat() if not isinstance(value, UUID) else str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple | frozenset | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _audited_columns(obj: Any) -> list[str]:
+    ignored = _NEVER_AUDITED | getattr(obj, "__audit_ignore__", frozenset())
+    return [c.key for c in sa.inspect(type(obj)).column_attrs if c.key not in ignored]
+
+
+def _object_id(obj: Any) -> str:
+    identity = sa.inspect(obj).identity
+    if identity is not None:
+        return ",".join(str(v) for v in identity)
+    return str(obj.id)
+
+
+def _changes(obj: Any, kind: str) -> dict[str, list[Any]]:
+    state = sa.inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for key in _audited_columns(obj):
+        if kind == "create":
+            value = getattr(obj, key)
+            if value is not None:
+                changes[key] = [None, _jsonable(value)]
+        elif kind == "delete":
+            changes[key] = [_jsonable(state.attrs[key].loaded_value), None]
+        else:
+            history = state.attrs[key].history
+            if history.has_changes():
+                before = history.deleted[0] if history.deleted else None
+                after = history.added[0] if history.added else None
+                if before != after:
+                    changes[key] = [_jsonable(before), _jsonable(after)]
+    return changes
+
+
+def _record(session: Session, flush_context: UOWTransaction, instances: Any) -> None:
+    label = session.info.pop("audit_action", None)
+    pending: list[tuple[Any, str]] = [
+        *((o, "create") for o in session.new),
+        *((o, "update") for o in session.dirty if session.is_modified(o)),
+        *((o, "delete") for o in session.deleted),
+    ]
+    events = []
+    for obj, kind in pending:
+        if isinstance(obj, AuditEvent):
+            continue
+        changes = _changes(obj, kind)
+        if not changes:
+            continue  # only ignored fields moved (a key's last use, a user's last visit)
+        principal: Principal | None = session.info.get("principal")
+        if principal is None:
+            raise RuntimeError("a write without an actor: set session.info['principal']")
+        events.append(
+            AuditEvent(
+                occurred_at=datetime.now(UTC),
+                actor_type=principal.kind,
+                actor_id=principal.id,
+                actor_name=principal.name,
+                action=label or kind,
+                object_type=obj.__tablename__,
+                object_id=_object_id(obj),
+                changes=changes,
+                request_id=request_id_var.get(),
+            )
+        )
+    session.add_all(events)
+
+
+def install_audit_hook() -> None:
+    if not event.contains(Session, "before_flush", _record):
+        event.listen(Session, "before_flush", _record)
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    object_type: str | None = None
+    object_id: str | None = None
+    actor_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+async def list_events(
+    session: AsyncSession, filters: AuditFilters, page: PageParams
+) -> tuple[list[AuditEvent], str | None]:
+    stmt = select(AuditEvent)
+    if filters.object_type:
+        stmt = stmt.where(AuditEvent.object_type == filters.object_type)
+    if filters.object_id:
+        stmt = stmt.where(AuditEvent.object_id == filters.object_id)
+    if filters.actor_id:
+        stmt = stmt.where(AuditEvent.actor_id == filters.actor_id)
+    if filters.since:
+        stmt = stmt.where(col(AuditEvent.occurred_at) >= filters.since)
+    if filters.until:
+        stmt = stmt.where(col(AuditEvent.occurred_at) < filters.until)
+    return await paginate(
+        session,
+        stmt,
+        order=[col(AuditEvent.occurred_at), col(AuditEvent.id)],
+        key=lambda e: (e.occurred_at, e.id),
+        params=page,
+        sort_name="occurred_at",
+    )
+
+
+async def get_event(session: AsyncSession, event_id: UUID) -> AuditEvent:
+    found = await session.get(AuditEvent, event_id)
+    if found is None:
+        raise ProblemError(NOT_FOUND, f"No audit event {event_id}.")
+    return found
+
+
+async def events_about(session: AsyncSession, object_type: str, object_id: str) -> list[AuditEvent]:
+    rows = await session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(col(AuditEvent.occurred_at), col(AuditEvent.id))
+    )
+    return list(rows)
+
+
+async def erase_values(
+    session: AsyncSession, object_type: str, object_id: str, fields: frozenset[str]
+) -> None:
+    """Replace the values of `fields` in the object's past events by a marker (erasure)."""
+    for past in await events_about(session, object_type, object_id):
+        scrubbed = {
+            key: [v if v is None else ERASED for v in values] if key in fields else values
+            for key, values in past.changes.items()
+        }
+        if scrubbed != past.changes:
+            past.changes = scrubbed

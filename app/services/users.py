@@ -1,0 +1,82 @@
+"""Users signed in through OpenID Connect: their role and organisations come from the token's
+claims, and the local row keeps the latest of them for the audit trail and the admins."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.auth import Principal, unauthorized
+from app.api.oidc import TokenClaims
+from app.api.pagination import PageParams, paginate
+from app.api.problems import NOT_FOUND, ProblemError
+from app.models.access import User
+from app.models.enums import SCOPED_ROLES, Role
+
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+def _role_and_scope(claims: TokenClaims) -> tuple[Role, list[UUID]]:
+    try:
+        role = Role(claims.role or "")
+    except ValueError as exc:
+        raise unauthorized("The access token carries no known role.") from exc
+    try:
+        organisations = [UUID(o) for o in claims.organisation_ids]
+    except ValueError as exc:
+        raise unauthorized("The access token's organisations are not ids.") from exc
+    if role in SCOPED_ROLES and not organisations:
+        raise unauthorized(f"A {role.value} token must name its organisations.")
+    return role, organisations
+
+
+async def sign_in(session: AsyncSession, claims: TokenClaims) -> Principal:
+    role, organisations = _role_and_scope(claims)
+    now = datetime.now(UTC)
+    user = await session.scalar(select(User).where(User.subject == claims.subject))
+    first_visit = user is None
+    if user is None:
+        user = User(subject=claims.subject, role=role)
+    principal = Principal(
+        kind="user",
+        id=str(user.id),
+        name=claims.name,
+        role=role,
+        organisation_ids=frozenset(organisations),
+    )
+    # A first visit, or a change of the claims, is recorded with the user as its actor.
+    session.info["principal"] = principal
+    if first_visit:
+        session.add(user)
+    latest = {
+        "name": claims.name,
+        "email": claims.email,
+        "role": role,
+        "organisation_ids": organisations,
+    }
+    for field, value in latest.items():
+        if getattr(user, field) != value:
+            setattr(user, field, value)
+    if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_RESOLUTION:
+        user.last_seen_at = now
+    await session.flush()
+    return principal
+
+
+async def list_users(session: AsyncSession, page: PageParams) -> tuple[list[User], str | None]:
+    return await paginate(
+        session,
+        select(User),
+        order=[col(User.subject), col(User.id)],
+        key=lambda u: (u.subject, u.id),
+        params=page,
+        sort_name="subject",
+    )
+
+
+async def get_user(session: AsyncSession, user_id: UUID) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise ProblemError(NOT_FOUND, f"No user {user_id}.")
+    return user

@@ -1,0 +1,245 @@
+"""Rate limits (docs/access-control.md, "Rate limits"): per client, one-minute fixed window, 429.
+
+Each test builds its own app, so buckets never leak between tests; the routes used need no
+database. The Redis tests need the Redis server every machine of this project runs."""
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+import redis.asyncio as aioredis
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from redis.exceptions import RedisError
+
+from app.api.ratelimit import MemoryLimiter, RateLimitMiddleware
+from app.main import create_app
+from app.settings import Settings
+from tests.conventions.test_errors import assert_problem
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+DOWN_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def make_settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": "postgresql://set-by-tests/unused",
+        "redis_url": None,
+        "rate_limit_anonymous_per_minute": 3,
+        "rate_limit_per_minute": 5,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def serve(settings: Settings, host: str = "127.0.0.1") -> AsyncIterator[AsyncClient]:
+    """A client on a fresh app, seen as coming from `host`; the limiter is closed afterwards."""
+    app = create_app(settings)
+    transport = ASGITransport(app=app, raise_app_exceptions=False, client=(host, 50000))
+    try:
+        async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+    finally:
+        await close_rate_limiter(app)
+
+
+async def close_rate_limiter(app: FastAPI) -> None:
+    """What the lifespan shutdown does in a server (the test transport runs no lifespan)."""
+    layer: Any = app.middleware_stack
+    while layer is not None:
+        if isinstance(layer, RateLimitMiddleware):
+            await layer.aclose()
+        layer = getattr(layer, "app", None)
+
+
+async def fresh_window() -> None:
+    """Wait for the next minute if this one is nearly over, so a test's requests share a window."""
+    left = 60 - time.time() % 60
+    if left < 5:
+        await asyncio.sleep(left + 0.1)
+
+
+def limit_headers(response: Any) -> tuple[str, str, str]:
+    h = response.headers
+    return h["ratelimit-limit"], h["ratelimit-remaining"], h["ratelimit-reset"]
+
+
+def assert_rate_limited(response: Any, limit: int) -> None:
+    body = assert_problem(response, 429, "rate-limited")
+    assert response.headers["x-request-id"]
+    retry_after = int(response.headers["retry-after"])
+    assert 1 <= retry_after <= 60
+    assert limit_headers(response) == (str(limit), "0", str(retry_after))
+    assert f"limit of {limit} requests per minute" in body["detail"]
+
+
+async def require_redis() -> None:
+    client = aioredis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as exc:
+        pytest.fail(
+            f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}: {exc}); every "
+            "machine of this project runs one on 127.0.0.1:6379: start it "
+            "(e.g. `redis-server --daemonize yes`)."
+        )
+    finally:
+        await client.aclose()
+
+
+async def test_anonymous_clients_get_429_over_their_limit() -> None:
+    await fresh_window()
+    async with serve(make_settings()) as client:
+        for remaining in ("2", "1", "0"):
+            response = await client.get("/problems")
+            assert response.status_code == 200, response.text
+            limit, left, reset = limit_headers(response)
+            assert (limit, left) == ("3", remaining)
+            assert 1 <= int(reset) <= 60
+        assert_rate_limited(await client.get("/problems"), 3)
+        assert_rate_limited(await client.get("/api/v1/organisations"), 3)  # every route counts
+
+
+async def test_a_bearer_token_has_its_own_higher_bucket() -> None:
+    await fresh_window()
+    async with serve(make_settings()) as client:
+        for _ in range(3):
+            await client.get("/problems")
+        assert_rate_limited(await client.get("/problems"), 3)
+
+        # GET /problems does not check tokens: any string stands for a client's credentials.
+        first = {"Authorization": "Bearer token-one"}
+        for remaining in ("4", "3", "2", "1", "0"):
+            response = await client.get("/problems", headers=first)
+            assert response.status_code == 200, response.text
+            assert limit_headers(response)[:2] == ("5", remaining)
+        assert_rate_limited(await client.get("/problems", headers=first), 5)
+
+        other = await client.get("/problems", headers={"Authorization": "Bearer token-two"})
+        assert other.status_code == 200
+        assert limit_headers(other)[:2] == ("5", "4")
+
+
+async def test_clients_at_other_addresses_have_their_own_buckets() -> None:
+    await fresh_window()
+    settings = make_settings(rate_limit_anonymous_per_minute=1)
+    app = create_app(settings)
+    try:
+        for host in ("192.0.2.1", "192.0.2.2"):
+            transport = ASGITransport(app=app, raise_app_exceptions=False, client=(host, 1))
+            async with AsyncClient(transport=transport, base_url="http://t") as client:
+                assert (await client.get("/problems")).status_code == 200
+                assert_rate_limited(await client.get("/problems"), 1)
+    finally:
+        await close_rate_limiter(app)
+
+
+async def test_health_and_docs_are_never_limited() -> None:
+    await fresh_window()
+    async with serve(make_settings(rate_limit_anonymous_per_minute=1)) as client:
+        for _ in range(5):
+            response = await client.get("/healthz")
+            assert response.status_code == 200
+            assert "ratelimit-limit" not in response.headers
+        for path in ("/openapi.json", "/docs", "/redoc", "/docs-assets/swagger-ui.css"):
+            response = await client.get(path)
+            assert response.status_code == 200, path
+            assert "ratelimit-limit" not in response.headers, path
+        # None of those used the bucket: the client's first counted request still passes.
+        response = await client.get("/problems")
+        assert response.status_code == 200
+        assert limit_headers(response)[:2] == ("1", "0")
+
+
+async def test_the_memory_limiter_forgets_old_windows() -> None:
+    now = 60.0 * 1000 + 10
+
+    def clock() -> float:
+        return now
+
+    limiter = MemoryLimiter(clock)
+    assert await limiter.hit("a", 2) == (True, 1, 50)
+    assert await limiter.hit("b", 2) == (True, 1, 50)
+    assert await limiter.hit("a", 2) == (True, 0, 50)
+    assert await limiter.hit("a", 2) == (False, 0, 50)
+    now += 49  # the window's last second
+    assert await limiter.hit("a", 2) == (False, 0, 1)
+    now += 1  # a new window: a fresh count, and the old one's entries are gone
+    assert await limiter.hit("a", 2) == (True, 1, 60)
+    assert list(limiter._counts) == [("a", 1001)]
+
+
+async def test_replicas_share_one_limit_through_redis() -> None:
+    await require_redis()
+    await fresh_window()
+    host = f"replica-test-{uuid.uuid4().hex}"  # a bucket of its own in the shared database
+    settings = make_settings(redis_url=REDIS_URL)
+    try:
+        async with serve(settings, host) as a, serve(settings, host) as b:
+            for client, remaining in ((a, "2"), (a, "1"), (b, "0")):
+                response = await client.get("/problems")
+                assert response.status_code == 200, response.text
+                assert limit_headers(response)[:2] == ("3", remaining)
+            assert_rate_limited(await a.get("/problems"), 3)
+            assert_rate_limited(await b.get("/problems"), 3)
+        redis = aioredis.Redis.from_url(REDIS_URL)
+        try:
+            keys = [k async for k in redis.scan_iter(match=f"ratelimit:ip:{host}:*")]
+            assert len(keys) == 1
+            assert int(await redis.get(keys[0]) or 0) == 5
+            assert 0 < await redis.ttl(keys[0]) <= 120
+        finally:
+            await redis.aclose()
+    finally:
+        redis = aioredis.Redis.from_url(REDIS_URL)
+        try:
+            async for key in redis.scan_iter(match=f"ratelimit:ip:{host}:*"):
+                await redis.delete(key)
+        finally:
+            await redis.aclose()
+
+
+async def test_requests_pass_when_redis_is_down(caplog: pytest.LogCaptureFixture) -> None:
+    settings = make_settings(redis_url=DOWN_REDIS_URL, rate_limit_anonymous_per_minute=1)
+    with caplog.at_level(logging.WARNING, logger="app.api.ratelimit"):
+        async with serve(settings) as client:
+            for _ in range(3):
+                response = await client.get("/problems")
+                assert response.status_code == 200, response.text
+                assert "ratelimit-limit" not in response.headers
+                assert response.headers["x-request-id"]
+    assert any("rate limits unavailable" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_limiter_is_closed_when_the_app_shuts_down() -> None:
+    closed: list[bool] = []
+
+    class RecordingLimiter(MemoryLimiter):
+        async def aclose(self) -> None:
+            closed.append(True)
+
+    async def lifespan_only(scope: Any, receive: Any, send: Any) -> None:
+        while (await receive())["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        assert not closed  # the app is still shutting down
+        await send({"type": "lifespan.shutdown.complete"})
+
+    middleware = RateLimitMiddleware(lifespan_only, make_settings(), limiter=RecordingLimiter())
+    incoming = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+    sent: list[str] = []
+
+    async def receive() -> Any:
+        return next(incoming)
+
+    async def send(message: Any) -> None:
+        sent.append(message["type"])
+
+    await middleware({"type": "lifespan"}, receive, send)
+    assert closed == [True]
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]

@@ -1,0 +1,143 @@
+"""Every route of the app, enumerated from the OpenAPI document, against every kind of caller:
+a route added later is covered automatically (or the test names what it needs)."""
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.models.enums import Role
+from tests.conftest import api_key, authorised
+from tests.factories import create_organisation, create_person
+
+# Routes anyone may call without credentials (docs/access-control.md).
+PUBLIC = {
+    ("GET", "/api/v1/countries"),
+    ("GET", "/api/v1/countries/{code}"),
+    ("GET", "/api/v1/organisations"),
+    ("GET", "/api/v1/organisations/{organisation_id}"),
+    ("GET", "/problems"),
+    ("GET", "/problems/{code}"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+}
+METHODS = {"get", "post", "patch", "put", "delete"}
+
+
+async def operations(client: AsyncClient) -> list[tuple[str, str, dict[str, Any]]]:
+    spec = (await client.get("/openapi.json")).json()
+    return [
+        (method.upper(), path, op)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if method in METHODS
+    ]
+
+
+def body_example(spec_op: dict[str, Any], spec: dict[str, Any]) -> Any:
+    content = spec_op.get("requestBody", {}).get("content", {})
+    for media in content.values():
+        name = media["schema"]["$ref"].rsplit("/", 1)[-1]
+        return spec["components"]["schemas"][name]["examples"][0]
+    return None
+
+
+def fill(path: str, values: dict[str, str]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            pytest.fail(f"{path}: no test object for path parameter {{{name}}}; add one")
+        return values[name]
+
+    return re.sub(r"\{(\w+)\}", value, path)
+
+
+async def call(client: AsyncClient, method: str, path: str, body: Any) -> Any:
+    headers = {"If-Match": '"v1"'} if method in {"PATCH", "DELETE"} else {}
+    return await client.request(method, path, json=body, headers=headers)
+
+
+async def test_no_credentials_means_401_unless_public(anonymous: AsyncClient) -> None:
+    spec = (await anonymous.get("/openapi.json")).json()
+    placeholders = {"code": "SE", "organisation_id": str(uuid.uuid4())}
+    checked = 0
+    for method, path, op in await operations(anonymous):
+        url = fill(path, {**placeholders, **_any_ids(path)})
+        response = await call(anonymous, method, url, body_example(op, spec))
+        if (method, path) in PUBLIC:
+            assert response.status_code != 401, (method, path)
+        else:
+            assert response.status_code == 401, (method, path, response.text)
+            assert response.headers["www-authenticate"].startswith("Bearer")
+            assert response.json()["code"] == "unauthorized"
+        checked += 1
+    assert checked >= 20
+
+
+def _any_ids(path: str) -> dict[str, str]:
+    return {name: str(uuid.uuid4()) for name in re.findall(r"\{(\w+_id)\}", path)}
+
+
+Factory = Callable[[AsyncClient, str], Awaitable[dict[str, str]]]
+
+
+async def objects_of(client: AsyncClient, organisation_id: str) -> dict[str, str]:
+    """One object of each scoped kind belonging to the organisation, by path parameter name."""
+    person = await create_person(client, organisation_id)
+    return {"person_id": person["id"], "organisation_id": organisation_id}
+
+
+async def test_a_coordinator_cannot_reach_another_organisations_objects(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    org_a = await create_organisation(client, name="Organisation A")
+    org_b = await create_organisation(client, name="Organisation B")
+    own = await objects_of(client, org_a["id"])
+    theirs = await objects_of(client, org_b["id"])
+    admin_only = {"key_id", "user_id", "event_id"}
+    async with authorised(
+        client, await api_key(connection, Role.coordinator, [uuid.UUID(org_a["id"])])
+    ) as coordinator:
+        checked = 0
+        for method, path, op in await operations(client):
+            params = set(re.findall(r"\{(\w+)\}", path))
+            if not params & set(theirs) or (method, path) in PUBLIC:
+                continue
+            assert params <= set(theirs) | admin_only | {"code"}, path
+            body = body_example(op, spec)
+            on_own = await call(coordinator, method, fill(path, own), body)
+            on_theirs = await call(coordinator, method, fill(path, theirs), body)
+            if on_own.status_code == 403:  # the role may never do this: no difference shown
+                assert on_theirs.status_code == 403, (method, path)
+            else:
+                assert on_theirs.status_code == 404, (method, path, on_theirs.text)
+            checked += 1
+        assert checked >= 5
+    # Organisation B's person is still there, unchanged.
+    person = await client.get(f"/api/v1/people/{theirs['person_id']}")
+    assert person.status_code == 200
+    assert person.headers["etag"] == '"v1"'
+
+
+async def test_a_viewer_cannot_write_anything(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    org = await create_organisation(client, name="Viewer's organisation")
+    own = {**await objects_of(client, org["id"]), "code": "SE"}
+    own |= {k: str(uuid.uuid4()) for k in ("key_id", "user_id", "event_id")}
+    async with authorised(
+        client, await api_key(connection, Role.viewer, [uuid.UUID(org["id"])])
+    ) as viewer:
+        writes = [(m, p, op) for m, p, op in await operations(client) if m != "GET"]
+        for method, path, op in writes:
+            response = await call(viewer, method, fill(path, own), body_example(op, spec))
+            assert response.status_code == 403, (method, path, response.text)
+        assert len(writes) >= 8
+        readable = await viewer.get(f"/api/v1/people/{own['person_id']}")
+        assert readable.status_code == 200
