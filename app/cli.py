@@ -53,21 +53,27 @@ def create_api_key(
     from uuid import UUID
 
     from app.api.auth import system_principal
+    from app.api.problems import ProblemError
     from app.db.engine import make_engine, make_sessionmaker
-    from app.models.enums import Role
     from app.schemas.access import ApiKeyCreate
     from app.services.api_keys import create_api_key as create
 
-    data = ApiKeyCreate(
-        name=name, role=Role(role), organisation_ids=[UUID(o) for o in organisations]
-    )
+    try:
+        data = ApiKeyCreate(
+            name=name, role=Role(role), organisation_ids=[UUID(o) for o in organisations]
+        )
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError too
+        raise SystemExit(f"create-api-key: {exc}") from None
 
     async def make() -> str:
         engine = make_engine(url, settings)
         try:
             async with make_sessionmaker(engine)() as session:
                 session.info["principal"] = system_principal("command line")
-                key, token = await create(session, session.info["principal"], data)
+                try:
+                    key, token = await create(session, session.info["principal"], data)
+                except ProblemError as exc:
+                    raise SystemExit(f"create-api-key: {exc.detail}") from None
                 await session.commit()
                 log.info("api key created", extra={"key_id": str(key.id), "role": role})
                 return token

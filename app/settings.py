@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     db_pool_recycle_s: int = Field(default=1800, gt=0)
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
     db_connect_timeout_s: float = Field(default=10.0, gt=0)
+    db_pool_pre_ping: bool = Field(
+        default=True, description="Test each connection on checkout (one extra round trip)."
+    )
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api.deps import SessionDep
 from app.api.oidc import InvalidToken, SigningKeysUnavailable
@@ -67,7 +68,16 @@ def unauthorized(detail: str) -> ProblemError:
     return ProblemError(UNAUTHORIZED, detail, headers=_CHALLENGE)
 
 
-async def get_principal(request: Request, session: SessionDep) -> Principal:
+# Declares the scheme in the OpenAPI document (generated clients and /docs' Authorize button);
+# the header itself is read below, so that a malformed one answers 401, not anonymous.
+_bearer = HTTPBearer(auto_error=False, description="An API key (pk_...) or an access token.")
+
+
+async def get_principal(
+    request: Request,
+    session: SessionDep,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
+) -> Principal:
     from app.services import api_keys, users  # the services import this module's Principal
 
     header = request.headers.get("authorization")

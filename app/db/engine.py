@@ -26,7 +26,7 @@ def make_engine(url: str, settings: Settings) -> AsyncEngine:
         # Connections older than this are replaced, so a restarted server or a load balancer's
         # idle cut never hands a dead connection to a request; pre-ping catches the rest.
         pool_recycle=settings.db_pool_recycle_s,
-        pool_pre_ping=True,
+        pool_pre_ping=settings.db_pool_pre_ping,
         connect_args={
             "timeout": settings.db_connect_timeout_s,
             "server_settings": {

@@ -1,10 +1,10 @@
 """The audit trail (admins only, read-only: no route changes or deletes an event)."""
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 
 from app.api.auth import Admin
 from app.api.deps import SessionDep
@@ -31,8 +31,8 @@ async def list_audit_events(
     object_type: Annotated[str | None, Query(max_length=60, examples=["people"])] = None,
     object_id: Annotated[str | None, Query(max_length=100)] = None,
     actor_id: Annotated[str | None, Query(max_length=300)] = None,
-    since: Annotated[datetime | None, Query()] = None,
-    until: Annotated[datetime | None, Query()] = None,
+    since: Annotated[AwareDatetime | None, Query(description="RFC 3339, with offset")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="RFC 3339, with offset")] = None,
 ) -> AuditEventPage:
     filters = service.AuditFilters(
         object_type=object_type, object_id=object_id, actor_id=actor_id, since=since, until=until

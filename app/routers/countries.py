@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.api.auth import CurrentPrincipal
 from app.api.deps import SearchQuery, SessionDep
 from app.api.etag import content_etag, not_modified
 from app.api.pagination import PageDep
@@ -23,10 +24,11 @@ router = APIRouter(prefix="/countries", tags=["countries"], route_class=Transact
     operation_id="list_countries",
     summary="List countries",
     description="Countries sorted by ISO code. Filter by partner-country eligibility on a date.",
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 401, 422),
 )
 async def list_countries(
     session: SessionDep,
+    principal: CurrentPrincipal,
     page: PageDep,
     eligible_on: Annotated[
         date | None, Query(description="Only countries that were ICLD partner countries that day.")
@@ -45,10 +47,11 @@ async def list_countries(
     "/{code}",
     operation_id="get_country",
     summary="Get a country",
-    responses={**problem_responses(404, 422), 304: {"description": "Not modified"}},
+    responses={**problem_responses(401, 404, 422), 304: {"description": "Not modified"}},
 )
 async def get_country(
     session: SessionDep,
+    principal: CurrentPrincipal,
     request: Request,
     response: Response,
     code: Annotated[str, Path(pattern=r"^[A-Za-z]{2}$", examples=["KE"])],

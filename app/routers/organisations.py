@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.auth import Staff, Writer
+from app.api.auth import CurrentPrincipal, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import etag_for, not_modified, set_etag
 from app.api.pagination import PageDep
@@ -29,10 +29,11 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], route_class=
     summary="List organisations",
     description="Sorted by name, then id. `q` searches the names (prefix words, Swedish and "
     "English stemming).",
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 401, 422),
 )
 async def list_organisations(
     session: SessionDep,
+    principal: CurrentPrincipal,
     page: PageDep,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["SE"])] = None,
     type: Annotated[OrganisationType | None, Query()] = None,
@@ -75,10 +76,14 @@ async def create_organisation(
     "/{organisation_id}",
     operation_id="get_organisation",
     summary="Get an organisation",
-    responses={**problem_responses(404, 422), 304: {"description": "Not modified"}},
+    responses={**problem_responses(401, 404, 422), 304: {"description": "Not modified"}},
 )
 async def get_organisation(
-    session: SessionDep, request: Request, response: Response, organisation_id: UUID
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    request: Request,
+    response: Response,
+    organisation_id: UUID,
 ) -> OrganisationRead:
     organisation = await service.get_organisation(session, organisation_id)
     if not_modified(request, etag_for(organisation.version)):

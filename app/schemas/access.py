@@ -1,10 +1,10 @@
 """API keys, users and audit events: request and response models."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 from app.api.pagination import Page
 from app.models.enums import Role
@@ -29,7 +29,16 @@ class ApiKeyCreate(RequestModel):
     organisation_ids: list[UUID] = Field(
         default_factory=list, max_length=50, description="Required for coordinators and viewers."
     )
-    expires_at: datetime | None = Field(default=None, description="Optional expiry (RFC 3339).")
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="Optional expiry (RFC 3339 with offset), in the future."
+    )
+
+    @field_validator("expires_at")
+    @classmethod
+    def _in_the_future(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value <= datetime.now(UTC):
+            raise ValueError("expires_at must be in the future")
+        return value
 
 
 class ApiKeyRead(ResponseModel):

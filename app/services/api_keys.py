@@ -56,7 +56,7 @@ async def create_api_key(
 ) -> tuple[ApiKey, str]:
     """Make a key; the token is returned here once and never stored."""
     await check_scope(session, data.role, data.organisation_ids, "/organisation_ids")
-    prefix = secrets.token_hex(4)
+    prefix = secrets.token_hex(6)  # 48 bits: a collision is not a practical concern
     token = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey(
         name=data.name,
@@ -108,7 +108,8 @@ async def list_api_keys(session: AsyncSession, page: PageParams) -> tuple[list[A
 async def get_api_key(session: AsyncSession, key_id: UUID, *, for_update: bool = False) -> ApiKey:
     stmt = select(ApiKey).where(ApiKey.id == key_id)
     if for_update:
-        stmt = stmt.with_for_update()
+        # Locked, and re-read: a row loaded earlier in the request may be stale by now.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     key = await session.scalar(stmt)
     if key is None:
         raise ProblemError(NOT_FOUND, f"No API key {key_id}.")

@@ -10,7 +10,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlmodel import col, select
 
 from app.api.auth import Principal
@@ -30,13 +30,18 @@ def label_next_flush(session: AsyncSession, action: str) -> None:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, UUID | date | datetime):
-        return value.isoformat() if not isinstance(value, UUID) else str(value)
+    """A value as JSON can hold it: money stays an exact decimal string."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
     if isinstance(value, Enum):
-        return value.value
+        return _jsonable(value.value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | frozenset | set):
         return [_jsonable(v) for v in value]
-    return value
+    return str(value)  # UUID, Decimal and anything else with an exact text form
 
 
 def _audited_columns(obj: Any) -> list[str]:
@@ -104,9 +109,20 @@ def _record(session: Session, flush_context: UOWTransaction, instances: Any) -> 
     session.add_all(events)
 
 
+def _refuse_bulk_writes(state: ORMExecuteState) -> None:
+    """Bulk INSERT/UPDATE/DELETE statements bypass the flush and so the trail: refuse them."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    target = state.bind_mapper.class_ if state.bind_mapper is not None else None
+    if target is not AuditEvent:
+        raise RuntimeError("bulk writes skip the audit trail: change objects through the ORM")
+
+
 def install_audit_hook() -> None:
     if not event.contains(Session, "before_flush", _record):
         event.listen(Session, "before_flush", _record)
+    if not event.contains(Session, "do_orm_execute", _refuse_bulk_writes):
+        event.listen(Session, "do_orm_execute", _refuse_bulk_writes)
 
 
 @dataclass(frozen=True)

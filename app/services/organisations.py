@@ -10,7 +10,7 @@ from app.api.auth import FORBIDDEN, Principal
 from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
 from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
-from app.models.enums import OrganisationType
+from app.models.enums import OrganisationType, Role
 from app.models.organisations import Organisation
 from app.policies import writable_organisation
 from app.rules import REFERENCE_ORGANISATION_FIXED, UNKNOWN_COUNTRY
@@ -64,7 +64,8 @@ async def get_organisation(
 ) -> Organisation:
     stmt = select(Organisation).where(Organisation.id == organisation_id)
     if for_update:
-        stmt = stmt.with_for_update()
+        # Locked, and re-read: a row loaded earlier in the request may be stale by now.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     organisation = await session.scalar(stmt)
     if organisation is None:
         raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
@@ -96,6 +97,15 @@ def _ensure_writable(principal: Principal, organisation: Organisation) -> None:
     raise ProblemError(FORBIDDEN, "Only administrators change reference data.")
 
 
+async def _writable(
+    session: AsyncSession, principal: Principal, organisation_id: UUID
+) -> Organisation:
+    """The organisation, locked for the change, once the principal may change it (no caller can
+    lock rows it may not write)."""
+    _ensure_writable(principal, await get_organisation(session, organisation_id))
+    return await get_organisation(session, organisation_id, for_update=True)
+
+
 async def update_organisation(
     session: AsyncSession,
     principal: Principal,
@@ -103,21 +113,24 @@ async def update_organisation(
     patch: OrganisationUpdate,
     if_match: str | None,
 ) -> Organisation:
-    organisation = await get_organisation(session, organisation_id, for_update=True)
-    _ensure_writable(principal, organisation)
+    organisation = await _writable(session, principal, organisation_id)
     check_if_match(if_match, organisation.version)
     current = {field: getattr(organisation, field) for field in OrganisationFields.model_fields}
-    if organisation.is_reference:
-        merged = merge_patch(current, patch, OrganisationFields)
-        changed = [f for f in _REFERENCE_IDENTITY if getattr(merged, f) != current[f]]
-        if changed:
-            raise RuleViolation(
-                REFERENCE_ORGANISATION_FIXED,
-                f"{organisation.name} is reference data; its {', '.join(changed)} cannot change.",
-                pointer=f"/{changed[0]}",
-            )
-    else:
-        merged = merge_patch(current, patch, OrganisationCreate)
+    schema = OrganisationFields if organisation.is_reference else OrganisationCreate
+    merged = merge_patch(current, patch, schema)
+    changed = [f for f in _REFERENCE_IDENTITY if getattr(merged, f) != current[f]]
+    if changed and organisation.is_reference:
+        raise RuleViolation(
+            REFERENCE_ORGANISATION_FIXED,
+            f"{organisation.name} is reference data; its {', '.join(changed)} cannot change.",
+            pointer=f"/{changed[0]}",
+        )
+    if changed and principal.role is Role.coordinator:
+        raise ProblemError(
+            FORBIDDEN,
+            "Coordinators change only their organisation's English name and organisation "
+            f"number, not its {', '.join(changed)}.",
+        )
     if merged.country_code != organisation.country_code:
         await _check_country(session, merged.country_code)
     if apply_changes(organisation, merged.model_dump()):
@@ -128,8 +141,7 @@ async def update_organisation(
 async def delete_organisation(
     session: AsyncSession, principal: Principal, organisation_id: UUID, if_match: str | None
 ) -> None:
-    organisation = await get_organisation(session, organisation_id, for_update=True)
-    _ensure_writable(principal, organisation)
+    organisation = await _writable(session, principal, organisation_id)
     check_if_match(if_match, organisation.version)
     if organisation.is_reference:
         raise ProblemError(

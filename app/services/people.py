@@ -22,6 +22,10 @@ from app.schemas.people import PersonCreate, PersonFields, PersonUpdate
 from app.services import audit
 from app.services.common import apply_changes, merge_patch, text_search
 
+# What erasure removes or pseudonymises; organisation, kind and political side stay so that
+# steering-group history and programme figures remain whole (docs/access-control.md).
+PERSONAL_FIELDS = frozenset({"given_name", "family_name", "title", "party", "email", "phone"})
+
 
 @dataclass(frozen=True)
 class PersonFilters:
@@ -62,7 +66,8 @@ async def get_person(
 ) -> Person:
     stmt = scope_people(principal, select(Person).where(Person.id == person_id))
     if for_update:
-        stmt = stmt.with_for_update()
+        # Locked, and re-read: a row loaded earlier in the request may be stale by now.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     person: Person | None = await session.scalar(stmt)
     if person is None:
         raise ProblemError(NOT_FOUND, f"No person {person_id}.")
@@ -97,6 +102,8 @@ async def update_person(
 ) -> Person:
     person = await get_person(session, principal, person_id, for_update=True)
     check_if_match(if_match, person.version)
+    if person.erased_at is not None:
+        raise ProblemError(CONFLICT, "This person has been erased; their data cannot return.")
     current = {field: getattr(person, field) for field in PersonFields.model_fields}
     merged = merge_patch(current, patch, PersonFields)
     if merged.organisation_id != person.organisation_id:
@@ -113,11 +120,9 @@ async def delete_person(
     check_if_match(if_match, person.version)
     await session.delete(person)
     await session.flush()
-
-
-# What erasure removes or pseudonymises; organisation, kind and political side stay so that
-# steering-group history and programme figures remain whole (docs/access-control.md).
-PERSONAL_FIELDS = frozenset({"given_name", "family_name", "title", "party", "email", "phone"})
+    # A deleted person can no longer be erased, so the trail keeps no personal values of them.
+    await audit.erase_values(session, "people", str(person_id), PERSONAL_FIELDS)
+    await session.flush()
 
 
 async def erase_person(session: AsyncSession, principal: Principal, person_id: UUID) -> Person:

@@ -4,6 +4,7 @@ claims, and the local row keeps the latest of them for the audit trail and the a
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -33,22 +34,29 @@ def _role_and_scope(claims: TokenClaims) -> tuple[Role, list[UUID]]:
 
 async def sign_in(session: AsyncSession, claims: TokenClaims) -> Principal:
     role, organisations = _role_and_scope(claims)
-    now = datetime.now(UTC)
     user = await session.scalar(select(User).where(User.subject == claims.subject))
-    first_visit = user is None
     if user is None:
-        user = User(subject=claims.subject, role=role)
-    principal = Principal(
+        user = await _first_visit(session, claims, role, organisations)
+    principal = _principal(user.id, claims, role, organisations)
+    session.info["principal"] = principal  # a change of the claims is recorded as the user's
+    _refresh(user, claims, role, organisations)
+    await session.flush()
+    return principal
+
+
+def _principal(
+    user_id: UUID, claims: TokenClaims, role: Role, organisations: list[UUID]
+) -> Principal:
+    return Principal(
         kind="user",
-        id=str(user.id),
+        id=str(user_id),
         name=claims.name,
         role=role,
         organisation_ids=frozenset(organisations),
     )
-    # A first visit, or a change of the claims, is recorded with the user as its actor.
-    session.info["principal"] = principal
-    if first_visit:
-        session.add(user)
+
+
+def _refresh(user: User, claims: TokenClaims, role: Role, organisations: list[UUID]) -> None:
     latest = {
         "name": claims.name,
         "email": claims.email,
@@ -58,10 +66,25 @@ async def sign_in(session: AsyncSession, claims: TokenClaims) -> Principal:
     for field, value in latest.items():
         if getattr(user, field) != value:
             setattr(user, field, value)
+    now = datetime.now(UTC)
     if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_RESOLUTION:
         user.last_seen_at = now
-    await session.flush()
-    return principal
+
+
+async def _first_visit(
+    session: AsyncSession, claims: TokenClaims, role: Role, organisations: list[UUID]
+) -> User:
+    """Create the user, with the user as the actor; a concurrent first request may win the race,
+    and then its row is used."""
+    user = User(subject=claims.subject, role=role)
+    session.info["principal"] = _principal(user.id, claims, role, organisations)
+    _refresh(user, claims, role, organisations)
+    try:
+        async with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        user = (await session.scalars(select(User).where(User.subject == claims.subject))).one()
+    return user
 
 
 async def list_users(session: AsyncSession, page: PageParams) -> tuple[list[User], str | None]:

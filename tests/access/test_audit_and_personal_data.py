@@ -140,3 +140,51 @@ async def test_erasure_pseudonymises_and_keeps_links(client: AsyncClient) -> Non
         assert secret not in text
     assert trail[0]["changes"]["political_side"] == [None, "majority"]
     assert (await client.post(f"{PEOPLE_PATH}/{person['id']}/erase")).status_code == 409
+
+
+async def test_deleting_a_person_leaves_no_personal_values_in_the_trail(
+    client: AsyncClient,
+) -> None:
+    org = await create_organisation(client)
+    person = await create_person(client, org["id"], given_name="Mutinta", email="m@example.org")
+    deleted = await client.delete(f"{PEOPLE_PATH}/{person['id']}", headers={"If-Match": '"v1"'})
+    assert deleted.status_code == 204
+    trail = await events_of(client, person["id"])
+    assert [e["action"] for e in trail] == ["create", "delete"]
+    assert "Mutinta" not in str(trail)
+    assert "m@example.org" not in str(trail)
+
+
+async def test_an_erased_person_cannot_be_filled_in_again(client: AsyncClient) -> None:
+    org = await create_organisation(client)
+    person = await create_person(client, org["id"])
+    erased = await client.post(f"{PEOPLE_PATH}/{person['id']}/erase")
+    response = await client.patch(
+        f"{PEOPLE_PATH}/{person['id']}",
+        json={"email": "back@example.org"},
+        headers={"If-Match": erased.headers.get("etag", '"v2"')},
+    )
+    assert response.status_code == 409
+
+
+async def test_times_without_an_offset_are_422_not_500(client: AsyncClient) -> None:
+    for params in ({"since": "2026-01-01T00:00:00"}, {"until": "2026-01-01T00:00:00"}):
+        response = await client.get(EVENTS, params=params)
+        assert response.status_code == 422, params
+    for expires_at in ("2030-01-01T00:00:00", "2000-01-01T00:00:00Z"):
+        response = await client.post(
+            "/api/v1/api-keys", json={"name": "k", "role": "admin", "expires_at": expires_at}
+        )
+        assert response.status_code == 422, expires_at
+        assert response.json()["errors"][0]["pointer"] == "/expires_at"
+
+
+async def test_the_until_filter_excludes_later_events(client: AsyncClient) -> None:
+    org = await create_organisation(client)
+    events = await events_of(client, org["id"])
+    assert len(events) == 1
+    created = events[0]["occurred_at"]
+    before = await client.get(EVENTS, params={"object_id": org["id"], "until": created})
+    assert before.json()["items"] == []
+    after = await client.get(EVENTS, params={"object_id": org["id"], "since": created})
+    assert [e["id"] for e in after.json()["items"]] == [events[0]["id"]]

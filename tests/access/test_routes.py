@@ -141,3 +141,45 @@ async def test_a_viewer_cannot_write_anything(
         assert len(writes) >= 8
         readable = await viewer.get(f"/api/v1/people/{own['person_id']}")
         assert readable.status_code == 200
+
+
+async def test_public_routes_refuse_a_bad_token_instead_of_ignoring_it(
+    anonymous: AsyncClient,
+) -> None:
+    junk = {"Authorization": "Bearer pk_000000000000_not-a-key"}
+    for path in ("/api/v1/countries", "/api/v1/organisations"):
+        assert (await anonymous.get(path)).status_code == 200
+        assert (await anonymous.get(path, headers=junk)).status_code == 401, path
+
+
+async def test_lists_and_creates_never_reach_another_organisation(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    """Every list route, as A's coordinator, returns nothing of B's; every create route refuses
+    a body that places the object in B."""
+    spec = (await client.get("/openapi.json")).json()
+    org_a = await create_organisation(client, name="Organisation A")
+    org_b = await create_organisation(client, name="Organisation B")
+    await objects_of(client, org_a["id"])
+    await objects_of(client, org_b["id"])
+    token = await api_key(connection, Role.coordinator, [uuid.UUID(org_a["id"])])
+    async with authorised(client, token) as coordinator:
+        lists = creates = 0
+        for method, path, op in await operations(client):
+            if "{" in path:
+                continue
+            if method == "GET" and path.startswith("/api/"):
+                response = await coordinator.get(path, params={"limit": 100})
+                if response.status_code == 200 and "items" in response.json():
+                    owners = {i.get("organisation_id") for i in response.json()["items"]}
+                    assert org_b["id"] not in owners, path
+                    lists += 1
+            body = body_example(op, spec)
+            if method == "POST" and isinstance(body, dict) and "organisation_id" in body:
+                response = await coordinator.post(
+                    path, json={**body, "organisation_id": org_b["id"]}
+                )
+                assert response.status_code in {403, 404}, (path, response.text)
+                creates += 1
+        assert lists >= 3
+        assert creates >= 1

@@ -1,7 +1,12 @@
 """Organisations: reference municipalities and regions, partner bodies, rules and concurrency."""
 
-from httpx import AsyncClient
+import uuid
 
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.models.enums import Role
+from tests.conftest import api_key, authorised
 from tests.factories import ORG_PATH, create_organisation, create_person, reference_municipality
 
 
@@ -256,3 +261,18 @@ async def test_filters_combine(client: AsyncClient) -> None:
     assert await names(client, country="ZA") == ["EPRI", "Stellenbosch"]
     assert await names(client, country="za", type="city") == ["Stellenbosch"]
     assert await names(client, country="ZA", is_reference="true") == []
+
+
+async def test_a_coordinator_changes_only_optional_fields_of_its_organisation(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    made = await create_organisation(client, type="county", country_code="KE", name="Makueni")
+    url = f"{ORG_PATH}/{made['id']}"
+    token = await api_key(connection, Role.coordinator, [uuid.UUID(made["id"])])
+    async with authorised(client, token) as coordinator:
+        renamed = await coordinator.patch(url, json={"name": "Other"}, headers={"If-Match": '"v1"'})
+        assert renamed.status_code == 403
+        english = await coordinator.patch(
+            url, json={"name_en": "Makueni County"}, headers={"If-Match": '"v1"'}
+        )
+        assert english.status_code == 200
