@@ -6,7 +6,7 @@ lives in `app/policies.py`. Every non-public route depends on one of the aliases
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import Depends, Request
@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.api.deps import SessionDep
 from app.api.oidc import InvalidToken, SigningKeysUnavailable
 from app.api.problems import ProblemError, problem_kind
+from app.api.ratelimit import TOKEN_ACCEPTED
 from app.models.enums import SCOPED_ROLES, Role
 
 UNAUTHORIZED = problem_kind(
@@ -101,7 +102,13 @@ async def get_principal(
                 raise unauthorized(f"The access token was refused: {exc}.") from exc
             principal = await users.sign_in(session, claims)
     session.info["principal"] = principal  # the audit trail's actor for this request's writes
+    if principal.authenticated:
+        request.scope[TOKEN_ACCEPTED] = True  # counted as this client's own by the rate limit
     return principal
+
+
+# For routes anyone may read: credentials are optional, and checked when sent.
+OPTIONAL_AUTH: dict[str, Any] = {"security": [{}, {"HTTPBearer": []}]}
 
 
 def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:

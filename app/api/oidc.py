@@ -4,10 +4,15 @@ A token is accepted only when it is signed by a key published at `OIDC_JWKS_URL`
 asymmetric `OIDC_ALGORITHMS` (never `none`, never HS*), is not expired, and names `OIDC_ISSUER`
 as its `iss` and `OIDC_AUDIENCE` among its `aud`. Every failure is an `InvalidToken` whose message
 is safe to show a client; the details go to the log.
+
+The provider being down costs one fetch timeout (3 s) per pause (5 s), not one per request: after
+a failed fetch the key set is not asked for again until the pause is over, and meanwhile the last
+key set fetched (when there is one) keeps serving, even past its five minutes.
 """
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +26,8 @@ logger = logging.getLogger(__name__)
 
 LEEWAY_SECONDS = 30
 JWKS_CACHE_SECONDS = 300
-JWKS_TIMEOUT_SECONDS = 10
+JWKS_TIMEOUT_SECONDS = 3.0
+JWKS_PAUSE_SECONDS = 5.0
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
 
 
@@ -108,10 +114,58 @@ def _organisation_ids(claims: Mapping[str, Any], claim: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in value if item))  # in order, without repeats
 
 
+class _FetchFailed(jwt.PyJWKClientConnectionError):
+    """The key set could not be fetched, or was not tried during a pause (already logged)."""
+
+
+class _KeySetClient(jwt.PyJWKClient):
+    """PyJWKClient that remembers a failed fetch.
+
+    PyJWKClient fetches under a lock and forgets failures, so while the provider does not answer,
+    N concurrent requests would wait N timeouts one after another. Here a failed fetch starts a
+    pause of `pause_s` during which fetching fails at once, without the network; and the last key
+    set fetched keeps serving (for keys it has) when its cache has expired and no fresh one can be
+    had. A forced refresh (a `kid` the set lacks) gets no such fallback: it fails, and the token
+    is answered "signing keys unavailable" rather than "unknown signing key"."""
+
+    def __init__(self, uri: str, *, timeout_s: float, pause_s: float, lifespan_s: float) -> None:
+        super().__init__(uri, cache_keys=True, lifespan=lifespan_s, timeout=timeout_s)
+        self._pause_s = pause_s
+        self._paused_until = 0.0
+        self._last_good: jwt.PyJWKSet | None = None
+
+    def fetch_data(self) -> Any:
+        if time.monotonic() < self._paused_until:
+            raise _FetchFailed("not fetched: the last attempt failed moments ago")
+        try:
+            return super().fetch_data()
+        except Exception as error:  # whatever the failure: unreachable, not JSON, no usable key
+            self._paused_until = time.monotonic() + self._pause_s
+            logger.warning(
+                "OIDC signing keys unavailable (%r); not fetched again for %s s%s",
+                error,
+                self._pause_s,
+                ", keeping the last key set" if self._last_good is not None else "",
+            )
+            raise _FetchFailed(f"fetch failed: {error!r}") from error
+
+    def get_jwk_set(self, refresh: bool = False) -> jwt.PyJWKSet:
+        try:
+            jwk_set = super().get_jwk_set(refresh)
+        except _FetchFailed:
+            if refresh or self._last_good is None:
+                raise
+            return self._last_good
+        self._last_good = jwk_set
+        return jwk_set
+
+
 async def _signing_key(jwks: jwt.PyJWKClient, token: str) -> jwt.PyJWK:
     """The published key named by the token's `kid` (PyJWKClient blocks: run in a thread)."""
     try:
         return await asyncio.to_thread(jwks.get_signing_key_from_jwt, token)
+    except _FetchFailed:
+        raise SigningKeysUnavailable("signing keys unavailable") from None
     except (jwt.PyJWKClientConnectionError, jwt.PyJWKSetError) as error:
         logger.warning("OIDC signing keys unavailable: %s", error)
         raise SigningKeysUnavailable("signing keys unavailable") from None
@@ -122,9 +176,17 @@ async def _signing_key(jwks: jwt.PyJWKClient, token: str) -> jwt.PyJWK:
 
 class OidcVerifier:
     """Checks access tokens against the provider's published keys. Create one per application:
-    it caches the key set (five minutes) and the keys it has used."""
+    it caches the key set (five minutes) and the keys it has used. The timings are arguments for
+    the tests; the application uses the defaults."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        jwks_timeout_s: float = JWKS_TIMEOUT_SECONDS,
+        jwks_pause_s: float = JWKS_PAUSE_SECONDS,
+        jwks_cache_s: float = JWKS_CACHE_SECONDS,
+    ) -> None:
         self._settings = settings
         self._algorithms = [
             name.strip() for name in settings.oidc_algorithms if is_allowed_algorithm(name)
@@ -135,11 +197,11 @@ class OidcVerifier:
             if not self._algorithms:
                 raise ValueError("OIDC_ALGORITHMS names no asymmetric algorithm")
             try:
-                self._jwks = jwt.PyJWKClient(
+                self._jwks = _KeySetClient(
                     jwks_url,
-                    cache_keys=True,
-                    lifespan=JWKS_CACHE_SECONDS,
-                    timeout=JWKS_TIMEOUT_SECONDS,
+                    timeout_s=jwks_timeout_s,
+                    pause_s=jwks_pause_s,
+                    lifespan_s=jwks_cache_s,
                 )
             except jwt.PyJWKClientError as error:
                 raise ValueError(f"OIDC_JWKS_URL is not usable: {error}") from error

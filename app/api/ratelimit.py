@@ -1,16 +1,36 @@
 """Rate limits per client: a fixed one-minute window, in process or shared through Redis.
 
-The client is the bearer token (by its hash, never the token itself) when one is sent, else the
-client address; each has its own bucket and limit (docs/access-control.md, "Rate limits"). The
-window is aligned to the clock (`int(time.time()) // 60`), so replicas sharing Redis agree on it.
-A Redis outage lets requests through (fail open) rather than turning every answer into a 5xx.
+Without a bearer token the client is its address: each request counts against the address's
+bucket before the app sees it. With one, the client is the token (by its hash, never the token
+itself), but only once the app has accepted it: a token is just a string the client chose, so
+counting it before it is checked would let a fresh junk token per request escape every limit, and
+leave one bucket per junk token behind. So a request with a token is let in only if neither its
+token's bucket nor its address's failed-credentials bucket is full (both read, not counted), and
+is counted when the answer starts: a 401 (the token was refused) against the address's
+failed-credentials bucket, at the anonymous limit, and creates no per-token state; anything else
+against the token's own bucket. Junk tokens thus cost their address the same as anonymous
+requests (in a bucket of its own, so anonymous traffic does not lock out tokens).
+
+Deliberately, once an address's failed-credentials bucket is full, every request from it with a
+token is refused (429) until the window ends, valid tokens included: the limiter cannot tell a
+valid token from junk before the app has checked it, and a client that keeps failing is throttled
+as a whole. Concurrent requests with one token may overshoot its limit slightly (read, then
+counted after the app), never by more than the requests in flight.
+
+The authentication marks the request's scope when it accepted the token (`TOKEN_ACCEPTED`); a
+request whose token no route checked (`/problems`, an unknown path) counts against its address's
+ordinary anonymous bucket, so no unchecked token ever gets a bucket of its own.
+
+The window is aligned to the clock (`int(time.time()) // 60`), so replicas sharing Redis agree on
+it. A Redis outage lets requests through (fail open) rather than turning every answer into a 5xx.
+(docs/access-control.md, "Rate limits".)
 """
 
 import hashlib
 import logging
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
@@ -30,7 +50,9 @@ RATE_LIMITED = problem_kind(
     429,
     "Too many requests",
     "The client sent more requests this minute than its limit allows; wait `Retry-After` "
-    "seconds. Limits are per bearer token, or per client address without one.",
+    "seconds. Limits are per bearer token, or per client address without one; requests whose "
+    "credentials are refused (401) count against their client address, and once those reach the "
+    "address's limit, every request from it with credentials waits too.",
 )
 
 WINDOW_S = 60
@@ -41,9 +63,18 @@ EXEMPT_PREFIXES = ("/docs/", "/docs-assets/")
 Clock = Callable[[], float]
 
 
+# Set in the ASGI scope by the authentication when it accepted the request's bearer token.
+TOKEN_ACCEPTED = "partnership_api.token_accepted"
+
+
 class Limiter(Protocol):
     async def hit(self, key: str, limit: int) -> tuple[bool, int, int]:
         """Count one request for `key`: (allowed, remaining, seconds to the window's end)."""
+        ...
+
+    async def peek(self, key: str, limit: int) -> tuple[bool, int, int]:
+        """Read `key` without counting or creating it: (one more request is allowed, remaining,
+        seconds to the window's end)."""
         ...
 
     async def aclose(self) -> None: ...
@@ -77,6 +108,11 @@ class MemoryLimiter:
         self._counts[(key, window)] = count
         allowed, remaining = _verdict(count, limit)
         return allowed, remaining, reset_s
+
+    async def peek(self, key: str, limit: int) -> tuple[bool, int, int]:
+        window, reset_s = _window(self._clock())
+        count = self._counts.get((key, window), 0)
+        return count < limit, max(limit - count, 0), reset_s
 
     async def aclose(self) -> None:
         self._counts.clear()
@@ -115,23 +151,40 @@ class RedisLimiter:
 
     async def hit(self, key: str, limit: int) -> tuple[bool, int, int]:
         window, reset_s = _window(self._clock())
-        if time.monotonic() < self._paused_until:
-            raise RedisUnavailable("paused after a failure")
-        name = f"ratelimit:{key}:{window}"
+        name = self._name(key, window)
         try:
             async with self._client.pipeline(transaction=True) as pipe:
                 pipe.incr(name)
                 pipe.expire(name, self.KEY_TTL_S)
                 count, _ = await pipe.execute()
         except (RedisError, OSError) as exc:  # OSError covers TimeoutError
-            self._paused_until = time.monotonic() + self._pause_s
-            log.warning(
-                "rate limits unavailable, letting requests through",
-                extra={"error": f"{type(exc).__name__}: {exc}", "pause_s": self._pause_s},
-            )
-            raise RedisUnavailable(str(exc)) from exc
+            self._failed(exc)
         allowed, remaining = _verdict(int(count), limit)
         return allowed, remaining, reset_s
+
+    async def peek(self, key: str, limit: int) -> tuple[bool, int, int]:
+        window, reset_s = _window(self._clock())
+        name = self._name(key, window)
+        try:
+            value = await self._client.get(name)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+        count = int(value or 0)
+        return count < limit, max(limit - count, 0), reset_s
+
+    def _name(self, key: str, window: int) -> str:
+        """The Redis key of a bucket; RedisUnavailable during a pause after a failure."""
+        if time.monotonic() < self._paused_until:
+            raise RedisUnavailable("paused after a failure")
+        return f"ratelimit:{key}:{window}"
+
+    def _failed(self, exc: Exception) -> NoReturn:
+        self._paused_until = time.monotonic() + self._pause_s
+        log.warning(
+            "rate limits unavailable, letting requests through",
+            extra={"error": f"{type(exc).__name__}: {exc}", "pause_s": self._pause_s},
+        )
+        raise RedisUnavailable(str(exc)) from exc
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -143,19 +196,22 @@ def make_limiter(settings: Settings) -> Limiter:
     return MemoryLimiter()
 
 
-def client_key(scope: Scope, settings: Settings) -> tuple[str, int]:
-    """The bucket and limit of a request: its bearer token's hash, else its client address."""
+def bearer_digest(scope: Scope) -> str | None:
+    """A short SHA-256 of the request's bearer token; None without one (or with another
+    scheme, which counts as anonymous)."""
     for name, value in scope["headers"]:
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
             token = token.strip()
             if scheme.lower() == "bearer" and token:
-                digest = hashlib.sha256(token.encode("latin-1")).hexdigest()[:32]
-                return f"t:{digest}", settings.rate_limit_per_minute
+                return hashlib.sha256(token.encode("latin-1")).hexdigest()[:32]
             break
+    return None
+
+
+def client_host(scope: Scope) -> str:
     client = scope.get("client")
-    host = client[0] if client else "unknown"
-    return f"ip:{host}", settings.rate_limit_anonymous_per_minute
+    return client[0] if client else "unknown"
 
 
 def _is_exempt(scope: Scope) -> bool:
@@ -196,30 +252,72 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
 
-        key, limit = client_key(scope, self.settings)
+        digest = bearer_digest(scope)
+        if digest is None:
+            await self._anonymous(scope, receive, send)
+        else:
+            await self._with_token(scope, receive, send, digest)
+
+    async def _anonymous(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Counted against the client address before the app sees the request."""
+        limit = self.settings.rate_limit_anonymous_per_minute
         try:
-            allowed, remaining, reset_s = await self.limiter.hit(key, limit)
+            allowed, remaining, reset_s = await self.limiter.hit(f"ip:{client_host(scope)}", limit)
         except RedisUnavailable:
             await self.app(scope, receive, send)  # fail open, without limit headers
             return
-
-        rate_headers = {
-            "RateLimit-Limit": str(limit),
-            "RateLimit-Remaining": str(remaining),
-            "RateLimit-Reset": str(reset_s),
-        }
         if not allowed:
-            rate_headers["Retry-After"] = str(reset_s)
-        send = _with_headers(send, rate_headers)
-
-        if allowed:
-            await self.app(scope, receive, send)
+            detail = f"Over the limit of {limit} requests per minute for this client"
+            await _refuse(scope, send, limit, reset_s, detail)
             return
-        detail = (
-            f"Over the limit of {limit} requests per minute for this client; "
-            f"retry in {reset_s} seconds."
+        await self.app(
+            scope, receive, _with_headers(send, _limit_headers(limit, remaining, reset_s))
         )
-        await send_problem(send, RATE_LIMITED, detail, scope["path"])
+
+    async def _with_token(self, scope: Scope, receive: Receive, send: Send, digest: str) -> None:
+        """Read both buckets before the app, count one of them once its answer starts."""
+        limiter = self.limiter
+        token_key, token_limit = f"t:{digest}", self.settings.rate_limit_per_minute
+        failed_key = f"authfail:ip:{client_host(scope)}"
+        failed_limit = self.settings.rate_limit_anonymous_per_minute
+        try:
+            token_ok, _, reset_s = await limiter.peek(token_key, token_limit)
+            failed_ok, _, _ = await limiter.peek(failed_key, failed_limit)
+        except RedisUnavailable:
+            await self.app(scope, receive, send)  # fail open, without limit headers
+            return
+        if not token_ok:
+            detail = f"Over the limit of {token_limit} requests per minute for this client"
+            await _refuse(scope, send, token_limit, reset_s, detail)
+            return
+        if not failed_ok:
+            detail = (
+                f"Over the limit of {failed_limit} requests per minute with refused credentials "
+                "from this address"
+            )
+            await _refuse(scope, send, failed_limit, reset_s, detail)
+            return
+
+        async def counting_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                if scope.get(TOKEN_ACCEPTED):
+                    key, limit = token_key, token_limit
+                elif message["status"] == 401:
+                    key, limit = failed_key, failed_limit
+                else:  # no route looked at the token: an anonymous request
+                    key = f"ip:{client_host(scope)}"
+                    limit = self.settings.rate_limit_anonymous_per_minute
+                try:
+                    _, remaining, reset = await limiter.hit(key, limit)
+                except RedisUnavailable:
+                    pass  # fail open, without limit headers
+                else:
+                    headers = MutableHeaders(scope=message)
+                    for name, value in _limit_headers(limit, remaining, reset).items():
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, counting_send)
 
     def _closing_on_shutdown(self, send: Send) -> Send:
         async def closing_send(message: Message) -> None:
@@ -231,6 +329,21 @@ class RateLimitMiddleware:
             await send(message)
 
         return closing_send
+
+
+def _limit_headers(limit: int, remaining: int, reset_s: int) -> dict[str, str]:
+    return {
+        "RateLimit-Limit": str(limit),
+        "RateLimit-Remaining": str(remaining),
+        "RateLimit-Reset": str(reset_s),
+    }
+
+
+async def _refuse(scope: Scope, send: Send, limit: int, reset_s: int, detail: str) -> None:
+    """429, without calling the app."""
+    headers = {**_limit_headers(limit, 0, reset_s), "Retry-After": str(reset_s)}
+    detail = f"{detail}; retry in {reset_s} seconds."
+    await send_problem(_with_headers(send, headers), RATE_LIMITED, detail, scope["path"])
 
 
 def _with_headers(send: Send, extra: dict[str, str]) -> Send:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.auth import CurrentPrincipal
+from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
 from app.api.deps import SearchQuery, SessionDep
 from app.api.etag import content_etag, not_modified
 from app.api.pagination import PageDep
@@ -22,6 +22,7 @@ router = APIRouter(prefix="/countries", tags=["countries"], route_class=Transact
 @router.get(
     "",
     operation_id="list_countries",
+    openapi_extra=OPTIONAL_AUTH,
     summary="List countries",
     description="Countries sorted by ISO code. Filter by partner-country eligibility on a date.",
     responses=problem_responses(400, 401, 422),
@@ -46,6 +47,7 @@ async def list_countries(
 @router.get(
     "/{code}",
     operation_id="get_country",
+    openapi_extra=OPTIONAL_AUTH,
     summary="Get a country",
     responses={**problem_responses(401, 404, 422), 304: {"description": "Not modified"}},
 )

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.auth import CurrentPrincipal, Staff, Writer
+from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import etag_for, not_modified, set_etag
 from app.api.pagination import PageDep
@@ -26,6 +26,7 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], route_class=
 @router.get(
     "",
     operation_id="list_organisations",
+    openapi_extra=OPTIONAL_AUTH,
     summary="List organisations",
     description="Sorted by name, then id. `q` searches the names (prefix words, Swedish and "
     "English stemming).",
@@ -75,6 +76,7 @@ async def create_organisation(
 @router.get(
     "/{organisation_id}",
     operation_id="get_organisation",
+    openapi_extra=OPTIONAL_AUTH,
     summary="Get an organisation",
     responses={**problem_responses(401, 404, 422), 304: {"description": "Not modified"}},
 )

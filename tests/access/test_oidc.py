@@ -1,11 +1,14 @@
 """OidcVerifier against the stand-in provider of tests/access/tokens.py."""
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
+import logging
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +213,71 @@ async def test_unreachable_signing_keys_refuse_the_token(kit: TokenKit) -> None:
 
     with pytest.raises(SigningKeysUnavailable, match=r"^signing keys unavailable$"):
         await verifier.verify(kit.token())
+
+
+@pytest.fixture
+def silent_jwks_url() -> Iterator[str]:
+    """A provider that accepts connections and never answers them."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)  # the kernel completes the handshakes; nothing ever reads or replies
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/jwks.json"
+
+
+async def test_a_provider_that_does_not_answer_costs_one_timeout_not_one_per_request(
+    kit: TokenKit, silent_jwks_url: str
+) -> None:
+    timeout_s = 0.5
+    settings = Settings(**{**kit.settings_overrides(), "oidc_jwks_url": silent_jwks_url})
+    verifier = OidcVerifier(settings, jwks_timeout_s=timeout_s)
+
+    started = time.monotonic()
+    results = await asyncio.gather(
+        *(verifier.verify(kit.token()) for _ in range(4)), return_exceptions=True
+    )
+    elapsed = time.monotonic() - started
+
+    assert all(isinstance(result, SigningKeysUnavailable) for result in results), results
+    assert timeout_s * 0.9 <= elapsed < 2 * timeout_s  # one timeout, where it was one each
+
+    started = time.monotonic()  # within the pause: refused at once, without the network
+    with pytest.raises(SigningKeysUnavailable):
+        await verifier.verify(kit.token())
+    assert time.monotonic() - started < timeout_s / 2
+
+
+async def test_the_key_set_is_fetched_again_after_the_pause(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    kit = TokenKit(tmp_path)
+    kit.jwks_path.unlink()  # the provider answers 404
+    verifier = OidcVerifier(Settings(**kit.settings_overrides()), jwks_pause_s=0.3)
+
+    with caplog.at_level(logging.WARNING, logger="app.api.oidc"):
+        for _ in range(3):
+            with pytest.raises(SigningKeysUnavailable):
+                await verifier.verify(kit.token())
+    assert len(caplog.records) == 1  # one fetch, one warning
+
+    kit.write_jwks([public_jwk(kit.private_key)])  # the provider is back
+    with pytest.raises(SigningKeysUnavailable):
+        await verifier.verify(kit.token())  # not asked yet: still in the pause
+    await asyncio.sleep(0.35)
+    assert (await verifier.verify(kit.token())).subject == "user-1"
+
+
+async def test_the_last_key_set_serves_while_the_provider_is_down(tmp_path: Path) -> None:
+    kit = TokenKit(tmp_path)
+    kit.write_jwks([public_jwk(kit.private_key), public_jwk(other_private_key(), "second")])
+    verifier = OidcVerifier(Settings(**kit.settings_overrides()), jwks_cache_s=0.2)
+    assert (await verifier.verify(kit.token())).subject == "user-1"
+
+    kit.jwks_path.unlink()  # the provider answers 404 ...
+    await asyncio.sleep(0.25)  # ... once the cached set has expired
+
+    # A key of the last set that no token had used yet is still found in it.
+    token = kit.token("user-2", key=other_private_key(), kid="second")
+    assert (await verifier.verify(token)).subject == "user-2"
 
 
 async def test_a_key_set_that_is_not_json_refuses_the_token(tmp_path: Path) -> None:
