@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint format migrate demo-data openapi
+.PHONY: run test lint format migrate demo-data openapi bench
 
 $(BIN)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,13 @@ test: lint
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed-test
-	$(BIN)/ruff check app alembic tests
-	$(BIN)/ruff format --check app alembic tests
+	$(BIN)/ruff check app alembic tests bench
+	$(BIN)/ruff format --check app alembic tests bench
 	$(BIN)/mypy app
 
 format: $(BIN)/.installed-test
-	$(BIN)/ruff check --fix app alembic tests
-	$(BIN)/ruff format app alembic tests
+	$(BIN)/ruff check --fix app alembic tests bench
+	$(BIN)/ruff format app alembic tests bench
 
 migrate: $(BIN)/.installed-run
 	$(BIN)/partnership-api migrate
@@ -46,3 +46,8 @@ demo-data: $(BIN)/.installed-run
 
 openapi: $(BIN)/.installed-run
 	$(BIN)/partnership-api openapi
+
+## Benchmarks: ours beside the raw twin at 1k, 100k and 1M rows (needs wrk; installed if root).
+bench: $(BIN)/.installed-test
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -73,6 +73,14 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         summary="ICLD's municipal partnership programme for local democracy",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry spans and metrics cost time on every request even with no
+        # exporter; they are on only when asked for (TELEMETRY=true plus the OTEL_* settings).
+        telemetry={
+            "tracing": settings.telemetry,
+            "metrics": settings.telemetry,
+            "logs": settings.telemetry,
+            "operation_spans": settings.telemetry,
+        },
         docs_url=None,
         redoc_url=None,
         openapi_tags=[

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
         return value
 
     migrate_on_start: bool = True
+    telemetry: bool = Field(
+        default=False, description="FastAPI's OpenTelemetry spans, metrics and logs."
+    )
 
 
 @lru_cache

@@ -1,0 +1,362 @@
+"""`make bench`: the Partnership API beside its raw twin, route by route, at 1k, 100k and 1M rows.
+
+For each scale: a database `bench_<scale>` is created, migrated and filled (kept between runs),
+our service (uvicorn, one worker, production settings) and the twin (bench/twin.py) start on
+loopback against it, and each route is driven by wrk at a fixed concurrency for a bounded time
+(throughput), then by an open-loop client at a fixed request rate (latency). The table goes to
+stdout and, as JSON, to bench/results/.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from app.db.embedded import start_embedded_postgres, to_asyncpg_url
+from app.db.migrations import upgrade_to_head
+from bench.generate import generate
+from bench.query_count import count_queries
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+
+
+@dataclass
+class Row:
+    route: str
+    scale: int
+    ours_rps: float
+    twin_rps: float
+    ratio: float
+    ours_p50_ms: float
+    ours_p99_ms: float
+    twin_p50_ms: float
+    twin_p99_ms: float
+    queries_per_request: int
+
+
+def plain(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def with_db(url: str, name: str) -> str:
+    base, _, rest = url.partition("?")
+    return base.rsplit("/", 1)[0] + f"/{name}" + (f"?{rest}" if rest else "")
+
+
+async def prepare(server: str, scale: int) -> str:
+    name = f"bench_{scale}"
+    admin = await asyncpg.connect(plain(with_db(server, "postgres")))
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = with_db(server, name)
+    await asyncio.to_thread(upgrade_to_head, url)
+    conn = await asyncpg.connect(plain(url))
+    try:
+        have = await conn.fetchval("SELECT count(*) FROM organisations WHERE NOT is_reference")
+    finally:
+        await conn.close()
+    if have != scale:
+        if have:
+            raise SystemExit(f"{name} holds {have} synthetic rows, not {scale}: drop it")
+        started = time.perf_counter()
+        await generate(plain(url), scale)
+        print(f"  generated {scale} organisations in {time.perf_counter() - started:.1f} s")
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def wait_up(url: str) -> None:
+    async with httpx.AsyncClient() as http:
+        for _ in range(100):
+            try:
+                await http.get(url)
+                return
+            except httpx.TransportError:
+                await asyncio.sleep(0.2)
+    raise SystemExit(f"{url} did not come up")
+
+
+def wrk(url: str, seconds: int, connections: int) -> float:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} error responses under load")
+    return float(match.group(1)) if match else 0.0
+
+
+async def latency(url: str, rate: int, seconds: float) -> tuple[float, float]:
+    """Open loop: a request every 1/rate s whatever the answers, so queueing shows in p99."""
+    timings: list[float] = []
+    async with httpx.AsyncClient(timeout=10, limits=httpx.Limits(max_connections=64)) as http:
+
+        async def one() -> None:
+            started = time.perf_counter()
+            response = await http.get(url)
+            response.raise_for_status()
+            timings.append((time.perf_counter() - started) * 1000)
+
+        tasks = []
+        for _ in range(int(rate * seconds)):
+            tasks.append(asyncio.create_task(one()))
+            await asyncio.sleep(1 / rate)
+        await asyncio.gather(*tasks)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+
+
+async def routes_for(url: str) -> dict[str, str]:
+    conn = await asyncpg.connect(plain(url))
+    try:
+        total = await conn.fetchval("SELECT count(*) FROM organisations WHERE country_code = 'KE'")
+        deep = await conn.fetchrow(  # OFFSET once, at set-up, only to find a deep cursor
+            "SELECT name, id FROM organisations WHERE country_code = 'KE' ORDER BY name, id "
+            "OFFSET $1 LIMIT 1",
+            max(int(total * 0.9) - 1, 0),
+        )
+        some_id = await conn.fetchval(
+            "SELECT id FROM organisations WHERE NOT is_reference ORDER BY id LIMIT 1"
+        )
+    finally:
+        await conn.close()
+    import base64
+
+    raw = json.dumps(
+        {"s": "name", "k": [deep["name"], str(deep["id"])]},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return {
+        "list first page (country=KE)": "/api/v1/organisations?country=KE&limit=20",
+        "list deep page (country=KE)": f"/api/v1/organisations?country=KE&limit=20&cursor={cursor}",
+        "detail by id": f"/api/v1/organisations/{some_id}",
+    }
+
+
+async def deep_page_plan(url: str) -> str:
+    """The plan of the deep-page query: it must walk the (country_code, name, id) index."""
+    conn = await asyncpg.connect(plain(url))
+    try:
+        deep = await conn.fetchrow(
+            "SELECT name, id FROM organisations WHERE country_code = 'KE' ORDER BY name DESC, id "
+            "DESC LIMIT 1 OFFSET 20"
+        )
+        plan = await conn.fetchval(
+            "EXPLAIN (FORMAT JSON) SELECT * FROM organisations WHERE country_code = 'KE' "
+            "AND (name, id) > ($1, $2) ORDER BY name, id LIMIT 21",
+            deep["name"],
+            deep["id"],
+        )
+    finally:
+        await conn.close()
+    node = json.loads(plan)[0]["Plan"]
+    nodes = []
+    while node:
+        nodes.append(
+            f"{node['Node Type']}" + (f" {node['Index Name']}" if "Index Name" in node else "")
+        )
+        node = (node.get("Plans") or [None])[0]
+    return " > ".join(nodes)
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+    return kb / 1024
+
+
+async def bench_scale(
+    server: str, scale: int, args: argparse.Namespace
+) -> tuple[list[Row], float, str]:
+    print(f"== {scale} organisations")
+    url = await prepare(server, scale)
+    ours_port, twin_port = free_port(), free_port()
+    env = {
+        "DATABASE_URL": plain(url),
+        "LOG_LEVEL": "WARNING",
+        "MIGRATE_ON_START": "false",
+        "RATE_LIMIT_PER_MINUTE": "100000000",
+        "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "100000000",
+    }
+    ours = start(
+        [sys.executable, "-m", "app.cli", "serve"],
+        {**env, "HOST": "127.0.0.1", "PORT": str(ours_port)},
+    )
+    twin = start(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.twin:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(twin_port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env,
+    )
+    rows = []
+    try:
+        await wait_up(f"http://127.0.0.1:{ours_port}/healthz")
+        await wait_up(f"http://127.0.0.1:{twin_port}/api/v1/organisations?limit=1")
+        queries = await count_queries(url)
+        plan = await deep_page_plan(url)
+        print(f"  deep page plan: {plan}")
+        for name, path in (await routes_for(url)).items():
+            result: dict[str, float] = {}
+            for who, port in (("ours", ours_port), ("twin", twin_port)):
+                target = f"http://127.0.0.1:{port}{path}"
+                wrk(target, 2, args.connections)  # warm up
+                result[f"{who}_rps"] = wrk(target, args.seconds, args.connections)
+                p50, p99 = await latency(target, args.rate, args.latency_seconds)
+                result[f"{who}_p50"], result[f"{who}_p99"] = p50, p99
+            rows.append(
+                Row(
+                    route=name,
+                    scale=scale,
+                    ours_rps=round(result["ours_rps"], 1),
+                    twin_rps=round(result["twin_rps"], 1),
+                    ratio=round(result["ours_rps"] / result["twin_rps"], 2),
+                    ours_p50_ms=round(result["ours_p50"], 2),
+                    ours_p99_ms=round(result["ours_p99"], 2),
+                    twin_p50_ms=round(result["twin_p50"], 2),
+                    twin_p99_ms=round(result["twin_p99"], 2),
+                    queries_per_request=queries[name],
+                )
+            )
+            print(f"  {name}: ours {result['ours_rps']:.0f}/s, twin {result['twin_rps']:.0f}/s")
+        rss = rss_mb(ours.pid)
+    finally:
+        for process in (ours, twin):
+            process.terminate()
+            process.wait(timeout=30)
+    return rows, rss, plan
+
+
+def table(rows: list[Row], rss: dict[int, float]) -> str:
+    head = (
+        f"{'route':<30} {'scale':>8} {'ours/s':>8} {'twin/s':>8} {'ratio':>6} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'twin p99':>8} {'queries':>7} {'RSS MB':>7}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{r.route:<30} {r.scale:>8} {r.ours_rps:>8.0f} {r.twin_rps:>8.0f} {r.ratio:>6.2f} "
+            f"{r.ours_p50_ms:>7.2f} {r.ours_p99_ms:>7.2f} {r.twin_p99_ms:>8.2f} "
+            f"{r.queries_per_request:>7} {rss[r.scale]:>7.0f}"
+        )
+    return "\n".join(lines)
+
+
+def verdicts(rows: list[Row], rss: dict[int, float]) -> list[str]:
+    out = []
+    worst = min(rows, key=lambda r: r.ratio)
+    out.append(
+        f"throughput: worst ratio {worst.ratio:.2f} ({worst.route}, {worst.scale}) "
+        f"-> target >= 0.70: {'met' if worst.ratio >= 0.7 else 'MISSED'}"
+    )
+    scales = sorted({r.scale for r in rows})
+    for route in sorted({r.route for r in rows if r.route.startswith("list")}):
+        small = next(r for r in rows if r.route == route and r.scale == scales[0])
+        large = next(r for r in rows if r.route == route and r.scale == scales[-1])
+        growth = large.ours_p99_ms / small.ours_p99_ms
+        out.append(
+            f"{route}: p99 {scales[-1]} / {scales[0]} = {growth:.2f} -> target <= 1.5: "
+            f"{'met' if growth <= 1.5 else 'MISSED'}"
+        )
+    peak = max(rss.values())
+    out.append(
+        f"RSS after runs: max {peak:.0f} MB -> target < 200 MB: {'met' if peak < 200 else 'MISSED'}"
+    )
+    return out
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", default="1000,100000,1000000")
+    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per route")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rate", type=int, default=50, help="requests/s for latency")
+    parser.add_argument("--latency-seconds", type=float, default=4)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench does it)")
+    server = (
+        to_asyncpg_url(os.environ["DATABASE_URL"])
+        if os.environ.get("DATABASE_URL")
+        else start_embedded_postgres(ROOT / ".data" / "bench", "postgres")
+    )
+    rows: list[Row] = []
+    rss: dict[int, float] = {}
+    plans: dict[int, str] = {}
+    for scale in (int(s) for s in args.scales.split(",")):
+        scale_rows, rss[scale], plans[scale] = await bench_scale(server, scale, args)
+        rows += scale_rows
+    print()
+    print(table(rows, rss))
+    print()
+    for line in verdicts(rows, rss):
+        print(line)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"{stamp}.json"
+    path.write_text(
+        json.dumps(
+            {
+                "when": stamp,
+                "args": vars(args),
+                "rss_mb": rss,
+                "deep_page_plans": plans,
+                "rows": [asdict(r) for r in rows],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
