@@ -29,6 +29,15 @@ def not_modified(request: Request, current: str) -> bool:
     return "*" in tags or current in tags
 
 
+def conditional(request: Request, response: Response, tag: str) -> Response | None:
+    """For a read: a 304 when the client's `If-None-Match` names `tag`, else None, with the ETag
+    set on the response the route goes on to return."""
+    if not_modified(request, tag):
+        return Response(status_code=304, headers={"ETag": tag})
+    response.headers["ETag"] = tag
+    return None
+
+
 def check_if_match(if_match: str | None, version: int) -> None:
     """Refuse a change without `If-Match` (428) or with a stale ETag (412)."""
     if if_match is None:

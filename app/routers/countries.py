@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
 from app.api.deps import SearchQuery, SessionDep
-from app.api.etag import content_etag, not_modified
+from app.api.etag import conditional, content_etag
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
@@ -62,9 +62,8 @@ async def get_country(
     read = _read(country, periods)
     # Countries carry no version counter: their ETag is a digest of what they say.
     tag = content_etag(read.model_dump_json())
-    if not_modified(request, tag):
-        return Response(status_code=304, headers={"ETag": tag})  # type: ignore[return-value]
-    response.headers["ETag"] = tag
+    if unchanged := conditional(request, response, tag):
+        return unchanged  # type: ignore[return-value]
     return read
 
 

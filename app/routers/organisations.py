@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 
 from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
-from app.api.etag import etag_for, not_modified, set_etag
+from app.api.etag import conditional, etag_for, set_etag
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
@@ -88,9 +88,8 @@ async def get_organisation(
     organisation_id: UUID,
 ) -> OrganisationRead:
     organisation = await service.get_organisation(session, organisation_id)
-    if not_modified(request, etag_for(organisation.version)):
-        return Response(status_code=304, headers={"ETag": etag_for(organisation.version)})  # type: ignore[return-value]
-    set_etag(response, organisation.version)
+    if unchanged := conditional(request, response, etag_for(organisation.version)):
+        return unchanged  # type: ignore[return-value]
     return OrganisationRead.model_validate(organisation)
 
 
