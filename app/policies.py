@@ -7,12 +7,14 @@ object outside the scope is not found (404), exactly like a missing one.
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlmodel import col
 
 from app.api.auth import FORBIDDEN, Principal
 from app.api.problems import ProblemError
 from app.models.enums import Role
 from app.models.organisations import Organisation
+from app.models.partnerships import Partnership, PartnershipPartner
 from app.models.people import Person
 
 
@@ -44,3 +46,21 @@ def writable_organisation(principal: Principal, organisation: Organisation) -> b
             principal.role is Role.coordinator and organisation.id in principal.organisation_ids
         )
     return principal.in_scope(organisation.id)
+
+
+def scope_partnerships(principal: Principal, stmt: Any) -> Any:
+    """Partnerships the principal may read: ICLD staff all, others those their organisations are
+    a party of (Swedish, partner or third party)."""
+    if principal.sees_everything:
+        return stmt
+    mine = principal.organisation_ids
+    return stmt.where(
+        sa.or_(
+            col(Partnership.swedish_party_id).in_(mine),
+            col(Partnership.third_party_id).in_(mine),
+            sa.exists().where(
+                col(PartnershipPartner.partnership_id) == col(Partnership.id),
+                col(PartnershipPartner.organisation_id).in_(mine),
+            ),
+        )
+    )

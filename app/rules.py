@@ -59,3 +59,78 @@ def rule_error(kind: ProblemKind, message: str, *, field: str) -> PydanticCustom
     return PydanticCustomError(
         RULE_PREFIX + kind.code.removeprefix("rule."), message, {"field": field}
     )
+
+
+# Partnerships (DOMAIN.md §7; docs/partnerships.md)
+SWEDISH_APPLICANT_ELIGIBLE = rule(
+    "swedish-applicant-eligible",
+    "The Swedish party must be an eligible applicant",
+    "The Swedish party is a Swedish municipality, region, district committee, local government "
+    "association, joint committee or municipal company (DOMAIN.md §2, [RL20 §1]).",
+)
+PARTNER_COUNTRY_ELIGIBLE = rule(
+    "partner-country-eligible",
+    "Partners must be in an ICLD partner country",
+    "Each partner-side party is in a country that ICLD accepted as a partner country on the date "
+    "the partnership was applied for (DOMAIN.md §2, §7).",
+)
+THIRD_PARTY_IN_EU = rule(
+    "third-party-in-eu",
+    "A third party comes from the EU",
+    "A trilateral partnership's third party is an organisation in an EU member state "
+    "(DOMAIN.md §1, [RL20 §10-11]).",
+)
+PROJECT_DURATION = rule(
+    "project-duration",
+    "A project lasts 1 to 3 years",
+    "A project phase is planned for at least one and at most three years (DOMAIN.md §7).",
+)
+INCEPTION_DURATION = rule(
+    "inception-duration",
+    "An inception lasts at most 12 months",
+    "An inception (preparation) phase is planned for at most twelve months (DOMAIN.md §7).",
+)
+PHASES_DO_NOT_OVERLAP = rule(
+    "phases-do-not-overlap",
+    "Phases do not overlap",
+    "The phases of a partnership follow one another; their planned periods do not overlap.",
+)
+PROJECT_AFTER_INCEPTION = rule(
+    "project-after-inception",
+    "A project follows the inception",
+    "A project starts after every inception phase of the partnership has ended (DOMAIN.md §3).",
+)
+STEERING_GROUP_COMPOSITION = rule(
+    "steering-group-composition",
+    "The steering group needs majority and opposition from both sides",
+    "A project starts only when its steering group holds at least one politician of the ruling "
+    "majority and one of the opposition from each side (DOMAIN.md §7, [002]).",
+)
+POSTPONEMENT_LENGTH = rule(
+    "postponement-length",
+    "A postponement pauses for some time",
+    "A postponement pauses the phase for more than zero days, from a day within the phase; the "
+    "planned end moves by the length of the pause (DOMAIN.md §7, [004]).",
+)
+EXTENSION_LATER_END = rule(
+    "extension-later-end",
+    "An extension ends later",
+    "An extension (a new grant decision) sets a planned end after the current one (DOMAIN.md §7).",
+)
+EARLY_TERMINATION_DATE = rule(
+    "early-termination-date",
+    "An early termination falls inside the phase",
+    "An early termination takes effect after the phase started and no later than its planned end "
+    "(DOMAIN.md §7, [004]).",
+)
+PHASE_TRANSITION = rule(
+    "phase-transition",
+    "The action does not fit the phase's state",
+    "Only a planned phase starts, only an active phase is completed or terminated, and a phase "
+    "that ended is not postponed or extended.",
+)
+MEMBER_OF_A_PARTY = rule(
+    "member-of-a-party",
+    "Members act for a party",
+    "A member of a partnership's groups belongs to one of its parties' organisations.",
+)

@@ -37,3 +37,35 @@ async def reference_municipality(client: AsyncClient, scb_code: str) -> dict[str
     items = response.json()["items"]
     assert len(items) == 1
     return dict(items[0])
+
+
+PARTNERSHIPS_PATH = "/api/v1/partnerships"
+
+
+async def create_partnership(
+    client: AsyncClient, partner_id: str, *, swedish_code: str = "1780", **fields: Any
+) -> dict[str, Any]:
+    """A partnership of a reference Swedish municipality (Karlstad unless told) and a partner."""
+    swedish = await reference_municipality(client, swedish_code)
+    body: dict[str, Any] = {
+        "title": "Partnership for local democracy",
+        "principles": ["participation"],
+        "swedish_party_id": swedish["id"],
+        "partner_ids": [partner_id],
+        "applied_on": "2019-10-15",
+    }
+    body.update(fields)
+    response = await client.post(PARTNERSHIPS_PATH, json=body)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def create_phase(
+    client: AsyncClient, partnership_id: str, kind: str, start: str, end: str
+) -> dict[str, Any]:
+    response = await client.post(
+        f"{PARTNERSHIPS_PATH}/{partnership_id}/phases",
+        json={"kind": kind, "planned_start": start, "planned_end": end},
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())

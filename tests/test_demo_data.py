@@ -13,8 +13,8 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         first = await load_demo_data(session)
         second = await load_demo_data(session)
         await session.commit()
-    assert first == {"organisations": len(ORGANISATIONS), "people": len(PEOPLE)}
-    assert second == {"organisations": 0, "people": 0}
+    assert first == {"organisations": len(ORGANISATIONS), "people": len(PEOPLE), "partnerships": 4}
+    assert second == {"organisations": 0, "people": 0, "partnerships": 0}
 
     kenya = await client.get("/api/v1/organisations", params={"country": "KE"})
     assert [o["name"] for o in kenya.json()["items"]] == ["Makueni County"]
@@ -29,3 +29,31 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         ("politician", "opposition"),
     ]
     assert all(p["email"].endswith("@example.org") for p in people.json()["items"])
+
+
+async def test_demo_partnerships_follow_the_seeds(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        session.info["principal"] = system_principal("demo-data")
+        await load_demo_data(session)
+        await session.commit()
+    listed = (await client.get("/api/v1/partnerships", params={"limit": 100})).json()["items"]
+    by_title = {p["title"].split(":")[0]: p for p in listed}
+    assert {t: p["status"] for t, p in by_title.items()} == {
+        "Alingsås - Chililabombwe": "terminated",
+        "Jönköping - Stellenbosch": "draft",
+        "Karlstad - Makueni": "inception",
+        "Region Gotland - Kibaha": "draft",
+    }
+    alingsas = by_title["Alingsås - Chililabombwe"]["id"]
+    [project] = (await client.get(f"/api/v1/partnerships/{alingsas}/phases")).json()
+    assert (project["planned_end"], project["actual_end"]) == ("2023-11-30", "2023-03-31")
+    decisions = (await client.get(f"/api/v1/partnerships/{alingsas}/decisions")).json()
+    assert [d["action"] for d in decisions] == [
+        "start",
+        "extend",
+        "extend",
+        "postpone",
+        "terminate",
+    ]

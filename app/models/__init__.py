@@ -5,6 +5,7 @@ from app.models.audit import AuditEvent
 from app.models.base import metadata
 from app.models.countries import Country, CountryEligibility
 from app.models.organisations import Organisation
+from app.models.partnerships import Decision, Member, Partnership, PartnershipPartner, Phase
 from app.models.people import Person
 
 __all__ = [
@@ -12,8 +13,13 @@ __all__ = [
     "AuditEvent",
     "Country",
     "CountryEligibility",
+    "Decision",
+    "Member",
     "Organisation",
+    "Partnership",
+    "PartnershipPartner",
     "Person",
+    "Phase",
     "User",
     "metadata",
 ]

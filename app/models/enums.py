@@ -68,6 +68,66 @@ class FundingRegion(StrEnum):
     latin_america = "latin_america"
 
 
+class Principle(StrEnum):
+    """The four democratic principles (core areas) a partnership works on (DOMAIN.md §3)."""
+
+    equality_non_discrimination = "equality_non_discrimination"
+    participation = "participation"
+    transparency = "transparency"
+    accountability = "accountability"
+
+
+class PartnershipStatus(StrEnum):
+    draft = "draft"
+    inception = "inception"
+    project = "project"
+    completed = "completed"
+    terminated = "terminated"
+
+
+class PhaseKind(StrEnum):
+    inception = "inception"
+    project = "project"
+
+
+class PhaseStatus(StrEnum):
+    planned = "planned"
+    active = "active"
+    completed = "completed"
+    terminated = "terminated"
+
+
+class PhaseAction(StrEnum):
+    start = "start"
+    postpone = "postpone"
+    extend = "extend"
+    terminate = "terminate"
+    complete = "complete"
+
+
+class MemberGroup(StrEnum):
+    steering_group = "steering_group"
+    project_group = "project_group"
+    inception_team = "inception_team"
+
+
+class MemberRole(StrEnum):
+    chair = "chair"
+    vice_chair = "vice_chair"
+    member = "member"
+    coordinator = "coordinator"
+    project_manager = "project_manager"
+
+
+# EU member states (ISO 3166-1 alpha-2), for trilateral partnerships' third party ([RL20 §10]).
+EU_MEMBER_STATES = frozenset(
+    {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    }
+)  # fmt: skip
+
+
 def sql_in(column: str, values: type[StrEnum]) -> str:
     """A CHECK constraint body limiting `column` to an enum's values."""
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"

@@ -50,10 +50,10 @@ def _audited_columns(obj: Any) -> list[str]:
 
 
 def _object_id(obj: Any) -> str:
-    identity = sa.inspect(obj).identity
-    if identity is not None:
-        return ",".join(str(v) for v in identity)
-    return str(obj.id)
+    """The primary key's values, joined by commas for a composite key (set before the flush)."""
+    mapper = sa.inspect(type(obj))
+    keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+    return ",".join(str(getattr(obj, k)) for k in keys)
 
 
 def _changes(obj: Any, kind: str) -> dict[str, list[Any]]:

@@ -22,7 +22,8 @@ class CountryFilters:
     q: str | None = None
 
 
-def _eligible_on(on: date) -> sa.ColumnElement[bool]:
+def eligible_on(on: date) -> sa.ColumnElement[bool]:
+    """The country (in a query on countries) was an ICLD partner country that day."""
     valid_to = col(CountryEligibility.valid_to)
     return sa.exists().where(
         col(CountryEligibility.country_code) == col(Country.code),
@@ -36,7 +37,7 @@ async def list_countries(
 ) -> tuple[list[Country], dict[str, list[CountryEligibility]], str | None]:
     stmt = select(Country)
     if filters.eligible_on is not None:
-        stmt = stmt.where(_eligible_on(filters.eligible_on))
+        stmt = stmt.where(eligible_on(filters.eligible_on))
     if filters.funding_region is not None:
         stmt = stmt.where(Country.funding_region == filters.funding_region.value)
     if filters.q:

@@ -130,6 +130,27 @@ PEOPLE = [
         "alingsas", OFF, "Jonas", "Exemplar", "Projektledare, kultur- och utbildningsförvaltningen"
     ),  # seed 004
     DemoPerson("chililabombwe", OFF, "Kabwe", "Placeholder", "Partnership coordinator"),  # 004
+    # Seed 004 names no politicians; a steering group needs both sides' majority and opposition.
+    DemoPerson(
+        "alingsas",
+        POL,
+        "Maja",
+        "Exempelsdotter",
+        "Ordförande, kultur- och utbildningsnämnden",
+        "Party C",
+        MAJ,
+    ),
+    DemoPerson(
+        "alingsas",
+        POL,
+        "Nils",
+        "Provlund",
+        "Ledamot, kultur- och utbildningsnämnden",
+        "Party D",
+        OPP,
+    ),
+    DemoPerson("chililabombwe", POL, "Mwila", "Placeholder", "Mayor", "Party E", MAJ),
+    DemoPerson("chililabombwe", POL, "Chanda", "Sample", "Councillor", "Party F", OPP),
     DemoPerson("upplands_bro", OFF, "Lena", "Provström", "Rektor, CVA"),  # seed 003
 ]
 
@@ -162,7 +183,14 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
             )
             added_people += 1
     await session.flush()
-    return {"organisations": orgs.added, "people": added_people}
+    from app.services.demo_partnerships import load_demo_partnerships
+
+    added_partnerships = await load_demo_partnerships(session, orgs)
+    return {
+        "organisations": orgs.added,
+        "people": added_people,
+        "partnerships": added_partnerships,
+    }
 
 
 class _Orgs(dict[str, Organisation]):

@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.models.enums import Role
 from tests.conftest import api_key, authorised
-from tests.factories import create_organisation, create_person
+from tests.factories import (
+    create_organisation,
+    create_partnership,
+    create_person,
+    create_phase,
+)
 
 # Routes anyone may call without credentials (docs/access-control.md).
 PUBLIC = {
@@ -88,7 +93,25 @@ Factory = Callable[[AsyncClient, str], Awaitable[dict[str, str]]]
 async def objects_of(client: AsyncClient, organisation_id: str) -> dict[str, str]:
     """One object of each scoped kind belonging to the organisation, by path parameter name."""
     person = await create_person(client, organisation_id)
-    return {"person_id": person["id"], "organisation_id": organisation_id}
+    partnership = await create_partnership(client, organisation_id)
+    phase = await create_phase(client, partnership["id"], "inception", "2020-02-01", "2021-01-31")
+    member = await client.post(
+        f"/api/v1/partnerships/{partnership['id']}/members",
+        json={
+            "person_id": person["id"],
+            "team": "project_group",
+            "role": "member",
+            "start_date": "2020-02-01",
+        },
+    )
+    assert member.status_code == 201, member.text
+    return {
+        "person_id": person["id"],
+        "organisation_id": organisation_id,
+        "partnership_id": partnership["id"],
+        "phase_id": phase["id"],
+        "member_id": member.json()["id"],
+    }
 
 
 async def test_a_coordinator_cannot_reach_another_organisations_objects(

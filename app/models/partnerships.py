@@ -1,0 +1,135 @@
+"""Partnerships: parties, phases and their decisions, the steering and project groups."""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlmodel import Field, SQLModel
+
+from app.models.base import Tracked, new_id
+from app.models.enums import (
+    MemberGroup,
+    MemberRole,
+    PartnershipStatus,
+    PhaseAction,
+    PhaseKind,
+    PhaseStatus,
+    sql_in,
+)
+
+SEARCH_EXPRESSION = (
+    "setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A') || "
+    "to_tsvector('swedish'::regconfig, coalesce(title, '') || ' ' || coalesce(description, '')) || "
+    "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(description, ''))"
+)
+
+
+class Partnership(Tracked, table=True):
+    __tablename__ = "partnerships"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("status", PartnershipStatus), name="status"),
+        sa.Index("ix_partnerships_title_id", "title", "id"),
+        sa.Index("ix_partnerships_swedish_party_id", "swedish_party_id"),
+        sa.Index("ix_partnerships_search", "search", postgresql_using="gin"),
+    )
+
+    title: str = Field(max_length=300)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    local_challenge: str | None = Field(default=None, sa_type=sa.Text)
+    themes: list[str] = Field(
+        default_factory=list,
+        sa_column=sa.Column(postgresql.ARRAY(sa.String(100)), nullable=False, server_default="{}"),
+    )
+    principles: list[str] = Field(
+        default_factory=list,
+        sa_column=sa.Column(postgresql.ARRAY(sa.String(40)), nullable=False, server_default="{}"),
+    )
+    swedish_party_id: UUID = Field(foreign_key="organisations.id", ondelete="RESTRICT")
+    third_party_id: UUID | None = Field(
+        default=None, foreign_key="organisations.id", ondelete="RESTRICT"
+    )
+    applied_on: date
+    status: str = Field(default=PartnershipStatus.draft, max_length=20)
+    search: str | None = Field(
+        default=None,
+        sa_column=sa.Column(TSVECTOR, sa.Computed(SEARCH_EXPRESSION, persisted=True)),
+    )
+
+
+class PartnershipPartner(SQLModel, table=True):
+    """A partner-side party (a local government abroad) of a partnership."""
+
+    __tablename__ = "partnership_partners"
+    __table_args__ = (sa.Index("ix_partnership_partners_organisation_id", "organisation_id"),)
+
+    partnership_id: UUID = Field(
+        foreign_key="partnerships.id", primary_key=True, ondelete="CASCADE"
+    )
+    organisation_id: UUID = Field(
+        foreign_key="organisations.id", primary_key=True, ondelete="RESTRICT"
+    )
+
+
+class Phase(Tracked, table=True):
+    __tablename__ = "phases"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("kind", PhaseKind), name="kind"),
+        sa.CheckConstraint(sql_in("status", PhaseStatus), name="status"),
+        sa.CheckConstraint("planned_end >= planned_start", name="planned_order"),
+        sa.Index("ix_phases_partnership_id_planned_start", "partnership_id", "planned_start", "id"),
+    )
+
+    partnership_id: UUID = Field(foreign_key="partnerships.id", ondelete="RESTRICT")
+    kind: str = Field(max_length=20)
+    planned_start: date
+    planned_end: date
+    actual_start: date | None = None
+    actual_end: date | None = None
+    status: str = Field(default=PhaseStatus.planned, max_length=20)
+
+
+class Decision(SQLModel, table=True):
+    """An action on a phase: who decided, when, on which decision, why. Never changed."""
+
+    __tablename__ = "partnership_decisions"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("action", PhaseAction), name="action"),
+        sa.Index("ix_partnership_decisions_partnership_id", "partnership_id", "decided_at", "id"),
+    )
+
+    id: UUID = Field(default_factory=new_id, primary_key=True)
+    partnership_id: UUID = Field(foreign_key="partnerships.id", ondelete="RESTRICT")
+    phase_id: UUID = Field(foreign_key="phases.id", ondelete="RESTRICT")
+    action: str = Field(max_length=20)
+    decided_by: str = Field(max_length=300)
+    decided_at: datetime | None = Field(
+        default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
+    )
+    decision_reference: str = Field(max_length=100)
+    reason: str = Field(sa_type=sa.Text)
+    details: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(postgresql.JSONB(), nullable=False)
+    )
+
+
+class Member(Tracked, table=True):
+    """A person's place in a partnership's steering group, project group or inception team."""
+
+    __tablename__ = "partnership_members"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("team", MemberGroup), name="team"),
+        sa.CheckConstraint(sql_in("role", MemberRole), name="role"),
+        sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="period_order"),
+        sa.Index("ix_partnership_members_partnership_id", "partnership_id", "team", "id"),
+        sa.Index("ix_partnership_members_person_id", "person_id"),
+    )
+
+    partnership_id: UUID = Field(foreign_key="partnerships.id", ondelete="RESTRICT")
+    person_id: UUID = Field(foreign_key="people.id", ondelete="RESTRICT")
+    team: str = Field(max_length=20)
+    role: str = Field(max_length=20)
+    start_date: date
+    end_date: date | None = None

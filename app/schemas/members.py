@@ -1,0 +1,70 @@
+"""Members of a partnership's steering group, project group and inception team."""
+
+from datetime import date, datetime
+from typing import Literal, Self
+from uuid import UUID
+
+from pydantic import ConfigDict, Field, model_validator
+
+from app.api.pagination import Page
+from app.models.enums import MemberGroup, MemberRole
+from app.schemas.common import RequestModel, ResponseModel
+
+Side = Literal["swedish", "partner", "third_party"]
+
+
+class MemberFields(RequestModel):
+    role: MemberRole
+    start_date: date
+    end_date: date | None = Field(default=None, description="Last day; null while it lasts.")
+
+    @model_validator(mode="after")
+    def _order(self) -> Self:
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+class MemberCreate(MemberFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "8d2f3e0a-1b7c-4f0e-9a55-0c1d2e3f4a5b",
+                    "team": "steering_group",
+                    "role": "chair",
+                    "start_date": "2020-02-01",
+                }
+            ]
+        }
+    )
+
+    person_id: UUID
+    team: MemberGroup
+
+
+class MemberUpdate(RequestModel):
+    """A JSON merge patch: a membership's role and dates."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"end_date": "2022-12-31"}]})
+
+    role: MemberRole | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class MemberRead(ResponseModel):
+    id: UUID
+    partnership_id: UUID
+    person_id: UUID
+    team: MemberGroup
+    role: MemberRole
+    start_date: date
+    end_date: date | None
+    side: Side = Field(description="Which party the person acts for.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class MemberPage(Page[MemberRead]):
+    """One page of members."""

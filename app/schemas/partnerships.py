@@ -1,0 +1,97 @@
+"""Partnerships: request and response models."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import ConfigDict, Field, StringConstraints, computed_field
+
+from app.api.pagination import Page
+from app.models.enums import PartnershipStatus, Principle
+from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+
+Theme = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
+]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+
+
+class PartnershipFields(RequestModel):
+    title: Title
+    description: Text | None = None
+    local_challenge: Text | None = Field(default=None, description="The local challenge it meets.")
+    themes: list[Theme] = Field(default_factory=list, max_length=20)
+    principles: list[Principle] = Field(
+        min_length=1, max_length=4, description="The democratic principles it works on."
+    )
+
+
+class PartnershipCreate(PartnershipFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Karlstad - Makueni: breaking gender-typical choices",
+                    "local_challenge": "Gender-typical choices of studies and work",
+                    "themes": ["education", "gender equality"],
+                    "principles": ["equality_non_discrimination", "participation"],
+                    "swedish_party_id": "5f4a3c3c-6a53-5a59-9d5b-1a8a8f0e7c11",
+                    "partner_ids": ["0b7f5c62-92a4-4c6e-8f1e-3e0c9f0f2a22"],
+                    "applied_on": "2019-10-15",
+                }
+            ]
+        }
+    )
+
+    swedish_party_id: UUID = Field(description="The Swedish municipality or region (grant holder).")
+    partner_ids: list[UUID] = Field(
+        min_length=1, max_length=10, description="Partner-side local governments (one or more)."
+    )
+    third_party_id: UUID | None = Field(
+        default=None, description="An optional third party from an EU member state."
+    )
+    applied_on: date = Field(description="When it was applied for; eligibility is judged then.")
+
+
+class PartnershipUpdate(RequestModel):
+    """A JSON merge patch of the descriptive fields (parties and status do not change here)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"themes": ["gender equality"]}]})
+
+    title: Title | None = None
+    description: Text | None = None
+    local_challenge: Text | None = None
+    themes: list[Theme] | None = Field(default=None, max_length=20)
+    principles: list[Principle] | None = Field(default=None, min_length=1, max_length=4)
+
+
+class PartnershipRead(ResponseModel):
+    id: UUID
+    title: str
+    description: str | None
+    local_challenge: str | None
+    themes: list[str]
+    principles: list[Principle]
+    swedish_party_id: UUID
+    partner_ids: list[UUID]
+    third_party_id: UUID | None
+    applied_on: date
+    status: PartnershipStatus = Field(description="Changed by the phases' actions only.")
+    created_at: datetime
+    updated_at: datetime
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="bilateral, trilateral (an EU third party) or multilateral (several partners)"
+    )
+    @property
+    def form(self) -> Literal["bilateral", "trilateral", "multilateral"]:
+        if len(self.partner_ids) > 1:
+            return "multilateral"
+        return "trilateral" if self.third_party_id else "bilateral"
+
+
+class PartnershipPage(Page[PartnershipRead]):
+    """One page of partnerships."""

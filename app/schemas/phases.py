@@ -1,0 +1,189 @@
+"""Phases of a partnership and the actions on them: request and response models, and the
+duration rules that need only the payload."""
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, Self
+from uuid import UUID
+
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
+
+from app.models.enums import PhaseAction, PhaseKind, PhaseStatus
+from app.rules import INCEPTION_DURATION, POSTPONEMENT_LENGTH, PROJECT_DURATION, rule_error
+from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def last_day_within(start: date, years: int) -> date:
+    """The last day of a period of `years` years that begins on `start`."""
+    return add_years(start, years) - timedelta(days=1)
+
+
+class PhaseCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"kind": "inception", "planned_start": "2020-02-01", "planned_end": "2021-01-31"}
+            ]
+        }
+    )
+
+    kind: PhaseKind
+    planned_start: date
+    planned_end: date = Field(description="The last day of the phase.")
+
+    @model_validator(mode="after")
+    def _duration(self) -> Self:
+        start, end = self.planned_start, self.planned_end
+        if self.kind == PhaseKind.project and not (
+            last_day_within(start, 1) <= end <= last_day_within(start, 3)
+        ):
+            raise rule_error(
+                PROJECT_DURATION,
+                f"a project starting {start} ends between {last_day_within(start, 1)} and "
+                f"{last_day_within(start, 3)}, not on {end}",
+                field="planned_end",
+            )
+        if self.kind == PhaseKind.inception and not start <= end <= last_day_within(start, 1):
+            raise rule_error(
+                INCEPTION_DURATION,
+                f"an inception starting {start} ends by {last_day_within(start, 1)}, not on {end}",
+                field="planned_end",
+            )
+        return self
+
+
+class PhaseRead(ResponseModel):
+    id: UUID
+    partnership_id: UUID
+    kind: PhaseKind
+    planned_start: date
+    planned_end: date = Field(description="Moves with postponements and extensions.")
+    actual_start: date | None
+    actual_end: date | None
+    status: PhaseStatus = Field(description="Changed by actions only.")
+    created_at: datetime
+    updated_at: datetime
+
+
+Reference = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
+]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+class DecisionFields(RequestModel):
+    decision_reference: Reference = Field(description="The decision's number or reference.")
+    reason: Reason
+
+
+class StartPhase(DecisionFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "actual_start": "2020-02-01",
+                    "decision_reference": "ICLD 2019/114",
+                    "reason": "Inception approved",
+                }
+            ]
+        }
+    )
+
+    actual_start: date
+
+
+class PostponePhase(DecisionFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "paused_from": "2020-04-01",
+                    "paused_until": "2022-03-31",
+                    "decision_reference": "ICLD 2020/77",
+                    "reason": "Covid-19 pandemic",
+                }
+            ]
+        }
+    )
+
+    paused_from: date
+    paused_until: date = Field(description="The last day of the pause.")
+
+    @model_validator(mode="after")
+    def _length(self) -> Self:
+        if self.paused_until < self.paused_from:
+            raise rule_error(
+                POSTPONEMENT_LENGTH, "paused_until is before paused_from", field="paused_until"
+            )
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.paused_until - self.paused_from).days + 1
+
+
+class ExtendPhase(DecisionFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "new_planned_end": "2023-11-30",
+                    "decision_reference": "ICLD 2021/301",
+                    "reason": "New grant decision for a further year",
+                }
+            ]
+        }
+    )
+
+    new_planned_end: date
+
+
+class TerminatePhase(DecisionFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "effective_date": "2023-04-01",
+                    "decision_reference": "KUN 2023/12",
+                    "reason": "Both parties agree the goals are met",
+                }
+            ]
+        }
+    )
+
+    effective_date: date = Field(description="The first day the phase is no longer in force.")
+
+
+class CompletePhase(DecisionFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "actual_end": "2021-01-31",
+                    "decision_reference": "ICLD 2021/12",
+                    "reason": "Inception report approved",
+                }
+            ]
+        }
+    )
+
+    actual_end: date
+
+
+class DecisionRead(ResponseModel):
+    id: UUID
+    partnership_id: UUID
+    phase_id: UUID
+    action: PhaseAction
+    decided_by: str
+    decided_at: datetime
+    decision_reference: str
+    reason: str
+    details: dict[str, Any] = Field(description="The dates the action set, before and after.")

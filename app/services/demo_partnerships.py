@@ -1,0 +1,253 @@
+"""The seed documents' partnerships, made through the services so that every rule applies.
+
+Dates are the seeds' where they give them; where they do not, the assumption is noted.
+"""
+
+from datetime import date
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from app.api.auth import Principal, system_principal
+from app.models.enums import MemberGroup, MemberRole, PhaseKind, Principle
+from app.models.organisations import Organisation
+from app.models.partnerships import Partnership
+from app.models.people import Person
+from app.schemas.members import MemberCreate
+from app.schemas.partnerships import PartnershipCreate
+from app.schemas.phases import ExtendPhase, PhaseCreate, PostponePhase, StartPhase, TerminatePhase
+from app.services import members, partnerships, phases
+
+
+async def load_demo_partnerships(session: AsyncSession, orgs: dict[str, Organisation]) -> int:
+    principal = session.info.setdefault("principal", system_principal("demo-data"))
+    added = 0
+    for make in (
+        _karlstad_makueni,
+        _alingsas_chililabombwe,
+        _gotland_kibaha,
+        _jonkoping_stellenbosch,
+    ):
+        added += await make(session, principal, orgs)
+    return added
+
+
+async def _exists(session: AsyncSession, title: str) -> bool:
+    return (
+        await session.scalar(select(Partnership.id).where(Partnership.title == title)) is not None
+    )
+
+
+async def _people(session: AsyncSession, organisation: Organisation) -> list[Person]:
+    return list(
+        await session.scalars(
+            select(Person)
+            .where(Person.organisation_id == organisation.id)
+            .order_by(Person.family_name)
+        )
+    )
+
+
+async def _team(
+    session: AsyncSession,
+    principal: Principal,
+    partnership: Partnership,
+    people: list[Person],
+    start: date,
+) -> None:
+    for person in people:
+        team = (
+            MemberGroup.steering_group
+            if person.kind == "politician"
+            else (MemberGroup.project_group)
+        )
+        await members.create_member(
+            session,
+            principal,
+            partnership.id,
+            MemberCreate(person_id=person.id, team=team, role=MemberRole.member, start_date=start),
+        )
+
+
+async def _karlstad_makueni(
+    session: AsyncSession, principal: Principal, orgs: dict[str, Organisation]
+) -> int:
+    """Seed 000: a one-year inception from 2020-02-01 (end 2021-01-31 assumed), one visit each
+    way; the outcome is unknown, so the inception stays active."""
+    title = "Karlstad - Makueni: breaking gender-typical choices of study and work"
+    if await _exists(session, title):
+        return 0
+    partnership = await partnerships.create_partnership(
+        session,
+        PartnershipCreate(
+            title=title,
+            description="Gymnasie- och vuxenutbildningsförvaltningen i Karlstad och Makueni County "
+            "lär av varandra för att bryta normtypiska val av studier och arbete.",
+            local_challenge="Gender-typical choices narrow the labour market",
+            themes=["education", "gender equality", "labour market"],
+            principles=[Principle.equality_non_discrimination, Principle.participation],
+            swedish_party_id=orgs["karlstad"].id,
+            partner_ids=[orgs["makueni"].id],
+            applied_on=date(2019, 10, 15),  # assumption: an autumn 2019 application
+        ),
+    )
+    people = await _people(session, orgs["karlstad"]) + await _people(session, orgs["makueni"])
+    await _team(session, principal, partnership, people, date(2020, 2, 1))
+    inception = await phases.create_phase(
+        session,
+        principal,
+        partnership.id,
+        PhaseCreate(
+            kind=PhaseKind.inception, planned_start=date(2020, 2, 1), planned_end=date(2021, 1, 31)
+        ),
+    )
+    await phases.start_phase(
+        session,
+        principal,
+        partnership.id,
+        inception.id,
+        StartPhase(
+            actual_start=date(2020, 2, 1),
+            decision_reference="ICLD demo 2019/1",
+            reason="Inception approved (seed 000)",
+        ),
+    )
+    return 1
+
+
+async def _alingsas_chililabombwe(
+    session: AsyncSession, principal: Principal, orgs: dict[str, Organisation]
+) -> int:
+    """Seed 004: a project since the 2015 grant (announced 2015-12-21), extended twice by new
+    decisions, postponed two years in the pandemic, planned to end 2023-11-30, ended from
+    2023-04-01. The extension and pause dates are assumptions that add up to those facts."""
+    title = "Alingsås - Chililabombwe: citizen dialogue and local democracy"
+    if await _exists(session, title):
+        return 0
+    partnership = await partnerships.create_partnership(
+        session,
+        PartnershipCreate(
+            title=title,
+            description="Medborgardialog, samhällsinformation för nyanlända och studiecirklar.",
+            themes=["citizen dialogue", "newcomers"],
+            principles=[Principle.participation, Principle.transparency],
+            swedish_party_id=orgs["alingsas"].id,
+            partner_ids=[orgs["chililabombwe"].id],
+            applied_on=date(2015, 9, 30),
+        ),
+    )
+    people = await _people(session, orgs["alingsas"]) + await _people(
+        session, orgs["chililabombwe"]
+    )
+    await _team(session, principal, partnership, people, date(2016, 1, 1))
+    project = await phases.create_phase(
+        session,
+        principal,
+        partnership.id,
+        PhaseCreate(
+            kind=PhaseKind.project, planned_start=date(2016, 1, 1), planned_end=date(2017, 12, 31)
+        ),
+    )
+    pid, ref = partnership.id, "ICLD demo"
+    await phases.start_phase(
+        session,
+        principal,
+        pid,
+        project.id,
+        StartPhase(
+            actual_start=date(2016, 1, 1),
+            decision_reference=f"{ref} 2015/21",
+            reason="Project grant (citizen dialogue)",
+        ),
+    )
+    for end, number in ((date(2019, 11, 30), "2017/40"), (date(2021, 11, 30), "2019/38")):
+        await phases.extend_phase(
+            session,
+            principal,
+            pid,
+            project.id,
+            ExtendPhase(
+                new_planned_end=end,
+                decision_reference=f"{ref} {number}",
+                reason="New grant decision (extension)",
+            ),
+        )
+    await phases.postpone_phase(
+        session,
+        principal,
+        pid,
+        project.id,
+        PostponePhase(
+            paused_from=date(2020, 3, 1),
+            paused_until=date(2022, 2, 28),
+            decision_reference=f"{ref} 2020/9",
+            reason="Postponed two years during the pandemic",
+        ),
+    )
+    await phases.terminate_phase(
+        session,
+        principal,
+        pid,
+        project.id,
+        TerminatePhase(
+            effective_date=date(2023, 4, 1),
+            decision_reference="Alingsås memo 2023-02-02",
+            reason="Both parties agree the goals are met; ICLD informed, no objection",
+        ),
+    )
+    return 1
+
+
+async def _draft(
+    session: AsyncSession, title: str, swedish: UUID, partner: UUID, description: str
+) -> int:
+    if await _exists(session, title):
+        return 0
+    await partnerships.create_partnership(
+        session,
+        PartnershipCreate(
+            title=title,
+            description=description,
+            themes=["gender equality"],
+            principles=[Principle.equality_non_discrimination],
+            swedish_party_id=swedish,
+            partner_ids=[partner],
+            applied_on=date(2024, 3, 15),  # assumption
+        ),
+    )
+    return 1
+
+
+async def _gotland_kibaha(
+    session: AsyncSession, principal: Principal, orgs: dict[str, Organisation]
+) -> int:
+    """Seed 002: an example partnership on gender equality (dates not given: a draft)."""
+    region = await session.scalar(
+        select(Organisation).where(
+            Organisation.country_code == "SE",
+            Organisation.type == "region",
+            Organisation.official_code == "09",
+        )
+    )
+    assert region is not None
+    return await _draft(
+        session,
+        "Region Gotland - Kibaha: gender equality",
+        region.id,
+        orgs["kibaha"].id,
+        "Jämställdhet i lokal demokrati (seed 002).",
+    )
+
+
+async def _jonkoping_stellenbosch(
+    session: AsyncSession, principal: Principal, orgs: dict[str, Organisation]
+) -> int:
+    """Seed 002: an example partnership on gender equality (dates not given: a draft)."""
+    return await _draft(
+        session,
+        "Jönköping - Stellenbosch: gender equality",
+        orgs["jonkoping"].id,
+        orgs["stellenbosch"].id,
+        "Jämställdhet i lokal demokrati (seed 002).",
+    )

@@ -1,0 +1,157 @@
+"""The steering group, project group and inception team of a partnership."""
+
+from datetime import date
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.auth import Principal
+from app.api.etag import check_if_match
+from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.models.enums import MemberGroup, PersonKind, PoliticalSide
+from app.models.partnerships import Member, Partnership, PartnershipPartner
+from app.models.people import Person
+from app.policies import ensure_can_write_in
+from app.rules import MEMBER_OF_A_PARTY, STEERING_GROUP_COMPOSITION, UNKNOWN_ORGANISATION
+from app.schemas.members import MemberCreate, MemberFields, MemberUpdate, Side
+from app.services.common import apply_changes, merge_patch
+from app.services.partnerships import get_partnership
+
+
+async def sides_of(session: AsyncSession, partnership: Partnership) -> dict[UUID, Side]:
+    """Each party organisation of the partnership, with its side."""
+    partners = await session.scalars(
+        select(PartnershipPartner.organisation_id).where(
+            PartnershipPartner.partnership_id == partnership.id
+        )
+    )
+    sides: dict[UUID, Side] = {p: "partner" for p in partners}
+    sides[partnership.swedish_party_id] = "swedish"
+    if partnership.third_party_id:
+        sides[partnership.third_party_id] = "third_party"
+    return sides
+
+
+async def list_members(
+    session: AsyncSession, principal: Principal, partnership_id: UUID
+) -> tuple[list[tuple[Member, Side]], Partnership]:
+    partnership = await get_partnership(session, principal, partnership_id)
+    sides = await sides_of(session, partnership)
+    rows = await session.execute(
+        select(Member, Person.organisation_id)
+        .join(Person, col(Person.id) == col(Member.person_id))
+        .where(Member.partnership_id == partnership.id)
+        .order_by(col(Member.team), col(Member.start_date), col(Member.id))
+    )
+    return [(member, sides[organisation_id]) for member, organisation_id in rows], partnership
+
+
+async def get_member(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    member_id: UUID,
+    *,
+    for_update: bool = False,
+) -> tuple[Member, Side, Person]:
+    partnership = await get_partnership(session, principal, partnership_id)
+    stmt = select(Member).where(Member.id == member_id, Member.partnership_id == partnership.id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    member: Member | None = await session.scalar(stmt)
+    if member is None:
+        raise ProblemError(NOT_FOUND, f"No member {member_id} in partnership {partnership_id}.")
+    person = await session.get(Person, member.person_id)
+    assert person is not None  # a foreign key guarantees it
+    return member, (await sides_of(session, partnership))[person.organisation_id], person
+
+
+async def create_member(
+    session: AsyncSession, principal: Principal, partnership_id: UUID, data: MemberCreate
+) -> tuple[Member, Side]:
+    partnership = await get_partnership(session, principal, partnership_id, for_update=True)
+    person = await session.get(Person, data.person_id)
+    if person is None or not principal.in_scope(person.organisation_id):
+        raise RuleViolation(
+            UNKNOWN_ORGANISATION, f"No person {data.person_id}.", pointer="/person_id"
+        )
+    side = (await sides_of(session, partnership)).get(person.organisation_id)
+    if side is None:
+        raise RuleViolation(
+            MEMBER_OF_A_PARTY,
+            f"{person.given_name} {person.family_name} acts for none of the partnership's parties.",
+            pointer="/person_id",
+        )
+    ensure_can_write_in(principal, person.organisation_id)
+    member = Member(partnership_id=partnership.id, **data.model_dump())
+    session.add(member)
+    await session.flush()
+    await session.refresh(member)
+    return member, side
+
+
+async def update_member(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    member_id: UUID,
+    patch: MemberUpdate,
+    if_match: str | None,
+) -> tuple[Member, Side]:
+    member, side, person = await get_member(
+        session, principal, partnership_id, member_id, for_update=True
+    )
+    ensure_can_write_in(principal, person.organisation_id)
+    check_if_match(if_match, member.version)
+    current = {field: getattr(member, field) for field in MemberFields.model_fields}
+    merged = merge_patch(current, patch, MemberFields)
+    if apply_changes(member, merged.model_dump()):
+        await session.flush()
+    return member, side
+
+
+async def delete_member(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    member_id: UUID,
+    if_match: str | None,
+) -> None:
+    member, _, person = await get_member(
+        session, principal, partnership_id, member_id, for_update=True
+    )
+    ensure_can_write_in(principal, person.organisation_id)
+    check_if_match(if_match, member.version)
+    await session.delete(member)
+    await session.flush()
+
+
+async def check_steering_group(session: AsyncSession, partnership: Partnership, on: date) -> None:
+    """At least one majority and one opposition politician from each side (DOMAIN.md §7)."""
+    sides = await sides_of(session, partnership)
+    end_date = col(Member.end_date)
+    rows = await session.execute(
+        select(Person.organisation_id, Person.political_side)
+        .join(Member, col(Member.person_id) == col(Person.id))
+        .where(
+            Member.partnership_id == partnership.id,
+            Member.team == MemberGroup.steering_group,
+            Person.kind == PersonKind.politician,
+            col(Member.start_date) <= on,
+            sa.or_(end_date.is_(None), end_date >= on),
+        )
+    )
+    present = {(sides.get(org), political_side) for org, political_side in rows}
+    missing = [
+        f"a {'Swedish' if side == 'swedish' else 'partner-side'} {political} politician"
+        for side in ("swedish", "partner")
+        for political in (PoliticalSide.majority, PoliticalSide.opposition)
+        if (side, political) not in present
+    ]
+    if missing:
+        raise RuleViolation(
+            STEERING_GROUP_COMPOSITION,
+            f"On {on} the steering group lacks {', '.join(missing)}.",
+        )

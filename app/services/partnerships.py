@@ -1,0 +1,202 @@
+"""Partnerships and their parties: queries and the rules that need stored data."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.auth import Principal
+from app.api.etag import check_if_match
+from app.api.pagination import PageParams, paginate
+from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.models.countries import Country
+from app.models.enums import (
+    ELIGIBLE_SWEDISH_APPLICANT_TYPES,
+    EU_MEMBER_STATES,
+    PartnershipStatus,
+    Principle,
+)
+from app.models.organisations import Organisation
+from app.models.partnerships import Partnership, PartnershipPartner
+from app.policies import scope_partnerships
+from app.rules import (
+    PARTNER_COUNTRY_ELIGIBLE,
+    SWEDISH_APPLICANT_ELIGIBLE,
+    THIRD_PARTY_IN_EU,
+    UNKNOWN_ORGANISATION,
+)
+from app.schemas.partnerships import PartnershipCreate, PartnershipFields, PartnershipUpdate
+from app.services.common import apply_changes, merge_patch, text_search
+from app.services.countries import eligible_on
+
+
+@dataclass(frozen=True)
+class PartnershipFilters:
+    country: str | None = None
+    swedish_party_id: UUID | None = None
+    partner_id: UUID | None = None
+    theme: str | None = None
+    principle: Principle | None = None
+    status: PartnershipStatus | None = None
+    q: str | None = None
+
+
+def _has_partner(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        col(PartnershipPartner.partnership_id) == col(Partnership.id), condition
+    )
+
+
+async def list_partnerships(
+    session: AsyncSession, principal: Principal, filters: PartnershipFilters, page: PageParams
+) -> tuple[list[Partnership], dict[UUID, list[UUID]], str | None]:
+    stmt = scope_partnerships(principal, select(Partnership))
+    if filters.swedish_party_id:
+        stmt = stmt.where(Partnership.swedish_party_id == filters.swedish_party_id)
+    if filters.partner_id:
+        stmt = stmt.where(
+            _has_partner(col(PartnershipPartner.organisation_id) == filters.partner_id)
+        )
+    if filters.country:
+        in_country = sa.exists().where(
+            col(Organisation.id) == col(PartnershipPartner.organisation_id),
+            col(Organisation.country_code) == filters.country.upper(),
+        )
+        stmt = stmt.where(_has_partner(in_country))
+    if filters.theme:
+        stmt = stmt.where(sa.literal(filters.theme) == sa.any_(col(Partnership.themes)))
+    if filters.principle:
+        stmt = stmt.where(
+            sa.literal(filters.principle.value) == sa.any_(col(Partnership.principles))
+        )
+    if filters.status:
+        stmt = stmt.where(Partnership.status == filters.status.value)
+    if filters.q:
+        stmt = stmt.where(text_search(col(Partnership.search), filters.q))
+    rows: list[Partnership]
+    rows, cursor = await paginate(
+        session,
+        stmt,
+        order=[col(Partnership.title), col(Partnership.id)],
+        key=lambda p: (p.title, p.id),
+        params=page,
+        sort_name="title",
+    )
+    return rows, await partners_of(session, [p.id for p in rows]), cursor
+
+
+async def partners_of(session: AsyncSession, ids: list[UUID]) -> dict[UUID, list[UUID]]:
+    """The partner-side parties of several partnerships, in one query."""
+    partners: dict[UUID, list[UUID]] = defaultdict(list)
+    if ids:
+        rows = await session.execute(
+            select(PartnershipPartner.partnership_id, PartnershipPartner.organisation_id)
+            .where(col(PartnershipPartner.partnership_id).in_(ids))
+            .order_by(col(PartnershipPartner.organisation_id))
+        )
+        for partnership_id, organisation_id in rows:
+            partners[partnership_id].append(organisation_id)
+    return partners
+
+
+async def get_partnership(
+    session: AsyncSession, principal: Principal, partnership_id: UUID, *, for_update: bool = False
+) -> Partnership:
+    stmt = scope_partnerships(
+        principal, select(Partnership).where(Partnership.id == partnership_id)
+    )
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    partnership: Partnership | None = await session.scalar(stmt)
+    if partnership is None:
+        raise ProblemError(NOT_FOUND, f"No partnership {partnership_id}.")
+    return partnership
+
+
+async def _organisations(session: AsyncSession, ids: list[UUID]) -> dict[UUID, Organisation]:
+    found = await session.scalars(select(Organisation).where(col(Organisation.id).in_(ids)))
+    return {o.id: o for o in found}
+
+
+async def _eligible_partner_country(session: AsyncSession, code: str, on: date) -> bool:
+    found = await session.scalar(select(Country.code).where(Country.code == code, eligible_on(on)))
+    return found is not None
+
+
+async def _check_parties(session: AsyncSession, data: PartnershipCreate) -> None:
+    ids = [data.swedish_party_id, *data.partner_ids]
+    if data.third_party_id:
+        ids.append(data.third_party_id)
+    organisations = await _organisations(session, ids)
+    for pointer, organisation_id in [
+        ("/swedish_party_id", data.swedish_party_id),
+        *((f"/partner_ids/{i}", p) for i, p in enumerate(data.partner_ids)),
+        *([("/third_party_id", data.third_party_id)] if data.third_party_id else []),
+    ]:
+        if organisation_id not in organisations:
+            raise RuleViolation(
+                UNKNOWN_ORGANISATION, f"No organisation {organisation_id}.", pointer=pointer
+            )
+    swedish = organisations[data.swedish_party_id]
+    if swedish.country_code != "SE" or swedish.type not in ELIGIBLE_SWEDISH_APPLICANT_TYPES:
+        raise RuleViolation(
+            SWEDISH_APPLICANT_ELIGIBLE,
+            f"{swedish.name} ({swedish.country_code}, {swedish.type}) cannot hold an ICLD "
+            "partnership grant as the Swedish party.",
+            pointer="/swedish_party_id",
+        )
+    for i, partner_id in enumerate(data.partner_ids):
+        partner = organisations[partner_id]
+        if not await _eligible_partner_country(session, partner.country_code, data.applied_on):
+            raise RuleViolation(
+                PARTNER_COUNTRY_ELIGIBLE,
+                f"{partner.name} is in {partner.country_code}, which was not an ICLD partner "
+                f"country on {data.applied_on}.",
+                pointer=f"/partner_ids/{i}",
+            )
+    if data.third_party_id:
+        third = organisations[data.third_party_id]
+        if third.country_code not in EU_MEMBER_STATES or third.country_code == "SE":
+            raise RuleViolation(
+                THIRD_PARTY_IN_EU,
+                f"{third.name} is in {third.country_code}, not in another EU member state.",
+                pointer="/third_party_id",
+            )
+
+
+async def create_partnership(session: AsyncSession, data: PartnershipCreate) -> Partnership:
+    await _check_parties(session, data)
+    fields = data.model_dump(exclude={"partner_ids"})
+    fields["principles"] = list(dict.fromkeys(data.principles))
+    partnership = Partnership(**fields)
+    session.add(partnership)
+    await session.flush()
+    session.add_all(
+        PartnershipPartner(partnership_id=partnership.id, organisation_id=p)
+        for p in dict.fromkeys(data.partner_ids)
+    )
+    await session.flush()
+    await session.refresh(partnership)
+    return partnership
+
+
+async def update_partnership(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    patch: PartnershipUpdate,
+    if_match: str | None,
+) -> Partnership:
+    partnership = await get_partnership(session, principal, partnership_id, for_update=True)
+    check_if_match(if_match, partnership.version)
+    current = {field: getattr(partnership, field) for field in PartnershipFields.model_fields}
+    merged = merge_patch(current, patch, PartnershipFields)
+    changes = merged.model_dump()
+    changes["principles"] = list(dict.fromkeys(merged.principles))
+    if apply_changes(partnership, changes):
+        await session.flush()
+    return partnership
