@@ -120,8 +120,8 @@ EXTENSION_LATER_END = rule(
 EARLY_TERMINATION_DATE = rule(
     "early-termination-date",
     "An early termination falls inside the phase",
-    "An early termination takes effect after the phase started and no later than its planned end "
-    "(DOMAIN.md §7, [004]).",
+    "An early termination takes effect on or after the day the phase started and before its "
+    "planned end (DOMAIN.md §7, [004]).",
 )
 PHASE_TRANSITION = rule(
     "phase-transition",
@@ -133,4 +133,44 @@ MEMBER_OF_A_PARTY = rule(
     "member-of-a-party",
     "Members act for a party",
     "A member of a partnership's groups belongs to one of its parties' organisations.",
+)
+MEETINGS_PER_PROJECT_YEAR = rule(
+    "meetings-per-project-year",
+    "At least two meetings a project year",
+    "A project's activity plan holds at least two partner meetings in each project year "
+    "(DOMAIN.md §7, [002]).",
+)
+RECIPROCAL_VISITS = rule(
+    "reciprocal-visits",
+    "Each side hosts the other",
+    "Over a phase each side hosts at least one visit of the other (inception: one in each "
+    "country) (DOMAIN.md §7, [PH-SV], [002]).",
+)
+HOST_IS_A_PARTY = rule(
+    "host-is-a-party",
+    "Meetings are hosted by a party",
+    "A meeting's host organisation is one of the partnership's parties.",
+)
+MEETING_TRANSITION = rule(
+    "meeting-transition",
+    "A meeting that happened or was cancelled stays so",
+    "A planned meeting is held or cancelled; a held or cancelled meeting does not change state.",
+)
+INCEPTION_TEAM = rule(
+    "inception-team",
+    "An inception team has two politicians per side",
+    "Reported, not refused: each side's inception team holds two politicians, of the majority and "
+    "the opposition (DOMAIN.md §2, [PH-SV]).",
+)
+PROJECT_GROUP_SIZE = rule(
+    "project-group-size",
+    "A project group has 3-5 officials per side",
+    "Reported, not refused: each side's project group holds three to five civil servants "
+    "(DOMAIN.md §2, [PH-EN]).",
+)
+TEAM_MEMBER_KIND = rule(
+    "team-member-kind",
+    "Steering groups are politicians, project groups officials",
+    "A steering group is made of politicians of the majority and the opposition, a project group "
+    "of civil servants (DOMAIN.md §2).",
 )

@@ -47,10 +47,13 @@ async def test_demo_partnerships_follow_the_seeds(
         "Region Gotland - Kibaha": "draft",
     }
     alingsas = by_title["Alingsås - Chililabombwe"]["id"]
-    [project] = (await client.get(f"/api/v1/partnerships/{alingsas}/phases")).json()
+    inception, project = (await client.get(f"/api/v1/partnerships/{alingsas}/phases")).json()
+    assert (inception["actual_start"], inception["status"]) == ("2014-09-01", "completed")
     assert (project["planned_end"], project["actual_end"]) == ("2023-11-30", "2023-03-31")
     decisions = (await client.get(f"/api/v1/partnerships/{alingsas}/decisions")).json()
     assert [d["action"] for d in decisions] == [
+        "start",
+        "complete",
         "start",
         "extend",
         "extend",

@@ -5,7 +5,15 @@ from app.models.audit import AuditEvent
 from app.models.base import metadata
 from app.models.countries import Country, CountryEligibility
 from app.models.organisations import Organisation
-from app.models.partnerships import Decision, Member, Partnership, PartnershipPartner, Phase
+from app.models.partnerships import (
+    Decision,
+    Meeting,
+    MeetingParticipant,
+    Member,
+    Partnership,
+    PartnershipPartner,
+    Phase,
+)
 from app.models.people import Person
 
 __all__ = [
@@ -14,6 +22,8 @@ __all__ = [
     "Country",
     "CountryEligibility",
     "Decision",
+    "Meeting",
+    "MeetingParticipant",
     "Member",
     "Organisation",
     "Partnership",

@@ -119,6 +119,23 @@ class MemberRole(StrEnum):
     project_manager = "project_manager"
 
 
+class MeetingKind(StrEnum):
+    visit = "visit"
+    digital_meeting = "digital_meeting"
+    workshop = "workshop"
+    study_visit = "study_visit"
+
+
+# Meetings in which one party hosts the other in its own town (DOMAIN.md §7: reciprocal visits).
+HOSTED_VISITS = frozenset({MeetingKind.visit, MeetingKind.study_visit})
+
+
+class MeetingStatus(StrEnum):
+    planned = "planned"
+    held = "held"
+    cancelled = "cancelled"
+
+
 # EU member states (ISO 3166-1 alpha-2), for trilateral partnerships' third party ([RL20 §10]).
 EU_MEMBER_STATES = frozenset(
     {

@@ -11,6 +11,8 @@ from sqlmodel import Field, SQLModel
 
 from app.models.base import Tracked, new_id
 from app.models.enums import (
+    MeetingKind,
+    MeetingStatus,
     MemberGroup,
     MemberRole,
     PartnershipStatus,
@@ -80,6 +82,13 @@ class Phase(Tracked, table=True):
         sa.CheckConstraint(sql_in("status", PhaseStatus), name="status"),
         sa.CheckConstraint("planned_end >= planned_start", name="planned_order"),
         sa.Index("ix_phases_partnership_id_planned_start", "partnership_id", "planned_start", "id"),
+        # One phase at a time: the database refuses a second active phase whatever races.
+        sa.Index(
+            "uq_phases_one_active",
+            "partnership_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'active'"),
+        ),
     )
 
     partnership_id: UUID = Field(foreign_key="partnerships.id", ondelete="RESTRICT")
@@ -133,3 +142,33 @@ class Member(Tracked, table=True):
     role: str = Field(max_length=20)
     start_date: date
     end_date: date | None = None
+
+
+class Meeting(Tracked, table=True):
+    """A meeting or visit of a partnership: who hosts, where, when, and how it went."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("kind", MeetingKind), name="kind"),
+        sa.CheckConstraint(sql_in("status", MeetingStatus), name="status"),
+        sa.CheckConstraint("end_date >= start_date", name="period_order"),
+        sa.Index("ix_meetings_partnership_id_start_date", "partnership_id", "start_date", "id"),
+        sa.Index("ix_meetings_host_organisation_id", "host_organisation_id"),
+    )
+
+    partnership_id: UUID = Field(foreign_key="partnerships.id", ondelete="RESTRICT")
+    kind: str = Field(max_length=20)
+    host_organisation_id: UUID = Field(foreign_key="organisations.id", ondelete="RESTRICT")
+    place: str = Field(max_length=200)
+    start_date: date
+    end_date: date
+    status: str = Field(default=MeetingStatus.planned, max_length=20)
+    outcome: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class MeetingParticipant(SQLModel, table=True):
+    __tablename__ = "meeting_participants"
+    __table_args__ = (sa.Index("ix_meeting_participants_person_id", "person_id"),)
+
+    meeting_id: UUID = Field(foreign_key="meetings.id", primary_key=True, ondelete="CASCADE")
+    person_id: UUID = Field(foreign_key="people.id", primary_key=True, ondelete="RESTRICT")

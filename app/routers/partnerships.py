@@ -50,6 +50,9 @@ async def list_partnerships(
     theme: Annotated[str | None, Query(max_length=100)] = None,
     principle: Annotated[Principle | None, Query()] = None,
     status: Annotated[PartnershipStatus | None, Query()] = None,
+    active_in: Annotated[
+        int | None, Query(ge=1990, le=2100, description="Only those with a phase in that year.")
+    ] = None,
     q: SearchQuery = None,
 ) -> PartnershipPage:
     filters = service.PartnershipFilters(
@@ -59,6 +62,7 @@ async def list_partnerships(
         theme=theme,
         principle=principle,
         status=status,
+        active_in=active_in,
         q=q,
     )
     rows, partners, cursor = await service.list_partnerships(session, principal, filters, page)

@@ -13,11 +13,12 @@ from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 
 
 def add_years(day: date, years: int) -> date:
-    """The same calendar day `years` later (29 February becomes 28 February)."""
+    """The same calendar day `years` later (29 February rolls on to 1 March, so a period from
+    29 February lasts to 28 February, as one from 28 February lasts to 27 February)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:
-        return day.replace(year=day.year + years, day=28)
+        return date(day.year + years, 3, 1)
 
 
 def last_day_within(start: date, years: int) -> date:

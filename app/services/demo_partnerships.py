@@ -3,21 +3,36 @@
 Dates are the seeds' where they give them; where they do not, the assumption is noted.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from app.api.auth import Principal, system_principal
-from app.models.enums import MemberGroup, MemberRole, PhaseKind, Principle
+from app.models.enums import (
+    MeetingKind,
+    MeetingStatus,
+    MemberGroup,
+    MemberRole,
+    PhaseKind,
+    Principle,
+)
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
+from app.schemas.meetings import MeetingCreate
 from app.schemas.members import MemberCreate
 from app.schemas.partnerships import PartnershipCreate
-from app.schemas.phases import ExtendPhase, PhaseCreate, PostponePhase, StartPhase, TerminatePhase
-from app.services import members, partnerships, phases
+from app.schemas.phases import (
+    CompletePhase,
+    ExtendPhase,
+    PhaseCreate,
+    PostponePhase,
+    StartPhase,
+    TerminatePhase,
+)
+from app.services import meetings, members, partnerships, phases
 
 
 async def load_demo_partnerships(session: AsyncSession, orgs: dict[str, Organisation]) -> int:
@@ -70,6 +85,30 @@ async def _team(
         )
 
 
+async def _visit(
+    session: AsyncSession,
+    principal: Principal,
+    partnership: Partnership,
+    host: Organisation,
+    place: str,
+    day: date,
+    status: MeetingStatus = MeetingStatus.planned,
+) -> None:
+    await meetings.create_meeting(
+        session,
+        principal,
+        partnership.id,
+        MeetingCreate(
+            kind=MeetingKind.visit,
+            host_organisation_id=host.id,
+            place=place,
+            start_date=day,
+            end_date=day + timedelta(days=4),
+            status=status,
+        ),
+    )
+
+
 async def _karlstad_makueni(
     session: AsyncSession, principal: Principal, orgs: dict[str, Organisation]
 ) -> int:
@@ -101,6 +140,11 @@ async def _karlstad_makueni(
         PhaseCreate(
             kind=PhaseKind.inception, planned_start=date(2020, 2, 1), planned_end=date(2021, 1, 31)
         ),
+    )
+    # Seed 000: the first activity in Karlstad in the spring, the second in Kenya in the autumn.
+    await _visit(session, principal, partnership, orgs["karlstad"], "Karlstad", date(2020, 4, 20))
+    await _visit(
+        session, principal, partnership, orgs["makueni"], "Wote, Makueni", date(2020, 10, 12)
     )
     await phases.start_phase(
         session,
@@ -140,7 +184,42 @@ async def _alingsas_chililabombwe(
     people = await _people(session, orgs["alingsas"]) + await _people(
         session, orgs["chililabombwe"]
     )
-    await _team(session, principal, partnership, people, date(2016, 1, 1))
+    await _team(session, principal, partnership, people, date(2014, 9, 1))
+    pid, ref = partnership.id, "ICLD demo"
+    alingsas, chililabombwe = orgs["alingsas"], orgs["chililabombwe"]
+    # Since 2014 (seed 004): an inception from 2014-09-01 (assumed) with one visit each way.
+    inception = await phases.create_phase(
+        session,
+        principal,
+        pid,
+        PhaseCreate(
+            kind=PhaseKind.inception, planned_start=date(2014, 9, 1), planned_end=date(2015, 8, 31)
+        ),
+    )
+    for host, day in ((chililabombwe, date(2014, 10, 6)), (alingsas, date(2015, 4, 13))):
+        await _visit(session, principal, partnership, host, host.name, day, MeetingStatus.held)
+    await phases.start_phase(
+        session,
+        principal,
+        pid,
+        inception.id,
+        StartPhase(
+            actual_start=date(2014, 9, 1),
+            decision_reference=f"{ref} 2014/30",
+            reason="Inception approved",
+        ),
+    )
+    await phases.complete_phase(
+        session,
+        principal,
+        pid,
+        inception.id,
+        CompletePhase(
+            actual_end=date(2015, 8, 31),
+            decision_reference=f"{ref} 2015/12",
+            reason="Inception report approved; project applied for",
+        ),
+    )
     project = await phases.create_phase(
         session,
         principal,
@@ -149,7 +228,31 @@ async def _alingsas_chililabombwe(
             kind=PhaseKind.project, planned_start=date(2016, 1, 1), planned_end=date(2017, 12, 31)
         ),
     )
-    pid, ref = partnership.id, "ICLD demo"
+    # Seed 004: three visits held in each town (the inception's included), digital meetings in
+    # between, and one visit left in each town when the project ended.
+    for host, day in (
+        (alingsas, date(2016, 5, 9)),
+        (chililabombwe, date(2016, 10, 10)),
+        (alingsas, date(2019, 5, 6)),
+        (chililabombwe, date(2019, 10, 7)),
+    ):
+        await _visit(session, principal, partnership, host, host.name, day, MeetingStatus.held)
+    for day in (date(2017, 3, 14), date(2017, 9, 19)):
+        await meetings.create_meeting(
+            session,
+            principal,
+            pid,
+            MeetingCreate(
+                kind=MeetingKind.digital_meeting,
+                host_organisation_id=alingsas.id,
+                place="Digital",
+                start_date=day,
+                end_date=day,
+                status=MeetingStatus.held,
+            ),
+        )
+    for host, day in ((alingsas, date(2023, 5, 8)), (chililabombwe, date(2023, 9, 11))):
+        await _visit(session, principal, partnership, host, host.name, day)
     await phases.start_phase(
         session,
         principal,

@@ -14,10 +14,22 @@ from app.models.enums import MemberGroup, PersonKind, PoliticalSide
 from app.models.partnerships import Member, Partnership, PartnershipPartner
 from app.models.people import Person
 from app.policies import ensure_can_write_in
-from app.rules import MEMBER_OF_A_PARTY, STEERING_GROUP_COMPOSITION, UNKNOWN_ORGANISATION
+from app.rules import (
+    MEMBER_OF_A_PARTY,
+    STEERING_GROUP_COMPOSITION,
+    TEAM_MEMBER_KIND,
+    UNKNOWN_ORGANISATION,
+)
 from app.schemas.members import MemberCreate, MemberFields, MemberUpdate, Side
 from app.services.common import apply_changes, merge_patch
 from app.services.partnerships import get_partnership
+
+# Who sits in which team (DOMAIN.md §2): the steering group is politicians, the project group
+# officials; an inception team holds both.
+TEAM_KINDS = {
+    MemberGroup.steering_group: PersonKind.politician,
+    MemberGroup.project_group: PersonKind.official,
+}
 
 
 async def sides_of(session: AsyncSession, partnership: Partnership) -> dict[UUID, Side]:
@@ -56,7 +68,9 @@ async def get_member(
     *,
     for_update: bool = False,
 ) -> tuple[Member, Side, Person]:
-    partnership = await get_partnership(session, principal, partnership_id)
+    # A change locks the partnership first, as a project's start does, so that no steering group
+    # changes while a start checks it.
+    partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
     stmt = select(Member).where(Member.id == member_id, Member.partnership_id == partnership.id)
     if for_update:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
@@ -85,6 +99,14 @@ async def create_member(
             pointer="/person_id",
         )
     ensure_can_write_in(principal, person.organisation_id)
+    expected = TEAM_KINDS.get(data.team)
+    if expected is not None and person.kind != expected:
+        raise RuleViolation(
+            TEAM_MEMBER_KIND,
+            f"The {data.team.value.replace('_', ' ')} is made of {expected}s; "
+            f"{person.given_name} {person.family_name} is an {person.kind}.",
+            pointer="/person_id",
+        )
     member = Member(partnership_id=partnership.id, **data.model_dump())
     session.add(member)
     await session.flush()
@@ -130,6 +152,18 @@ async def delete_member(
 
 async def check_steering_group(session: AsyncSession, partnership: Partnership, on: date) -> None:
     """At least one majority and one opposition politician from each side (DOMAIN.md §7)."""
+    missing = await steering_group_missing(session, partnership, on)
+    if missing:
+        raise RuleViolation(
+            STEERING_GROUP_COMPOSITION,
+            f"On {on} the steering group lacks {', '.join(missing)}.",
+        )
+
+
+async def steering_group_missing(
+    session: AsyncSession, partnership: Partnership, on: date
+) -> list[str]:
+    """What the steering group lacks on a day, in words ("a Swedish majority politician")."""
     sides = await sides_of(session, partnership)
     end_date = col(Member.end_date)
     rows = await session.execute(
@@ -143,15 +177,21 @@ async def check_steering_group(session: AsyncSession, partnership: Partnership, 
             sa.or_(end_date.is_(None), end_date >= on),
         )
     )
-    present = {(sides.get(org), political_side) for org, political_side in rows}
-    missing = [
-        f"a {'Swedish' if side == 'swedish' else 'partner-side'} {political} politician"
-        for side in ("swedish", "partner")
+    present = {(org, political_side) for org, political_side in rows}
+    # Each party of the Swedish and partner sides: in a multilateral partnership every partner
+    # local government brings its own majority and opposition.
+    parties = [(org, side) for org, side in sides.items() if side in ("swedish", "partner")]
+    parties.sort(key=lambda party: (party[1] != "swedish", str(party[0])))
+    many_partners = sum(side == "partner" for _, side in parties) > 1
+    return [
+        f"a {_party_words(side, org, many_partners)} {political} politician"
+        for org, side in parties
         for political in (PoliticalSide.majority, PoliticalSide.opposition)
-        if (side, political) not in present
+        if (org, political) not in present
     ]
-    if missing:
-        raise RuleViolation(
-            STEERING_GROUP_COMPOSITION,
-            f"On {on} the steering group lacks {', '.join(missing)}.",
-        )
+
+
+def _party_words(side: Side, organisation_id: UUID, many_partners: bool) -> str:
+    if side == "swedish":
+        return "Swedish"
+    return f"partner-side ({organisation_id})" if many_partners else "partner-side"

@@ -21,7 +21,7 @@ from app.models.enums import (
     Principle,
 )
 from app.models.organisations import Organisation
-from app.models.partnerships import Partnership, PartnershipPartner
+from app.models.partnerships import Partnership, PartnershipPartner, Phase
 from app.policies import scope_partnerships
 from app.rules import (
     PARTNER_COUNTRY_ELIGIBLE,
@@ -42,6 +42,7 @@ class PartnershipFilters:
     theme: str | None = None
     principle: Principle | None = None
     status: PartnershipStatus | None = None
+    active_in: int | None = None
     q: str | None = None
 
 
@@ -75,6 +76,17 @@ async def list_partnerships(
         )
     if filters.status:
         stmt = stmt.where(Partnership.status == filters.status.value)
+    if filters.active_in:
+        year_start, year_end = date(filters.active_in, 1, 1), date(filters.active_in, 12, 31)
+        starts = sa.func.coalesce(col(Phase.actual_start), col(Phase.planned_start))
+        ends = sa.func.coalesce(col(Phase.actual_end), col(Phase.planned_end))
+        stmt = stmt.where(
+            sa.exists().where(
+                col(Phase.partnership_id) == col(Partnership.id),
+                starts <= year_end,
+                ends >= year_start,
+            )
+        )
     if filters.q:
         stmt = stmt.where(text_search(col(Partnership.search), filters.q))
     rows: list[Partnership]

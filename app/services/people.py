@@ -15,9 +15,10 @@ from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
 from app.models.audit import AuditEvent
 from app.models.enums import PersonKind, PoliticalSide
 from app.models.organisations import Organisation
+from app.models.partnerships import Member, Partnership
 from app.models.people import Person
 from app.policies import ensure_can_write_in, scope_people
-from app.rules import UNKNOWN_ORGANISATION
+from app.rules import MEMBER_OF_A_PARTY, UNKNOWN_ORGANISATION
 from app.schemas.people import PersonCreate, PersonFields, PersonUpdate
 from app.services import audit
 from app.services.common import apply_changes, merge_patch, text_search
@@ -84,6 +85,25 @@ async def _check_organisation(
     ensure_can_write_in(principal, organisation_id)
 
 
+async def _check_memberships(session: AsyncSession, person: Person, organisation_id: UUID) -> None:
+    """A member of a partnership's teams acts for one of its parties, wherever they move."""
+    from app.services.members import sides_of  # members builds on people, not the reverse
+
+    partnerships = await session.scalars(
+        select(Partnership)
+        .join(Member, col(Member.partnership_id) == col(Partnership.id))
+        .where(Member.person_id == person.id)
+    )
+    for partnership in partnerships:
+        if organisation_id not in await sides_of(session, partnership):
+            raise RuleViolation(
+                MEMBER_OF_A_PARTY,
+                f"{person.given_name} {person.family_name} sits in a team of "
+                f"'{partnership.title}', whose parties do not include that organisation.",
+                pointer="/organisation_id",
+            )
+
+
 async def create_person(session: AsyncSession, principal: Principal, data: PersonCreate) -> Person:
     await _check_organisation(session, principal, data.organisation_id)
     person = Person(**data.model_dump())
@@ -108,6 +128,7 @@ async def update_person(
     merged = merge_patch(current, patch, PersonFields)
     if merged.organisation_id != person.organisation_id:
         await _check_organisation(session, principal, merged.organisation_id)
+        await _check_memberships(session, person, merged.organisation_id)
     if apply_changes(person, merged.model_dump()):
         await session.flush()
     return person

@@ -14,10 +14,12 @@ from app.models.partnerships import Decision, Partnership, Phase
 from app.rules import (
     EARLY_TERMINATION_DATE,
     EXTENSION_LATER_END,
+    INCEPTION_DURATION,
     PHASE_TRANSITION,
     PHASES_DO_NOT_OVERLAP,
     POSTPONEMENT_LENGTH,
     PROJECT_AFTER_INCEPTION,
+    PROJECT_DURATION,
 )
 from app.schemas.phases import (
     CompletePhase,
@@ -27,8 +29,9 @@ from app.schemas.phases import (
     PostponePhase,
     StartPhase,
     TerminatePhase,
+    last_day_within,
 )
-from app.services import members
+from app.services import audit, meetings, members
 from app.services.partnerships import get_partnership
 
 ENDED = frozenset({PhaseStatus.completed, PhaseStatus.terminated})
@@ -44,15 +47,19 @@ async def list_phases(session: AsyncSession, partnership_id: UUID) -> list[Phase
 
 
 async def get_phase(
-    session: AsyncSession, principal: Principal, partnership_id: UUID, phase_id: UUID
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    phase_id: UUID,
+    *,
+    for_update: bool = False,
 ) -> tuple[Partnership, Phase]:
-    partnership = await get_partnership(session, principal, partnership_id, for_update=True)
-    phase = await session.scalar(
-        select(Phase)
-        .where(Phase.id == phase_id, Phase.partnership_id == partnership.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    """The phase; with `for_update`, the partnership and the phase are locked for an action."""
+    partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
+    stmt = select(Phase).where(Phase.id == phase_id, Phase.partnership_id == partnership.id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    phase = await session.scalar(stmt)
     if phase is None:
         raise ProblemError(NOT_FOUND, f"No phase {phase_id} in partnership {partnership_id}.")
     return partnership, phase
@@ -140,6 +147,7 @@ async def _record(
         details={k: v.isoformat() if isinstance(v, date) else v for k, v in details.items()},
     )
     session.add(decision)
+    audit.label_next_flush(session, action.value)
     await session.flush()
     return decision
 
@@ -167,7 +175,9 @@ async def start_phase(
     phase_id: UUID,
     data: StartPhase,
 ) -> Phase:
-    partnership, phase = await get_phase(session, principal, partnership_id, phase_id)
+    partnership, phase = await get_phase(
+        session, principal, partnership_id, phase_id, for_update=True
+    )
     _require(phase, PhaseStatus.planned)
     phases = await list_phases(session, partnership.id)
     if any(p.status == PhaseStatus.active for p in phases):
@@ -179,6 +189,15 @@ async def start_phase(
                 PROJECT_AFTER_INCEPTION, "The inception has not ended yet.", pointer="/actual_start"
             )
         await members.check_steering_group(session, partnership, data.actual_start)
+    if data.actual_start > phase.planned_end:
+        raise RuleViolation(
+            PHASE_TRANSITION,
+            f"The phase cannot start {data.actual_start}, after its planned end "
+            f"{phase.planned_end}.",
+            pointer="/actual_start",
+        )
+    _check_fits(phases, phase, data.actual_start, phase.planned_end, "/actual_start")
+    await meetings.check_activity_plan(session, partnership, phase)
     phase.actual_start = data.actual_start
     phase.status = PhaseStatus.active
     await _record(
@@ -196,7 +215,9 @@ async def postpone_phase(
     phase_id: UUID,
     data: PostponePhase,
 ) -> Phase:
-    partnership, phase = await get_phase(session, principal, partnership_id, phase_id)
+    partnership, phase = await get_phase(
+        session, principal, partnership_id, phase_id, for_update=True
+    )
     _require(phase, PhaseStatus.planned, PhaseStatus.active)
     start = phase.actual_start or phase.planned_start
     if not start <= data.paused_from <= phase.planned_end:
@@ -227,6 +248,25 @@ async def postpone_phase(
     return phase
 
 
+def _check_extension_length(phase: Phase, start: date, data: ExtendPhase) -> None:
+    """An inception stays within twelve months; a project's extension (a new grant decision)
+    adds at most the three years a project may last (DOMAIN.md §7)."""
+    if phase.kind == PhaseKind.inception and data.new_planned_end > last_day_within(start, 1):
+        raise RuleViolation(
+            INCEPTION_DURATION,
+            f"An inception starting {start} ends by {last_day_within(start, 1)}.",
+            pointer="/new_planned_end",
+        )
+    added_from = phase.planned_end + timedelta(days=1)
+    if phase.kind == PhaseKind.project and data.new_planned_end > last_day_within(added_from, 3):
+        raise RuleViolation(
+            PROJECT_DURATION,
+            f"An extension from {added_from} adds at most three years, to "
+            f"{last_day_within(added_from, 3)}.",
+            pointer="/new_planned_end",
+        )
+
+
 async def extend_phase(
     session: AsyncSession,
     principal: Principal,
@@ -234,7 +274,9 @@ async def extend_phase(
     phase_id: UUID,
     data: ExtendPhase,
 ) -> Phase:
-    partnership, phase = await get_phase(session, principal, partnership_id, phase_id)
+    partnership, phase = await get_phase(
+        session, principal, partnership_id, phase_id, for_update=True
+    )
     _require(phase, PhaseStatus.planned, PhaseStatus.active)
     if data.new_planned_end <= phase.planned_end:
         raise RuleViolation(
@@ -243,6 +285,7 @@ async def extend_phase(
             pointer="/new_planned_end",
         )
     start = phase.actual_start or phase.planned_start
+    _check_extension_length(phase, start, data)
     phases = await list_phases(session, partnership.id)
     _check_fits(phases, phase, start, data.new_planned_end, "/new_planned_end")
     old_end, phase.planned_end = phase.planned_end, data.new_planned_end
@@ -264,18 +307,21 @@ async def terminate_phase(
     phase_id: UUID,
     data: TerminatePhase,
 ) -> Phase:
-    partnership, phase = await get_phase(session, principal, partnership_id, phase_id)
+    partnership, phase = await get_phase(
+        session, principal, partnership_id, phase_id, for_update=True
+    )
     _require(phase, PhaseStatus.active)
     assert phase.actual_start is not None  # an active phase has started
-    if not phase.actual_start < data.effective_date <= phase.planned_end:
+    if not phase.actual_start <= data.effective_date < phase.planned_end:
         raise RuleViolation(
             EARLY_TERMINATION_DATE,
-            f"The termination takes effect {data.effective_date}; it must fall after the start "
-            f"{phase.actual_start} and no later than the planned end {phase.planned_end}.",
+            f"The termination takes effect {data.effective_date}; it must fall on or after the "
+            f"start {phase.actual_start} and before the planned end {phase.planned_end}.",
             pointer="/effective_date",
         )
     phase.actual_end = data.effective_date - timedelta(days=1)
     phase.status = PhaseStatus.terminated
+    cancelled = await meetings.cancel_after(session, partnership, data.effective_date)
     await _record(
         session,
         principal,
@@ -286,6 +332,7 @@ async def terminate_phase(
             "effective_date": data.effective_date,
             "actual_end": phase.actual_end,
             "planned_end": phase.planned_end,
+            "meetings_cancelled": cancelled,
         },
     )
     await _settle_status(session, partnership)
@@ -300,7 +347,9 @@ async def complete_phase(
     phase_id: UUID,
     data: CompletePhase,
 ) -> Phase:
-    partnership, phase = await get_phase(session, principal, partnership_id, phase_id)
+    partnership, phase = await get_phase(
+        session, principal, partnership_id, phase_id, for_update=True
+    )
     _require(phase, PhaseStatus.active)
     assert phase.actual_start is not None
     if data.actual_end < phase.actual_start:
@@ -309,6 +358,8 @@ async def complete_phase(
             f"The phase cannot end {data.actual_end}, before it started {phase.actual_start}.",
             pointer="/actual_end",
         )
+    phases = await list_phases(session, partnership.id)
+    _check_fits(phases, phase, phase.actual_start, data.actual_end, "/actual_end")
     phase.actual_end = data.actual_end
     phase.status = PhaseStatus.completed
     await _record(

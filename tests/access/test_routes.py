@@ -105,7 +105,19 @@ async def objects_of(client: AsyncClient, organisation_id: str) -> dict[str, str
         },
     )
     assert member.status_code == 201, member.text
+    meeting = await client.post(
+        f"/api/v1/partnerships/{partnership['id']}/meetings",
+        json={
+            "kind": "visit",
+            "host_organisation_id": organisation_id,
+            "place": "Town hall",
+            "start_date": "2020-04-20",
+            "end_date": "2020-04-24",
+        },
+    )
+    assert meeting.status_code == 201, meeting.text
     return {
+        "meeting_id": meeting.json()["id"],
         "person_id": person["id"],
         "organisation_id": organisation_id,
         "partnership_id": partnership["id"],
@@ -194,7 +206,14 @@ async def test_lists_and_creates_never_reach_another_organisation(
             if method == "GET" and path.startswith("/api/"):
                 response = await coordinator.get(path, params={"limit": 100})
                 if response.status_code == 200 and "items" in response.json():
-                    owners = {i.get("organisation_id") for i in response.json()["items"]}
+                    owners = set()
+                    for item in response.json()["items"]:
+                        owners |= {
+                            item.get("organisation_id"),
+                            item.get("swedish_party_id"),
+                            item.get("third_party_id"),
+                            *item.get("partner_ids", []),
+                        }
                     assert org_b["id"] not in owners, path
                     lists += 1
             body = body_example(op, spec)

@@ -88,6 +88,36 @@ async def test_phases_do_not_overlap_and_projects_follow_inceptions(client: Asyn
     assert [ph["kind"] for ph in listed.json()] == ["inception", "project"]
 
 
+async def meeting(
+    client: AsyncClient,
+    p: dict[str, Any],
+    day: str,
+    host: str,
+    kind: str = "visit",
+    status: str = "planned",
+) -> dict[str, Any]:
+    host_id = p["swedish_party_id"] if host == "swedish" else p["partner_ids"][0]
+    response = await client.post(
+        f"{PARTNERSHIPS_PATH}/{p['id']}/meetings",
+        json={
+            "kind": kind,
+            "host_organisation_id": host_id,
+            "place": host,
+            "start_date": day,
+            "end_date": day,
+            "status": status,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def visits(client: AsyncClient, p: dict[str, Any], *days: str) -> None:
+    """A visit on each day, hosted by the sides in turn (Swedish first)."""
+    for i, day in enumerate(days):
+        await meeting(client, p, day, ("swedish", "partner")[i % 2])
+
+
 async def steering_group(client: AsyncClient, p: dict[str, Any], start: str) -> None:
     """A majority and an opposition politician from each side."""
     sides = [p["swedish_party_id"], p["partner_ids"][0]]
@@ -124,6 +154,7 @@ async def test_a_project_starts_only_with_a_full_steering_group(client: AsyncCli
         "politician."
     )
     await steering_group(client, p, "2015-12-01")
+    await visits(client, p, "2016-05-10", "2016-10-10", "2017-05-10", "2017-10-10")
     started = await act(client, p, project, "start", actual_start="2016-01-01")
     assert started.status_code == 200, started.text
     assert (started.json()["status"], started.json()["actual_start"]) == ("active", "2016-01-01")
@@ -138,6 +169,20 @@ async def test_alingsas_chililabombwe_extended_postponed_and_ended_early(
     p = await partnership(client, title="Alingsås - Chililabombwe", applied_on="2015-09-30")
     project = await create_phase(client, p["id"], "project", "2016-01-01", "2017-12-31")
     await steering_group(client, p, "2016-01-01")
+    # Seed 004: three visits each way held, one left each way when the project ended.
+    for day, host in (
+        ("2016-05-10", "swedish"),
+        ("2016-10-10", "partner"),
+        ("2017-04-10", "partner"),
+        ("2017-09-10", "swedish"),
+        ("2019-05-10", "swedish"),
+        ("2019-10-10", "partner"),
+    ):
+        await meeting(client, p, day, host, status="held")
+    left = [
+        await meeting(client, p, day, host)
+        for day, host in (("2023-05-10", "swedish"), ("2023-09-10", "partner"))
+    ]
     assert (await act(client, p, project, "start", actual_start="2016-01-01")).status_code == 200
     first = await act(client, p, project, "extend", new_planned_end="2019-11-30")
     assert first.json()["planned_end"] == "2019-11-30"
@@ -163,6 +208,9 @@ async def test_alingsas_chililabombwe_extended_postponed_and_ended_early(
         "2023-11-30",
     )
     assert (await client.get(f"{PARTNERSHIPS_PATH}/{p['id']}")).json()["status"] == "terminated"
+    for planned in left:  # cancelled, not deleted
+        after = await client.get(f"{PARTNERSHIPS_PATH}/{p['id']}/meetings/{planned['id']}")
+        assert after.json()["status"] == "cancelled"
 
     history = (await client.get(f"{PARTNERSHIPS_PATH}/{p['id']}/decisions")).json()
     assert [d["action"] for d in history] == ["start", "extend", "extend", "postpone", "terminate"]
@@ -174,12 +222,14 @@ async def test_alingsas_chililabombwe_extended_postponed_and_ended_early(
         "new_planned_end": "2023-11-30",
     }
     assert history[4]["decision_reference"] == "KUN 2023/12"
+    assert history[4]["details"]["meetings_cancelled"] == 2
     assert all(d["decided_by"] == "test admin" for d in history)
 
 
 async def test_actions_refuse_dates_and_states_that_do_not_fit(client: AsyncClient) -> None:
     p = await partnership(client)
     inception = await create_phase(client, p["id"], "inception", "2020-02-01", "2021-01-31")
+    await visits(client, p, "2020-04-20", "2020-10-12")
     assert await rule(await act(client, p, inception, "complete", actual_end="2021-01-31")) == (
         "rule.phase-transition"
     )
@@ -222,7 +272,7 @@ async def test_actions_refuse_dates_and_states_that_do_not_fit(client: AsyncClie
         )
         == "rule.postponement-length"
     )
-    for effective in ("2020-02-01", "2021-02-01"):  # not after the start; after the planned end
+    for effective in ("2020-01-31", "2021-01-31"):  # before the start; on the planned end
         assert (
             await rule(await act(client, p, inception, "terminate", effective_date=effective))
             == "rule.early-termination-date"
@@ -269,3 +319,141 @@ async def test_members_act_for_a_party(client: AsyncClient) -> None:
     assert [(m["team"], m["role"], m["side"]) for m in listed.json()] == [
         ("project_group", "project_manager", "partner")
     ]
+
+
+async def test_actual_dates_cannot_get_round_the_order_of_phases(client: AsyncClient) -> None:
+    p = await partnership(client)
+    inception = await create_phase(client, p["id"], "inception", "2020-02-01", "2021-01-31")
+    project = await create_phase(client, p["id"], "project", "2021-02-01", "2023-01-31")
+    await steering_group(client, p, "2019-01-01")
+    await visits(
+        client,
+        p,
+        "2020-04-20",
+        "2020-10-12",
+        "2021-04-20",
+        "2021-10-12",
+        "2022-04-20",
+        "2022-10-12",
+    )
+    too_late = await act(client, p, inception, "start", actual_start="2021-03-01")
+    assert await rule(too_late) == "rule.phase-transition"
+    assert (await act(client, p, inception, "start", actual_start="2020-02-01")).status_code == 200
+    overrun = await act(client, p, inception, "complete", actual_end="2021-06-30")
+    assert await rule(overrun) == "rule.phases-do-not-overlap"
+    assert (await act(client, p, inception, "complete", actual_end="2021-01-31")).status_code == 200
+    early = await act(client, p, project, "start", actual_start="2019-06-01")
+    assert await rule(early) == "rule.phases-do-not-overlap"
+    assert (await act(client, p, project, "start", actual_start="2021-02-01")).status_code == 200
+    assert [
+        e["action"]
+        for e in (
+            await client.get("/api/v1/audit-events", params={"object_id": project["id"]})
+        ).json()["items"]
+    ] == ["create", "start"]
+
+
+async def test_extensions_keep_to_the_duration_rules(client: AsyncClient) -> None:
+    p = await partnership(client)
+    inception = await create_phase(client, p["id"], "inception", "2020-02-01", "2020-10-31")
+    assert (
+        await rule(await act(client, p, inception, "extend", new_planned_end="2021-02-01"))
+        == "rule.inception-duration"
+    )
+    assert (await act(client, p, inception, "extend", new_planned_end="2021-01-31")).json()[
+        "planned_end"
+    ] == "2021-01-31"
+    project = await create_phase(client, p["id"], "project", "2021-02-01", "2022-01-31")
+    assert (
+        await rule(await act(client, p, project, "extend", new_planned_end="2025-02-01"))
+        == "rule.project-duration"
+    )
+    assert (
+        await act(client, p, project, "extend", new_planned_end="2025-01-31")
+    ).status_code == 200
+
+
+async def test_each_partner_of_a_multilateral_partnership_brings_both_sides(
+    client: AsyncClient,
+) -> None:
+    first = await create_organisation(client, type="county", country_code="KE", name="Kitui")
+    second = await create_organisation(client, type="county", country_code="KE", name="Machakos")
+    p = await create_partnership(client, first["id"], partner_ids=[first["id"], second["id"]])
+    project = await create_phase(client, p["id"], "project", "2020-01-01", "2020-12-31")
+    members_url = f"{PARTNERSHIPS_PATH}/{p['id']}/members"
+    for org, side in (
+        (p["swedish_party_id"], "majority"),
+        (p["swedish_party_id"], "opposition"),
+        (first["id"], "majority"),
+        (second["id"], "opposition"),
+    ):
+        person = await create_person(
+            client,
+            org,
+            kind="politician",
+            political_side=side,
+            given_name=side,
+            family_name=org[:8],
+        )
+        await client.post(
+            members_url,
+            json={
+                "person_id": person["id"],
+                "team": "steering_group",
+                "role": "member",
+                "start_date": "2019-01-01",
+            },
+        )
+    await visits(client, p, "2020-03-01", "2020-09-01")
+    refused = await act(client, p, project, "start", actual_start="2020-01-01")
+    assert await rule(refused) == "rule.steering-group-composition"
+    assert refused.json()["detail"].count("partner-side (") == 2
+
+
+async def test_teams_hold_the_right_kind_of_people_and_members_stay_with_their_party(
+    client: AsyncClient,
+) -> None:
+    p = await partnership(client)
+    members_url = f"{PARTNERSHIPS_PATH}/{p['id']}/members"
+    official = await create_person(client, p["partner_ids"][0])
+    wrong = await client.post(
+        members_url,
+        json={
+            "person_id": official["id"],
+            "team": "steering_group",
+            "role": "chair",
+            "start_date": "2020-01-01",
+        },
+    )
+    assert await rule(wrong) == "rule.team-member-kind"
+    right = await client.post(
+        members_url,
+        json={
+            "person_id": official["id"],
+            "team": "project_group",
+            "role": "member",
+            "start_date": "2020-01-01",
+        },
+    )
+    assert right.status_code == 201
+    elsewhere = await create_organisation(client, name="Another council")
+    moved = await client.patch(
+        f"/api/v1/people/{official['id']}",
+        json={"organisation_id": elsewhere["id"]},
+        headers={"If-Match": '"v1"'},
+    )
+    assert await rule(moved) == "rule.member-of-a-party"
+    assert (await client.get(members_url)).status_code == 200
+
+
+async def test_filter_partnerships_active_in_a_year(client: AsyncClient) -> None:
+    p = await partnership(client, title="Active 2020")
+    await create_phase(client, p["id"], "inception", "2020-02-01", "2021-01-31")
+    await partnership(client, title="Never active")
+
+    async def titles(year: int) -> list[str]:
+        response = await client.get(PARTNERSHIPS_PATH, params={"active_in": year})
+        return [x["title"] for x in response.json()["items"]]
+
+    assert await titles(2021) == ["Active 2020"]
+    assert await titles(2022) == []

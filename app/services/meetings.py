@@ -1,0 +1,266 @@
+"""Meetings and visits of a partnership, and the activity-plan rules a phase starts under."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.auth import Principal
+from app.api.etag import check_if_match
+from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
+from app.models.enums import HOSTED_VISITS, MeetingStatus, PhaseKind
+from app.models.partnerships import Meeting, MeetingParticipant, Partnership, Phase
+from app.models.people import Person
+from app.rules import (
+    HOST_IS_A_PARTY,
+    MEETING_TRANSITION,
+    MEETINGS_PER_PROJECT_YEAR,
+    MEMBER_OF_A_PARTY,
+    RECIPROCAL_VISITS,
+)
+from app.schemas.meetings import MeetingCreate, MeetingFields, MeetingUpdate
+from app.schemas.members import Side
+from app.schemas.phases import add_years
+from app.services.common import apply_changes, merge_patch
+from app.services.members import sides_of
+from app.services.partnerships import get_partnership
+
+MINIMUM_MEETINGS_A_YEAR = 2  # DOMAIN.md §7, [002]
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    meeting: Meeting
+    host_side: Side
+    participant_ids: list[UUID]
+
+
+async def _participants(session: AsyncSession, ids: list[UUID]) -> dict[UUID, list[UUID]]:
+    found: dict[UUID, list[UUID]] = defaultdict(list)
+    if ids:
+        rows = await session.execute(
+            select(MeetingParticipant.meeting_id, MeetingParticipant.person_id)
+            .where(col(MeetingParticipant.meeting_id).in_(ids))
+            .order_by(col(MeetingParticipant.person_id))
+        )
+        for meeting_id, person_id in rows:
+            found[meeting_id].append(person_id)
+    return found
+
+
+async def meetings_of(session: AsyncSession, partnership: Partnership) -> list[MeetingView]:
+    meetings = list(
+        await session.scalars(
+            select(Meeting)
+            .where(Meeting.partnership_id == partnership.id)
+            .order_by(col(Meeting.start_date), col(Meeting.id))
+        )
+    )
+    sides = await sides_of(session, partnership)
+    participants = await _participants(session, [m.id for m in meetings])
+    return [MeetingView(m, sides[m.host_organisation_id], participants[m.id]) for m in meetings]
+
+
+async def list_meetings(
+    session: AsyncSession, principal: Principal, partnership_id: UUID
+) -> list[MeetingView]:
+    return await meetings_of(session, await get_partnership(session, principal, partnership_id))
+
+
+async def get_meeting(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    meeting_id: UUID,
+    *,
+    for_update: bool = False,
+) -> tuple[Partnership, MeetingView]:
+    partnership = await get_partnership(session, principal, partnership_id)
+    stmt = select(Meeting).where(Meeting.id == meeting_id, Meeting.partnership_id == partnership.id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    meeting: Meeting | None = await session.scalar(stmt)
+    if meeting is None:
+        raise ProblemError(NOT_FOUND, f"No meeting {meeting_id} in partnership {partnership_id}.")
+    sides = await sides_of(session, partnership)
+    participants = await _participants(session, [meeting.id])
+    return partnership, MeetingView(
+        meeting, sides[meeting.host_organisation_id], participants[meeting.id]
+    )
+
+
+async def _check(
+    session: AsyncSession, partnership: Partnership, data: MeetingFields
+) -> dict[UUID, Side]:
+    sides = await sides_of(session, partnership)
+    if data.host_organisation_id not in sides:
+        raise RuleViolation(
+            HOST_IS_A_PARTY,
+            f"{data.host_organisation_id} is not a party of the partnership.",
+            pointer="/host_organisation_id",
+        )
+    ids = list(dict.fromkeys(data.participant_ids))
+    if ids:
+        rows = await session.execute(
+            select(Person.id, Person.organisation_id).where(col(Person.id).in_(ids))
+        )
+        organisation_of = {person_id: org for person_id, org in rows}
+        for i, person_id in enumerate(ids):
+            if organisation_of.get(person_id) not in sides:
+                raise RuleViolation(
+                    MEMBER_OF_A_PARTY,
+                    f"Person {person_id} acts for none of the partnership's parties.",
+                    pointer=f"/participant_ids/{i}",
+                )
+    return sides
+
+
+async def _set_participants(session: AsyncSession, meeting: Meeting, ids: list[UUID]) -> None:
+    wanted = list(dict.fromkeys(ids))
+    current = await session.scalars(
+        select(MeetingParticipant).where(MeetingParticipant.meeting_id == meeting.id)
+    )
+    for row in current:
+        if row.person_id not in wanted:
+            await session.delete(row)
+        else:
+            wanted.remove(row.person_id)
+    session.add_all(MeetingParticipant(meeting_id=meeting.id, person_id=p) for p in wanted)
+
+
+async def create_meeting(
+    session: AsyncSession, principal: Principal, partnership_id: UUID, data: MeetingCreate
+) -> MeetingView:
+    partnership = await get_partnership(session, principal, partnership_id, for_update=True)
+    if data.status != MeetingStatus.planned and data.end_date > date.today():
+        raise RuleViolation(
+            MEETING_TRANSITION, "A meeting still to come is planned.", pointer="/status"
+        )
+    sides = await _check(session, partnership, data)
+    meeting = Meeting(partnership_id=partnership.id, **data.model_dump(exclude={"participant_ids"}))
+    session.add(meeting)
+    await session.flush()
+    await _set_participants(session, meeting, data.participant_ids)
+    await session.flush()
+    await session.refresh(meeting)
+    return MeetingView(
+        meeting, sides[meeting.host_organisation_id], sorted(dict.fromkeys(data.participant_ids))
+    )
+
+
+async def update_meeting(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    meeting_id: UUID,
+    patch: MeetingUpdate,
+    if_match: str | None,
+) -> MeetingView:
+    partnership, view = await get_meeting(
+        session, principal, partnership_id, meeting_id, for_update=True
+    )
+    meeting = view.meeting
+    check_if_match(if_match, meeting.version)
+    current = {
+        field: getattr(meeting, field)
+        for field in MeetingFields.model_fields
+        if field != "participant_ids"
+    } | {"participant_ids": view.participant_ids}
+    merged = merge_patch(current, patch, MeetingFields)
+    if merged.status != meeting.status and meeting.status != MeetingStatus.planned:
+        raise RuleViolation(
+            MEETING_TRANSITION, f"The meeting is {meeting.status} already.", pointer="/status"
+        )
+    sides = await _check(session, partnership, merged)
+    changed = apply_changes(meeting, merged.model_dump(exclude={"participant_ids"}))
+    if merged.participant_ids != view.participant_ids:
+        await _set_participants(session, meeting, merged.participant_ids)
+        if not changed:
+            meeting.version += 1
+    await session.flush()
+    return MeetingView(
+        meeting, sides[meeting.host_organisation_id], sorted(dict.fromkeys(merged.participant_ids))
+    )
+
+
+async def delete_meeting(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    meeting_id: UUID,
+    if_match: str | None,
+) -> None:
+    _, view = await get_meeting(session, principal, partnership_id, meeting_id, for_update=True)
+    check_if_match(if_match, view.meeting.version)
+    if view.meeting.status == MeetingStatus.held:
+        raise ProblemError(CONFLICT, "A meeting that was held stays in the record.")
+    await session.delete(view.meeting)
+    await session.flush()
+
+
+def phase_years(start: date, end: date) -> list[tuple[int, date, date]]:
+    """The phase's years: the first from its start, the last cut at its end."""
+    years = []
+    n = 1
+    while add_years(start, n - 1) <= end:
+        years.append(
+            (n, add_years(start, n - 1), min(add_years(start, n) - timedelta(days=1), end))
+        )
+        n += 1
+    return years
+
+
+def in_period(view: MeetingView, starts: date, ends: date) -> bool:
+    return starts <= view.meeting.start_date <= ends
+
+
+async def check_activity_plan(
+    session: AsyncSession, partnership: Partnership, phase: Phase
+) -> None:
+    """Before a phase starts: a project plans two meetings a year, and every phase plans a visit
+    hosted by each side (DOMAIN.md §7)."""
+    start, end = phase.planned_start, phase.planned_end
+    planned = [
+        v
+        for v in await meetings_of(session, partnership)
+        if v.meeting.status != MeetingStatus.cancelled and in_period(v, start, end)
+    ]
+    if phase.kind == PhaseKind.project:
+        short = [
+            f"year {n} ({a}..{b}): {sum(in_period(v, a, b) for v in planned)}"
+            for n, a, b in phase_years(start, end)
+            if sum(in_period(v, a, b) for v in planned) < MINIMUM_MEETINGS_A_YEAR
+        ]
+        if short:
+            raise RuleViolation(
+                MEETINGS_PER_PROJECT_YEAR,
+                f"The plan holds fewer than {MINIMUM_MEETINGS_A_YEAR} meetings in "
+                + "; ".join(short)
+                + ".",
+            )
+    hosts = {v.host_side for v in planned if v.meeting.kind in HOSTED_VISITS}
+    missing = [side for side in ("swedish", "partner") if side not in hosts]
+    if missing:
+        raise RuleViolation(
+            RECIPROCAL_VISITS,
+            f"No visit in {start}..{end} is hosted by the {' or the '.join(missing)} side.",
+        )
+
+
+async def cancel_after(session: AsyncSession, partnership: Partnership, day: date) -> int:
+    """Cancel (never delete) the planned meetings from `day` on: the phase ended early."""
+    rows = await session.scalars(
+        select(Meeting).where(
+            Meeting.partnership_id == partnership.id,
+            Meeting.status == MeetingStatus.planned,
+            col(Meeting.start_date) >= day,
+        )
+    )
+    cancelled = 0
+    for meeting in rows:
+        apply_changes(meeting, {"status": MeetingStatus.cancelled})
+        cancelled += 1
+    return cancelled

@@ -1,0 +1,139 @@
+"""Meetings and visits: the activity-plan rules at a phase's start, and the compliance view
+checked against hand-computed figures."""
+
+from typing import Any
+
+from httpx import AsyncClient
+
+from tests.factories import PARTNERSHIPS_PATH, create_organisation, create_phase
+from tests.partnerships.test_phases import act, meeting, partnership, rule, steering_group
+
+
+async def test_a_project_plans_two_meetings_in_each_year(client: AsyncClient) -> None:
+    p = await partnership(client)
+    project = await create_phase(client, p["id"], "project", "2016-01-01", "2017-06-30")
+    await steering_group(client, p, "2016-01-01")
+    await meeting(client, p, "2016-03-01", "swedish")
+    await meeting(client, p, "2016-09-01", "partner")
+    await meeting(client, p, "2017-03-01", "partner", kind="digital_meeting")
+    refused = await act(client, p, project, "start", actual_start="2016-01-01")
+    assert await rule(refused) == "rule.meetings-per-project-year"
+    assert refused.json()["detail"] == (
+        "The plan holds fewer than 2 meetings in year 2 (2017-01-01..2017-06-30): 1."
+    )
+    cancelled = await meeting(client, p, "2017-05-01", "swedish", kind="workshop")
+    patched = await client.patch(
+        f"{PARTNERSHIPS_PATH}/{p['id']}/meetings/{cancelled['id']}",
+        json={"status": "cancelled"},
+        headers={"If-Match": '"v1"'},
+    )
+    assert patched.json()["status"] == "cancelled"
+    assert await rule(await act(client, p, project, "start", actual_start="2016-01-01")) == (
+        "rule.meetings-per-project-year"  # a cancelled meeting does not count
+    )
+    await meeting(client, p, "2017-05-02", "swedish", kind="digital_meeting")
+    started = await act(client, p, project, "start", actual_start="2016-01-01")
+    assert started.status_code == 200, started.text
+
+
+async def test_each_side_hosts_a_visit_in_the_phase(client: AsyncClient) -> None:
+    p = await partnership(client)
+    inception = await create_phase(client, p["id"], "inception", "2020-02-01", "2021-01-31")
+    await meeting(client, p, "2020-04-20", "swedish")
+    await meeting(client, p, "2020-10-12", "partner", kind="digital_meeting")
+    refused = await act(client, p, inception, "start", actual_start="2020-02-01")
+    assert await rule(refused) == "rule.reciprocal-visits"
+    assert "partner side" in refused.json()["detail"]
+    await meeting(client, p, "2020-10-13", "partner", kind="study_visit")
+    assert (await act(client, p, inception, "start", actual_start="2020-02-01")).status_code == 200
+
+
+async def test_meetings_are_hosted_by_parties_and_their_state_moves_forward(
+    client: AsyncClient,
+) -> None:
+    p = await partnership(client)
+    outsider = await create_organisation(client, name="Another council")
+    response = await client.post(
+        f"{PARTNERSHIPS_PATH}/{p['id']}/meetings",
+        json={
+            "kind": "visit",
+            "host_organisation_id": outsider["id"],
+            "place": "x",
+            "start_date": "2020-01-01",
+            "end_date": "2020-01-02",
+        },
+    )
+    assert await rule(response) == "rule.host-is-a-party"
+    future = await client.post(
+        f"{PARTNERSHIPS_PATH}/{p['id']}/meetings",
+        json={
+            "kind": "visit",
+            "host_organisation_id": p["swedish_party_id"],
+            "place": "Alingsås",
+            "start_date": "2999-01-01",
+            "end_date": "2999-01-02",
+            "status": "held",
+        },
+    )
+    assert await rule(future) == "rule.meeting-transition"
+    held = await meeting(client, p, "2020-05-01", "swedish", status="held")
+    url = f"{PARTNERSHIPS_PATH}/{p['id']}/meetings/{held['id']}"
+    back = await client.patch(url, json={"status": "planned"}, headers={"If-Match": '"v1"'})
+    assert await rule(back) == "rule.meeting-transition"
+    outcome = await client.patch(
+        url, json={"outcome": "Letter of intent signed"}, headers={"If-Match": '"v1"'}
+    )
+    assert outcome.json()["outcome"] == "Letter of intent signed"
+    assert (await client.delete(url, headers={"If-Match": '"v2"'})).status_code == 409
+
+
+async def compliance(client: AsyncClient, p: dict[str, Any], as_of: str) -> dict[str, Any]:
+    response = await client.get(
+        f"{PARTNERSHIPS_PATH}/{p['id']}/compliance", params={"as_of": as_of}
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def test_compliance_counts_meetings_per_project_year_and_hosting(
+    client: AsyncClient,
+) -> None:
+    p = await partnership(client)
+    project = await create_phase(client, p["id"], "project", "2016-01-01", "2017-12-31")
+    await steering_group(client, p, "2016-01-01")
+    # Year 1: two visits held (one each way). Year 2: one held, one cancelled, one planned.
+    await meeting(client, p, "2016-04-01", "swedish", status="held")
+    await meeting(client, p, "2016-10-01", "partner", status="held")
+    await meeting(client, p, "2017-03-01", "swedish", kind="digital_meeting", status="held")
+    late = await meeting(client, p, "2017-09-01", "partner")
+    await meeting(client, p, "2017-11-01", "swedish")
+    assert (await act(client, p, project, "start", actual_start="2016-01-01")).status_code == 200
+    await client.patch(
+        f"{PARTNERSHIPS_PATH}/{p['id']}/meetings/{late['id']}",
+        json={"status": "cancelled"},
+        headers={"If-Match": '"v1"'},
+    )
+
+    during = await compliance(client, p, "2017-06-30")
+    [phase] = during["phases"]
+    assert [
+        (y["year"], y["planned"], y["held"], y["cancelled"], y["planned_ok"], y["held_ok"])
+        for y in phase["years"]
+    ] == [(1, 2, 2, 0, True, True), (2, 2, 1, 1, True, None)]
+    # Visits only: Swedish 2016-04 (held) and 2017-11 (planned); partner 2016-10 (held), its
+    # 2017-09 visit was cancelled.
+    assert phase["hosting"] == {
+        "swedish": {"planned": 2, "held": 1},
+        "partner": {"planned": 1, "held": 1},
+    }
+    assert (phase["reciprocal_hosting_planned"], phase["reciprocal_hosting_held"]) == (True, None)
+    assert during["steering_group_missing"] == []
+    assert [w["code"] for w in during["warnings"]] == ["rule.project-group-size"] * 2
+
+    after = await compliance(client, p, "2018-01-15")
+    years = after["phases"][0]["years"]
+    assert years[1]["held_ok"] is False
+    assert after["warnings"][0]["code"] == "rule.meetings-per-project-year"
+    assert after["warnings"][0]["message"] == (
+        "Project year 2 (2017-01-01..2017-12-31) held 1 meetings."
+    )
