@@ -7,12 +7,14 @@ from app.models.countries import Country, CountryEligibility
 from app.models.organisations import Organisation
 from app.models.partnerships import (
     Decision,
+    Document,
     Meeting,
     MeetingParticipant,
     Member,
     Partnership,
     PartnershipPartner,
     Phase,
+    Result,
 )
 from app.models.people import Person
 
@@ -22,6 +24,7 @@ __all__ = [
     "Country",
     "CountryEligibility",
     "Decision",
+    "Document",
     "Meeting",
     "MeetingParticipant",
     "Member",
@@ -30,6 +33,7 @@ __all__ = [
     "PartnershipPartner",
     "Person",
     "Phase",
+    "Result",
     "User",
     "metadata",
 ]

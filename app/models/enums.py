@@ -136,6 +136,21 @@ class MeetingStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class DocumentKind(StrEnum):
+    letter_of_intent = "letter_of_intent"
+    decision = "decision"
+    report = "report"
+    other = "other"
+
+
+class ResultSide(StrEnum):
+    """Where a change was seen: in the Swedish municipality, the partner's, or both."""
+
+    swedish = "swedish"
+    partner = "partner"
+    both = "both"
+
+
 # EU member states (ISO 3166-1 alpha-2), for trilateral partnerships' third party ([RL20 §10]).
 EU_MEMBER_STATES = frozenset(
     {

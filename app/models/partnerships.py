@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from app.models.base import Tracked, new_id
 from app.models.enums import (
+    DocumentKind,
     MeetingKind,
     MeetingStatus,
     MemberGroup,
@@ -19,6 +20,8 @@ from app.models.enums import (
     PhaseAction,
     PhaseKind,
     PhaseStatus,
+    Principle,
+    ResultSide,
     sql_in,
 )
 
@@ -172,3 +175,41 @@ class MeetingParticipant(SQLModel, table=True):
 
     meeting_id: UUID = Field(foreign_key="meetings.id", primary_key=True, ondelete="CASCADE")
     person_id: UUID = Field(foreign_key="people.id", primary_key=True, ondelete="RESTRICT")
+
+
+class Document(Tracked, table=True):
+    """A letter of intent, decision or report: its metadata, and the file once uploaded."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("kind", DocumentKind), name="kind"),
+        sa.Index("ix_documents_partnership_id", "partnership_id", "created_at", "id"),
+    )
+
+    partnership_id: UUID = Field(foreign_key="partnerships.id", ondelete="RESTRICT")
+    kind: str = Field(max_length=30)
+    title: str = Field(max_length=300)
+    swedish_signed_on: date | None = None
+    partner_signed_on: date | None = None
+    file_key: str | None = Field(default=None, max_length=200)
+    file_name: str | None = Field(default=None, max_length=255)
+    content_type: str | None = Field(default=None, max_length=100)
+    size_bytes: int | None = None
+    sha256: str | None = Field(default=None, max_length=64)
+
+
+class Result(Tracked, table=True):
+    """What changed, where, tied to a democratic principle."""
+
+    __tablename__ = "results"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("principle", Principle), name="principle"),
+        sa.CheckConstraint(sql_in("side", ResultSide), name="side"),
+        sa.Index("ix_results_partnership_id", "partnership_id", "observed_on", "id"),
+    )
+
+    partnership_id: UUID = Field(foreign_key="partnerships.id", ondelete="RESTRICT")
+    principle: str = Field(max_length=40)
+    side: str = Field(max_length=20)
+    description: str = Field(sa_type=sa.Text)
+    observed_on: date
