@@ -28,7 +28,9 @@ from app.logging import stamp_request_ids
 from app.routers import (
     api_keys,
     audit_events,
+    calendars,
     countries,
+    documents,
     health,
     meetings,
     members,
@@ -37,6 +39,7 @@ from app.routers import (
     people,
     phases,
     problems,
+    results,
     users,
 )
 from app.services.audit import install_audit_hook
@@ -115,6 +118,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         phases.router,
         members.router,
         meetings.router,
+        documents.router,
+        results.router,
+        calendars.router,
         api_keys.router,
         users.router,
         audit_events.router,
@@ -126,14 +132,18 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
     # Outermost last: the request id wraps everything, so even a 413, 429 or 500 carries it.
     app.add_middleware(UnhandledErrorMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.max_upload_bytes,
+    )
     app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=[
             "Authorization",
             "Content-Type",
@@ -149,6 +159,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             "RateLimit-Limit",
             "RateLimit-Remaining",
             "RateLimit-Reset",
+            "Content-Disposition",
         ],
     )
     return app

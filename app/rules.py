@@ -174,3 +174,15 @@ TEAM_MEMBER_KIND = rule(
     "A steering group is made of politicians of the majority and the opposition, a project group "
     "of civil servants (DOMAIN.md §2).",
 )
+SIGNED_ONLY_LETTER_OF_INTENT = rule(
+    "signed-only-letter-of-intent",
+    "Only a letter of intent is signed by both sides",
+    "The dates the Swedish and the partner side signed belong to a letter of intent, signed in "
+    "the inception (DOMAIN.md §1, [000_5c91c797444a9d66.txt]); other documents carry none.",
+)
+LETTER_OF_INTENT = rule(
+    "letter-of-intent",
+    "A letter of intent signed by both sides",
+    "Reported, not refused: the inception ends with a letter of intent signed by both sides, an "
+    "appendix of the project application (DOMAIN.md §1, [000]).",
+)

@@ -59,6 +59,19 @@ class Settings(BaseSettings):
         return value
 
     migrate_on_start: bool = True
+
+    storage_backend: Literal["local", "s3"] = Field(
+        default="local", description="Where uploaded files go: a local folder or an S3 bucket."
+    )
+    storage_dir: Path | None = Field(
+        default=None, description="The local folder for files (default DATA_DIR/files)."
+    )
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = Field(
+        default=None, description="An S3-compatible endpoint (MinIO, Ceph...); unset: AWS."
+    )
+    s3_region: str | None = None
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     telemetry: bool = Field(
         default=False, description="FastAPI's OpenTelemetry spans, metrics and logs."
     )

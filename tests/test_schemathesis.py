@@ -95,9 +95,12 @@ async def _stop(server: asyncio.subprocess.Process) -> None:
 
 
 @pytest.fixture
-async def live_api(server_url: str) -> AsyncIterator[tuple[str, deque[str], str]]:
+async def live_api(
+    server_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[tuple[str, deque[str], str]]:
     """The real service on a migrated scratch database: its base URL, its recent log lines and
     an administrator's API key, so that every route is reached past authentication."""
+    files = tmp_path_factory.mktemp("fuzzed-files")
     url = await create_database(server_url, DATABASE)
     server: asyncio.subprocess.Process | None = None
     drain: asyncio.Task[None] | None = None
@@ -113,6 +116,7 @@ async def live_api(server_url: str) -> AsyncIterator[tuple[str, deque[str], str]
             "LOG_LEVEL": "WARNING",
             "MIGRATE_ON_START": "false",  # migrated above
             "PYTHONUNBUFFERED": "1",
+            "STORAGE_DIR": str(files),  # fuzzed uploads land in a temporary folder
             "RATE_LIMIT_PER_MINUTE": "1000000",  # the fuzzer is one very busy client
             "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "1000000",
         }

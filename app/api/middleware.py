@@ -5,6 +5,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from typing import ClassVar
 
 from starlette.datastructures import MutableHeaders
@@ -92,24 +93,49 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+def is_file_upload(path: str) -> bool:
+    """A file's upload route: `.../file` under a partnership (documents' files)."""
+    return path.startswith("/api/v1/partnerships/") and path.endswith("/file")
+
+
 class BodySizeLimitMiddleware:
     """Answer 413 for bodies over the limit, before the app sees any of it.
 
     A declared Content-Length is checked at once; a streamed body is read up to the limit (at most
-    `max_bytes` in memory) and then replayed to the app, so no route can act on a cut body."""
+    that many bytes in memory) and then replayed to the app, so no route can act on a cut body.
+    File uploads (a `PUT` to a path `is_upload` accepts) may be up to `upload_max_bytes`; without
+    it they keep `max_bytes` like every other body."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_max_bytes: int | None = None,
+        is_upload: Callable[[str], bool] = is_file_upload,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_max_bytes = upload_max_bytes
+        self.is_upload = is_upload
+
+    def limit_for(self, scope: Scope) -> int:
+        if (
+            self.upload_max_bytes is not None
+            and scope["method"] == "PUT"
+            and self.is_upload(scope["path"])
+        ):
+            return self.upload_max_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope)
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(scope, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._reject(scope, send, limit)
             return
         if declared is not None or b"transfer-encoding" not in headers:
             await self.app(scope, receive, send)  # the server enforces the declared length
@@ -123,8 +149,8 @@ class BodySizeLimitMiddleware:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._reject(scope, send)
+            if size > limit:
+                await self._reject(scope, send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -140,8 +166,8 @@ class BodySizeLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _reject(self, scope: Scope, send: Send) -> None:
-        detail = f"The request body is over the limit of {self.max_bytes} bytes."
+    async def _reject(self, scope: Scope, send: Send, limit: int) -> None:
+        detail = f"The request body is over the limit of {limit} bytes."
         await send_problem(send, PAYLOAD_TOO_LARGE, detail, scope["path"], close=True)
 
 

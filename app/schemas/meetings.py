@@ -122,6 +122,9 @@ class Compliance(BaseModel):
     partnership_id: UUID
     as_of: date
     phases: list[PhaseCompliance]
+    letter_of_intent_signed: bool = Field(
+        description="A letter of intent is on file, signed by both sides."
+    )
     steering_group_missing: list[str] = Field(
         description="What the steering group lacks today (empty when complete)."
     )

@@ -11,17 +11,19 @@ from sqlmodel import col, select
 from app.api.auth import Principal
 from app.models.enums import (
     HOSTED_VISITS,
+    DocumentKind,
     MeetingStatus,
     MemberGroup,
     PersonKind,
     PhaseKind,
     PhaseStatus,
 )
-from app.models.partnerships import Member, Partnership
+from app.models.partnerships import Document, Member, Partnership
 from app.models.people import Person
 from app.rules import (
     INCEPTION_DURATION,
     INCEPTION_TEAM,
+    LETTER_OF_INTENT,
     MEETINGS_PER_PROJECT_YEAR,
     PROJECT_GROUP_SIZE,
     RECIPROCAL_VISITS,
@@ -107,10 +109,20 @@ async def compliance(
             )
         )
     warnings += await _team_warnings(session, partnership, active, as_of)
+    signed = await _letter_of_intent_signed(session, partnership)
+    if not signed and any(p.kind == PhaseKind.project for p in phases):
+        warnings.append(
+            Finding(
+                code=LETTER_OF_INTENT.code,
+                message="A project is planned or running without a letter of intent signed by "
+                "both sides.",
+            )
+        )
     return Compliance(
         partnership_id=partnership.id,
         as_of=as_of,
         phases=phases,
+        letter_of_intent_signed=signed,
         steering_group_missing=missing,
         warnings=warnings,
     )
@@ -145,6 +157,18 @@ def _hosting(in_phase: list[MeetingView], side: str) -> Hosting:
     return Hosting(
         planned=len(visits), held=sum(v.meeting.status == MeetingStatus.held for v in visits)
     )
+
+
+async def _letter_of_intent_signed(session: AsyncSession, partnership: Partnership) -> bool:
+    found = await session.scalar(
+        select(Document.id).where(
+            Document.partnership_id == partnership.id,
+            Document.kind == DocumentKind.letter_of_intent,
+            col(Document.swedish_signed_on).is_not(None),
+            col(Document.partner_signed_on).is_not(None),
+        )
+    )
+    return found is not None
 
 
 async def _team_warnings(

@@ -46,6 +46,8 @@ async def operations(client: AsyncClient) -> list[tuple[str, str, dict[str, Any]
 def body_example(spec_op: dict[str, Any], spec: dict[str, Any]) -> Any:
     content = spec_op.get("requestBody", {}).get("content", {})
     for media in content.values():
+        if media["schema"].get("format") == "binary":
+            return None  # a file upload: sent without a body, it is refused before it is read
         name = media["schema"]["$ref"].rsplit("/", 1)[-1]
         return spec["components"]["schemas"][name]["examples"][0]
     return None
@@ -116,7 +118,24 @@ async def objects_of(client: AsyncClient, organisation_id: str) -> dict[str, str
         },
     )
     assert meeting.status_code == 201, meeting.text
+    result = await client.post(
+        f"/api/v1/partnerships/{partnership['id']}/results",
+        json={
+            "principle": "participation",
+            "side": "both",
+            "description": "Study circles",
+            "observed_on": "2020-12-31",
+        },
+    )
+    assert result.status_code == 201, result.text
+    document = await client.post(
+        f"/api/v1/partnerships/{partnership['id']}/documents",
+        json={"kind": "report", "title": "Annual report 2020"},
+    )
+    assert document.status_code == 201, document.text
     return {
+        "document_id": document.json()["id"],
+        "result_id": result.json()["id"],
         "meeting_id": meeting.json()["id"],
         "person_id": person["id"],
         "organisation_id": organisation_id,

@@ -61,6 +61,8 @@ async def test_every_operation_has_a_tag_and_every_body_an_example(client: Async
         for method, op in item.items():
             assert op.get("tags"), f"{method} {path}"
             for content in op.get("requestBody", {}).get("content", {}).values():
+                if content["schema"].get("format") == "binary":
+                    continue  # a file's raw bytes (documents): no JSON example to give
                 name = content["schema"]["$ref"].rsplit("/", 1)[-1]
                 assert schemas[name].get("examples"), f"{method} {path}: {name} has no example"
 

@@ -128,7 +128,23 @@ async def test_compliance_counts_meetings_per_project_year_and_hosting(
     }
     assert (phase["reciprocal_hosting_planned"], phase["reciprocal_hosting_held"]) == (True, None)
     assert during["steering_group_missing"] == []
-    assert [w["code"] for w in during["warnings"]] == ["rule.project-group-size"] * 2
+    assert during["letter_of_intent_signed"] is False
+    assert [w["code"] for w in during["warnings"]] == ["rule.project-group-size"] * 2 + [
+        "rule.letter-of-intent"
+    ]
+    letter = await client.post(
+        f"{PARTNERSHIPS_PATH}/{p['id']}/documents",
+        json={
+            "kind": "letter_of_intent",
+            "title": "Avsiktsförklaring",
+            "swedish_signed_on": "2015-11-02",
+            "partner_signed_on": "2015-11-20",
+        },
+    )
+    assert letter.status_code == 201, letter.text
+    signed = await compliance(client, p, "2017-06-30")
+    assert signed["letter_of_intent_signed"] is True
+    assert "rule.letter-of-intent" not in [w["code"] for w in signed["warnings"]]
 
     after = await compliance(client, p, "2018-01-15")
     years = after["phases"][0]["years"]

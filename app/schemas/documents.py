@@ -1,0 +1,80 @@
+"""Documents of a partnership: letters of intent, decisions and reports, and their files."""
+
+from datetime import date, datetime
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
+
+from app.models.enums import DocumentKind
+from app.rules import SIGNED_ONLY_LETTER_OF_INTENT, rule_error
+from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
+]
+
+
+class DocumentFields(RequestModel):
+    kind: DocumentKind
+    title: Title
+    swedish_signed_on: date | None = Field(
+        default=None, description="Letters of intent only: the day the Swedish side signed."
+    )
+    partner_signed_on: date | None = Field(
+        default=None, description="Letters of intent only: the day the partner side signed."
+    )
+
+    @model_validator(mode="after")
+    def _signed_only_letter_of_intent(self) -> Self:
+        if self.kind == DocumentKind.letter_of_intent:
+            return self
+        for field in ("swedish_signed_on", "partner_signed_on"):
+            if getattr(self, field) is not None:
+                raise rule_error(
+                    SIGNED_ONLY_LETTER_OF_INTENT,
+                    f"a {self.kind.value} has no {field}; only a letter of intent is signed",
+                    field=field,
+                )
+        return self
+
+
+class DocumentCreate(DocumentFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "letter_of_intent",
+                    "title": "Letter of intent Karlstad - Makueni County",
+                    "swedish_signed_on": "2020-11-20",
+                    "partner_signed_on": "2020-11-27",
+                }
+            ]
+        }
+    )
+
+
+class DocumentUpdate(RequestModel):
+    """A JSON merge patch; send `null` to clear a date."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"partner_signed_on": "2020-11-30"}]})
+
+    kind: DocumentKind | None = None
+    title: Title | None = None
+    swedish_signed_on: date | None = None
+    partner_signed_on: date | None = None
+
+
+class DocumentRead(ResponseModel):
+    id: UUID
+    partnership_id: UUID
+    kind: DocumentKind
+    title: str
+    swedish_signed_on: date | None
+    partner_signed_on: date | None
+    file_name: str | None = Field(description="Null until a file is uploaded.")
+    content_type: str | None
+    size_bytes: int | None
+    sha256: str | None = Field(description="Hex digest of the file; also its download's ETag.")
+    created_at: datetime
+    updated_at: datetime

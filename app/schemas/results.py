@@ -1,0 +1,59 @@
+"""Results of a partnership: what changed, and where."""
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import ConfigDict, StringConstraints
+
+from app.models.enums import Principle, ResultSide
+from app.schemas.common import RequestModel, ResponseModel
+
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+]
+
+
+class ResultFields(RequestModel):
+    principle: Principle
+    side: ResultSide
+    description: Description
+    observed_on: date
+
+
+class ResultCreate(ResultFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "principle": "participation",
+                    "side": "swedish",
+                    "description": "Civic information for newcomers and study circles on local "
+                    "democracy",
+                    "observed_on": "2019-12-31",
+                }
+            ]
+        }
+    )
+
+
+class ResultUpdate(RequestModel):
+    """A JSON merge patch."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"side": "both"}]})
+
+    principle: Principle | None = None
+    side: ResultSide | None = None
+    description: Description | None = None
+    observed_on: date | None = None
+
+
+class ResultRead(ResponseModel):
+    id: UUID
+    partnership_id: UUID
+    principle: Principle
+    side: ResultSide
+    description: str
+    observed_on: date
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,84 @@
+"""Results of a partnership."""
+
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.auth import Principal
+from app.api.etag import check_if_match
+from app.api.problems import NOT_FOUND, ProblemError
+from app.models.partnerships import Result
+from app.schemas.results import ResultCreate, ResultFields, ResultUpdate
+from app.services.common import apply_changes, merge_patch
+from app.services.partnerships import get_partnership
+
+
+async def list_results(
+    session: AsyncSession, principal: Principal, partnership_id: UUID
+) -> list[Result]:
+    partnership = await get_partnership(session, principal, partnership_id)
+    rows = await session.scalars(
+        select(Result)
+        .where(Result.partnership_id == partnership.id)
+        .order_by(col(Result.observed_on), col(Result.id))
+    )
+    return list(rows)
+
+
+async def get_result(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    result_id: UUID,
+    *,
+    for_update: bool = False,
+) -> Result:
+    partnership = await get_partnership(session, principal, partnership_id)
+    stmt = select(Result).where(Result.id == result_id, Result.partnership_id == partnership.id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    result: Result | None = await session.scalar(stmt)
+    if result is None:
+        raise ProblemError(NOT_FOUND, f"No result {result_id} in partnership {partnership_id}.")
+    return result
+
+
+async def create_result(
+    session: AsyncSession, principal: Principal, partnership_id: UUID, data: ResultCreate
+) -> Result:
+    partnership = await get_partnership(session, principal, partnership_id)
+    result = Result(partnership_id=partnership.id, **data.model_dump())
+    session.add(result)
+    await session.flush()
+    await session.refresh(result)
+    return result
+
+
+async def update_result(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    result_id: UUID,
+    patch: ResultUpdate,
+    if_match: str | None,
+) -> Result:
+    result = await get_result(session, principal, partnership_id, result_id, for_update=True)
+    check_if_match(if_match, result.version)
+    current = {field: getattr(result, field) for field in ResultFields.model_fields}
+    if apply_changes(result, merge_patch(current, patch, ResultFields).model_dump()):
+        await session.flush()
+    return result
+
+
+async def delete_result(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    result_id: UUID,
+    if_match: str | None,
+) -> None:
+    result = await get_result(session, principal, partnership_id, result_id, for_update=True)
+    check_if_match(if_match, result.version)
+    await session.delete(result)
+    await session.flush()
