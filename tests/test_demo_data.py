@@ -60,3 +60,50 @@ async def test_demo_partnerships_follow_the_seeds(
         "postpone",
         "terminate",
     ]
+
+
+async def test_compliance_of_the_alingsas_demo_against_hand_computed_figures(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        session.info["principal"] = system_principal("demo-data")
+        await load_demo_data(session)
+        await session.commit()
+    listed = (await client.get("/api/v1/partnerships", params={"q": "Chililabombwe"})).json()
+    [alingsas] = listed["items"]
+    view = (
+        await client.get(
+            f"/api/v1/partnerships/{alingsas['id']}/compliance", params={"as_of": "2026-01-01"}
+        )
+    ).json()
+    inception, project = view["phases"]
+    assert (inception["starts"], inception["ends"]) == ("2014-09-01", "2015-08-31")
+    assert inception["hosting"] == {
+        "swedish": {"planned": 1, "held": 1},
+        "partner": {"planned": 1, "held": 1},
+    }
+    assert (project["starts"], project["ends"]) == ("2016-01-01", "2023-03-31")
+    # Year: (held, paused days, minimum, held_ok). The pause 2020-03-01..2022-02-28 covers 306
+    # days of 2020 and all of 2021 (minimum lifted), 59 days of 2022 (minimum kept).
+    assert [
+        (y["year"], y["held"], y["paused_days"], y["minimum"], y["held_ok"])
+        for y in project["years"]
+    ] == [
+        (1, 2, 0, 2, True),
+        (2, 2, 0, 2, True),
+        (3, 0, 0, 2, False),
+        (4, 2, 0, 2, True),
+        (5, 0, 306, 0, True),
+        (6, 0, 365, 0, True),
+        (7, 0, 59, 2, False),
+        (8, 0, 0, 2, False),
+    ]
+    assert project["hosting"] == {
+        "swedish": {"planned": 2, "held": 2},
+        "partner": {"planned": 2, "held": 2},
+    }
+    assert project["reciprocal_hosting_held"] is True
+    assert view["steering_group_missing"] == []
+    assert [w["code"] for w in view["warnings"]] == ["rule.meetings-per-project-year"] * 3 + [
+        "rule.letter-of-intent"
+    ]

@@ -89,7 +89,8 @@ class ProjectYear(BaseModel):
     planned: int = Field(description="Meetings planned or held in the year (not cancelled).")
     held: int
     cancelled: int
-    minimum: int = 2
+    paused_days: int = Field(description="Days of the year within a postponement's pause.")
+    minimum: int = Field(description="2, or 0 for a year paused more than half its length.")
     planned_ok: bool = Field(description="The plan holds the minimum.")
     held_ok: bool | None = Field(description="Enough were held; null until the year has ended.")
 

@@ -15,6 +15,7 @@ from app.models.enums import (
     MeetingStatus,
     MemberGroup,
     PersonKind,
+    PhaseAction,
     PhaseKind,
     PhaseStatus,
 )
@@ -40,7 +41,7 @@ from app.services.meetings import (
 )
 from app.services.members import sides_of, steering_group_missing
 from app.services.partnerships import get_partnership
-from app.services.phases import list_phases
+from app.services.phases import list_decisions, list_phases
 
 SIDES = ("swedish", "partner")
 
@@ -52,6 +53,7 @@ async def compliance(
     meetings = await meetings_of(session, partnership)
     warnings: list[Finding] = []
     phases = []
+    pauses = await _pauses(session, partnership)
     for phase in await list_phases(session, partnership.id):
         starts = phase.actual_start or phase.planned_start
         ends = phase.actual_end or phase.planned_end
@@ -59,7 +61,7 @@ async def compliance(
         years = []
         if phase.kind == PhaseKind.project:
             for n, a, b in phase_years(starts, ends):
-                year = _year(n, a, b, in_phase, as_of)
+                year = _year(n, a, b, in_phase, as_of, pauses.get(phase.id, []))
                 years.append(year)
                 if year.held_ok is False:
                     warnings.append(
@@ -128,7 +130,37 @@ async def compliance(
     )
 
 
-def _year(n: int, a: date, b: date, in_phase: list[MeetingView], as_of: date) -> ProjectYear:
+async def _pauses(
+    session: AsyncSession, partnership: Partnership
+) -> dict[UUID, list[tuple[date, date]]]:
+    """The postponements' paused windows, by phase."""
+    pauses: dict[UUID, list[tuple[date, date]]] = {}
+    for decision in await list_decisions(session, partnership.id):
+        if decision.action == PhaseAction.postpone:
+            window = (
+                date.fromisoformat(decision.details["paused_from"]),
+                date.fromisoformat(decision.details["paused_until"]),
+            )
+            pauses.setdefault(decision.phase_id, []).append(window)
+    return pauses
+
+
+def _paused_days(a: date, b: date, pauses: list[tuple[date, date]]) -> int:
+    return sum(max(0, (min(b, until) - max(a, since)).days + 1) for since, until in pauses)
+
+
+def _year(
+    n: int,
+    a: date,
+    b: date,
+    in_phase: list[MeetingView],
+    as_of: date,
+    pauses: list[tuple[date, date]],
+) -> ProjectYear:
+    """A project year's meetings against the minimum, which a postponement's pause lifts from a
+    year it covers more than half of (nobody is asked to meet during the pandemic)."""
+    paused = _paused_days(a, b, pauses)
+    minimum = 0 if paused * 2 > (b - a).days + 1 else MINIMUM_MEETINGS_A_YEAR
     mine = [v for v in in_phase if in_period(v, a, b)]
     held = sum(v.meeting.status == MeetingStatus.held for v in mine)
     cancelled = sum(v.meeting.status == MeetingStatus.cancelled for v in mine)
@@ -140,9 +172,10 @@ def _year(n: int, a: date, b: date, in_phase: list[MeetingView], as_of: date) ->
         planned=planned,
         held=held,
         cancelled=cancelled,
-        minimum=MINIMUM_MEETINGS_A_YEAR,
-        planned_ok=planned >= MINIMUM_MEETINGS_A_YEAR,
-        held_ok=(held >= MINIMUM_MEETINGS_A_YEAR) if b < as_of else None,
+        paused_days=paused,
+        minimum=minimum,
+        planned_ok=planned >= minimum,
+        held_ok=(held >= minimum) if b < as_of else None,
     )
 
 
