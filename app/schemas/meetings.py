@@ -130,3 +130,17 @@ class Compliance(BaseModel):
         description="What the steering group lacks today (empty when complete)."
     )
     warnings: list[Finding]
+
+
+class ComplianceSummary(BaseModel):
+    partnership_id: UUID
+    title: str
+    status: str
+    warnings: list[Finding]
+    steering_group_missing: list[str]
+    letter_of_intent_signed: bool
+
+
+class ComplianceSummaryPage(BaseModel):
+    items: list[ComplianceSummary]
+    next_cursor: str | None

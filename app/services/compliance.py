@@ -61,7 +61,9 @@ async def compliance(
         years = []
         if phase.kind == PhaseKind.project:
             for n, a, b in phase_years(starts, ends):
-                year = _year(n, a, b, in_phase, as_of, pauses.get(phase.id, []))
+                # What was held is judged once the phase has started, after each year's end.
+                judge_from = as_of if phase.status != PhaseStatus.planned else date.min
+                year = _year(n, a, b, in_phase, judge_from, pauses.get(phase.id, []))
                 years.append(year)
                 if year.held_ok is False:
                     warnings.append(

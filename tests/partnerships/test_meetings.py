@@ -1,10 +1,14 @@
 """Meetings and visits: the activity-plan rules at a phase's start, and the compliance view
 checked against hand-computed figures."""
 
+import uuid
 from typing import Any
 
 from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.models.enums import Role
+from tests.conftest import api_key, authorised
 from tests.factories import PARTNERSHIPS_PATH, create_organisation, create_phase
 from tests.partnerships.test_phases import act, meeting, partnership, rule, steering_group
 
@@ -153,3 +157,23 @@ async def test_compliance_counts_meetings_per_project_year_and_hosting(
     assert after["warnings"][0]["message"] == (
         "Project year 2 (2017-01-01..2017-12-31) held 1 meetings."
     )
+
+
+async def test_programme_officers_see_every_partnerships_compliance(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    p = await partnership(client, title="A with a project")
+    await create_phase(client, p["id"], "project", "2016-01-01", "2017-12-31")
+    await partnership(client, title="B still a draft")
+    async with authorised(client, await api_key(connection, Role.programme_officer)) as officer:
+        everything = (await officer.get("/api/v1/compliance", params={"limit": 25})).json()
+        assert [(i["title"], [w["code"] for w in i["warnings"]]) for i in everything["items"]] == [
+            ("A with a project", ["rule.letter-of-intent"]),
+            ("B still a draft", []),
+        ]
+        flagged = await officer.get("/api/v1/compliance", params={"with_warnings": "true"})
+        assert [i["title"] for i in flagged.json()["items"]] == ["A with a project"]
+        assert (await officer.get("/api/v1/compliance", params={"limit": 26})).status_code == 422
+    viewer = await api_key(connection, Role.viewer, [uuid.UUID(p["partner_ids"][0])])
+    async with authorised(client, viewer) as someone:
+        assert (await someone.get("/api/v1/compliance")).status_code == 403
