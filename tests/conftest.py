@@ -87,9 +87,10 @@ async def database_url(server_url: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         database_url="postgresql://set-by-tests/unused",
+        storage_dir=tmp_path_factory.mktemp("files"),  # uploads never land in the work tree
         rate_limit_per_minute=1_000_000,
         rate_limit_anonymous_per_minute=1_000_000,
     )

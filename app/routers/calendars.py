@@ -2,11 +2,11 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from app.api.auth import Authenticated
 from app.api.deps import SessionDep
-from app.api.etag import content_etag
+from app.api.etag import conditional, content_etag
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.services import calendars as service
@@ -31,10 +31,10 @@ _RESPONSES = {
     responses=_RESPONSES,
 )
 async def get_partnership_calendar(
-    session: SessionDep, principal: Authenticated, partnership_id: UUID
+    session: SessionDep, principal: Authenticated, request: Request, partnership_id: UUID
 ) -> Response:
     body = await service.partnership_calendar(session, principal, partnership_id)
-    return Response(body, media_type=ICS, headers={"ETag": content_etag(body.decode())})
+    return _feed(request, body)
 
 
 @router.get(
@@ -45,7 +45,12 @@ async def get_partnership_calendar(
     responses=_RESPONSES,
 )
 async def get_organisation_calendar(
-    session: SessionDep, principal: Authenticated, organisation_id: UUID
+    session: SessionDep, principal: Authenticated, request: Request, organisation_id: UUID
 ) -> Response:
     body = await service.organisation_calendar(session, principal, organisation_id)
-    return Response(body, media_type=ICS)
+    return _feed(request, body)
+
+
+def _feed(request: Request, body: bytes) -> Response:
+    response = Response(body, media_type=ICS)
+    return conditional(request, response, content_etag(body.decode())) or response

@@ -131,6 +131,10 @@ async def delete_document(
     return Response(status_code=204)
 
 
+async def read_body(request: Request) -> bytes:
+    return await request.body()
+
+
 @router.put(
     "/{document_id}/file",
     operation_id="upload_document_file",
@@ -145,6 +149,9 @@ async def delete_document(
     openapi_extra={"requestBody": {"required": True, "content": _FILE_CONTENT}},
 )
 async def upload_document_file(
+    # The body is read first, before authentication's query opens a transaction: a slow upload
+    # must not hold a database connection idle in a transaction for its whole transfer.
+    data: Annotated[bytes, Depends(read_body)],
     session: SessionDep,
     principal: Writer,
     request: Request,
@@ -166,7 +173,7 @@ async def upload_document_file(
         partnership_id,
         document_id,
         content_type=request.headers.get("content-type"),
-        data=await request.body(),
+        data=data,
         file_name=filename,
         if_match=if_match,
     )

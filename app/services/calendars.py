@@ -28,11 +28,11 @@ def _calendar(name: str, rows: list[tuple[Meeting, str]]) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
-    stamp = datetime.now(UTC)
     for meeting, title in rows:
         event = Event()
         event.add("uid", f"meeting-{meeting.id}@partnership-api")
-        event.add("dtstamp", stamp)
+        # The last change, so that an unchanged feed is byte for byte the same (and its ETag).
+        event.add("dtstamp", meeting.updated_at or datetime.now(UTC))
         event.add("dtstart", meeting.start_date)
         event.add("dtend", meeting.end_date + timedelta(days=1))  # DTEND of a date is exclusive
         event.add("summary", f"{title}: {meeting.kind.replace('_', ' ')}")

@@ -65,6 +65,17 @@ async def compliance(
                 judge_from = as_of if phase.status != PhaseStatus.planned else date.min
                 year = _year(n, a, b, in_phase, judge_from, pauses.get(phase.id, []))
                 years.append(year)
+                if (
+                    phase.status == PhaseStatus.active
+                    and year.ends >= as_of
+                    and not year.planned_ok
+                ):
+                    warnings.append(
+                        Finding(
+                            code=MEETINGS_PER_PROJECT_YEAR.code,
+                            message=f"Project year {n} ({a}..{b}) plans {year.planned} meetings.",
+                        )
+                    )
                 if year.held_ok is False:
                     warnings.append(
                         Finding(
@@ -74,6 +85,14 @@ async def compliance(
                     )
         hosting = {side: _hosting(in_phase, side) for side in SIDES}
         ended = ends < as_of
+        planned_both = all(h.planned >= 1 for h in hosting.values())
+        if phase.status == PhaseStatus.active and not ended and not planned_both:
+            warnings.append(
+                Finding(
+                    code=RECIPROCAL_VISITS.code,
+                    message=f"The active {phase.kind} phase plans no visit hosted by each side.",
+                )
+            )
         held_both = all(h.held >= 1 for h in hosting.values())
         if ended and not held_both and phase.status != PhaseStatus.planned:
             warnings.append(
@@ -99,7 +118,7 @@ async def compliance(
                 ends=ends,
                 years=years,
                 hosting=hosting,
-                reciprocal_hosting_planned=all(h.planned >= 1 for h in hosting.values()),
+                reciprocal_hosting_planned=planned_both,
                 reciprocal_hosting_held=held_both if ended else None,
             )
         )
@@ -113,7 +132,7 @@ async def compliance(
             )
         )
     warnings += await _team_warnings(session, partnership, active, as_of)
-    signed = await _letter_of_intent_signed(session, partnership)
+    signed = await _letter_of_intent_signed(session, partnership, as_of)
     if not signed and any(p.kind == PhaseKind.project for p in phases):
         warnings.append(
             Finding(
@@ -194,13 +213,17 @@ def _hosting(in_phase: list[MeetingView], side: str) -> Hosting:
     )
 
 
-async def _letter_of_intent_signed(session: AsyncSession, partnership: Partnership) -> bool:
+async def _letter_of_intent_signed(
+    session: AsyncSession, partnership: Partnership, as_of: date
+) -> bool:
+    """A letter of intent on file (uploaded), signed by both sides by `as_of`."""
     found = await session.scalar(
         select(Document.id).where(
             Document.partnership_id == partnership.id,
             Document.kind == DocumentKind.letter_of_intent,
-            col(Document.swedish_signed_on).is_not(None),
-            col(Document.partner_signed_on).is_not(None),
+            col(Document.file_key).is_not(None),
+            col(Document.swedish_signed_on) <= as_of,
+            col(Document.partner_signed_on) <= as_of,
         )
     )
     return found is not None

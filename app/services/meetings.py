@@ -78,7 +78,8 @@ async def get_meeting(
     *,
     for_update: bool = False,
 ) -> tuple[Partnership, MeetingView]:
-    partnership = await get_partnership(session, principal, partnership_id)
+    # A change locks the partnership, as a phase's start does while it checks the plan.
+    partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
     stmt = select(Meeting).where(Meeting.id == meeting_id, Meeting.partnership_id == partnership.id)
     if for_update:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
@@ -90,6 +91,13 @@ async def get_meeting(
     return partnership, MeetingView(
         meeting, sides[meeting.host_organisation_id], participants[meeting.id]
     )
+
+
+def _check_not_held_ahead(data: MeetingFields) -> None:
+    if data.status != MeetingStatus.planned and data.end_date > date.today():
+        raise RuleViolation(
+            MEETING_TRANSITION, "A meeting still to come is planned.", pointer="/status"
+        )
 
 
 async def _check(
@@ -135,10 +143,7 @@ async def create_meeting(
     session: AsyncSession, principal: Principal, partnership_id: UUID, data: MeetingCreate
 ) -> MeetingView:
     partnership = await get_partnership(session, principal, partnership_id, for_update=True)
-    if data.status != MeetingStatus.planned and data.end_date > date.today():
-        raise RuleViolation(
-            MEETING_TRANSITION, "A meeting still to come is planned.", pointer="/status"
-        )
+    _check_not_held_ahead(data)
     sides = await _check(session, partnership, data)
     meeting = Meeting(partnership_id=partnership.id, **data.model_dump(exclude={"participant_ids"}))
     session.add(meeting)
@@ -170,10 +175,16 @@ async def update_meeting(
         if field != "participant_ids"
     } | {"participant_ids": view.participant_ids}
     merged = merge_patch(current, patch, MeetingFields)
-    if merged.status != meeting.status and meeting.status != MeetingStatus.planned:
-        raise RuleViolation(
-            MEETING_TRANSITION, f"The meeting is {meeting.status} already.", pointer="/status"
-        )
+    if meeting.status != MeetingStatus.planned:
+        frozen = ("status", "kind", "host_organisation_id", "start_date", "end_date")
+        moved = [f for f in frozen if getattr(merged, f) != current[f]]
+        if moved:
+            raise RuleViolation(
+                MEETING_TRANSITION,
+                f"The meeting is {meeting.status}; its {', '.join(moved)} stay as recorded.",
+                pointer=f"/{moved[0]}",
+            )
+    _check_not_held_ahead(merged)
     sides = await _check(session, partnership, merged)
     changed = apply_changes(meeting, merged.model_dump(exclude={"participant_ids"}))
     if merged.participant_ids != view.participant_ids:
@@ -195,8 +206,10 @@ async def delete_meeting(
 ) -> None:
     _, view = await get_meeting(session, principal, partnership_id, meeting_id, for_update=True)
     check_if_match(if_match, view.meeting.version)
-    if view.meeting.status == MeetingStatus.held:
-        raise ProblemError(CONFLICT, "A meeting that was held stays in the record.")
+    if view.meeting.status != MeetingStatus.planned:
+        raise ProblemError(
+            CONFLICT, f"A meeting that was {view.meeting.status} stays in the record."
+        )
     await session.delete(view.meeting)
     await session.flush()
 
@@ -218,11 +231,11 @@ def in_period(view: MeetingView, starts: date, ends: date) -> bool:
 
 
 async def check_activity_plan(
-    session: AsyncSession, partnership: Partnership, phase: Phase
+    session: AsyncSession, partnership: Partnership, phase: Phase, start: date
 ) -> None:
-    """Before a phase starts: a project plans two meetings a year, and every phase plans a visit
-    hosted by each side (DOMAIN.md §7)."""
-    start, end = phase.planned_start, phase.planned_end
+    """Before a phase starts (on `start`), and when it is extended: a project plans two
+    meetings a year, and every phase plans a visit hosted by each side (DOMAIN.md §7)."""
+    end = phase.planned_end
     planned = [
         v
         for v in await meetings_of(session, partnership)
@@ -250,13 +263,14 @@ async def check_activity_plan(
         )
 
 
-async def cancel_after(session: AsyncSession, partnership: Partnership, day: date) -> int:
-    """Cancel (never delete) the planned meetings from `day` on: the phase ended early."""
+async def cancel_after(session: AsyncSession, phase: Phase, day: date) -> int:
+    """Cancel (never delete) the phase's planned meetings from `day` on: it ended early."""
     rows = await session.scalars(
         select(Meeting).where(
-            Meeting.partnership_id == partnership.id,
+            Meeting.partnership_id == phase.partnership_id,
             Meeting.status == MeetingStatus.planned,
             col(Meeting.start_date) >= day,
+            col(Meeting.start_date) <= phase.planned_end,
         )
     )
     cancelled = 0

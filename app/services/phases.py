@@ -197,7 +197,7 @@ async def start_phase(
             pointer="/actual_start",
         )
     _check_fits(phases, phase, data.actual_start, phase.planned_end, "/actual_start")
-    await meetings.check_activity_plan(session, partnership, phase)
+    await meetings.check_activity_plan(session, partnership, phase, data.actual_start)
     phase.actual_start = data.actual_start
     phase.status = PhaseStatus.active
     await _record(
@@ -321,7 +321,7 @@ async def terminate_phase(
         )
     phase.actual_end = data.effective_date - timedelta(days=1)
     phase.status = PhaseStatus.terminated
-    cancelled = await meetings.cancel_after(session, partnership, data.effective_date)
+    cancelled = await meetings.cancel_after(session, phase, data.effective_date)
     await _record(
         session,
         principal,

@@ -52,3 +52,14 @@ async def test_calendars_need_credentials(anonymous: AsyncClient) -> None:
         "/api/v1/partnerships/00000000-0000-4000-8000-000000000000/meetings.ics"
     )
     assert response.status_code == 401
+
+
+async def test_an_unchanged_feed_keeps_its_etag(client: AsyncClient) -> None:
+    p = await partnership(client)
+    await meeting(client, p, "2020-03-01", "swedish")
+    url = f"{PARTNERSHIPS_PATH}/{p['id']}/meetings.ics"
+    first, second = await client.get(url), await client.get(url)
+    assert first.content == second.content
+    assert first.headers["etag"] == second.headers["etag"]
+    again = await client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304

@@ -146,6 +146,15 @@ async def test_compliance_counts_meetings_per_project_year_and_hosting(
         },
     )
     assert letter.status_code == 201, letter.text
+    unsigned_yet = await compliance(client, p, "2017-06-30")
+    assert unsigned_yet["letter_of_intent_signed"] is False  # no file on record yet
+    uploaded = await client.put(
+        f"{PARTNERSHIPS_PATH}/{p['id']}/documents/{letter.json()['id']}/file",
+        content=b"%PDF-1.4 letter of intent",
+        headers={"content-type": "application/pdf"},
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    assert (await compliance(client, p, "2015-11-10"))["letter_of_intent_signed"] is False
     signed = await compliance(client, p, "2017-06-30")
     assert signed["letter_of_intent_signed"] is True
     assert "rule.letter-of-intent" not in [w["code"] for w in signed["warnings"]]
@@ -177,3 +186,52 @@ async def test_programme_officers_see_every_partnerships_compliance(
     viewer = await api_key(connection, Role.viewer, [uuid.UUID(p["partner_ids"][0])])
     async with authorised(client, viewer) as someone:
         assert (await someone.get("/api/v1/compliance")).status_code == 403
+
+
+async def test_a_meeting_record_stays_as_it_happened(client: AsyncClient) -> None:
+    p = await partnership(client)
+    ahead = await meeting(client, p, "2999-05-01", "swedish")
+    url = f"{PARTNERSHIPS_PATH}/{p['id']}/meetings"
+    faked = await client.patch(
+        f"{url}/{ahead['id']}", json={"status": "held"}, headers={"If-Match": '"v1"'}
+    )
+    assert await rule(faked) == "rule.meeting-transition"
+    held = await meeting(client, p, "2020-05-01", "swedish", status="held")
+    moved = await client.patch(
+        f"{url}/{held['id']}", json={"start_date": "2020-04-01"}, headers={"If-Match": '"v1"'}
+    )
+    assert await rule(moved) == "rule.meeting-transition"
+    cancelled = await meeting(client, p, "2020-06-01", "partner")
+    await client.patch(
+        f"{url}/{cancelled['id']}", json={"status": "cancelled"}, headers={"If-Match": '"v1"'}
+    )
+    assert (
+        await client.delete(f"{url}/{cancelled['id']}", headers={"If-Match": '"v2"'})
+    ).status_code == 409
+
+
+async def test_ending_one_phase_early_leaves_the_next_phases_meetings(
+    client: AsyncClient,
+) -> None:
+    p = await partnership(client)
+    inception = await create_phase(client, p["id"], "inception", "2020-02-01", "2021-01-31")
+    await meeting(client, p, "2020-04-20", "swedish")
+    inside = await meeting(client, p, "2020-10-12", "partner")
+    later = await meeting(client, p, "2021-04-12", "partner")  # the project's, after the inception
+    assert (await act(client, p, inception, "start", actual_start="2020-02-01")).status_code == 200
+    ended = await act(client, p, inception, "terminate", effective_date="2020-09-01")
+    assert ended.json()["status"] == "terminated"
+    statuses = {
+        m["id"]: m["status"]
+        for m in (await client.get(f"{PARTNERSHIPS_PATH}/{p['id']}/meetings")).json()
+    }
+    assert (statuses[inside["id"]], statuses[later["id"]]) == ("cancelled", "planned")
+
+
+async def test_the_plan_is_judged_from_the_actual_start(client: AsyncClient) -> None:
+    p = await partnership(client)
+    inception = await create_phase(client, p["id"], "inception", "2020-02-01", "2021-01-31")
+    await meeting(client, p, "2020-03-01", "swedish")
+    await meeting(client, p, "2020-04-01", "partner")
+    late = await act(client, p, inception, "start", actual_start="2020-06-01")
+    assert await rule(late) == "rule.reciprocal-visits"  # both visits were before the start
