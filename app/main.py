@@ -40,6 +40,7 @@ from app.routers import (
     people,
     phases,
     problems,
+    public,
     results,
     users,
 )
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "description": "Partnerships, their phases, decisions and groups.",
             },
             {"name": "access", "description": "API keys, users and the audit trail (admins)."},
+            {"name": "public", "description": "Published partnerships, for anyone."},
             {"name": "problems", "description": "What each problem `type` means."},
             {"name": "health", "description": "Liveness and readiness."},
         ],
@@ -123,6 +125,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         results.router,
         calendars.router,
         compliance.router,
+        public.router,
         api_keys.router,
         users.router,
         audit_events.router,

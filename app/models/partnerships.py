@@ -58,6 +58,9 @@ class Partnership(Tracked, table=True):
     )
     applied_on: date
     status: str = Field(default=PartnershipStatus.draft, max_length=20)
+    published_at: datetime | None = Field(
+        default=None, description="Set while a public summary is shown to everyone."
+    )
     search: str | None = Field(
         default=None,
         sa_column=sa.Column(TSVECTOR, sa.Computed(SEARCH_EXPRESSION, persisted=True)),

@@ -4,8 +4,9 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.auth import Authenticated, Staff, Writer
+from app.api.auth import Authenticated, Principal, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, etag_for, set_etag
 from app.api.pagination import PageDep
@@ -22,6 +23,7 @@ from app.schemas.partnerships import (
 from app.schemas.phases import DecisionRead
 from app.services import partnerships as service
 from app.services import phases as phases_service
+from app.services import public as public_service
 
 router = APIRouter(prefix="/partnerships", tags=["partnerships"], route_class=TransactionalRoute)
 
@@ -145,3 +147,40 @@ async def list_partnership_decisions(
     partnership = await service.get_partnership(session, principal, partnership_id)
     decisions = await phases_service.list_decisions(session, partnership.id)
     return [DecisionRead.model_validate(d) for d in decisions]
+
+
+@router.post(
+    "/{partnership_id}/publish",
+    operation_id="publish_partnership",
+    summary="Publish a partnership's summary (anyone may then read it under /public)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def publish_partnership(
+    session: SessionDep, principal: Staff, response: Response, partnership_id: UUID
+) -> PartnershipRead:
+    return await _published(session, principal, response, partnership_id, True)
+
+
+@router.post(
+    "/{partnership_id}/unpublish",
+    operation_id="unpublish_partnership",
+    summary="Withdraw a partnership's public summary",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def unpublish_partnership(
+    session: SessionDep, principal: Staff, response: Response, partnership_id: UUID
+) -> PartnershipRead:
+    return await _published(session, principal, response, partnership_id, False)
+
+
+async def _published(
+    session: AsyncSession,
+    principal: Principal,
+    response: Response,
+    partnership_id: UUID,
+    published: bool,
+) -> PartnershipRead:
+    partnership = await public_service.set_published(session, principal, partnership_id, published)
+    set_etag(response, partnership.version)
+    partners = await service.partners_of(session, [partnership.id])
+    return read(partnership, partners[partnership.id])

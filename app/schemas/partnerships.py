@@ -80,6 +80,7 @@ class PartnershipRead(ResponseModel):
     third_party_id: UUID | None
     applied_on: date
     status: PartnershipStatus = Field(description="Changed by the phases' actions only.")
+    published_at: datetime | None = Field(description="Set while its public summary is shown.")
     created_at: datetime
     updated_at: datetime
 

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -52,10 +53,8 @@ def _has_partner(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
     )
 
 
-async def list_partnerships(
-    session: AsyncSession, principal: Principal, filters: PartnershipFilters, page: PageParams
-) -> tuple[list[Partnership], dict[UUID, list[UUID]], str | None]:
-    stmt = scope_partnerships(principal, select(Partnership))
+def filtered(stmt: Any, filters: PartnershipFilters) -> Any:
+    """The list filters, on any query of partnerships (scoped, or the published ones)."""
     if filters.swedish_party_id:
         stmt = stmt.where(Partnership.swedish_party_id == filters.swedish_party_id)
     if filters.partner_id:
@@ -89,6 +88,13 @@ async def list_partnerships(
         )
     if filters.q:
         stmt = stmt.where(text_search(col(Partnership.search), filters.q))
+    return stmt
+
+
+async def list_partnerships(
+    session: AsyncSession, principal: Principal, filters: PartnershipFilters, page: PageParams
+) -> tuple[list[Partnership], dict[UUID, list[UUID]], str | None]:
+    stmt = filtered(scope_partnerships(principal, select(Partnership)), filters)
     rows: list[Partnership]
     rows, cursor = await paginate(
         session,

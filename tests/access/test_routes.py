@@ -25,6 +25,8 @@ PUBLIC = {
     ("GET", "/api/v1/countries/{code}"),
     ("GET", "/api/v1/organisations"),
     ("GET", "/api/v1/organisations/{organisation_id}"),
+    ("GET", "/api/v1/public/partnerships"),
+    ("GET", "/api/v1/public/partnerships/{partnership_id}"),
     ("GET", "/problems"),
     ("GET", "/problems/{code}"),
     ("GET", "/healthz"),

@@ -1,0 +1,56 @@
+"""Public summaries of published partnerships: anyone may read them; no personal data."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
+from app.api.deps import SearchQuery, SessionDep
+from app.api.pagination import PageDep
+from app.api.problems import problem_responses
+from app.api.routing import TransactionalRoute
+from app.models.enums import PartnershipStatus, Principle
+from app.schemas.public import PublicPartnership, PublicPartnershipPage
+from app.services import public as service
+from app.services.partnerships import PartnershipFilters
+
+router = APIRouter(prefix="/public", tags=["public"], route_class=TransactionalRoute)
+
+
+@router.get(
+    "/partnerships",
+    operation_id="list_published_partnerships",
+    summary="Published partnerships (public)",
+    description="Sorted by title, then id. Parties, aims and phases; never people.",
+    openapi_extra=OPTIONAL_AUTH,
+    responses=problem_responses(400, 401, 422),
+)
+async def list_published_partnerships(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["ZM"])] = None,
+    theme: Annotated[str | None, Query(max_length=100)] = None,
+    principle: Annotated[Principle | None, Query()] = None,
+    status: Annotated[PartnershipStatus | None, Query()] = None,
+    q: SearchQuery = None,
+) -> PublicPartnershipPage:
+    filters = PartnershipFilters(
+        country=country, theme=theme, principle=principle, status=status, q=q
+    )
+    items, cursor = await service.list_published(session, filters, page)
+    return PublicPartnershipPage(items=items, next_cursor=cursor)
+
+
+@router.get(
+    "/partnerships/{partnership_id}",
+    operation_id="get_published_partnership",
+    summary="A published partnership (public)",
+    openapi_extra=OPTIONAL_AUTH,
+    responses=problem_responses(401, 404, 422),
+)
+async def get_published_partnership(
+    session: SessionDep, principal: CurrentPrincipal, partnership_id: UUID
+) -> PublicPartnership:
+    return await service.get_published(session, partnership_id)

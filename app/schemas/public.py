@@ -1,0 +1,43 @@
+"""Public summaries of published partnerships: what anyone may read, with no personal data."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from app.api.pagination import Page
+from app.models.enums import PartnershipStatus, PhaseKind, PhaseStatus, Principle
+
+
+class PublicParty(BaseModel):
+    id: UUID
+    name: str
+    country_code: str
+
+
+class PublicPhase(BaseModel):
+    kind: PhaseKind
+    status: PhaseStatus
+    starts: date
+    ends: date
+
+
+class PublicPartnership(BaseModel):
+    """A published partnership: its parties, aims and phases; never its people."""
+
+    id: UUID
+    title: str
+    description: str | None
+    local_challenge: str | None
+    themes: list[str]
+    principles: list[Principle]
+    status: PartnershipStatus
+    swedish_party: PublicParty
+    partners: list[PublicParty]
+    third_party: PublicParty | None
+    phases: list[PublicPhase]
+    published_at: datetime = Field(description="When ICLD published it.")
+
+
+class PublicPartnershipPage(Page[PublicPartnership]):
+    """One page of published partnerships."""

@@ -1,0 +1,111 @@
+"""Public summaries of published partnerships (no credentials, no personal data)."""
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.auth import Principal
+from app.api.pagination import PageParams, paginate
+from app.api.problems import CONFLICT, NOT_FOUND, ProblemError
+from app.models.organisations import Organisation
+from app.models.partnerships import Partnership, Phase
+from app.schemas.public import PublicPartnership, PublicParty, PublicPhase
+from app.services import audit
+from app.services.common import apply_changes
+from app.services.partnerships import (
+    PartnershipFilters,
+    filtered,
+    get_partnership,
+    partners_of,
+)
+
+_PUBLISHED = col(Partnership.published_at).is_not(None)
+
+
+async def list_published(
+    session: AsyncSession, filters: PartnershipFilters, page: PageParams
+) -> tuple[list[PublicPartnership], str | None]:
+    stmt = filtered(select(Partnership).where(_PUBLISHED), filters)
+    rows: list[Partnership]
+    rows, cursor = await paginate(
+        session,
+        stmt,
+        order=[col(Partnership.title), col(Partnership.id)],
+        key=lambda p: (p.title, p.id),
+        params=page,
+        sort_name="title",
+    )
+    return await _summaries(session, rows), cursor
+
+
+async def get_published(session: AsyncSession, partnership_id: UUID) -> PublicPartnership:
+    partnership = await session.scalar(
+        select(Partnership).where(Partnership.id == partnership_id, _PUBLISHED)
+    )
+    if partnership is None:
+        raise ProblemError(NOT_FOUND, f"No published partnership {partnership_id}.")
+    return (await _summaries(session, [partnership]))[0]
+
+
+async def _summaries(
+    session: AsyncSession, partnerships: list[Partnership]
+) -> list[PublicPartnership]:
+    """Parties and phases of a page of partnerships, in two queries whatever the page size."""
+    ids = [p.id for p in partnerships]
+    partners = await partners_of(session, ids)
+    party_ids = {p.swedish_party_id for p in partnerships} | {
+        o for p in partnerships for o in [*partners[p.id], p.third_party_id] if o
+    }
+    parties = {
+        o.id: PublicParty(id=o.id, name=o.name, country_code=o.country_code)
+        for o in await session.scalars(
+            select(Organisation).where(col(Organisation.id).in_(party_ids))
+        )
+    }
+    phases: dict[UUID, list[PublicPhase]] = defaultdict(list)
+    for phase in await session.scalars(
+        select(Phase)
+        .where(col(Phase.partnership_id).in_(ids))
+        .order_by(col(Phase.planned_start), col(Phase.id))
+    ):
+        phases[phase.partnership_id].append(
+            PublicPhase(
+                kind=phase.kind,
+                status=phase.status,
+                starts=phase.actual_start or phase.planned_start,
+                ends=phase.actual_end or phase.planned_end,
+            )
+        )
+    return [
+        PublicPartnership(
+            id=p.id,
+            title=p.title,
+            description=p.description,
+            local_challenge=p.local_challenge,
+            themes=p.themes,
+            principles=p.principles,
+            status=p.status,
+            swedish_party=parties[p.swedish_party_id],
+            partners=[parties[o] for o in partners[p.id]],
+            third_party=parties[p.third_party_id] if p.third_party_id else None,
+            phases=phases[p.id],
+            published_at=p.published_at,
+        )
+        for p in partnerships
+    ]
+
+
+async def set_published(
+    session: AsyncSession, principal: Principal, partnership_id: UUID, published: bool
+) -> Partnership:
+    partnership = await get_partnership(session, principal, partnership_id, for_update=True)
+    if (partnership.published_at is not None) == published:
+        state = "published" if published else "not published"
+        raise ProblemError(CONFLICT, f"The partnership is {state} already.")
+    apply_changes(partnership, {"published_at": datetime.now(UTC) if published else None})
+    audit.label_next_flush(session, "publish" if published else "unpublish")
+    await session.flush()
+    return partnership
