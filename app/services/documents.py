@@ -30,7 +30,7 @@ from app.models.partnerships import Document
 from app.schemas.documents import DocumentCreate, DocumentFields, DocumentUpdate
 from app.services.audit import label_next_flush
 from app.services.common import apply_changes, merge_patch
-from app.services.partnerships import get_partnership
+from app.services.partnerships import get_part, get_partnership
 from app.storage import FileMissing, FileStore, StorageError
 
 log = logging.getLogger(__name__)
@@ -81,15 +81,9 @@ async def get_document(
     *,
     for_update: bool = False,
 ) -> Document:
-    partnership = await get_partnership(session, principal, partnership_id)
-    stmt = select(Document).where(
-        Document.id == document_id, Document.partnership_id == partnership.id
+    _, document = await get_part(
+        session, principal, partnership_id, Document, document_id, for_update=for_update
     )
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    document: Document | None = await session.scalar(stmt)
-    if document is None:
-        raise ProblemError(NOT_FOUND, f"No document {document_id} in partnership {partnership_id}.")
     return document
 
 

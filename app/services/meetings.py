@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from app.api.auth import Principal
 from app.api.etag import check_if_match
-from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
+from app.api.problems import CONFLICT, ProblemError, RuleViolation
 from app.models.enums import HOSTED_VISITS, MeetingStatus, PhaseKind
 from app.models.partnerships import Meeting, MeetingParticipant, Partnership, Phase
 from app.models.people import Person
@@ -26,7 +26,7 @@ from app.schemas.members import Side
 from app.schemas.phases import add_years
 from app.services.common import apply_changes, merge_patch
 from app.services.members import sides_of
-from app.services.partnerships import get_partnership
+from app.services.partnerships import get_part, get_partnership
 
 MINIMUM_MEETINGS_A_YEAR = 2  # DOMAIN.md §7, [002]
 
@@ -78,14 +78,9 @@ async def get_meeting(
     *,
     for_update: bool = False,
 ) -> tuple[Partnership, MeetingView]:
-    # A change locks the partnership, as a phase's start does while it checks the plan.
-    partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
-    stmt = select(Meeting).where(Meeting.id == meeting_id, Meeting.partnership_id == partnership.id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    meeting: Meeting | None = await session.scalar(stmt)
-    if meeting is None:
-        raise ProblemError(NOT_FOUND, f"No meeting {meeting_id} in partnership {partnership_id}.")
+    partnership, meeting = await get_part(
+        session, principal, partnership_id, Meeting, meeting_id, for_update=for_update
+    )
     sides = await sides_of(session, partnership)
     participants = await _participants(session, [meeting.id])
     return partnership, MeetingView(

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from app.api.auth import Principal
 from app.api.etag import check_if_match
-from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.api.problems import RuleViolation
 from app.models.enums import MemberGroup, PersonKind, PoliticalSide
 from app.models.partnerships import Member, Partnership, PartnershipPartner
 from app.models.people import Person
@@ -22,7 +22,7 @@ from app.rules import (
 )
 from app.schemas.members import MemberCreate, MemberFields, MemberUpdate, Side
 from app.services.common import apply_changes, merge_patch
-from app.services.partnerships import get_partnership
+from app.services.partnerships import get_part, get_partnership
 
 # Who sits in which team (DOMAIN.md §2): the steering group is politicians, the project group
 # officials; an inception team holds both.
@@ -68,15 +68,9 @@ async def get_member(
     *,
     for_update: bool = False,
 ) -> tuple[Member, Side, Person]:
-    # A change locks the partnership first, as a project's start does, so that no steering group
-    # changes while a start checks it.
-    partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
-    stmt = select(Member).where(Member.id == member_id, Member.partnership_id == partnership.id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    member: Member | None = await session.scalar(stmt)
-    if member is None:
-        raise ProblemError(NOT_FOUND, f"No member {member_id} in partnership {partnership_id}.")
+    partnership, member = await get_part(
+        session, principal, partnership_id, Member, member_id, for_update=for_update
+    )
     person = await session.get(Person, member.person_id)
     assert person is not None  # a foreign key guarantees it
     return member, (await sides_of(session, partnership))[person.organisation_id], person

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -133,6 +133,34 @@ async def get_partnership(
     if partnership is None:
         raise ProblemError(NOT_FOUND, f"No partnership {partnership_id}.")
     return partnership
+
+
+P = TypeVar("P")
+
+
+async def get_part(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    model: type[P],
+    part_id: UUID,
+    *,
+    for_update: bool = False,
+) -> tuple[Partnership, P]:
+    """A part of a partnership (a phase, member, meeting, document or result), reached through
+    the partnership's scope. With `for_update` the partnership, then the part, are locked: every
+    change of a part takes the same locks in the same order as a phase's start, which checks the
+    parts."""
+    partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
+    table: Any = model
+    stmt = select(table).where(table.id == part_id, table.partnership_id == partnership.id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    part: P | None = await session.scalar(stmt)
+    if part is None:
+        noun = table.__tablename__.removeprefix("partnership_").rstrip("s").replace("_", " ")
+        raise ProblemError(NOT_FOUND, f"No {noun} {part_id} in partnership {partnership_id}.")
+    return partnership, part
 
 
 async def _organisations(session: AsyncSession, ids: list[UUID]) -> dict[UUID, Organisation]:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.api.auth import Principal
-from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.api.problems import RuleViolation
 from app.models.enums import PhaseAction, PhaseKind, PhaseStatus
 from app.models.partnerships import Decision, Partnership, Phase
 from app.rules import (
@@ -32,7 +32,7 @@ from app.schemas.phases import (
     last_day_within,
 )
 from app.services import audit, meetings, members
-from app.services.partnerships import get_partnership
+from app.services.partnerships import get_part, get_partnership
 
 ENDED = frozenset({PhaseStatus.completed, PhaseStatus.terminated})
 
@@ -55,14 +55,9 @@ async def get_phase(
     for_update: bool = False,
 ) -> tuple[Partnership, Phase]:
     """The phase; with `for_update`, the partnership and the phase are locked for an action."""
-    partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
-    stmt = select(Phase).where(Phase.id == phase_id, Phase.partnership_id == partnership.id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    phase = await session.scalar(stmt)
-    if phase is None:
-        raise ProblemError(NOT_FOUND, f"No phase {phase_id} in partnership {partnership_id}.")
-    return partnership, phase
+    return await get_part(
+        session, principal, partnership_id, Phase, phase_id, for_update=for_update
+    )
 
 
 def _last_day(phase: Phase) -> date:

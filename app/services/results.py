@@ -7,11 +7,10 @@ from sqlmodel import col, select
 
 from app.api.auth import Principal
 from app.api.etag import check_if_match
-from app.api.problems import NOT_FOUND, ProblemError
 from app.models.partnerships import Result
 from app.schemas.results import ResultCreate, ResultFields, ResultUpdate
 from app.services.common import apply_changes, merge_patch
-from app.services.partnerships import get_partnership
+from app.services.partnerships import get_part, get_partnership
 
 
 async def list_results(
@@ -34,13 +33,9 @@ async def get_result(
     *,
     for_update: bool = False,
 ) -> Result:
-    partnership = await get_partnership(session, principal, partnership_id)
-    stmt = select(Result).where(Result.id == result_id, Result.partnership_id == partnership.id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    result: Result | None = await session.scalar(stmt)
-    if result is None:
-        raise ProblemError(NOT_FOUND, f"No result {result_id} in partnership {partnership_id}.")
+    _, result = await get_part(
+        session, principal, partnership_id, Result, result_id, for_update=for_update
+    )
     return result
 
 
