@@ -107,3 +107,34 @@ async def test_compliance_of_the_alingsas_demo_against_hand_computed_figures(
     assert [w["code"] for w in view["warnings"]] == ["rule.meetings-per-project-year"] * 3 + [
         "rule.letter-of-intent"
     ]
+
+
+async def test_compliance_of_the_karlstad_demo_against_hand_computed_figures(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        session.info["principal"] = system_principal("demo-data")
+        await load_demo_data(session)
+        await session.commit()
+    [karlstad] = (await client.get("/api/v1/partnerships", params={"q": "Makueni"})).json()["items"]
+    view = (
+        await client.get(
+            f"/api/v1/partnerships/{karlstad['id']}/compliance", params={"as_of": "2026-01-01"}
+        )
+    ).json()
+    [inception] = view["phases"]
+    assert (inception["kind"], inception["status"]) == ("inception", "active")
+    assert (inception["starts"], inception["ends"]) == ("2020-02-01", "2021-01-31")
+    assert inception["years"] == []
+    # Seed 000: a visit planned each way (spring in Karlstad, autumn in Kenya), never recorded as
+    # held; the inception team holds both sides' majority and opposition politicians.
+    assert inception["hosting"] == {
+        "swedish": {"planned": 1, "held": 0},
+        "partner": {"planned": 1, "held": 0},
+    }
+    assert (inception["reciprocal_hosting_planned"], inception["reciprocal_hosting_held"]) == (
+        True,
+        False,
+    )
+    assert [w["code"] for w in view["warnings"]] == ["rule.reciprocal-visits"]
+    assert view["letter_of_intent_signed"] is False

@@ -70,13 +70,18 @@ async def _team(
     partnership: Partnership,
     people: list[Person],
     start: date,
+    *,
+    inception: bool = False,
 ) -> None:
+    """Everyone in the inception team; or politicians in the steering group and officials in
+    the project group."""
     for person in people:
-        team = (
-            MemberGroup.steering_group
-            if person.kind == "politician"
-            else (MemberGroup.project_group)
-        )
+        if inception:
+            team = MemberGroup.inception_team
+        elif person.kind == "politician":
+            team = MemberGroup.steering_group
+        else:
+            team = MemberGroup.project_group
         await members.create_member(
             session,
             principal,
@@ -132,7 +137,7 @@ async def _karlstad_makueni(
         ),
     )
     people = await _people(session, orgs["karlstad"]) + await _people(session, orgs["makueni"])
-    await _team(session, principal, partnership, people, date(2020, 2, 1))
+    await _team(session, principal, partnership, people, date(2020, 2, 1), inception=True)
     inception = await phases.create_phase(
         session,
         principal,
