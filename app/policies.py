@@ -16,6 +16,7 @@ from app.models.enums import Role
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner
 from app.models.people import Person
+from app.models.programmes import StudyVisit
 
 
 def scope_people(principal: Principal, stmt: Any) -> Any:
@@ -62,5 +63,19 @@ def scope_partnerships(principal: Principal, stmt: Any) -> Any:
                 col(PartnershipPartner.partnership_id) == col(Partnership.id),
                 col(PartnershipPartner.organisation_id).in_(mine),
             ),
+        )
+    )
+
+
+def scope_study_visits(principal: Principal, stmt: Any) -> Any:
+    """Study visits the principal may read: ICLD staff all; others those their organisations
+    host, and those of their partnerships."""
+    if principal.sees_everything:
+        return stmt
+    mine = scope_partnerships(principal, sa.select(col(Partnership.id)))
+    return stmt.where(
+        sa.or_(
+            col(StudyVisit.host_organisation_id).in_(principal.organisation_ids),
+            col(StudyVisit.partnership_id).in_(mine),
         )
     )

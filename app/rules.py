@@ -186,3 +186,35 @@ LETTER_OF_INTENT = rule(
     "Reported, not refused: the inception ends with a letter of intent signed by both sides, an "
     "appendix of the project application (DOMAIN.md §1, [000]).",
 )
+
+# Training programmes and study visits (docs/training-programmes.md)
+PROGRAMME_PERIOD = rule(
+    "programme-period",
+    "A programme ends after it starts",
+    "A programme ends on or after its start.",
+)
+PROGRAMME_LEAD = rule(
+    "programme-lead",
+    "A programme has one lead",
+    "A training programme names exactly one lead implementing organisation (seed 003).",
+)
+VISIT_WITHIN_PROGRAMME = rule(
+    "visit-within-programme",
+    "A programme's study visit falls within it",
+    "A study visit made as part of a programme takes place within the programme's period.",
+)
+VISITING_COUNTRIES_TAKE_PART = rule(
+    "visiting-countries-take-part",
+    "Visitors come from the programme's countries",
+    "A programme's study visit brings people from the programme's participant countries.",
+)
+VISIT_FROM_ONE_SOURCE = rule(
+    "visit-from-one-source",
+    "A study visit comes from a programme or a partnership",
+    "A study visit is made by a programme's group or a partnership's, not both.",
+)
+CONTACTS_OF_THE_HOST = rule(
+    "contacts-of-the-host",
+    "Contacts work for the host",
+    "A study visit's contacts are people of the host organisation.",
+)

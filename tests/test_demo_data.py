@@ -13,9 +13,19 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         first = await load_demo_data(session)
         second = await load_demo_data(session)
         await session.commit()
-    assert first == {"organisations": len(ORGANISATIONS), "people": len(PEOPLE), "partnerships": 4}
-    assert second == {"organisations": 0, "people": 0, "partnerships": 0}
+    assert first == {
+        "organisations": len(ORGANISATIONS),
+        "people": len(PEOPLE),
+        "partnerships": 4,
+        "programmes": 1,
+    }
+    assert second == {"organisations": 0, "people": 0, "partnerships": 0, "programmes": 0}
 
+    [visit] = (await client.get("/api/v1/study-visits")).json()["items"]
+    assert (visit["visit_on"], visit["visiting_countries"]) == (
+        "2019-09-24",
+        ["ET", "KE", "TZ", "UG", "ZM"],
+    )
     kenya = await client.get("/api/v1/organisations", params={"country": "KE"})
     assert [o["name"] for o in kenya.json()["items"]] == ["Makueni County"]
     karlstad = (await client.get("/api/v1/organisations", params={"official_code": "1780"})).json()[

@@ -17,6 +17,7 @@ from app.models.partnerships import (
     Result,
 )
 from app.models.people import Person
+from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingProgramme
 
 __all__ = [
     "ApiKey",
@@ -33,7 +34,10 @@ __all__ = [
     "PartnershipPartner",
     "Person",
     "Phase",
+    "ProgrammeOrganisation",
     "Result",
+    "StudyVisit",
+    "TrainingProgramme",
     "User",
     "metadata",
 ]

@@ -5,6 +5,7 @@ Loading is idempotent: rows are found by their natural keys and only missing one
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
@@ -13,6 +14,7 @@ from app.models.enums import OrganisationType as T
 from app.models.enums import PersonKind, PoliticalSide
 from app.models.organisations import Organisation
 from app.models.people import Person
+from app.models.programmes import TrainingProgramme
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,62 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
         "organisations": orgs.added,
         "people": added_people,
         "partnerships": added_partnerships,
+        "programmes": await _itp_322(session, orgs),
     }
+
+
+async def _itp_322(session: AsyncSession, orgs: dict[str, Organisation]) -> int:
+    """Seed 003: Sida's ITP 322, run 2019-2020 (whole years assumed) by Arbetsförmedlingen with
+    EPRI, Skatteverket, Försäkringskassan and Pensionsmyndigheten; two weeks in Sweden and two in
+    South Africa; officials from Ethiopia, Kenya, Tanzania, Uganda and Zambia; a study visit to
+    Upplands-Bro (CVA, Kungsängen) on Tuesday 2019-09-24."""
+    from app.schemas.programmes import ProgrammeCreate, StudyVisitCreate
+    from app.services import programmes
+
+    title = "Social Protection for Sustainable Development"
+    if await session.scalar(select(TrainingProgramme.id).where(TrainingProgramme.title == title)):
+        return 0
+    partners = ("epri", "skatteverket", "forsakringskassan", "pensionsmyndigheten")
+    programme = await programmes.create_programme(
+        session,
+        ProgrammeCreate.model_validate(
+            {
+                "title": title,
+                "code": "ITP 322",
+                "funder": "Sida",
+                "starts": "2019-01-01",
+                "ends": "2020-12-31",
+                "implementers": [{"organisation_id": orgs["arbetsformedlingen"].id, "role": "lead"}]
+                + [{"organisation_id": orgs[k].id, "role": "partner"} for k in partners],
+                "segments": [
+                    {"country_code": "SE", "weeks": 2},
+                    {"country_code": "ZA", "weeks": 2},
+                ],
+                "participant_countries": [
+                    {"country_code": c} for c in ("ET", "KE", "TZ", "UG", "ZM")
+                ],
+            }
+        ),
+    )
+    rektor = await session.scalar(
+        select(Person.id).where(
+            Person.organisation_id == orgs["upplands_bro"].id, Person.family_name == "Provström"
+        )
+    )
+    await programmes.create_study_visit(
+        session,
+        session.info["principal"],
+        StudyVisitCreate(
+            visit_on=date(2019, 9, 24),
+            host_organisation_id=orgs["upplands_bro"].id,
+            programme_id=programme.id,
+            visiting_countries=["ET", "KE", "TZ", "UG", "ZM"],
+            topics=["local job tracks", "newcomers", "youth unemployment", "adult education"],
+            contact_ids=[rektor] if rektor else [],
+            description="Centrum för vuxenutbildning och arbetsmarknad (CVA), Kungsängen",
+        ),
+    )
+    return 1
 
 
 class _Orgs(dict[str, Organisation]):

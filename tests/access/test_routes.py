@@ -135,7 +135,17 @@ async def objects_of(client: AsyncClient, organisation_id: str) -> dict[str, str
         json={"kind": "report", "title": "Annual report 2020"},
     )
     assert document.status_code == 201, document.text
+    visit = await client.post(
+        "/api/v1/study-visits",
+        json={
+            "visit_on": "2019-09-24",
+            "host_organisation_id": organisation_id,
+            "topics": ["local job tracks"],
+        },
+    )
+    assert visit.status_code == 201, visit.text
     return {
+        "visit_id": visit.json()["id"],
         "document_id": document.json()["id"],
         "result_id": result.json()["id"],
         "meeting_id": meeting.json()["id"],
@@ -155,7 +165,7 @@ async def test_a_coordinator_cannot_reach_another_organisations_objects(
     org_b = await create_organisation(client, name="Organisation B")
     own = await objects_of(client, org_a["id"])
     theirs = await objects_of(client, org_b["id"])
-    admin_only = {"key_id", "user_id", "event_id"}
+    admin_only = {"key_id", "user_id", "event_id", "programme_id"}  # not organisations' objects
     async with authorised(
         client, await api_key(connection, Role.coordinator, [uuid.UUID(org_a["id"])])
     ) as coordinator:
@@ -186,7 +196,7 @@ async def test_a_viewer_cannot_write_anything(
     spec = (await client.get("/openapi.json")).json()
     org = await create_organisation(client, name="Viewer's organisation")
     own = {**await objects_of(client, org["id"]), "code": "SE"}
-    own |= {k: str(uuid.uuid4()) for k in ("key_id", "user_id", "event_id")}
+    own |= {k: str(uuid.uuid4()) for k in ("key_id", "user_id", "event_id", "programme_id")}
     async with authorised(
         client, await api_key(connection, Role.viewer, [uuid.UUID(org["id"])])
     ) as viewer:

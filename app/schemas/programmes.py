@@ -1,0 +1,194 @@
+"""Training programmes and study visits: request and response models."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.api.pagination import Page
+from app.rules import (
+    PROGRAMME_LEAD,
+    PROGRAMME_PERIOD,
+    VISIT_FROM_ONE_SOURCE,
+    rule_error,
+)
+from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.organisations import CountryCode
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
+]
+Topic = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
+]
+
+
+class Segment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    country_code: CountryCode
+    weeks: int = Field(ge=1, le=52)
+
+
+class ParticipantCountry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    country_code: CountryCode
+    participants: int | None = Field(default=None, ge=1, le=1000, description="Null if unknown.")
+
+
+class Implementer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation_id: UUID
+    role: Literal["lead", "partner"]
+
+
+class ProgrammeFields(RequestModel):
+    title: Text
+    code: Annotated[str, StringConstraints(max_length=50, pattern=NO_CONTROL)] | None = None
+    funder: Text
+    starts: date
+    ends: date
+    segments: list[Segment] = Field(default_factory=list, max_length=20)
+    participant_countries: list[ParticipantCountry] = Field(default_factory=list, max_length=60)
+
+    @model_validator(mode="after")
+    def _period(self) -> Self:
+        if self.ends < self.starts:
+            raise rule_error(PROGRAMME_PERIOD, "ends is before starts", field="ends")
+        return self
+
+
+class ProgrammeCreate(ProgrammeFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Social Protection for Sustainable Development",
+                    "code": "ITP 322",
+                    "funder": "Sida",
+                    "starts": "2019-01-01",
+                    "ends": "2020-12-31",
+                    "implementers": [
+                        {"organisation_id": "3f1f0b9c-8b0f-5f0e-9d5e-2b7d7c2f4a10", "role": "lead"}
+                    ],
+                    "segments": [
+                        {"country_code": "SE", "weeks": 2},
+                        {"country_code": "ZA", "weeks": 2},
+                    ],
+                    "participant_countries": [{"country_code": "KE"}],
+                }
+            ]
+        }
+    )
+
+    implementers: list[Implementer] = Field(min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _one_lead(self) -> Self:
+        if sum(i.role == "lead" for i in self.implementers) != 1:
+            raise rule_error(
+                PROGRAMME_LEAD, "name exactly one lead implementer", field="implementers"
+            )
+        return self
+
+
+class ProgrammeUpdate(RequestModel):
+    """A JSON merge patch of the programme's own fields (implementers are set on creation)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"ends": "2021-06-30"}]})
+
+    title: Text | None = None
+    code: Annotated[str, StringConstraints(max_length=50, pattern=NO_CONTROL)] | None = None
+    funder: Text | None = None
+    starts: date | None = None
+    ends: date | None = None
+    segments: list[Segment] | None = Field(default=None, max_length=20)
+    participant_countries: list[ParticipantCountry] | None = Field(default=None, max_length=60)
+
+
+class ProgrammeRead(ResponseModel):
+    id: UUID
+    title: str
+    code: str | None
+    funder: str
+    starts: date
+    ends: date
+    implementers: list[Implementer]
+    segments: list[Segment]
+    participant_countries: list[ParticipantCountry]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProgrammePage(Page[ProgrammeRead]):
+    """One page of training programmes."""
+
+
+class StudyVisitFields(RequestModel):
+    visit_on: date
+    host_organisation_id: UUID
+    programme_id: UUID | None = None
+    partnership_id: UUID | None = None
+    visiting_countries: list[CountryCode] = Field(default_factory=list, max_length=60)
+    topics: list[Topic] = Field(default_factory=list, max_length=20)
+    contact_ids: list[UUID] = Field(default_factory=list, max_length=20)
+    description: Annotated[str, StringConstraints(max_length=4000)] | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if self.programme_id and self.partnership_id:
+            raise rule_error(
+                VISIT_FROM_ONE_SOURCE, "name a programme or a partnership", field="partnership_id"
+            )
+        return self
+
+
+class StudyVisitCreate(StudyVisitFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "visit_on": "2019-09-24",
+                    "host_organisation_id": "3f1f0b9c-8b0f-5f0e-9d5e-2b7d7c2f4a10",
+                    "visiting_countries": ["ET", "KE", "TZ", "UG", "ZM"],
+                    "topics": ["local job tracks", "newcomers", "youth unemployment"],
+                }
+            ]
+        }
+    )
+
+
+class StudyVisitUpdate(RequestModel):
+    """A JSON merge patch."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"topics": ["adult education"]}]})
+
+    visit_on: date | None = None
+    host_organisation_id: UUID | None = None
+    programme_id: UUID | None = None
+    partnership_id: UUID | None = None
+    visiting_countries: list[CountryCode] | None = Field(default=None, max_length=60)
+    topics: list[Topic] | None = Field(default=None, max_length=20)
+    contact_ids: list[UUID] | None = Field(default=None, max_length=20)
+    description: Annotated[str, StringConstraints(max_length=4000)] | None = None
+
+
+class StudyVisitRead(ResponseModel):
+    id: UUID
+    visit_on: date
+    host_organisation_id: UUID
+    programme_id: UUID | None
+    partnership_id: UUID | None
+    visiting_countries: list[str]
+    topics: list[str]
+    contact_ids: list[UUID]
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class StudyVisitPage(Page[StudyVisitRead]):
+    """One page of study visits."""

@@ -1,0 +1,255 @@
+"""Training programmes and study visits: queries and the rules that need stored data."""
+
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.auth import Principal
+from app.api.etag import check_if_match
+from app.api.pagination import PageParams, paginate
+from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.models.countries import Country
+from app.models.organisations import Organisation
+from app.models.partnerships import Partnership
+from app.models.people import Person
+from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingProgramme
+from app.policies import scope_partnerships, scope_study_visits
+from app.rules import (
+    CONTACTS_OF_THE_HOST,
+    UNKNOWN_COUNTRY,
+    UNKNOWN_ORGANISATION,
+    VISIT_WITHIN_PROGRAMME,
+    VISITING_COUNTRIES_TAKE_PART,
+)
+from app.schemas.programmes import (
+    Implementer,
+    ProgrammeCreate,
+    ProgrammeFields,
+    ProgrammeUpdate,
+    StudyVisitCreate,
+    StudyVisitFields,
+    StudyVisitUpdate,
+)
+from app.services.common import apply_changes, merge_patch
+
+
+async def _check_countries(session: AsyncSession, codes: list[tuple[str, str]]) -> None:
+    """Each (pointer, code) names a known country."""
+    known = set(
+        await session.scalars(
+            select(Country.code).where(col(Country.code).in_({c for _, c in codes}))
+        )
+    )
+    for pointer, code in codes:
+        if code not in known:
+            raise RuleViolation(UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer=pointer)
+
+
+async def _programme_countries(session: AsyncSession, data: ProgrammeFields) -> None:
+    await _check_countries(
+        session,
+        [(f"/segments/{i}/country_code", s.country_code) for i, s in enumerate(data.segments)]
+        + [
+            (f"/participant_countries/{i}/country_code", p.country_code)
+            for i, p in enumerate(data.participant_countries)
+        ],
+    )
+
+
+async def implementers_of(session: AsyncSession, ids: list[UUID]) -> dict[UUID, list[Implementer]]:
+    found: dict[UUID, list[Implementer]] = {i: [] for i in ids}
+    if ids:
+        rows = await session.scalars(
+            select(ProgrammeOrganisation)
+            .where(col(ProgrammeOrganisation.programme_id).in_(ids))
+            .order_by(col(ProgrammeOrganisation.role), col(ProgrammeOrganisation.organisation_id))
+        )
+        for row in rows:
+            found[row.programme_id].append(
+                Implementer(organisation_id=row.organisation_id, role=row.role)
+            )
+    return found
+
+
+async def list_programmes(
+    session: AsyncSession, page: PageParams
+) -> tuple[list[TrainingProgramme], dict[UUID, list[Implementer]], str | None]:
+    rows: list[TrainingProgramme]
+    rows, cursor = await paginate(
+        session,
+        select(TrainingProgramme),
+        order=[col(TrainingProgramme.starts), col(TrainingProgramme.id)],
+        key=lambda p: (p.starts, p.id),
+        params=page,
+        sort_name="starts",
+    )
+    return rows, await implementers_of(session, [p.id for p in rows]), cursor
+
+
+async def get_programme(
+    session: AsyncSession, programme_id: UUID, *, for_update: bool = False
+) -> TrainingProgramme:
+    stmt = select(TrainingProgramme).where(TrainingProgramme.id == programme_id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    programme: TrainingProgramme | None = await session.scalar(stmt)
+    if programme is None:
+        raise ProblemError(NOT_FOUND, f"No training programme {programme_id}.")
+    return programme
+
+
+async def create_programme(session: AsyncSession, data: ProgrammeCreate) -> TrainingProgramme:
+    await _programme_countries(session, data)
+    ids = [i.organisation_id for i in data.implementers]
+    known = set(await session.scalars(select(Organisation.id).where(col(Organisation.id).in_(ids))))
+    for n, organisation_id in enumerate(ids):
+        if organisation_id not in known:
+            raise RuleViolation(
+                UNKNOWN_ORGANISATION,
+                f"No organisation {organisation_id}.",
+                pointer=f"/implementers/{n}/organisation_id",
+            )
+    programme = TrainingProgramme(**data.model_dump(exclude={"implementers"}))
+    session.add(programme)
+    await session.flush()
+    session.add_all(
+        ProgrammeOrganisation(
+            programme_id=programme.id, organisation_id=i.organisation_id, role=i.role
+        )
+        for i in {i.organisation_id: i for i in data.implementers}.values()
+    )
+    await session.flush()
+    await session.refresh(programme)
+    return programme
+
+
+async def update_programme(
+    session: AsyncSession, programme_id: UUID, patch: ProgrammeUpdate, if_match: str | None
+) -> TrainingProgramme:
+    programme = await get_programme(session, programme_id, for_update=True)
+    check_if_match(if_match, programme.version)
+    current = {field: getattr(programme, field) for field in ProgrammeFields.model_fields}
+    merged = merge_patch(current, patch, ProgrammeFields)
+    await _programme_countries(session, merged)
+    if apply_changes(programme, merged.model_dump()):
+        await session.flush()
+    return programme
+
+
+async def list_study_visits(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    host_organisation_id: UUID | None = None,
+    programme_id: UUID | None = None,
+) -> tuple[list[StudyVisit], str | None]:
+    stmt = scope_study_visits(principal, select(StudyVisit))
+    if host_organisation_id:
+        stmt = stmt.where(StudyVisit.host_organisation_id == host_organisation_id)
+    if programme_id:
+        stmt = stmt.where(StudyVisit.programme_id == programme_id)
+    return await paginate(
+        session,
+        stmt,
+        order=[col(StudyVisit.visit_on), col(StudyVisit.id)],
+        key=lambda v: (v.visit_on, v.id),
+        params=page,
+        sort_name="visit_on",
+    )
+
+
+async def get_study_visit(
+    session: AsyncSession, principal: Principal, visit_id: UUID, *, for_update: bool = False
+) -> StudyVisit:
+    stmt = scope_study_visits(principal, select(StudyVisit).where(StudyVisit.id == visit_id))
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    visit: StudyVisit | None = await session.scalar(stmt)
+    if visit is None:
+        raise ProblemError(NOT_FOUND, f"No study visit {visit_id}.")
+    return visit
+
+
+async def _check_visit(session: AsyncSession, principal: Principal, data: StudyVisitFields) -> None:
+    if await session.get(Organisation, data.host_organisation_id) is None:
+        raise RuleViolation(
+            UNKNOWN_ORGANISATION,
+            f"No organisation {data.host_organisation_id}.",
+            pointer="/host_organisation_id",
+        )
+    await _check_countries(
+        session, [(f"/visiting_countries/{i}", c) for i, c in enumerate(data.visiting_countries)]
+    )
+    if data.programme_id:
+        programme = await get_programme(session, data.programme_id)
+        if not programme.starts <= data.visit_on <= programme.ends:
+            raise RuleViolation(
+                VISIT_WITHIN_PROGRAMME,
+                f"The visit on {data.visit_on} falls outside the programme "
+                f"({programme.starts}..{programme.ends}).",
+                pointer="/visit_on",
+            )
+        taking_part = {p["country_code"] for p in programme.participant_countries}
+        strangers = [c for c in data.visiting_countries if c not in taking_part]
+        if strangers:
+            raise RuleViolation(
+                VISITING_COUNTRIES_TAKE_PART,
+                f"{', '.join(strangers)} take no part in the programme.",
+                pointer="/visiting_countries",
+            )
+    if data.partnership_id:
+        visible = scope_partnerships(
+            principal, select(Partnership.id).where(Partnership.id == data.partnership_id)
+        )
+        if await session.scalar(visible) is None:
+            raise ProblemError(NOT_FOUND, f"No partnership {data.partnership_id}.")
+    if data.contact_ids:
+        rows = await session.execute(
+            select(Person.id, Person.organisation_id).where(col(Person.id).in_(data.contact_ids))
+        )
+        organisation_of = {person_id: org for person_id, org in rows}
+        for i, person_id in enumerate(data.contact_ids):
+            if organisation_of.get(person_id) != data.host_organisation_id:
+                raise RuleViolation(
+                    CONTACTS_OF_THE_HOST,
+                    f"Person {person_id} is not of the host organisation.",
+                    pointer=f"/contact_ids/{i}",
+                )
+
+
+async def create_study_visit(
+    session: AsyncSession, principal: Principal, data: StudyVisitCreate
+) -> StudyVisit:
+    await _check_visit(session, principal, data)
+    visit = StudyVisit(**data.model_dump())
+    session.add(visit)
+    await session.flush()
+    await session.refresh(visit)
+    return visit
+
+
+async def update_study_visit(
+    session: AsyncSession,
+    principal: Principal,
+    visit_id: UUID,
+    patch: StudyVisitUpdate,
+    if_match: str | None,
+) -> StudyVisit:
+    visit = await get_study_visit(session, principal, visit_id, for_update=True)
+    check_if_match(if_match, visit.version)
+    current = {field: getattr(visit, field) for field in StudyVisitFields.model_fields}
+    merged = merge_patch(current, patch, StudyVisitFields)
+    await _check_visit(session, principal, merged)
+    if apply_changes(visit, merged.model_dump()):
+        await session.flush()
+    return visit
+
+
+async def delete_study_visit(
+    session: AsyncSession, principal: Principal, visit_id: UUID, if_match: str | None
+) -> None:
+    visit = await get_study_visit(session, principal, visit_id, for_update=True)
+    check_if_match(if_match, visit.version)
+    await session.delete(visit)
+    await session.flush()
