@@ -218,3 +218,12 @@ CONTACTS_OF_THE_HOST = rule(
     "Contacts work for the host",
     "A study visit's contacts are people of the host organisation.",
 )
+UNKNOWN_PROGRAMME = rule(
+    "unknown-programme", "Unknown programme", "The training programme referred to does not exist."
+)
+ONE_ENTRY_PER_COUNTRY = rule(
+    "one-entry-per-country",
+    "Each country once",
+    "A programme lists each country once in its segments and in its participant countries, and "
+    "each implementer once.",
+)

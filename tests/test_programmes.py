@@ -62,7 +62,28 @@ async def test_a_programme_has_one_lead_and_known_countries(client: AsyncClient)
     no_lead = await client.post(PROGRAMMES, json=body)
     assert no_lead.json()["code"] == "rule.programme-lead"
     backwards = await client.post(PROGRAMMES, json={**body, "ends": "2019-01-01"})
-    assert backwards.json()["code"] in {"rule.programme-period", "validation-error"}
+    assert (backwards.status_code, backwards.json()["code"]) == (422, "rule.programme-period")
+    lead = body["implementers"][0]["organisation_id"]
+    twice = await client.post(
+        PROGRAMMES,
+        json={
+            **body,
+            "implementers": [
+                {"organisation_id": lead, "role": "lead"},
+                {"organisation_id": lead, "role": "partner"},
+            ],
+        },
+    )
+    assert twice.json()["code"] == "rule.one-entry-per-country"
+    repeated = await client.post(
+        PROGRAMMES,
+        json={
+            **body,
+            "implementers": [{"organisation_id": lead, "role": "lead"}],
+            "segments": [{"country_code": "SE", "weeks": 2}, {"country_code": "SE", "weeks": 50}],
+        },
+    )
+    assert repeated.json()["code"] == "rule.one-entry-per-country"
     unknown = await client.post(
         PROGRAMMES,
         json={
@@ -145,3 +166,55 @@ async def test_a_programme_is_changed_by_merge_patch_under_the_same_rules(
     assert (later.status_code, later.json()["ends"]) == (200, "2021-06-30")
     backwards = await client.patch(url, json={"ends": "2018-12-31"}, headers={"If-Match": '"v2"'})
     assert backwards.json()["code"] == "rule.programme-period"
+
+
+async def test_changes_keep_visits_and_programmes_within_the_rules(client: AsyncClient) -> None:
+    programme = await itp_322(client)
+    host = await reference_municipality(client, "0139")
+    visit = await client.post(
+        VISITS,
+        json={
+            "visit_on": "2019-09-24",
+            "host_organisation_id": host["id"],
+            "programme_id": programme["id"],
+            "visiting_countries": ["KE"],
+        },
+    )
+    visit_url = f"{VISITS}/{visit.json()['id']}"
+    moved = await client.patch(
+        visit_url, json={"visit_on": "2021-09-24"}, headers={"If-Match": '"v1"'}
+    )
+    assert moved.json()["code"] == "rule.visit-within-programme"
+    programme_url = f"{PROGRAMMES}/{programme['id']}"
+    shortened = await client.patch(
+        programme_url, json={"starts": "2020-01-01"}, headers={"If-Match": '"v1"'}
+    )
+    assert shortened.json()["code"] == "rule.visit-within-programme"
+    fewer = await client.patch(
+        programme_url,
+        json={"participant_countries": [{"country_code": "ET"}]},
+        headers={"If-Match": '"v1"'},
+    )
+    assert fewer.json()["code"] == "rule.visiting-countries-take-part"
+    unknown = await client.post(
+        VISITS,
+        json={
+            "visit_on": "2019-09-24",
+            "host_organisation_id": host["id"],
+            "programme_id": str(uuid.uuid4()),
+        },
+    )
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "rule.unknown-programme")
+
+
+async def test_other_hosts_visits_are_not_found(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    host = await reference_municipality(client, "0139")
+    other = await reference_municipality(client, "1780")
+    theirs = await client.post(
+        VISITS, json={"visit_on": "2019-09-24", "host_organisation_id": other["id"]}
+    )
+    token = await api_key(connection, Role.viewer, [uuid.UUID(host["id"])])
+    async with authorised(client, token) as viewer:
+        assert (await viewer.get(f"{VISITS}/{theirs.json()['id']}")).status_code == 404

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from app.api.pagination import Page
 from app.rules import (
+    ONE_ENTRY_PER_COUNTRY,
     PROGRAMME_LEAD,
     PROGRAMME_PERIOD,
     VISIT_FROM_ONE_SOURCE,
@@ -60,6 +61,16 @@ class ProgrammeFields(RequestModel):
             raise rule_error(PROGRAMME_PERIOD, "ends is before starts", field="ends")
         return self
 
+    @model_validator(mode="after")
+    def _unique_countries(self) -> Self:
+        for field in ("segments", "participant_countries"):
+            codes = [entry.country_code for entry in getattr(self, field)]
+            if len(codes) != len(set(codes)):
+                raise rule_error(
+                    ONE_ENTRY_PER_COUNTRY, f"a country appears twice in {field}", field=field
+                )
+        return self
+
 
 class ProgrammeCreate(ProgrammeFields):
     model_config = ConfigDict(
@@ -88,6 +99,11 @@ class ProgrammeCreate(ProgrammeFields):
 
     @model_validator(mode="after")
     def _one_lead(self) -> Self:
+        ids = [i.organisation_id for i in self.implementers]
+        if len(ids) != len(set(ids)):
+            raise rule_error(
+                ONE_ENTRY_PER_COUNTRY, "an implementer appears twice", field="implementers"
+            )
         if sum(i.role == "lead" for i in self.implementers) != 1:
             raise rule_error(
                 PROGRAMME_LEAD, "name exactly one lead implementer", field="implementers"

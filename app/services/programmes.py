@@ -19,6 +19,7 @@ from app.rules import (
     CONTACTS_OF_THE_HOST,
     UNKNOWN_COUNTRY,
     UNKNOWN_ORGANISATION,
+    UNKNOWN_PROGRAMME,
     VISIT_WITHIN_PROGRAMME,
     VISITING_COUNTRIES_TAKE_PART,
 )
@@ -132,9 +133,33 @@ async def update_programme(
     current = {field: getattr(programme, field) for field in ProgrammeFields.model_fields}
     merged = merge_patch(current, patch, ProgrammeFields)
     await _programme_countries(session, merged)
+    await _check_visits_still_fit(session, programme, merged)
     if apply_changes(programme, merged.model_dump()):
         await session.flush()
     return programme
+
+
+async def _check_visits_still_fit(
+    session: AsyncSession, programme: TrainingProgramme, merged: ProgrammeFields
+) -> None:
+    """A changed programme still holds its recorded study visits (the same rules as a visit)."""
+    taking_part = {p.country_code for p in merged.participant_countries}
+    for visit in await session.scalars(
+        select(StudyVisit).where(StudyVisit.programme_id == programme.id)
+    ):
+        if not merged.starts <= visit.visit_on <= merged.ends:
+            raise RuleViolation(
+                VISIT_WITHIN_PROGRAMME,
+                f"The study visit of {visit.visit_on} would fall outside the programme.",
+                pointer="/starts",
+            )
+        strangers = [c for c in visit.visiting_countries if c not in taking_part]
+        if strangers:
+            raise RuleViolation(
+                VISITING_COUNTRIES_TAKE_PART,
+                f"The study visit of {visit.visit_on} brought people from {', '.join(strangers)}.",
+                pointer="/participant_countries",
+            )
 
 
 async def list_study_visits(
@@ -182,7 +207,11 @@ async def _check_visit(session: AsyncSession, principal: Principal, data: StudyV
         session, [(f"/visiting_countries/{i}", c) for i, c in enumerate(data.visiting_countries)]
     )
     if data.programme_id:
-        programme = await get_programme(session, data.programme_id)
+        programme = await session.get(TrainingProgramme, data.programme_id)
+        if programme is None:
+            raise RuleViolation(
+                UNKNOWN_PROGRAMME, f"No programme {data.programme_id}.", pointer="/programme_id"
+            )
         if not programme.starts <= data.visit_on <= programme.ends:
             raise RuleViolation(
                 VISIT_WITHIN_PROGRAMME,
