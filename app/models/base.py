@@ -21,10 +21,6 @@ def new_id() -> UUID:
     return uuid4()
 
 
-def utc_now_column() -> sa.Column[datetime]:
-    return sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
-
-
 class Tracked(SQLModel):
     """Fields every editable resource has: id, timestamps and the version behind its ETag."""
 
