@@ -227,3 +227,22 @@ ONE_ENTRY_PER_COUNTRY = rule(
     "A programme lists each country once in its segments and in its participant countries, and "
     "each implementer once.",
 )
+
+# Networks (DOMAIN.md §4)
+NETWORK_PERIOD = rule(
+    "network-period", "A network ends after it starts", "A network ends on or after its start."
+)
+NETWORK_MEMBER_COUNTRY = rule(
+    "network-member-country",
+    "Members come from the network's countries",
+    "A network member's country is one of the network's countries (DOMAIN.md §4).",
+)
+NETWORK_PARTNER_ELIGIBLE = rule(
+    "network-partner-eligible",
+    "Partner-side members are in a partner country",
+    "A partner-side member's country is an ICLD partner country when the network starts "
+    "(DOMAIN.md §2, §4).",
+)
+UNKNOWN_NETWORK = rule(
+    "unknown-network", "Unknown network", "The network referred to does not exist."
+)

@@ -18,8 +18,15 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         "people": len(PEOPLE),
         "partnerships": 4,
         "programmes": 1,
+        "networks": 1,
     }
-    assert second == {"organisations": 0, "people": 0, "partnerships": 0, "programmes": 0}
+    assert second == {
+        "organisations": 0,
+        "people": 0,
+        "partnerships": 0,
+        "programmes": 0,
+        "networks": 0,
+    }
 
     [visit] = (await client.get("/api/v1/study-visits")).json()["items"]
     assert (visit["visit_on"], visit["visiting_countries"]) == (

@@ -4,6 +4,7 @@ from app.models.access import ApiKey, User
 from app.models.audit import AuditEvent
 from app.models.base import metadata
 from app.models.countries import Country, CountryEligibility
+from app.models.networks import Network, NetworkMember
 from app.models.organisations import Organisation
 from app.models.partnerships import (
     Decision,
@@ -29,6 +30,8 @@ __all__ = [
     "Meeting",
     "MeetingParticipant",
     "Member",
+    "Network",
+    "NetworkMember",
     "Organisation",
     "Partnership",
     "PartnershipPartner",

@@ -151,6 +151,18 @@ class ResultSide(StrEnum):
     both = "both"
 
 
+class NetworkStatus(StrEnum):
+    planned = "planned"
+    active = "active"
+    closed = "closed"
+
+
+class NetworkMemberStatus(StrEnum):
+    invited = "invited"
+    active = "active"
+    left = "left"
+
+
 # EU member states (ISO 3166-1 alpha-2), for trilateral partnerships' third party ([RL20 §10]).
 EU_MEMBER_STATES = frozenset(
     {

@@ -58,6 +58,9 @@ class Partnership(Tracked, table=True):
     )
     applied_on: date
     status: str = Field(default=PartnershipStatus.draft, max_length=20)
+    network_id: UUID | None = Field(
+        default=None, foreign_key="networks.id", ondelete="RESTRICT", index=True
+    )
     published_at: datetime | None = Field(
         default=None, description="Set while a public summary is shown to everyone."
     )

@@ -52,6 +52,7 @@ async def list_partnerships(
     theme: Annotated[str | None, Query(max_length=100)] = None,
     principle: Annotated[Principle | None, Query()] = None,
     status: Annotated[PartnershipStatus | None, Query()] = None,
+    network_id: Annotated[UUID | None, Query()] = None,
     active_in: Annotated[
         int | None, Query(ge=1990, le=2100, description="Only those with a phase in that year.")
     ] = None,
@@ -65,6 +66,7 @@ async def list_partnerships(
         principle=principle,
         status=status,
         active_in=active_in,
+        network_id=network_id,
         q=q,
     )
     rows, partners, cursor = await service.list_partnerships(session, principal, filters, page)

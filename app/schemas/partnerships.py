@@ -54,6 +54,9 @@ class PartnershipCreate(PartnershipFields):
         default=None, description="An optional third party from an EU member state."
     )
     applied_on: date = Field(description="When it was applied for; eligibility is judged then.")
+    network_id: UUID | None = Field(
+        default=None, description="The network it belongs to or grew from, if any."
+    )
 
 
 class PartnershipUpdate(RequestModel):
@@ -66,6 +69,7 @@ class PartnershipUpdate(RequestModel):
     local_challenge: Text | None = None
     themes: list[Theme] | None = Field(default=None, max_length=20)
     principles: list[Principle] | None = Field(default=None, min_length=1, max_length=4)
+    network_id: UUID | None = None
 
 
 class PartnershipRead(ResponseModel):
@@ -79,6 +83,7 @@ class PartnershipRead(ResponseModel):
     partner_ids: list[UUID]
     third_party_id: UUID | None
     applied_on: date
+    network_id: UUID | None
     status: PartnershipStatus = Field(description="Changed by the phases' actions only.")
     published_at: datetime | None = Field(description="Set while its public summary is shown.")
     created_at: datetime

@@ -193,7 +193,46 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
         "people": added_people,
         "partnerships": added_partnerships,
         "programmes": await _itp_322(session, orgs),
+        "networks": await _gender_network(session, orgs),
     }
+
+
+async def _gender_network(session: AsyncSession, orgs: dict[str, Organisation]) -> int:
+    """Seeds 001, 002: ICLD's network for gender equality with municipalities in Sweden, Colombia
+    and Guatemala, 2024-2026 ([GEN-SV]; the English page says 2023, DOMAIN.md notes the
+    conflict); Lessebo, Borås and Åre take part (their Guatemalan counterparts are not named)."""
+    from app.models.networks import Network
+    from app.schemas.networks import NetworkCreate, NetworkMemberCreate
+    from app.services import networks
+
+    title = "Network for gender equality"
+    if await session.scalar(select(Network.id).where(Network.title == title)):
+        return 0
+    network = await networks.create_network(
+        session,
+        NetworkCreate.model_validate(
+            {
+                "title": title,
+                "theme": "gender equality",
+                "country_codes": ["SE", "CO", "GT"],
+                "starts": "2024-01-01",
+                "ends": "2026-12-31",
+                "coordinator_id": orgs["icld"].id,
+                "status": "active",
+                "description": "Workshops in Guatemala (June 2024) and Sweden (September "
+                "2024); partnership applications possible 2025-2026.",
+            }
+        ),
+    )
+    for key in ("lessebo", "boras", "are"):
+        await networks.add_member(
+            session,
+            network.id,
+            NetworkMemberCreate.model_validate(
+                {"organisation_id": orgs[key].id, "joined_on": "2024-01-01", "status": "active"}
+            ),
+        )
+    return 1
 
 
 async def _itp_322(session: AsyncSession, orgs: dict[str, Organisation]) -> int:

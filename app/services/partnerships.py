@@ -21,6 +21,7 @@ from app.models.enums import (
     PartnershipStatus,
     Principle,
 )
+from app.models.networks import Network
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner, Phase
 from app.policies import scope_partnerships
@@ -28,6 +29,7 @@ from app.rules import (
     PARTNER_COUNTRY_ELIGIBLE,
     SWEDISH_APPLICANT_ELIGIBLE,
     THIRD_PARTY_IN_EU,
+    UNKNOWN_NETWORK,
     UNKNOWN_ORGANISATION,
 )
 from app.schemas.partnerships import PartnershipCreate, PartnershipFields, PartnershipUpdate
@@ -44,6 +46,7 @@ class PartnershipFilters:
     principle: Principle | None = None
     status: PartnershipStatus | None = None
     active_in: int | None = None
+    network_id: UUID | None = None
     q: str | None = None
 
 
@@ -86,6 +89,8 @@ def filtered(stmt: Any, filters: PartnershipFilters) -> Any:
                 ends >= year_start,
             )
         )
+    if filters.network_id:
+        stmt = stmt.where(Partnership.network_id == filters.network_id)
     if filters.q:
         stmt = stmt.where(text_search(col(Partnership.search), filters.q))
     return stmt
@@ -214,8 +219,14 @@ async def _check_parties(session: AsyncSession, data: PartnershipCreate) -> None
             )
 
 
+async def _check_network(session: AsyncSession, network_id: UUID | None) -> None:
+    if network_id and await session.get(Network, network_id) is None:
+        raise RuleViolation(UNKNOWN_NETWORK, f"No network {network_id}.", pointer="/network_id")
+
+
 async def create_partnership(session: AsyncSession, data: PartnershipCreate) -> Partnership:
     await _check_parties(session, data)
+    await _check_network(session, data.network_id)
     fields = data.model_dump(exclude={"partner_ids"})
     fields["principles"] = list(dict.fromkeys(data.principles))
     partnership = Partnership(**fields)
@@ -240,8 +251,14 @@ async def update_partnership(
     partnership = await get_partnership(session, principal, partnership_id, for_update=True)
     check_if_match(if_match, partnership.version)
     current = {field: getattr(partnership, field) for field in PartnershipFields.model_fields}
-    merged = merge_patch(current, patch, PartnershipFields)
+    described = PartnershipUpdate.model_validate(
+        patch.model_dump(exclude_unset=True, exclude={"network_id"})
+    )
+    merged = merge_patch(current, described, PartnershipFields)
     changes = merged.model_dump()
+    if "network_id" in patch.model_fields_set:
+        await _check_network(session, patch.network_id)
+        changes["network_id"] = patch.network_id
     changes["principles"] = list(dict.fromkeys(merged.principles))
     if apply_changes(partnership, changes):
         await session.flush()

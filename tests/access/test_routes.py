@@ -165,7 +165,8 @@ async def test_a_coordinator_cannot_reach_another_organisations_objects(
     org_b = await create_organisation(client, name="Organisation B")
     own = await objects_of(client, org_a["id"])
     theirs = await objects_of(client, org_b["id"])
-    admin_only = {"key_id", "user_id", "event_id", "programme_id"}  # not organisations' objects
+    # Not organisations' objects: the same answer whoever's ids are used.
+    admin_only = {"key_id", "user_id", "event_id", "programme_id", "network_id"}
     async with authorised(
         client, await api_key(connection, Role.coordinator, [uuid.UUID(org_a["id"])])
     ) as coordinator:
@@ -176,8 +177,9 @@ async def test_a_coordinator_cannot_reach_another_organisations_objects(
                 continue
             assert params <= set(theirs) | admin_only | {"code"}, path
             body = body_example(op, spec)
-            on_own = await call(coordinator, method, fill(path, own), body)
-            on_theirs = await call(coordinator, method, fill(path, theirs), body)
+            unscoped = {k: str(uuid.uuid4()) for k in admin_only}  # same for both callers
+            on_own = await call(coordinator, method, fill(path, {**unscoped, **own}), body)
+            on_theirs = await call(coordinator, method, fill(path, {**unscoped, **theirs}), body)
             if on_own.status_code == 403:  # the role may never do this: no difference shown
                 assert on_theirs.status_code == 403, (method, path)
             else:
@@ -196,7 +198,10 @@ async def test_a_viewer_cannot_write_anything(
     spec = (await client.get("/openapi.json")).json()
     org = await create_organisation(client, name="Viewer's organisation")
     own = {**await objects_of(client, org["id"]), "code": "SE"}
-    own |= {k: str(uuid.uuid4()) for k in ("key_id", "user_id", "event_id", "programme_id")}
+    own |= {
+        k: str(uuid.uuid4())
+        for k in ("key_id", "user_id", "event_id", "programme_id", "network_id")
+    }
     async with authorised(
         client, await api_key(connection, Role.viewer, [uuid.UUID(org["id"])])
     ) as viewer:

@@ -1,0 +1,127 @@
+"""Networks and their members: request and response models."""
+
+from datetime import date, datetime
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
+
+from app.api.pagination import Page
+from app.models.enums import NetworkMemberStatus, NetworkStatus
+from app.rules import NETWORK_PERIOD, rule_error
+from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.organisations import CountryCode
+
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
+]
+Theme = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
+]
+
+
+class NetworkFields(RequestModel):
+    title: Title
+    theme: Theme
+    description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    country_codes: list[CountryCode] = Field(min_length=1, max_length=30)
+    starts: date
+    ends: date
+    coordinator_id: UUID | None = Field(default=None, description="The coordinating organisation.")
+    status: NetworkStatus = NetworkStatus.planned
+
+    @model_validator(mode="after")
+    def _period(self) -> Self:
+        if self.ends < self.starts:
+            raise rule_error(NETWORK_PERIOD, "ends is before starts", field="ends")
+        return self
+
+
+class NetworkCreate(NetworkFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Network for gender equality",
+                    "theme": "gender equality",
+                    "country_codes": ["SE", "CO", "GT"],
+                    "starts": "2024-01-01",
+                    "ends": "2026-12-31",
+                    "status": "active",
+                }
+            ]
+        }
+    )
+
+
+class NetworkUpdate(RequestModel):
+    """A JSON merge patch."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "closed"}]})
+
+    title: Title | None = None
+    theme: Theme | None = None
+    description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    country_codes: list[CountryCode] | None = Field(default=None, min_length=1, max_length=30)
+    starts: date | None = None
+    ends: date | None = None
+    coordinator_id: UUID | None = None
+    status: NetworkStatus | None = None
+
+
+class NetworkRead(ResponseModel):
+    id: UUID
+    title: str
+    theme: str
+    description: str | None
+    country_codes: list[str]
+    starts: date
+    ends: date
+    coordinator_id: UUID | None
+    status: NetworkStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class NetworkPage(Page[NetworkRead]):
+    """One page of networks."""
+
+
+class NetworkMemberFields(RequestModel):
+    joined_on: date
+    status: NetworkMemberStatus = NetworkMemberStatus.invited
+
+
+class NetworkMemberCreate(NetworkMemberFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organisation_id": "3f1f0b9c-8b0f-5f0e-9d5e-2b7d7c2f4a10",
+                    "joined_on": "2024-01-15",
+                    "status": "active",
+                }
+            ]
+        }
+    )
+
+    organisation_id: UUID
+
+
+class NetworkMemberUpdate(RequestModel):
+    """A JSON merge patch: a member's status or join date."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "active"}]})
+
+    joined_on: date | None = None
+    status: NetworkMemberStatus | None = None
+
+
+class NetworkMemberRead(ResponseModel):
+    id: UUID
+    network_id: UUID
+    organisation_id: UUID
+    joined_on: date
+    status: NetworkMemberStatus
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,188 @@
+"""Networks and their members: queries and the rules that need stored data."""
+
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.etag import check_if_match
+from app.api.pagination import PageParams, paginate
+from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.models.countries import Country
+from app.models.networks import Network, NetworkMember
+from app.models.organisations import Organisation
+from app.rules import (
+    NETWORK_MEMBER_COUNTRY,
+    NETWORK_PARTNER_ELIGIBLE,
+    UNKNOWN_COUNTRY,
+    UNKNOWN_ORGANISATION,
+)
+from app.schemas.networks import (
+    NetworkCreate,
+    NetworkFields,
+    NetworkMemberCreate,
+    NetworkMemberFields,
+    NetworkMemberUpdate,
+    NetworkUpdate,
+)
+from app.services.common import apply_changes, merge_patch
+from app.services.countries import eligible_on
+
+
+async def list_networks(
+    session: AsyncSession, page: PageParams, theme: str | None, country: str | None
+) -> tuple[list[Network], str | None]:
+    stmt = select(Network)
+    if theme:
+        stmt = stmt.where(Network.theme == theme)
+    if country:
+        stmt = stmt.where(col(Network.country_codes).contains([country.upper()]))
+    return await paginate(
+        session,
+        stmt,
+        order=[col(Network.title), col(Network.id)],
+        key=lambda n: (n.title, n.id),
+        params=page,
+        sort_name="title",
+    )
+
+
+async def get_network(
+    session: AsyncSession, network_id: UUID, *, for_update: bool = False
+) -> Network:
+    stmt = select(Network).where(Network.id == network_id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    network: Network | None = await session.scalar(stmt)
+    if network is None:
+        raise ProblemError(NOT_FOUND, f"No network {network_id}.")
+    return network
+
+
+async def _check_network(session: AsyncSession, data: NetworkFields) -> None:
+    known = set(
+        await session.scalars(select(Country.code).where(col(Country.code).in_(data.country_codes)))
+    )
+    for i, code in enumerate(data.country_codes):
+        if code not in known:
+            raise RuleViolation(
+                UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer=f"/country_codes/{i}"
+            )
+    if data.coordinator_id and await session.get(Organisation, data.coordinator_id) is None:
+        raise RuleViolation(
+            UNKNOWN_ORGANISATION,
+            f"No organisation {data.coordinator_id}.",
+            pointer="/coordinator_id",
+        )
+
+
+async def create_network(session: AsyncSession, data: NetworkCreate) -> Network:
+    await _check_network(session, data)
+    network = Network(**data.model_dump())
+    session.add(network)
+    await session.flush()
+    await session.refresh(network)
+    return network
+
+
+async def update_network(
+    session: AsyncSession, network_id: UUID, patch: NetworkUpdate, if_match: str | None
+) -> Network:
+    network = await get_network(session, network_id, for_update=True)
+    check_if_match(if_match, network.version)
+    current = {field: getattr(network, field) for field in NetworkFields.model_fields}
+    merged = merge_patch(current, patch, NetworkFields)
+    await _check_network(session, merged)
+    for member in await list_members(session, network.id):
+        organisation = await session.get(Organisation, member.organisation_id)
+        assert organisation is not None
+        await _check_member_country(session, merged, organisation, "/country_codes")
+    if apply_changes(network, merged.model_dump()):
+        await session.flush()
+    return network
+
+
+async def list_members(session: AsyncSession, network_id: UUID) -> list[NetworkMember]:
+    rows = await session.scalars(
+        select(NetworkMember)
+        .where(NetworkMember.network_id == network_id)
+        .order_by(col(NetworkMember.joined_on), col(NetworkMember.id))
+    )
+    return list(rows)
+
+
+async def _check_member_country(
+    session: AsyncSession,
+    network: NetworkFields | Network,
+    organisation: Organisation,
+    pointer: str,
+) -> None:
+    if organisation.country_code not in network.country_codes:
+        raise RuleViolation(
+            NETWORK_MEMBER_COUNTRY,
+            f"{organisation.name} is in {organisation.country_code}, not among the network's "
+            f"countries ({', '.join(network.country_codes)}).",
+            pointer=pointer,
+        )
+    if organisation.country_code != "SE":
+        eligible = await session.scalar(
+            select(Country.code).where(
+                Country.code == organisation.country_code, eligible_on(network.starts)
+            )
+        )
+        if eligible is None:
+            raise RuleViolation(
+                NETWORK_PARTNER_ELIGIBLE,
+                f"{organisation.country_code} was not an ICLD partner country when the network "
+                f"started ({network.starts}).",
+                pointer=pointer,
+            )
+
+
+async def add_member(
+    session: AsyncSession, network_id: UUID, data: NetworkMemberCreate
+) -> NetworkMember:
+    network = await get_network(session, network_id, for_update=True)
+    organisation = await session.get(Organisation, data.organisation_id)
+    if organisation is None:
+        raise RuleViolation(
+            UNKNOWN_ORGANISATION,
+            f"No organisation {data.organisation_id}.",
+            pointer="/organisation_id",
+        )
+    await _check_member_country(session, network, organisation, "/organisation_id")
+    member = NetworkMember(network_id=network.id, **data.model_dump())
+    session.add(member)
+    await session.flush()
+    await session.refresh(member)
+    return member
+
+
+async def get_member(
+    session: AsyncSession, network_id: UUID, member_id: UUID, *, for_update: bool = False
+) -> NetworkMember:
+    network = await get_network(session, network_id, for_update=for_update)
+    stmt = select(NetworkMember).where(
+        NetworkMember.id == member_id, NetworkMember.network_id == network.id
+    )
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    member: NetworkMember | None = await session.scalar(stmt)
+    if member is None:
+        raise ProblemError(NOT_FOUND, f"No member {member_id} in network {network_id}.")
+    return member
+
+
+async def update_member(
+    session: AsyncSession,
+    network_id: UUID,
+    member_id: UUID,
+    patch: NetworkMemberUpdate,
+    if_match: str | None,
+) -> NetworkMember:
+    member = await get_member(session, network_id, member_id, for_update=True)
+    check_if_match(if_match, member.version)
+    current = {field: getattr(member, field) for field in NetworkMemberFields.model_fields}
+    if apply_changes(member, merge_patch(current, patch, NetworkMemberFields).model_dump()):
+        await session.flush()
+    return member
