@@ -45,6 +45,7 @@ from app.routers import (
     public,
     results,
     users,
+    workshops,
 )
 from app.services.audit import install_audit_hook
 from app.settings import Settings, get_settings
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         public.router,
         programmes.router,
         networks.router,
+        workshops.router,
         api_keys.router,
         users.router,
         audit_events.router,

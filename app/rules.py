@@ -246,3 +246,19 @@ NETWORK_PARTNER_ELIGIBLE = rule(
 UNKNOWN_NETWORK = rule(
     "unknown-network", "Unknown network", "The network referred to does not exist."
 )
+WORKSHOP_WITHIN_NETWORK = rule(
+    "workshop-within-network",
+    "A network's workshop falls within it",
+    "A network's workshop takes place within the network's period (DOMAIN.md §4).",
+)
+WORKSHOP_MEMBERS_ONLY = rule(
+    "workshop-members-only",
+    "Network workshops are for members",
+    "The organisations taking part in a network's workshop are members of the network.",
+)
+WORKSHOP_PARTICIPANTS = rule(
+    "workshop-participants",
+    "Participants come from the organisations taking part, within the cap",
+    "Each participant belongs to an organisation taking part, and no organisation sends more "
+    "people than the workshop's cap (seed 001: three from Lessebo).",
+)

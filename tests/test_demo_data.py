@@ -28,6 +28,13 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         "networks": 0,
     }
 
+    workshops = (await client.get("/api/v1/workshops")).json()["items"]
+    assert [(w["country_code"], w["starts"]) for w in workshops] == [
+        ("GT", "2024-06-03"),
+        ("SE", "2024-09-16"),
+    ]
+    participants = await client.get(f"/api/v1/workshops/{workshops[0]['id']}/participants")
+    assert len(participants.json()["person_ids"]) == 3  # seed 001: three from Lessebo
     [visit] = (await client.get("/api/v1/study-visits")).json()["items"]
     assert (visit["visit_on"], visit["visiting_countries"]) == (
         "2019-09-24",

@@ -4,7 +4,7 @@ from app.models.access import ApiKey, User
 from app.models.audit import AuditEvent
 from app.models.base import metadata
 from app.models.countries import Country, CountryEligibility
-from app.models.networks import Network, NetworkMember
+from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
 from app.models.partnerships import (
     Decision,
@@ -42,5 +42,7 @@ __all__ = [
     "StudyVisit",
     "TrainingProgramme",
     "User",
+    "Workshop",
+    "WorkshopParticipant",
     "metadata",
 ]

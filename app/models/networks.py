@@ -5,7 +5,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from app.models.base import Tracked
 from app.models.enums import NetworkMemberStatus, NetworkStatus, sql_in
@@ -46,3 +46,43 @@ class NetworkMember(Tracked, table=True):
     organisation_id: UUID = Field(foreign_key="organisations.id", ondelete="RESTRICT")
     joined_on: date
     status: str = Field(default=NetworkMemberStatus.invited, max_length=20)
+
+
+class Workshop(Tracked, table=True):
+    """A workshop of a network, or one on its own: who hosts, where, when, who takes part."""
+
+    __tablename__ = "workshops"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('planned', 'held', 'cancelled')", name="status"),
+        sa.CheckConstraint("ends >= starts", name="period_order"),
+        sa.Index("ix_workshops_starts_id", "starts", "id"),
+        sa.Index("ix_workshops_network_id", "network_id"),
+    )
+
+    network_id: UUID | None = Field(default=None, foreign_key="networks.id", ondelete="RESTRICT")
+    title: str = Field(max_length=300)
+    host_organisation_id: UUID = Field(foreign_key="organisations.id", ondelete="RESTRICT")
+    country_code: str = Field(foreign_key="countries.code", max_length=2, ondelete="RESTRICT")
+    city: str = Field(max_length=200)
+    starts: date
+    ends: date
+    topics: list[str] = Field(
+        default_factory=list,
+        sa_column=sa.Column(postgresql.ARRAY(sa.String(100)), nullable=False, server_default="{}"),
+    )
+    organisation_ids: list[UUID] = Field(
+        default_factory=list,
+        sa_column=sa.Column(postgresql.ARRAY(sa.Uuid()), nullable=False, server_default="{}"),
+    )
+    participants_per_organisation: int = Field(default=3, ge=1)
+    paid_by: str = Field(default="ICLD", max_length=200)
+    status: str = Field(default="planned", max_length=20)
+    outcome: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class WorkshopParticipant(SQLModel, table=True):
+    __tablename__ = "workshop_participants"
+    __table_args__ = (sa.Index("ix_workshop_participants_person_id", "person_id"),)
+
+    workshop_id: UUID = Field(foreign_key="workshops.id", primary_key=True, ondelete="CASCADE")
+    person_id: UUID = Field(foreign_key="people.id", primary_key=True, ondelete="RESTRICT")

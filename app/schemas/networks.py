@@ -1,7 +1,7 @@
 """Networks and their members: request and response models."""
 
 from datetime import date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
@@ -125,3 +125,95 @@ class NetworkMemberRead(ResponseModel):
     status: NetworkMemberStatus
     created_at: datetime
     updated_at: datetime
+
+
+class WorkshopFields(RequestModel):
+    network_id: UUID | None = Field(default=None, description="Null for a workshop on its own.")
+    title: Title
+    host_organisation_id: UUID
+    country_code: CountryCode
+    city: Title
+    starts: date
+    ends: date
+    topics: list[Theme] = Field(default_factory=list, max_length=20)
+    organisation_ids: list[UUID] = Field(
+        default_factory=list, max_length=100, description="The organisations taking part."
+    )
+    participants_per_organisation: int = Field(default=3, ge=1, le=50)
+    paid_by: Title = "ICLD"
+    status: Literal["planned", "held", "cancelled"] = "planned"
+    outcome: Annotated[str, StringConstraints(max_length=4000)] | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> Self:
+        if self.ends < self.starts:
+            raise ValueError("ends is before starts")
+        return self
+
+
+class WorkshopCreate(WorkshopFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Local democracy and gender equality",
+                    "host_organisation_id": "3f1f0b9c-8b0f-5f0e-9d5e-2b7d7c2f4a10",
+                    "country_code": "GT",
+                    "city": "Guatemala City",
+                    "starts": "2024-06-03",
+                    "ends": "2024-06-07",
+                    "topics": ["gender equality", "local democracy"],
+                }
+            ]
+        }
+    )
+
+
+class WorkshopUpdate(RequestModel):
+    """A JSON merge patch."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "held"}]})
+
+    title: Title | None = None
+    host_organisation_id: UUID | None = None
+    country_code: CountryCode | None = None
+    city: Title | None = None
+    starts: date | None = None
+    ends: date | None = None
+    topics: list[Theme] | None = Field(default=None, max_length=20)
+    organisation_ids: list[UUID] | None = Field(default=None, max_length=100)
+    participants_per_organisation: int | None = Field(default=None, ge=1, le=50)
+    paid_by: Title | None = None
+    status: Literal["planned", "held", "cancelled"] | None = None
+    outcome: Annotated[str, StringConstraints(max_length=4000)] | None = None
+
+
+class WorkshopRead(ResponseModel):
+    id: UUID
+    network_id: UUID | None
+    title: str
+    host_organisation_id: UUID
+    country_code: str
+    city: str
+    starts: date
+    ends: date
+    topics: list[str]
+    organisation_ids: list[UUID]
+    participants_per_organisation: int
+    paid_by: str
+    status: str
+    outcome: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class WorkshopPage(Page[WorkshopRead]):
+    """One page of workshops."""
+
+
+class WorkshopParticipants(RequestModel):
+    """The people taking part (replaces the list)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"person_ids": []}]})
+
+    person_ids: list[UUID] = Field(max_length=500)

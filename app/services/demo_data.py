@@ -6,6 +6,7 @@ Loading is idempotent: rows are found by their natural keys and only missing one
 
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
@@ -232,7 +233,54 @@ async def _gender_network(session: AsyncSession, orgs: dict[str, Organisation]) 
                 {"organisation_id": orgs[key].id, "joined_on": "2024-01-01", "status": "active"}
             ),
         )
+    await _network_workshops(session, orgs, network.id)
     return 1
+
+
+async def _network_workshops(
+    session: AsyncSession, orgs: dict[str, Organisation], network_id: UUID
+) -> None:
+    """Seed 001: a workshop in Guatemala early in June 2024 and one in Sweden in September 2024,
+    organised and paid for by ICLD; three from Lessebo go to Guatemala. The exact days, and ICLD as
+    the host of both, are assumptions."""
+    from app.schemas.networks import WorkshopCreate
+    from app.services import workshops
+
+    swedish = [orgs[k].id for k in ("lessebo", "boras", "are")]
+    for title, country, city, starts, ends in (
+        ("Local democracy and gender equality", "GT", "Guatemala", "2024-06-03", "2024-06-07"),
+        (
+            "Local democracy and gender equality, part two",
+            "SE",
+            "Stockholm",
+            "2024-09-16",
+            "2024-09-20",
+        ),
+    ):
+        workshop = await workshops.create_workshop(
+            session,
+            WorkshopCreate.model_validate(
+                {
+                    "network_id": network_id,
+                    "title": title,
+                    "host_organisation_id": orgs["icld"].id,
+                    "country_code": country,
+                    "city": city,
+                    "starts": starts,
+                    "ends": ends,
+                    "topics": ["local democracy", "gender equality"],
+                    "organisation_ids": swedish,
+                    "status": "held",
+                }
+            ),
+        )
+        if country == "GT":
+            lessebo_people = list(
+                await session.scalars(
+                    select(Person.id).where(Person.organisation_id == orgs["lessebo"].id)
+                )
+            )
+            await workshops.set_participants(session, workshop.id, lessebo_people)
 
 
 async def _itp_322(session: AsyncSession, orgs: dict[str, Organisation]) -> int:

@@ -166,7 +166,7 @@ async def test_a_coordinator_cannot_reach_another_organisations_objects(
     own = await objects_of(client, org_a["id"])
     theirs = await objects_of(client, org_b["id"])
     # Not organisations' objects: the same answer whoever's ids are used.
-    admin_only = {"key_id", "user_id", "event_id", "programme_id", "network_id"}
+    admin_only = {"key_id", "user_id", "event_id", "programme_id", "network_id", "workshop_id"}
     async with authorised(
         client, await api_key(connection, Role.coordinator, [uuid.UUID(org_a["id"])])
     ) as coordinator:
@@ -200,7 +200,7 @@ async def test_a_viewer_cannot_write_anything(
     own = {**await objects_of(client, org["id"]), "code": "SE"}
     own |= {
         k: str(uuid.uuid4())
-        for k in ("key_id", "user_id", "event_id", "programme_id", "network_id")
+        for k in ("key_id", "user_id", "event_id", "programme_id", "network_id", "workshop_id")
     }
     async with authorised(
         client, await api_key(connection, Role.viewer, [uuid.UUID(org["id"])])

@@ -1,0 +1,177 @@
+"""Workshops of networks (or on their own) and their participants."""
+
+from collections import Counter
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.etag import check_if_match
+from app.api.pagination import PageParams, paginate
+from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.models.countries import Country
+from app.models.enums import NetworkMemberStatus
+from app.models.networks import NetworkMember, Workshop, WorkshopParticipant
+from app.models.organisations import Organisation
+from app.models.people import Person
+from app.rules import (
+    UNKNOWN_COUNTRY,
+    UNKNOWN_ORGANISATION,
+    WORKSHOP_MEMBERS_ONLY,
+    WORKSHOP_PARTICIPANTS,
+    WORKSHOP_WITHIN_NETWORK,
+)
+from app.schemas.networks import WorkshopCreate, WorkshopFields, WorkshopUpdate
+from app.services.common import apply_changes, merge_patch
+from app.services.networks import get_network
+
+
+async def list_workshops(
+    session: AsyncSession, page: PageParams, network_id: UUID | None
+) -> tuple[list[Workshop], str | None]:
+    stmt = select(Workshop)
+    if network_id:
+        stmt = stmt.where(Workshop.network_id == network_id)
+    return await paginate(
+        session,
+        stmt,
+        order=[col(Workshop.starts), col(Workshop.id)],
+        key=lambda w: (w.starts, w.id),
+        params=page,
+        sort_name="starts",
+    )
+
+
+async def get_workshop(
+    session: AsyncSession, workshop_id: UUID, *, for_update: bool = False
+) -> Workshop:
+    stmt = select(Workshop).where(Workshop.id == workshop_id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    workshop: Workshop | None = await session.scalar(stmt)
+    if workshop is None:
+        raise ProblemError(NOT_FOUND, f"No workshop {workshop_id}.")
+    return workshop
+
+
+async def _check(session: AsyncSession, data: WorkshopFields) -> None:
+    if await session.get(Organisation, data.host_organisation_id) is None:
+        raise RuleViolation(
+            UNKNOWN_ORGANISATION,
+            f"No organisation {data.host_organisation_id}.",
+            pointer="/host_organisation_id",
+        )
+    if await session.get(Country, data.country_code) is None:
+        raise RuleViolation(
+            UNKNOWN_COUNTRY,
+            f"No country with code {data.country_code!r}.",
+            pointer="/country_code",
+        )
+    if data.network_id is None:
+        return
+    network = await get_network(session, data.network_id)
+    if not (network.starts <= data.starts and data.ends <= network.ends):
+        raise RuleViolation(
+            WORKSHOP_WITHIN_NETWORK,
+            f"The workshop ({data.starts}..{data.ends}) falls outside the network "
+            f"({network.starts}..{network.ends}).",
+            pointer="/starts",
+        )
+    members = set(
+        await session.scalars(
+            select(NetworkMember.organisation_id).where(
+                NetworkMember.network_id == network.id,
+                NetworkMember.status != NetworkMemberStatus.left,
+            )
+        )
+    )
+    for i, organisation_id in enumerate(data.organisation_ids):
+        if organisation_id not in members:
+            raise RuleViolation(
+                WORKSHOP_MEMBERS_ONLY,
+                f"Organisation {organisation_id} is not a member of the network.",
+                pointer=f"/organisation_ids/{i}",
+            )
+
+
+async def create_workshop(session: AsyncSession, data: WorkshopCreate) -> Workshop:
+    await _check(session, data)
+    workshop = Workshop(**data.model_dump())
+    session.add(workshop)
+    await session.flush()
+    await session.refresh(workshop)
+    return workshop
+
+
+async def update_workshop(
+    session: AsyncSession, workshop_id: UUID, patch: WorkshopUpdate, if_match: str | None
+) -> Workshop:
+    workshop = await get_workshop(session, workshop_id, for_update=True)
+    check_if_match(if_match, workshop.version)
+    current = {field: getattr(workshop, field) for field in WorkshopFields.model_fields}
+    merged = merge_patch(current, patch, WorkshopFields)
+    await _check(session, merged)
+    await _check_participants(session, merged, await participants_of(session, workshop.id))
+    if apply_changes(workshop, merged.model_dump()):
+        await session.flush()
+    return workshop
+
+
+async def participants_of(session: AsyncSession, workshop_id: UUID) -> list[UUID]:
+    rows = await session.scalars(
+        select(WorkshopParticipant.person_id)
+        .where(WorkshopParticipant.workshop_id == workshop_id)
+        .order_by(col(WorkshopParticipant.person_id))
+    )
+    return list(rows)
+
+
+async def _check_participants(
+    session: AsyncSession, workshop: WorkshopFields, person_ids: list[UUID]
+) -> None:
+    rows = await session.execute(
+        select(Person.id, Person.organisation_id).where(col(Person.id).in_(person_ids))
+    )
+    organisation_of = {person_id: org for person_id, org in rows}
+    for i, person_id in enumerate(person_ids):
+        if organisation_of.get(person_id) not in workshop.organisation_ids:
+            raise RuleViolation(
+                WORKSHOP_PARTICIPANTS,
+                f"Person {person_id} is of no organisation taking part.",
+                pointer=f"/person_ids/{i}",
+            )
+    over = [
+        org
+        for org, n in Counter(organisation_of[p] for p in person_ids).items()
+        if n > workshop.participants_per_organisation
+    ]
+    if over:
+        raise RuleViolation(
+            WORKSHOP_PARTICIPANTS,
+            f"{len(over)} organisation(s) send more than {workshop.participants_per_organisation} "
+            "people.",
+            pointer="/person_ids",
+        )
+
+
+async def set_participants(
+    session: AsyncSession, workshop_id: UUID, person_ids: list[UUID]
+) -> list[UUID]:
+    workshop = await get_workshop(session, workshop_id, for_update=True)
+    wanted = list(dict.fromkeys(person_ids))
+    fields = WorkshopFields.model_validate(
+        {field: getattr(workshop, field) for field in WorkshopFields.model_fields}
+    )
+    await _check_participants(session, fields, wanted)
+    current = await session.scalars(
+        select(WorkshopParticipant).where(WorkshopParticipant.workshop_id == workshop.id)
+    )
+    for row in current:
+        if row.person_id in wanted:
+            wanted.remove(row.person_id)
+        else:
+            await session.delete(row)
+    session.add_all(WorkshopParticipant(workshop_id=workshop.id, person_id=p) for p in wanted)
+    workshop.version += 1
+    await session.flush()
+    return await participants_of(session, workshop.id)
