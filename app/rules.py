@@ -262,3 +262,6 @@ WORKSHOP_PARTICIPANTS = rule(
     "Each participant belongs to an organisation taking part, and no organisation sends more "
     "people than the workshop's cap (seed 001: three from Lessebo).",
 )
+WORKSHOP_PERIOD = rule(
+    "workshop-period", "A workshop ends after it starts", "A workshop ends on or after its start."
+)

@@ -1,10 +1,14 @@
 """Workshops: inside their network's period, for its members, participants within the cap
 (seed 001: three from Lessebo to Guatemala in June 2024)."""
 
+import uuid
 from typing import Any
 
 from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.models.enums import Role
+from tests.conftest import api_key, authorised
 from tests.factories import create_organisation, create_person, reference_municipality
 from tests.test_networks import add, gender_network
 
@@ -81,3 +85,67 @@ async def test_participants_come_from_the_organisations_within_the_cap(
     )
     assert sorted((await client.get(url)).json()["person_ids"]) == sorted(people[:3])
     assert (await anonymous.get(url)).status_code == 401
+
+
+async def test_changes_keep_workshops_and_members_consistent(client: AsyncClient) -> None:
+    network, lessebo, guatemalan = await setting(client)
+    body = {
+        "network_id": network["id"],
+        "title": "Planned workshop",
+        "host_organisation_id": guatemalan["id"],
+        "country_code": "GT",
+        "city": "Antigua",
+        "starts": "2025-06-02",
+        "ends": "2025-06-06",
+        "organisation_ids": [lessebo["id"]],
+    }
+    assert (await client.post(WORKSHOPS, json=body)).status_code == 201
+    backwards = await client.post(WORKSHOPS, json={**body, "ends": "2025-06-01"})
+    assert backwards.json()["code"] == "rule.workshop-period"
+    unknown = await client.post(
+        WORKSHOPS, json={**body, "network_id": "00000000-0000-4000-8000-0000000000aa"}
+    )
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "rule.unknown-network")
+    shrunk = await client.patch(
+        f"/api/v1/networks/{network['id']}",
+        json={"ends": "2025-01-31"},
+        headers={"If-Match": '"v1"'},
+    )
+    assert shrunk.json()["code"] == "rule.workshop-within-network"
+    members = (await client.get(f"/api/v1/networks/{network['id']}/members")).json()
+    [lessebo_member] = [m for m in members if m["organisation_id"] == lessebo["id"]]
+    leaving = await client.patch(
+        f"/api/v1/networks/{network['id']}/members/{lessebo_member['id']}",
+        json={"status": "left"},
+        headers={"If-Match": '"v1"'},
+    )
+    assert leaving.json()["code"] == "rule.workshop-members-only"
+    running = await client.get("/api/v1/networks", params={"active_in": 2025})
+    assert [n["id"] for n in running.json()["items"]] == [network["id"]]
+    assert (await client.get("/api/v1/networks", params={"active_in": 2030})).json()["items"] == []
+
+
+async def test_participant_lists_are_for_icld_only(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    network, lessebo, _ = await setting(client)
+    made = await client.post(
+        WORKSHOPS,
+        json={
+            "network_id": network["id"],
+            "title": "Workshop",
+            "host_organisation_id": lessebo["id"],
+            "country_code": "SE",
+            "city": "Lessebo",
+            "starts": "2024-09-16",
+            "ends": "2024-09-20",
+            "organisation_ids": [lessebo["id"]],
+        },
+    )
+    url = f"{WORKSHOPS}/{made.json()['id']}/participants"
+    person = await create_person(client, lessebo["id"])
+    await client.put(url, json={"person_ids": [person["id"]]})
+    for role in (Role.coordinator, Role.viewer):
+        token = await api_key(connection, role, [uuid.UUID(lessebo["id"])])
+        async with authorised(client, token) as taking_part:
+            assert (await taking_part.get(url)).status_code == 403, role

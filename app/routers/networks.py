@@ -41,8 +41,11 @@ async def list_networks(
     page: PageDep,
     theme: Annotated[str | None, Query(max_length=100)] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    active_in: Annotated[
+        int | None, Query(ge=1990, le=2100, description="Only networks running that year.")
+    ] = None,
 ) -> NetworkPage:
-    rows, cursor = await service.list_networks(session, page, theme, country)
+    rows, cursor = await service.list_networks(session, page, theme, country, active_in)
     return NetworkPage(items=[NetworkRead.model_validate(n) for n in rows], next_cursor=cursor)
 
 

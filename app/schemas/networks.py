@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.api.pagination import Page
 from app.models.enums import NetworkMemberStatus, NetworkStatus
-from app.rules import NETWORK_PERIOD, rule_error
+from app.rules import NETWORK_PERIOD, WORKSHOP_PERIOD, rule_error
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 
@@ -34,6 +34,7 @@ class NetworkFields(RequestModel):
     def _period(self) -> Self:
         if self.ends < self.starts:
             raise rule_error(NETWORK_PERIOD, "ends is before starts", field="ends")
+        self.country_codes = list(dict.fromkeys(self.country_codes))
         return self
 
 
@@ -147,7 +148,7 @@ class WorkshopFields(RequestModel):
     @model_validator(mode="after")
     def _period(self) -> Self:
         if self.ends < self.starts:
-            raise ValueError("ends is before starts")
+            raise rule_error(WORKSHOP_PERIOD, "ends is before starts", field="ends")
         return self
 
 

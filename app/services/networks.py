@@ -1,7 +1,9 @@
 """Networks and their members: queries and the rules that need stored data."""
 
+from datetime import date
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -9,13 +11,16 @@ from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
 from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
 from app.models.countries import Country
-from app.models.networks import Network, NetworkMember
+from app.models.enums import NetworkMemberStatus
+from app.models.networks import Network, NetworkMember, Workshop
 from app.models.organisations import Organisation
 from app.rules import (
     NETWORK_MEMBER_COUNTRY,
     NETWORK_PARTNER_ELIGIBLE,
     UNKNOWN_COUNTRY,
     UNKNOWN_ORGANISATION,
+    WORKSHOP_MEMBERS_ONLY,
+    WORKSHOP_WITHIN_NETWORK,
 )
 from app.schemas.networks import (
     NetworkCreate,
@@ -30,9 +35,18 @@ from app.services.countries import eligible_on
 
 
 async def list_networks(
-    session: AsyncSession, page: PageParams, theme: str | None, country: str | None
+    session: AsyncSession,
+    page: PageParams,
+    theme: str | None,
+    country: str | None,
+    active_in: int | None = None,
 ) -> tuple[list[Network], str | None]:
     stmt = select(Network)
+    if active_in:
+        stmt = stmt.where(
+            col(Network.starts) <= date(active_in, 12, 31),
+            col(Network.ends) >= date(active_in, 1, 1),
+        )
     if theme:
         stmt = stmt.where(Network.theme == theme)
     if country:
@@ -93,6 +107,18 @@ async def update_network(
     current = {field: getattr(network, field) for field in NetworkFields.model_fields}
     merged = merge_patch(current, patch, NetworkFields)
     await _check_network(session, merged)
+    outside = await session.scalar(
+        select(col(Workshop.starts)).where(
+            Workshop.network_id == network.id,
+            sa.or_(col(Workshop.starts) < merged.starts, col(Workshop.ends) > merged.ends),
+        )
+    )
+    if outside is not None:
+        raise RuleViolation(
+            WORKSHOP_WITHIN_NETWORK,
+            f"The network's workshop of {outside} would fall outside its period.",
+            pointer="/starts",
+        )
     for member in await list_members(session, network.id):
         organisation = await session.get(Organisation, member.organisation_id)
         assert organisation is not None
@@ -125,18 +151,19 @@ async def _check_member_country(
             pointer=pointer,
         )
     if organisation.country_code != "SE":
-        eligible = await session.scalar(
-            select(Country.code).where(
-                Country.code == organisation.country_code, eligible_on(network.starts)
+        for day in (network.starts, network.ends):  # throughout the network's period
+            eligible = await session.scalar(
+                select(Country.code).where(
+                    Country.code == organisation.country_code, eligible_on(day)
+                )
             )
-        )
-        if eligible is None:
-            raise RuleViolation(
-                NETWORK_PARTNER_ELIGIBLE,
-                f"{organisation.country_code} was not an ICLD partner country when the network "
-                f"started ({network.starts}).",
-                pointer=pointer,
-            )
+            if eligible is None:
+                raise RuleViolation(
+                    NETWORK_PARTNER_ELIGIBLE,
+                    f"{organisation.country_code} is not an ICLD partner country on {day}, "
+                    "within the network's period.",
+                    pointer=pointer,
+                )
 
 
 async def add_member(
@@ -182,6 +209,20 @@ async def update_member(
 ) -> NetworkMember:
     member = await get_member(session, network_id, member_id, for_update=True)
     check_if_match(if_match, member.version)
+    if patch.status == NetworkMemberStatus.left:
+        planned = await session.scalar(
+            select(Workshop.title).where(
+                Workshop.network_id == network_id,
+                Workshop.status == "planned",
+                sa.literal(member.organisation_id) == sa.any_(col(Workshop.organisation_ids)),
+            )
+        )
+        if planned is not None:
+            raise RuleViolation(
+                WORKSHOP_MEMBERS_ONLY,
+                f"The organisation still takes part in the planned workshop '{planned}'.",
+                pointer="/status",
+            )
     current = {field: getattr(member, field) for field in NetworkMemberFields.model_fields}
     if apply_changes(member, merge_patch(current, patch, NetworkMemberFields).model_dump()):
         await session.flush()

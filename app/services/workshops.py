@@ -11,11 +11,12 @@ from app.api.pagination import PageParams, paginate
 from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
 from app.models.countries import Country
 from app.models.enums import NetworkMemberStatus
-from app.models.networks import NetworkMember, Workshop, WorkshopParticipant
+from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
 from app.models.people import Person
 from app.rules import (
     UNKNOWN_COUNTRY,
+    UNKNOWN_NETWORK,
     UNKNOWN_ORGANISATION,
     WORKSHOP_MEMBERS_ONLY,
     WORKSHOP_PARTICIPANTS,
@@ -23,7 +24,6 @@ from app.rules import (
 )
 from app.schemas.networks import WorkshopCreate, WorkshopFields, WorkshopUpdate
 from app.services.common import apply_changes, merge_patch
-from app.services.networks import get_network
 
 
 async def list_workshops(
@@ -69,7 +69,11 @@ async def _check(session: AsyncSession, data: WorkshopFields) -> None:
         )
     if data.network_id is None:
         return
-    network = await get_network(session, data.network_id)
+    network = await session.get(Network, data.network_id)
+    if network is None:
+        raise RuleViolation(
+            UNKNOWN_NETWORK, f"No network {data.network_id}.", pointer="/network_id"
+        )
     if not (network.starts <= data.starts and data.ends <= network.ends):
         raise RuleViolation(
             WORKSHOP_WITHIN_NETWORK,
