@@ -11,13 +11,14 @@ from sqlmodel import col, select
 
 from app.api.auth import Principal, unauthorized
 from app.api.pagination import PageParams, paginate
-from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
+from app.api.problems import CONFLICT, ProblemError, RuleViolation
 from app.models.access import ApiKey
 from app.models.enums import SCOPED_ROLES, Role
 from app.models.organisations import Organisation
 from app.rules import SCOPED_ROLE_NEEDS_ORGANISATIONS, UNKNOWN_ORGANISATION
 from app.schemas.access import ApiKeyCreate
 from app.services.audit import label_next_flush
+from app.services.common import get_one
 
 TOKEN_PREFIX = "pk_"
 # Writing the last use on every request would turn each read into a write; a minute is enough.
@@ -107,12 +108,7 @@ async def list_api_keys(session: AsyncSession, page: PageParams) -> tuple[list[A
 
 async def get_api_key(session: AsyncSession, key_id: UUID, *, for_update: bool = False) -> ApiKey:
     stmt = select(ApiKey).where(ApiKey.id == key_id)
-    if for_update:
-        # Locked, and re-read: a row loaded earlier in the request may be stale by now.
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    key = await session.scalar(stmt)
-    if key is None:
-        raise ProblemError(NOT_FOUND, f"No API key {key_id}.")
+    key: ApiKey = await get_one(session, stmt, f"No API key {key_id}.", for_update=for_update)
     return key
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.problems import NOT_FOUND, ProblemError
 from app.models.base import Tracked
 
 S = TypeVar("S", bound=BaseModel)
@@ -38,6 +40,19 @@ def apply_changes(row: Tracked, changes: Mapping[str, Any]) -> bool:
     row.version += 1
     row.updated_at = datetime.now(UTC)
     return True
+
+
+async def get_one(
+    session: AsyncSession, stmt: Any, not_found: str, *, for_update: bool = False
+) -> Any:
+    """The one row `stmt` selects, or 404 with `not_found`; with `for_update`, locked and re-read
+    (an object loaded earlier in the request may be stale by the time the lock is granted)."""
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    found = await session.scalar(stmt)
+    if found is None:
+        raise ProblemError(NOT_FOUND, not_found)
+    return found
 
 
 def text_search(vector: Any, q: str) -> sa.ColumnElement[bool]:

@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError
+from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
+from app.rules import UNKNOWN_COUNTRY
 from app.services.common import text_search
 
 
@@ -82,5 +83,13 @@ async def get_country(session: AsyncSession, code: str) -> tuple[Country, list[C
     return country, (await eligibility_of(session, [country.code]))[country.code]
 
 
-async def country_exists(session: AsyncSession, code: str) -> bool:
-    return (await session.get(Country, code)) is not None
+async def check_countries(session: AsyncSession, codes: list[tuple[str, str]]) -> None:
+    """Each (pointer, code) names a known country; the first that does not is a named 422."""
+    known = set(
+        await session.scalars(
+            select(Country.code).where(col(Country.code).in_({code for _, code in codes}))
+        )
+    )
+    for pointer, code in codes:
+        if code not in known:
+            raise RuleViolation(UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer=pointer)

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.api.problems import RuleViolation
 from app.models.countries import Country
 from app.models.enums import NetworkMemberStatus
 from app.models.networks import Network, NetworkMember, Workshop
@@ -17,7 +17,6 @@ from app.models.organisations import Organisation
 from app.rules import (
     NETWORK_MEMBER_COUNTRY,
     NETWORK_PARTNER_ELIGIBLE,
-    UNKNOWN_COUNTRY,
     UNKNOWN_ORGANISATION,
     WORKSHOP_MEMBERS_ONLY,
     WORKSHOP_WITHIN_NETWORK,
@@ -30,8 +29,8 @@ from app.schemas.networks import (
     NetworkMemberUpdate,
     NetworkUpdate,
 )
-from app.services.common import apply_changes, merge_patch
-from app.services.countries import eligible_on
+from app.services.common import apply_changes, get_one, merge_patch
+from app.services.countries import check_countries, eligible_on
 
 
 async def list_networks(
@@ -65,23 +64,16 @@ async def get_network(
     session: AsyncSession, network_id: UUID, *, for_update: bool = False
 ) -> Network:
     stmt = select(Network).where(Network.id == network_id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    network: Network | None = await session.scalar(stmt)
-    if network is None:
-        raise ProblemError(NOT_FOUND, f"No network {network_id}.")
+    network: Network = await get_one(
+        session, stmt, f"No network {network_id}.", for_update=for_update
+    )
     return network
 
 
 async def _check_network(session: AsyncSession, data: NetworkFields) -> None:
-    known = set(
-        await session.scalars(select(Country.code).where(col(Country.code).in_(data.country_codes)))
+    await check_countries(
+        session, [(f"/country_codes/{i}", code) for i, code in enumerate(data.country_codes)]
     )
-    for i, code in enumerate(data.country_codes):
-        if code not in known:
-            raise RuleViolation(
-                UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer=f"/country_codes/{i}"
-            )
     if data.coordinator_id and await session.get(Organisation, data.coordinator_id) is None:
         raise RuleViolation(
             UNKNOWN_ORGANISATION,
@@ -192,11 +184,9 @@ async def get_member(
     stmt = select(NetworkMember).where(
         NetworkMember.id == member_id, NetworkMember.network_id == network.id
     )
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    member: NetworkMember | None = await session.scalar(stmt)
-    if member is None:
-        raise ProblemError(NOT_FOUND, f"No member {member_id} in network {network_id}.")
+    member: NetworkMember = await get_one(
+        session, stmt, f"No member {member_id} in network {network_id}.", for_update=for_update
+    )
     return member
 
 

@@ -13,14 +13,14 @@ from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
 from app.models.enums import OrganisationType, Role
 from app.models.organisations import Organisation
 from app.policies import writable_organisation
-from app.rules import REFERENCE_ORGANISATION_FIXED, UNKNOWN_COUNTRY
+from app.rules import REFERENCE_ORGANISATION_FIXED
 from app.schemas.organisations import (
     OrganisationCreate,
     OrganisationFields,
     OrganisationUpdate,
 )
-from app.services.common import apply_changes, merge_patch, text_search
-from app.services.countries import country_exists
+from app.services.common import apply_changes, get_one, merge_patch, text_search
+from app.services.countries import check_countries
 
 # What a shipped municipality or region keeps whatever a patch says.
 _REFERENCE_IDENTITY = ("type", "country_code", "official_code", "name")
@@ -63,24 +63,14 @@ async def get_organisation(
     session: AsyncSession, organisation_id: UUID, *, for_update: bool = False
 ) -> Organisation:
     stmt = select(Organisation).where(Organisation.id == organisation_id)
-    if for_update:
-        # Locked, and re-read: a row loaded earlier in the request may be stale by now.
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    organisation = await session.scalar(stmt)
-    if organisation is None:
-        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
+    organisation: Organisation = await get_one(
+        session, stmt, f"No organisation {organisation_id}.", for_update=for_update
+    )
     return organisation
 
 
-async def _check_country(session: AsyncSession, code: str) -> None:
-    if not await country_exists(session, code):
-        raise RuleViolation(
-            UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer="/country_code"
-        )
-
-
 async def create_organisation(session: AsyncSession, data: OrganisationCreate) -> Organisation:
-    await _check_country(session, data.country_code)
+    await check_countries(session, [("/country_code", data.country_code)])
     organisation = Organisation(**data.model_dump())
     session.add(organisation)
     await session.flush()
@@ -132,7 +122,7 @@ async def update_organisation(
             f"number, not its {', '.join(changed)}.",
         )
     if merged.country_code != organisation.country_code:
-        await _check_country(session, merged.country_code)
+        await check_countries(session, [("/country_code", merged.country_code)])
     if apply_changes(organisation, merged.model_dump()):
         await session.flush()
     return organisation

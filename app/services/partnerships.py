@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from app.api.auth import Principal
 from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.api.problems import RuleViolation
 from app.models.countries import Country
 from app.models.enums import (
     ELIGIBLE_SWEDISH_APPLICANT_TYPES,
@@ -33,7 +33,7 @@ from app.rules import (
     UNKNOWN_ORGANISATION,
 )
 from app.schemas.partnerships import PartnershipCreate, PartnershipFields, PartnershipUpdate
-from app.services.common import apply_changes, merge_patch, text_search
+from app.services.common import apply_changes, get_one, merge_patch, text_search
 from app.services.countries import eligible_on
 
 
@@ -132,11 +132,9 @@ async def get_partnership(
     stmt = scope_partnerships(
         principal, select(Partnership).where(Partnership.id == partnership_id)
     )
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    partnership: Partnership | None = await session.scalar(stmt)
-    if partnership is None:
-        raise ProblemError(NOT_FOUND, f"No partnership {partnership_id}.")
+    partnership: Partnership = await get_one(
+        session, stmt, f"No partnership {partnership_id}.", for_update=for_update
+    )
     return partnership
 
 
@@ -159,12 +157,9 @@ async def get_part(
     partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
     table: Any = model
     stmt = select(table).where(table.id == part_id, table.partnership_id == partnership.id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    part: P | None = await session.scalar(stmt)
-    if part is None:
-        noun = table.__tablename__.removeprefix("partnership_").rstrip("s").replace("_", " ")
-        raise ProblemError(NOT_FOUND, f"No {noun} {part_id} in partnership {partnership_id}.")
+    noun = table.__tablename__.removeprefix("partnership_").rstrip("s").replace("_", " ")
+    not_found = f"No {noun} {part_id} in partnership {partnership_id}."
+    part: P = await get_one(session, stmt, not_found, for_update=for_update)
     return partnership, part
 
 

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from app.api.auth import Principal
 from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
-from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
+from app.api.problems import CONFLICT, ProblemError, RuleViolation
 from app.models.audit import AuditEvent
 from app.models.enums import PersonKind, PoliticalSide
 from app.models.organisations import Organisation
@@ -21,7 +21,7 @@ from app.policies import ensure_can_write_in, scope_people
 from app.rules import MEMBER_OF_A_PARTY, UNKNOWN_ORGANISATION
 from app.schemas.people import PersonCreate, PersonFields, PersonUpdate
 from app.services import audit
-from app.services.common import apply_changes, merge_patch, text_search
+from app.services.common import apply_changes, get_one, merge_patch, text_search
 
 # What erasure removes or pseudonymises; organisation, kind and political side stay so that
 # steering-group history and programme figures remain whole (docs/access-control.md).
@@ -66,12 +66,7 @@ async def get_person(
     session: AsyncSession, principal: Principal, person_id: UUID, *, for_update: bool = False
 ) -> Person:
     stmt = scope_people(principal, select(Person).where(Person.id == person_id))
-    if for_update:
-        # Locked, and re-read: a row loaded earlier in the request may be stale by now.
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    person: Person | None = await session.scalar(stmt)
-    if person is None:
-        raise ProblemError(NOT_FOUND, f"No person {person_id}.")
+    person: Person = await get_one(session, stmt, f"No person {person_id}.", for_update=for_update)
     return person
 
 

@@ -9,7 +9,6 @@ from app.api.auth import Principal
 from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
 from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
-from app.models.countries import Country
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
@@ -17,7 +16,6 @@ from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingPro
 from app.policies import scope_partnerships, scope_study_visits
 from app.rules import (
     CONTACTS_OF_THE_HOST,
-    UNKNOWN_COUNTRY,
     UNKNOWN_ORGANISATION,
     UNKNOWN_PROGRAMME,
     VISIT_WITHIN_PROGRAMME,
@@ -32,23 +30,12 @@ from app.schemas.programmes import (
     StudyVisitFields,
     StudyVisitUpdate,
 )
-from app.services.common import apply_changes, merge_patch
-
-
-async def _check_countries(session: AsyncSession, codes: list[tuple[str, str]]) -> None:
-    """Each (pointer, code) names a known country."""
-    known = set(
-        await session.scalars(
-            select(Country.code).where(col(Country.code).in_({c for _, c in codes}))
-        )
-    )
-    for pointer, code in codes:
-        if code not in known:
-            raise RuleViolation(UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer=pointer)
+from app.services.common import apply_changes, get_one, merge_patch
+from app.services.countries import check_countries
 
 
 async def _programme_countries(session: AsyncSession, data: ProgrammeFields) -> None:
-    await _check_countries(
+    await check_countries(
         session,
         [(f"/segments/{i}/country_code", s.country_code) for i, s in enumerate(data.segments)]
         + [
@@ -92,11 +79,9 @@ async def get_programme(
     session: AsyncSession, programme_id: UUID, *, for_update: bool = False
 ) -> TrainingProgramme:
     stmt = select(TrainingProgramme).where(TrainingProgramme.id == programme_id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    programme: TrainingProgramme | None = await session.scalar(stmt)
-    if programme is None:
-        raise ProblemError(NOT_FOUND, f"No training programme {programme_id}.")
+    programme: TrainingProgramme = await get_one(
+        session, stmt, f"No training programme {programme_id}.", for_update=for_update
+    )
     return programme
 
 
@@ -188,11 +173,9 @@ async def get_study_visit(
     session: AsyncSession, principal: Principal, visit_id: UUID, *, for_update: bool = False
 ) -> StudyVisit:
     stmt = scope_study_visits(principal, select(StudyVisit).where(StudyVisit.id == visit_id))
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    visit: StudyVisit | None = await session.scalar(stmt)
-    if visit is None:
-        raise ProblemError(NOT_FOUND, f"No study visit {visit_id}.")
+    visit: StudyVisit = await get_one(
+        session, stmt, f"No study visit {visit_id}.", for_update=for_update
+    )
     return visit
 
 
@@ -203,7 +186,7 @@ async def _check_visit(session: AsyncSession, principal: Principal, data: StudyV
             f"No organisation {data.host_organisation_id}.",
             pointer="/host_organisation_id",
         )
-    await _check_countries(
+    await check_countries(
         session, [(f"/visiting_countries/{i}", c) for i, c in enumerate(data.visiting_countries)]
     )
     if data.programme_id:

@@ -8,14 +8,12 @@ from sqlmodel import col, select
 
 from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
-from app.models.countries import Country
+from app.api.problems import RuleViolation
 from app.models.enums import NetworkMemberStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
 from app.models.people import Person
 from app.rules import (
-    UNKNOWN_COUNTRY,
     UNKNOWN_NETWORK,
     UNKNOWN_ORGANISATION,
     WORKSHOP_MEMBERS_ONLY,
@@ -23,7 +21,8 @@ from app.rules import (
     WORKSHOP_WITHIN_NETWORK,
 )
 from app.schemas.networks import WorkshopCreate, WorkshopFields, WorkshopUpdate
-from app.services.common import apply_changes, merge_patch
+from app.services.common import apply_changes, get_one, merge_patch
+from app.services.countries import check_countries
 
 
 async def list_workshops(
@@ -46,11 +45,9 @@ async def get_workshop(
     session: AsyncSession, workshop_id: UUID, *, for_update: bool = False
 ) -> Workshop:
     stmt = select(Workshop).where(Workshop.id == workshop_id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    workshop: Workshop | None = await session.scalar(stmt)
-    if workshop is None:
-        raise ProblemError(NOT_FOUND, f"No workshop {workshop_id}.")
+    workshop: Workshop = await get_one(
+        session, stmt, f"No workshop {workshop_id}.", for_update=for_update
+    )
     return workshop
 
 
@@ -61,12 +58,7 @@ async def _check(session: AsyncSession, data: WorkshopFields) -> None:
             f"No organisation {data.host_organisation_id}.",
             pointer="/host_organisation_id",
         )
-    if await session.get(Country, data.country_code) is None:
-        raise RuleViolation(
-            UNKNOWN_COUNTRY,
-            f"No country with code {data.country_code!r}.",
-            pointer="/country_code",
-        )
+    await check_countries(session, [("/country_code", data.country_code)])
     if data.network_id is None:
         return
     network = await session.get(Network, data.network_id)
