@@ -104,9 +104,16 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "description": "Partnerships, their phases, decisions and groups.",
             },
             {"name": "access", "description": "API keys, users and the audit trail (admins)."},
-            {"name": "networks", "description": "Thematic networks and their members."},
+            {
+                "name": "networks",
+                "description": "Thematic networks, their members, workshops and figures.",
+            },
+            {"name": "calendars", "description": "iCalendar feeds to subscribe to."},
             {"name": "programmes", "description": "Training programmes and study visits."},
-            {"name": "public", "description": "Published partnerships, for anyone."},
+            {
+                "name": "public",
+                "description": "Published partnerships and announced networks, for anyone.",
+            },
             {"name": "problems", "description": "What each problem `type` means."},
             {"name": "health", "description": "Liveness and readiness."},
         ],

@@ -16,7 +16,7 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
     assert first == {
         "organisations": len(ORGANISATIONS),
         "people": len(PEOPLE),
-        "partnerships": 4,
+        "partnerships": 5,
         "programmes": 1,
         "networks": 1,
     }
@@ -33,8 +33,15 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         ("GT", "2024-06-03"),
         ("SE", "2024-09-16"),
     ]
+    lessebo = (await client.get("/api/v1/organisations", params={"official_code": "0761"})).json()
+    lessebo_people = await client.get(
+        "/api/v1/people", params={"organisation_id": lessebo["items"][0]["id"]}
+    )
     participants = await client.get(f"/api/v1/workshops/{workshops[0]['id']}/participants")
-    assert len(participants.json()["person_ids"]) == 3  # seed 001: three from Lessebo
+    from_lessebo = {p["id"] for p in lessebo_people.json()["items"]} & {
+        p["person_id"] for p in participants.json()["participants"]
+    }
+    assert len(from_lessebo) == 3  # seed 001: three from Lessebo go to Guatemala
     [visit] = (await client.get("/api/v1/study-visits")).json()["items"]
     assert (visit["visit_on"], visit["visiting_countries"]) == (
         "2019-09-24",
@@ -68,8 +75,12 @@ async def test_demo_partnerships_follow_the_seeds(
         "Alingsås - Chililabombwe": "terminated",
         "Jönköping - Stellenbosch": "draft",
         "Karlstad - Makueni": "inception",
+        "Lessebo - Municipalidad Ejemplo A": "draft",
         "Region Gotland - Kibaha": "draft",
     }
+    grown = by_title["Lessebo - Municipalidad Ejemplo A"]
+    network = (await client.get(f"/api/v1/networks/{grown['network_id']}")).json()
+    assert network["title"] == "Network for gender equality"
     alingsas = by_title["Alingsås - Chililabombwe"]["id"]
     inception, project = (await client.get(f"/api/v1/partnerships/{alingsas}/phases")).json()
     assert (inception["actual_start"], inception["status"]) == ("2014-09-01", "completed")

@@ -75,16 +75,51 @@ async def test_participants_come_from_the_organisations_within_the_cap(
     people = [
         (await create_person(client, lessebo["id"], given_name=f"P{n}"))["id"] for n in range(4)
     ]
-    three = await client.put(url, json={"person_ids": people[:3]})
-    assert (three.status_code, sorted(three.json()["person_ids"])) == (200, sorted(people[:3]))
-    four = await client.put(url, json={"person_ids": people})
+    listed = await client.get(url)
+    assert listed.json() == {"participants": []}
+    etag = listed.headers["etag"]
+
+    def of(ids: list[str], gender: str = "woman") -> dict[str, Any]:
+        return {"participants": [{"person_id": p, "gender": gender} for p in ids]}
+
+    missing = await client.put(url, json=of(people[:3]))
+    assert missing.status_code == 428
+    three = await client.put(url, json=of(people[:3]), headers={"If-Match": etag})
+    assert three.status_code == 200, three.text
+    assert sorted(p["person_id"] for p in three.json()["participants"]) == sorted(people[:3])
+    assert {p["gender"] for p in three.json()["participants"]} == {"woman"}
+    stale = await client.put(url, json=of(people[:1]), headers={"If-Match": etag})
+    assert stale.status_code == 412
+    etag = three.headers["etag"]
+    assert etag != listed.headers["etag"]
+    four = await client.put(url, json=of(people), headers={"If-Match": etag})
     assert four.json()["code"] == "rule.workshop-participants"
-    stranger = await create_person(client, (await create_organisation(client))["id"])
-    assert (await client.put(url, json={"person_ids": [stranger["id"]]})).json()["code"] == (
-        "rule.workshop-participants"
+    twice = await client.put(url, json=of([people[0], people[0]]), headers={"If-Match": etag})
+    assert (twice.json()["code"], twice.json()["errors"][0]["pointer"]) == (
+        "rule.workshop-participants",
+        "/participants/1/person_id",
     )
-    assert sorted((await client.get(url)).json()["person_ids"]) == sorted(people[:3])
+    stranger = await create_person(client, (await create_organisation(client))["id"])
+    refused = await client.put(url, json=of([stranger["id"]]), headers={"If-Match": etag})
+    assert refused.json()["code"] == "rule.workshop-participants"
+    # A refused list leaves the stored one as it was; a gender can be corrected alone.
+    unchanged = await client.get(url)
+    assert (unchanged.headers["etag"], len(unchanged.json()["participants"])) == (etag, 3)
+    corrected = await client.put(
+        url,
+        json={"participants": [{"person_id": people[0], "gender": "man"}]},
+        headers={"If-Match": etag},
+    )
+    assert corrected.json()["participants"] == [{"person_id": people[0], "gender": "man"}]
+    unstated = await client.put(
+        url, json={"participants": [{"person_id": people[1]}]}, headers=_match(corrected)
+    )
+    assert unstated.json()["participants"] == [{"person_id": people[1], "gender": "not_stated"}]
     assert (await anonymous.get(url)).status_code == 401
+
+
+def _match(response: Any) -> dict[str, str]:
+    return {"If-Match": response.headers["etag"]}
 
 
 async def test_changes_keep_workshops_and_members_consistent(client: AsyncClient) -> None:
@@ -144,7 +179,11 @@ async def test_participant_lists_are_for_icld_only(
     )
     url = f"{WORKSHOPS}/{made.json()['id']}/participants"
     person = await create_person(client, lessebo["id"])
-    await client.put(url, json={"person_ids": [person["id"]]})
+    etag = (await client.get(url)).headers["etag"]
+    added = await client.put(
+        url, json={"participants": [{"person_id": person["id"]}]}, headers={"If-Match": etag}
+    )
+    assert added.status_code == 200
     for role in (Role.coordinator, Role.viewer):
         token = await api_key(connection, role, [uuid.UUID(lessebo["id"])])
         async with authorised(client, token) as taking_part:

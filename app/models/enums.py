@@ -163,6 +163,15 @@ class NetworkMemberStatus(StrEnum):
     left = "left"
 
 
+class ParticipantGender(StrEnum):
+    """A workshop participant's gender, recorded on the participation for aggregate figures."""
+
+    woman = "woman"
+    man = "man"
+    other = "other"
+    not_stated = "not_stated"
+
+
 # EU member states (ISO 3166-1 alpha-2), for trilateral partnerships' third party ([RL20 §10]).
 EU_MEMBER_STATES = frozenset(
     {

@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql
 from sqlmodel import Field, SQLModel
 
 from app.models.base import Tracked
-from app.models.enums import NetworkMemberStatus, NetworkStatus, sql_in
+from app.models.enums import NetworkMemberStatus, NetworkStatus, ParticipantGender, sql_in
 
 
 class Network(Tracked, table=True):
@@ -81,8 +81,19 @@ class Workshop(Tracked, table=True):
 
 
 class WorkshopParticipant(SQLModel, table=True):
+    """A person taking part in a workshop, with the gender the organisers record for the
+    network's aggregate figures (never shown per person outside the organisers' list)."""
+
     __tablename__ = "workshop_participants"
-    __table_args__ = (sa.Index("ix_workshop_participants_person_id", "person_id"),)
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("gender", ParticipantGender), name="gender"),
+        sa.Index("ix_workshop_participants_person_id", "person_id"),
+    )
 
     workshop_id: UUID = Field(foreign_key="workshops.id", primary_key=True, ondelete="CASCADE")
     person_id: UUID = Field(foreign_key="people.id", primary_key=True, ondelete="RESTRICT")
+    gender: str = Field(
+        default=ParticipantGender.not_stated,
+        max_length=20,
+        sa_column_kwargs={"server_default": ParticipantGender.not_stated.value},
+    )

@@ -11,16 +11,17 @@ from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.services import calendars as service
 
-router = APIRouter(tags=["partnerships"], route_class=TransactionalRoute)
+router = APIRouter(tags=["calendars"], route_class=TransactionalRoute)
 
 ICS = "text/calendar; charset=utf-8"
-_RESPONSES = {
-    **problem_responses(401, 403, 404, 422),
+ICS_RESPONSES = {
+    **problem_responses(401, 404, 422),
     200: {
         "content": {"text/calendar": {"schema": {"type": "string"}}},
         "description": "An iCalendar (RFC 5545) feed",
     },
 }
+_RESPONSES = {**ICS_RESPONSES, **problem_responses(403)}
 
 
 @router.get(
@@ -34,7 +35,7 @@ async def get_partnership_calendar(
     session: SessionDep, principal: Authenticated, request: Request, partnership_id: UUID
 ) -> Response:
     body = await service.partnership_calendar(session, principal, partnership_id)
-    return _feed(request, body)
+    return ics(request, body)
 
 
 @router.get(
@@ -47,10 +48,42 @@ async def get_partnership_calendar(
 async def get_organisation_calendar(
     session: SessionDep, principal: Authenticated, request: Request, organisation_id: UUID
 ) -> Response:
-    body = await service.organisation_calendar(session, principal, organisation_id)
-    return _feed(request, body)
+    body = await service.organisation_calendar(
+        session, principal, organisation_id, everything=False
+    )
+    return ics(request, body)
 
 
-def _feed(request: Request, body: bytes) -> Response:
+@router.get(
+    "/organisations/{organisation_id}/calendar.ics",
+    operation_id="get_organisation_full_calendar",
+    summary="Everything an organisation hosts or attends, as iCalendar",
+    description="The meetings of its partnerships, the workshops it hosts or takes part in, and "
+    "the study visits it hosts or its partnerships make (as far as the caller may read them).",
+    response_class=Response,
+    responses=_RESPONSES,
+)
+async def get_organisation_full_calendar(
+    session: SessionDep, principal: Authenticated, request: Request, organisation_id: UUID
+) -> Response:
+    body = await service.organisation_calendar(session, principal, organisation_id, everything=True)
+    return ics(request, body)
+
+
+@router.get(
+    "/networks/{network_id}/workshops.ics",
+    operation_id="get_network_calendar",
+    summary="A network's workshops as an iCalendar feed",
+    response_class=Response,
+    responses=_RESPONSES,
+)
+async def get_network_calendar(
+    session: SessionDep, principal: Authenticated, request: Request, network_id: UUID
+) -> Response:
+    return ics(request, await service.network_calendar(session, network_id))
+
+
+def ics(request: Request, body: bytes) -> Response:
+    """The feed, with an ETag of its content (and 304 when it is unchanged)."""
     response = Response(body, media_type=ICS)
     return conditional(request, response, content_etag(body.decode())) or response

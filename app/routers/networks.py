@@ -19,6 +19,7 @@ from app.schemas.networks import (
     NetworkMemberUpdate,
     NetworkPage,
     NetworkRead,
+    NetworkSummary,
     NetworkUpdate,
 )
 from app.schemas.partnerships import PartnershipPage
@@ -155,6 +156,21 @@ async def update_network_member(
     member = await service.update_member(session, network_id, member_id, body, if_match)
     set_etag(response, member.version)
     return NetworkMemberRead.model_validate(member)
+
+
+@router.get(
+    "/{network_id}/summary",
+    operation_id="get_network_summary",
+    summary="The network in figures: members, workshops held, participants, partnerships",
+    description="Participants are counted per held workshop, by the country of their "
+    "organisation and by recorded gender: two breakdowns side by side, never crossed, never "
+    "per person.",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_network_summary(
+    session: SessionDep, principal: Authenticated, network_id: UUID
+) -> NetworkSummary:
+    return await service.summary(session, network_id)
 
 
 @router.get(

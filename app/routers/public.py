@@ -1,9 +1,10 @@
-"""Public summaries of published partnerships: anyone may read them; no personal data."""
+"""Public summaries of published partnerships and announced networks: anyone may read them;
+no personal data."""
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
 from app.api.deps import SearchQuery, SessionDep
@@ -11,7 +12,14 @@ from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.models.enums import PartnershipStatus, Principle
-from app.schemas.public import PublicPartnership, PublicPartnershipPage
+from app.routers.calendars import ICS_RESPONSES, ics
+from app.schemas.public import (
+    PublicNetwork,
+    PublicNetworkPage,
+    PublicPartnership,
+    PublicPartnershipPage,
+)
+from app.services import calendars
 from app.services import public as service
 from app.services.partnerships import PartnershipFilters
 
@@ -54,3 +62,54 @@ async def get_published_partnership(
     session: SessionDep, principal: CurrentPrincipal, partnership_id: UUID
 ) -> PublicPartnership:
     return await service.get_published(session, partnership_id)
+
+
+@router.get(
+    "/networks",
+    operation_id="list_public_networks",
+    summary="Announced networks with their members and workshops (public)",
+    description="Sorted by title, then id. Planned networks are not announced yet. Never people, "
+    "never participant figures.",
+    openapi_extra=OPTIONAL_AUTH,
+    responses=problem_responses(400, 401, 422),
+)
+async def list_public_networks(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    theme: Annotated[str | None, Query(max_length=100)] = None,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["GT"])] = None,
+    active_in: Annotated[
+        int | None, Query(ge=1990, le=2100, description="Only networks running that year.")
+    ] = None,
+) -> PublicNetworkPage:
+    items, cursor = await service.list_networks(session, page, theme, country, active_in)
+    return PublicNetworkPage(items=items, next_cursor=cursor)
+
+
+@router.get(
+    "/networks/{network_id}",
+    operation_id="get_public_network",
+    summary="An announced network (public)",
+    openapi_extra=OPTIONAL_AUTH,
+    responses=problem_responses(401, 404, 422),
+)
+async def get_public_network(
+    session: SessionDep, principal: CurrentPrincipal, network_id: UUID
+) -> PublicNetwork:
+    return await service.get_network(session, network_id)
+
+
+@router.get(
+    "/networks/{network_id}/workshops.ics",
+    operation_id="get_public_network_calendar",
+    summary="An announced network's workshops as an iCalendar feed (public)",
+    description="For calendar apps, which cannot send credentials.",
+    openapi_extra=OPTIONAL_AUTH,
+    response_class=Response,
+    responses=ICS_RESPONSES,
+)
+async def get_public_network_calendar(
+    session: SessionDep, principal: CurrentPrincipal, request: Request, network_id: UUID
+) -> Response:
+    return ics(request, await calendars.network_calendar(session, network_id, public=True))

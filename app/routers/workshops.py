@@ -100,24 +100,39 @@ async def update_workshop(
 @router.get(
     "/{workshop_id}/participants",
     operation_id="list_workshop_participants",
-    summary="The people taking part (organisers only; never public)",
-    responses=problem_responses(401, 403, 404, 422),
+    summary="The people taking part, with their recorded gender (organisers only; never public)",
+    description="Answers with the workshop's ETag, which `PUT` needs in `If-Match`.",
+    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
 )
 async def list_workshop_participants(
-    session: SessionDep, principal: Staff, workshop_id: UUID
+    session: SessionDep,
+    principal: Staff,
+    request: Request,
+    response: Response,
+    workshop_id: UUID,
 ) -> WorkshopParticipants:
     workshop = await service.get_workshop(session, workshop_id)
-    return WorkshopParticipants(person_ids=await service.participants_of(session, workshop.id))
+    if unchanged := conditional(request, response, etag_for(workshop.version)):
+        return unchanged  # type: ignore[return-value]
+    return WorkshopParticipants(participants=await service.participants_of(session, workshop.id))
 
 
 @router.put(
     "/{workshop_id}/participants",
     operation_id="set_workshop_participants",
-    summary="Set the people taking part (organisers only)",
-    responses=problem_responses(400, 401, 403, 404, 413, 422),
+    summary="Set the people taking part (organisers only; If-Match the workshop's ETag)",
+    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
 )
 async def set_workshop_participants(
-    session: SessionDep, principal: Staff, workshop_id: UUID, body: WorkshopParticipants
+    session: SessionDep,
+    principal: Staff,
+    response: Response,
+    workshop_id: UUID,
+    body: WorkshopParticipants,
+    if_match: IfMatch = None,
 ) -> WorkshopParticipants:
-    people = await service.set_participants(session, workshop_id, body.person_ids)
-    return WorkshopParticipants(person_ids=people)
+    workshop, participants = await service.set_participants(
+        session, workshop_id, body.participants, if_match
+    )
+    set_etag(response, workshop.version)
+    return WorkshopParticipants(participants=participants)

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.api.pagination import Page
-from app.models.enums import NetworkMemberStatus, NetworkStatus
+from app.models.enums import NetworkMemberStatus, NetworkStatus, ParticipantGender
 from app.rules import NETWORK_PERIOD, WORKSHOP_PERIOD, rule_error
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
@@ -212,9 +212,63 @@ class WorkshopPage(Page[WorkshopRead]):
     """One page of workshops."""
 
 
+class Participation(RequestModel):
+    person_id: UUID
+    gender: ParticipantGender = Field(
+        default=ParticipantGender.not_stated,
+        description="For the network summary's aggregate figures only.",
+    )
+
+
 class WorkshopParticipants(RequestModel):
-    """The people taking part (replaces the list)."""
+    """The people taking part (replaces the list); for ICLD's organisers only."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"person_ids": []}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "participants": [
+                        {"person_id": "8d3c1f0e-3b7a-4c55-9d4e-2f1a6b7c8d90", "gender": "woman"}
+                    ]
+                }
+            ]
+        }
+    )
 
-    person_ids: list[UUID] = Field(max_length=500)
+    participants: list[Participation] = Field(max_length=500)
+
+
+class HeldWorkshop(ResponseModel):
+    id: UUID
+    title: str
+    country_code: str
+    city: str
+    starts: date
+    ends: date
+
+
+class ParticipantFigures(ResponseModel):
+    """Participations in held workshops, aggregated; never per person."""
+
+    participations: int = Field(description="One per person and workshop.")
+    people: int = Field(description="Distinct people.")
+    by_country: dict[str, int] = Field(
+        description="By the country of the participant's organisation, sorted by country."
+    )
+    by_gender: dict[str, int] = Field(description="By recorded gender, sorted by gender.")
+
+
+class NetworkSummary(ResponseModel):
+    network_id: UUID
+    title: str
+    starts: date
+    ends: date
+    members_by_country: dict[str, int] = Field(
+        description="Members that have not left, by country, sorted by country."
+    )
+    workshops_held: list[HeldWorkshop]
+    participants: ParticipantFigures
+    partnerships_by_status: dict[str, int] = Field(
+        description="Partnerships that belong to the network or grew out of it, by status "
+        "(a draft is an application in the making)."
+    )

@@ -6,7 +6,14 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from app.api.pagination import Page
-from app.models.enums import PartnershipStatus, PhaseKind, PhaseStatus, Principle
+from app.models.enums import (
+    NetworkMemberStatus,
+    NetworkStatus,
+    PartnershipStatus,
+    PhaseKind,
+    PhaseStatus,
+    Principle,
+)
 
 
 class PublicParty(BaseModel):
@@ -41,3 +48,43 @@ class PublicPartnership(BaseModel):
 
 class PublicPartnershipPage(Page[PublicPartnership]):
     """One page of published partnerships."""
+
+
+class PublicMember(PublicParty):
+    status: NetworkMemberStatus
+
+
+class PublicWorkshop(BaseModel):
+    id: UUID
+    title: str
+    host: PublicParty
+    country_code: str
+    city: str
+    starts: date
+    ends: date
+    topics: list[str]
+    status: str
+    outcome: str | None
+
+
+class PublicNetwork(BaseModel):
+    """An announced network: its members and workshops; never people, never participants."""
+
+    id: UUID
+    title: str
+    theme: str
+    description: str | None
+    country_codes: list[str]
+    starts: date
+    ends: date
+    status: NetworkStatus
+    coordinator: PublicParty | None
+    members: list[PublicMember] = Field(description="Members that have not left.")
+    workshops: list[PublicWorkshop] = Field(description="Workshops not cancelled, by start.")
+    partnerships: int = Field(
+        description="How many partnerships belong to the network or grew out of it."
+    )
+
+
+class PublicNetworkPage(Page[PublicNetwork]):
+    """One page of announced networks."""

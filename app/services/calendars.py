@@ -1,6 +1,9 @@
-"""iCalendar (RFC 5545) feeds of meetings and visits, built with the icalendar library."""
+"""iCalendar (RFC 5545) feeds of meetings, workshops and study visits, built with the icalendar
+library. Every event's DTSTAMP is its last change, so an unchanged feed is byte for byte the
+same (and so is its ETag)."""
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -10,39 +13,93 @@ from sqlmodel import col, select
 
 from app.api.auth import Principal
 from app.api.problems import NOT_FOUND, ProblemError
-from app.models.enums import MeetingStatus
+from app.models.networks import Workshop
+from app.models.organisations import Organisation
 from app.models.partnerships import Meeting, Partnership, PartnershipPartner
-from app.policies import scope_partnerships
+from app.models.programmes import StudyVisit
+from app.policies import scope_partnerships, scope_study_visits
+from app.services.networks import get_network
 from app.services.partnerships import get_partnership
 
 PRODID = "-//ICLD//Partnership API//EN"
-_STATUS = {
-    MeetingStatus.planned: "CONFIRMED",
-    MeetingStatus.held: "CONFIRMED",
-    MeetingStatus.cancelled: "CANCELLED",
-}
+# Meetings and workshops share the states planned / held / cancelled.
+_STATUS = {"planned": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
 
 
-def _calendar(name: str, rows: list[tuple[Meeting, str]]) -> bytes:
+@dataclass(frozen=True)
+class Entry:
+    uid: str
+    changed: datetime | None
+    version: int
+    starts: date
+    ends: date  # the last day, inclusive
+    summary: str
+    location: str
+    status: str
+    description: str | None = None
+
+
+def feed(name: str, entries: list[Entry]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
-    for meeting, title in rows:
+    for entry in sorted(entries, key=lambda e: (e.starts, e.uid)):
         event = Event()
-        event.add("uid", f"meeting-{meeting.id}@partnership-api")
-        # The last change, so that an unchanged feed is byte for byte the same (and its ETag).
-        event.add("dtstamp", meeting.updated_at or datetime.now(UTC))
-        event.add("dtstart", meeting.start_date)
-        event.add("dtend", meeting.end_date + timedelta(days=1))  # DTEND of a date is exclusive
-        event.add("summary", f"{title}: {meeting.kind.replace('_', ' ')}")
-        event.add("location", meeting.place)
-        event.add("status", _STATUS[MeetingStatus(meeting.status)])
-        event.add("sequence", meeting.version)
-        if meeting.outcome:
-            event.add("description", meeting.outcome)
+        event.add("uid", f"{entry.uid}@partnership-api")
+        event.add("dtstamp", entry.changed or datetime.now(UTC))
+        event.add("dtstart", entry.starts)
+        event.add("dtend", entry.ends + timedelta(days=1))  # DTEND of a date is exclusive
+        event.add("summary", entry.summary)
+        event.add("location", entry.location)
+        event.add("status", _STATUS[entry.status])
+        event.add("sequence", entry.version)
+        if entry.description:
+            event.add("description", entry.description)
         calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def meeting_entry(meeting: Meeting, title: str) -> Entry:
+    return Entry(
+        uid=f"meeting-{meeting.id}",
+        changed=meeting.updated_at,
+        version=meeting.version,
+        starts=meeting.start_date,
+        ends=meeting.end_date,
+        summary=f"{title}: {meeting.kind.replace('_', ' ')}",
+        location=meeting.place,
+        status=meeting.status,
+        description=meeting.outcome,
+    )
+
+
+def workshop_entry(workshop: Workshop) -> Entry:
+    return Entry(
+        uid=f"workshop-{workshop.id}",
+        changed=workshop.updated_at,
+        version=workshop.version,
+        starts=workshop.starts,
+        ends=workshop.ends,
+        summary=f"Workshop: {workshop.title}",
+        location=f"{workshop.city}, {workshop.country_code}",
+        status=workshop.status,
+        description=workshop.outcome,
+    )
+
+
+def visit_entry(visit: StudyVisit, host: str) -> Entry:
+    return Entry(
+        uid=f"study-visit-{visit.id}",
+        changed=visit.updated_at,
+        version=visit.version,
+        starts=visit.visit_on,
+        ends=visit.visit_on,
+        summary=f"Study visit to {host} from {', '.join(visit.visiting_countries)}",
+        location=host,
+        status="planned",
+        description=", ".join(visit.topics) or None,
+    )
 
 
 async def partnership_calendar(
@@ -50,20 +107,33 @@ async def partnership_calendar(
 ) -> bytes:
     partnership = await get_partnership(session, principal, partnership_id)
     meetings = await session.scalars(
-        select(Meeting)
-        .where(Meeting.partnership_id == partnership.id)
-        .order_by(col(Meeting.start_date), col(Meeting.id))
+        select(Meeting).where(Meeting.partnership_id == partnership.id)
     )
-    return _calendar(partnership.title, [(m, partnership.title) for m in meetings])
+    return feed(partnership.title, [meeting_entry(m, partnership.title) for m in meetings])
+
+
+async def network_calendar(
+    session: AsyncSession, network_id: UUID, *, public: bool = False
+) -> bytes:
+    """A network's workshops; the public feed has only announced networks (not planned)."""
+    network = await get_network(session, network_id)
+    if public and network.status == "planned":
+        raise ProblemError(NOT_FOUND, f"No network {network_id}.")
+    workshops = await session.scalars(select(Workshop).where(Workshop.network_id == network.id))
+    return feed(network.title, [workshop_entry(w) for w in workshops])
 
 
 async def organisation_calendar(
-    session: AsyncSession, principal: Principal, organisation_id: UUID
+    session: AsyncSession, principal: Principal, organisation_id: UUID, *, everything: bool
 ) -> bytes:
-    """The meetings of every partnership the organisation is a party of (that the caller may
-    read): what it hosts and what it attends."""
+    """What the organisation hosts or attends: the meetings of every partnership it is a party
+    of (that the caller may read) and, with `everything`, the workshops it hosts or takes part
+    in and the study visits it hosts or its partnerships make."""
     if not principal.in_scope(organisation_id):
         # Another organisation's calendar is its own object: not found, as everything out of scope.
+        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
+    organisation = await session.get(Organisation, organisation_id)
+    if organisation is None:
         raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
     is_party = sa.or_(
         col(Partnership.swedish_party_id) == organisation_id,
@@ -73,12 +143,39 @@ async def organisation_calendar(
             col(PartnershipPartner.organisation_id) == organisation_id,
         ),
     )
-    stmt = scope_partnerships(
-        principal,
-        select(Meeting, Partnership.title)
-        .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
-        .where(is_party)
-        .order_by(col(Meeting.start_date), col(Meeting.id)),
+    meetings = await session.execute(
+        scope_partnerships(
+            principal,
+            select(Meeting, Partnership.title)
+            .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
+            .where(is_party),
+        )
     )
-    rows = [(meeting, title) for meeting, title in await session.execute(stmt)]
-    return _calendar(f"Partnership meetings of {organisation_id}", rows)
+    entries = [meeting_entry(meeting, title) for meeting, title in meetings]
+    if not everything:
+        return feed(f"Partnership meetings of {organisation.name}", entries)
+    workshops = await session.scalars(
+        select(Workshop).where(
+            sa.or_(
+                col(Workshop.host_organisation_id) == organisation_id,
+                col(Workshop.organisation_ids).contains([organisation_id]),
+            )
+        )
+    )
+    entries += [workshop_entry(w) for w in workshops]
+    parties_of = select(col(Partnership.id)).where(is_party)
+    visits = await session.execute(
+        scope_study_visits(
+            principal,
+            select(StudyVisit, Organisation.name)
+            .join(Organisation, col(Organisation.id) == col(StudyVisit.host_organisation_id))
+            .where(
+                sa.or_(
+                    col(StudyVisit.host_organisation_id) == organisation_id,
+                    col(StudyVisit.partnership_id).in_(parties_of),
+                )
+            ),
+        )
+    )
+    entries += [visit_entry(visit, host) for visit, host in visits]
+    return feed(f"Calendar of {organisation.name}", entries)

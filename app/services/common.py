@@ -37,9 +37,14 @@ def apply_changes(row: Tracked, changes: Mapping[str, Any]) -> bool:
         return False
     for key, value in changed.items():
         setattr(row, key, value)
+    touch(row)
+    return True
+
+
+def touch(row: Tracked) -> None:
+    """A new version of `row` (and ETag): for a change to a part stored beside it."""
     row.version += 1
     row.updated_at = datetime.now(UTC)
-    return True
 
 
 async def get_one(

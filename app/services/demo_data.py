@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from app.api.etag import etag_for
 from app.models.enums import OrganisationType as T
 from app.models.enums import PersonKind, PoliticalSide
 from app.models.organisations import Organisation
@@ -73,6 +74,11 @@ ORGANISATIONS = [
     DemoOrganisation(
         "icld", T.other, "SE", "Internationellt centrum för lokal demokrati", "ICLD"
     ),  # grantor, DOMAIN.md §2
+    # Seeds 001 and 002: the network's Guatemalan and Colombian municipalities are not named;
+    # these are placeholders in their place.
+    DemoOrganisation("guatemala_a", T.municipality, "GT", "Municipalidad Ejemplo A"),
+    DemoOrganisation("guatemala_b", T.municipality, "GT", "Municipalidad Ejemplo B"),
+    DemoOrganisation("colombia_a", T.municipality, "CO", "Alcaldía Ejemplo"),
 ]
 
 # Swedish municipalities of the seeds, by SCB code.
@@ -155,6 +161,10 @@ PEOPLE = [
     DemoPerson("chililabombwe", POL, "Mwila", "Placeholder", "Mayor", "Party E", MAJ),
     DemoPerson("chililabombwe", POL, "Chanda", "Sample", "Councillor", "Party F", OPP),
     DemoPerson("upplands_bro", OFF, "Lena", "Provström", "Rektor, CVA"),  # seed 003
+    DemoPerson("guatemala_a", POL, "Ana", "Modelo", "Alcaldesa", "Partido G", MAJ),  # seed 001
+    DemoPerson("guatemala_a", OFF, "Luis", "Muestra", "Director de planificación"),  # seed 001
+    DemoPerson("guatemala_b", OFF, "María", "Prueba", "Directora de la mujer"),  # seed 001
+    DemoPerson("colombia_a", OFF, "Camila", "Ejemplar", "Secretaria de la mujer"),  # seed 002
 ]
 
 
@@ -188,20 +198,21 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
     await session.flush()
     from app.services.demo_partnerships import load_demo_partnerships
 
-    added_partnerships = await load_demo_partnerships(session, orgs)
+    added_networks = await _gender_network(session, orgs)  # a partnership grows out of it
     return {
         "organisations": orgs.added,
         "people": added_people,
-        "partnerships": added_partnerships,
+        "partnerships": await load_demo_partnerships(session, orgs),
         "programmes": await _itp_322(session, orgs),
-        "networks": await _gender_network(session, orgs),
+        "networks": added_networks,
     }
 
 
 async def _gender_network(session: AsyncSession, orgs: dict[str, Organisation]) -> int:
     """Seeds 001, 002: ICLD's network for gender equality with municipalities in Sweden, Colombia
     and Guatemala, 2024-2026 ([GEN-SV]; the English page says 2023, DOMAIN.md notes the
-    conflict); Lessebo, Borås and Åre take part (their Guatemalan counterparts are not named)."""
+    conflict); Lessebo, Borås and Åre take part, with placeholder municipalities of Guatemala
+    and Colombia (the seeds do not name them)."""
     from app.models.networks import Network
     from app.schemas.networks import NetworkCreate, NetworkMemberCreate
     from app.services import networks
@@ -225,7 +236,7 @@ async def _gender_network(session: AsyncSession, orgs: dict[str, Organisation]) 
             }
         ),
     )
-    for key in ("lessebo", "boras", "are"):
+    for key in ("lessebo", "boras", "are", "guatemala_a", "guatemala_b", "colombia_a"):
         await networks.add_member(
             session,
             network.id,
@@ -237,16 +248,36 @@ async def _gender_network(session: AsyncSession, orgs: dict[str, Organisation]) 
     return 1
 
 
+# Who went to which workshop, with the gender the organisers recorded (invented, as the people).
+_WORKSHOP_PARTICIPANTS = {
+    "GT": [
+        ("lessebo", "Greta", "woman"),
+        ("lessebo", "Hugo", "man"),
+        ("lessebo", "Ines", "woman"),
+        ("guatemala_a", "Ana", "woman"),
+        ("guatemala_a", "Luis", "man"),
+        ("guatemala_b", "María", "woman"),
+    ],
+    "SE": [
+        ("lessebo", "Greta", "woman"),
+        ("guatemala_a", "Ana", "woman"),
+        ("guatemala_a", "Luis", "man"),
+        ("guatemala_b", "María", "woman"),
+    ],
+}
+
+
 async def _network_workshops(
     session: AsyncSession, orgs: dict[str, Organisation], network_id: UUID
 ) -> None:
     """Seed 001: a workshop in Guatemala early in June 2024 and one in Sweden in September 2024,
-    organised and paid for by ICLD; three from Lessebo go to Guatemala. The exact days, and ICLD as
-    the host of both, are assumptions."""
-    from app.schemas.networks import WorkshopCreate
+    organised and paid for by ICLD; three from Lessebo go to Guatemala, and the Guatemalan
+    participants come to Sweden. The exact days, ICLD as the host of both, and who of the
+    placeholder people took part are assumptions."""
+    from app.schemas.networks import Participation, WorkshopCreate
     from app.services import workshops
 
-    swedish = [orgs[k].id for k in ("lessebo", "boras", "are")]
+    taking_part = [orgs[k].id for k in ("lessebo", "boras", "are", "guatemala_a", "guatemala_b")]
     for title, country, city, starts, ends in (
         ("Local democracy and gender equality", "GT", "Guatemala", "2024-06-03", "2024-06-07"),
         (
@@ -269,18 +300,23 @@ async def _network_workshops(
                     "starts": starts,
                     "ends": ends,
                     "topics": ["local democracy", "gender equality"],
-                    "organisation_ids": swedish,
+                    "organisation_ids": taking_part,
                     "status": "held",
                 }
             ),
         )
-        if country == "GT":
-            lessebo_people = list(
-                await session.scalars(
-                    select(Person.id).where(Person.organisation_id == orgs["lessebo"].id)
+        participants = []
+        for key, given_name, gender in _WORKSHOP_PARTICIPANTS[country]:
+            person_id = await session.scalar(
+                select(Person.id).where(
+                    Person.organisation_id == orgs[key].id, Person.given_name == given_name
                 )
             )
-            await workshops.set_participants(session, workshop.id, lessebo_people)
+            assert person_id is not None, given_name
+            participants.append(Participation(person_id=person_id, gender=gender))
+        await workshops.set_participants(
+            session, workshop.id, participants, etag_for(workshop.version)
+        )
 
 
 async def _itp_322(session: AsyncSession, orgs: dict[str, Organisation]) -> int:

@@ -18,6 +18,7 @@ from app.models.enums import (
     PhaseKind,
     Principle,
 )
+from app.models.networks import Network
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
@@ -43,6 +44,7 @@ async def load_demo_partnerships(session: AsyncSession, orgs: dict[str, Organisa
         _alingsas_chililabombwe,
         _gotland_kibaha,
         _jonkoping_stellenbosch,
+        _lessebo_guatemala,
     ):
         added += await make(session, principal, orgs)
     return added
@@ -308,7 +310,12 @@ async def _alingsas_chililabombwe(
 
 
 async def _draft(
-    session: AsyncSession, title: str, swedish: UUID, partner: UUID, description: str
+    session: AsyncSession,
+    title: str,
+    swedish: UUID,
+    partner: UUID,
+    description: str,
+    network_id: UUID | None = None,
 ) -> int:
     if await _exists(session, title):
         return 0
@@ -322,6 +329,7 @@ async def _draft(
             swedish_party_id=swedish,
             partner_ids=[partner],
             applied_on=date(2024, 3, 15),  # assumption
+            network_id=network_id,
         ),
     )
     return 1
@@ -358,4 +366,23 @@ async def _jonkoping_stellenbosch(
         orgs["jonkoping"].id,
         orgs["stellenbosch"].id,
         "Jämställdhet i lokal demokrati (seed 002).",
+    )
+
+
+async def _lessebo_guatemala(
+    session: AsyncSession, principal: Principal, orgs: dict[str, Organisation]
+) -> int:
+    """Seed 001: after the workshops Lessebo may apply for a partnership with a Guatemalan
+    municipality; a draft that grew out of the gender-equality network (the partner is a
+    placeholder, the seed does not name it)."""
+    network_id = await session.scalar(
+        select(Network.id).where(Network.title == "Network for gender equality")
+    )
+    return await _draft(
+        session,
+        "Lessebo - Municipalidad Ejemplo A: gender equality",
+        orgs["lessebo"].id,
+        orgs["guatemala_a"].id,
+        "Grew out of the gender-equality network's 2024 workshops (seed 001).",
+        network_id,
     )

@@ -24,7 +24,7 @@ from app.rules import (
 from app.schemas.meetings import MeetingCreate, MeetingFields, MeetingUpdate
 from app.schemas.members import Side
 from app.schemas.phases import add_years
-from app.services.common import apply_changes, merge_patch
+from app.services.common import apply_changes, merge_patch, touch
 from app.services.members import sides_of
 from app.services.partnerships import get_part, get_partnership
 
@@ -185,7 +185,7 @@ async def update_meeting(
     if merged.participant_ids != view.participant_ids:
         await _set_participants(session, meeting, merged.participant_ids)
         if not changed:
-            meeting.version += 1
+            touch(meeting)
     await session.flush()
     return MeetingView(
         meeting, sides[meeting.host_organisation_id], sorted(dict.fromkeys(merged.participant_ids))

@@ -1,5 +1,7 @@
 """Networks and their members: queries and the rules that need stored data."""
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from uuid import UUID
 
@@ -11,9 +13,11 @@ from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
 from app.api.problems import RuleViolation
 from app.models.countries import Country
-from app.models.enums import NetworkMemberStatus
-from app.models.networks import Network, NetworkMember, Workshop
+from app.models.enums import NetworkMemberStatus, NetworkStatus
+from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
+from app.models.partnerships import Partnership
+from app.models.people import Person
 from app.rules import (
     NETWORK_MEMBER_COUNTRY,
     NETWORK_PARTNER_ELIGIBLE,
@@ -22,12 +26,15 @@ from app.rules import (
     WORKSHOP_WITHIN_NETWORK,
 )
 from app.schemas.networks import (
+    HeldWorkshop,
     NetworkCreate,
     NetworkFields,
     NetworkMemberCreate,
     NetworkMemberFields,
     NetworkMemberUpdate,
+    NetworkSummary,
     NetworkUpdate,
+    ParticipantFigures,
 )
 from app.services.common import apply_changes, get_one, merge_patch
 from app.services.countries import check_countries, eligible_on
@@ -39,8 +46,13 @@ async def list_networks(
     theme: str | None,
     country: str | None,
     active_in: int | None = None,
+    *,
+    announced_only: bool = False,
 ) -> tuple[list[Network], str | None]:
+    """By title; `announced_only` leaves out planned networks (for the public)."""
     stmt = select(Network)
+    if announced_only:
+        stmt = stmt.where(Network.status != NetworkStatus.planned)
     if active_in:
         stmt = stmt.where(
             col(Network.starts) <= date(active_in, 12, 31),
@@ -217,3 +229,63 @@ async def update_member(
     if apply_changes(member, merge_patch(current, patch, NetworkMemberFields).model_dump()):
         await session.flush()
     return member
+
+
+async def summary(session: AsyncSession, network_id: UUID) -> NetworkSummary:
+    """Members by country, the workshops held and their participations aggregated by country
+    and by gender (never crossed, never per person), and the partnerships of the network."""
+    network = await get_network(session, network_id)
+    members = await session.execute(
+        select(Organisation.country_code, sa.func.count())
+        .join(NetworkMember, col(NetworkMember.organisation_id) == col(Organisation.id))
+        .where(
+            NetworkMember.network_id == network.id,
+            NetworkMember.status != NetworkMemberStatus.left,
+        )
+        .group_by(col(Organisation.country_code))
+        .order_by(col(Organisation.country_code))
+    )
+    held = list(
+        await session.scalars(
+            select(Workshop)
+            .where(Workshop.network_id == network.id, Workshop.status == "held")
+            .order_by(col(Workshop.starts), col(Workshop.id))
+        )
+    )
+    participations = list(
+        await session.execute(
+            select(
+                WorkshopParticipant.person_id,
+                Organisation.country_code,
+                WorkshopParticipant.gender,
+            )
+            .join(Person, col(Person.id) == col(WorkshopParticipant.person_id))
+            .join(Organisation, col(Organisation.id) == col(Person.organisation_id))
+            .where(col(WorkshopParticipant.workshop_id).in_([w.id for w in held]))
+        )
+    )
+    partnerships = await session.execute(
+        select(Partnership.status, sa.func.count())
+        .where(Partnership.network_id == network.id)
+        .group_by(col(Partnership.status))
+        .order_by(col(Partnership.status))
+    )
+    return NetworkSummary(
+        network_id=network.id,
+        title=network.title,
+        starts=network.starts,
+        ends=network.ends,
+        members_by_country={country: n for country, n in members},
+        workshops_held=[HeldWorkshop.model_validate(w) for w in held],
+        participants=ParticipantFigures(
+            participations=len(participations),
+            people=len({person for person, _, _ in participations}),
+            by_country=_counts(country for _, country, _ in participations),
+            by_gender=_counts(gender for _, _, gender in participations),
+        ),
+        partnerships_by_status={status: n for status, n in partnerships},
+    )
+
+
+def _counts(keys: Iterable[str]) -> dict[str, int]:
+    return dict(sorted(Counter(keys).items()))

@@ -32,6 +32,7 @@ from app.schemas.phases import (
     last_day_within,
 )
 from app.services import audit, meetings, members
+from app.services.common import touch
 from app.services.partnerships import get_part, get_partnership
 
 ENDED = frozenset({PhaseStatus.completed, PhaseStatus.terminated})
@@ -117,11 +118,6 @@ def _require(phase: Phase, *states: PhaseStatus) -> None:
         )
 
 
-def _bump(phase: Phase) -> None:
-    phase.version += 1
-    phase.updated_at = datetime.now(UTC)
-
-
 async def _record(
     session: AsyncSession,
     principal: Principal,
@@ -130,7 +126,7 @@ async def _record(
     data: DecisionFields,
     details: dict[str, Any],
 ) -> Decision:
-    _bump(phase)
+    touch(phase)
     decision = Decision(
         partnership_id=phase.partnership_id,
         phase_id=phase.id,
@@ -160,7 +156,7 @@ async def _settle_status(session: AsyncSession, partnership: Partnership) -> Non
         status = max(phases, key=_last_day).status
     if status != partnership.status:
         partnership.status = status
-        partnership.version += 1
+        touch(partnership)
 
 
 async def start_phase(

@@ -1,19 +1,30 @@
-"""Public summaries of published partnerships (no credentials, no personal data)."""
+"""Public summaries of published partnerships and announced networks (no credentials, no
+personal data)."""
 
 from collections import defaultdict
 from datetime import UTC, datetime
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.api.auth import Principal
 from app.api.pagination import PageParams, paginate
 from app.api.problems import CONFLICT, NOT_FOUND, ProblemError
+from app.models.enums import NetworkMemberStatus, NetworkStatus
+from app.models.networks import Network, NetworkMember, Workshop
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, Phase
-from app.schemas.public import PublicPartnership, PublicParty, PublicPhase
-from app.services import audit
+from app.schemas.public import (
+    PublicMember,
+    PublicNetwork,
+    PublicPartnership,
+    PublicParty,
+    PublicPhase,
+    PublicWorkshop,
+)
+from app.services import audit, networks
 from app.services.common import apply_changes
 from app.services.partnerships import (
     PartnershipFilters,
@@ -109,3 +120,104 @@ async def set_published(
     audit.label_next_flush(session, "publish" if published else "unpublish")
     await session.flush()
     return partnership
+
+
+async def list_networks(
+    session: AsyncSession,
+    page: PageParams,
+    theme: str | None,
+    country: str | None,
+    active_in: int | None,
+) -> tuple[list[PublicNetwork], str | None]:
+    rows, cursor = await networks.list_networks(
+        session, page, theme, country, active_in, announced_only=True
+    )
+    return await _network_summaries(session, rows), cursor
+
+
+async def get_network(session: AsyncSession, network_id: UUID) -> PublicNetwork:
+    network = await networks.get_network(session, network_id)
+    if network.status == NetworkStatus.planned:
+        raise ProblemError(NOT_FOUND, f"No network {network_id}.")
+    return (await _network_summaries(session, [network]))[0]
+
+
+async def _network_summaries(session: AsyncSession, rows: list[Network]) -> list[PublicNetwork]:
+    """Members, workshops and partnership counts of a page of networks, in four queries."""
+    ids = [n.id for n in rows]
+    members: dict[UUID, list[PublicMember]] = defaultdict(list)
+    for member, organisation in await session.execute(
+        select(NetworkMember, Organisation)
+        .join(Organisation, col(Organisation.id) == col(NetworkMember.organisation_id))
+        .where(
+            col(NetworkMember.network_id).in_(ids),
+            NetworkMember.status != NetworkMemberStatus.left,
+        )
+        .order_by(col(Organisation.country_code), col(Organisation.name), col(Organisation.id))
+    ):
+        members[member.network_id].append(
+            PublicMember(
+                id=organisation.id,
+                name=organisation.name,
+                country_code=organisation.country_code,
+                status=member.status,
+            )
+        )
+    workshops = list(
+        await session.scalars(
+            select(Workshop)
+            .where(col(Workshop.network_id).in_(ids), Workshop.status != "cancelled")
+            .order_by(col(Workshop.starts), col(Workshop.id))
+        )
+    )
+    parties = {
+        o.id: PublicParty(id=o.id, name=o.name, country_code=o.country_code)
+        for o in await session.scalars(
+            select(Organisation).where(
+                col(Organisation.id).in_(
+                    {w.host_organisation_id for w in workshops}
+                    | {n.coordinator_id for n in rows if n.coordinator_id}
+                )
+            )
+        )
+    }
+    by_network: dict[UUID, list[PublicWorkshop]] = defaultdict(list)
+    for w in workshops:
+        assert w.network_id is not None
+        by_network[w.network_id].append(
+            PublicWorkshop(
+                id=w.id,
+                title=w.title,
+                host=parties[w.host_organisation_id],
+                country_code=w.country_code,
+                city=w.city,
+                starts=w.starts,
+                ends=w.ends,
+                topics=w.topics,
+                status=w.status,
+                outcome=w.outcome,
+            )
+        )
+    counts = await session.execute(
+        select(Partnership.network_id, sa.func.count())
+        .where(col(Partnership.network_id).in_(ids))
+        .group_by(col(Partnership.network_id))
+    )
+    partnerships = {network_id: n for network_id, n in counts}
+    return [
+        PublicNetwork(
+            id=n.id,
+            title=n.title,
+            theme=n.theme,
+            description=n.description,
+            country_codes=n.country_codes,
+            starts=n.starts,
+            ends=n.ends,
+            status=n.status,
+            coordinator=parties[n.coordinator_id] if n.coordinator_id else None,
+            members=members[n.id],
+            workshops=by_network[n.id],
+            partnerships=partnerships.get(n.id, 0),
+        )
+        for n in rows
+    ]

@@ -20,8 +20,8 @@ from app.rules import (
     WORKSHOP_PARTICIPANTS,
     WORKSHOP_WITHIN_NETWORK,
 )
-from app.schemas.networks import WorkshopCreate, WorkshopFields, WorkshopUpdate
-from app.services.common import apply_changes, get_one, merge_patch
+from app.schemas.networks import Participation, WorkshopCreate, WorkshopFields, WorkshopUpdate
+from app.services.common import apply_changes, get_one, merge_patch, touch
 from app.services.countries import check_countries
 
 
@@ -113,28 +113,37 @@ async def update_workshop(
     return workshop
 
 
-async def participants_of(session: AsyncSession, workshop_id: UUID) -> list[UUID]:
+async def participants_of(session: AsyncSession, workshop_id: UUID) -> list[Participation]:
     rows = await session.scalars(
-        select(WorkshopParticipant.person_id)
+        select(WorkshopParticipant)
         .where(WorkshopParticipant.workshop_id == workshop_id)
         .order_by(col(WorkshopParticipant.person_id))
     )
-    return list(rows)
+    return [Participation(person_id=row.person_id, gender=row.gender) for row in rows]
 
 
 async def _check_participants(
-    session: AsyncSession, workshop: WorkshopFields, person_ids: list[UUID]
+    session: AsyncSession, workshop: WorkshopFields, participants: list[Participation]
 ) -> None:
+    person_ids = [p.person_id for p in participants]
     rows = await session.execute(
         select(Person.id, Person.organisation_id).where(col(Person.id).in_(person_ids))
     )
     organisation_of = {person_id: org for person_id, org in rows}
+    seen: set[UUID] = set()
     for i, person_id in enumerate(person_ids):
+        if person_id in seen:
+            raise RuleViolation(
+                WORKSHOP_PARTICIPANTS,
+                f"Person {person_id} is listed twice.",
+                pointer=f"/participants/{i}/person_id",
+            )
+        seen.add(person_id)
         if organisation_of.get(person_id) not in workshop.organisation_ids:
             raise RuleViolation(
                 WORKSHOP_PARTICIPANTS,
                 f"Person {person_id} is of no organisation taking part.",
-                pointer=f"/person_ids/{i}",
+                pointer=f"/participants/{i}/person_id",
             )
     over = [
         org
@@ -146,28 +155,38 @@ async def _check_participants(
             WORKSHOP_PARTICIPANTS,
             f"{len(over)} organisation(s) send more than {workshop.participants_per_organisation} "
             "people.",
-            pointer="/person_ids",
+            pointer="/participants",
         )
 
 
 async def set_participants(
-    session: AsyncSession, workshop_id: UUID, person_ids: list[UUID]
-) -> list[UUID]:
+    session: AsyncSession,
+    workshop_id: UUID,
+    participants: list[Participation],
+    if_match: str | None,
+) -> tuple[Workshop, list[Participation]]:
+    """Replace the participant list as one versioned part of the workshop (If-Match required)."""
     workshop = await get_workshop(session, workshop_id, for_update=True)
-    wanted = list(dict.fromkeys(person_ids))
+    check_if_match(if_match, workshop.version)
     fields = WorkshopFields.model_validate(
         {field: getattr(workshop, field) for field in WorkshopFields.model_fields}
     )
-    await _check_participants(session, fields, wanted)
+    await _check_participants(session, fields, participants)
+    wanted = {p.person_id: p.gender for p in participants}
     current = await session.scalars(
         select(WorkshopParticipant).where(WorkshopParticipant.workshop_id == workshop.id)
     )
     for row in current:
-        if row.person_id in wanted:
-            wanted.remove(row.person_id)
-        else:
+        if row.person_id not in wanted:
             await session.delete(row)
-    session.add_all(WorkshopParticipant(workshop_id=workshop.id, person_id=p) for p in wanted)
-    workshop.version += 1
+            continue
+        gender = wanted.pop(row.person_id)
+        if row.gender != gender:
+            row.gender = gender
+    session.add_all(
+        WorkshopParticipant(workshop_id=workshop.id, person_id=person_id, gender=gender)
+        for person_id, gender in wanted.items()
+    )
+    touch(workshop)
     await session.flush()
-    return await participants_of(session, workshop.id)
+    return workshop, await participants_of(session, workshop.id)
