@@ -57,6 +57,22 @@ async def test_the_demo_networks_summary_against_hand_computed_figures(
     }
     # Lessebo's draft with a Guatemalan municipality grew out of the workshops.
     assert figures["partnerships_by_status"] == {"draft": 1}
+
+    # Outside ICLD: a group of fewer than five people is withheld (Lessebo sends three), and
+    # only the partnerships the caller may read count.
+    lessebo = await reference_municipality(client, "0761")
+    boras = await reference_municipality(client, "1490")
+    for organisation, partnerships in ((lessebo, {"draft": 1}), (boras, {})):
+        token = await api_key(connection, Role.viewer, [uuid.UUID(organisation["id"])])
+        async with authorised(client, token) as viewer:
+            seen = (await viewer.get(f"{NETWORKS}/{network['id']}/summary")).json()
+        assert seen["participants"] == {
+            "participations": 10,
+            "people": 6,
+            "by_country": None,
+            "by_gender": None,
+        }
+        assert seen["partnerships_by_status"] == partnerships
     people = (await client.get("/api/v1/people", params={"limit": 100})).json()["items"]
     assert people and not any(
         p["id"] in summary.text or p["family_name"] in summary.text for p in people
@@ -154,14 +170,33 @@ async def test_calendars_parse_and_follow_what_the_organisation_hosts_or_attends
     assert [(str(e["uid"]).split("-")[0], e.decoded("dtstart").isoformat()) for e in hosted] == [
         ("study", "2019-09-24")
     ]
+    # Alingsås has the meetings of its partnership; a workshop it takes part in joins them in
+    # its full calendar only.
     alingsas = await reference_municipality(client, "1489")
+    icld = (await client.get("/api/v1/organisations", params={"q": "ICLD"})).json()["items"][0]
+    workshop = await client.post(
+        WORKSHOPS,
+        json={
+            "title": "Reporting on results",
+            "host_organisation_id": icld["id"],
+            "country_code": "SE",
+            "city": "Visby",
+            "starts": "2025-03-10",
+            "ends": "2025-03-11",
+            "organisation_ids": [alingsas["id"]],
+        },
+    )
+    assert workshop.status_code == 201, workshop.text
     full = events(
         (await client.get(f"/api/v1/organisations/{alingsas['id']}/calendar.ics")).content
     )
     meetings_only = events(
         (await client.get(f"/api/v1/organisations/{alingsas['id']}/meetings.ics")).content
     )
-    assert meetings_only and {str(e["uid"]) for e in full} == {str(e["uid"]) for e in meetings_only}
+    assert meetings_only and all(str(e["uid"]).startswith("meeting-") for e in meetings_only)
+    assert {str(e["uid"]) for e in full} - {str(e["uid"]) for e in meetings_only} == {
+        f"workshop-{workshop.json()['id']}@partnership-api"
+    }
 
     # Lessebo's own viewer reads Lessebo's calendar, not Upplands-Bro's.
     token = await api_key(connection, Role.viewer, [uuid.UUID(lessebo["id"])])
@@ -195,9 +230,10 @@ async def test_the_public_sees_announced_networks_without_people(
         "SE",
     ]
     assert [w["city"] for w in public["workshops"]] == ["Guatemala", "Stockholm"]
+    # Lessebo's draft is not published: the public does not learn of it.
     assert (public["coordinator"]["name"], public["partnerships"]) == (
         "Internationellt centrum för lokal demokrati",
-        1,
+        0,
     )
     text = str(public)
     people = (await client.get("/api/v1/people", params={"limit": 100})).json()["items"]

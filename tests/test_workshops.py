@@ -111,6 +111,12 @@ async def test_participants_come_from_the_organisations_within_the_cap(
         headers={"If-Match": etag},
     )
     assert corrected.json()["participants"] == [{"person_id": people[0], "gender": "man"}]
+    again = await client.put(
+        url,
+        json={"participants": [{"person_id": people[0], "gender": "man"}]},
+        headers=_match(corrected),
+    )
+    assert again.headers["etag"] == corrected.headers["etag"]  # the same list: no new version
     unstated = await client.put(
         url, json={"participants": [{"person_id": people[1]}]}, headers=_match(corrected)
     )

@@ -157,6 +157,12 @@ class NetworkStatus(StrEnum):
     closed = "closed"
 
 
+class WorkshopStatus(StrEnum):
+    planned = "planned"
+    held = "held"
+    cancelled = "cancelled"
+
+
 class NetworkMemberStatus(StrEnum):
     invited = "invited"
     active = "active"

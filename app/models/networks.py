@@ -8,7 +8,13 @@ from sqlalchemy.dialects import postgresql
 from sqlmodel import Field, SQLModel
 
 from app.models.base import Tracked
-from app.models.enums import NetworkMemberStatus, NetworkStatus, ParticipantGender, sql_in
+from app.models.enums import (
+    NetworkMemberStatus,
+    NetworkStatus,
+    ParticipantGender,
+    WorkshopStatus,
+    sql_in,
+)
 
 
 class Network(Tracked, table=True):
@@ -53,7 +59,7 @@ class Workshop(Tracked, table=True):
 
     __tablename__ = "workshops"
     __table_args__ = (
-        sa.CheckConstraint("status IN ('planned', 'held', 'cancelled')", name="status"),
+        sa.CheckConstraint(sql_in("status", WorkshopStatus), name="status"),
         sa.CheckConstraint("ends >= starts", name="period_order"),
         sa.Index("ix_workshops_starts_id", "starts", "id"),
         sa.Index("ix_workshops_network_id", "network_id"),
@@ -76,7 +82,7 @@ class Workshop(Tracked, table=True):
     )
     participants_per_organisation: int = Field(default=3, ge=1)
     paid_by: str = Field(default="ICLD", max_length=200)
-    status: str = Field(default="planned", max_length=20)
+    status: str = Field(default=WorkshopStatus.planned, max_length=20)
     outcome: str | None = Field(default=None, sa_type=sa.Text)
 
 

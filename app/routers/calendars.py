@@ -6,22 +6,11 @@ from fastapi import APIRouter, Request, Response
 
 from app.api.auth import Authenticated
 from app.api.deps import SessionDep
-from app.api.etag import conditional, content_etag
-from app.api.problems import problem_responses
+from app.api.ics import ICS_RESPONSES, ics_response
 from app.api.routing import TransactionalRoute
 from app.services import calendars as service
 
 router = APIRouter(tags=["calendars"], route_class=TransactionalRoute)
-
-ICS = "text/calendar; charset=utf-8"
-ICS_RESPONSES = {
-    **problem_responses(401, 404, 422),
-    200: {
-        "content": {"text/calendar": {"schema": {"type": "string"}}},
-        "description": "An iCalendar (RFC 5545) feed",
-    },
-}
-_RESPONSES = {**ICS_RESPONSES, **problem_responses(403)}
 
 
 @router.get(
@@ -29,13 +18,13 @@ _RESPONSES = {**ICS_RESPONSES, **problem_responses(403)}
     operation_id="get_partnership_calendar",
     summary="The partnership's meetings and visits as an iCalendar feed",
     response_class=Response,
-    responses=_RESPONSES,
+    responses=ICS_RESPONSES,
 )
 async def get_partnership_calendar(
     session: SessionDep, principal: Authenticated, request: Request, partnership_id: UUID
 ) -> Response:
     body = await service.partnership_calendar(session, principal, partnership_id)
-    return ics(request, body)
+    return ics_response(request, body)
 
 
 @router.get(
@@ -43,7 +32,7 @@ async def get_partnership_calendar(
     operation_id="get_organisation_calendar",
     summary="Every meeting of the partnerships an organisation is a party of, as iCalendar",
     response_class=Response,
-    responses=_RESPONSES,
+    responses=ICS_RESPONSES,
 )
 async def get_organisation_calendar(
     session: SessionDep, principal: Authenticated, request: Request, organisation_id: UUID
@@ -51,7 +40,7 @@ async def get_organisation_calendar(
     body = await service.organisation_calendar(
         session, principal, organisation_id, everything=False
     )
-    return ics(request, body)
+    return ics_response(request, body)
 
 
 @router.get(
@@ -61,13 +50,13 @@ async def get_organisation_calendar(
     description="The meetings of its partnerships, the workshops it hosts or takes part in, and "
     "the study visits it hosts or its partnerships make (as far as the caller may read them).",
     response_class=Response,
-    responses=_RESPONSES,
+    responses=ICS_RESPONSES,
 )
 async def get_organisation_full_calendar(
     session: SessionDep, principal: Authenticated, request: Request, organisation_id: UUID
 ) -> Response:
     body = await service.organisation_calendar(session, principal, organisation_id, everything=True)
-    return ics(request, body)
+    return ics_response(request, body)
 
 
 @router.get(
@@ -75,15 +64,9 @@ async def get_organisation_full_calendar(
     operation_id="get_network_calendar",
     summary="A network's workshops as an iCalendar feed",
     response_class=Response,
-    responses=_RESPONSES,
+    responses=ICS_RESPONSES,
 )
 async def get_network_calendar(
     session: SessionDep, principal: Authenticated, request: Request, network_id: UUID
 ) -> Response:
-    return ics(request, await service.network_calendar(session, network_id))
-
-
-def ics(request: Request, body: bytes) -> Response:
-    """The feed, with an ETag of its content (and 304 when it is unchanged)."""
-    response = Response(body, media_type=ICS)
-    return conditional(request, response, content_etag(body.decode())) or response
+    return ics_response(request, await service.network_calendar(session, network_id))

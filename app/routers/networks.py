@@ -164,13 +164,13 @@ async def update_network_member(
     summary="The network in figures: members, workshops held, participants, partnerships",
     description="Participants are counted per held workshop, by the country of their "
     "organisation and by recorded gender: two breakdowns side by side, never crossed, never "
-    "per person.",
+    "per person; outside ICLD a breakdown with a group of fewer than 5 people is withheld.",
     responses=problem_responses(401, 403, 404, 422),
 )
 async def get_network_summary(
     session: SessionDep, principal: Authenticated, network_id: UUID
 ) -> NetworkSummary:
-    return await service.summary(session, network_id)
+    return await service.summary(session, principal, network_id)
 
 
 @router.get(

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
 from app.api.deps import SearchQuery, SessionDep
+from app.api.ics import ICS_RESPONSES, ics_response
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.models.enums import PartnershipStatus, Principle
-from app.routers.calendars import ICS_RESPONSES, ics
 from app.schemas.public import (
     PublicNetwork,
     PublicNetworkPage,
@@ -112,4 +112,5 @@ async def get_public_network(
 async def get_public_network_calendar(
     session: SessionDep, principal: CurrentPrincipal, request: Request, network_id: UUID
 ) -> Response:
-    return ics(request, await calendars.network_calendar(session, network_id, public=True))
+    body = await calendars.network_calendar(session, network_id, announced_only=True)
+    return ics_response(request, body)

@@ -1,13 +1,13 @@
 """Networks and their members: request and response models."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.api.pagination import Page
-from app.models.enums import NetworkMemberStatus, NetworkStatus, ParticipantGender
+from app.models.enums import NetworkMemberStatus, NetworkStatus, ParticipantGender, WorkshopStatus
 from app.rules import NETWORK_PERIOD, WORKSHOP_PERIOD, rule_error
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
@@ -142,7 +142,7 @@ class WorkshopFields(RequestModel):
     )
     participants_per_organisation: int = Field(default=3, ge=1, le=50)
     paid_by: Title = "ICLD"
-    status: Literal["planned", "held", "cancelled"] = "planned"
+    status: WorkshopStatus = WorkshopStatus.planned
     outcome: Annotated[str, StringConstraints(max_length=4000)] | None = None
 
     @model_validator(mode="after")
@@ -185,7 +185,7 @@ class WorkshopUpdate(RequestModel):
     organisation_ids: list[UUID] | None = Field(default=None, max_length=100)
     participants_per_organisation: int | None = Field(default=None, ge=1, le=50)
     paid_by: Title | None = None
-    status: Literal["planned", "held", "cancelled"] | None = None
+    status: WorkshopStatus | None = None
     outcome: Annotated[str, StringConstraints(max_length=4000)] | None = None
 
 
@@ -202,7 +202,7 @@ class WorkshopRead(ResponseModel):
     organisation_ids: list[UUID]
     participants_per_organisation: int
     paid_by: str
-    status: str
+    status: WorkshopStatus
     outcome: str | None
     created_at: datetime
     updated_at: datetime
@@ -252,10 +252,14 @@ class ParticipantFigures(ResponseModel):
 
     participations: int = Field(description="One per person and workshop.")
     people: int = Field(description="Distinct people.")
-    by_country: dict[str, int] = Field(
-        description="By the country of the participant's organisation, sorted by country."
+    by_country: dict[str, int] | None = Field(
+        description="By the country of the participant's organisation, sorted by country. "
+        "Null outside ICLD when a country has fewer than 5 people taking part."
     )
-    by_gender: dict[str, int] = Field(description="By recorded gender, sorted by gender.")
+    by_gender: dict[str, int] | None = Field(
+        description="By recorded gender, sorted by gender. Null outside ICLD when a gender has "
+        "fewer than 5 people taking part."
+    )
 
 
 class NetworkSummary(ResponseModel):
@@ -270,5 +274,5 @@ class NetworkSummary(ResponseModel):
     participants: ParticipantFigures
     partnerships_by_status: dict[str, int] = Field(
         description="Partnerships that belong to the network or grew out of it, by status "
-        "(a draft is an application in the making)."
+        "(a draft is an application in the making); only those the caller may read."
     )

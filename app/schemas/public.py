@@ -82,7 +82,7 @@ class PublicNetwork(BaseModel):
     members: list[PublicMember] = Field(description="Members that have not left.")
     workshops: list[PublicWorkshop] = Field(description="Workshops not cancelled, by start.")
     partnerships: int = Field(
-        description="How many partnerships belong to the network or grew out of it."
+        description="How many published partnerships belong to the network or grew out of it."
     )
 
 

@@ -13,17 +13,21 @@ from sqlmodel import col, select
 
 from app.api.auth import Principal
 from app.api.problems import NOT_FOUND, ProblemError
+from app.models.enums import MeetingStatus
 from app.models.networks import Workshop
 from app.models.organisations import Organisation
 from app.models.partnerships import Meeting, Partnership, PartnershipPartner
 from app.models.programmes import StudyVisit
-from app.policies import scope_partnerships, scope_study_visits
 from app.services.networks import get_network
 from app.services.partnerships import get_partnership
 
 PRODID = "-//ICLD//Partnership API//EN"
 # Meetings and workshops share the states planned / held / cancelled.
-_STATUS = {"planned": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
+_STATUS = {
+    MeetingStatus.planned: "CONFIRMED",
+    MeetingStatus.held: "CONFIRMED",
+    MeetingStatus.cancelled: "CANCELLED",
+}
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ def feed(name: str, entries: list[Entry]) -> bytes:
         event.add("dtend", entry.ends + timedelta(days=1))  # DTEND of a date is exclusive
         event.add("summary", entry.summary)
         event.add("location", entry.location)
-        event.add("status", _STATUS[entry.status])
+        event.add("status", _STATUS[MeetingStatus(entry.status)])
         event.add("sequence", entry.version)
         if entry.description:
             event.add("description", entry.description)
@@ -97,7 +101,7 @@ def visit_entry(visit: StudyVisit, host: str) -> Entry:
         ends=visit.visit_on,
         summary=f"Study visit to {host} from {', '.join(visit.visiting_countries)}",
         location=host,
-        status="planned",
+        status=MeetingStatus.planned,
         description=", ".join(visit.topics) or None,
     )
 
@@ -113,12 +117,10 @@ async def partnership_calendar(
 
 
 async def network_calendar(
-    session: AsyncSession, network_id: UUID, *, public: bool = False
+    session: AsyncSession, network_id: UUID, *, announced_only: bool = False
 ) -> bytes:
     """A network's workshops; the public feed has only announced networks (not planned)."""
-    network = await get_network(session, network_id)
-    if public and network.status == "planned":
-        raise ProblemError(NOT_FOUND, f"No network {network_id}.")
+    network = await get_network(session, network_id, announced_only=announced_only)
     workshops = await session.scalars(select(Workshop).where(Workshop.network_id == network.id))
     return feed(network.title, [workshop_entry(w) for w in workshops])
 
@@ -127,8 +129,10 @@ async def organisation_calendar(
     session: AsyncSession, principal: Principal, organisation_id: UUID, *, everything: bool
 ) -> bytes:
     """What the organisation hosts or attends: the meetings of every partnership it is a party
-    of (that the caller may read) and, with `everything`, the workshops it hosts or takes part
-    in and the study visits it hosts or its partnerships make."""
+    of and, with `everything`, the workshops it hosts or takes part in and the study visits it
+    hosts or its partnerships make. A caller who may read the organisation may read all of
+    these: they are its own partnerships' and its own visits (policies.scope_partnerships and
+    scope_study_visits), so no further scoping is needed."""
     if not principal.in_scope(organisation_id):
         # Another organisation's calendar is its own object: not found, as everything out of scope.
         raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
@@ -144,12 +148,9 @@ async def organisation_calendar(
         ),
     )
     meetings = await session.execute(
-        scope_partnerships(
-            principal,
-            select(Meeting, Partnership.title)
-            .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
-            .where(is_party),
-        )
+        select(Meeting, Partnership.title)
+        .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
+        .where(is_party)
     )
     entries = [meeting_entry(meeting, title) for meeting, title in meetings]
     if not everything:
@@ -165,16 +166,13 @@ async def organisation_calendar(
     entries += [workshop_entry(w) for w in workshops]
     parties_of = select(col(Partnership.id)).where(is_party)
     visits = await session.execute(
-        scope_study_visits(
-            principal,
-            select(StudyVisit, Organisation.name)
-            .join(Organisation, col(Organisation.id) == col(StudyVisit.host_organisation_id))
-            .where(
-                sa.or_(
-                    col(StudyVisit.host_organisation_id) == organisation_id,
-                    col(StudyVisit.partnership_id).in_(parties_of),
-                )
-            ),
+        select(StudyVisit, Organisation.name)
+        .join(Organisation, col(Organisation.id) == col(StudyVisit.host_organisation_id))
+        .where(
+            sa.or_(
+                col(StudyVisit.host_organisation_id) == organisation_id,
+                col(StudyVisit.partnership_id).in_(parties_of),
+            )
         )
     )
     entries += [visit_entry(visit, host) for visit, host in visits]

@@ -1,7 +1,6 @@
 """Networks and their members: queries and the rules that need stored data."""
 
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
 from datetime import date
 from uuid import UUID
 
@@ -9,15 +8,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.api.auth import Principal
 from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
 from app.api.problems import RuleViolation
 from app.models.countries import Country
-from app.models.enums import NetworkMemberStatus, NetworkStatus
+from app.models.enums import NetworkMemberStatus, NetworkStatus, WorkshopStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
+from app.policies import scope_partnerships
 from app.rules import (
     NETWORK_MEMBER_COUNTRY,
     NETWORK_PARTNER_ELIGIBLE,
@@ -73,9 +74,16 @@ async def list_networks(
 
 
 async def get_network(
-    session: AsyncSession, network_id: UUID, *, for_update: bool = False
+    session: AsyncSession,
+    network_id: UUID,
+    *,
+    for_update: bool = False,
+    announced_only: bool = False,
 ) -> Network:
+    """A network; with `announced_only` (the public's view) a planned one is not found."""
     stmt = select(Network).where(Network.id == network_id)
+    if announced_only:
+        stmt = stmt.where(Network.status != NetworkStatus.planned)
     network: Network = await get_one(
         session, stmt, f"No network {network_id}.", for_update=for_update
     )
@@ -215,7 +223,7 @@ async def update_member(
         planned = await session.scalar(
             select(Workshop.title).where(
                 Workshop.network_id == network_id,
-                Workshop.status == "planned",
+                Workshop.status == WorkshopStatus.planned,
                 sa.literal(member.organisation_id) == sa.any_(col(Workshop.organisation_ids)),
             )
         )
@@ -231,9 +239,16 @@ async def update_member(
     return member
 
 
-async def summary(session: AsyncSession, network_id: UUID) -> NetworkSummary:
+# Below this many distinct people, a group's count could point at a person: outside ICLD a
+# breakdown is shown only when each of its groups has at least this many.
+SMALLEST_GROUP = 5
+
+
+async def summary(session: AsyncSession, principal: Principal, network_id: UUID) -> NetworkSummary:
     """Members by country, the workshops held and their participations aggregated by country
-    and by gender (never crossed, never per person), and the partnerships of the network."""
+    and by gender (never crossed, never per person), and the partnerships of the network that
+    the caller may see. A participant counts under the country of the organisation they belong
+    to now."""
     network = await get_network(session, network_id)
     members = await session.execute(
         select(Organisation.country_code, sa.func.count())
@@ -248,7 +263,7 @@ async def summary(session: AsyncSession, network_id: UUID) -> NetworkSummary:
     held = list(
         await session.scalars(
             select(Workshop)
-            .where(Workshop.network_id == network.id, Workshop.status == "held")
+            .where(Workshop.network_id == network.id, Workshop.status == WorkshopStatus.held)
             .order_by(col(Workshop.starts), col(Workshop.id))
         )
     )
@@ -265,10 +280,13 @@ async def summary(session: AsyncSession, network_id: UUID) -> NetworkSummary:
         )
     )
     partnerships = await session.execute(
-        select(Partnership.status, sa.func.count())
-        .where(Partnership.network_id == network.id)
-        .group_by(col(Partnership.status))
-        .order_by(col(Partnership.status))
+        scope_partnerships(
+            principal,
+            select(Partnership.status, sa.func.count())
+            .where(Partnership.network_id == network.id)
+            .group_by(col(Partnership.status))
+            .order_by(col(Partnership.status)),
+        )
     )
     return NetworkSummary(
         network_id=network.id,
@@ -280,12 +298,19 @@ async def summary(session: AsyncSession, network_id: UUID) -> NetworkSummary:
         participants=ParticipantFigures(
             participations=len(participations),
             people=len({person for person, _, _ in participations}),
-            by_country=_counts(country for _, country, _ in participations),
-            by_gender=_counts(gender for _, _, gender in participations),
+            by_country=_breakdown(principal, [(p, country) for p, country, _ in participations]),
+            by_gender=_breakdown(principal, [(p, gender) for p, _, gender in participations]),
         ),
         partnerships_by_status={status: n for status, n in partnerships},
     )
 
 
-def _counts(keys: Iterable[str]) -> dict[str, int]:
-    return dict(sorted(Counter(keys).items()))
+def _breakdown(principal: Principal, rows: list[tuple[UUID, str]]) -> dict[str, int] | None:
+    """Participations per group; None for callers outside ICLD when a group has fewer than
+    SMALLEST_GROUP distinct people."""
+    people: dict[str, set[UUID]] = defaultdict(set)
+    for person, group in rows:
+        people[group].add(person)
+    if not principal.sees_everything and any(len(p) < SMALLEST_GROUP for p in people.values()):
+        return None
+    return dict(sorted(Counter(group for _, group in rows).items()))

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from app.api.auth import Principal
 from app.api.pagination import PageParams, paginate
 from app.api.problems import CONFLICT, NOT_FOUND, ProblemError
-from app.models.enums import NetworkMemberStatus, NetworkStatus
+from app.models.enums import NetworkMemberStatus, WorkshopStatus
 from app.models.networks import Network, NetworkMember, Workshop
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, Phase
@@ -136,9 +136,7 @@ async def list_networks(
 
 
 async def get_network(session: AsyncSession, network_id: UUID) -> PublicNetwork:
-    network = await networks.get_network(session, network_id)
-    if network.status == NetworkStatus.planned:
-        raise ProblemError(NOT_FOUND, f"No network {network_id}.")
+    network = await networks.get_network(session, network_id, announced_only=True)
     return (await _network_summaries(session, [network]))[0]
 
 
@@ -166,7 +164,7 @@ async def _network_summaries(session: AsyncSession, rows: list[Network]) -> list
     workshops = list(
         await session.scalars(
             select(Workshop)
-            .where(col(Workshop.network_id).in_(ids), Workshop.status != "cancelled")
+            .where(col(Workshop.network_id).in_(ids), Workshop.status != WorkshopStatus.cancelled)
             .order_by(col(Workshop.starts), col(Workshop.id))
         )
     )
@@ -200,7 +198,7 @@ async def _network_summaries(session: AsyncSession, rows: list[Network]) -> list
         )
     counts = await session.execute(
         select(Partnership.network_id, sa.func.count())
-        .where(col(Partnership.network_id).in_(ids))
+        .where(col(Partnership.network_id).in_(ids), _PUBLISHED)
         .group_by(col(Partnership.network_id))
     )
     partnerships = {network_id: n for network_id, n in counts}

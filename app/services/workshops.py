@@ -173,20 +173,25 @@ async def set_participants(
     )
     await _check_participants(session, fields, participants)
     wanted = {p.person_id: p.gender for p in participants}
-    current = await session.scalars(
-        select(WorkshopParticipant).where(WorkshopParticipant.workshop_id == workshop.id)
+    current = list(
+        await session.scalars(
+            select(WorkshopParticipant).where(WorkshopParticipant.workshop_id == workshop.id)
+        )
     )
+    changed = bool(wanted.keys() - {row.person_id for row in current})
     for row in current:
         if row.person_id not in wanted:
             await session.delete(row)
-            continue
-        gender = wanted.pop(row.person_id)
-        if row.gender != gender:
-            row.gender = gender
+            changed = True
+        elif row.gender != wanted[row.person_id]:
+            row.gender = wanted[row.person_id]
+            changed = True
+        wanted.pop(row.person_id, None)
     session.add_all(
         WorkshopParticipant(workshop_id=workshop.id, person_id=person_id, gender=gender)
         for person_id, gender in wanted.items()
     )
-    touch(workshop)
+    if changed:  # the same list again is no new version (nor a calendar update)
+        touch(workshop)
     await session.flush()
     return workshop, await participants_of(session, workshop.id)
