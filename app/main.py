@@ -27,6 +27,8 @@ from app.db.migrations import head_revision
 from app.logging import stamp_request_ids
 from app.routers import (
     api_keys,
+    application_rounds,
+    applications,
     audit_events,
     calendars,
     compliance,
@@ -109,6 +111,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "description": "Thematic networks, their members, workshops and figures.",
             },
             {"name": "calendars", "description": "iCalendar feeds to subscribe to."},
+            {
+                "name": "funding",
+                "description": "Application rounds, applications, grants, reports and payments.",
+            },
             {"name": "programmes", "description": "Training programmes and study visits."},
             {
                 "name": "public",
@@ -141,6 +147,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         programmes.router,
         networks.router,
         workshops.router,
+        application_rounds.router,
+        applications.router,
         api_keys.router,
         users.router,
         audit_events.router,

@@ -265,3 +265,70 @@ WORKSHOP_PARTICIPANTS = rule(
 WORKSHOP_PERIOD = rule(
     "workshop-period", "A workshop ends after it starts", "A workshop ends on or after its start."
 )
+
+# Funding (DOMAIN.md §6, §7; docs/funding.md)
+ROUND_PERIOD = rule(
+    "round-period",
+    "A round closes after it opens",
+    "An application round closes on or after it opens.",
+)
+ROUND_OPEN = rule(
+    "round-open",
+    "Project applications only in an open round",
+    "A project or extension application names an application round open on the day it is "
+    "created and is submitted while that round is open; an inception application may come at "
+    "any time and names no round (DOMAIN.md §6, [FAQ], [DAGS]).",
+)
+UNKNOWN_ROUND = rule(
+    "unknown-round",
+    "Unknown application round",
+    "The application round referred to does not exist.",
+)
+UNKNOWN_PARTNERSHIP = rule(
+    "unknown-partnership",
+    "Unknown partnership",
+    "The partnership referred to does not exist (or is not yours).",
+)
+APPLICATION_TRANSITION = rule(
+    "application-transition",
+    "Not an action from this state",
+    "An application moves draft -> submitted -> under_assessment -> approved or rejected, and "
+    "can be withdrawn until it is decided; only a draft can be changed.",
+)
+APPLICATION_ATTACHMENTS = rule(
+    "application-attachments",
+    "An application has its letter of intent and budget",
+    "A submitted application has among its attachments a letter of intent and a budget, "
+    "documents of its own partnership.",
+)
+WHOLE_KRONOR = rule(
+    "whole-kronor",
+    "Budgets are whole kronor in SEK",
+    "Budget lines, decided amounts and amendments are in SEK and whole kronor (DOMAIN.md §6, "
+    "[RL20 §1]).",
+)
+INELIGIBLE_COST = rule(
+    "ineligible-cost",
+    "Not a cost ICLD funds",
+    "Salaries, per diems and extra days are not funded, nor costs the guidelines do not name "
+    "(DOMAIN.md §6, [BUD]). Funded: travel, accommodation, local_travel, venue, visas, "
+    "climate_compensation, interpretation, materials, steering_group_work.",
+)
+BUDGET_YEAR = rule(
+    "budget-year",
+    "A budget year is a year of the period",
+    "A budget line's project year is 1 to 3 and falls within the planned period (accounting "
+    "year 1-3, DOMAIN.md §7, [RED]).",
+)
+BUDGET_CEILING = rule(
+    "budget-ceiling",
+    "The budget respects ICLD's ceilings",
+    "Inception at most 220,000 SEK (Europe) or 275,000 (Africa, Asia, Latin America), "
+    "trilateral 275,000 / 330,000; a project or extension at most 450,000 / 500,000 per project "
+    "year, trilateral 600,000 / 650,000 (DOMAIN.md §6, [BUD]).",
+)
+APPLICATION_PERIOD = rule(
+    "application-period",
+    "An application's period ends after it starts",
+    "An application's planned period ends on or after its start.",
+)

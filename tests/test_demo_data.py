@@ -19,6 +19,8 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         "partnerships": 5,
         "programmes": 1,
         "networks": 1,
+        "rounds": 8,
+        "applications": 1,
     }
     assert second == {
         "organisations": 0,
@@ -26,6 +28,8 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         "partnerships": 0,
         "programmes": 0,
         "networks": 0,
+        "rounds": 0,
+        "applications": 0,
     }
 
     workshops = (await client.get("/api/v1/workshops")).json()["items"]

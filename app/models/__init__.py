@@ -4,6 +4,12 @@ from app.models.access import ApiKey, User
 from app.models.audit import AuditEvent
 from app.models.base import metadata
 from app.models.countries import Country, CountryEligibility
+from app.models.funding import (
+    Application,
+    ApplicationBudgetLine,
+    ApplicationEvent,
+    ApplicationRound,
+)
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
 from app.models.partnerships import (
@@ -22,6 +28,10 @@ from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingPro
 
 __all__ = [
     "ApiKey",
+    "Application",
+    "ApplicationBudgetLine",
+    "ApplicationEvent",
+    "ApplicationRound",
     "AuditEvent",
     "Country",
     "CountryEligibility",

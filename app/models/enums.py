@@ -138,6 +138,7 @@ class MeetingStatus(StrEnum):
 
 class DocumentKind(StrEnum):
     letter_of_intent = "letter_of_intent"
+    budget = "budget"
     decision = "decision"
     report = "report"
     other = "other"
@@ -176,6 +177,50 @@ class ParticipantGender(StrEnum):
     man = "man"
     other = "other"
     not_stated = "not_stated"
+
+
+class ApplicationKind(StrEnum):
+    """What an application (and the grant answering it) is for (DOMAIN.md §6)."""
+
+    inception = "inception"
+    project = "project"
+    extension = "extension"
+
+
+class ApplicationStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    under_assessment = "under_assessment"
+    approved = "approved"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+
+
+class ApplicationAction(StrEnum):
+    create = "create"
+    submit = "submit"
+    withdraw = "withdraw"
+    assess = "assess"
+    approve = "approve"
+    reject = "reject"
+
+
+class CostCategory(StrEnum):
+    """Costs ICLD funds ([BUD], [NYA]); anything else is refused (INELIGIBLE_COSTS names the
+    ones the guidelines exclude outright)."""
+
+    travel = "travel"
+    accommodation = "accommodation"
+    local_travel = "local_travel"
+    venue = "venue"
+    visas = "visas"
+    climate_compensation = "climate_compensation"
+    interpretation = "interpretation"
+    materials = "materials"
+    steering_group_work = "steering_group_work"
+
+
+INELIGIBLE_COSTS = frozenset({"salaries", "per_diems", "extra_days"})
 
 
 # EU member states (ISO 3166-1 alpha-2), for trilateral partnerships' third party ([RL20 §10]).

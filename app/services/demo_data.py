@@ -196,6 +196,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
             )
             added_people += 1
     await session.flush()
+    from app.services.demo_funding import load_demo_funding
     from app.services.demo_partnerships import load_demo_partnerships
 
     added_networks = await _gender_network(session, orgs)  # a partnership grows out of it
@@ -205,6 +206,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
         "partnerships": await load_demo_partnerships(session, orgs),
         "programmes": await _itp_322(session, orgs),
         "networks": added_networks,
+        **await load_demo_funding(session),
     }
 
 

@@ -1,0 +1,111 @@
+"""The funding rules that are arithmetic on dates and amounts (DOMAIN.md §6, §7): project
+years, ceilings, report due dates. Pure functions, so that they are tested on their own and the
+services only gather the data they need."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from app.api.problems import RuleViolation
+from app.models.enums import ApplicationKind, FundingRegion
+from app.rules import BUDGET_CEILING, BUDGET_YEAR
+from app.schemas.phases import add_years, last_day_within
+
+# [BUD], SEK: (Europe, elsewhere). DOMAIN.md found no Latin American ceiling: the Africa/Asia
+# level is assumed. Inception is capped in total, a project or extension per project year.
+CEILINGS: dict[tuple[bool, bool], tuple[Decimal, Decimal]] = {
+    # (inception, trilateral)
+    (True, False): (Decimal(220_000), Decimal(275_000)),
+    (True, True): (Decimal(275_000), Decimal(330_000)),
+    (False, False): (Decimal(450_000), Decimal(500_000)),
+    (False, True): (Decimal(600_000), Decimal(650_000)),
+}
+# Report deadlines: DOMAIN.md gives none; assumed two months after a project year for an interim
+# report, three after the grant's end for the final one (docs/funding.md).
+INTERIM_REPORT_MONTHS = 2
+FINAL_REPORT_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What sets a partnership's ceilings: its partners' funding regions and a third party."""
+
+    regions: frozenset[str]
+    trilateral: bool
+
+    def ceiling(self, kind: ApplicationKind) -> Decimal:
+        europe, elsewhere = CEILINGS[(kind == ApplicationKind.inception, self.trilateral)]
+        # With partners in several regions the highest ceiling applies; a partner without a
+        # region (not a partner country) is judged at the higher level too.
+        only_europe = self.regions == {FundingRegion.europe.value}
+        return europe if only_europe else elsewhere
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def project_years(starts: date, ends: date) -> list[tuple[date, date]]:
+    """Years from `starts` (as a phase's duration counts them); the last ends with the period."""
+    years: list[tuple[date, date]] = []
+    first = starts
+    while first <= ends:
+        years.append((first, min(last_day_within(starts, len(years) + 1), ends)))
+        first = add_years(starts, len(years))
+    return years
+
+
+# A budget line as the rules see it: its project year and its amount in SEK.
+YearAmount = tuple[int, Decimal]
+
+
+def check_budget(
+    lines: Sequence[YearAmount],
+    kind: ApplicationKind,
+    starts: date,
+    ends: date,
+    terms: Terms,
+    pointer: str = "/budget",
+) -> None:
+    """Each line in a year of the period; the total (inception) or each year's total (project,
+    extension) within the ceiling."""
+    years = len(project_years(starts, ends))
+    for i, (year, _) in enumerate(lines):
+        if year > years:
+            raise RuleViolation(
+                BUDGET_YEAR,
+                f"Project year {year}, but {starts}..{ends} has {years} project year(s).",
+                pointer=f"{pointer}/{i}/year",
+            )
+    cap = terms.ceiling(kind)
+    if kind == ApplicationKind.inception:
+        total = sum((amount for _, amount in lines), Decimal(0))
+        if total > cap:
+            raise RuleViolation(
+                BUDGET_CEILING, f"The budget is {total} SEK; the ceiling is {cap}.", pointer=pointer
+            )
+        return
+    for year, total in sorted(totals_by_year(lines).items()):
+        if total > cap:
+            raise RuleViolation(
+                BUDGET_CEILING,
+                f"Project year {year} is budgeted at {total} SEK; the ceiling is {cap} a year.",
+                pointer=pointer,
+            )
+
+
+def totals_by_year(lines: Iterable[YearAmount]) -> dict[int, Decimal]:
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for year, amount in lines:
+        totals[year] += amount
+    return dict(totals)

@@ -1,0 +1,325 @@
+"""Application rounds and applications: the workflow, each step recorded, and every rule a
+draft or a submission must respect (docs/funding.md, DOMAIN.md §6-7)."""
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.clock import today
+from app.models.enums import Role
+from tests.conftest import api_key, authorised
+from tests.factories import create_organisation
+from tests.funding.helpers import (
+    APPLICATIONS,
+    ROUNDS,
+    act,
+    attachments,
+    line,
+    open_round,
+    partnership,
+)
+from tests.partnerships.test_phases import steering_group
+
+
+def inception(p: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {
+        "partnership_id": p["id"],
+        "kind": "inception",
+        "planned_start": "2027-03-01",
+        "planned_end": "2028-02-29",
+        "budget": [line("travel", 1, 150000), line("accommodation", 1, 60000)],
+        **fields,
+    }
+
+
+def project(p: dict[str, Any], round_id: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "partnership_id": p["id"],
+        "kind": "project",
+        "round_id": round_id,
+        "planned_start": "2027-09-01",
+        "planned_end": "2029-08-31",
+        "budget": [line("travel", 1, 300000), line("venue", 1, 50000), line("travel", 2, 400000)],
+        **fields,
+    }
+
+
+async def test_an_inception_application_from_draft_to_approval(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    p = await partnership(client)
+    documents = await attachments(client, p)
+    made = await client.post(APPLICATIONS, json=inception(p, attachment_ids=documents))
+    assert made.status_code == 201, made.text
+    application = made.json()
+    assert (application["status"], application["budget_total"]) == (
+        "draft",
+        {"amount": "210000.00", "currency": "SEK"},
+    )
+    assert made.headers["location"] == f"{APPLICATIONS}/{application['id']}"
+
+    # A draft changes under If-Match; the budget is replaced whole.
+    changed = await client.patch(
+        f"{APPLICATIONS}/{application['id']}",
+        json={"budget": [line("travel", 1, 200000)]},
+        headers={"If-Match": made.headers["etag"], "Content-Type": "application/merge-patch+json"},
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["budget_total"]["amount"] == "200000.00"
+
+    # The Swedish party's coordinator submits; a programme officer assesses and approves.
+    swedish = uuid.UUID(p["swedish_party_id"])
+    coordinator = await api_key(connection, Role.coordinator, [swedish])
+    officer = await api_key(connection, Role.programme_officer, [])
+    async with authorised(client, coordinator) as applicant:
+        early = await act(applicant, application, "assess")
+        assert early.status_code == 403  # a programme officer's action
+        submitted = await act(applicant, application, "submit", note="Signed by both mayors.")
+        assert submitted.status_code == 200, submitted.text
+        assert (submitted.json()["status"], submitted.json()["submitted_on"]) == (
+            "submitted",
+            str(today()),
+        )
+        again = await act(applicant, application, "submit")
+        assert again.json()["code"] == "rule.application-transition"
+    async with authorised(client, officer) as programme_officer:
+        assessed = await act(programme_officer, application, "assess")
+        assert assessed.json()["status"] == "under_assessment"
+        approved = await act(programme_officer, application, "approve")
+        assert (approved.json()["status"], approved.json()["decided_on"]) == (
+            "approved",
+            str(today()),
+        )
+        withdrawn = await act(programme_officer, application, "withdraw")
+        assert withdrawn.json()["code"] == "rule.application-transition"
+    locked = await client.patch(
+        f"{APPLICATIONS}/{application['id']}",
+        json={"description": "Too late"},
+        headers={
+            "If-Match": approved.headers["etag"],
+            "Content-Type": "application/merge-patch+json",
+        },
+    )
+    assert locked.json()["code"] == "rule.application-transition"
+
+    events = (await client.get(f"{APPLICATIONS}/{application['id']}/events")).json()
+    assert [(e["action"], e["from_status"], e["to_status"]) for e in events] == [
+        ("create", None, "draft"),
+        ("submit", "draft", "submitted"),
+        ("assess", "submitted", "under_assessment"),
+        ("approve", "under_assessment", "approved"),
+    ]
+    assert events[1]["note"] == "Signed by both mayors."
+    assert len({e["actor"] for e in events}) == 3  # admin, coordinator, programme officer
+
+
+async def test_rejection_needs_a_reason_and_withdrawal_is_the_applicants(
+    client: AsyncClient,
+) -> None:
+    p = await partnership(client)
+    documents = await attachments(client, p)
+    application = (
+        await client.post(APPLICATIONS, json=inception(p, attachment_ids=documents))
+    ).json()
+    assert (await act(client, application, "reject", reason="x")).json()["code"] == (
+        "rule.application-transition"
+    )
+    await act(client, application, "submit")
+    await act(client, application, "assess")
+    no_reason = await client.post(f"{APPLICATIONS}/{application['id']}/reject", json={})
+    assert no_reason.status_code == 422
+    rejected = await act(client, application, "reject", reason="No visit to Sweden planned.")
+    assert rejected.json()["status"] == "rejected"
+    other = (await client.post(APPLICATIONS, json=inception(p, attachment_ids=documents))).json()
+    assert (await act(client, other, "withdraw")).json()["status"] == "withdrawn"
+
+
+async def test_projects_only_in_an_open_round(client: AsyncClient) -> None:
+    p = await partnership(client)
+    await steering_group(client, p, "2026-01-01")
+    documents = await attachments(client, p)
+    day = today()
+    closed = await client.post(
+        ROUNDS,
+        json={
+            "title": "Autumn round, closed",
+            "opens": str(day - timedelta(days=60)),
+            "closes": str(day - timedelta(days=30)),
+        },
+    )
+    refused = await client.post(APPLICATIONS, json=project(p, closed.json()["id"]))
+    assert (refused.status_code, refused.json()["code"]) == (422, "rule.round-open")
+    assert refused.json()["errors"][0]["pointer"] == "/round_id"
+    no_round = await client.post(APPLICATIONS, json=project(p, None))  # type: ignore[arg-type]
+    assert no_round.json()["code"] == "rule.round-open"
+    unknown = await client.post(APPLICATIONS, json=project(p, str(uuid.uuid4())))
+    assert unknown.json()["code"] == "rule.unknown-round"
+    open_now = await open_round(client)
+    inception_in_round = await client.post(APPLICATIONS, json=inception(p, round_id=open_now["id"]))
+    assert inception_in_round.json()["code"] == "rule.round-open"
+    made = await client.post(
+        APPLICATIONS, json=project(p, open_now["id"], attachment_ids=documents)
+    )
+    assert made.status_code == 201, made.text
+
+    # The round closes (its closing day moved) before the applicant submits.
+    moved = await client.patch(
+        f"{ROUNDS}/{open_now['id']}",
+        json={"closes": str(day - timedelta(days=1))},
+        headers={"If-Match": '"v1"', "Content-Type": "application/merge-patch+json"},
+    )
+    assert moved.status_code == 200, moved.text
+    late = await act(client, made.json(), "submit")
+    assert late.json()["code"] == "rule.round-open"
+    backwards = await client.post(
+        ROUNDS, json={"title": "Backwards", "opens": "2027-03-15", "closes": "2027-02-15"}
+    )
+    assert backwards.json()["code"] == "rule.round-period"
+
+
+async def test_budget_rules(client: AsyncClient) -> None:
+    zambia = await partnership(client)
+    ukraine = await partnership(client, country_code="UA", applied_on="2024-01-10")
+    for category in ("salaries", "per_diems", "extra_days", "champagne"):
+        refused = await client.post(
+            APPLICATIONS, json=inception(zambia, budget=[line(category, 1, 1000)])
+        )
+        assert refused.json()["code"] == "rule.ineligible-cost", category
+        assert refused.json()["errors"][0]["pointer"] == "/budget/0/category"
+    for amount in ("1000.50",):
+        fraction = await client.post(
+            APPLICATIONS, json=inception(zambia, budget=[line("travel", 1, amount)])
+        )
+        assert fraction.json()["code"] == "rule.whole-kronor"
+    euros = await client.post(
+        APPLICATIONS,
+        json=inception(
+            zambia,
+            budget=[
+                {"category": "travel", "year": 1, "amount": {"amount": "1000", "currency": "EUR"}}
+            ],
+        ),
+    )
+    assert euros.json()["code"] == "rule.whole-kronor"
+    as_float = await client.post(
+        APPLICATIONS,
+        json=inception(
+            zambia, budget=[{"category": "travel", "year": 1, "amount": {"amount": 1000.0}}]
+        ),
+    )
+    assert as_float.status_code == 422
+    # Inception: 275,000 in Africa, 220,000 in Europe (DOMAIN.md §6).
+    at_cap = await client.post(
+        APPLICATIONS, json=inception(zambia, budget=[line("travel", 1, 275000)])
+    )
+    assert at_cap.status_code == 201, at_cap.text
+    over = await client.post(
+        APPLICATIONS, json=inception(zambia, budget=[line("travel", 1, 275001)])
+    )
+    assert over.json()["code"] == "rule.budget-ceiling"
+    europe = await client.post(
+        APPLICATIONS, json=inception(ukraine, budget=[line("travel", 1, 220001)])
+    )
+    assert europe.json()["code"] == "rule.budget-ceiling"
+    second_year = await client.post(
+        APPLICATIONS, json=inception(zambia, budget=[line("travel", 2, 1000)])
+    )
+    assert (second_year.json()["code"], second_year.json()["errors"][0]["pointer"]) == (
+        "rule.budget-year",
+        "/budget/0/year",
+    )
+    fourth = await client.post(APPLICATIONS, json=inception(zambia, budget=[line("travel", 4, 1)]))
+    assert fourth.json()["code"] == "rule.budget-year"
+    # A project: 500,000 a year in Africa, however the years add up.
+    round_ = await open_round(client)
+    per_year = await client.post(
+        APPLICATIONS,
+        json=project(
+            zambia, round_["id"], budget=[line("travel", 1, 400000), line("venue", 1, 100001)]
+        ),
+    )
+    assert per_year.json()["code"] == "rule.budget-ceiling"
+    two_years = await client.post(
+        APPLICATIONS,
+        json=project(
+            zambia, round_["id"], budget=[line("travel", 1, 500000), line("travel", 2, 500000)]
+        ),
+    )
+    assert two_years.status_code == 201, two_years.text
+
+
+async def test_submission_checks_attachments_country_and_steering_group(
+    client: AsyncClient,
+) -> None:
+    p = await partnership(client)
+    round_ = await open_round(client)
+    bare = (await client.post(APPLICATIONS, json=project(p, round_["id"]))).json()
+    missing = await act(client, bare, "submit")
+    assert missing.json()["code"] == "rule.application-attachments"
+    letter, budget = await attachments(client, p)
+    only_letter = await client.patch(
+        f"{APPLICATIONS}/{bare['id']}",
+        json={"attachment_ids": [letter]},
+        headers={"If-Match": '"v1"', "Content-Type": "application/merge-patch+json"},
+    )
+    assert only_letter.status_code == 200, only_letter.text
+    assert (await act(client, bare, "submit")).json()["code"] == "rule.application-attachments"
+    other = await partnership(client)
+    [foreign, _] = await attachments(client, other)
+    not_ours = await client.patch(
+        f"{APPLICATIONS}/{bare['id']}",
+        json={"attachment_ids": [letter, foreign]},
+        headers={
+            "If-Match": only_letter.headers["etag"],
+            "Content-Type": "application/merge-patch+json",
+        },
+    )
+    assert (not_ours.json()["code"], not_ours.json()["errors"][0]["pointer"]) == (
+        "rule.application-attachments",
+        "/attachment_ids/1",
+    )
+    both = await client.patch(
+        f"{APPLICATIONS}/{bare['id']}",
+        json={"attachment_ids": [letter, budget]},
+        headers={
+            "If-Match": only_letter.headers["etag"],
+            "Content-Type": "application/merge-patch+json",
+        },
+    )
+    assert both.status_code == 200
+    lacking = await act(client, bare, "submit")
+    assert lacking.json()["code"] == "rule.steering-group-composition"
+    await steering_group(client, p, "2026-01-01")
+    assert (await act(client, bare, "submit")).json()["status"] == "submitted"
+
+    # Georgia was a partner country until 2022 (DOMAIN.md §2): a partnership from 2020 can
+    # draft an application, but not submit one now.
+    georgia = await partnership(client, country_code="GE", applied_on="2020-05-01")
+    docs = await attachments(client, georgia)
+    draft = (await client.post(APPLICATIONS, json=inception(georgia, attachment_ids=docs))).json()
+    ineligible = await act(client, draft, "submit")
+    assert ineligible.json()["code"] == "rule.partner-country-eligible"
+
+
+async def test_applications_are_seen_and_made_by_their_own_parties(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    p = await partnership(client)
+    application = (await client.post(APPLICATIONS, json=inception(p))).json()
+    elsewhere = await create_organisation(client)
+    stranger = await api_key(connection, Role.coordinator, [uuid.UUID(elsewhere["id"])])
+    partner_side = await api_key(connection, Role.coordinator, [uuid.UUID(p["partner_ids"][0])])
+    async with authorised(client, stranger) as other:
+        assert (await other.get(f"{APPLICATIONS}/{application['id']}")).status_code == 404
+        assert (await other.get(APPLICATIONS)).json()["items"] == []
+        refused = await other.post(APPLICATIONS, json=inception(p))
+        assert refused.json()["code"] == "rule.unknown-partnership"
+    async with authorised(client, partner_side) as partner:
+        assert (await partner.get(f"{APPLICATIONS}/{application['id']}")).status_code == 200
+        assert (await partner.post(APPLICATIONS, json=inception(p))).status_code == 403
+        assert (await act(partner, application, "submit")).status_code == 403
+    listed = await client.get(APPLICATIONS, params={"partnership_id": p["id"], "status": "draft"})
+    assert [a["id"] for a in listed.json()["items"]] == [application["id"]]
