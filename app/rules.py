@@ -301,6 +301,16 @@ APPLICATION_ATTACHMENTS = rule(
     "A submitted application has among its attachments a letter of intent and a budget, "
     "documents of its own partnership.",
 )
+APPLICATION_BUDGET = rule(
+    "application-budget",
+    "A submitted application has a budget",
+    "An application is submitted with at least one budget line.",
+)
+ONE_OPEN_APPLICATION = rule(
+    "one-open-application",
+    "One open application per phase",
+    "A partnership has at most one undecided application of each kind.",
+)
 WHOLE_KRONOR = rule(
     "whole-kronor",
     "Budgets are whole kronor in SEK",
@@ -327,8 +337,82 @@ BUDGET_CEILING = rule(
     "trilateral 275,000 / 330,000; a project or extension at most 450,000 / 500,000 per project "
     "year, trilateral 600,000 / 650,000 (DOMAIN.md §6, [BUD]).",
 )
+BUDGET_LINE_ONCE = rule(
+    "budget-line-once",
+    "One budget line per cost category and year",
+    "A budget has one line for each cost category in each project year; amendments and reports "
+    "name the line.",
+)
 APPLICATION_PERIOD = rule(
     "application-period",
     "An application's period ends after it starts",
     "An application's planned period ends on or after its start.",
+)
+GRANT_PERIOD = rule(
+    "grant-period", "A grant's period ends after it starts", "A grant ends on or after its start."
+)
+BUDGET_LINES_SUM = rule(
+    "budget-lines-sum",
+    "Budget lines sum to the decided amount",
+    "A grant's budget lines add up to exactly the amount decided (DOMAIN.md §6, [MINA]).",
+)
+GRANT_APPLICATION = rule(
+    "grant-application",
+    "A grant answers an approved application",
+    "A grant names, if any, an approved application of the same partnership and kind, and no "
+    "application is granted twice.",
+)
+AMENDMENT = rule(
+    "amendment",
+    "Not an amendment this grant can take",
+    "An extension moves the end later; a reallocation moves money between two lines of the "
+    "grant and keeps the total; a reduction takes no line below zero; a close-out falls within "
+    "the period (DOMAIN.md §7, [004]).",
+)
+BELOW_REPORTED = rule(
+    "below-reported",
+    "Not below what is reported or paid",
+    "No amendment takes a budget line below the costs reported on it, or the grant below what "
+    "has been paid.",
+)
+GRANT_CLOSED = rule(
+    "grant-closed",
+    "The grant is closed",
+    "A grant closed out early takes no further amendments, and no reports for years after it "
+    "closed.",
+)
+REPORT_YEAR = rule(
+    "report-year",
+    "A report covers a year of the grant",
+    "An interim report covers a project year before the last, the final report the last year "
+    "(accounting year 1-3, DOMAIN.md §7, [RED]); its costs are on budget lines of that year; "
+    "each kind and year has one report that is not returned.",
+)
+COST_BEYOND_BUDGET_LINE = rule(
+    "cost-beyond-budget-line",
+    "Costs stay within their budget line",
+    "The costs reported on a budget line never exceed the line; more needs an amendment first "
+    "(DOMAIN.md §7: report lines within the approved budget lines).",
+)
+EXCHANGE_RATE = rule(
+    "exchange-rate",
+    "A foreign-currency cost has its rate",
+    "A cost in SEK has no rate; a cost in another currency keeps its original amount and "
+    "currency, and the positive rate used to reach SEK.",
+)
+REPORT_TRANSITION = rule(
+    "report-transition",
+    "Not an action from this state",
+    "Only a submitted report is approved or returned.",
+)
+PAYMENT_AFTER_APPROVED_REPORT = rule(
+    "payment-after-approved-report",
+    "Payments follow an approved report",
+    "ICLD reimburses in arrears: a payment reimburses an approved report of the grant "
+    "(DOMAIN.md §6, [REP-EN], [RED]).",
+)
+PAYMENT_BEYOND_APPROVED = rule(
+    "payment-beyond-approved",
+    "Never more than the approved costs",
+    "The payments of a report never exceed the costs it approved (DOMAIN.md §7).",
 )

@@ -21,6 +21,7 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         "networks": 1,
         "rounds": 8,
         "applications": 1,
+        "grants": 5,
     }
     assert second == {
         "organisations": 0,
@@ -30,6 +31,7 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         "networks": 0,
         "rounds": 0,
         "applications": 0,
+        "grants": 0,
     }
 
     workshops = (await client.get("/api/v1/workshops")).json()["items"]
@@ -177,3 +179,43 @@ async def test_compliance_of_the_karlstad_demo_against_hand_computed_figures(
     )
     assert [w["code"] for w in view["warnings"]] == ["rule.reciprocal-visits"]
     assert view["letter_of_intent_signed"] is False
+
+
+async def test_demo_funding_against_hand_computed_figures(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        session.info["principal"] = system_principal("demo-data")
+        await load_demo_data(session)
+        await session.commit()
+    listed = (await client.get("/api/v1/partnerships", params={"limit": 100})).json()["items"]
+    by_title = {p["title"].split(":")[0]: p["id"] for p in listed}
+    grants = (
+        await client.get(
+            "/api/v1/grants", params={"partnership_id": by_title["Alingsås - Chililabombwe"]}
+        )
+    ).json()["items"]
+    assert [(g["reference"], g["kind"], g["status"]) for g in grants] == [
+        ("KP 2014/30", "inception", "active"),
+        ("KP 2015/21", "project", "active"),
+        ("KP 2017/40", "extension", "active"),
+        ("KP 2019/38", "extension", "closed"),
+    ]
+    last = grants[-1]
+    # Postponed two years (to 2023-11-30), then closed out on 2023-03-31.
+    assert (last["original"]["ends"], last["current"]["ends"]) == ("2021-11-30", "2023-03-31")
+    paid = []
+    for grant in grants:
+        balance = (await client.get(f"/api/v1/grants/{grant['id']}/balance")).json()
+        paid.append(balance["paid"]["amount"])
+    # Inception: 158,240.00 + 55,112.40 + 2,800 ZMW at 10.5 (29,400.00) = 242,752.40; project:
+    # 427,650 + 437,150; first extension: 458,500 + 471,550; second: 129,600 before the pause.
+    assert paid == ["242752.40", "864800.00", "930050.00", "129600.00"]
+    karlstad = (
+        await client.get(
+            "/api/v1/grants", params={"partnership_id": by_title["Karlstad - Makueni"]}
+        )
+    ).json()["items"]
+    assert [(d["kind"], d["due_on"], d["report_id"]) for d in karlstad[0]["reports_due"]] == [
+        ("final", "2021-04-30", None)
+    ]

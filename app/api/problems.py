@@ -202,8 +202,8 @@ def field_errors(raw: Sequence[Any]) -> list[FieldError]:
     for err in raw:
         loc = tuple(err.get("loc", ()))
         field = (err.get("ctx") or {}).get("field")
-        if field:  # a rule raised by a model validator names the field it is about
-            loc = (*loc, field)
+        if field:  # a rule raised by a model validator names the field (or path) it is about
+            loc = (*loc, *field.split("/"))
         location, pointer = _pointer(loc)
         err_type = str(err.get("type", "invalid"))
         message = str(err.get("msg", "invalid"))

@@ -5,10 +5,16 @@ from app.models.audit import AuditEvent
 from app.models.base import metadata
 from app.models.countries import Country, CountryEligibility
 from app.models.funding import (
+    Amendment,
     Application,
     ApplicationBudgetLine,
     ApplicationEvent,
     ApplicationRound,
+    Grant,
+    GrantBudgetLine,
+    Payment,
+    Report,
+    ReportedCost,
 )
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
@@ -27,6 +33,7 @@ from app.models.people import Person
 from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingProgramme
 
 __all__ = [
+    "Amendment",
     "ApiKey",
     "Application",
     "ApplicationBudgetLine",
@@ -37,6 +44,8 @@ __all__ = [
     "CountryEligibility",
     "Decision",
     "Document",
+    "Grant",
+    "GrantBudgetLine",
     "Meeting",
     "MeetingParticipant",
     "Member",
@@ -45,9 +54,12 @@ __all__ = [
     "Organisation",
     "Partnership",
     "PartnershipPartner",
+    "Payment",
     "Person",
     "Phase",
     "ProgrammeOrganisation",
+    "Report",
+    "ReportedCost",
     "Result",
     "StudyVisit",
     "TrainingProgramme",

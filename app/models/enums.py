@@ -196,6 +196,12 @@ class ApplicationStatus(StrEnum):
     withdrawn = "withdrawn"
 
 
+# Handed in and not withdrawn or rejected: what they rest on stays as it was handed in.
+SUBMITTED_APPLICATIONS = frozenset(
+    {ApplicationStatus.submitted, ApplicationStatus.under_assessment, ApplicationStatus.approved}
+)
+
+
 class ApplicationAction(StrEnum):
     create = "create"
     submit = "submit"
@@ -221,6 +227,30 @@ class CostCategory(StrEnum):
 
 
 INELIGIBLE_COSTS = frozenset({"salaries", "per_diems", "extra_days"})
+
+
+class GrantStatus(StrEnum):
+    active = "active"
+    closed = "closed"  # closed out early: nothing more is reported or funded after closed_on
+
+
+class AmendmentKind(StrEnum):
+    extension = "extension"
+    postponement = "postponement"
+    reallocation = "reallocation"
+    reduction = "reduction"
+    close_out = "close_out"
+
+
+class ReportKind(StrEnum):
+    interim = "interim"
+    final = "final"
+
+
+class ReportStatus(StrEnum):
+    submitted = "submitted"
+    approved = "approved"
+    returned = "returned"
 
 
 # EU member states (ISO 3166-1 alpha-2), for trilateral partnerships' third party ([RL20 §10]).

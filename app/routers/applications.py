@@ -204,7 +204,7 @@ async def assess_application(
     application_id: UUID,
     body: Annotated[ActionNote, Body()] = NO_NOTE,
 ) -> ApplicationRead:
-    view = await service.decide(
+    view = await service.officer_action(
         session, principal, application_id, ApplicationAction.assess, body.note
     )
     set_etag(response, view.application.version)
@@ -224,7 +224,7 @@ async def approve_application(
     application_id: UUID,
     body: Annotated[ActionNote, Body()] = NO_NOTE,
 ) -> ApplicationRead:
-    view = await service.decide(
+    view = await service.officer_action(
         session, principal, application_id, ApplicationAction.approve, body.note
     )
     set_etag(response, view.application.version)
@@ -240,7 +240,7 @@ async def approve_application(
 async def reject_application(
     session: SessionDep, principal: Staff, response: Response, application_id: UUID, body: Rejection
 ) -> ApplicationRead:
-    view = await service.decide(
+    view = await service.officer_action(
         session, principal, application_id, ApplicationAction.reject, body.reason
     )
     set_etag(response, view.application.version)

@@ -91,7 +91,7 @@ async def get_document(
     "/{document_id}",
     operation_id="update_document",
     summary="Change a document's metadata (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
 )
 async def update_document(
     session: SessionDep,
@@ -114,7 +114,7 @@ async def update_document(
     operation_id="delete_document",
     summary="Delete a document and its file",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
 async def delete_document(
     session: SessionDep,
@@ -145,7 +145,7 @@ async def read_body(request: Request) -> bytes:
         "type (415 otherwise). Replacing a file needs `If-Match`; the first upload may omit it. "
         "Answers the document's metadata with its new ETag."
     ),
-    responses=problem_responses(401, 403, 404, 412, 413, 415, 422, 428, 503),
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 428, 503),
     openapi_extra={"requestBody": {"required": True, "content": _FILE_CONTENT}},
 )
 async def upload_document_file(

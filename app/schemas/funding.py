@@ -8,9 +8,16 @@ from uuid import UUID
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from app.api.pagination import Page
-from app.models.enums import ApplicationAction, ApplicationKind, ApplicationStatus, CostCategory
+from app.models.enums import (
+    INELIGIBLE_COSTS,
+    ApplicationAction,
+    ApplicationKind,
+    ApplicationStatus,
+    CostCategory,
+)
 from app.rules import (
     APPLICATION_PERIOD,
+    BUDGET_LINE_ONCE,
     BUDGET_YEAR,
     INELIGIBLE_COST,
     ROUND_PERIOD,
@@ -18,6 +25,7 @@ from app.rules import (
     rule_error,
 )
 from app.schemas.common import NO_CONTROL, Money, RequestModel, ResponseModel
+from app.schemas.phases import check_duration
 
 Text = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_CONTROL)]
 Note = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_CONTROL)]
@@ -100,8 +108,12 @@ class BudgetLineIn(RequestModel):
     @field_validator("category")
     @classmethod
     def _funded(cls, value: str) -> str:
+        if value in INELIGIBLE_COSTS:
+            raise rule_error(INELIGIBLE_COST, f"{value} are never funded", field="")
         if value not in {c.value for c in CostCategory}:
-            raise rule_error(INELIGIBLE_COST, f"{value!r} is not a funded cost", field="")
+            raise rule_error(
+                INELIGIBLE_COST, f"{value!r} is not a cost the guidelines name", field=""
+            )
         return value
 
     @field_validator("year")
@@ -115,6 +127,18 @@ class BudgetLineIn(RequestModel):
     @classmethod
     def _whole(cls, value: Money) -> Money:
         return whole_kronor(value)
+
+
+def check_lines_once(lines: list[BudgetLineIn]) -> None:
+    seen: set[tuple[str, int]] = set()
+    for i, line in enumerate(lines):
+        if (line.category, line.year) in seen:
+            raise rule_error(
+                BUDGET_LINE_ONCE,
+                f"{line.category} in year {line.year} has a line already",
+                field=f"budget/{i}",
+            )
+        seen.add((line.category, line.year))
 
 
 class BudgetLineRead(ResponseModel):
@@ -143,12 +167,19 @@ class ApplicationFields(RequestModel):
         description="Documents of the partnership: a letter of intent and a budget at least.",
     )
 
+    @field_validator("budget", "attachment_ids", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: object) -> object:
+        return [] if value is None else value  # a merge patch's null removes them all
+
     @model_validator(mode="after")
     def _period(self) -> Self:
         if self.planned_end < self.planned_start:
             raise rule_error(
                 APPLICATION_PERIOD, "planned_end is before planned_start", field="planned_end"
             )
+        check_duration(self.kind, self.planned_start, self.planned_end, "planned_end")
+        check_lines_once(self.budget)
         self.attachment_ids = list(dict.fromkeys(self.attachment_ids))
         return self
 

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
@@ -31,7 +32,9 @@ from app.models.partnerships import Document, Partnership
 from app.policies import ensure_can_write_in, scope_partnerships
 from app.rules import (
     APPLICATION_ATTACHMENTS,
+    APPLICATION_BUDGET,
     APPLICATION_TRANSITION,
+    ONE_OPEN_APPLICATION,
     PARTNER_COUNTRY_ELIGIBLE,
     ROUND_OPEN,
     STEERING_GROUP_COMPOSITION,
@@ -49,10 +52,9 @@ from app.schemas.funding import (
 )
 from app.services import audit
 from app.services.common import apply_changes, get_one, merge_patch, touch
-from app.services.countries import eligible_on
 from app.services.funding_rules import Terms, check_budget
 from app.services.members import steering_group_missing
-from app.services.partnerships import partners_of
+from app.services.partnerships import eligible_partner_country, get_owned, partners_of
 
 # Rounds
 
@@ -154,25 +156,9 @@ async def list_applications(
 async def get_application(
     session: AsyncSession, principal: Principal, application_id: UUID, *, for_update: bool = False
 ) -> Application:
-    """An application of a partnership the caller may read (else 404); with `for_update` the
-    partnership is locked first, then the application, as every part of a partnership is."""
-    found = await session.scalar(
-        select(Application.partnership_id).where(
-            Application.id == application_id,
-            col(Application.partnership_id).in_(
-                scope_partnerships(principal, select(Partnership.id))
-            ),
-        )
-    )
-    if for_update and found is not None:
-        await session.scalar(
-            select(Partnership.id).where(Partnership.id == found).with_for_update()
-        )
-    stmt = select(Application).where(
-        Application.id == application_id, Application.partnership_id == found
-    )
-    application: Application = await get_one(
-        session, stmt, f"No application {application_id}.", for_update=for_update
+    """An application of a partnership the caller may read (else 404)."""
+    _, application = await get_owned(
+        session, principal, Application, application_id, "application", for_update=for_update
     )
     return application
 
@@ -189,9 +175,10 @@ async def terms_of(session: AsyncSession, partnership: Partnership) -> Terms:
         .join(Organisation, col(Organisation.country_code) == col(Country.code))
         .where(col(Organisation.id).in_(partner_ids))
     )
+    # DOMAIN.md §6: multilateral partnerships have the trilateral ceilings as guide values.
     return Terms(
         regions=frozenset(r or "" for r in regions),
-        trilateral=partnership.third_party_id is not None,
+        trilateral=partnership.third_party_id is not None or len(partner_ids) > 1,
     )
 
 
@@ -218,7 +205,7 @@ async def _check(session: AsyncSession, partnership: Partnership, data: Applicat
                 pointer="/round_id",
             )
     else:
-        await _open_round(session, data.round_id)
+        await _open_round(session, data.round_id, today())
     await _attachments(session, partnership, data.attachment_ids, required=False)
     check_budget(
         [(line.year, line.amount.amount) for line in data.budget],
@@ -229,15 +216,18 @@ async def _check(session: AsyncSession, partnership: Partnership, data: Applicat
     )
 
 
-async def _open_round(session: AsyncSession, round_id: UUID | None) -> ApplicationRound:
+async def _open_round(
+    session: AsyncSession, round_id: UUID | None, day: date, *, lock: bool = False
+) -> ApplicationRound:
+    """The round, open on `day`; with `lock`, held so that it cannot close meanwhile."""
     if round_id is None:
         raise RuleViolation(
             ROUND_OPEN, "A project or extension application names its round.", pointer="/round_id"
         )
-    found = await session.get(ApplicationRound, round_id)
+    stmt = select(ApplicationRound).where(ApplicationRound.id == round_id)
+    found = await session.scalar(stmt.with_for_update(read=True) if lock else stmt)
     if found is None:
         raise RuleViolation(UNKNOWN_ROUND, f"No application round {round_id}.", pointer="/round_id")
-    day = today()
     if not found.opens <= day <= found.closes:
         raise RuleViolation(
             ROUND_OPEN,
@@ -250,26 +240,40 @@ async def _open_round(session: AsyncSession, round_id: UUID | None) -> Applicati
 async def _attachments(
     session: AsyncSession, partnership: Partnership, ids: list[UUID], *, required: bool
 ) -> None:
-    kinds = {
-        doc_id: kind
-        for doc_id, kind in await session.execute(
-            select(Document.id, Document.kind).where(
+    """Documents of the partnership; when `required` (on submission), a letter of intent signed
+    by both sides and a budget, each with its file uploaded."""
+    documents = {
+        d.id: d
+        for d in await session.scalars(
+            select(Document).where(
                 col(Document.id).in_(ids), Document.partnership_id == partnership.id
             )
         )
     }
     for i, doc_id in enumerate(ids):
-        if doc_id not in kinds:
+        if doc_id not in documents:
             raise RuleViolation(
                 APPLICATION_ATTACHMENTS,
                 f"No document {doc_id} of the partnership.",
                 pointer=f"/attachment_ids/{i}",
             )
-    missing = {DocumentKind.letter_of_intent, DocumentKind.budget} - set(kinds.values())
-    if required and missing:
+    if not required:
+        return
+    complete = {
+        d.kind
+        for d in documents.values()
+        if d.file_key is not None
+        and (
+            d.kind != DocumentKind.letter_of_intent
+            or (d.swedish_signed_on is not None and d.partner_signed_on is not None)
+        )
+    }
+    missing = {DocumentKind.letter_of_intent, DocumentKind.budget} - complete
+    if missing:
         raise RuleViolation(
             APPLICATION_ATTACHMENTS,
-            f"The attachments lack: {', '.join(sorted(missing))}.",
+            f"The attachments lack (with its file, a letter signed by both sides): "
+            f"{', '.join(sorted(missing))}.",
             pointer="/attachment_ids",
         )
 
@@ -313,6 +317,19 @@ async def create_application(
 ) -> ApplicationView:
     partnership = await _partnership(session, principal, data.partnership_id)
     ensure_can_write_in(principal, partnership.swedish_party_id)  # the Swedish party applies
+    open_one = await session.scalar(
+        select(Application.id).where(
+            Application.partnership_id == partnership.id,
+            Application.kind == data.kind,
+            col(Application.status).in_(UNDECIDED),
+        )
+    )
+    if open_one:
+        raise RuleViolation(
+            ONE_OPEN_APPLICATION,
+            f"Application {open_one} of the partnership for {data.kind} is not decided yet.",
+            pointer="/kind",
+        )
     await _check(session, partnership, data)
     application = Application(**data.model_dump(exclude={"budget"}))
     session.add(application)
@@ -332,8 +349,8 @@ async def update_application(
     if_match: str | None,
 ) -> ApplicationView:
     application = await get_application(session, principal, application_id, for_update=True)
-    check_if_match(if_match, application.version)
     partnership = await _applicant(session, principal, application)
+    check_if_match(if_match, application.version)
     _expect(application, ApplicationStatus.draft, "changed")
     current = await view(session, application)
     state = {
@@ -351,7 +368,7 @@ async def update_application(
     merged = merge_patch(state, patch, ApplicationFields)
     await _check(session, partnership, merged)
     changed = apply_changes(application, merged.model_dump(exclude={"budget"}))
-    if "budget" in patch.model_fields_set:
+    if [_line(x) for x in current.budget] != [_line(x) for x in merged.budget]:
         for line in current.budget:
             await session.delete(line)
         await session.flush()
@@ -360,6 +377,11 @@ async def update_application(
             touch(application)
     await session.flush()
     return await view(session, application)
+
+
+def _line(line: ApplicationBudgetLine | BudgetLineIn) -> tuple[str, int, Decimal, str | None]:
+    amount = line.amount.amount if isinstance(line, BudgetLineIn) else line.amount
+    return line.category, line.year, amount, line.description
 
 
 async def _applicant(
@@ -391,13 +413,16 @@ async def _move(
     action: ApplicationAction,
     to_status: ApplicationStatus,
     note: str | None,
+    day: date | None = None,
 ) -> ApplicationView:
+    """Record the step and take it; `day` is the one the checks judged (default: today)."""
+    day = day or today()
     _record(session, principal, application, action, to_status, note)
     changes: dict[str, object] = {"status": to_status}
     if action == ApplicationAction.submit:
-        changes["submitted_on"] = today()
+        changes["submitted_on"] = day
     if to_status in (ApplicationStatus.approved, ApplicationStatus.rejected):
-        changes["decided_on"] = today()
+        changes["decided_on"] = day
     apply_changes(application, changes)
     audit.label_next_flush(session, action)
     await session.flush()
@@ -412,10 +437,15 @@ async def submit(
     application = await get_application(session, principal, application_id, for_update=True)
     partnership = await _applicant(session, principal, application)
     _expect(application, ApplicationStatus.draft, "submitted")
+    day = today()
     if application.kind != ApplicationKind.inception:
-        await _open_round(session, application.round_id)
+        await _open_round(session, application.round_id, day, lock=True)
     await _attachments(session, partnership, application.attachment_ids, required=True)
     current = await view(session, application)
+    if not current.budget:
+        raise RuleViolation(
+            APPLICATION_BUDGET, "A submitted application has a budget.", pointer="/budget"
+        )
     check_budget(
         [(line.year, line.amount) for line in current.budget],
         ApplicationKind(application.kind),
@@ -423,17 +453,15 @@ async def submit(
         application.planned_end,
         await terms_of(session, partnership),
     )
-    day = today()
     partners = (await partners_of(session, [partnership.id]))[partnership.id]
-    ineligible = await session.scalar(
-        select(Organisation.name)
-        .where(col(Organisation.id).in_(partners))
-        .where(~col(Organisation.country_code).in_(select(Country.code).where(eligible_on(day))))
-    )
-    if ineligible:
-        raise RuleViolation(
-            PARTNER_COUNTRY_ELIGIBLE, f"{ineligible} is not in an ICLD partner country on {day}."
-        )
+    for partner in await session.scalars(
+        select(Organisation).where(col(Organisation.id).in_(partners))
+    ):
+        if not await eligible_partner_country(session, partner.country_code, day):
+            raise RuleViolation(
+                PARTNER_COUNTRY_ELIGIBLE,
+                f"{partner.name} is not in an ICLD partner country on {day}.",
+            )
     if application.kind == ApplicationKind.project:
         missing = await steering_group_missing(session, partnership, day)
         if missing:
@@ -441,7 +469,13 @@ async def submit(
                 STEERING_GROUP_COMPOSITION, f"The steering group lacks {', '.join(missing)}."
             )
     return await _move(
-        session, principal, application, ApplicationAction.submit, ApplicationStatus.submitted, note
+        session,
+        principal,
+        application,
+        ApplicationAction.submit,
+        ApplicationStatus.submitted,
+        note,
+        day,
     )
 
 
@@ -468,7 +502,7 @@ UNDECIDED = {
 }
 
 # The programme officer's actions: from which state, to which.
-DECISIONS = {
+OFFICER_ACTIONS = {
     ApplicationAction.assess: (ApplicationStatus.submitted, ApplicationStatus.under_assessment),
     ApplicationAction.approve: (ApplicationStatus.under_assessment, ApplicationStatus.approved),
     ApplicationAction.reject: (ApplicationStatus.under_assessment, ApplicationStatus.rejected),
@@ -482,7 +516,7 @@ _DONE = {
 }
 
 
-async def decide(
+async def officer_action(
     session: AsyncSession,
     principal: Principal,
     application_id: UUID,
@@ -491,7 +525,7 @@ async def decide(
 ) -> ApplicationView:
     """Assess, approve or reject (ICLD staff; the router requires the role)."""
     application = await get_application(session, principal, application_id, for_update=True)
-    from_status, to_status = DECISIONS[action]
+    from_status, to_status = OFFICER_ACTIONS[action]
     _expect(application, from_status, _DONE[action])
     return await _move(session, principal, application, action, to_status, note)
 

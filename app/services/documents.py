@@ -20,12 +20,15 @@ from sqlmodel import col, select
 from app.api.auth import Principal
 from app.api.etag import check_if_match
 from app.api.problems import (
+    CONFLICT,
     NOT_FOUND,
     VALIDATION_ERROR,
     FieldError,
     ProblemError,
     problem_kind,
 )
+from app.models.enums import SUBMITTED_APPLICATIONS
+from app.models.funding import Application
 from app.models.partnerships import Document
 from app.schemas.documents import DocumentCreate, DocumentFields, DocumentUpdate
 from app.services.audit import label_next_flush
@@ -109,9 +112,28 @@ async def update_document(
     document = await get_document(session, principal, partnership_id, document_id, for_update=True)
     check_if_match(if_match, document.version)
     current = {field: getattr(document, field) for field in DocumentFields.model_fields}
-    if apply_changes(document, merge_patch(current, patch, DocumentFields).model_dump()):
+    merged = merge_patch(current, patch, DocumentFields)
+    if merged.kind != document.kind:
+        await _not_submitted(session, document, "given another kind")
+    if apply_changes(document, merged.model_dump()):
         await session.flush()
     return document
+
+
+async def _not_submitted(session: AsyncSession, document: Document, what: str) -> None:
+    """A document a submitted application rests on stays as it was submitted (409)."""
+    application_id = await session.scalar(
+        select(Application.id).where(
+            col(Application.attachment_ids).contains([document.id]),
+            col(Application.status).in_(SUBMITTED_APPLICATIONS),
+        )
+    )
+    if application_id:
+        raise ProblemError(
+            CONFLICT,
+            f"The document is an attachment of application {application_id}, which is "
+            f"submitted: it cannot be {what}.",
+        )
 
 
 async def delete_document(
@@ -124,6 +146,7 @@ async def delete_document(
     """Delete the document; answer the key of its file, to `discard` once committed."""
     document = await get_document(session, principal, partnership_id, document_id, for_update=True)
     check_if_match(if_match, document.version)
+    await _not_submitted(session, document, "deleted")
     key = document.file_key
     await session.delete(document)
     await session.flush()
@@ -192,6 +215,8 @@ async def put_file(
     document = await get_document(session, principal, partnership_id, document_id, for_update=True)
     if document.file_key is not None or if_match is not None:
         check_if_match(if_match, document.version)
+    if document.file_key is not None:
+        await _not_submitted(session, document, "given another file")
     media = media_type_of(content_type)
     check_content(media, data)
     key = f"{document.id}-{uuid.uuid4().hex}"

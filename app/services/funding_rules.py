@@ -25,6 +25,7 @@ CEILINGS: dict[tuple[bool, bool], tuple[Decimal, Decimal]] = {
 # Report deadlines: DOMAIN.md gives none; assumed two months after a project year for an interim
 # report, three after the grant's end for the final one (docs/funding.md).
 INTERIM_REPORT_MONTHS = 2
+MAX_YEARS = 3
 FINAL_REPORT_MONTHS = 3
 
 
@@ -56,10 +57,14 @@ def add_months(day: date, months: int) -> date:
 
 
 def project_years(starts: date, ends: date) -> list[tuple[date, date]]:
-    """Years from `starts` (as a phase's duration counts them); the last ends with the period."""
+    """Years from `starts` (as a phase's duration counts them), at most three (accounting years
+    1-3, [RED]): the last one ends with the period, however a postponement lengthened it."""
     years: list[tuple[date, date]] = []
     first = starts
     while first <= ends:
+        if len(years) == MAX_YEARS - 1:
+            years.append((first, ends))
+            break
         years.append((first, min(last_day_within(starts, len(years) + 1), ends)))
         first = add_years(starts, len(years))
     return years

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from app.api.auth import Principal
 from app.api.etag import check_if_match
 from app.api.pagination import PageParams, paginate
-from app.api.problems import RuleViolation
+from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
 from app.models.countries import Country
 from app.models.enums import (
     ELIGIBLE_SWEDISH_APPLICANT_TYPES,
@@ -163,12 +163,38 @@ async def get_part(
     return partnership, part
 
 
+async def get_owned(
+    session: AsyncSession,
+    principal: Principal,
+    model: type[P],
+    object_id: UUID,
+    noun: str,
+    *,
+    for_update: bool = False,
+) -> tuple[Partnership, P]:
+    """An object with a partnership of its own (an application, a grant) reached by its own id:
+    not found outside the caller's scope. With `for_update` the partnership, then the object,
+    are locked, in the order get_part takes them."""
+    table: Any = model
+    partnership_id = await session.scalar(
+        select(table.partnership_id).where(
+            table.id == object_id,
+            col(table.partnership_id).in_(scope_partnerships(principal, select(Partnership.id))),
+        )
+    )
+    if partnership_id is None:
+        raise ProblemError(NOT_FOUND, f"No {noun} {object_id}.")
+    return await get_part(
+        session, principal, partnership_id, model, object_id, for_update=for_update
+    )
+
+
 async def _organisations(session: AsyncSession, ids: list[UUID]) -> dict[UUID, Organisation]:
     found = await session.scalars(select(Organisation).where(col(Organisation.id).in_(ids)))
     return {o.id: o for o in found}
 
 
-async def _eligible_partner_country(session: AsyncSession, code: str, on: date) -> bool:
+async def eligible_partner_country(session: AsyncSession, code: str, on: date) -> bool:
     found = await session.scalar(select(Country.code).where(Country.code == code, eligible_on(on)))
     return found is not None
 
@@ -197,7 +223,7 @@ async def _check_parties(session: AsyncSession, data: PartnershipCreate) -> None
         )
     for i, partner_id in enumerate(data.partner_ids):
         partner = organisations[partner_id]
-        if not await _eligible_partner_country(session, partner.country_code, data.applied_on):
+        if not await eligible_partner_country(session, partner.country_code, data.applied_on):
             raise RuleViolation(
                 PARTNER_COUNTRY_ELIGIBLE,
                 f"{partner.name} is in {partner.country_code}, which was not an ICLD partner "

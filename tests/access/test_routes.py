@@ -157,7 +157,30 @@ async def objects_of(client: AsyncClient, organisation_id: str) -> dict[str, str
         },
     )
     assert application.status_code == 201, application.text
+    grant = await client.post(
+        "/api/v1/grants",
+        json={
+            "partnership_id": partnership["id"],
+            "kind": "inception",
+            "reference": f"KP {organisation_id}",
+            "decided_on": "2020-01-10",
+            "starts": "2020-02-01",
+            "ends": "2021-01-31",
+            "amount": {"amount": "100000", "currency": "SEK"},
+            "budget": [
+                {"category": "travel", "year": 1, "amount": {"amount": "100000", "currency": "SEK"}}
+            ],
+        },
+    )
+    assert grant.status_code == 201, grant.text
+    report = await client.post(
+        f"/api/v1/grants/{grant.json()['id']}/reports",
+        json={"kind": "final", "year": 1, "narrative": "Done.", "costs": []},
+    )
+    assert report.status_code == 201, report.text
     return {
+        "grant_id": grant.json()["id"],
+        "report_id": report.json()["id"],
         "application_id": application.json()["id"],
         "visit_id": visit.json()["id"],
         "document_id": document.json()["id"],

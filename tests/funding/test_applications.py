@@ -189,11 +189,22 @@ async def test_budget_rules(client: AsyncClient) -> None:
         )
         assert refused.json()["code"] == "rule.ineligible-cost", category
         assert refused.json()["errors"][0]["pointer"] == "/budget/0/category"
-    for amount in ("1000.50",):
-        fraction = await client.post(
-            APPLICATIONS, json=inception(zambia, budget=[line("travel", 1, amount)])
-        )
-        assert fraction.json()["code"] == "rule.whole-kronor"
+    fraction = await client.post(
+        APPLICATIONS, json=inception(zambia, budget=[line("travel", 1, "1000.50")])
+    )
+    assert fraction.json()["code"] == "rule.whole-kronor"
+    twice = await client.post(
+        APPLICATIONS,
+        json=inception(zambia, budget=[line("travel", 1, 1000), line("travel", 1, 2000)]),
+    )
+    assert (twice.json()["code"], twice.json()["errors"][0]["pointer"]) == (
+        "rule.budget-line-once",
+        "/budget/1",
+    )
+    long_inception = await client.post(
+        APPLICATIONS, json=inception(zambia, planned_end="2028-03-01")
+    )
+    assert long_inception.json()["code"] == "rule.inception-duration"
     euros = await client.post(
         APPLICATIONS,
         json=inception(
@@ -210,12 +221,18 @@ async def test_budget_rules(client: AsyncClient) -> None:
             zambia, budget=[{"category": "travel", "year": 1, "amount": {"amount": 1000.0}}]
         ),
     )
-    assert as_float.status_code == 422
+    assert (as_float.status_code, as_float.json()["code"]) == (422, "validation-error")
     # Inception: 275,000 in Africa, 220,000 in Europe (DOMAIN.md §6).
     at_cap = await client.post(
         APPLICATIONS, json=inception(zambia, budget=[line("travel", 1, 275000)])
     )
     assert at_cap.status_code == 201, at_cap.text
+    second = await client.post(APPLICATIONS, json=inception(zambia))
+    assert (second.json()["code"], second.json()["errors"][0]["pointer"]) == (
+        "rule.one-open-application",
+        "/kind",
+    )
+    assert (await act(client, at_cap.json(), "withdraw")).status_code == 200
     over = await client.post(
         APPLICATIONS, json=inception(zambia, budget=[line("travel", 1, 275001)])
     )
@@ -323,3 +340,80 @@ async def test_applications_are_seen_and_made_by_their_own_parties(
         assert (await act(partner, application, "submit")).status_code == 403
     listed = await client.get(APPLICATIONS, params={"partnership_id": p["id"], "status": "draft"})
     assert [a["id"] for a in listed.json()["items"]] == [application["id"]]
+
+
+async def test_what_a_submission_rests_on_stays_as_submitted(client: AsyncClient) -> None:
+    p = await partnership(client)
+    letter, budget = await attachments(client, p)
+    bare_letter = await client.post(
+        f"/api/v1/partnerships/{p['id']}/documents",
+        json={"kind": "letter_of_intent", "title": "Unsigned, no file"},
+    )
+    no_file = (
+        await client.post(
+            APPLICATIONS, json=inception(p, attachment_ids=[bare_letter.json()["id"], budget])
+        )
+    ).json()
+    assert (await act(client, no_file, "submit")).json()["code"] == "rule.application-attachments"
+    assert (await act(client, no_file, "withdraw")).status_code == 200
+    empty = (
+        await client.post(
+            APPLICATIONS, json=inception(p, budget=[], attachment_ids=[letter, budget])
+        )
+    ).json()
+    assert (await act(client, empty, "submit")).json()["code"] == "rule.application-budget"
+    assert (await act(client, empty, "withdraw")).status_code == 200
+    made = (
+        await client.post(APPLICATIONS, json=inception(p, attachment_ids=[letter, budget]))
+    ).json()
+    assert (await act(client, made, "submit")).status_code == 200
+    url = f"/api/v1/partnerships/{p['id']}/documents/{letter}"
+    etag = (await client.get(url)).headers["etag"]
+    deleted = await client.delete(url, headers={"If-Match": etag})
+    assert deleted.status_code == 409, deleted.text
+    rekinded = await client.patch(
+        url,
+        json={"kind": "other", "swedish_signed_on": None, "partner_signed_on": None},
+        headers={"If-Match": etag, "Content-Type": "application/merge-patch+json"},
+    )
+    assert rekinded.status_code == 409
+    replaced = await client.put(
+        f"{url}/file",
+        content=b"%PDF-1.7\n%%EOF\n",
+        headers={"Content-Type": "application/pdf", "If-Match": etag},
+    )
+    assert replaced.status_code == 409
+    assert (await client.get(url)).headers["etag"] == etag  # untouched
+
+
+async def test_drafts_change_as_merge_patches_by_their_applicants(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    p = await partnership(client)
+    made = await client.post(APPLICATIONS, json=inception(p))
+    url = f"{APPLICATIONS}/{made.json()['id']}"
+    patch = {"If-Match": made.headers["etag"], "Content-Type": "application/merge-patch+json"}
+    same = await client.patch(url, json={"budget": inception(p)["budget"]}, headers=patch)
+    assert same.headers["etag"] == made.headers["etag"]  # nothing changed, no new version
+    cleared = await client.patch(url, json={"budget": None, "attachment_ids": None}, headers=patch)
+    assert (cleared.json()["budget"], cleared.json()["attachment_ids"]) == ([], [])
+    partner = await api_key(connection, Role.coordinator, [uuid.UUID(p["partner_ids"][0])])
+    async with authorised(client, partner) as partner_side:
+        refused = await partner_side.patch(url, json={"description": "x"}, headers=patch)
+        assert refused.status_code == 403  # who may act comes before which version
+    five_years = await client.post(
+        APPLICATIONS,
+        json=project(p, (await open_round(client))["id"], planned_end="2032-08-31"),
+    )
+    assert five_years.json()["code"] == "rule.project-duration"
+
+
+async def test_multilateral_partnerships_have_the_higher_ceilings(client: AsyncClient) -> None:
+    from tests.factories import create_partnership
+
+    zambian = await create_organisation(client, country_code="ZM")
+    kenyan = await create_organisation(client, country_code="KE", name="Kenyan county")
+    p = await create_partnership(client, zambian["id"], partner_ids=[zambian["id"], kenyan["id"]])
+    # 300,000: over the bilateral 275,000, within the multilateral guide value of 330,000.
+    made = await client.post(APPLICATIONS, json=inception(p, budget=[line("travel", 1, 300000)]))
+    assert made.status_code == 201, made.text

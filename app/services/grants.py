@@ -1,0 +1,669 @@
+"""Grants: decisions, amendments, reports, payments and the balance derived from them
+(docs/funding.md). Every change of a grant's money locks the grant (after its partnership), so
+the checks against reported and paid sums see what is stored."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.auth import Principal
+from app.api.pagination import PageParams, paginate
+from app.api.problems import RuleViolation
+from app.clock import today
+from app.models.enums import (
+    ApplicationKind,
+    ApplicationStatus,
+    GrantStatus,
+    ReportKind,
+    ReportStatus,
+)
+from app.models.funding import (
+    Amendment,
+    Application,
+    Grant,
+    GrantBudgetLine,
+    Payment,
+    Report,
+    ReportedCost,
+)
+from app.models.organisations import Organisation
+from app.models.partnerships import Partnership
+from app.policies import ensure_can_write_in, scope_partnerships
+from app.rules import (
+    AMENDMENT,
+    BELOW_REPORTED,
+    COST_BEYOND_BUDGET_LINE,
+    GRANT_APPLICATION,
+    GRANT_CLOSED,
+    PAYMENT_AFTER_APPROVED_REPORT,
+    PAYMENT_BEYOND_APPROVED,
+    REPORT_TRANSITION,
+    REPORT_YEAR,
+    UNKNOWN_PARTNERSHIP,
+)
+from app.schemas.grants import (
+    CloseOut,
+    Extension,
+    GrantCreate,
+    PaymentCreate,
+    Postponement,
+    Reallocation,
+    Reduction,
+    ReportCreate,
+)
+from app.services import audit
+from app.services.applications import terms_of
+from app.services.common import apply_changes, get_one, touch
+from app.services.funding_rules import (
+    FINAL_REPORT_MONTHS,
+    INTERIM_REPORT_MONTHS,
+    add_months,
+    check_budget,
+    project_years,
+)
+from app.services.partnerships import get_owned
+
+ZERO = Decimal(0)
+NOT_RETURNED = col(Report.status) != ReportStatus.returned
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: ReportKind
+    year: int
+    due_on: date
+    report_id: UUID | None
+
+
+@dataclass(frozen=True)
+class GrantView:
+    grant: Grant
+    lines: list[GrantBudgetLine]
+    reports_due: list[Due]
+    recipient: tuple[UUID, str]  # the Swedish party: its id and name
+
+
+# Reading
+
+
+def _in_scope(principal: Principal) -> Any:
+    return col(Grant.partnership_id).in_(scope_partnerships(principal, select(Partnership.id)))
+
+
+async def list_grants(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    partnership_id: UUID | None = None,
+    status: GrantStatus | None = None,
+) -> tuple[list[GrantView], str | None]:
+    stmt = select(Grant).where(_in_scope(principal))
+    if partnership_id:
+        stmt = stmt.where(Grant.partnership_id == partnership_id)
+    if status:
+        stmt = stmt.where(Grant.status == status)
+    rows: list[Grant]
+    rows, cursor = await paginate(
+        session,
+        stmt,
+        order=[col(Grant.decided_on), col(Grant.id)],
+        key=lambda g: (g.decided_on, g.id),
+        params=page,
+        sort_name="decided_on",
+    )
+    return await views(session, rows), cursor
+
+
+async def get_grant(
+    session: AsyncSession, principal: Principal, grant_id: UUID, *, for_update: bool = False
+) -> Grant:
+    _, grant = await get_owned(session, principal, Grant, grant_id, "grant", for_update=for_update)
+    return grant
+
+
+async def views(session: AsyncSession, grants: list[Grant]) -> list[GrantView]:
+    """Lines, due reports and Swedish parties of several grants, in three queries."""
+    ids = [g.id for g in grants]
+    lines: dict[UUID, list[GrantBudgetLine]] = defaultdict(list)
+    for line in await session.scalars(
+        select(GrantBudgetLine)
+        .where(col(GrantBudgetLine.grant_id).in_(ids))
+        .order_by(col(GrantBudgetLine.year), col(GrantBudgetLine.position))
+    ):
+        lines[line.grant_id].append(line)
+    filed: dict[tuple[UUID, str, int], UUID] = {
+        (grant_id, kind, year): report_id
+        for grant_id, kind, year, report_id in await session.execute(
+            select(Report.grant_id, Report.kind, Report.year, Report.id).where(
+                col(Report.grant_id).in_(ids), NOT_RETURNED
+            )
+        )
+    }
+    parties = {
+        partnership_id: (organisation_id, name)
+        for partnership_id, organisation_id, name in await session.execute(
+            select(Partnership.id, Organisation.id, Organisation.name)
+            .join(Organisation, col(Organisation.id) == col(Partnership.swedish_party_id))
+            .where(col(Partnership.id).in_({g.partnership_id for g in grants}))
+        )
+    }
+    return [
+        GrantView(
+            grant=g,
+            lines=lines[g.id],
+            reports_due=[
+                Due(kind, year, due_on, filed.get((g.id, kind, year)))
+                for kind, year, due_on in reports_due(g)
+            ],
+            recipient=parties[g.partnership_id],
+        )
+        for g in grants
+    ]
+
+
+def reports_due(grant: Grant) -> list[tuple[ReportKind, int, date]]:
+    """An interim report for each project year but the last, two months after it; the final
+    report three months after the grant's current end (docs/funding.md)."""
+    years = project_years(grant.starts, grant.ends)
+    due = [
+        (ReportKind.interim, n, add_months(last, INTERIM_REPORT_MONTHS))
+        for n, (_, last) in enumerate(years[:-1], start=1)
+    ]
+    due.append((ReportKind.final, len(years), add_months(grant.ends, FINAL_REPORT_MONTHS)))
+    return due
+
+
+# Deciding
+
+
+async def create_grant(session: AsyncSession, principal: Principal, data: GrantCreate) -> Grant:
+    partnership: Partnership | None = await session.get(Partnership, data.partnership_id)
+    if partnership is None:
+        raise RuleViolation(
+            UNKNOWN_PARTNERSHIP, f"No partnership {data.partnership_id}.", pointer="/partnership_id"
+        )
+    if data.application_id is not None:
+        await _check_application(session, data)
+    check_budget(
+        [(line.year, line.amount.amount) for line in data.budget],
+        data.kind,
+        data.starts,
+        data.ends,
+        await terms_of(session, partnership),
+    )
+    amount = data.amount.amount
+    grant = Grant(
+        **data.model_dump(exclude={"amount", "ends", "budget"}),
+        original_ends=data.ends,
+        ends=data.ends,
+        original_amount=amount,
+        amount=amount,
+    )
+    session.add(grant)
+    await session.flush()
+    session.add_all(
+        GrantBudgetLine(
+            grant_id=grant.id,
+            position=i,
+            category=line.category,
+            year=line.year,
+            original_amount=line.amount.amount,
+            amount=line.amount.amount,
+            description=line.description,
+        )
+        for i, line in enumerate(data.budget)
+    )
+    await session.flush()
+    await session.refresh(grant)
+    return grant
+
+
+async def _check_application(session: AsyncSession, data: GrantCreate) -> None:
+    application = await session.get(Application, data.application_id)
+    problem = None
+    if application is None or application.partnership_id != data.partnership_id:
+        problem = f"No application {data.application_id} of the partnership."
+    elif application.kind != data.kind:
+        problem = f"The application is for {application.kind}, not {data.kind}."
+    elif application.status != ApplicationStatus.approved:
+        problem = f"The application is {application.status}, not approved."
+    elif await session.scalar(select(Grant.id).where(Grant.application_id == application.id)):
+        problem = "The application has its grant already."
+    if problem:
+        raise RuleViolation(GRANT_APPLICATION, problem, pointer="/application_id")
+
+
+async def _reported_by_line(
+    session: AsyncSession, grant_id: UUID, statuses: set[ReportStatus] | None = None
+) -> dict[UUID, Decimal]:
+    """Reported costs per budget line: of reports not returned, or of the given statuses."""
+    stmt = (
+        select(ReportedCost.budget_line_id, sa.func.sum(ReportedCost.amount))
+        .join(Report, col(Report.id) == col(ReportedCost.report_id))
+        .where(Report.grant_id == grant_id)
+        .group_by(col(ReportedCost.budget_line_id))
+    )
+    if statuses is None:
+        stmt = stmt.where(NOT_RETURNED)
+    else:
+        stmt = stmt.where(col(Report.status).in_(statuses))
+    return {line_id: total for line_id, total in await session.execute(stmt)}
+
+
+async def _paid(session: AsyncSession, grant_id: UUID, report_id: UUID | None = None) -> Decimal:
+    stmt = select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
+        Payment.grant_id == grant_id
+    )
+    if report_id:
+        stmt = stmt.where(Payment.report_id == report_id)
+    return Decimal(await session.scalar(stmt) or 0)
+
+
+async def _lines(session: AsyncSession, grant: Grant) -> list[GrantBudgetLine]:
+    return list(
+        await session.scalars(
+            select(GrantBudgetLine)
+            .where(GrantBudgetLine.grant_id == grant.id)
+            .order_by(col(GrantBudgetLine.year), col(GrantBudgetLine.position))
+            .with_for_update()
+        )
+    )
+
+
+async def amend(
+    session: AsyncSession,
+    principal: Principal,
+    grant_id: UUID,
+    body: Extension | Postponement | Reallocation | Reduction | CloseOut,
+) -> Amendment:
+    """Apply an amendment to the grant's current figures and record it, in one transaction."""
+    partnership, grant = await get_owned(
+        session, principal, Grant, grant_id, "grant", for_update=True
+    )
+    if grant.status == GrantStatus.closed:
+        raise RuleViolation(GRANT_CLOSED, f"The grant closed on {grant.closed_on}.")
+    lines = await _lines(session, grant)
+    by_id = {line.id: line for line in lines}
+    ends_before, ends = grant.ends, grant.ends
+    changes: dict[str, Any] = {}
+    match body:
+        case Extension():
+            if body.new_end <= grant.ends:
+                raise RuleViolation(
+                    AMENDMENT,
+                    f"An extension ends later than {grant.ends}.",
+                    pointer="/new_end",
+                )
+            ends = body.new_end
+            for addition in body.additions:
+                key = (addition.category, addition.year)
+                same = next((x for x in lines if (x.category, x.year) == key), None)
+                if same is None:
+                    same = GrantBudgetLine(
+                        grant_id=grant.id,
+                        position=len(lines),
+                        category=addition.category,
+                        year=addition.year,
+                        original_amount=ZERO,
+                        amount=ZERO,
+                        description=addition.description,
+                    )
+                    session.add(same)
+                    lines.append(same)
+                same.amount += addition.amount.amount
+        case Postponement():
+            ends = grant.ends + timedelta(days=body.days)
+        case Reallocation():
+            for i, move in enumerate(body.moves):
+                source, target = by_id.get(move.from_line_id), by_id.get(move.to_line_id)
+                for field, found in (("from_line_id", source), ("to_line_id", target)):
+                    if found is None:
+                        raise RuleViolation(
+                            AMENDMENT,
+                            "Not a budget line of this grant.",
+                            pointer=f"/moves/{i}/{field}",
+                        )
+                assert source is not None and target is not None
+                if move.amount.amount > source.amount:
+                    raise RuleViolation(
+                        AMENDMENT,
+                        f"The line has {source.amount} SEK; {move.amount.amount} cannot move.",
+                        pointer=f"/moves/{i}/amount",
+                    )
+                source.amount -= move.amount.amount
+                target.amount += move.amount.amount
+        case Reduction():
+            for i, cut in enumerate(body.reductions):
+                line = by_id.get(cut.line_id)
+                if line is None:
+                    raise RuleViolation(
+                        AMENDMENT, "Not a budget line of this grant.", pointer=f"/reductions/{i}"
+                    )
+                if cut.amount.amount > line.amount:
+                    raise RuleViolation(
+                        AMENDMENT,
+                        f"The line has {line.amount} SEK; it cannot shrink by {cut.amount.amount}.",
+                        pointer=f"/reductions/{i}/amount",
+                    )
+                line.amount -= cut.amount.amount
+        case CloseOut():
+            if not grant.starts <= body.closes_on < grant.ends:
+                raise RuleViolation(
+                    AMENDMENT,
+                    f"A close-out falls within {grant.starts}..{grant.ends}, before the end.",
+                    pointer="/closes_on",
+                )
+            ends = body.closes_on
+            changes |= {"status": GrantStatus.closed, "closed_on": body.closes_on}
+    amount = sum((line.amount for line in lines), ZERO)
+    await _not_below_reported(session, grant, lines, amount)
+    if isinstance(body, Extension | Reallocation):
+        check_budget(
+            [(line.year, line.amount) for line in lines],
+            ApplicationKind(grant.kind),
+            grant.starts,
+            ends,
+            await terms_of(session, partnership),
+            pointer="",
+        )
+    amendment = Amendment(
+        grant_id=grant.id,
+        kind=body.kind,
+        reference=body.reference,
+        decided_on=body.decided_on,
+        decided_by=principal.name or principal.id,
+        amount_change=amount - grant.amount,
+        ends_before=ends_before,
+        ends_after=ends,
+        details=body.model_dump(mode="json"),
+    )
+    apply_changes(grant, {**changes, "ends": ends, "amount": amount})
+    session.add(amendment)
+    audit.label_next_flush(session, f"amend:{body.kind}")
+    await session.flush()
+    return amendment
+
+
+async def _not_below_reported(
+    session: AsyncSession, grant: Grant, lines: list[GrantBudgetLine], amount: Decimal
+) -> None:
+    reported = await _reported_by_line(session, grant.id)
+    for line in lines:
+        if line.amount < reported.get(line.id, ZERO):
+            raise RuleViolation(
+                BELOW_REPORTED,
+                f"The {line.category} line of year {line.year} would hold {line.amount} SEK, "
+                f"below the "
+                f"{reported[line.id]} reported on it.",
+            )
+    paid = await _paid(session, grant.id)
+    if amount < paid:
+        raise RuleViolation(
+            BELOW_REPORTED, f"The grant would be {amount} SEK, below the {paid} paid."
+        )
+
+
+async def amendments_of(
+    session: AsyncSession, principal: Principal, grant_id: UUID
+) -> list[Amendment]:
+    grant = await get_grant(session, principal, grant_id)
+    return list(
+        await session.scalars(
+            select(Amendment)
+            .where(Amendment.grant_id == grant.id)
+            .order_by(col(Amendment.created_at), col(Amendment.id))
+        )
+    )
+
+
+# Reports
+
+
+@dataclass(frozen=True)
+class ReportView:
+    report: Report
+    costs: list[ReportedCost]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in self.costs), ZERO)
+
+
+async def _report_views(session: AsyncSession, reports: list[Report]) -> list[ReportView]:
+    costs: dict[UUID, list[ReportedCost]] = defaultdict(list)
+    for cost in await session.scalars(
+        select(ReportedCost)
+        .where(col(ReportedCost.report_id).in_([r.id for r in reports]))
+        .order_by(col(ReportedCost.report_id), col(ReportedCost.position))
+    ):
+        costs[cost.report_id].append(cost)
+    return [ReportView(r, costs[r.id]) for r in reports]
+
+
+async def reports_of(
+    session: AsyncSession, principal: Principal, grant_id: UUID
+) -> list[ReportView]:
+    grant = await get_grant(session, principal, grant_id)
+    reports = await session.scalars(
+        select(Report)
+        .where(Report.grant_id == grant.id)
+        .order_by(col(Report.created_at), col(Report.id))
+    )
+    return await _report_views(session, list(reports))
+
+
+async def get_report(
+    session: AsyncSession,
+    principal: Principal,
+    grant_id: UUID,
+    report_id: UUID,
+    *,
+    for_update: bool = False,
+) -> tuple[Grant, Report]:
+    grant = await get_grant(session, principal, grant_id, for_update=for_update)
+    stmt = select(Report).where(Report.id == report_id, Report.grant_id == grant.id)
+    report: Report = await get_one(
+        session, stmt, f"No report {report_id} of grant {grant_id}.", for_update=for_update
+    )
+    return grant, report
+
+
+async def report_view(session: AsyncSession, report: Report) -> ReportView:
+    return (await _report_views(session, [report]))[0]
+
+
+async def file_report(
+    session: AsyncSession, principal: Principal, grant_id: UUID, data: ReportCreate
+) -> ReportView:
+    """The Swedish party accounts for a project year: its costs on that year's budget lines,
+    never beyond a line (with what earlier reports put on it)."""
+    partnership, grant = await get_owned(
+        session, principal, Grant, grant_id, "grant", for_update=True
+    )
+    ensure_can_write_in(principal, partnership.swedish_party_id)
+    years = len(project_years(grant.starts, grant.ends))
+    expected = "the last year" if data.kind == ReportKind.final else "a year before the last"
+    fits = data.year == years if data.kind == ReportKind.final else data.year < years
+    if not fits:
+        closed = f" (closed on {grant.closed_on})" if grant.closed_on else ""
+        raise RuleViolation(
+            GRANT_CLOSED if grant.closed_on and data.year > years else REPORT_YEAR,
+            f"The grant{closed} has {years} project year(s); a {data.kind} report covers "
+            f"{expected}.",
+            pointer="/year",
+        )
+    filed = await session.scalar(
+        select(Report.id).where(
+            Report.grant_id == grant.id,
+            Report.kind == data.kind,
+            Report.year == data.year,
+            NOT_RETURNED,
+        )
+    )
+    if filed:
+        raise RuleViolation(
+            REPORT_YEAR, f"Report {filed} covers that year already.", pointer="/year"
+        )
+    lines = {line.id: line for line in await _lines(session, grant)}
+    reported = await _reported_by_line(session, grant.id)
+    adding: dict[UUID, Decimal] = defaultdict(Decimal)
+    for i, cost in enumerate(data.costs):
+        line = lines.get(cost.budget_line_id)
+        if line is None or line.year != data.year:
+            raise RuleViolation(
+                REPORT_YEAR,
+                f"Not a budget line of year {data.year} of this grant.",
+                pointer=f"/costs/{i}/budget_line_id",
+            )
+        adding[line.id] += cost.sek
+        if reported.get(line.id, ZERO) + adding[line.id] > line.amount:
+            raise RuleViolation(
+                COST_BEYOND_BUDGET_LINE,
+                f"The {line.category} line of year {line.year} holds {line.amount} SEK; with "
+                f"this cost {reported.get(line.id, ZERO) + adding[line.id]} would be reported.",
+                pointer=f"/costs/{i}/amount",
+            )
+    report = Report(
+        grant_id=grant.id,
+        kind=data.kind,
+        year=data.year,
+        narrative=data.narrative,
+        submitted_on=today(),
+    )
+    session.add(report)
+    touch(grant)  # what is due has changed: a new version of the grant (and its ETag)
+    await session.flush()
+    session.add_all(
+        ReportedCost(
+            report_id=report.id,
+            budget_line_id=cost.budget_line_id,
+            position=i,
+            amount=cost.sek,
+            original_amount=cost.amount.amount,
+            currency=cost.amount.currency,
+            rate=cost.rate,
+            description=cost.description,
+        )
+        for i, cost in enumerate(data.costs)
+    )
+    await session.flush()
+    await session.refresh(report)
+    return await report_view(session, report)
+
+
+async def decide_report(
+    session: AsyncSession,
+    principal: Principal,
+    grant_id: UUID,
+    report_id: UUID,
+    status: ReportStatus,
+    note: str | None,
+) -> ReportView:
+    grant, report = await get_report(session, principal, grant_id, report_id, for_update=True)
+    if report.status != ReportStatus.submitted:
+        raise RuleViolation(
+            REPORT_TRANSITION, f"The report is {report.status}; only a submitted one is decided."
+        )
+    apply_changes(report, {"status": status, "decided_on": today(), "decision_note": note})
+    if status == ReportStatus.returned:
+        touch(grant)  # the year's report is due again
+    audit.label_next_flush(session, "approve" if status == ReportStatus.approved else "return")
+    await session.flush()
+    return await report_view(session, report)
+
+
+# Payments
+
+
+async def pay(
+    session: AsyncSession, principal: Principal, grant_id: UUID, data: PaymentCreate
+) -> Payment:
+    """Reimburse an approved report: never beyond what it approved, nor beyond the grant."""
+    grant = await get_grant(session, principal, grant_id, for_update=True)
+    report = await session.get(Report, data.report_id)
+    if report is None or report.grant_id != grant.id or report.status != ReportStatus.approved:
+        state = "" if report is None or report.grant_id != grant.id else f" ({report.status})"
+        raise RuleViolation(
+            PAYMENT_AFTER_APPROVED_REPORT,
+            f"Report {data.report_id} is no approved report of this grant{state}.",
+            pointer="/report_id",
+        )
+    approved = (await report_view(session, report)).total
+    paid_for_report = await _paid(session, grant.id, report.id)
+    if paid_for_report + data.amount.amount > approved:
+        raise RuleViolation(
+            PAYMENT_BEYOND_APPROVED,
+            f"The report approved {approved} SEK, of which {paid_for_report} is paid.",
+            pointer="/amount",
+        )
+    # Never more than the grant follows: paid <= approved <= reported <= the lines, which sum to
+    # the grant, and no amendment goes below what is reported or paid.
+    payment = Payment(
+        grant_id=grant.id,
+        report_id=report.id,
+        amount=data.amount.amount,
+        paid_on=data.paid_on,
+        reference=data.reference,
+    )
+    session.add(payment)
+    await session.flush()
+    await session.refresh(payment)
+    return payment
+
+
+async def payments_of(session: AsyncSession, principal: Principal, grant_id: UUID) -> list[Payment]:
+    grant = await get_grant(session, principal, grant_id)
+    return list(
+        await session.scalars(
+            select(Payment)
+            .where(Payment.grant_id == grant.id)
+            .order_by(col(Payment.paid_on), col(Payment.id))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LineFigures:
+    line: GrantBudgetLine
+    reported: Decimal
+    approved: Decimal
+
+
+@dataclass(frozen=True)
+class BalanceView:
+    grant: Grant
+    lines: list[LineFigures]
+    paid: Decimal
+
+    @property
+    def reported(self) -> Decimal:
+        return sum((x.reported for x in self.lines), ZERO)
+
+    @property
+    def approved(self) -> Decimal:
+        return sum((x.approved for x in self.lines), ZERO)
+
+
+async def balance(session: AsyncSession, principal: Principal, grant_id: UUID) -> BalanceView:
+    grant = await get_grant(session, principal, grant_id)
+    lines = list(
+        await session.scalars(
+            select(GrantBudgetLine)
+            .where(GrantBudgetLine.grant_id == grant.id)
+            .order_by(col(GrantBudgetLine.year), col(GrantBudgetLine.position))
+        )
+    )
+    reported = await _reported_by_line(session, grant.id)
+    approved = await _reported_by_line(session, grant.id, {ReportStatus.approved})
+    return BalanceView(
+        grant,
+        [LineFigures(x, reported.get(x.id, ZERO), approved.get(x.id, ZERO)) for x in lines],
+        await _paid(session, grant.id),
+    )
