@@ -416,3 +416,10 @@ PAYMENT_BEYOND_APPROVED = rule(
     "Never more than the approved costs",
     "The payments of a report never exceed the costs it approved (DOMAIN.md §7).",
 )
+REPORT_DUE = rule(
+    "report-due",
+    "Reports come by their due date",
+    "An interim report is due two months after each project year but the last, the final "
+    "report three months after the grant's end (assumed periods: docs/funding.md). A warning "
+    "on the compliance view and in the programme officers' alerts.",
+)

@@ -72,6 +72,18 @@ class Settings(BaseSettings):
     )
     s3_region: str | None = None
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    iati_reporting_org_ref: str = Field(
+        default="SE-ON-ICLD",
+        description="ICLD's IATI organisation identifier, as registered (the default is a "
+        "placeholder: set it before publishing).",
+    )
+    iati_reporting_org_type: str = Field(
+        default="15", description="ICLD's IATI OrganisationType code (15: other public sector)."
+    )
+    public_base_url: str | None = Field(
+        default=None,
+        description="The service's public address, for links in exported documents (IATI).",
+    )
     telemetry: bool = Field(
         default=False, description="FastAPI's OpenTelemetry spans, metrics and logs."
     )

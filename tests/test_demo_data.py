@@ -177,7 +177,9 @@ async def test_compliance_of_the_karlstad_demo_against_hand_computed_figures(
         True,
         False,
     )
-    assert [w["code"] for w in view["warnings"]] == ["rule.reciprocal-visits"]
+    # The inception grant's final report (due 2021-04-30, three months after its end) is not in.
+    assert [w["code"] for w in view["warnings"]] == ["rule.reciprocal-visits", "rule.report-due"]
+    assert [(r["kind"], r["due_on"]) for r in view["overdue_reports"]] == [("final", "2021-04-30")]
     assert view["letter_of_intent_signed"] is False
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from app.models.enums import MeetingKind, MeetingStatus, PhaseKind, PhaseStatus
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.funding_reports import OverdueReport
 
 Place = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL)
@@ -128,6 +129,9 @@ class Compliance(BaseModel):
     )
     steering_group_missing: list[str] = Field(
         description="What the steering group lacks today (empty when complete)."
+    )
+    overdue_reports: list[OverdueReport] = Field(
+        description="Reports of the partnership's grants due before as_of and not filed."
     )
     warnings: list[Finding]
 

@@ -28,10 +28,12 @@ from app.rules import (
     MEETINGS_PER_PROJECT_YEAR,
     PROJECT_GROUP_SIZE,
     RECIPROCAL_VISITS,
+    REPORT_DUE,
     STEERING_GROUP_COMPOSITION,
 )
 from app.schemas.meetings import Compliance, Finding, Hosting, PhaseCompliance, ProjectYear
 from app.schemas.phases import last_day_within
+from app.services.funding_reports import overdue_reports
 from app.services.meetings import (
     MINIMUM_MEETINGS_A_YEAR,
     MeetingView,
@@ -141,12 +143,22 @@ async def compliance(
                 "both sides.",
             )
         )
+    overdue = await overdue_reports(session, as_of, [partnership.id])
+    warnings += [
+        Finding(
+            code=REPORT_DUE.code,
+            message=f"The {r.kind} report on year {r.year} of grant {r.reference} was due "
+            f"{r.due_on}.",
+        )
+        for r in overdue
+    ]
     return Compliance(
         partnership_id=partnership.id,
         as_of=as_of,
         phases=phases,
         letter_of_intent_signed=signed,
         steering_group_missing=missing,
+        overdue_reports=overdue,
         warnings=warnings,
     )
 

@@ -30,6 +30,8 @@ PUBLIC = {
     ("GET", "/api/v1/public/networks"),
     ("GET", "/api/v1/public/networks/{network_id}"),
     ("GET", "/api/v1/public/networks/{network_id}/workshops.ics"),
+    ("GET", "/api/v1/iati/activities.xml"),
+    ("GET", "/api/v1/iati/partnerships/{partnership_id}.xml"),
     ("GET", "/problems"),
     ("GET", "/problems/{code}"),
     ("GET", "/healthz"),
@@ -301,7 +303,8 @@ async def test_lists_and_creates_never_reach_another_organisation(
                 continue
             if method == "GET" and path.startswith("/api/"):
                 response = await coordinator.get(path, params={"limit": 100})
-                if response.status_code == 200 and "items" in response.json():
+                is_json = response.headers.get("content-type", "").startswith("application/json")
+                if response.status_code == 200 and is_json and "items" in response.json():
                     owners = set()
                     for item in response.json()["items"]:
                         owners |= {

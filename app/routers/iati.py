@@ -1,0 +1,61 @@
+"""IATI 2.03 activity files of the programme's grants: public, as IATI data is published."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response
+
+from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
+from app.api.deps import SessionDep
+from app.api.etag import conditional, content_etag
+from app.api.problems import problem_responses
+from app.api.routing import TransactionalRoute
+from app.services import iati_export
+
+router = APIRouter(prefix="/iati", tags=["public"], route_class=TransactionalRoute)
+
+_XML = {
+    **problem_responses(401, 404, 422),
+    200: {
+        "content": {"application/xml": {"schema": {"type": "string"}}},
+        "description": "IATI 2.03 activities, valid against the official schema",
+    },
+    304: {"description": "Not modified"},
+}
+
+
+def _xml(request: Request, body: bytes) -> Response:
+    response = Response(body, media_type="application/xml")
+    # generated-datetime changes every time: the ETag is of the activities, not of that stamp
+    stable = body.split(b"<iati-activity", 1)[-1]
+    return conditional(request, response, content_etag(stable.decode())) or response
+
+
+@router.get(
+    "/activities.xml",
+    operation_id="get_iati_activities",
+    summary="Every partnership with a grant, and its grants, as IATI 2.03 activities",
+    description="Hierarchy 1: the partnership; 2: each grant, with its budgets per project year, "
+    "commitments (decisions and amendments) and reimbursements. No personal data.",
+    openapi_extra=OPTIONAL_AUTH,
+    response_class=Response,
+    responses=_XML,
+)
+async def get_iati_activities(
+    session: SessionDep, principal: CurrentPrincipal, request: Request
+) -> Response:
+    return _xml(request, await iati_export.activities(session, request.app.state.settings))
+
+
+@router.get(
+    "/partnerships/{partnership_id}.xml",
+    operation_id="get_iati_partnership",
+    summary="One partnership and its grants as IATI 2.03 activities",
+    openapi_extra=OPTIONAL_AUTH,
+    response_class=Response,
+    responses=_XML,
+)
+async def get_iati_partnership(
+    session: SessionDep, principal: CurrentPrincipal, request: Request, partnership_id: UUID
+) -> Response:
+    settings = request.app.state.settings
+    return _xml(request, await iati_export.activities(session, settings, partnership_id))

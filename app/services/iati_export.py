@@ -1,0 +1,248 @@
+"""The programme's grants as IATI 2.03 activities (DOMAIN.md §8): one activity per partnership
+with a grant, one child activity per grant. Gathers the figures; app/services/iati.py writes
+the XML. Published data: organisations, places, amounts and results, never people."""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.api.problems import NOT_FOUND, ProblemError
+from app.clock import today
+from app.models.enums import ReportKind, ReportStatus
+from app.models.funding import Amendment, Grant, GrantBudgetLine, Payment, Report
+from app.models.organisations import Organisation
+from app.models.partnerships import Partnership, PartnershipPartner, Result
+from app.services import iati
+from app.services.funding_rules import project_years
+from app.settings import Settings
+
+PIPELINE, IMPLEMENTATION, FINALISATION, CLOSED = "1", "2", "3", "4"
+ZERO = Decimal(0)
+
+
+async def activities(
+    session: AsyncSession, settings: Settings, partnership_id: UUID | None = None
+) -> bytes:
+    """Every partnership with a grant (or the one asked for), validated against the XSD
+    before it leaves: an export the official schema refuses is a bug, not a file to publish."""
+    stmt = (
+        select(Partnership)
+        .where(col(Partnership.id).in_(select(Grant.partnership_id)))
+        .order_by(col(Partnership.title), col(Partnership.id))
+    )
+    if partnership_id:
+        stmt = stmt.where(Partnership.id == partnership_id)
+    partnerships = list(await session.scalars(stmt))
+    if not partnerships:
+        raise ProblemError(
+            NOT_FOUND,
+            f"No partnership {partnership_id} with a grant."
+            if partnership_id
+            else "No grants to publish yet.",
+        )
+    ref = settings.iati_reporting_org_ref
+    data = await _gather(session, [p.id for p in partnerships])
+    on = today()
+    built = [_partnership(p, data, ref, settings.public_base_url, on) for p in partnerships]
+    xml = iati.activities_xml(
+        built,
+        reporting_org=iati.Org("ICLD", ref=ref, type=settings.iati_reporting_org_type),
+        generated_at=datetime.now(UTC),
+    )
+    iati.validate(xml)
+    return xml
+
+
+class _Data:
+    def __init__(self) -> None:
+        self.grants: dict[UUID, list[Grant]] = defaultdict(list)
+        self.lines: dict[UUID, list[GrantBudgetLine]] = defaultdict(list)
+        self.amendments: dict[UUID, list[Amendment]] = defaultdict(list)
+        self.payments: dict[UUID, list[Payment]] = defaultdict(list)
+        self.final_approved: set[UUID] = set()
+        self.organisations: dict[UUID, Organisation] = {}
+        self.partners: dict[UUID, list[UUID]] = defaultdict(list)
+        self.results: dict[UUID, list[Result]] = defaultdict(list)
+
+
+async def _gather(session: AsyncSession, ids: list[UUID]) -> _Data:
+    """Everything the export needs, a query per kind of row whatever the number of grants."""
+    data = _Data()
+    for g in await session.scalars(
+        select(Grant).where(col(Grant.partnership_id).in_(ids)).order_by(col(Grant.starts))
+    ):
+        data.grants[g.partnership_id].append(g)
+    grant_ids = [g.id for gs in data.grants.values() for g in gs]
+    for line in await session.scalars(
+        select(GrantBudgetLine).where(col(GrantBudgetLine.grant_id).in_(grant_ids))
+    ):
+        data.lines[line.grant_id].append(line)
+    for a in await session.scalars(
+        select(Amendment)
+        .where(col(Amendment.grant_id).in_(grant_ids))
+        .order_by(col(Amendment.created_at))
+    ):
+        data.amendments[a.grant_id].append(a)
+    for pay in await session.scalars(
+        select(Payment).where(col(Payment.grant_id).in_(grant_ids)).order_by(col(Payment.paid_on))
+    ):
+        data.payments[pay.grant_id].append(pay)
+    data.final_approved = set(
+        await session.scalars(
+            select(Report.grant_id).where(
+                col(Report.grant_id).in_(grant_ids),
+                Report.kind == ReportKind.final,
+                Report.status == ReportStatus.approved,
+            )
+        )
+    )
+    for partnership_id, organisation_id in await session.execute(
+        select(PartnershipPartner.partnership_id, PartnershipPartner.organisation_id)
+        .where(col(PartnershipPartner.partnership_id).in_(ids))
+        .order_by(col(PartnershipPartner.organisation_id))
+    ):
+        data.partners[partnership_id].append(organisation_id)
+    swedish = select(Partnership.swedish_party_id).where(col(Partnership.id).in_(ids))
+    partner_ids = {o for os in data.partners.values() for o in os}
+    for o in await session.scalars(
+        select(Organisation).where(
+            col(Organisation.id).in_(swedish) | col(Organisation.id).in_(partner_ids)
+        )
+    ):
+        data.organisations[o.id] = o
+    for r in await session.scalars(
+        select(Result).where(col(Result.partnership_id).in_(ids)).order_by(col(Result.observed_on))
+    ):
+        data.results[r.partnership_id].append(r)
+    return data
+
+
+def _grant_status(grant: Grant, final_approved: bool, on: date) -> str:
+    """DOMAIN.md §8: granted and running 2; ended with the final report pending 3; the final
+    report approved 4; not started yet 1."""
+    if on < grant.starts:
+        return PIPELINE
+    if on <= grant.ends:
+        return IMPLEMENTATION
+    return CLOSED if final_approved else FINALISATION
+
+
+def _grant(grant: Grant, data: _Data, ref: str, on: date) -> iati.GrantActivity:
+    lines = data.lines[grant.id]
+    revised = any(x.amount != x.original_amount for x in lines)
+    budgets = []
+    for n, (first, last) in enumerate(project_years(grant.starts, grant.ends), start=1):
+        value = sum((x.amount for x in lines if x.year == n), ZERO)
+        if value:
+            budgets.append(
+                iati.Budget(
+                    period_start=first,
+                    period_end=last,
+                    value=value,
+                    type="2" if revised else "1",
+                    status="2",
+                )
+            )
+    transactions = [
+        iati.Transaction(
+            type=iati.COMMITMENT,
+            on=grant.decided_on,
+            value=grant.original_amount,
+            description=f"Grant decision {grant.reference}",
+        )
+    ]
+    transactions += [
+        iati.Transaction(
+            type=iati.COMMITMENT,
+            on=a.decided_on,
+            value=a.amount_change,
+            description=f"Amendment {a.reference} ({a.kind})",
+        )
+        for a in data.amendments[grant.id]
+        if a.amount_change
+    ]
+    transactions += [
+        iati.Transaction(
+            type=iati.REIMBURSEMENT,
+            on=p.paid_on,
+            value=p.amount,
+            description=f"Reimbursement {p.reference}",
+        )
+        for p in data.payments[grant.id]
+    ]
+    ended = on > grant.ends
+    return iati.GrantActivity(
+        identifier=f"{ref}-{grant.id}",
+        title=f"{grant.kind.capitalize()} grant {grant.reference}",
+        description=f"ICLD's {grant.kind} grant {grant.reference}, decided {grant.decided_on}.",
+        status=_grant_status(grant, grant.id in data.final_approved, on),
+        dates=iati.Dates(
+            planned_start=grant.starts,
+            actual_start=grant.starts if on >= grant.starts else None,
+            planned_end=grant.ends,
+            actual_end=grant.ends if ended else None,
+        ),
+        budgets=tuple(budgets),
+        transactions=tuple(transactions),
+        last_updated=grant.updated_at,
+    )
+
+
+def _partnership(
+    p: Partnership, data: _Data, ref: str, base_url: str | None, on: date
+) -> iati.PartnershipActivity:
+    grants = [_grant(g, data, ref, on) for g in data.grants[p.id]]
+    statuses = {g.status for g in grants}
+    status = (
+        IMPLEMENTATION
+        if IMPLEMENTATION in statuses
+        else FINALISATION
+        if FINALISATION in statuses
+        else CLOSED
+        if statuses == {CLOSED}
+        else PIPELINE
+    )
+    own = data.grants[p.id]
+    last_end = max(g.ends for g in own)
+    partners = [data.organisations[o] for o in data.partners[p.id]]
+    documents = []
+    if p.published_at and base_url:
+        documents.append(
+            iati.DocumentLink(
+                url=f"{base_url.rstrip('/')}/api/v1/public/partnerships/{p.id}",
+                title=f"{p.title}: public summary",
+                category="A02",
+                format="application/json",
+                document_date=p.published_at.date(),
+            )
+        )
+    return iati.PartnershipActivity(
+        identifier=f"{ref}-{p.id}",
+        title=p.title,
+        description=p.description or p.local_challenge or p.title,
+        status=status,
+        dates=iati.Dates(
+            planned_start=min(g.starts for g in own),
+            actual_start=min(g.starts for g in own) if on >= min(g.starts for g in own) else None,
+            planned_end=last_end,
+            actual_end=last_end if status in (FINALISATION, CLOSED) else None,
+        ),
+        swedish_party=iati.Org(data.organisations[p.swedish_party_id].name),
+        partners=tuple(iati.Org(o.name) for o in partners),
+        recipient_countries=tuple(sorted({o.country_code for o in partners})),
+        grants=tuple(grants),
+        documents=tuple(documents),
+        results=tuple(
+            iati.Result(
+                type="2",
+                title=f"{r.principle.replace('_', ' ').capitalize()} ({r.side} side)",
+                description=r.description,
+            )
+            for r in data.results[p.id]
+        ),
+        last_updated=p.updated_at,
+    )
