@@ -151,6 +151,8 @@ class Grant(Tracked, table=True):
     conditions: str | None = Field(default=None, sa_type=sa.Text)
     status: str = Field(default=GrantStatus.active, max_length=20)
     closed_on: date | None = None
+    # Days the postponements added: they lengthen the last project year, they add no year.
+    postponed_days: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
 
 
 class GrantBudgetLine(SQLModel, table=True):

@@ -216,10 +216,28 @@ def _amendment(a: Amendment) -> AmendmentRead:
 async def amend_grant(
     session: SessionDep,
     principal: Staff,
+    request: Request,
+    response: Response,
     grant_id: UUID,
     body: AmendmentCreate,
 ) -> AmendmentRead:
-    return _amendment(await service.amend(session, principal, grant_id, body.root))
+    amendment = await service.amend(session, principal, grant_id, body.root)
+    response.headers["Location"] = location_of(
+        request, "get_grant_amendment", grant_id=grant_id, amendment_id=amendment.id
+    )
+    return _amendment(amendment)
+
+
+@router.get(
+    "/{grant_id}/amendments/{amendment_id}",
+    operation_id="get_grant_amendment",
+    summary="Get an amendment (never changed once decided)",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_grant_amendment(
+    session: SessionDep, principal: Authenticated, grant_id: UUID, amendment_id: UUID
+) -> AmendmentRead:
+    return _amendment(await service.get_amendment(session, principal, grant_id, amendment_id))
 
 
 @router.get(
@@ -261,12 +279,19 @@ async def file_grant_report(
     "/{grant_id}/reports/{report_id}",
     operation_id="get_grant_report",
     summary="Get a report",
-    responses=problem_responses(401, 403, 404, 422),
+    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
 )
 async def get_grant_report(
-    session: SessionDep, principal: Authenticated, grant_id: UUID, report_id: UUID
+    session: SessionDep,
+    principal: Authenticated,
+    request: Request,
+    response: Response,
+    grant_id: UUID,
+    report_id: UUID,
 ) -> ReportRead:
     _, report = await service.get_report(session, principal, grant_id, report_id)
+    if unchanged := conditional(request, response, etag_for(report.version)):
+        return unchanged  # type: ignore[return-value]
     return read_report(await service.report_view(session, report))
 
 
@@ -284,7 +309,7 @@ async def approve_grant_report(
     body: Annotated[ReportDecision, Body()] = NO_NOTE,
 ) -> ReportRead:
     view = await service.decide_report(
-        session, principal, grant_id, report_id, ReportStatus.approved, body.note
+        session, principal, grant_id, report_id, ReportStatus.approved, body.note, body.decided_on
     )
     return read_report(view)
 
@@ -303,7 +328,7 @@ async def return_grant_report(
     body: Annotated[ReportDecision, Body()] = NO_NOTE,
 ) -> ReportRead:
     view = await service.decide_report(
-        session, principal, grant_id, report_id, ReportStatus.returned, body.note
+        session, principal, grant_id, report_id, ReportStatus.returned, body.note, body.decided_on
     )
     return read_report(view)
 
@@ -328,9 +353,31 @@ async def list_grant_payments(
     responses=_WRITE,
 )
 async def pay_grant(
-    session: SessionDep, principal: Staff, grant_id: UUID, body: PaymentCreate
+    session: SessionDep,
+    principal: Staff,
+    request: Request,
+    response: Response,
+    grant_id: UUID,
+    body: PaymentCreate,
 ) -> PaymentRead:
-    return read_payment(await service.pay(session, principal, grant_id, body))
+    payment = await service.pay(session, principal, grant_id, body)
+    response.headers["Location"] = location_of(
+        request, "get_grant_payment", grant_id=grant_id, payment_id=payment.id
+    )
+    set_etag(response, payment.version)
+    return read_payment(payment)
+
+
+@router.get(
+    "/{grant_id}/payments/{payment_id}",
+    operation_id="get_grant_payment",
+    summary="Get a payment",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_grant_payment(
+    session: SessionDep, principal: Authenticated, grant_id: UUID, payment_id: UUID
+) -> PaymentRead:
+    return read_payment(await service.get_payment(session, principal, grant_id, payment_id))
 
 
 @router.get(

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import (
+    AfterValidator,
     ConfigDict,
     Field,
     RootModel,
@@ -16,6 +17,7 @@ from pydantic import (
 )
 
 from app.api.pagination import Page
+from app.clock import today
 from app.models.enums import (
     AmendmentKind,
     ApplicationKind,
@@ -41,6 +43,15 @@ Reference = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NO_CONTROL),
 ]
 _CENT = Decimal("0.01")
+
+
+def _not_future(day: date) -> date:
+    if day > today():
+        raise ValueError("a day that has not come yet")
+    return day
+
+
+PastDay = Annotated[date, AfterValidator(_not_future)]
 
 
 def sek_amount(original: Decimal, rate: Decimal) -> Decimal:
@@ -307,6 +318,8 @@ class CostIn(RequestModel):
                 "a SEK cost has no rate; another currency needs a positive rate",
                 field="rate",
             )
+        if self.sek <= 0:
+            raise rule_error(EXCHANGE_RATE, "the cost is less than an öre in SEK", field="rate")
         return self
 
     @property
@@ -340,6 +353,9 @@ class ReportCreate(RequestModel):
     year: int = Field(ge=1, le=3)
     narrative: Annotated[str, StringConstraints(min_length=1, max_length=50_000)]
     costs: list[CostIn] = Field(max_length=200)
+    submitted_on: PastDay | None = Field(
+        default=None, description="When it reached ICLD (default today; for a paper report)."
+    )
 
 
 class CostRead(ResponseModel):
@@ -370,6 +386,9 @@ class ReportDecision(RequestModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"note": "Costs match receipts."}]})
 
     note: Note | None = None
+    decided_on: PastDay | None = Field(
+        default=None, description="Default today; not before the report was submitted."
+    )
 
 
 # Payments
@@ -391,7 +410,7 @@ class PaymentCreate(RequestModel):
 
     report_id: UUID
     amount: Money
-    paid_on: date
+    paid_on: PastDay
     reference: Reference
 
     @field_validator("amount")

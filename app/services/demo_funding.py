@@ -2,7 +2,7 @@
 and 15 September - 15 October), and applications of the seed partnerships. Amounts are invented,
 inside the ceilings."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -238,8 +238,8 @@ async def _grants(session: AsyncSession, principal: Principal) -> int:
             closes_on=date(2023, 3, 31),
         ),
     )
-    await _account(session, principal, second_extension, "interim", 2, None, [])
-    await _account(session, principal, second_extension, "final", 3, None, [])
+    # The second year was paused: nothing to account for; the final report covers it.
+    await _account(session, principal, second_extension, "final", 2, None, [], "2023-06-20")
     await _grant(
         session,
         principal,
@@ -295,8 +295,15 @@ async def _account(
     year: int,
     paid_on: str | None,
     costs: list[tuple[str, int, Any]],
+    submitted_on: str | None = None,
 ) -> None:
-    """A report on the year's costs, approved, and (when `paid_on`) reimbursed in full."""
+    """A report on the year's costs, submitted a month before it is paid (or on
+    `submitted_on`), approved two weeks after, and (when `paid_on`) reimbursed in full."""
+    day = (
+        date.fromisoformat(submitted_on)
+        if submitted_on
+        else date.fromisoformat(paid_on or "") - timedelta(days=30)
+    )
     lines = {
         (line.category, line.year): line.id
         for line in await session.scalars(
@@ -316,11 +323,23 @@ async def _account(
         principal,
         grant.id,
         ReportCreate.model_validate(
-            {"kind": kind, "year": year, "narrative": "Activities as planned.", "costs": body}
+            {
+                "kind": kind,
+                "year": year,
+                "narrative": "Activities as planned.",
+                "costs": body,
+                "submitted_on": day,
+            }
         ),
     )
     await grants.decide_report(
-        session, principal, grant.id, view.report.id, ReportStatus.approved, None
+        session,
+        principal,
+        grant.id,
+        view.report.id,
+        ReportStatus.approved,
+        None,
+        day + timedelta(days=14),
     )
     if paid_on and view.total:
         await grants.pay(

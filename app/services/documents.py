@@ -113,8 +113,9 @@ async def update_document(
     check_if_match(if_match, document.version)
     current = {field: getattr(document, field) for field in DocumentFields.model_fields}
     merged = merge_patch(current, patch, DocumentFields)
-    if merged.kind != document.kind:
-        await _not_submitted(session, document, "given another kind")
+    evidence = ("kind", "swedish_signed_on", "partner_signed_on")
+    if any(getattr(merged, f) != getattr(document, f) for f in evidence):
+        await _not_submitted(session, document, "given another kind or signatures")
     if apply_changes(document, merged.model_dump()):
         await session.flush()
     return document

@@ -5,7 +5,7 @@ services only gather the data they need."""
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from app.api.problems import RuleViolation
@@ -68,6 +68,19 @@ def project_years(starts: date, ends: date) -> list[tuple[date, date]]:
         years.append((first, min(last_day_within(starts, len(years) + 1), ends)))
         first = add_years(starts, len(years))
     return years
+
+
+def grant_years(starts: date, ends: date, postponed_days: int) -> list[tuple[date, date]]:
+    """A grant's project years: counted over its period without the postponements (which add
+    time, not years), the last one running to the current end."""
+    nominal = max(starts, ends - timedelta(days=postponed_days))
+    years = project_years(starts, nominal)
+    years[-1] = (years[-1][0], ends)
+    return years
+
+
+def nominal_end(ends: date, postponed_days: int) -> date:
+    return ends - timedelta(days=postponed_days)
 
 
 # A budget line as the rules see it: its project year and its amount in SEK.

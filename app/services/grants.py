@@ -39,6 +39,7 @@ from app.policies import ensure_can_write_in, scope_partnerships
 from app.rules import (
     AMENDMENT,
     BELOW_REPORTED,
+    BUDGET_YEAR,
     COST_BEYOND_BUDGET_LINE,
     GRANT_APPLICATION,
     GRANT_CLOSED,
@@ -58,6 +59,7 @@ from app.schemas.grants import (
     Reduction,
     ReportCreate,
 )
+from app.schemas.phases import last_day_within
 from app.services import audit
 from app.services.applications import terms_of
 from app.services.common import apply_changes, get_one, touch
@@ -66,6 +68,8 @@ from app.services.funding_rules import (
     INTERIM_REPORT_MONTHS,
     add_months,
     check_budget,
+    grant_years,
+    nominal_end,
     project_years,
 )
 from app.services.partnerships import get_owned
@@ -131,13 +135,7 @@ async def get_grant(
 async def views(session: AsyncSession, grants: list[Grant]) -> list[GrantView]:
     """Lines, due reports and Swedish parties of several grants, in three queries."""
     ids = [g.id for g in grants]
-    lines: dict[UUID, list[GrantBudgetLine]] = defaultdict(list)
-    for line in await session.scalars(
-        select(GrantBudgetLine)
-        .where(col(GrantBudgetLine.grant_id).in_(ids))
-        .order_by(col(GrantBudgetLine.year), col(GrantBudgetLine.position))
-    ):
-        lines[line.grant_id].append(line)
+    lines = await lines_of(session, ids)
     filed: dict[tuple[UUID, str, int], UUID] = {
         (grant_id, kind, year): report_id
         for grant_id, kind, year, report_id in await session.execute(
@@ -171,7 +169,7 @@ async def views(session: AsyncSession, grants: list[Grant]) -> list[GrantView]:
 def reports_due(grant: Grant) -> list[tuple[ReportKind, int, date]]:
     """An interim report for each project year but the last, two months after it; the final
     report three months after the grant's current end (docs/funding.md)."""
-    years = project_years(grant.starts, grant.ends)
+    years = grant_years(grant.starts, grant.ends, grant.postponed_days)
     due = [
         (ReportKind.interim, n, add_months(last, INTERIM_REPORT_MONTHS))
         for n, (_, last) in enumerate(years[:-1], start=1)
@@ -266,15 +264,19 @@ async def _paid(session: AsyncSession, grant_id: UUID, report_id: UUID | None = 
     return Decimal(await session.scalar(stmt) or 0)
 
 
-async def _lines(session: AsyncSession, grant: Grant) -> list[GrantBudgetLine]:
-    return list(
-        await session.scalars(
-            select(GrantBudgetLine)
-            .where(GrantBudgetLine.grant_id == grant.id)
-            .order_by(col(GrantBudgetLine.year), col(GrantBudgetLine.position))
-            .with_for_update()
-        )
+async def lines_of(
+    session: AsyncSession, grant_ids: list[UUID], *, for_update: bool = False
+) -> dict[UUID, list[GrantBudgetLine]]:
+    """The budget lines of grants, by year and position."""
+    stmt = (
+        select(GrantBudgetLine)
+        .where(col(GrantBudgetLine.grant_id).in_(grant_ids))
+        .order_by(col(GrantBudgetLine.year), col(GrantBudgetLine.position))
     )
+    lines: dict[UUID, list[GrantBudgetLine]] = defaultdict(list)
+    for line in await session.scalars(stmt.with_for_update() if for_update else stmt):
+        lines[line.grant_id].append(line)
+    return lines
 
 
 async def amend(
@@ -283,93 +285,51 @@ async def amend(
     grant_id: UUID,
     body: Extension | Postponement | Reallocation | Reduction | CloseOut,
 ) -> Amendment:
-    """Apply an amendment to the grant's current figures and record it, in one transaction."""
+    """Apply an amendment to the grant's current figures and record it, in one transaction.
+    Every amendment is a new version of the grant (and its ETag)."""
     partnership, grant = await get_owned(
         session, principal, Grant, grant_id, "grant", for_update=True
     )
     if grant.status == GrantStatus.closed:
         raise RuleViolation(GRANT_CLOSED, f"The grant closed on {grant.closed_on}.")
-    lines = await _lines(session, grant)
-    by_id = {line.id: line for line in lines}
-    ends_before, ends = grant.ends, grant.ends
+    lines = (await lines_of(session, [grant.id], for_update=True))[grant.id]
+    ends_before, ends, postponed = grant.ends, grant.ends, grant.postponed_days
     changes: dict[str, Any] = {}
     match body:
         case Extension():
-            if body.new_end <= grant.ends:
+            final = await session.scalar(
+                select(Report.id).where(
+                    Report.grant_id == grant.id, Report.kind == ReportKind.final, NOT_RETURNED
+                )
+            )
+            if final:
                 raise RuleViolation(
                     AMENDMENT,
-                    f"An extension ends later than {grant.ends}.",
+                    f"The final report ({final}) is filed: the grant is accounted for, and more "
+                    "time is a new grant of kind extension.",
                     pointer="/new_end",
                 )
             ends = body.new_end
-            for addition in body.additions:
-                key = (addition.category, addition.year)
-                same = next((x for x in lines if (x.category, x.year) == key), None)
-                if same is None:
-                    same = GrantBudgetLine(
-                        grant_id=grant.id,
-                        position=len(lines),
-                        category=addition.category,
-                        year=addition.year,
-                        original_amount=ZERO,
-                        amount=ZERO,
-                        description=addition.description,
-                    )
-                    session.add(same)
-                    lines.append(same)
-                same.amount += addition.amount.amount
+            _extend(grant, body, lines, session)
         case Postponement():
             ends = grant.ends + timedelta(days=body.days)
+            postponed += body.days
         case Reallocation():
-            for i, move in enumerate(body.moves):
-                source, target = by_id.get(move.from_line_id), by_id.get(move.to_line_id)
-                for field, found in (("from_line_id", source), ("to_line_id", target)):
-                    if found is None:
-                        raise RuleViolation(
-                            AMENDMENT,
-                            "Not a budget line of this grant.",
-                            pointer=f"/moves/{i}/{field}",
-                        )
-                assert source is not None and target is not None
-                if move.amount.amount > source.amount:
-                    raise RuleViolation(
-                        AMENDMENT,
-                        f"The line has {source.amount} SEK; {move.amount.amount} cannot move.",
-                        pointer=f"/moves/{i}/amount",
-                    )
-                source.amount -= move.amount.amount
-                target.amount += move.amount.amount
+            _reallocate(body, {line.id: line for line in lines})
         case Reduction():
-            for i, cut in enumerate(body.reductions):
-                line = by_id.get(cut.line_id)
-                if line is None:
-                    raise RuleViolation(
-                        AMENDMENT, "Not a budget line of this grant.", pointer=f"/reductions/{i}"
-                    )
-                if cut.amount.amount > line.amount:
-                    raise RuleViolation(
-                        AMENDMENT,
-                        f"The line has {line.amount} SEK; it cannot shrink by {cut.amount.amount}.",
-                        pointer=f"/reductions/{i}/amount",
-                    )
-                line.amount -= cut.amount.amount
+            _reduce(body, {line.id: line for line in lines})
         case CloseOut():
-            if not grant.starts <= body.closes_on < grant.ends:
-                raise RuleViolation(
-                    AMENDMENT,
-                    f"A close-out falls within {grant.starts}..{grant.ends}, before the end.",
-                    pointer="/closes_on",
-                )
+            await _close_out(session, grant, body, lines)
             ends = body.closes_on
             changes |= {"status": GrantStatus.closed, "closed_on": body.closes_on}
     amount = sum((line.amount for line in lines), ZERO)
-    await _not_below_reported(session, grant, lines, amount)
+    await _not_below_reported_or_paid(session, grant, lines, amount)
     if isinstance(body, Extension | Reallocation):
         check_budget(
             [(line.year, line.amount) for line in lines],
             ApplicationKind(grant.kind),
             grant.starts,
-            ends,
+            nominal_end(ends, postponed),
             await terms_of(session, partnership),
             pointer="",
         )
@@ -384,14 +344,124 @@ async def amend(
         ends_after=ends,
         details=body.model_dump(mode="json"),
     )
-    apply_changes(grant, {**changes, "ends": ends, "amount": amount})
+    if not apply_changes(
+        grant, {**changes, "ends": ends, "amount": amount, "postponed_days": postponed}
+    ):
+        touch(grant)  # a reallocation changes lines only: still a new version
     session.add(amendment)
     audit.label_next_flush(session, f"amend:{body.kind}")
     await session.flush()
     return amendment
 
 
-async def _not_below_reported(
+def _extend(
+    grant: Grant, body: Extension, lines: list[GrantBudgetLine], session: AsyncSession
+) -> None:
+    """A later end, within the phase's duration counted without postponements (a longer
+    project is a new grant of kind extension), and lines added in the years it then has."""
+    if body.new_end <= grant.ends:
+        raise RuleViolation(
+            AMENDMENT, f"An extension ends later than {grant.ends}.", pointer="/new_end"
+        )
+    nominal = nominal_end(body.new_end, grant.postponed_days)
+    longest = last_day_within(grant.starts, 1 if grant.kind == ApplicationKind.inception else 3)
+    if nominal > longest:
+        raise RuleViolation(
+            AMENDMENT,
+            f"A {grant.kind} grant starting {grant.starts} runs to {longest} at most (without "
+            "its postponements); a longer one is a new grant of kind extension.",
+            pointer="/new_end",
+        )
+    years = len(project_years(grant.starts, nominal))
+    for j, addition in enumerate(body.additions):
+        if addition.year > years:
+            raise RuleViolation(
+                BUDGET_YEAR,
+                f"Project year {addition.year}, but the extended grant has {years}.",
+                pointer=f"/additions/{j}/year",
+            )
+        key = (addition.category, addition.year)
+        same = next((x for x in lines if (x.category, x.year) == key), None)
+        if same is None:
+            same = GrantBudgetLine(
+                grant_id=grant.id,
+                position=len(lines),
+                category=addition.category,
+                year=addition.year,
+                original_amount=ZERO,
+                amount=ZERO,
+                description=addition.description,
+            )
+            session.add(same)
+            lines.append(same)
+        same.amount += addition.amount.amount
+
+
+def _reallocate(body: Reallocation, by_id: dict[UUID, GrantBudgetLine]) -> None:
+    for i, move in enumerate(body.moves):
+        source, target = by_id.get(move.from_line_id), by_id.get(move.to_line_id)
+        for field, found in (("from_line_id", source), ("to_line_id", target)):
+            if found is None:
+                raise RuleViolation(
+                    AMENDMENT, "Not a budget line of this grant.", pointer=f"/moves/{i}/{field}"
+                )
+        assert source is not None and target is not None
+        if move.amount.amount > source.amount:
+            raise RuleViolation(
+                AMENDMENT,
+                f"The line has {source.amount} SEK; {move.amount.amount} cannot move.",
+                pointer=f"/moves/{i}/amount",
+            )
+        source.amount -= move.amount.amount
+        target.amount += move.amount.amount
+
+
+def _reduce(body: Reduction, by_id: dict[UUID, GrantBudgetLine]) -> None:
+    for i, cut in enumerate(body.reductions):
+        line = by_id.get(cut.line_id)
+        if line is None:
+            raise RuleViolation(
+                AMENDMENT, "Not a budget line of this grant.", pointer=f"/reductions/{i}/line_id"
+            )
+        if cut.amount.amount > line.amount:
+            raise RuleViolation(
+                AMENDMENT,
+                f"The line has {line.amount} SEK; it cannot shrink by {cut.amount.amount}.",
+                pointer=f"/reductions/{i}/amount",
+            )
+        line.amount -= cut.amount.amount
+
+
+async def _close_out(
+    session: AsyncSession, grant: Grant, body: CloseOut, lines: list[GrantBudgetLine]
+) -> None:
+    """The grant ends early: the years after the closing one are cancelled, their lines go to
+    zero (a negative commitment), and none of them may have a report."""
+    if not grant.starts <= body.closes_on < grant.ends:
+        raise RuleViolation(
+            AMENDMENT,
+            f"A close-out falls within {grant.starts}..{grant.ends}, before the end.",
+            pointer="/closes_on",
+        )
+    years = len(grant_years(grant.starts, body.closes_on, grant.postponed_days))
+    later = await session.scalar(
+        select(sa.func.max(Report.year)).where(
+            Report.grant_id == grant.id, NOT_RETURNED, col(Report.year) > years
+        )
+    )
+    if later:
+        raise RuleViolation(
+            AMENDMENT,
+            f"A report on year {later} is filed; a close-out leaving {years} year(s) cannot "
+            "cancel it (return it first).",
+            pointer="/closes_on",
+        )
+    for line in lines:
+        if line.year > years:
+            line.amount = ZERO
+
+
+async def _not_below_reported_or_paid(
     session: AsyncSession, grant: Grant, lines: list[GrantBudgetLine], amount: Decimal
 ) -> None:
     reported = await _reported_by_line(session, grant.id)
@@ -408,6 +478,26 @@ async def _not_below_reported(
         raise RuleViolation(
             BELOW_REPORTED, f"The grant would be {amount} SEK, below the {paid} paid."
         )
+
+
+async def get_amendment(
+    session: AsyncSession, principal: Principal, grant_id: UUID, amendment_id: UUID
+) -> Amendment:
+    grant = await get_grant(session, principal, grant_id)
+    stmt = select(Amendment).where(Amendment.id == amendment_id, Amendment.grant_id == grant.id)
+    found: Amendment = await get_one(
+        session, stmt, f"No amendment {amendment_id} of grant {grant_id}."
+    )
+    return found
+
+
+async def get_payment(
+    session: AsyncSession, principal: Principal, grant_id: UUID, payment_id: UUID
+) -> Payment:
+    grant = await get_grant(session, principal, grant_id)
+    stmt = select(Payment).where(Payment.id == payment_id, Payment.grant_id == grant.id)
+    found: Payment = await get_one(session, stmt, f"No payment {payment_id} of grant {grant_id}.")
+    return found
 
 
 async def amendments_of(
@@ -488,7 +578,7 @@ async def file_report(
         session, principal, Grant, grant_id, "grant", for_update=True
     )
     ensure_can_write_in(principal, partnership.swedish_party_id)
-    years = len(project_years(grant.starts, grant.ends))
+    years = len(grant_years(grant.starts, grant.ends, grant.postponed_days))
     expected = "the last year" if data.kind == ReportKind.final else "a year before the last"
     fits = data.year == years if data.kind == ReportKind.final else data.year < years
     if not fits:
@@ -511,7 +601,7 @@ async def file_report(
         raise RuleViolation(
             REPORT_YEAR, f"Report {filed} covers that year already.", pointer="/year"
         )
-    lines = {line.id: line for line in await _lines(session, grant)}
+    lines = {line.id: line for line in (await lines_of(session, [grant.id]))[grant.id]}
     reported = await _reported_by_line(session, grant.id)
     adding: dict[UUID, Decimal] = defaultdict(Decimal)
     for i, cost in enumerate(data.costs):
@@ -535,7 +625,7 @@ async def file_report(
         kind=data.kind,
         year=data.year,
         narrative=data.narrative,
-        submitted_on=today(),
+        submitted_on=data.submitted_on or today(),
     )
     session.add(report)
     touch(grant)  # what is due has changed: a new version of the grant (and its ETag)
@@ -565,13 +655,21 @@ async def decide_report(
     report_id: UUID,
     status: ReportStatus,
     note: str | None,
+    decided_on: date | None = None,
 ) -> ReportView:
     grant, report = await get_report(session, principal, grant_id, report_id, for_update=True)
     if report.status != ReportStatus.submitted:
         raise RuleViolation(
             REPORT_TRANSITION, f"The report is {report.status}; only a submitted one is decided."
         )
-    apply_changes(report, {"status": status, "decided_on": today(), "decision_note": note})
+    day = decided_on or today()
+    if day < report.submitted_on:
+        raise RuleViolation(
+            REPORT_TRANSITION,
+            f"The report was submitted on {report.submitted_on}; it is decided after that.",
+            pointer="/decided_on",
+        )
+    apply_changes(report, {"status": status, "decided_on": day, "decision_note": note})
     if status == ReportStatus.returned:
         touch(grant)  # the year's report is due again
     audit.label_next_flush(session, "approve" if status == ReportStatus.approved else "return")
@@ -594,6 +692,13 @@ async def pay(
             PAYMENT_AFTER_APPROVED_REPORT,
             f"Report {data.report_id} is no approved report of this grant{state}.",
             pointer="/report_id",
+        )
+    assert report.decided_on is not None
+    if data.paid_on < report.decided_on:
+        raise RuleViolation(
+            PAYMENT_AFTER_APPROVED_REPORT,
+            f"The report was approved on {report.decided_on}; it is paid after that.",
+            pointer="/paid_on",
         )
     approved = (await report_view(session, report)).total
     paid_for_report = await _paid(session, grant.id, report.id)
@@ -653,13 +758,7 @@ class BalanceView:
 
 async def balance(session: AsyncSession, principal: Principal, grant_id: UUID) -> BalanceView:
     grant = await get_grant(session, principal, grant_id)
-    lines = list(
-        await session.scalars(
-            select(GrantBudgetLine)
-            .where(GrantBudgetLine.grant_id == grant.id)
-            .order_by(col(GrantBudgetLine.year), col(GrantBudgetLine.position))
-        )
-    )
+    lines = (await lines_of(session, [grant.id]))[grant.id]
     reported = await _reported_by_line(session, grant.id)
     approved = await _reported_by_line(session, grant.id, {ReportStatus.approved})
     return BalanceView(

@@ -17,7 +17,7 @@ from app.models.funding import Amendment, Grant, GrantBudgetLine, Payment, Repor
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner, Result
 from app.services import iati
-from app.services.funding_rules import project_years
+from app.services.funding_rules import grant_years
 from app.settings import Settings
 
 PIPELINE, IMPLEMENTATION, FINALISATION, CLOSED = "1", "2", "3", "4"
@@ -135,7 +135,9 @@ def _grant(grant: Grant, data: _Data, ref: str, on: date) -> iati.GrantActivity:
     lines = data.lines[grant.id]
     revised = any(x.amount != x.original_amount for x in lines)
     budgets = []
-    for n, (first, last) in enumerate(project_years(grant.starts, grant.ends), start=1):
+    for n, (first, last) in enumerate(
+        grant_years(grant.starts, grant.ends, grant.postponed_days), start=1
+    ):
         value = sum((x.amount for x in lines if x.year == n), ZERO)
         if value:
             budgets.append(

@@ -10,6 +10,7 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.clock import today
 from app.models.enums import Role
 from tests.conftest import api_key, authorised
 from tests.factories import (
@@ -175,12 +176,43 @@ async def objects_of(client: AsyncClient, organisation_id: str) -> dict[str, str
         },
     )
     assert grant.status_code == 201, grant.text
+    grant_url = f"/api/v1/grants/{grant.json()['id']}"
+    line = grant.json()["budget"][0]["id"]
     report = await client.post(
-        f"/api/v1/grants/{grant.json()['id']}/reports",
-        json={"kind": "final", "year": 1, "narrative": "Done.", "costs": []},
+        f"{grant_url}/reports",
+        json={
+            "kind": "final",
+            "year": 1,
+            "narrative": "Done.",
+            "costs": [{"budget_line_id": line, "amount": {"amount": "1000", "currency": "SEK"}}],
+        },
     )
     assert report.status_code == 201, report.text
+    approved = await client.post(f"{grant_url}/reports/{report.json()['id']}/approve")
+    assert approved.status_code == 200, approved.text
+    payment = await client.post(
+        f"{grant_url}/payments",
+        json={
+            "report_id": report.json()["id"],
+            "amount": {"amount": "1000", "currency": "SEK"},
+            "paid_on": str(today()),
+            "reference": f"UTB {organisation_id}",
+        },
+    )
+    assert payment.status_code == 201, payment.text
+    amendment = await client.post(
+        f"{grant_url}/amendments",
+        json={
+            "kind": "postponement",
+            "reference": f"KP P {organisation_id}",
+            "decided_on": "2020-06-01",
+            "days": 30,
+        },
+    )
+    assert amendment.status_code == 201, amendment.text
     return {
+        "amendment_id": amendment.json()["id"],
+        "payment_id": payment.json()["id"],
         "grant_id": grant.json()["id"],
         "report_id": report.json()["id"],
         "application_id": application.json()["id"],

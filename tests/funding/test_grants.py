@@ -33,9 +33,16 @@ async def amend(client: AsyncClient, grant: dict[str, Any], **body: Any) -> Any:
 async def report(
     client: AsyncClient, grant: dict[str, Any], kind: str, year: int, *costs: dict[str, Any]
 ) -> Any:
+    """A report that reached ICLD on 2020-10-15 (a paper report, recorded afterwards)."""
     return await client.post(
         f"{GRANTS}/{grant['id']}/reports",
-        json={"kind": kind, "year": year, "narrative": "Activities as planned.", "costs": costs},
+        json={
+            "kind": kind,
+            "year": year,
+            "narrative": "Activities as planned.",
+            "costs": costs,
+            "submitted_on": "2020-10-15",
+        },
     )
 
 
@@ -50,7 +57,10 @@ def cost(line_id: str, amount: str, currency: str = "SEK", rate: str | None = No
 
 
 async def decide(client: AsyncClient, grant: dict[str, Any], report: Any, action: str) -> Any:
-    return await client.post(f"{GRANTS}/{grant['id']}/reports/{report['id']}/{action}")
+    return await client.post(
+        f"{GRANTS}/{grant['id']}/reports/{report['id']}/{action}",
+        json={"decided_on": "2020-11-01"},
+    )
 
 
 async def pay(client: AsyncClient, grant: dict[str, Any], report: Any, amount: str) -> Any:
@@ -199,9 +209,19 @@ async def test_amendments_change_the_current_figures_never_the_original(
     assert extended.status_code == 201, extended.text
     assert extended.json()["amount_change"] == sek("300000.00")
     too_much = await amend(
-        client, grant, kind="extension", new_end="2022-12-31", additions=[line("travel", 3, 250001)]
+        client, grant, kind="extension", new_end="2022-09-15", additions=[line("travel", 3, 250001)]
     )
     assert too_much.json()["code"] == "rule.budget-ceiling"
+    # Three years (without the 30 days' postponement) at most: a longer project is a new grant.
+    too_long = await amend(client, grant, kind="extension", new_end="2022-10-15")
+    assert (too_long.json()["code"], too_long.json()["errors"][0]["pointer"]) == (
+        "rule.amendment",
+        "/new_end",
+    )
+    year_four = await amend(
+        client, grant, kind="extension", new_end="2022-09-15", additions=[line("travel", 4, 1)]
+    )
+    assert year_four.json()["code"] == "rule.budget-year"
     current = (await client.get(f"{GRANTS}/{grant['id']}")).json()
     venue_1, travel_2 = line_id(current, "venue", 1), line_id(current, "travel", 2)
     moved = await amend(
@@ -427,3 +447,78 @@ async def test_grants_are_read_by_their_partnerships_and_decided_by_icld(
         assert (await coordinator.get(f"{GRANTS}/{grant['id']}/balance")).status_code == 404
         listed = await coordinator.get(GRANTS)
         assert grant["id"] not in {g["id"] for g in listed.json()["items"]}
+
+
+async def test_review_cases_of_amendments_reports_and_payments(client: AsyncClient) -> None:
+    p = await partnership(client)
+    grant = await create_grant(client, p)
+    url = f"{GRANTS}/{grant['id']}"
+    etag = (await client.get(url)).headers["etag"]
+    moved = await amend(
+        client,
+        grant,
+        kind="reallocation",
+        moves=[
+            {
+                "from_line_id": line_id(grant, "venue", 1),
+                "to_line_id": line_id(grant, "travel", 1),
+                "amount": sek(1000),
+            }
+        ],
+    )
+    assert moved.status_code == 201
+    assert moved.headers["location"] == f"{url}/amendments/{moved.json()['id']}"
+    assert (await client.get(moved.headers["location"])).json() == moved.json()
+    # Lines only changed, yet the grant shows them: a new version, so caches see it.
+    stale = await client.get(url, headers={"If-None-Match": etag})
+    assert stale.status_code == 200
+    # A cost that is less than an öre in SEK.
+    tiny = await report(
+        client, grant, "interim", 1, cost(line_id(grant, "travel", 1), "0.01", "USD", "0.1")
+    )
+    assert tiny.json()["code"] == "rule.exchange-rate"
+    filed = (
+        await report(client, grant, "final", 2, cost(line_id(grant, "travel", 2), "5000"))
+    ).json()
+    # A close-out in year 1 would cancel year 2, which has its report.
+    refused = await amend(client, grant, kind="close_out", closes_on="2020-03-31")
+    assert (refused.json()["code"], refused.json()["errors"][0]["pointer"]) == (
+        "rule.amendment",
+        "/closes_on",
+    )
+    # Postponing keeps the years: the last one runs longer, the final report still stands.
+    postponed = await amend(client, grant, kind="postponement", days=30)
+    assert postponed.status_code == 201
+    due = (await client.get(url)).json()["reports_due"]
+    assert [(d["kind"], d["year"], d["report_id"]) for d in due] == [
+        ("interim", 1, None),
+        ("final", 2, filed["id"]),
+    ]
+    approved = await decide(client, grant, filed, "approve")  # on 2020-11-01
+    assert approved.status_code == 200
+    early = await client.post(
+        f"{url}/payments",
+        json={
+            "report_id": filed["id"],
+            "amount": sek(100),
+            "paid_on": "2020-10-20",
+            "reference": "UTB early",
+        },
+    )
+    assert (early.json()["code"], early.json()["errors"][0]["pointer"]) == (
+        "rule.payment-after-approved-report",
+        "/paid_on",
+    )
+    paid = await pay(client, grant, filed, "5000")
+    assert paid.headers["location"] == f"{url}/payments/{paid.json()['id']}"
+    assert (await client.get(paid.headers["location"])).json() == paid.json()
+
+
+async def test_a_close_out_cancels_the_later_years(client: AsyncClient) -> None:
+    p = await partnership(client)
+    grant = await create_grant(client, p)
+    closed = await amend(client, grant, kind="close_out", closes_on="2020-03-31")
+    assert closed.json()["amount_change"] == sek("-400000.00")  # year 2's lines
+    after = (await client.get(f"{GRANTS}/{grant['id']}")).json()
+    assert after["current"]["amount"] == sek("400000.00")
+    assert {x["current"]["amount"] for x in after["budget"] if x["year"] == 2} == {"0.00"}
