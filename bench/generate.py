@@ -1,22 +1,27 @@
 """Synthetic data at a chosen scale, loaded with COPY (fixed seed: the same rows every run).
 
 Organisations are partner-side local governments in the partner countries; each tenth has two
-people. The reference data (countries, Swedish municipalities and regions) comes from the
+people, and a partnership with a Swedish municipality funded by a two-year project grant of four
+budget lines. The reference data (countries, Swedish municipalities and regions) comes from the
 migrations, as in production.
 """
 
 import random
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import asyncpg
+
+from app.schemas.phases import last_day_within
 
 SEED = 20260126
 PARTNER_COUNTRIES = ["BA", "XK", "RS", "UA", "CO", "GT", "KE", "TZ", "UG", "RW", "BW", "ZA", "ZM"]
 TYPES = ["municipality", "county", "district", "city", "local_government_association"]
 SYLLABLES = ["ka", "lu", "mbo", "ne", "sa", "ti", "vo", "za", "ri", "go", "ma", "ku", "le", "bra"]
 BATCH = 50_000
+LINES = (("travel", 1, 300000), ("venue", 1, 100000), ("travel", 2, 300000), ("venue", 2, 100000))
 
 
 def _name(rng: random.Random, n: int) -> str:
@@ -92,7 +97,11 @@ async def generate(dsn: str, count: int) -> None:
                 await _copy(conn, batch, people)
                 batch, people = [], []
         await _copy(conn, batch, people)
-        await conn.execute("ANALYZE organisations; ANALYZE people")
+        await _partnerships_and_grants(conn, count)
+        await conn.execute(
+            "ANALYZE organisations; ANALYZE people; ANALYZE partnerships; ANALYZE grants; "
+            "ANALYZE grant_budget_lines"
+        )
     finally:
         await conn.close()
 
@@ -122,3 +131,76 @@ async def _copy(
                 "phone",
             ],
         )
+
+
+async def generate_grants(dsn: str, count: int) -> None:
+    """Add the partnerships and grants to a database generated before grants were benchmarked."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await _partnerships_and_grants(conn, count)
+        await conn.execute("ANALYZE partnerships; ANALYZE grants; ANALYZE grant_budget_lines")
+    finally:
+        await conn.close()
+
+
+async def _partnerships_and_grants(conn: asyncpg.Connection, count: int) -> None:
+    """For each tenth organisation: a partnership with a random Swedish municipality and a
+    project grant of 800,000 SEK decided between 2016 and 2024, with its four budget lines."""
+    swedish = [
+        r["id"]
+        for r in await conn.fetch(
+            "SELECT id FROM organisations WHERE is_reference AND type = 'municipality' ORDER BY id"
+        )
+    ]
+    rng = random.Random(SEED + 2)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    partnerships, partners, grants, lines = [], [], [], []
+    for i, org in enumerate(organisations(count)):
+        if i % 10:
+            continue
+        pid, gid = (uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(2))
+        decided = date(2016, 1, 1) + timedelta(days=rng.randint(0, 3000))
+        starts = decided + timedelta(days=30)
+        ends = last_day_within(starts, 2)
+        partnerships.append(
+            (pid, now, now, 1, f"Partnership {i}", rng.choice(swedish), date(2015, 9, 30),
+             "project", ["local democracy"], ["participation"])
+        )  # fmt: skip
+        partners.append((pid, org[0]))
+        grants.append(
+            (gid, now, now, 1, pid, "project", f"KP B/{i}", decided, starts, ends, ends,
+             Decimal(800000), Decimal(800000), "active", 0)
+        )  # fmt: skip
+        for position, (category, year, amount) in enumerate(
+            (
+                ("travel", 1, 300000),
+                ("venue", 1, 100000),
+                ("travel", 2, 300000),
+                ("venue", 2, 100000),
+            )
+        ):
+            lines.append(
+                (uuid.UUID(int=rng.getrandbits(128), version=4), gid, position, category, year,
+                 Decimal(amount), Decimal(amount))
+            )  # fmt: skip
+    await conn.copy_records_to_table(
+        "partnerships",
+        records=partnerships,
+        columns=["id", "created_at", "updated_at", "version", "title", "swedish_party_id",
+                 "applied_on", "status", "themes", "principles"],
+    )  # fmt: skip
+    await conn.copy_records_to_table(
+        "partnership_partners", records=partners, columns=["partnership_id", "organisation_id"]
+    )
+    await conn.copy_records_to_table(
+        "grants",
+        records=grants,
+        columns=["id", "created_at", "updated_at", "version", "partnership_id", "kind",
+                 "reference", "decided_on", "starts", "original_ends", "ends", "original_amount",
+                 "amount", "status", "postponed_days"],
+    )  # fmt: skip
+    await conn.copy_records_to_table(
+        "grant_budget_lines",
+        records=lines,
+        columns=["id", "grant_id", "position", "category", "year", "original_amount", "amount"],
+    )  # fmt: skip

@@ -27,8 +27,8 @@ def counting(engine: AsyncEngine) -> Iterator[list[str]]:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
-async def count_queries(url: str) -> dict[str, int]:
-    from bench.run import routes_for  # the same paths as the load runs
+async def count_queries(url: str, token: str) -> dict[str, int]:
+    from bench.run import routes_for, signed_in  # the same paths as the load runs
 
     settings = Settings(database_url=url, rate_limit_anonymous_per_minute=1_000_000)
     app = create_app(settings, database_url=url)
@@ -37,9 +37,10 @@ async def count_queries(url: str) -> dict[str, int]:
         transport = ASGITransport(app=app)
         async with AsyncClient(transport=transport, base_url="http://bench") as http:
             for name, path in (await routes_for(url)).items():
-                await http.get(path)  # warm: the pool's first connection
+                headers = signed_in(path, token)
+                await http.get(path, headers=headers)  # warm: the pool's first connection
                 with counting(app.state.engine) as statements:
-                    response = await http.get(path)
+                    response = await http.get(path, headers=headers)
                     response.raise_for_status()
                 counts[name] = len(statements)
     return counts

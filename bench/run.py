@@ -27,7 +27,7 @@ import httpx
 
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.migrations import upgrade_to_head
-from bench.generate import generate
+from bench.generate import generate, generate_grants
 from bench.query_count import count_queries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,8 +71,11 @@ async def prepare(server: str, scale: int) -> str:
     conn = await asyncpg.connect(plain(url))
     try:
         have = await conn.fetchval("SELECT count(*) FROM organisations WHERE NOT is_reference")
+        grants = await conn.fetchval("SELECT count(*) FROM grants")
     finally:
         await conn.close()
+    if have == scale and not grants:  # a database from before grants were benchmarked
+        await generate_grants(plain(url), scale)
     if have != scale:
         if have:
             raise SystemExit(f"{name} holds {have} synthetic rows, not {scale}: drop it")
@@ -109,9 +112,15 @@ async def wait_up(url: str) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
-def wrk(url: str, seconds: int, connections: int) -> float:
+def signed_in(url: str, token: str) -> dict[str, str]:
+    """Grants need credentials (an administrator's key); organisations are read anonymously."""
+    return {"Authorization": f"Bearer {token}"} if "/api/v1/grants" in url else {}
+
+
+def wrk(url: str, seconds: int, connections: int, token: str) -> float:
+    headers = [f"-H{k}: {v}" for k, v in signed_in(url, token).items()]
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", *headers, url],
         capture_output=True,
         text=True,
         check=True,
@@ -123,10 +132,12 @@ def wrk(url: str, seconds: int, connections: int) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-async def latency(url: str, rate: int, seconds: float) -> tuple[float, float]:
+async def latency(url: str, rate: int, seconds: float, token: str) -> tuple[float, float]:
     """Open loop: a request every 1/rate s whatever the answers, so queueing shows in p99."""
     timings: list[float] = []
-    async with httpx.AsyncClient(timeout=10, limits=httpx.Limits(max_connections=64)) as http:
+    async with httpx.AsyncClient(
+        timeout=10, limits=httpx.Limits(max_connections=64), headers=signed_in(url, token)
+    ) as http:
 
         async def one() -> None:
             started = time.perf_counter()
@@ -155,6 +166,13 @@ async def routes_for(url: str) -> dict[str, str]:
         some_id = await conn.fetchval(
             "SELECT id FROM organisations WHERE NOT is_reference ORDER BY id LIMIT 1"
         )
+        grants = await conn.fetchval("SELECT count(*) FROM grants WHERE status = 'active'")
+        deep_grant = await conn.fetchrow(
+            "SELECT decided_on, id FROM grants WHERE status = 'active' ORDER BY decided_on, id "
+            "OFFSET $1 LIMIT 1",
+            max(int(grants * 0.9) - 1, 0),
+        )
+        grant_id = await conn.fetchval("SELECT id FROM grants ORDER BY id LIMIT 1")
     finally:
         await conn.close()
     import base64
@@ -165,10 +183,19 @@ async def routes_for(url: str) -> dict[str, str]:
         ensure_ascii=False,
     ).encode()
     cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    raw = json.dumps(
+        {"s": "decided_on", "k": [deep_grant["decided_on"].isoformat(), str(deep_grant["id"])]},
+        separators=(",", ":"),
+    ).encode()
+    grant_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
     return {
         "list first page (country=KE)": "/api/v1/organisations?country=KE&limit=20",
         "list deep page (country=KE)": f"/api/v1/organisations?country=KE&limit=20&cursor={cursor}",
         "detail by id": f"/api/v1/organisations/{some_id}",
+        # Grants: signed in (an administrator's key), lines and due reports with each.
+        "grants first page (active)": "/api/v1/grants?status=active&limit=20",
+        "grants deep page (active)": f"/api/v1/grants?status=active&limit=20&cursor={grant_cursor}",
+        "grant by id": f"/api/v1/grants/{grant_id}",
     }
 
 
@@ -196,6 +223,31 @@ async def deep_page_plan(url: str) -> str:
         )
         node = (node.get("Plans") or [None])[0]
     return " > ".join(nodes)
+
+
+async def same_json(ours_port: int, twin_port: int, path: str, token: str) -> None:
+    """The twin is only a yardstick if it answers what we answer: the same JSON, byte for
+    byte once parsed."""
+    async with httpx.AsyncClient(headers=signed_in(path, token)) as http:
+        ours = (await http.get(f"http://127.0.0.1:{ours_port}{path}")).json()
+        twin = (await http.get(f"http://127.0.0.1:{twin_port}{path}")).json()
+    if ours != twin:
+        raise SystemExit(f"{path}: the twin answers other JSON than ours:\n{ours}\n{twin}")
+
+
+def api_key(env: dict[str, str]) -> str:
+    """An administrator's API key on the bench database (the twin ignores it)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "app.cli", "create-api-key", "--name", "bench", "--role", "admin"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    token = out.strip().splitlines()[-1]
+    assert token.startswith("pk_"), out
+    return token
 
 
 def rss_mb(pid: int) -> float:
@@ -239,18 +291,20 @@ async def bench_scale(
     )
     rows = []
     try:
+        token = api_key(env)
         await wait_up(f"http://127.0.0.1:{ours_port}/healthz")
         await wait_up(f"http://127.0.0.1:{twin_port}/api/v1/organisations?limit=1")
-        queries = await count_queries(url)
+        queries = await count_queries(url, token)
         plan = await deep_page_plan(url)
         print(f"  deep page plan: {plan}")
         for name, path in (await routes_for(url)).items():
+            await same_json(ours_port, twin_port, path, token)
             result: dict[str, float] = {}
             for who, port in (("ours", ours_port), ("twin", twin_port)):
                 target = f"http://127.0.0.1:{port}{path}"
-                wrk(target, 2, args.connections)  # warm up
-                result[f"{who}_rps"] = wrk(target, args.seconds, args.connections)
-                p50, p99 = await latency(target, args.rate, args.latency_seconds)
+                wrk(target, 2, args.connections, token)  # warm up
+                result[f"{who}_rps"] = wrk(target, args.seconds, args.connections, token)
+                p50, p99 = await latency(target, args.rate, args.latency_seconds, token)
                 result[f"{who}_p50"], result[f"{who}_p99"] = p50, p99
             rows.append(
                 Row(

@@ -1,5 +1,6 @@
-"""The raw twin: the same queries and the same JSON as the Partnership API's organisation routes,
-served by bare Starlette on asyncpg, with no ORM, no validation and no middleware.
+"""The raw twin: the same queries and the same JSON as the Partnership API's organisation and
+grant routes, served by bare Starlette on asyncpg, with no ORM, no validation and no middleware
+(the grants' due reports use the API's own date arithmetic, a pure function).
 
 Run: DATABASE_URL=postgresql://... uvicorn bench.twin:app
 """
@@ -9,6 +10,8 @@ import contextlib
 import json
 import os
 from collections.abc import AsyncIterator
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -16,6 +19,13 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from app.services.funding_rules import (
+    FINAL_REPORT_MONTHS,
+    INTERIM_REPORT_MONTHS,
+    add_months,
+    grant_years,
+)
 
 ELIGIBLE = {
     "municipality",
@@ -96,6 +106,137 @@ async def get_organisation(request: Request) -> Response:
     return _json(_row(row), headers={"ETag": f'"v{row["version"]}"'})
 
 
+GRANT_SQL = (
+    "SELECT g.*, o.id AS recipient_id, o.name AS recipient FROM grants g "
+    "JOIN partnerships p ON p.id = g.partnership_id "
+    "JOIN organisations o ON o.id = p.swedish_party_id"
+)
+
+
+def _day(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _stamp(value: Any) -> str:
+    return str(value.isoformat().replace("+00:00", "Z"))
+
+
+def _sek(amount: Decimal) -> dict[str, str]:
+    return {"amount": f"{amount:.2f}", "currency": "SEK"}
+
+
+async def _grants(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    assert pool is not None
+    ids = [r["id"] for r in rows]
+    lines: dict[Any, list[asyncpg.Record]] = {i: [] for i in ids}
+    for line in await pool.fetch(
+        "SELECT * FROM grant_budget_lines WHERE grant_id = ANY($1::uuid[]) ORDER BY year, position",
+        ids,
+    ):
+        lines[line["grant_id"]].append(line)
+    filed = {
+        (r["grant_id"], r["kind"], r["year"]): str(r["id"])
+        for r in await pool.fetch(
+            "SELECT grant_id, kind, year, id FROM grant_reports "
+            "WHERE grant_id = ANY($1::uuid[]) AND status <> 'returned'",
+            ids,
+        )
+    }
+    out = []
+    for g in rows:
+        years = grant_years(g["starts"], g["ends"], g["postponed_days"])
+        due = [
+            ("interim", n, add_months(last, INTERIM_REPORT_MONTHS))
+            for n, (_, last) in enumerate(years[:-1], start=1)
+        ]
+        due.append(("final", len(years), add_months(g["ends"], FINAL_REPORT_MONTHS)))
+        out.append(
+            {
+                "id": str(g["id"]),
+                "partnership_id": str(g["partnership_id"]),
+                "application_id": str(g["application_id"]) if g["application_id"] else None,
+                "kind": g["kind"],
+                "reference": g["reference"],
+                "decided_on": _day(g["decided_on"]),
+                "starts": _day(g["starts"]),
+                "original": {
+                    "amount": _sek(g["original_amount"]),
+                    "ends": _day(g["original_ends"]),
+                },
+                "current": {"amount": _sek(g["amount"]), "ends": _day(g["ends"])},
+                "status": g["status"],
+                "closed_on": _day(g["closed_on"]),
+                "conditions": g["conditions"],
+                "funding_chain": [
+                    {"role": "funder", "name": "Sida", "organisation_id": None},
+                    {"role": "grantor", "name": "ICLD", "organisation_id": None},
+                    {
+                        "role": "recipient",
+                        "name": g["recipient"],
+                        "organisation_id": str(g["recipient_id"]),
+                    },
+                ],
+                "budget": [
+                    {
+                        "id": str(x["id"]),
+                        "category": x["category"],
+                        "year": x["year"],
+                        "description": x["description"],
+                        "original": _sek(x["original_amount"]),
+                        "current": _sek(x["amount"]),
+                    }
+                    for x in lines[g["id"]]
+                ],
+                "reports_due": [
+                    {
+                        "kind": kind,
+                        "year": year,
+                        "due_on": _day(on),
+                        "report_id": filed.get((g["id"], kind, year)),
+                    }
+                    for kind, year, on in due
+                ],
+                "created_at": _stamp(g["created_at"]),
+                "updated_at": _stamp(g["updated_at"]),
+            }
+        )
+    return out
+
+
+async def list_grants(request: Request) -> Response:
+    assert pool is not None
+    limit = min(int(request.query_params.get("limit", 20)), 100)
+    where, args = [], []
+    if status := request.query_params.get("status"):
+        args.append(status)
+        where.append(f"g.status = ${len(args)}")
+    if cursor := request.query_params.get("cursor"):
+        keys = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["k"]
+        args += [date.fromisoformat(keys[0]), keys[1]]
+        where.append(f"(g.decided_on, g.id) > (${len(args) - 1}, ${len(args)}::uuid)")
+    sql = GRANT_SQL + (" WHERE " + " AND ".join(where) if where else "")
+    sql += f" ORDER BY g.decided_on, g.id LIMIT {limit + 1}"
+    rows = await pool.fetch(sql, *args)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        raw = json.dumps(
+            {"s": "decided_on", "k": [rows[-1]["decided_on"].isoformat(), str(rows[-1]["id"])]},
+            separators=(",", ":"),
+        ).encode()
+        next_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return _json({"items": await _grants(list(rows)), "next_cursor": next_cursor})
+
+
+async def get_grant(request: Request) -> Response:
+    assert pool is not None
+    row = await pool.fetchrow(GRANT_SQL + " WHERE g.id = $1::uuid", request.path_params["grant_id"])
+    if row is None:
+        return _json({"status": 404}, 404)
+    [body] = await _grants([row])
+    return _json(body, headers={"ETag": f'"v{row["version"]}"'})
+
+
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     global pool
@@ -108,6 +249,8 @@ app = Starlette(
     routes=[
         Route("/api/v1/organisations", list_organisations),
         Route("/api/v1/organisations/{organisation_id}", get_organisation),
+        Route("/api/v1/grants", list_grants),
+        Route("/api/v1/grants/{grant_id}", get_grant),
     ],
     lifespan=lifespan,
 )

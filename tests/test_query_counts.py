@@ -59,3 +59,34 @@ async def test_detail_routes_issue_a_bounded_number_of_statements(
         "/api/v1/countries/KE",
     ):
         assert await statements(connection, client, path) <= 5, path
+
+
+async def test_funding_routes_issue_a_constant_number_of_statements(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    from tests.funding.helpers import APPLICATIONS, GRANTS, create_grant, line, partnership
+
+    grants = []
+    for n in range(3):
+        p = await partnership(client)
+        grants.append(await create_grant(client, p, reference=f"KP Q/{n}"))
+        made = await client.post(
+            APPLICATIONS,
+            json={
+                "partnership_id": p["id"],
+                "kind": "inception",
+                "planned_start": "2027-03-01",
+                "planned_end": "2028-02-29",
+                "budget": [line("travel", 1, 1000), line("venue", 1, 1000)],
+            },
+        )
+        assert made.status_code == 201, made.text
+    for path in (GRANTS, APPLICATIONS):
+        one = await statements(connection, client, f"{path}?limit=1")
+        many = await statements(connection, client, f"{path}?limit=100")
+        assert one == many, path
+        # savepoints, the API key, the page, and one query per kind of part (lines, reports,
+        # parties): never one per item
+        assert many <= 8, path
+    detail = await statements(connection, client, f"{GRANTS}/{grants[0]['id']}")
+    assert detail <= 10

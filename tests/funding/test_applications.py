@@ -205,6 +205,11 @@ async def test_budget_rules(client: AsyncClient) -> None:
         APPLICATIONS, json=inception(zambia, planned_end="2028-03-01")
     )
     assert long_inception.json()["code"] == "rule.inception-duration"
+    backwards = await client.post(APPLICATIONS, json=inception(zambia, planned_end="2027-02-01"))
+    assert (backwards.json()["code"], backwards.json()["errors"][0]["pointer"]) == (
+        "rule.application-period",
+        "/planned_end",
+    )
     euros = await client.post(
         APPLICATIONS,
         json=inception(
