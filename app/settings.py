@@ -72,10 +72,11 @@ class Settings(BaseSettings):
     )
     s3_region: str | None = None
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
-    iati_reporting_org_ref: str = Field(
-        default="SE-ON-ICLD",
-        description="ICLD's IATI organisation identifier, as registered (the default is a "
-        "placeholder: set it before publishing).",
+    iati_reporting_org_ref: str | None = Field(
+        default=None,
+        min_length=3,
+        description="ICLD's IATI organisation identifier, as registered. Until it is set the "
+        "IATI export answers 503: identifiers built on a placeholder would change once it is.",
     )
     iati_reporting_org_type: str = Field(
         default="15", description="ICLD's IATI OrganisationType code (15: other public sector)."

@@ -1,4 +1,4 @@
-"""The raw twin: the same queries and the same JSON as the Partnership API's organisation and
+"""The raw twin: the same data and the same JSON as the Partnership API's organisation and
 grant routes, served by bare Starlette on asyncpg, with no ORM, no validation and no middleware
 (the grants' due reports use the API's own date arithmetic, a pure function).
 

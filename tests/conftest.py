@@ -93,6 +93,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         storage_dir=tmp_path_factory.mktemp("files"),  # uploads never land in the work tree
         rate_limit_per_minute=1_000_000,
         rate_limit_anonymous_per_minute=1_000_000,
+        iati_reporting_org_ref="XM-TEST-ICLD",
     )
 
 

@@ -119,6 +119,7 @@ async def live_api(
             "STORAGE_DIR": str(files),  # fuzzed uploads land in a temporary folder
             "RATE_LIMIT_PER_MINUTE": "1000000",  # the fuzzer is one very busy client
             "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "1000000",
+            "IATI_REPORTING_ORG_REF": "XM-TEST-ICLD",
         }
         made = await asyncio.create_subprocess_exec(
             sys.executable,

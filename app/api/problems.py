@@ -87,6 +87,12 @@ INVALID_DATA = problem_kind(
 INTERNAL_ERROR = problem_kind(
     "internal-error", 500, "Internal server error", "Something failed on our side; it is logged."
 )
+NOT_CONFIGURED = problem_kind(
+    "not-configured",
+    503,
+    "Not configured",
+    "This part of the service needs a setting its operator has not given yet (see the README).",
+)
 DATABASE_UNAVAILABLE = problem_kind(
     "database-unavailable",
     503,

@@ -14,7 +14,7 @@ from app.services import iati_export
 router = APIRouter(prefix="/iati", tags=["public"], route_class=TransactionalRoute)
 
 _XML = {
-    **problem_responses(401, 404, 422),
+    **problem_responses(401, 404, 422, 503),
     200: {
         "content": {"application/xml": {"schema": {"type": "string"}}},
         "description": "IATI 2.03 activities, valid against the official schema",

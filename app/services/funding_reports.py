@@ -12,6 +12,7 @@ from typing import Literal
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -42,7 +43,9 @@ async def overdue_reports(
         (grant_id, kind, year)
         for grant_id, kind, year in await session.execute(
             select(Report.grant_id, Report.kind, Report.year).where(
-                col(Report.grant_id).in_([g.id for g, _ in rows]), NOT_RETURNED
+                col(Report.grant_id).in_([g.id for g, _ in rows]),
+                NOT_RETURNED,
+                col(Report.submitted_on) <= on,  # judged as on that day
             )
         )
     }
@@ -101,18 +104,20 @@ class Keys:
 async def _keys(session: AsyncSession, grants: Iterable[Grant]) -> dict[UUID, Keys]:
     grants = list(grants)
     partnership_ids = {g.partnership_id for g in grants}
+    # The first partner country by code, and that country's region (not another partner's).
     countries = {
         partnership_id: (country, region)
         for partnership_id, country, region in await session.execute(
             select(
                 PartnershipPartner.partnership_id,
-                sa.func.min(Organisation.country_code),
-                sa.func.min(Country.funding_region),
+                Organisation.country_code,
+                Country.funding_region,
             )
             .join(Organisation, col(Organisation.id) == col(PartnershipPartner.organisation_id))
             .join(Country, col(Country.code) == col(Organisation.country_code))
             .where(col(PartnershipPartner.partnership_id).in_(partnership_ids))
-            .group_by(col(PartnershipPartner.partnership_id))
+            .order_by(col(PartnershipPartner.partnership_id), col(Organisation.country_code))
+            .ext(distinct_on(col(PartnershipPartner.partnership_id)))
         )
     }
     themes = {
@@ -177,6 +182,20 @@ async def summary(session: AsyncSession, year: int) -> FundingSummary:
 # CSV
 
 
+def _cell(value: object, dialect: Dialect) -> object:
+    """Amounts with two decimals (a decimal comma for a Swedish spreadsheet); text that a
+    spreadsheet would run as a formula (=, +, -, @, tab, CR) is quoted with a leading
+    apostrophe, so that a name typed into the API cannot act in the finance office's sheet."""
+    if isinstance(value, Decimal):
+        text = f"{value:.2f}"
+        return text.replace(".", ",") if dialect == "excel-sv" else text
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def to_csv(header: list[str], rows: Iterable[Sequence[object]], dialect: Dialect) -> str:
     """RFC 4180 (comma, decimal point) or, for a Swedish spreadsheet, semicolons and decimal
     commas. A byte-order mark tells spreadsheets it is UTF-8."""
@@ -185,18 +204,7 @@ def to_csv(header: list[str], rows: Iterable[Sequence[object]], dialect: Dialect
     writer = csv.writer(out, delimiter=";" if dialect == "excel-sv" else ",", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(
-            [
-                f"{v:.2f}".replace(".", ",")
-                if isinstance(v, Decimal) and dialect == "excel-sv"
-                else f"{v:.2f}"
-                if isinstance(v, Decimal)
-                else ""
-                if v is None
-                else v
-                for v in row
-            ]
-        )
+        writer.writerow([_cell(v, dialect) for v in row])
     return out.getvalue()
 
 

@@ -1,37 +1,57 @@
-"""The programme's grants as IATI 2.03 activities (DOMAIN.md §8): one activity per partnership
-with a grant, one child activity per grant. Gathers the figures; app/services/iati.py writes
-the XML. Published data: organisations, places, amounts and results, never people."""
+"""The programme's grants as IATI 2.03 activities (DOMAIN.md §8): one activity per published
+partnership with a grant, one child activity per grant. Gathers the figures; app/services/iati.py
+writes the XML. Published data: organisations, places and amounts; never people, nor free text
+they typed."""
 
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.problems import NOT_FOUND, ProblemError
+from app.api.problems import NOT_CONFIGURED, NOT_FOUND, ProblemError
 from app.clock import today
 from app.models.enums import ReportKind, ReportStatus
-from app.models.funding import Amendment, Grant, GrantBudgetLine, Payment, Report
+from app.models.funding import (
+    Amendment,
+    Grant,
+    GrantBudgetLine,
+    Payment,
+    Report,
+    ReportedCost,
+)
 from app.models.organisations import Organisation
-from app.models.partnerships import Partnership, PartnershipPartner, Result
+from app.models.partnerships import Partnership, PartnershipPartner
 from app.services import iati
-from app.services.funding_rules import grant_years
+from app.services.funding_rules import nominal_end, project_years
 from app.settings import Settings
 
-PIPELINE, IMPLEMENTATION, FINALISATION, CLOSED = "1", "2", "3", "4"
+PIPELINE, IMPLEMENTATION, FINALISATION, CLOSED, SUSPENDED = "1", "2", "3", "4", "6"
 ZERO = Decimal(0)
 
 
 async def activities(
     session: AsyncSession, settings: Settings, partnership_id: UUID | None = None
 ) -> bytes:
-    """Every partnership with a grant (or the one asked for), validated against the XSD
-    before it leaves: an export the official schema refuses is a bug, not a file to publish."""
+    """Every published partnership with a grant (or the one asked for), validated against the
+    XSD before it leaves: an export the official schema refuses is a bug, not a file to
+    publish."""
+    ref = settings.iati_reporting_org_ref
+    if ref is None:
+        raise ProblemError(
+            NOT_CONFIGURED, "Set IATI_REPORTING_ORG_REF to ICLD's IATI organisation identifier."
+        )
+    # Published partnerships only: publishing is ICLD's decision to show a partnership to
+    # everyone (docs/access-control.md), and the IATI file is public.
     stmt = (
         select(Partnership)
-        .where(col(Partnership.id).in_(select(Grant.partnership_id)))
+        .where(
+            col(Partnership.id).in_(select(Grant.partnership_id)),
+            col(Partnership.published_at).is_not(None),
+        )
         .order_by(col(Partnership.title), col(Partnership.id))
     )
     if partnership_id:
@@ -40,11 +60,10 @@ async def activities(
     if not partnerships:
         raise ProblemError(
             NOT_FOUND,
-            f"No partnership {partnership_id} with a grant."
+            f"No published partnership {partnership_id} with a grant."
             if partnership_id
-            else "No grants to publish yet.",
+            else "No published partnership has a grant yet.",
         )
-    ref = settings.iati_reporting_org_ref
     data = await _gather(session, [p.id for p in partnerships])
     on = today()
     built = [_partnership(p, data, ref, settings.public_base_url, on) for p in partnerships]
@@ -63,43 +82,62 @@ class _Data:
         self.lines: dict[UUID, list[GrantBudgetLine]] = defaultdict(list)
         self.amendments: dict[UUID, list[Amendment]] = defaultdict(list)
         self.payments: dict[UUID, list[Payment]] = defaultdict(list)
-        self.final_approved: set[UUID] = set()
+        # Grants whose final report is approved and paid in full (or has nothing to pay).
+        self.reimbursed: set[UUID] = set()
+        # The last change of each grant with its reports, payments and amendments.
+        self.changed: dict[UUID, datetime] = {}
         self.organisations: dict[UUID, Organisation] = {}
         self.partners: dict[UUID, list[UUID]] = defaultdict(list)
-        self.results: dict[UUID, list[Result]] = defaultdict(list)
 
 
 async def _gather(session: AsyncSession, ids: list[UUID]) -> _Data:
     """Everything the export needs, a query per kind of row whatever the number of grants."""
     data = _Data()
     for g in await session.scalars(
-        select(Grant).where(col(Grant.partnership_id).in_(ids)).order_by(col(Grant.starts))
+        select(Grant)
+        .where(col(Grant.partnership_id).in_(ids))
+        .order_by(col(Grant.starts), col(Grant.id))
     ):
         data.grants[g.partnership_id].append(g)
     grant_ids = [g.id for gs in data.grants.values() for g in gs]
     for line in await session.scalars(
-        select(GrantBudgetLine).where(col(GrantBudgetLine.grant_id).in_(grant_ids))
+        select(GrantBudgetLine)
+        .where(col(GrantBudgetLine.grant_id).in_(grant_ids))
+        .order_by(col(GrantBudgetLine.year), col(GrantBudgetLine.position))
     ):
         data.lines[line.grant_id].append(line)
     for a in await session.scalars(
         select(Amendment)
         .where(col(Amendment.grant_id).in_(grant_ids))
-        .order_by(col(Amendment.created_at))
+        .order_by(col(Amendment.created_at), col(Amendment.id))
     ):
         data.amendments[a.grant_id].append(a)
     for pay in await session.scalars(
-        select(Payment).where(col(Payment.grant_id).in_(grant_ids)).order_by(col(Payment.paid_on))
+        select(Payment)
+        .where(col(Payment.grant_id).in_(grant_ids))
+        .order_by(col(Payment.paid_on), col(Payment.id))
     ):
         data.payments[pay.grant_id].append(pay)
-    data.final_approved = set(
-        await session.scalars(
-            select(Report.grant_id).where(
-                col(Report.grant_id).in_(grant_ids),
-                Report.kind == ReportKind.final,
-                Report.status == ReportStatus.approved,
-            )
+    reports = list(await session.scalars(select(Report).where(col(Report.grant_id).in_(grant_ids))))
+    costs = {
+        report_id: total
+        for report_id, total in await session.execute(
+            select(ReportedCost.report_id, sa.func.sum(ReportedCost.amount))
+            .where(col(ReportedCost.report_id).in_([r.id for r in reports]))
+            .group_by(col(ReportedCost.report_id))
         )
-    )
+    }
+    for r in reports:
+        paid = sum((p.amount for p in data.payments[r.grant_id] if p.report_id == r.id), ZERO)
+        final = r.kind == ReportKind.final and r.status == ReportStatus.approved
+        if final and paid >= costs.get(r.id, ZERO):
+            data.reimbursed.add(r.grant_id)
+    for gs in data.grants.values():
+        for g in gs:
+            stamps = [g.updated_at, *(r.updated_at for r in reports if r.grant_id == g.id)]
+            stamps += [p.updated_at for p in data.payments[g.id]]
+            stamps += [a.created_at for a in data.amendments[g.id]]
+            data.changed[g.id] = max(t for t in stamps if t is not None)
     for partnership_id, organisation_id in await session.execute(
         select(PartnershipPartner.partnership_id, PartnershipPartner.organisation_id)
         .where(col(PartnershipPartner.partnership_id).in_(ids))
@@ -114,30 +152,27 @@ async def _gather(session: AsyncSession, ids: list[UUID]) -> _Data:
         )
     ):
         data.organisations[o.id] = o
-    for r in await session.scalars(
-        select(Result).where(col(Result.partnership_id).in_(ids)).order_by(col(Result.observed_on))
-    ):
-        data.results[r.partnership_id].append(r)
     return data
 
 
-def _grant_status(grant: Grant, final_approved: bool, on: date) -> str:
-    """DOMAIN.md §8: granted and running 2; ended with the final report pending 3; the final
-    report approved 4; not started yet 1."""
-    if on < grant.starts:
-        return PIPELINE
-    if on <= grant.ends:
-        return IMPLEMENTATION
-    return CLOSED if final_approved else FINALISATION
+def _grant_status(grant: Grant, reimbursed: bool, on: date) -> str:
+    """DOMAIN.md §8: granted and running 2 (decided, started or not), in the time a
+    postponement added 6, ended with the final report not yet reimbursed 3, reimbursed 4."""
+    if on > grant.ends:
+        return CLOSED if reimbursed else FINALISATION
+    if nominal_end(grant.ends, grant.postponed_days) < on:
+        return SUSPENDED
+    return IMPLEMENTATION
 
 
 def _grant(grant: Grant, data: _Data, ref: str, on: date) -> iati.GrantActivity:
     lines = data.lines[grant.id]
     revised = any(x.amount != x.original_amount for x in lines)
     budgets = []
-    for n, (first, last) in enumerate(
-        grant_years(grant.starts, grant.ends, grant.postponed_days), start=1
-    ):
+    # Budget periods of at most 12 months (DOMAIN.md §8): the project years without the time
+    # postponements added, which is not budgeted again.
+    nominal = project_years(grant.starts, nominal_end(grant.ends, grant.postponed_days))
+    for n, (first, last) in enumerate(nominal, start=1):
         value = sum((x.amount for x in lines if x.year == n), ZERO)
         if value:
             budgets.append(
@@ -181,7 +216,7 @@ def _grant(grant: Grant, data: _Data, ref: str, on: date) -> iati.GrantActivity:
         identifier=f"{ref}-{grant.id}",
         title=f"{grant.kind.capitalize()} grant {grant.reference}",
         description=f"ICLD's {grant.kind} grant {grant.reference}, decided {grant.decided_on}.",
-        status=_grant_status(grant, grant.id in data.final_approved, on),
+        status=_grant_status(grant, grant.id in data.reimbursed, on),
         dates=iati.Dates(
             planned_start=grant.starts,
             actual_start=grant.starts if on >= grant.starts else None,
@@ -190,7 +225,7 @@ def _grant(grant: Grant, data: _Data, ref: str, on: date) -> iati.GrantActivity:
         ),
         budgets=tuple(budgets),
         transactions=tuple(transactions),
-        last_updated=grant.updated_at,
+        last_updated=data.changed[grant.id],
     )
 
 
@@ -198,18 +233,16 @@ def _partnership(
     p: Partnership, data: _Data, ref: str, base_url: str | None, on: date
 ) -> iati.PartnershipActivity:
     grants = [_grant(g, data, ref, on) for g in data.grants[p.id]]
-    statuses = {g.status for g in grants}
-    status = (
-        IMPLEMENTATION
-        if IMPLEMENTATION in statuses
-        else FINALISATION
-        if FINALISATION in statuses
-        else CLOSED
-        if statuses == {CLOSED}
-        else PIPELINE
-    )
     own = data.grants[p.id]
-    last_end = max(g.ends for g in own)
+    first_start, last_end = min(g.starts for g in own), max(g.ends for g in own)
+    ended = last_end < on  # every grant has ended
+    statuses = {g.status for g in grants}
+    if not ended:
+        status = IMPLEMENTATION
+    elif statuses == {CLOSED}:
+        status = CLOSED
+    else:
+        status = FINALISATION
     partners = [data.organisations[o] for o in data.partners[p.id]]
     documents = []
     if p.published_at and base_url:
@@ -228,23 +261,19 @@ def _partnership(
         description=p.description or p.local_challenge or p.title,
         status=status,
         dates=iati.Dates(
-            planned_start=min(g.starts for g in own),
-            actual_start=min(g.starts for g in own) if on >= min(g.starts for g in own) else None,
+            planned_start=first_start,
+            actual_start=first_start if first_start <= on else None,
             planned_end=last_end,
-            actual_end=last_end if status in (FINALISATION, CLOSED) else None,
+            actual_end=last_end if ended else None,
         ),
         swedish_party=iati.Org(data.organisations[p.swedish_party_id].name),
         partners=tuple(iati.Org(o.name) for o in partners),
         recipient_countries=tuple(sorted({o.country_code for o in partners})),
         grants=tuple(grants),
         documents=tuple(documents),
-        results=tuple(
-            iati.Result(
-                type="2",
-                title=f"{r.principle.replace('_', ' ').capitalize()} ({r.side} side)",
-                description=r.description,
-            )
-            for r in data.results[p.id]
+        # Results are free text typed by the partnerships and not published with the public
+        # summary: they stay out of the public file until ICLD publishes them.
+        last_updated=max(
+            [data.changed[g.id] for g in own] + ([p.updated_at] if p.updated_at else [])
         ),
-        last_updated=p.updated_at,
     )

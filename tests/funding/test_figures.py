@@ -16,9 +16,11 @@ from app.api.auth import system_principal
 from app.models.enums import Role
 from app.services import iati
 from app.services.demo_data import PEOPLE, load_demo_data
+from app.settings import Settings
 from tests.conftest import api_key, authorised
 from tests.funding.helpers import create_grant, line, line_id, partnership, sek
 from tests.funding.test_grants import cost, decide, pay, report
+from tests.partnerships.test_documents import app_client
 
 FUNDING = "/api/v1/funding"
 
@@ -105,6 +107,21 @@ async def test_the_yearly_summary_reconciles_to_the_grants(client: AsyncClient) 
         assert sum(r["grants"] for r in rows) == figures["grants"], breakdown
         assert sum(Decimal(r["decided"]["amount"]) for r in rows) == Decimal("660000.00")
         assert sum(Decimal(r["paid"]["amount"]) for r in rows) == Decimal(figures["paid"]["amount"])
+    # Partners in Ukraine and Zambia: the first country by code (UA), and its region (europe).
+    from tests.factories import create_organisation, create_partnership
+
+    ukrainian = await create_organisation(client, country_code="UA", name="Ukrainian hromada")
+    zambian = await create_organisation(client, country_code="ZM", name="Zambian council")
+    both = await create_partnership(
+        client,
+        zambian["id"],
+        partner_ids=[zambian["id"], ukrainian["id"]],
+        applied_on="2024-01-10",
+    )
+    await _paid_grant(client, both, "KP 2021/5", "2021-05-01", 1000, "")
+    mixed = (await client.get(f"{FUNDING}/summary", params={"year": 2021})).json()
+    assert [(r["key"], r["grants"]) for r in mixed["by_country"]] == [("UA", 1)]
+    assert [(r["key"], r["grants"]) for r in mixed["by_region"]] == [("europe", 1)]
     paid_2020 = (await client.get(f"{FUNDING}/summary", params={"year": 2020})).json()
     assert (paid_2020["grants"], paid_2020["paid"]) == (0, sek("150100.00"))
     assert [(r["key"], r["paid"]["amount"]) for r in paid_2020["by_country"]] == [
@@ -112,6 +129,9 @@ async def test_the_yearly_summary_reconciles_to_the_grants(client: AsyncClient) 
         ("ZM", "150000.50"),
     ]
 
+    # A name that a spreadsheet would run as a formula is quoted.
+    formula = await partnership(client, title='=HYPERLINK("http://x")')
+    await _paid_grant(client, formula, "KP 2023/4", "2023-12-01", 1000, "")
     listed = await client.get(f"{FUNDING}/grants.csv", params={"year": 2023})
     assert listed.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(listed.text.removeprefix("\ufeff"))))
@@ -119,14 +139,16 @@ async def test_the_yearly_summary_reconciles_to_the_grants(client: AsyncClient) 
         ("KP 2023/1", "200000.00", "150000.50", "49999.50"),
         ("KP 2023/2", "250000.00", "0.00", "250000.00"),
         ("KP 2023/3", "210000.00", "99.50", "209900.50"),
+        ("KP 2023/4", "1000.00", "0.00", "1000.00"),
     ]
+    assert rows[-1]["partnership"] == '\'=HYPERLINK("http://x")'
     swedish = await client.get(f"{FUNDING}/payments.csv", params={"dialect": "excel-sv"})
     assert swedish.text.startswith("\ufeffpaid_on;reference;")
     amounts = [r.split(";")[-1] for r in swedish.text.splitlines()[1:]]
     assert sorted(amounts) == ["150000,50", "99,50"]
     summary = await client.get(f"{FUNDING}/summary.csv", params={"year": 2023})
     total = next(csv.reader(io.StringIO(summary.text.removeprefix("\ufeff").splitlines()[1])))
-    assert total == ["total", "all", "3", "660000.00", "0.00"]
+    assert total == ["total", "all", "4", "661000.00", "0.00"]
 
 
 async def test_the_iati_export_validates_and_holds_no_personal_data(
@@ -138,6 +160,13 @@ async def test_the_iati_export_validates_and_holds_no_personal_data(
         session.info["principal"] = system_principal("demo-data")
         await load_demo_data(session)
         await session.commit()
+    # Only published partnerships are in the public file: none of the demo's is yet.
+    assert (await anonymous.get("/api/v1/iati/activities.xml")).status_code == 404
+    listed = (await client.get("/api/v1/partnerships", params={"limit": 100})).json()["items"]
+    for p in listed:
+        if p["title"].startswith(("Alingsås", "Karlstad")):
+            published = await client.post(f"/api/v1/partnerships/{p['id']}/publish")
+            assert published.status_code == 200, published.text
     response = await anonymous.get("/api/v1/iati/activities.xml")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/xml")
@@ -199,3 +228,12 @@ async def test_the_iati_export_validates_and_holds_no_personal_data(
     assert again.status_code == 304
     missing = await anonymous.get(f"/api/v1/iati/partnerships/{uuid.uuid4()}.xml")
     assert missing.status_code == 404
+
+
+async def test_the_iati_export_waits_for_icld_s_identifier(
+    settings: Settings, connection: AsyncConnection
+) -> None:
+    unset = settings.model_copy(update={"iati_reporting_org_ref": None})
+    async with app_client(unset, connection) as client:
+        response = await client.get("/api/v1/iati/activities.xml")
+    assert (response.status_code, response.json()["code"]) == (503, "not-configured")
