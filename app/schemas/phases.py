@@ -26,6 +26,16 @@ def last_day_within(start: date, years: int) -> date:
     return add_years(start, years) - timedelta(days=1)
 
 
+def phase_years(start: date, end: date) -> list[tuple[int, date, date]]:
+    """A period's years, numbered: the first from its start, the last cut at its end."""
+    years = []
+    n = 1
+    while add_years(start, n - 1) <= end:
+        years.append((n, add_years(start, n - 1), min(last_day_within(start, n), end)))
+        n += 1
+    return years
+
+
 class PhaseCreate(RequestModel):
     model_config = ConfigDict(
         json_schema_extra={

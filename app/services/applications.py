@@ -53,6 +53,7 @@ from app.schemas.funding import (
 from app.services import audit
 from app.services.common import apply_changes, get_one, merge_patch, touch
 from app.services.funding_rules import Terms, check_budget
+from app.services.meetings import check_activity_plan
 from app.services.members import steering_group_missing
 from app.services.partnerships import eligible_partner_country, get_owned, partners_of
 
@@ -182,9 +183,10 @@ async def terms_of(session: AsyncSession, partnership: Partnership) -> Terms:
     )
 
 
-async def _partnership(
+async def named_partnership(
     session: AsyncSession, principal: Principal, partnership_id: UUID
 ) -> Partnership:
+    """The partnership a request body names: a 422 when unknown or out of the caller's scope."""
     partnership: Partnership | None = await session.scalar(
         scope_partnerships(principal, select(Partnership).where(Partnership.id == partnership_id))
     )
@@ -315,7 +317,7 @@ def _record(
 async def create_application(
     session: AsyncSession, principal: Principal, data: ApplicationCreate
 ) -> ApplicationView:
-    partnership = await _partnership(session, principal, data.partnership_id)
+    partnership = await named_partnership(session, principal, data.partnership_id)
     ensure_can_write_in(principal, partnership.swedish_party_id)  # the Swedish party applies
     open_one = await session.scalar(
         select(Application.id).where(
@@ -468,6 +470,14 @@ async def submit(
             raise RuleViolation(
                 STEERING_GROUP_COMPOSITION, f"The steering group lacks {', '.join(missing)}."
             )
+        # DOMAIN.md §7: the project's activity plan, judged on application as at its start.
+        await check_activity_plan(
+            session,
+            partnership,
+            application.kind,
+            application.planned_start,
+            application.planned_end,
+        )
     return await _move(
         session,
         principal,

@@ -32,14 +32,13 @@ from app.rules import (
     STEERING_GROUP_COMPOSITION,
 )
 from app.schemas.meetings import Compliance, Finding, Hosting, PhaseCompliance, ProjectYear
-from app.schemas.phases import last_day_within
+from app.schemas.phases import last_day_within, phase_years
 from app.services.funding_reports import overdue_reports
 from app.services.meetings import (
     MINIMUM_MEETINGS_A_YEAR,
     MeetingView,
     in_period,
     meetings_of,
-    phase_years,
 )
 from app.services.members import sides_of, steering_group_missing
 from app.services.partnerships import get_partnership

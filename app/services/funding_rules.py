@@ -11,7 +11,7 @@ from decimal import Decimal
 from app.api.problems import RuleViolation
 from app.models.enums import ApplicationKind, FundingRegion
 from app.rules import BUDGET_CEILING, BUDGET_YEAR
-from app.schemas.phases import add_years, last_day_within
+from app.schemas.phases import phase_years
 
 # [BUD], SEK: (Europe, elsewhere). DOMAIN.md found no Latin American ceiling: the Africa/Asia
 # level is assumed. Inception is capped in total, a project or extension per project year.
@@ -57,16 +57,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def project_years(starts: date, ends: date) -> list[tuple[date, date]]:
-    """Years from `starts` (as a phase's duration counts them), at most three (accounting years
-    1-3, [RED]): the last one ends with the period, however a postponement lengthened it."""
-    years: list[tuple[date, date]] = []
-    first = starts
-    while first <= ends:
-        if len(years) == MAX_YEARS - 1:
-            years.append((first, ends))
-            break
-        years.append((first, min(last_day_within(starts, len(years) + 1), ends)))
-        first = add_years(starts, len(years))
+    """A phase's years, at most three (accounting years 1-3, [RED]): the third runs to the end
+    of the period, however a postponement lengthened it."""
+    years = [(a, b) for _, a, b in phase_years(starts, ends)]
+    if len(years) > MAX_YEARS:
+        years[MAX_YEARS - 1 :] = [(years[MAX_YEARS - 1][0], ends)]
     return years
 
 

@@ -47,7 +47,6 @@ from app.rules import (
     PAYMENT_BEYOND_APPROVED,
     REPORT_TRANSITION,
     REPORT_YEAR,
-    UNKNOWN_PARTNERSHIP,
 )
 from app.schemas.grants import (
     CloseOut,
@@ -61,7 +60,7 @@ from app.schemas.grants import (
 )
 from app.schemas.phases import last_day_within
 from app.services import audit
-from app.services.applications import terms_of
+from app.services.applications import named_partnership, terms_of
 from app.services.common import apply_changes, get_one, touch
 from app.services.funding_rules import (
     FINAL_REPORT_MONTHS,
@@ -182,11 +181,7 @@ def reports_due(grant: Grant) -> list[tuple[ReportKind, int, date]]:
 
 
 async def create_grant(session: AsyncSession, principal: Principal, data: GrantCreate) -> Grant:
-    partnership: Partnership | None = await session.get(Partnership, data.partnership_id)
-    if partnership is None:
-        raise RuleViolation(
-            UNKNOWN_PARTNERSHIP, f"No partnership {data.partnership_id}.", pointer="/partnership_id"
-        )
+    partnership = await named_partnership(session, principal, data.partnership_id)
     if data.application_id is not None:
         await _check_application(session, data)
     check_budget(

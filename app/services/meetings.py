@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,7 @@ from app.rules import (
 )
 from app.schemas.meetings import MeetingCreate, MeetingFields, MeetingUpdate
 from app.schemas.members import Side
-from app.schemas.phases import add_years
+from app.schemas.phases import phase_years
 from app.services.common import apply_changes, merge_patch, touch
 from app.services.members import sides_of
 from app.services.partnerships import get_part, get_partnership
@@ -209,34 +209,21 @@ async def delete_meeting(
     await session.flush()
 
 
-def phase_years(start: date, end: date) -> list[tuple[int, date, date]]:
-    """The phase's years: the first from its start, the last cut at its end."""
-    years = []
-    n = 1
-    while add_years(start, n - 1) <= end:
-        years.append(
-            (n, add_years(start, n - 1), min(add_years(start, n) - timedelta(days=1), end))
-        )
-        n += 1
-    return years
-
-
 def in_period(view: MeetingView, starts: date, ends: date) -> bool:
     return starts <= view.meeting.start_date <= ends
 
 
 async def check_activity_plan(
-    session: AsyncSession, partnership: Partnership, phase: Phase, start: date
+    session: AsyncSession, partnership: Partnership, kind: str, start: date, end: date
 ) -> None:
-    """Before a phase starts (on `start`), and when it is extended: a project plans two
-    meetings a year, and every phase plans a visit hosted by each side (DOMAIN.md §7)."""
-    end = phase.planned_end
+    """Before a phase starts, and when a project is applied for: a project plans two meetings a
+    year, and every phase plans a visit hosted by each side in `start..end` (DOMAIN.md §7)."""
     planned = [
         v
         for v in await meetings_of(session, partnership)
         if v.meeting.status != MeetingStatus.cancelled and in_period(v, start, end)
     ]
-    if phase.kind == PhaseKind.project:
+    if kind == PhaseKind.project:
         short = [
             f"year {n} ({a}..{b}): {sum(in_period(v, a, b) for v in planned)}"
             for n, a, b in phase_years(start, end)

@@ -188,7 +188,9 @@ async def start_phase(
             pointer="/actual_start",
         )
     _check_fits(phases, phase, data.actual_start, phase.planned_end, "/actual_start")
-    await meetings.check_activity_plan(session, partnership, phase, data.actual_start)
+    await meetings.check_activity_plan(
+        session, partnership, phase.kind, data.actual_start, phase.planned_end
+    )
     phase.actual_start = data.actual_start
     phase.status = PhaseStatus.active
     await _record(

@@ -21,7 +21,7 @@ from tests.funding.helpers import (
     open_round,
     partnership,
 )
-from tests.partnerships.test_phases import steering_group
+from tests.partnerships.test_phases import steering_group, visits
 
 
 def inception(p: dict[str, Any], **fields: Any) -> dict[str, Any]:
@@ -315,6 +315,10 @@ async def test_submission_checks_attachments_country_and_steering_group(
     lacking = await act(client, bare, "submit")
     assert lacking.json()["code"] == "rule.steering-group-composition"
     await steering_group(client, p, "2026-01-01")
+    # The activity plan, as at a project's start: two meetings a year, a visit hosted by each.
+    unplanned = await act(client, bare, "submit")
+    assert unplanned.json()["code"] == "rule.meetings-per-project-year"
+    await visits(client, p, "2027-10-04", "2028-03-06", "2028-10-02", "2029-03-05")
     assert (await act(client, bare, "submit")).json()["status"] == "submitted"
 
     # Georgia was a partner country until 2022 (DOMAIN.md §2): a partnership from 2020 can
