@@ -1,6 +1,9 @@
 """The compliance view: the programme's rules, computed per phase and project year from what is
 planned and what happened (DOMAIN.md §7). Warnings report; they refuse nothing."""
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -19,7 +22,7 @@ from app.models.enums import (
     PhaseKind,
     PhaseStatus,
 )
-from app.models.partnerships import Document, Member, Partnership
+from app.models.partnerships import Decision, Document, Member, Partnership, Phase
 from app.models.people import Person
 from app.rules import (
     INCEPTION_DURATION,
@@ -31,18 +34,14 @@ from app.rules import (
     REPORT_DUE,
     STEERING_GROUP_COMPOSITION,
 )
+from app.schemas.funding_reports import OverdueReport
 from app.schemas.meetings import Compliance, Finding, Hosting, PhaseCompliance, ProjectYear
+from app.schemas.members import Side
 from app.schemas.phases import last_day_within, phase_years
 from app.services.funding_reports import overdue_reports
-from app.services.meetings import (
-    MINIMUM_MEETINGS_A_YEAR,
-    MeetingView,
-    in_period,
-    meetings_of,
-)
-from app.services.members import sides_of, steering_group_missing
+from app.services.meetings import MINIMUM_MEETINGS_A_YEAR, MeetingView, in_period, meetings_of_each
+from app.services.members import missing_politicians, sides_of_each
 from app.services.partnerships import get_partnership
-from app.services.phases import list_decisions, list_phases
 
 SIDES = ("swedish", "partner")
 
@@ -51,20 +50,84 @@ async def compliance(
     session: AsyncSession, principal: Principal, partnership_id: UUID, as_of: date
 ) -> Compliance:
     partnership = await get_partnership(session, principal, partnership_id)
-    meetings = await meetings_of(session, partnership)
+    return (await compliance_of_each(session, [partnership], as_of))[0]
+
+
+async def compliance_of_each(
+    session: AsyncSession, partnerships: Sequence[Partnership], as_of: date
+) -> list[Compliance]:
+    """The compliance of each partnership (already scoped by the caller), from one statement per
+    kind of fact whatever their number: a page of them costs what one does."""
+    ids = [p.id for p in partnerships]
+    sides = await sides_of_each(session, partnerships)
+    meetings = await meetings_of_each(session, sides)
+    phases: dict[UUID, list[Phase]] = defaultdict(list)
+    for phase in await session.scalars(
+        select(Phase)
+        .where(col(Phase.partnership_id).in_(ids))
+        .order_by(col(Phase.planned_start), col(Phase.id))
+    ):
+        phases[phase.partnership_id].append(phase)
+    pauses = await _pauses(session, ids)
+    members = await _members_on(session, ids, as_of)
+    signed = await _letter_of_intent_signed(session, ids, as_of)
+    overdue: dict[UUID, list[OverdueReport]] = defaultdict(list)
+    for report in await overdue_reports(session, as_of, ids):
+        overdue[report.partnership_id].append(report)
+    return [
+        _compliance(
+            p,
+            as_of,
+            Facts(
+                sides=sides[p.id],
+                meetings=meetings[p.id],
+                phases=phases[p.id],
+                pauses=pauses[p.id],
+                members=members[p.id],
+                letter_of_intent_signed=p.id in signed,
+                overdue=overdue[p.id],
+            ),
+        )
+        for p in partnerships
+    ]
+
+
+@dataclass(frozen=True)
+class MemberOn:
+    """A member of a team on the day judged, with what the rules look at."""
+
+    team: str
+    organisation_id: UUID
+    kind: str
+    political_side: str | None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one partnership's compliance is computed from."""
+
+    sides: dict[UUID, Side]
+    meetings: list[MeetingView]
+    phases: list[Phase]
+    pauses: dict[UUID, list[tuple[date, date]]]
+    members: list[MemberOn]
+    letter_of_intent_signed: bool
+    overdue: list[OverdueReport]
+
+
+def _compliance(partnership: Partnership, as_of: date, facts: Facts) -> Compliance:
     warnings: list[Finding] = []
     phases = []
-    pauses = await _pauses(session, partnership)
-    for phase in await list_phases(session, partnership.id):
+    for phase in facts.phases:
         starts = phase.actual_start or phase.planned_start
         ends = phase.actual_end or phase.planned_end
-        in_phase = [v for v in meetings if in_period(v, starts, ends)]
+        in_phase = [v for v in facts.meetings if in_period(v, starts, ends)]
         years = []
         if phase.kind == PhaseKind.project:
             for n, a, b in phase_years(starts, ends):
                 # What was held is judged once the phase has started, after each year's end.
                 judge_from = as_of if phase.status != PhaseStatus.planned else date.min
-                year = _year(n, a, b, in_phase, judge_from, pauses.get(phase.id, []))
+                year = _year(n, a, b, in_phase, judge_from, facts.pauses.get(phase.id, []))
                 years.append(year)
                 if (
                     phase.status == PhaseStatus.active
@@ -123,7 +186,14 @@ async def compliance(
                 reciprocal_hosting_held=held_both if ended else None,
             )
         )
-    missing = await steering_group_missing(session, partnership, as_of)
+    missing = missing_politicians(
+        facts.sides,
+        {
+            (m.organisation_id, m.political_side)
+            for m in facts.members
+            if m.team == MemberGroup.steering_group and m.kind == PersonKind.politician
+        },
+    )
     active = {p.kind for p in phases if p.status == PhaseStatus.active}
     if PhaseKind.project in active and missing:
         warnings.append(
@@ -132,8 +202,8 @@ async def compliance(
                 message=f"The steering group lacks {', '.join(missing)}.",
             )
         )
-    warnings += await _team_warnings(session, partnership, active, as_of)
-    signed = await _letter_of_intent_signed(session, partnership, as_of)
+    warnings += _team_warnings(facts, active)
+    signed = facts.letter_of_intent_signed
     if not signed and any(p.kind == PhaseKind.project for p in phases):
         warnings.append(
             Finding(
@@ -142,14 +212,13 @@ async def compliance(
                 "both sides.",
             )
         )
-    overdue = await overdue_reports(session, as_of, [partnership.id])
     warnings += [
         Finding(
             code=REPORT_DUE.code,
             message=f"The {r.kind} report on year {r.year} of grant {r.reference} was due "
             f"{r.due_on}.",
         )
-        for r in overdue
+        for r in facts.overdue
     ]
     return Compliance(
         partnership_id=partnership.id,
@@ -157,24 +226,56 @@ async def compliance(
         phases=phases,
         letter_of_intent_signed=signed,
         steering_group_missing=missing,
-        overdue_reports=overdue,
+        overdue_reports=facts.overdue,
         warnings=warnings,
     )
 
 
 async def _pauses(
-    session: AsyncSession, partnership: Partnership
-) -> dict[UUID, list[tuple[date, date]]]:
-    """The postponements' paused windows, by phase."""
-    pauses: dict[UUID, list[tuple[date, date]]] = {}
-    for decision in await list_decisions(session, partnership.id):
-        if decision.action == PhaseAction.postpone:
-            window = (
-                date.fromisoformat(decision.details["paused_from"]),
-                date.fromisoformat(decision.details["paused_until"]),
-            )
-            pauses.setdefault(decision.phase_id, []).append(window)
+    session: AsyncSession, partnership_ids: list[UUID]
+) -> dict[UUID, dict[UUID, list[tuple[date, date]]]]:
+    """The postponements' paused windows, by partnership and phase."""
+    pauses: dict[UUID, dict[UUID, list[tuple[date, date]]]] = defaultdict(dict)
+    for decision in await session.scalars(
+        select(Decision)
+        .where(
+            col(Decision.partnership_id).in_(partnership_ids),
+            Decision.action == PhaseAction.postpone,
+        )
+        .order_by(col(Decision.decided_at), col(Decision.id))
+    ):
+        window = (
+            date.fromisoformat(decision.details["paused_from"]),
+            date.fromisoformat(decision.details["paused_until"]),
+        )
+        pauses[decision.partnership_id].setdefault(decision.phase_id, []).append(window)
     return pauses
+
+
+async def _members_on(
+    session: AsyncSession, partnership_ids: list[UUID], on: date
+) -> dict[UUID, list[MemberOn]]:
+    """Every team's members on a day, by partnership."""
+    end_date = col(Member.end_date)
+    rows = await session.execute(
+        sa.select(
+            col(Member.partnership_id),
+            col(Member.team),
+            col(Person.organisation_id),
+            col(Person.kind),
+            col(Person.political_side),
+        )
+        .join(Person, col(Person.id) == col(Member.person_id))
+        .where(
+            col(Member.partnership_id).in_(partnership_ids),
+            col(Member.start_date) <= on,
+            sa.or_(end_date.is_(None), end_date >= on),
+        )
+    )
+    members: dict[UUID, list[MemberOn]] = defaultdict(list)
+    for partnership_id, team, organisation_id, kind, political_side in rows:
+        members[partnership_id].append(MemberOn(team, organisation_id, kind, political_side))
+    return members
 
 
 def _paused_days(a: date, b: date, pauses: list[tuple[date, date]]) -> int:
@@ -225,45 +326,32 @@ def _hosting(in_phase: list[MeetingView], side: str) -> Hosting:
 
 
 async def _letter_of_intent_signed(
-    session: AsyncSession, partnership: Partnership, as_of: date
-) -> bool:
-    """A letter of intent on file (uploaded), signed by both sides by `as_of`."""
-    found = await session.scalar(
-        select(Document.id).where(
-            Document.partnership_id == partnership.id,
+    session: AsyncSession, partnership_ids: list[UUID], as_of: date
+) -> set[UUID]:
+    """The partnerships with a letter of intent on file (uploaded), signed by both sides by
+    `as_of`."""
+    found = await session.scalars(
+        select(Document.partnership_id).where(
+            col(Document.partnership_id).in_(partnership_ids),
             Document.kind == DocumentKind.letter_of_intent,
             col(Document.file_key).is_not(None),
             col(Document.swedish_signed_on) <= as_of,
             col(Document.partner_signed_on) <= as_of,
         )
     )
-    return found is not None
+    return set(found)
 
 
-async def _team_warnings(
-    session: AsyncSession, partnership: Partnership, active: set[PhaseKind], as_of: date
-) -> list[Finding]:
-    sides = await sides_of(session, partnership)
-    end_date = col(Member.end_date)
-    rows = await session.execute(
-        select(Member.team, Person.organisation_id, Person.kind, Person.political_side)
-        .join(Person, col(Person.id) == col(Member.person_id))
-        .where(
-            Member.partnership_id == partnership.id,
-            col(Member.start_date) <= as_of,
-            sa.or_(end_date.is_(None), end_date >= as_of),
-        )
-    )
-    teams = rows.all()
+def _team_warnings(facts: Facts, active: set[PhaseKind]) -> list[Finding]:
     findings = []
     if PhaseKind.inception in active:
         for side in SIDES:
             politicians = {
-                political
-                for team, org, kind, political in teams
-                if team == MemberGroup.inception_team
-                and sides.get(org) == side
-                and kind == PersonKind.politician
+                m.political_side
+                for m in facts.members
+                if m.team == MemberGroup.inception_team
+                and facts.sides.get(m.organisation_id) == side
+                and m.kind == PersonKind.politician
             }
             if not {"majority", "opposition"} <= politicians:
                 findings.append(
@@ -277,10 +365,10 @@ async def _team_warnings(
         for side in SIDES:
             officials = sum(
                 1
-                for team, org, kind, _ in teams
-                if team == MemberGroup.project_group
-                and sides.get(org) == side
-                and kind == PersonKind.official
+                for m in facts.members
+                if m.team == MemberGroup.project_group
+                and facts.sides.get(m.organisation_id) == side
+                and m.kind == PersonKind.official
             )
             if not 3 <= officials <= 5:
                 findings.append(

@@ -25,7 +25,7 @@ from app.schemas.meetings import MeetingCreate, MeetingFields, MeetingUpdate
 from app.schemas.members import Side
 from app.schemas.phases import phase_years
 from app.services.common import apply_changes, merge_patch, touch
-from app.services.members import sides_of
+from app.services.members import sides_of, sides_of_each
 from app.services.partnerships import get_part, get_partnership
 
 MINIMUM_MEETINGS_A_YEAR = 2  # DOMAIN.md §7, [002]
@@ -52,16 +52,27 @@ async def _participants(session: AsyncSession, ids: list[UUID]) -> dict[UUID, li
 
 
 async def meetings_of(session: AsyncSession, partnership: Partnership) -> list[MeetingView]:
+    sides = await sides_of_each(session, [partnership])
+    return (await meetings_of_each(session, sides))[partnership.id]
+
+
+async def meetings_of_each(
+    session: AsyncSession, sides: dict[UUID, dict[UUID, Side]]
+) -> dict[UUID, list[MeetingView]]:
+    """The meetings of each partnership in `sides` (from `sides_of_each`), in two statements."""
     meetings = list(
         await session.scalars(
             select(Meeting)
-            .where(Meeting.partnership_id == partnership.id)
+            .where(col(Meeting.partnership_id).in_(list(sides)))
             .order_by(col(Meeting.start_date), col(Meeting.id))
         )
     )
-    sides = await sides_of(session, partnership)
     participants = await _participants(session, [m.id for m in meetings])
-    return [MeetingView(m, sides[m.host_organisation_id], participants[m.id]) for m in meetings]
+    views: dict[UUID, list[MeetingView]] = {partnership_id: [] for partnership_id in sides}
+    for m in meetings:
+        host_side = sides[m.partnership_id][m.host_organisation_id]
+        views[m.partnership_id].append(MeetingView(m, host_side, participants[m.id]))
+    return views
 
 
 async def list_meetings(

@@ -1,5 +1,6 @@
 """The steering group, project group and inception team of a partnership."""
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
@@ -34,15 +35,25 @@ TEAM_KINDS = {
 
 async def sides_of(session: AsyncSession, partnership: Partnership) -> dict[UUID, Side]:
     """Each party organisation of the partnership, with its side."""
-    partners = await session.scalars(
-        select(PartnershipPartner.organisation_id).where(
-            PartnershipPartner.partnership_id == partnership.id
+    return (await sides_of_each(session, [partnership]))[partnership.id]
+
+
+async def sides_of_each(
+    session: AsyncSession, partnerships: Sequence[Partnership]
+) -> dict[UUID, dict[UUID, Side]]:
+    """`sides_of` for many partnerships in one statement."""
+    partners = await session.execute(
+        select(PartnershipPartner.partnership_id, PartnershipPartner.organisation_id).where(
+            col(PartnershipPartner.partnership_id).in_([p.id for p in partnerships])
         )
     )
-    sides: dict[UUID, Side] = {p: "partner" for p in partners}
-    sides[partnership.swedish_party_id] = "swedish"
-    if partnership.third_party_id:
-        sides[partnership.third_party_id] = "third_party"
+    sides: dict[UUID, dict[UUID, Side]] = {p.id: {} for p in partnerships}
+    for partnership_id, organisation_id in partners:
+        sides[partnership_id][organisation_id] = "partner"
+    for p in partnerships:
+        sides[p.id][p.swedish_party_id] = "swedish"
+        if p.third_party_id:
+            sides[p.id][p.third_party_id] = "third_party"
     return sides
 
 
@@ -171,7 +182,14 @@ async def steering_group_missing(
             sa.or_(end_date.is_(None), end_date >= on),
         )
     )
-    present = {(org, political_side) for org, political_side in rows}
+    return missing_politicians(sides, {(org, political_side) for org, political_side in rows})
+
+
+def missing_politicians(
+    sides: dict[UUID, Side], present: set[tuple[UUID, str | None]]
+) -> list[str]:
+    """The steering group's missing politicians, given the (organisation, political side) of
+    those present."""
     # Each party of the Swedish and partner sides: in a multilateral partnership every partner
     # local government brings its own majority and opposition.
     parties = [(org, side) for org, side in sides.items() if side in ("swedish", "partner")]
