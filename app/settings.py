@@ -34,8 +34,11 @@ class Settings(BaseSettings):
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
     db_connect_timeout_s: float = Field(default=10.0, gt=0)
     db_pool_pre_ping: bool = Field(
-        default=True, description="Test each connection on checkout (one extra round trip)."
+        default=True,
+        description="Test a connection taken from the pool when it sat idle for longer than "
+        "DB_POOL_PING_AFTER_IDLE_S, or the server closed it.",
     )
+    db_pool_ping_after_idle_s: float = Field(default=0.5, ge=0)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
