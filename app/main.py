@@ -15,13 +15,13 @@ import app.rules  # noqa: F401  (registers the rules' problem types)
 from app.api.middleware import (
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
-    SecurityHeadersMiddleware,
     UnhandledErrorMiddleware,
 )
 from app.api.oidc import OidcVerifier
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.api.ratelimit import RateLimitMiddleware
+from app.api.routing import skip_routers_by_prefix
 from app.db.engine import make_engine, make_sessionmaker, resolve_database_url
 from app.db.migrations import head_revision
 from app.logging import stamp_request_ids
@@ -72,6 +72,7 @@ ISO 8601; money as `{"amount": "12500.00", "currency": "SEK"}`; errors as RFC 94
 def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
     settings = settings or get_settings()
     stamp_request_ids()
+    skip_routers_by_prefix()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -172,30 +173,30 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         upload_max_bytes=settings.max_upload_bytes,
     )
     app.add_middleware(RateLimitMiddleware, settings=settings)
-    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=[
-            "Authorization",
-            "Content-Type",
-            "If-Match",
-            "If-None-Match",
-            "X-Request-ID",
-        ],
-        expose_headers=[
-            "ETag",
-            "Location",
-            "X-Request-ID",
-            "Retry-After",
-            "RateLimit-Limit",
-            "RateLimit-Remaining",
-            "RateLimit-Reset",
-            "Content-Disposition",
-        ],
-    )
+    if settings.cors_origins:  # with none, browsers are refused by their own same-origin rule
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "X-Request-ID",
+            ],
+            expose_headers=[
+                "ETag",
+                "Location",
+                "X-Request-ID",
+                "Retry-After",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                "Content-Disposition",
+            ],
+        )
     return app
 
 

@@ -1,6 +1,5 @@
 """`Annotated` dependency aliases, so every route signature reads the same."""
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
@@ -9,10 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.schemas.common import NO_CONTROL
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.sessionmaker() as session:
-        request.state.db_session = session
-        yield session
+async def get_session(request: Request) -> AsyncSession:
+    """The request's session, which its route opened and will commit and close
+    (`TransactionalRoute`): a generator dependency would cost every request a context manager
+    built by FastAPI (bench/README.md)."""
+    session: AsyncSession | None = getattr(request.state, "db_session", None)
+    if session is None:
+        raise RuntimeError("SessionDep is for routes of class TransactionalRoute")
+    return session
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -4,7 +4,11 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi import routing as fastapi_routing
 from fastapi.routing import APIRoute
+from starlette._utils import get_route_path
+from starlette.routing import Match
+from starlette.types import Scope
 
 MERGE_PATCH = "application/merge-patch+json"
 
@@ -15,19 +19,48 @@ def location_of(request: Request, route_name: str, **params: object) -> str:
 
 
 class TransactionalRoute(APIRoute):
-    """Commits the request's session once the endpoint returned, so a failed commit is an error
-    response and never a 2xx. Services only flush; any exception rolls back (session close).
-
-    This relies on the session dependency closing after the response (FastAPI >= 0.118)."""
+    """Opens the request's session (`SessionDep`), commits it once the endpoint returned, so a
+    failed commit is an error response and never a 2xx, and closes it. Services only flush; any
+    exception rolls back (the session's close)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
-            response = await handler(request)
-            session: Any = getattr(request.state, "db_session", None)
-            if session is not None and session.in_transaction():
-                await session.commit()
-            return response
+            async with request.app.state.sessionmaker() as session:
+                request.state.db_session = session
+                response = await handler(request)
+                if session.in_transaction():
+                    await session.commit()
+                return response
 
         return handle
+
+
+def skip_routers_by_prefix() -> bool:
+    """Let FastAPI pass over an included router whose prefix the request's path does not start
+    with, instead of trying each of its routes; answer whether the skip is in place.
+
+    Since FastAPI 0.137 an included router stays a node of its own, and a request is matched by
+    trying every route of every router included before its own, twice (once to find it, once
+    to handle it), with bookkeeping for each: a profile of `/healthz`, the last route, put half
+    of the server's time there (bench/README.md). Every route of a router lies under its prefix,
+    so no route is lost. This is the change proposed upstream in fastapi/fastapi#16159 (open
+    when written); with FastAPI's own version of it, or without the internals it relies on,
+    nothing is changed."""
+    included: Any = getattr(fastapi_routing, "_IncludedRouter", None)
+    if included is None or not hasattr(included, "_match"):
+        return False
+    if getattr(included, "_skips_by_prefix", False):
+        return True
+    match_all = included._match
+
+    def _match(self: Any, scope: Scope) -> Any:
+        prefix = (self.include_context.prefix + self.original_router.prefix).split("{", 1)[0]
+        if prefix and not get_route_path(scope).startswith(prefix):
+            return Match.NONE, {}, None, None
+        return match_all(self, scope)
+
+    included._match = _match
+    included._skips_by_prefix = True
+    return True
