@@ -237,6 +237,11 @@ async def get_grant(request: Request) -> Response:
     return _json(body, headers={"ETag": f'"v{row["version"]}"'})
 
 
+async def health(request: Request) -> Response:
+    """No database: beside ours, what the framework and middleware cost on their own."""
+    return _json({"status": "ok"})
+
+
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     global pool
@@ -251,6 +256,7 @@ app = Starlette(
         Route("/api/v1/organisations/{organisation_id}", get_organisation),
         Route("/api/v1/grants", list_grants),
         Route("/api/v1/grants/{grant_id}", get_grant),
+        Route("/healthz", health),
     ],
     lifespan=lifespan,
 )

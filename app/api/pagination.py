@@ -94,16 +94,18 @@ async def paginate(
     key: Callable[[M], Sequence[Any]],
     params: PageParams,
     sort_name: str,
+    as_rows: bool = False,
 ) -> tuple[list[M], str | None]:
     """Run `stmt` ordered by `order` (ascending, unique together), one page after the cursor.
-
-    `key` reads an item's values of the `order` columns, to build the next cursor.
-    """
+    `key` reads an item's values of the `order` columns, to build the next cursor. The items are
+    the statement's first entity, or with `as_rows` its rows (columns selected for an answer:
+    no ORM objects to build)."""
     if params.cursor is not None:
         after = _decode(params.cursor, sort_name, order)
         stmt = stmt.where(tuple_(*order) > tuple_(*after))
     stmt = stmt.order_by(*order).limit(params.limit + 1)
-    rows: list[M] = list((await session.scalars(stmt)).all())
+    result = await session.execute(stmt)
+    rows: list[M] = list(result.all() if as_rows else result.scalars().all())
     if len(rows) <= params.limit:
         return rows, None
     rows = rows[: params.limit]

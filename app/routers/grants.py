@@ -170,9 +170,8 @@ async def get_grant(
     response: Response,
     grant_id: UUID,
 ) -> GrantRead:
-    grant = await service.get_grant(session, principal, grant_id)
-    [view] = await service.views(session, [grant])
-    if unchanged := conditional(request, response, etag_for(grant.version)):
+    view = await service.read_grant(session, principal, grant_id)
+    if unchanged := conditional(request, response, etag_for(view.grant.version)):
         return unchanged  # type: ignore[return-value]
     return read(view)
 

@@ -87,7 +87,7 @@ async def get_organisation(
     response: Response,
     organisation_id: UUID,
 ) -> OrganisationRead:
-    organisation = await service.get_organisation(session, organisation_id)
+    organisation = await service.read_organisation(session, organisation_id)
     if unchanged := conditional(request, response, etag_for(organisation.version)):
         return unchanged  # type: ignore[return-value]
     return OrganisationRead.model_validate(organisation)

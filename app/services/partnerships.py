@@ -154,8 +154,15 @@ async def get_part(
     the partnership's scope. With `for_update` the partnership, then the part, are locked: every
     change of a part takes the same locks in the same order as a phase's start, which checks the
     parts."""
-    partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
     table: Any = model
+    if not for_update:
+        found = await _with_partnership(
+            session, principal, model, table.id == part_id, table.partnership_id == partnership_id
+        )
+        if found is not None:
+            return found
+    # Locking, or not found: step by step, so a 404 says which of the two is missing.
+    partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
     stmt = select(table).where(table.id == part_id, table.partnership_id == partnership.id)
     noun = table.__tablename__.removeprefix("partnership_").rstrip("s").replace("_", " ")
     not_found = f"No {noun} {part_id} in partnership {partnership_id}."
@@ -176,6 +183,11 @@ async def get_owned(
     not found outside the caller's scope. With `for_update` the partnership, then the object,
     are locked, in the order get_part takes them."""
     table: Any = model
+    if not for_update:
+        found = await _with_partnership(session, principal, model, table.id == object_id)
+        if found is None:
+            raise ProblemError(NOT_FOUND, f"No {noun} {object_id}.")
+        return found
     partnership_id = await session.scalar(
         select(table.partnership_id).where(
             table.id == object_id,
@@ -187,6 +199,19 @@ async def get_owned(
     return await get_part(
         session, principal, partnership_id, model, object_id, for_update=for_update
     )
+
+
+async def _with_partnership(
+    session: AsyncSession, principal: Principal, model: type[P], *where: Any
+) -> tuple[Partnership, P] | None:
+    """An object and its partnership in one statement, within the caller's scope (reads)."""
+    table: Any = model
+    stmt = scope_partnerships(
+        principal,
+        select(Partnership, table).join(table, table.partnership_id == col(Partnership.id)),
+    ).where(*where)
+    row = (await session.execute(stmt)).first()
+    return None if row is None else (row[0], row[1])
 
 
 async def _organisations(session: AsyncSession, ids: list[UUID]) -> dict[UUID, Organisation]:

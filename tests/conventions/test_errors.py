@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter
 from httpx import ASGITransport, AsyncClient
 
+from app.api.routing import skip_routers_by_prefix
 from app.main import create_app
 from app.settings import Settings
 
@@ -134,3 +135,15 @@ async def test_invalid_cursor_is_400(client: AsyncClient) -> None:
         400,
         "invalid-cursor",
     )
+
+
+async def test_routes_are_found_with_routers_skipped_by_prefix(client: AsyncClient) -> None:
+    """Routing passes over routers whose prefix the path lacks (app/api/routing.py): the first
+    and last routers' routes, a 405 and a 404 beside a prefix still answer as before. If FastAPI
+    drops the internals it relies on, the first assertion says so."""
+    assert skip_routers_by_prefix()
+    assert (await client.get("/api/v1/countries/SE")).status_code == 200
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.get("/problems/not-found")).status_code == 200
+    assert_problem(await client.delete("/api/v1/grants"), 405, "method-not-allowed")
+    assert_problem(await client.get("/api/v1/grantsx"), 404, "not-found")
