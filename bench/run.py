@@ -114,8 +114,10 @@ async def wait_up(url: str) -> None:
 
 
 def signed_in(url: str, token: str) -> dict[str, str]:
-    """Grants need credentials (an administrator's key); organisations are read anonymously."""
-    return {"Authorization": f"Bearer {token}"} if "/api/v1/grants" in url else {}
+    """Partnerships and grants need credentials (an administrator's key); organisations and
+    /healthz are read anonymously."""
+    private = ("/api/v1/partnerships", "/api/v1/grants")
+    return {"Authorization": f"Bearer {token}"} if any(p in url for p in private) else {}
 
 
 def wrk(url: str, seconds: int, connections: int, token: str) -> float:
@@ -174,6 +176,15 @@ async def routes_for(url: str) -> dict[str, str]:
             max(int(grants * 0.9) - 1, 0),
         )
         grant_id = await conn.fetchval("SELECT id FROM grants ORDER BY id LIMIT 1")
+        partnerships = await conn.fetchval(
+            "SELECT count(*) FROM partnerships WHERE status = 'project'"
+        )
+        deep_partnership = await conn.fetchrow(
+            "SELECT title, id FROM partnerships WHERE status = 'project' ORDER BY title, id "
+            "OFFSET $1 LIMIT 1",
+            max(int(partnerships * 0.9) - 1, 0),
+        )
+        partnership_id = await conn.fetchval("SELECT id FROM partnerships ORDER BY id LIMIT 1")
     finally:
         await conn.close()
     import base64
@@ -189,12 +200,23 @@ async def routes_for(url: str) -> dict[str, str]:
         separators=(",", ":"),
     ).encode()
     grant_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    raw = json.dumps(
+        {"s": "title", "k": [deep_partnership["title"], str(deep_partnership["id"])]},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+    partnership_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    partnerships_path = "/api/v1/partnerships?status=project&limit=20"
     return {
         # No database on either side: the ceiling of every other route's ratio.
         FLOOR: "/healthz",
         "list first page (country=KE)": "/api/v1/organisations?country=KE&limit=20",
         "list deep page (country=KE)": f"/api/v1/organisations?country=KE&limit=20&cursor={cursor}",
         "detail by id": f"/api/v1/organisations/{some_id}",
+        # Partnerships: signed in (an administrator's key), with their partner-side parties.
+        "partnerships first page": partnerships_path,
+        "partnerships deep page": f"{partnerships_path}&cursor={partnership_cursor}",
+        "partnership by id": f"/api/v1/partnerships/{partnership_id}",
         # Grants: signed in (an administrator's key), lines and due reports with each.
         "grants first page (active)": "/api/v1/grants?status=active&limit=20",
         "grants deep page (active)": f"/api/v1/grants?status=active&limit=20&cursor={grant_cursor}",

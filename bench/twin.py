@@ -1,6 +1,6 @@
-"""The raw twin: the same data and the same JSON as the Partnership API's organisation and
-grant routes, served by bare Starlette on asyncpg, with no ORM, no validation and no middleware
-(the grants' due reports use the API's own date arithmetic, a pure function).
+"""The raw twin: the same data and the same JSON as the Partnership API's organisation,
+partnership and grant routes, served by bare Starlette on asyncpg, with no ORM, no validation
+and no middleware (the grants' due reports use the API's own date arithmetic, a pure function).
 
 Run: DATABASE_URL=postgresql://... uvicorn bench.twin:app
 """
@@ -237,6 +237,92 @@ async def get_grant(request: Request) -> Response:
     return _json(body, headers={"ETag": f'"v{row["version"]}"'})
 
 
+PARTNERSHIP_COLUMNS = (
+    "id, title, description, local_challenge, themes, principles, swedish_party_id, "
+    "third_party_id, applied_on, network_id, status, published_at, created_at, updated_at, version"
+)
+
+
+def _uuid(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
+async def _partnerships(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    assert pool is not None
+    partners: dict[Any, list[str]] = {r["id"]: [] for r in rows}
+    for p in await pool.fetch(
+        "SELECT partnership_id, organisation_id FROM partnership_partners "
+        "WHERE partnership_id = ANY($1::uuid[]) ORDER BY organisation_id",
+        list(partners),
+    ):
+        partners[p["partnership_id"]].append(str(p["organisation_id"]))
+    out = []
+    for r in rows:
+        ids = partners[r["id"]]
+        form = (
+            "multilateral" if len(ids) > 1 else "trilateral" if r["third_party_id"] else "bilateral"
+        )
+        out.append(
+            {
+                "id": str(r["id"]),
+                "title": r["title"],
+                "description": r["description"],
+                "local_challenge": r["local_challenge"],
+                "themes": list(r["themes"]),
+                "principles": list(r["principles"]),
+                "swedish_party_id": str(r["swedish_party_id"]),
+                "partner_ids": ids,
+                "third_party_id": _uuid(r["third_party_id"]),
+                "applied_on": _day(r["applied_on"]),
+                "network_id": _uuid(r["network_id"]),
+                "status": r["status"],
+                "published_at": _stamp(r["published_at"]) if r["published_at"] else None,
+                "created_at": _stamp(r["created_at"]),
+                "updated_at": _stamp(r["updated_at"]),
+                "form": form,
+            }
+        )
+    return out
+
+
+async def list_partnerships(request: Request) -> Response:
+    assert pool is not None
+    limit = min(int(request.query_params.get("limit", 20)), 100)
+    where, args = [], []
+    if status := request.query_params.get("status"):
+        args.append(status)
+        where.append(f"status = ${len(args)}")
+    if cursor := request.query_params.get("cursor"):
+        keys = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["k"]
+        args += [keys[0], keys[1]]
+        where.append(f"(title, id) > (${len(args) - 1}, ${len(args)}::uuid)")
+    sql = f"SELECT {PARTNERSHIP_COLUMNS} FROM partnerships"
+    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY title, id"
+    rows = await pool.fetch(f"{sql} LIMIT {limit + 1}", *args)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        raw = json.dumps(
+            {"s": "title", "k": [rows[-1]["title"], str(rows[-1]["id"])]},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ).encode()
+        next_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return _json({"items": await _partnerships(list(rows)), "next_cursor": next_cursor})
+
+
+async def get_partnership(request: Request) -> Response:
+    assert pool is not None
+    row = await pool.fetchrow(
+        f"SELECT {PARTNERSHIP_COLUMNS} FROM partnerships WHERE id = $1::uuid",
+        request.path_params["partnership_id"],
+    )
+    if row is None:
+        return _json({"status": 404}, 404)
+    [body] = await _partnerships([row])
+    return _json(body, headers={"ETag": f'"v{row["version"]}"'})
+
+
 async def health(request: Request) -> Response:
     """No database: beside ours, what the framework and middleware cost on their own."""
     return _json({"status": "ok"})
@@ -256,6 +342,8 @@ app = Starlette(
         Route("/api/v1/organisations/{organisation_id}", get_organisation),
         Route("/api/v1/grants", list_grants),
         Route("/api/v1/grants/{grant_id}", get_grant),
+        Route("/api/v1/partnerships", list_partnerships),
+        Route("/api/v1/partnerships/{partnership_id}", get_partnership),
         Route("/healthz", health),
     ],
     lifespan=lifespan,

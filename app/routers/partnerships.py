@@ -3,6 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Body, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,6 @@ from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.models.enums import PartnershipStatus, Principle
-from app.models.partnerships import Partnership
 from app.schemas.partnerships import (
     PartnershipCreate,
     PartnershipPage,
@@ -28,10 +28,12 @@ from app.services import public as public_service
 router = APIRouter(prefix="/partnerships", tags=["partnerships"], route_class=TransactionalRoute)
 
 
-def read(partnership: Partnership, partner_ids: list[UUID]) -> PartnershipRead:
-    return PartnershipRead.model_validate(
-        {**partnership.model_dump(exclude={"search"}), "partner_ids": partner_ids}
-    )
+def read(partnership: service.PartnershipRecord, partner_ids: list[UUID]) -> PartnershipRead:
+    if isinstance(partnership, sa.Row):
+        fields = partnership._asdict()
+    else:
+        fields = partnership.model_dump(exclude={"search"})
+    return PartnershipRead.model_validate({**fields, "partner_ids": partner_ids})
 
 
 @router.get(
@@ -108,7 +110,7 @@ async def get_partnership(
     response: Response,
     partnership_id: UUID,
 ) -> PartnershipRead:
-    partnership = await service.get_partnership(session, principal, partnership_id)
+    partnership = await service.read_partnership(session, principal, partnership_id)
     if unchanged := conditional(request, response, etag_for(partnership.version)):
         return unchanged  # type: ignore[return-value]
     partners = await service.partners_of(session, [partnership.id])

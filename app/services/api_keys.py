@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -74,9 +75,23 @@ async def create_api_key(
     return key, token
 
 
+_KEYS: sa.Table = ApiKey.__table__  # type: ignore[attr-defined]
+# Every signed-in request runs these: built once, and read as a row (no ORM object).
+_BY_PREFIX = sa.select(
+    _KEYS.c.id,
+    _KEYS.c.name,
+    _KEYS.c.role,
+    _KEYS.c.organisation_ids,
+    _KEYS.c.secret_hash,
+    _KEYS.c.revoked_at,
+    _KEYS.c.expires_at,
+    _KEYS.c.last_used_at,
+).where(_KEYS.c.prefix == sa.bindparam("prefix"))
+
+
 async def authenticate(session: AsyncSession, token: str) -> Principal:
     prefix = token[len(TOKEN_PREFIX) :].split("_", 1)[0]
-    key = await session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    key = (await session.execute(_BY_PREFIX, {"prefix": prefix})).first()
     if key is None or not hmac.compare_digest(key.secret_hash, _hash(token)):
         raise unauthorized("Unknown API key.")
     now = datetime.now(UTC)
@@ -85,7 +100,10 @@ async def authenticate(session: AsyncSession, token: str) -> Principal:
     if key.expires_at is not None and key.expires_at <= now:
         raise unauthorized("This API key has expired.")
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-        key.last_used_at = now
+        # Once a minute at most: then the key is loaded as an ORM object, as every write is.
+        stored = await session.get(ApiKey, key.id)
+        assert stored is not None
+        stored.last_used_at = now
     return Principal(
         kind="api_key",
         id=str(key.id),

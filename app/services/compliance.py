@@ -22,7 +22,7 @@ from app.models.enums import (
     PhaseKind,
     PhaseStatus,
 )
-from app.models.partnerships import Decision, Document, Member, Partnership, Phase
+from app.models.partnerships import Decision, Document, Member, Phase
 from app.models.people import Person
 from app.rules import (
     INCEPTION_DURATION,
@@ -41,7 +41,7 @@ from app.schemas.phases import last_day_within, phase_years
 from app.services.funding_reports import overdue_reports
 from app.services.meetings import MINIMUM_MEETINGS_A_YEAR, MeetingView, in_period, meetings_of_each
 from app.services.members import missing_politicians, sides_of_each
-from app.services.partnerships import get_partnership
+from app.services.partnerships import PartnershipRecord, get_partnership
 
 SIDES = ("swedish", "partner")
 
@@ -54,7 +54,7 @@ async def compliance(
 
 
 async def compliance_of_each(
-    session: AsyncSession, partnerships: Sequence[Partnership], as_of: date
+    session: AsyncSession, partnerships: Sequence[PartnershipRecord], as_of: date
 ) -> list[Compliance]:
     """The compliance of each partnership (already scoped by the caller), from one statement per
     kind of fact whatever their number: a page of them costs what one does."""
@@ -115,7 +115,7 @@ class Facts:
     overdue: list[OverdueReport]
 
 
-def _compliance(partnership: Partnership, as_of: date, facts: Facts) -> Compliance:
+def _compliance(partnership: PartnershipRecord, as_of: date, facts: Facts) -> Compliance:
     warnings: list[Finding] = []
     phases = []
     for phase in facts.phases:

@@ -23,7 +23,7 @@ from app.rules import (
 )
 from app.schemas.members import MemberCreate, MemberFields, MemberUpdate, Side
 from app.services.common import apply_changes, merge_patch
-from app.services.partnerships import get_part, get_partnership
+from app.services.partnerships import PartnershipRecord, get_part, get_partnership
 
 # Who sits in which team (DOMAIN.md §2): the steering group is politicians, the project group
 # officials; an inception team holds both.
@@ -39,7 +39,7 @@ async def sides_of(session: AsyncSession, partnership: Partnership) -> dict[UUID
 
 
 async def sides_of_each(
-    session: AsyncSession, partnerships: Sequence[Partnership]
+    session: AsyncSession, partnerships: Sequence[PartnershipRecord]
 ) -> dict[UUID, dict[UUID, Side]]:
     """`sides_of` for many partnerships in one statement."""
     partners = await session.execute(

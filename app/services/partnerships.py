@@ -32,9 +32,22 @@ from app.rules import (
     UNKNOWN_NETWORK,
     UNKNOWN_ORGANISATION,
 )
-from app.schemas.partnerships import PartnershipCreate, PartnershipFields, PartnershipUpdate
+from app.schemas.partnerships import (
+    PartnershipCreate,
+    PartnershipFields,
+    PartnershipRead,
+    PartnershipUpdate,
+)
 from app.services.common import apply_changes, get_one, merge_patch, text_search
 from app.services.countries import eligible_on
+
+# A partnership as read for an answer is a row of the columns the answer shows (and the version,
+# for the ETag), not an ORM object (bench/README.md); both have the columns as attributes.
+PartnershipRecord = Partnership | sa.Row[Any]
+_PARTNERSHIPS: sa.Table = Partnership.__table__  # type: ignore[attr-defined]
+_ANSWER = sa.select(
+    *(c for c in _PARTNERSHIPS.c if c.name in PartnershipRead.model_fields or c.name == "version")
+)
 
 
 @dataclass(frozen=True)
@@ -98,18 +111,30 @@ def filtered(stmt: Any, filters: PartnershipFilters) -> Any:
 
 async def list_partnerships(
     session: AsyncSession, principal: Principal, filters: PartnershipFilters, page: PageParams
-) -> tuple[list[Partnership], dict[UUID, list[UUID]], str | None]:
-    stmt = filtered(scope_partnerships(principal, select(Partnership)), filters)
-    rows: list[Partnership]
+) -> tuple[list[sa.Row[Any]], dict[UUID, list[UUID]], str | None]:
+    stmt = filtered(scope_partnerships(principal, _ANSWER), filters)
+    rows: list[sa.Row[Any]]
     rows, cursor = await paginate(
         session,
         stmt,
-        order=[col(Partnership.title), col(Partnership.id)],
+        order=[_PARTNERSHIPS.c.title, _PARTNERSHIPS.c.id],
         key=lambda p: (p.title, p.id),
         params=page,
         sort_name="title",
+        as_rows=True,
     )
     return rows, await partners_of(session, [p.id for p in rows]), cursor
+
+
+async def read_partnership(
+    session: AsyncSession, principal: Principal, partnership_id: UUID
+) -> sa.Row[Any]:
+    """A partnership to answer with, in the caller's scope (a row, see `_ANSWER`)."""
+    stmt = scope_partnerships(principal, _ANSWER.where(_PARTNERSHIPS.c.id == partnership_id))
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        raise ProblemError(NOT_FOUND, f"No partnership {partnership_id}.")
+    return row
 
 
 async def partners_of(session: AsyncSession, ids: list[UUID]) -> dict[UUID, list[UUID]]:
