@@ -67,6 +67,14 @@ def scope_partnerships(principal: Principal, stmt: Any) -> Any:
     )
 
 
+def partnership_in_scope(principal: Principal, partnership_id: Any) -> Any:
+    """A condition on a partnership id column: a partnership the principal may read. ICLD staff
+    get no condition at all (not a subquery over every partnership)."""
+    if principal.sees_everything:
+        return sa.true()
+    return partnership_id.in_(scope_partnerships(principal, sa.select(col(Partnership.id))))
+
+
 def scope_study_visits(principal: Principal, stmt: Any) -> Any:
     """Study visits the principal may read: ICLD staff all; others those their organisations
     host, and those of their partnerships."""

@@ -1,7 +1,8 @@
 """Grants and what follows them: amendments, reports, payments, the balance (docs/funding.md).
 ICLD staff decide and pay; the Swedish party files reports; everyone in scope reads."""
 
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
@@ -19,12 +20,8 @@ from app.schemas.grants import (
     AmendmentCreate,
     AmendmentRead,
     Balance,
-    ChainLink,
     CostRead,
-    DueReport,
-    Figures,
     GrantCreate,
-    GrantLineRead,
     GrantPage,
     GrantRead,
     LineBalance,
@@ -43,44 +40,54 @@ _WRITE = problem_responses(400, 401, 403, 404, 409, 413, 422)
 
 
 def read(view: service.GrantView) -> GrantRead:
+    return GrantRead.model_validate(_fields(view))
+
+
+def _fields(view: service.GrantView) -> dict[str, Any]:
+    """A grant's answer as plain data, validated in one call (a page in one call for all its
+    grants): a third cheaper than building each nested model on its own (bench/README.md)."""
     g = view.grant
     recipient_id, recipient = view.recipient
-    return GrantRead(
-        id=g.id,
-        partnership_id=g.partnership_id,
-        application_id=g.application_id,
-        kind=g.kind,
-        reference=g.reference,
-        decided_on=g.decided_on,
-        starts=g.starts,
-        original=Figures(amount=sek(g.original_amount), ends=g.original_ends),
-        current=Figures(amount=sek(g.amount), ends=g.ends),
-        status=g.status,
-        closed_on=g.closed_on,
-        conditions=g.conditions,
-        funding_chain=[
-            ChainLink(role="funder", name="Sida"),
-            ChainLink(role="grantor", name="ICLD"),
-            ChainLink(role="recipient", name=recipient, organisation_id=recipient_id),
+    return {
+        "id": g.id,
+        "partnership_id": g.partnership_id,
+        "application_id": g.application_id,
+        "kind": g.kind,
+        "reference": g.reference,
+        "decided_on": g.decided_on,
+        "starts": g.starts,
+        "original": {"amount": _sek(g.original_amount), "ends": g.original_ends},
+        "current": {"amount": _sek(g.amount), "ends": g.ends},
+        "status": g.status,
+        "closed_on": g.closed_on,
+        "conditions": g.conditions,
+        "funding_chain": [
+            {"role": "funder", "name": "Sida"},
+            {"role": "grantor", "name": "ICLD"},
+            {"role": "recipient", "name": recipient, "organisation_id": recipient_id},
         ],
-        budget=[
-            GrantLineRead(
-                id=line.id,
-                category=line.category,
-                year=line.year,
-                description=line.description,
-                original=sek(line.original_amount),
-                current=sek(line.amount),
-            )
+        "budget": [
+            {
+                "id": line.id,
+                "category": line.category,
+                "year": line.year,
+                "description": line.description,
+                "original": _sek(line.original_amount),
+                "current": _sek(line.amount),
+            }
             for line in view.lines
         ],
-        reports_due=[
-            DueReport(kind=d.kind, year=d.year, due_on=d.due_on, report_id=d.report_id)
+        "reports_due": [
+            {"kind": d.kind, "year": d.year, "due_on": d.due_on, "report_id": d.report_id}
             for d in view.reports_due
         ],
-        created_at=g.created_at,
-        updated_at=g.updated_at,
-    )
+        "created_at": g.created_at,
+        "updated_at": g.updated_at,
+    }
+
+
+def _sek(amount: Decimal) -> dict[str, Any]:
+    return {"amount": amount, "currency": "SEK"}
 
 
 def read_report(view: service.ReportView) -> ReportRead:
@@ -138,7 +145,7 @@ async def list_grants(
     status: Annotated[GrantStatus | None, Query()] = None,
 ) -> GrantPage:
     views, cursor = await service.list_grants(session, principal, page, partnership_id, status)
-    return GrantPage(items=[read(v) for v in views], next_cursor=cursor)
+    return GrantPage.model_validate({"items": [_fields(v) for v in views], "next_cursor": cursor})
 
 
 @router.post(

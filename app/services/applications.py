@@ -29,7 +29,7 @@ from app.models.funding import (
 )
 from app.models.organisations import Organisation
 from app.models.partnerships import Document, Partnership
-from app.policies import ensure_can_write_in, scope_partnerships
+from app.policies import ensure_can_write_in, partnership_in_scope, scope_partnerships
 from app.rules import (
     APPLICATION_ATTACHMENTS,
     APPLICATION_BUDGET,
@@ -133,7 +133,7 @@ async def list_applications(
     round_id: UUID | None = None,
 ) -> tuple[list[ApplicationView], str | None]:
     stmt = select(Application).where(
-        col(Application.partnership_id).in_(scope_partnerships(principal, select(Partnership.id)))
+        partnership_in_scope(principal, col(Application.partnership_id))
     )
     if partnership_id:
         stmt = stmt.where(Application.partnership_id == partnership_id)

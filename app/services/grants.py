@@ -36,7 +36,7 @@ from app.models.funding import (
 )
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
-from app.policies import ensure_can_write_in, scope_partnerships
+from app.policies import ensure_can_write_in, partnership_in_scope
 from app.rules import (
     AMENDMENT,
     BELOW_REPORTED,
@@ -92,6 +92,9 @@ class Due:
 GrantRecord = Grant | sa.Row[Any]
 _GRANTS: sa.Table = Grant.__table__  # type: ignore[attr-defined]
 _LINES: sa.Table = GrantBudgetLine.__table__  # type: ignore[attr-defined]
+_REPORTS: sa.Table = Report.__table__  # type: ignore[attr-defined]
+_PARTNERSHIPS: sa.Table = Partnership.__table__  # type: ignore[attr-defined]
+_ORGANISATIONS: sa.Table = Organisation.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ class GrantView:
 
 
 def _in_scope(principal: Principal) -> Any:
-    return _GRANTS.c.partnership_id.in_(scope_partnerships(principal, select(Partnership.id)))
+    return partnership_in_scope(principal, _GRANTS.c.partnership_id)
 
 
 async def list_grants(
@@ -162,20 +165,21 @@ async def views(session: AsyncSession, grants: Sequence[GrantRecord]) -> list[Gr
         .order_by(_LINES.c.year, _LINES.c.position)
     ):
         lines[line.grant_id].append(line)
+    reports, parties_of, organisations = _REPORTS, _PARTNERSHIPS, _ORGANISATIONS
     filed: dict[tuple[UUID, str, int], UUID] = {
         (grant_id, kind, year): report_id
         for grant_id, kind, year, report_id in await session.execute(
-            select(Report.grant_id, Report.kind, Report.year, Report.id).where(
-                col(Report.grant_id).in_(ids), NOT_RETURNED
+            sa.select(reports.c.grant_id, reports.c.kind, reports.c.year, reports.c.id).where(
+                reports.c.grant_id.in_(ids), reports.c.status != ReportStatus.returned
             )
         )
     }
     parties = {
         partnership_id: (organisation_id, name)
         for partnership_id, organisation_id, name in await session.execute(
-            select(Partnership.id, Organisation.id, Organisation.name)
-            .join(Organisation, col(Organisation.id) == col(Partnership.swedish_party_id))
-            .where(col(Partnership.id).in_({g.partnership_id for g in grants}))
+            sa.select(parties_of.c.id, organisations.c.id, organisations.c.name)
+            .join(organisations, organisations.c.id == parties_of.c.swedish_party_id)
+            .where(parties_of.c.id.in_({g.partnership_id for g in grants}))
         )
     }
     return [

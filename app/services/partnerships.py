@@ -24,7 +24,7 @@ from app.models.enums import (
 from app.models.networks import Network
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner, Phase
-from app.policies import scope_partnerships
+from app.policies import partnership_in_scope, scope_partnerships
 from app.rules import (
     PARTNER_COUNTRY_ELIGIBLE,
     SWEDISH_APPLICANT_ELIGIBLE,
@@ -216,7 +216,7 @@ async def get_owned(
     partnership_id = await session.scalar(
         select(table.partnership_id).where(
             table.id == object_id,
-            col(table.partnership_id).in_(scope_partnerships(principal, select(Partnership.id))),
+            partnership_in_scope(principal, col(table.partnership_id)),
         )
     )
     if partnership_id is None:
