@@ -44,10 +44,11 @@ def skip_routers_by_prefix() -> bool:
     Since FastAPI 0.137 an included router stays a node of its own, and a request is matched by
     trying every route of every router included before its own, twice (once to find it, once
     to handle it), with bookkeeping for each: a profile of `/healthz`, the last route, put half
-    of the server's time there (bench/README.md). Every route of a router lies under its prefix,
-    so no route is lost. This is the change proposed upstream in fastapi/fastapi#16159 (open
-    when written); with FastAPI's own version of it, or without the internals it relies on,
-    nothing is changed."""
+    of the server's time there (bench/README.md). A router is skipped only when all its routes
+    are path operations or included routers, which FastAPI puts under the router's prefix (a
+    Starlette-style `add_route` or `mount` is not), so no route is lost. This is the change
+    proposed upstream in fastapi/fastapi#16159 (open when written); with FastAPI's own version
+    of it, or without the internals it relies on, nothing is changed."""
     included: Any = getattr(fastapi_routing, "_IncludedRouter", None)
     if included is None or not hasattr(included, "_match"):
         return False
@@ -56,7 +57,7 @@ def skip_routers_by_prefix() -> bool:
     match_all = included._match
 
     def _match(self: Any, scope: Scope) -> Any:
-        prefix = (self.include_context.prefix + self.original_router.prefix).split("{", 1)[0]
+        prefix = _literal_prefix(self, included)
         if prefix and not get_route_path(scope).startswith(prefix):
             return Match.NONE, {}, None, None
         return match_all(self, scope)
@@ -64,3 +65,21 @@ def skip_routers_by_prefix() -> bool:
     included._match = _match
     included._skips_by_prefix = True
     return True
+
+
+def _literal_prefix(node: Any, included: type) -> str:
+    """The path prefix every route of an included router lies under ("" when unknown), kept on
+    the node until its router's routes change."""
+    try:
+        router = node.original_router
+        routes = router.routes
+        cached = node.__dict__.get("_literal_prefix")
+        if cached is not None and cached[0] is routes and cached[1] == len(routes):
+            return str(cached[2])
+        prefix = ""
+        if all(isinstance(r, APIRoute | included) for r in routes):
+            prefix = (node.include_context.prefix + router.prefix).split("{", 1)[0]
+        node.__dict__["_literal_prefix"] = (routes, len(routes), prefix)
+        return prefix
+    except AttributeError:  # FastAPI's internals changed: match as FastAPI does
+        return ""

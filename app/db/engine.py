@@ -52,10 +52,13 @@ def check_liveness(engine: AsyncEngine, ping_after_idle_s: float) -> None:
     checkout: twice the round trips of a read by id. Here a connection is pinged only when it
     sat idle in the pool for longer than `ping_after_idle_s`; one handed back a moment ago has
     just answered (HikariCP's alive-bypass window, 500 ms there, is the same idea). A connection
-    the server closed meanwhile (a restart, a failover, `pg_terminate_backend`) is refused
-    whatever its age, with no round trip: asyncpg marks it closed as soon as its socket closes.
-    Either way a dead connection is a `DisconnectionError`, on which the pool throws it away and
-    hands out another."""
+    the server closed (a restart, a failover, `pg_terminate_backend`) is refused with no round
+    trip, whatever its age, once the event loop has seen its socket close: asyncpg then marks
+    it closed. What this gives up: a connection used within the window whose peer vanished
+    without closing the socket (a network cut) is handed out, and its request fails, where the
+    ping would have caught it; the pool then discards it. Either way a dead connection is a
+    `DisconnectionError`, on which the pool throws it away and hands out another (only that one;
+    the pre-ping discarded the whole pool)."""
 
     @event.listens_for(engine.sync_engine, "connect")
     @event.listens_for(engine.sync_engine, "checkin")

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from httpx import ASGITransport, AsyncClient
 
 from app.api.routing import skip_routers_by_prefix
@@ -147,3 +147,21 @@ async def test_routes_are_found_with_routers_skipped_by_prefix(client: AsyncClie
     assert (await client.get("/problems/not-found")).status_code == 200
     assert_problem(await client.delete("/api/v1/grants"), 405, "method-not-allowed")
     assert_problem(await client.get("/api/v1/grantsx"), 404, "not-found")
+
+
+async def test_a_router_with_starlette_routes_is_not_skipped() -> None:
+    """`add_route` paths do not get their router's prefix: such a router is always tried."""
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+
+    async def plain(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("plain")
+
+    router = APIRouter(prefix="/x")
+    router.add_route("/plain", plain)
+    app = FastAPI()
+    app.include_router(router, prefix="/v1")
+    assert skip_routers_by_prefix()
+    transport = ASGITransport(app=app)
+    async with AsyncClient(transport=transport, base_url="http://t") as http:
+        assert (await http.get("/v1/plain")).text == "plain"
