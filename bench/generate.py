@@ -2,14 +2,15 @@
 
 Organisations are partner-side local governments in the partner countries; each tenth has two
 people, and a partnership with a Swedish municipality funded by a two-year project grant of four
-budget lines. The reference data (countries, Swedish municipalities and regions) comes from the
-migrations, as in production.
+budget lines, decided on the partnership's approved project application with the same budget.
+The reference data (countries, Swedish municipalities and regions) comes from the migrations, as
+in production.
 """
 
 import random
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import asyncpg
@@ -98,9 +99,10 @@ async def generate(dsn: str, count: int) -> None:
                 batch, people = [], []
         await _copy(conn, batch, people)
         await _partnerships_and_grants(conn, count)
+        await _applications(conn)
         await conn.execute(
             "ANALYZE organisations; ANALYZE people; ANALYZE partnerships; ANALYZE grants; "
-            "ANALYZE grant_budget_lines"
+            "ANALYZE grant_budget_lines; ANALYZE applications; ANALYZE application_budget_lines"
         )
     finally:
         await conn.close()
@@ -143,6 +145,48 @@ async def generate_grants(dsn: str, count: int) -> None:
         await conn.close()
 
 
+async def generate_applications(dsn: str) -> None:
+    """Add the applications to a database generated before applications were benchmarked."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await _applications(conn)
+        await conn.execute("ANALYZE applications; ANALYZE application_budget_lines")
+    finally:
+        await conn.close()
+
+
+async def _applications(conn: asyncpg.Connection) -> None:
+    """For each grant: the approved project application it was decided on, filed three months
+    before the decision, with the grant's budget."""
+    rng = random.Random(SEED + 3)
+    applications, lines = [], []
+    for g in await conn.fetch(
+        "SELECT partnership_id, decided_on, starts, ends FROM grants ORDER BY id"
+    ):
+        aid = uuid.UUID(int=rng.getrandbits(128), version=4)
+        filed = datetime.combine(g["decided_on"] - timedelta(days=90), time(9), tzinfo=UTC)
+        applications.append(
+            (aid, filed, filed, 1, g["partnership_id"], "project", g["starts"], g["ends"],
+             "approved", g["decided_on"] - timedelta(days=60), g["decided_on"])
+        )  # fmt: skip
+        for position, (category, year, amount) in enumerate(LINES):
+            lines.append(
+                (uuid.UUID(int=rng.getrandbits(128), version=4), aid, position, category, year,
+                 Decimal(amount))
+            )  # fmt: skip
+    await conn.copy_records_to_table(
+        "applications",
+        records=applications,
+        columns=["id", "created_at", "updated_at", "version", "partnership_id", "kind",
+                 "planned_start", "planned_end", "status", "submitted_on", "decided_on"],
+    )  # fmt: skip
+    await conn.copy_records_to_table(
+        "application_budget_lines",
+        records=lines,
+        columns=["id", "application_id", "position", "category", "year", "amount"],
+    )
+
+
 async def _partnerships_and_grants(conn: asyncpg.Connection, count: int) -> None:
     """For each tenth organisation: a partnership with a random Swedish municipality and a
     project grant of 800,000 SEK decided between 2016 and 2024, with its four budget lines."""
@@ -171,14 +215,7 @@ async def _partnerships_and_grants(conn: asyncpg.Connection, count: int) -> None
             (gid, now, now, 1, pid, "project", f"KP B/{i}", decided, starts, ends, ends,
              Decimal(800000), Decimal(800000), "active", 0)
         )  # fmt: skip
-        for position, (category, year, amount) in enumerate(
-            (
-                ("travel", 1, 300000),
-                ("venue", 1, 100000),
-                ("travel", 2, 300000),
-                ("venue", 2, 100000),
-            )
-        ):
+        for position, (category, year, amount) in enumerate(LINES):
             lines.append(
                 (uuid.UUID(int=rng.getrandbits(128), version=4), gid, position, category, year,
                  Decimal(amount), Decimal(amount))

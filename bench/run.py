@@ -25,9 +25,10 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from app.api.pagination import encode_cursor
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.migrations import upgrade_to_head
-from bench.generate import generate, generate_grants
+from bench.generate import generate, generate_applications, generate_grants
 from bench.query_count import count_queries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,10 +74,13 @@ async def prepare(server: str, scale: int) -> str:
     try:
         have = await conn.fetchval("SELECT count(*) FROM organisations WHERE NOT is_reference")
         grants = await conn.fetchval("SELECT count(*) FROM grants")
+        applications = await conn.fetchval("SELECT count(*) FROM applications")
     finally:
         await conn.close()
     if have == scale and not grants:  # a database from before grants were benchmarked
         await generate_grants(plain(url), scale)
+    if have == scale and not applications:  # ... or before applications were
+        await generate_applications(plain(url))
     if have != scale:
         if have:
             raise SystemExit(f"{name} holds {have} synthetic rows, not {scale}: drop it")
@@ -116,7 +120,7 @@ async def wait_up(url: str) -> None:
 def signed_in(url: str, token: str) -> dict[str, str]:
     """Partnerships and grants need credentials (an administrator's key); organisations and
     /healthz are read anonymously."""
-    private = ("/api/v1/partnerships", "/api/v1/grants")
+    private = ("/api/v1/partnerships", "/api/v1/applications", "/api/v1/grants")
     return {"Authorization": f"Bearer {token}"} if any(p in url for p in private) else {}
 
 
@@ -185,28 +189,26 @@ async def routes_for(url: str) -> dict[str, str]:
             max(int(partnerships * 0.9) - 1, 0),
         )
         partnership_id = await conn.fetchval("SELECT id FROM partnerships ORDER BY id LIMIT 1")
+        applications = await conn.fetchval(
+            "SELECT count(*) FROM applications WHERE status = 'approved'"
+        )
+        deep_application = await conn.fetchrow(
+            "SELECT created_at, id FROM applications WHERE status = 'approved' "
+            "ORDER BY created_at, id OFFSET $1 LIMIT 1",
+            max(int(applications * 0.9) - 1, 0),
+        )
+        application_id = await conn.fetchval("SELECT id FROM applications ORDER BY id LIMIT 1")
     finally:
         await conn.close()
-    import base64
-
-    raw = json.dumps(
-        {"s": "name", "k": [deep["name"], str(deep["id"])]},
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode()
-    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    raw = json.dumps(
-        {"s": "decided_on", "k": [deep_grant["decided_on"].isoformat(), str(deep_grant["id"])]},
-        separators=(",", ":"),
-    ).encode()
-    grant_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    raw = json.dumps(
-        {"s": "title", "k": [deep_partnership["title"], str(deep_partnership["id"])]},
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode()
-    partnership_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
     partnerships_path = "/api/v1/partnerships?status=project&limit=20"
+    applications_path = "/api/v1/applications?status=approved&limit=20"
+    # The cursors the API would hand out 90 % down each list.
+    cursor = encode_cursor("name", [deep["name"], deep["id"]])
+    grant_cursor = encode_cursor("decided_on", [deep_grant["decided_on"], deep_grant["id"]])
+    partnership_cursor = encode_cursor("title", [deep_partnership["title"], deep_partnership["id"]])
+    application_cursor = encode_cursor(
+        "created_at", [deep_application["created_at"], deep_application["id"]]
+    )
     return {
         # No database on either side: the ceiling of every other route's ratio.
         FLOOR: "/healthz",
@@ -217,6 +219,10 @@ async def routes_for(url: str) -> dict[str, str]:
         "partnerships first page": partnerships_path,
         "partnerships deep page": f"{partnerships_path}&cursor={partnership_cursor}",
         "partnership by id": f"/api/v1/partnerships/{partnership_id}",
+        # Applications: signed in, each with its budget lines.
+        "applications first page": applications_path,
+        "applications deep page": f"{applications_path}&cursor={application_cursor}",
+        "application by id": f"/api/v1/applications/{application_id}",
         # Grants: signed in (an administrator's key), lines and due reports with each.
         "grants first page (active)": "/api/v1/grants?status=active&limit=20",
         "grants deep page (active)": f"/api/v1/grants?status=active&limit=20&cursor={grant_cursor}",

@@ -1,6 +1,7 @@
 """The raw twin: the same data and the same JSON as the Partnership API's organisation,
-partnership and grant routes, served by bare Starlette on asyncpg, with no ORM, no validation
-and no middleware (the grants' due reports use the API's own date arithmetic, a pure function).
+partnership, application and grant routes, served by bare Starlette on asyncpg, with no ORM, no
+validation and no middleware (the grants' due reports use the API's own date arithmetic, a pure
+function).
 
 Run: DATABASE_URL=postgresql://... uvicorn bench.twin:app
 """
@@ -10,7 +11,7 @@ import contextlib
 import json
 import os
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -323,6 +324,82 @@ async def get_partnership(request: Request) -> Response:
     return _json(body, headers={"ETag": f'"v{row["version"]}"'})
 
 
+async def _applications(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    assert pool is not None
+    budgets: dict[Any, list[asyncpg.Record]] = {r["id"]: [] for r in rows}
+    for line in await pool.fetch(
+        "SELECT application_id, category, year, amount, description "
+        "FROM application_budget_lines WHERE application_id = ANY($1::uuid[]) "
+        "ORDER BY position",
+        list(budgets),
+    ):
+        budgets[line["application_id"]].append(line)
+    return [
+        {
+            "id": str(a["id"]),
+            "partnership_id": str(a["partnership_id"]),
+            "kind": a["kind"],
+            "round_id": _uuid(a["round_id"]),
+            "planned_start": _day(a["planned_start"]),
+            "planned_end": _day(a["planned_end"]),
+            "description": a["description"],
+            "budget": [
+                {
+                    "category": x["category"],
+                    "year": x["year"],
+                    "amount": _sek(x["amount"]),
+                    "description": x["description"],
+                }
+                for x in budgets[a["id"]]
+            ],
+            "budget_total": _sek(sum((x["amount"] for x in budgets[a["id"]]), Decimal(0))),
+            "attachment_ids": [str(i) for i in a["attachment_ids"]],
+            "status": a["status"],
+            "submitted_on": _day(a["submitted_on"]),
+            "decided_on": _day(a["decided_on"]),
+            "created_at": _stamp(a["created_at"]),
+            "updated_at": _stamp(a["updated_at"]),
+        }
+        for a in rows
+    ]
+
+
+async def list_applications(request: Request) -> Response:
+    assert pool is not None
+    limit = min(int(request.query_params.get("limit", 20)), 100)
+    where, args = [], []
+    if status := request.query_params.get("status"):
+        args.append(status)
+        where.append(f"status = ${len(args)}")
+    if cursor := request.query_params.get("cursor"):
+        keys = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["k"]
+        args += [datetime.fromisoformat(keys[0]), keys[1]]
+        where.append(f"(created_at, id) > (${len(args) - 1}, ${len(args)}::uuid)")
+    sql = "SELECT * FROM applications"
+    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY created_at, id"
+    rows = await pool.fetch(f"{sql} LIMIT {limit + 1}", *args)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        raw = json.dumps(
+            {"s": "created_at", "k": [rows[-1]["created_at"].isoformat(), str(rows[-1]["id"])]},
+            separators=(",", ":"),
+        ).encode()
+        next_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return _json({"items": await _applications(list(rows)), "next_cursor": next_cursor})
+
+
+async def get_application(request: Request) -> Response:
+    assert pool is not None
+    row = await pool.fetchrow(
+        "SELECT * FROM applications WHERE id = $1::uuid", request.path_params["application_id"]
+    )
+    if row is None:
+        return _json({"status": 404}, 404)
+    [body] = await _applications([row])
+    return _json(body, headers={"ETag": f'"v{row["version"]}"'})
+
+
 async def health(request: Request) -> Response:
     """No database: beside ours, what the framework and middleware cost on their own."""
     return _json({"status": "ok"})
@@ -344,6 +421,8 @@ app = Starlette(
         Route("/api/v1/grants/{grant_id}", get_grant),
         Route("/api/v1/partnerships", list_partnerships),
         Route("/api/v1/partnerships/{partnership_id}", get_partnership),
+        Route("/api/v1/applications", list_applications),
+        Route("/api/v1/applications/{application_id}", get_application),
         Route("/healthz", health),
     ],
     lifespan=lifespan,

@@ -51,7 +51,8 @@ async def page_params(
 PageDep = Annotated[PageParams, Depends(page_params)]
 
 
-def _encode(sort: str, values: Sequence[Any]) -> str:
+def encode_cursor(sort: str, values: Sequence[Any]) -> str:
+    """The opaque cursor of the page after the item whose sort keys are `values`."""
     plain = [v.isoformat() if isinstance(v, date | datetime) else str(v) for v in values]
     raw = json.dumps({"s": sort, "k": plain}, separators=(",", ":"), ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -109,4 +110,4 @@ async def paginate(
     if len(rows) <= params.limit:
         return rows, None
     rows = rows[: params.limit]
-    return rows, _encode(sort_name, key(rows[-1]))
+    return rows, encode_cursor(sort_name, key(rows[-1]))
