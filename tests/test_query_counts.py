@@ -237,9 +237,16 @@ async def test_every_paged_list_issues_the_same_statements_whatever_the_page_siz
         sizes = []
         for path in (await fill(demo, template))[:3]:
             sep = "&" if "?" in path else "?"
-            one, _ = await statements(connection, demo, f"{path}{sep}limit=1")
+            one, first = await statements(connection, demo, f"{path}{sep}limit=1")
             many, body = await statements(connection, demo, f"{path}{sep}limit={most}")
             assert one == many, (path, one, many)
+            if first["next_cursor"]:  # the next page, by the cursor handed out
+                cursor = first["next_cursor"]
+                after, second = await statements(
+                    connection, demo, f"{path}{sep}limit=1&cursor={cursor}"
+                )
+                assert after <= MOST_STATEMENTS, (path, "next page", after)
+                assert second["items"][0] == body["items"][1], path
             assert many <= MOST_STATEMENTS, (path, many)
             sizes.append(len(items_of(body)))
         assert max(sizes) >= 2, f"{template}: too few items to show anything"

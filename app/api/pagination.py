@@ -75,7 +75,8 @@ def _decode(cursor: str, sort: str, columns: Sequence[Any]) -> list[Any]:
 def _parse(column: Any, value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("cursor keys are strings")
-    python_type = column.type.python_type
+    # A TypeDecorator (SQLModel's UTCDateTime of created_at) knows no Python type of its own.
+    python_type = getattr(column.type, "impl_instance", column.type).python_type
     if python_type is UUID:
         return UUID(value)
     if python_type is datetime:
