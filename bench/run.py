@@ -329,6 +329,8 @@ async def bench_scale(
         plan = await deep_page_plan(url)
         print(f"  deep page plan: {plan}")
         for name, path in (await routes_for(url)).items():
+            if args.routes and not any(part in name for part in args.routes.split(",")):
+                continue
             await same_json(ours_port, twin_port, path, token)
             result: dict[str, float] = {}
             for who, port in (("ours", ours_port), ("twin", twin_port)):
@@ -411,6 +413,9 @@ async def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rate", type=int, default=50, help="requests/s for latency")
     parser.add_argument("--latency-seconds", type=float, default=4)
+    parser.add_argument(
+        "--routes", default="", help="only routes whose name holds one of these (comma-separated)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does it)")

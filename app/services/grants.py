@@ -75,7 +75,8 @@ from app.services.funding_rules import (
 from app.services.partnerships import get_owned
 
 ZERO = Decimal(0)
-NOT_RETURNED = col(Report.status) != ReportStatus.returned
+# On the table's column, so that reads of rows (views) and of ORM objects share it.
+NOT_RETURNED = Report.__table__.c.status != ReportStatus.returned  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -165,21 +166,22 @@ async def views(session: AsyncSession, grants: Sequence[GrantRecord]) -> list[Gr
         .order_by(_LINES.c.year, _LINES.c.position)
     ):
         lines[line.grant_id].append(line)
-    reports, parties_of, organisations = _REPORTS, _PARTNERSHIPS, _ORGANISATIONS
+    report = _REPORTS.c
     filed: dict[tuple[UUID, str, int], UUID] = {
         (grant_id, kind, year): report_id
         for grant_id, kind, year, report_id in await session.execute(
-            sa.select(reports.c.grant_id, reports.c.kind, reports.c.year, reports.c.id).where(
-                reports.c.grant_id.in_(ids), reports.c.status != ReportStatus.returned
+            sa.select(report.grant_id, report.kind, report.year, report.id).where(
+                report.grant_id.in_(ids), NOT_RETURNED
             )
         )
     }
+    party, organisation = _PARTNERSHIPS.c, _ORGANISATIONS.c
     parties = {
         partnership_id: (organisation_id, name)
         for partnership_id, organisation_id, name in await session.execute(
-            sa.select(parties_of.c.id, organisations.c.id, organisations.c.name)
-            .join(organisations, organisations.c.id == parties_of.c.swedish_party_id)
-            .where(parties_of.c.id.in_({g.partnership_id for g in grants}))
+            sa.select(party.id, organisation.id, organisation.name)
+            .join(_ORGANISATIONS, organisation.id == party.swedish_party_id)
+            .where(party.id.in_({g.partnership_id for g in grants}))
         )
     }
     return [
