@@ -68,32 +68,49 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
     )
 
 
-async def list_organisations(request: Request) -> Response:
+async def _page(
+    request: Request,
+    select: str,
+    filters: dict[str, str],
+    order: tuple[str, str],
+    sort: str,
+    parse: Any = str,
+) -> tuple[list[asyncpg.Record], str | None]:
+    """One keyset page: `select` filtered by the query parameters named in `filters` (parameter
+    -> column), after the cursor, ordered by `order` (a key column, then the id), with the
+    cursor of the next page as the API builds it (`sort` names the order, `parse` reads the
+    cursor's first key)."""
     assert pool is not None
     limit = min(int(request.query_params.get("limit", 20)), 100)
     where, args = [], []
-    if country := request.query_params.get("country"):
-        args.append(country.upper())
-        where.append(f"country_code = ${len(args)}")
+    for parameter, column in filters.items():
+        if value := request.query_params.get(parameter):
+            args.append(value.upper() if parameter == "country" else value)
+            where.append(f"{column} = ${len(args)}")
     if cursor := request.query_params.get("cursor"):
         keys = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["k"]
-        args += [keys[0], keys[1]]
-        where.append(f"(name, id) > (${len(args) - 1}, ${len(args)}::uuid)")
-    sql = f"SELECT {COLUMNS} FROM organisations"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY name, id LIMIT {limit + 1}"
+        args += [parse(keys[0]), keys[1]]
+        where.append(f"({order[0]}, {order[1]}) > (${len(args) - 1}, ${len(args)}::uuid)")
+    sql = select + (" WHERE " + " AND ".join(where) if where else "")
+    sql += f" ORDER BY {order[0]}, {order[1]} LIMIT {limit + 1}"
     rows = await pool.fetch(sql, *args)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        raw = json.dumps(
-            {"s": "name", "k": [rows[-1]["name"], str(rows[-1]["id"])]},
-            separators=(",", ":"),
-            ensure_ascii=False,
-        ).encode()
-        next_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    return _json({"items": [_row(r) for r in rows], "next_cursor": next_cursor})
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1][order[0].rsplit(".", 1)[-1]]
+    plain = last.isoformat() if isinstance(last, date | datetime) else str(last)
+    raw = json.dumps(
+        {"s": sort, "k": [plain, str(rows[-1]["id"])]}, separators=(",", ":"), ensure_ascii=False
+    )
+    return rows, base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+async def list_organisations(request: Request) -> Response:
+    rows, cursor = await _page(
+        request, f"SELECT {COLUMNS} FROM organisations", {"country": "country_code"},
+        ("name", "id"), "name",
+    )  # fmt: skip
+    return _json({"items": [_row(r) for r in rows], "next_cursor": cursor})
 
 
 async def get_organisation(request: Request) -> Response:
@@ -205,28 +222,11 @@ async def _grants(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 
 
 async def list_grants(request: Request) -> Response:
-    assert pool is not None
-    limit = min(int(request.query_params.get("limit", 20)), 100)
-    where, args = [], []
-    if status := request.query_params.get("status"):
-        args.append(status)
-        where.append(f"g.status = ${len(args)}")
-    if cursor := request.query_params.get("cursor"):
-        keys = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["k"]
-        args += [date.fromisoformat(keys[0]), keys[1]]
-        where.append(f"(g.decided_on, g.id) > (${len(args) - 1}, ${len(args)}::uuid)")
-    sql = GRANT_SQL + (" WHERE " + " AND ".join(where) if where else "")
-    sql += f" ORDER BY g.decided_on, g.id LIMIT {limit + 1}"
-    rows = await pool.fetch(sql, *args)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        raw = json.dumps(
-            {"s": "decided_on", "k": [rows[-1]["decided_on"].isoformat(), str(rows[-1]["id"])]},
-            separators=(",", ":"),
-        ).encode()
-        next_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    return _json({"items": await _grants(list(rows)), "next_cursor": next_cursor})
+    rows, cursor = await _page(
+        request, GRANT_SQL, {"status": "g.status"}, ("g.decided_on", "g.id"), "decided_on",
+        date.fromisoformat,
+    )  # fmt: skip
+    return _json({"items": await _grants(list(rows)), "next_cursor": cursor})
 
 
 async def get_grant(request: Request) -> Response:
@@ -287,29 +287,11 @@ async def _partnerships(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 
 
 async def list_partnerships(request: Request) -> Response:
-    assert pool is not None
-    limit = min(int(request.query_params.get("limit", 20)), 100)
-    where, args = [], []
-    if status := request.query_params.get("status"):
-        args.append(status)
-        where.append(f"status = ${len(args)}")
-    if cursor := request.query_params.get("cursor"):
-        keys = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["k"]
-        args += [keys[0], keys[1]]
-        where.append(f"(title, id) > (${len(args) - 1}, ${len(args)}::uuid)")
-    sql = f"SELECT {PARTNERSHIP_COLUMNS} FROM partnerships"
-    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY title, id"
-    rows = await pool.fetch(f"{sql} LIMIT {limit + 1}", *args)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        raw = json.dumps(
-            {"s": "title", "k": [rows[-1]["title"], str(rows[-1]["id"])]},
-            separators=(",", ":"),
-            ensure_ascii=False,
-        ).encode()
-        next_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    return _json({"items": await _partnerships(list(rows)), "next_cursor": next_cursor})
+    rows, cursor = await _page(
+        request, f"SELECT {PARTNERSHIP_COLUMNS} FROM partnerships", {"status": "status"},
+        ("title", "id"), "title",
+    )  # fmt: skip
+    return _json({"items": await _partnerships(list(rows)), "next_cursor": cursor})
 
 
 async def get_partnership(request: Request) -> Response:
@@ -365,28 +347,11 @@ async def _applications(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 
 
 async def list_applications(request: Request) -> Response:
-    assert pool is not None
-    limit = min(int(request.query_params.get("limit", 20)), 100)
-    where, args = [], []
-    if status := request.query_params.get("status"):
-        args.append(status)
-        where.append(f"status = ${len(args)}")
-    if cursor := request.query_params.get("cursor"):
-        keys = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["k"]
-        args += [datetime.fromisoformat(keys[0]), keys[1]]
-        where.append(f"(created_at, id) > (${len(args) - 1}, ${len(args)}::uuid)")
-    sql = "SELECT * FROM applications"
-    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY created_at, id"
-    rows = await pool.fetch(f"{sql} LIMIT {limit + 1}", *args)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        raw = json.dumps(
-            {"s": "created_at", "k": [rows[-1]["created_at"].isoformat(), str(rows[-1]["id"])]},
-            separators=(",", ":"),
-        ).encode()
-        next_cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    return _json({"items": await _applications(list(rows)), "next_cursor": next_cursor})
+    rows, cursor = await _page(
+        request, "SELECT * FROM applications", {"status": "status"}, ("created_at", "id"),
+        "created_at", datetime.fromisoformat,
+    )  # fmt: skip
+    return _json({"items": await _applications(list(rows)), "next_cursor": cursor})
 
 
 async def get_application(request: Request) -> Response:
