@@ -2,7 +2,8 @@
 
 Organisations are partner-side local governments in the partner countries; each tenth has two
 people, and a partnership with a Swedish municipality funded by a two-year project grant of four
-budget lines, decided on the partnership's approved project application with the same budget.
+budget lines, with an approved project application of the same budget (not linked to the
+grant: the grant's `application_id` stays empty).
 The reference data (countries, Swedish municipalities and regions) comes from the migrations, as
 in production.
 """
@@ -156,8 +157,8 @@ async def generate_applications(dsn: str) -> None:
 
 
 async def _applications(conn: asyncpg.Connection) -> None:
-    """For each grant: the approved project application it was decided on, filed three months
-    before the decision, with the grant's budget."""
+    """For each grant: an approved project application of its partnership with the grant's
+    period and budget, filed three months before the decision."""
     rng = random.Random(SEED + 3)
     applications, lines = [], []
     for g in await conn.fetch(

@@ -76,7 +76,7 @@ async def create_api_key(
 
 
 _KEYS: sa.Table = ApiKey.__table__  # type: ignore[attr-defined]
-# Every signed-in request runs these: built once, and read as a row (no ORM object).
+# Every request signed in with an API key runs this: built once, and read as a row.
 _BY_PREFIX = sa.select(
     _KEYS.c.id,
     _KEYS.c.name,
@@ -102,7 +102,8 @@ async def authenticate(session: AsyncSession, token: str) -> Principal:
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         # Once a minute at most: then the key is loaded as an ORM object, as every write is.
         stored = await session.get(ApiKey, key.id)
-        assert stored is not None
+        if stored is None:  # deleted since the read above
+            raise unauthorized("Unknown API key.")
         stored.last_used_at = now
     return Principal(
         kind="api_key",
