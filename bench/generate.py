@@ -3,7 +3,7 @@
 Organisations are partner-side local governments in the partner countries; each tenth has two
 people, and a partnership with a Swedish municipality funded by a two-year project grant of four
 budget lines, with an approved project application of the same budget (not linked to the
-grant: the grant's `application_id` stays empty).
+grant: the grant's `application_id` stays empty). Every hundredth makes a thematic network.
 The reference data (countries, Swedish municipalities and regions) comes from the migrations, as
 in production.
 """
@@ -23,6 +23,7 @@ PARTNER_COUNTRIES = ["BA", "XK", "RS", "UA", "CO", "GT", "KE", "TZ", "UG", "RW",
 TYPES = ["municipality", "county", "district", "city", "local_government_association"]
 SYLLABLES = ["ka", "lu", "mbo", "ne", "sa", "ti", "vo", "za", "ri", "go", "ma", "ku", "le", "bra"]
 BATCH = 50_000
+THEMES = ("gender equality", "local democracy", "climate adaptation")
 LINES = (("travel", 1, 300000), ("venue", 1, 100000), ("travel", 2, 300000), ("venue", 2, 100000))
 
 
@@ -101,9 +102,11 @@ async def generate(dsn: str, count: int) -> None:
         await _copy(conn, batch, people)
         await _partnerships_and_grants(conn, count)
         await _applications(conn)
+        await _networks(conn, count)
         await conn.execute(
             "ANALYZE organisations; ANALYZE people; ANALYZE partnerships; ANALYZE grants; "
-            "ANALYZE grant_budget_lines; ANALYZE applications; ANALYZE application_budget_lines"
+            "ANALYZE grant_budget_lines; ANALYZE applications; ANALYZE application_budget_lines; "
+            "ANALYZE networks"
         )
     finally:
         await conn.close()
@@ -154,6 +157,37 @@ async def generate_applications(dsn: str) -> None:
         await conn.execute("ANALYZE applications; ANALYZE application_budget_lines")
     finally:
         await conn.close()
+
+
+async def generate_networks(dsn: str, count: int) -> None:
+    """Add the networks to a database generated before networks were benchmarked."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await _networks(conn, count)
+        await conn.execute("ANALYZE networks")
+    finally:
+        await conn.close()
+
+
+async def _networks(conn: asyncpg.Connection, count: int) -> None:
+    """One thematic network for every hundred organisations, of Sweden and a partner country,
+    three years long, on one of three themes."""
+    rng = random.Random(SEED + 4)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    networks = []
+    for i in range(max(count // 100, 1)):
+        starts = date(2016 + rng.randint(0, 8), 1, 1)
+        networks.append(
+            (uuid.UUID(int=rng.getrandbits(128), version=4), now, now, 1, f"Network {i}",
+             THEMES[i % len(THEMES)], ["SE", rng.choice(PARTNER_COUNTRIES)], starts,
+             date(starts.year + 2, 12, 31), "active")
+        )  # fmt: skip
+    await conn.copy_records_to_table(
+        "networks",
+        records=networks,
+        columns=["id", "created_at", "updated_at", "version", "title", "theme", "country_codes",
+                 "starts", "ends", "status"],
+    )  # fmt: skip
 
 
 async def _applications(conn: asyncpg.Connection) -> None:

@@ -28,7 +28,12 @@ import httpx
 from app.api.pagination import encode_cursor
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.migrations import upgrade_to_head
-from bench.generate import generate, generate_applications, generate_grants
+from bench.generate import (
+    generate,
+    generate_applications,
+    generate_grants,
+    generate_networks,
+)
 from bench.query_count import count_queries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,12 +80,15 @@ async def prepare(server: str, scale: int) -> str:
         have = await conn.fetchval("SELECT count(*) FROM organisations WHERE NOT is_reference")
         grants = await conn.fetchval("SELECT count(*) FROM grants")
         applications = await conn.fetchval("SELECT count(*) FROM applications")
+        networks = await conn.fetchval("SELECT count(*) FROM networks")
     finally:
         await conn.close()
     if have == scale and not grants:  # a database from before grants were benchmarked
         await generate_grants(plain(url), scale)
     if have == scale and not applications:  # ... or before applications were
         await generate_applications(plain(url))
+    if have == scale and not networks:  # ... or networks
+        await generate_networks(plain(url), scale)
     if have != scale:
         if have:
             raise SystemExit(f"{name} holds {have} synthetic rows, not {scale}: drop it")
@@ -118,10 +126,10 @@ async def wait_up(url: str) -> None:
 
 
 def signed_in(url: str, token: str) -> dict[str, str]:
-    """Partnerships, applications and grants need credentials (an administrator's key);
-    organisations and /healthz are read anonymously."""
-    private = ("/api/v1/partnerships", "/api/v1/applications", "/api/v1/grants")
-    return {"Authorization": f"Bearer {token}"} if any(p in url for p in private) else {}
+    """Organisations and /healthz are read anonymously; everything else with an administrator's
+    key (the twin ignores it)."""
+    public = ("/api/v1/organisations", "/healthz")
+    return {} if any(p in url for p in public) else {"Authorization": f"Bearer {token}"}
 
 
 def wrk(url: str, seconds: int, connections: int, token: str) -> float:
@@ -180,6 +188,10 @@ LISTS = {
         "/api/v1/grants?status=active&limit=20", "grants", "status = 'active'", "decided_on",
         "decided_on",
     ),
+    "networks": (
+        "/api/v1/networks?theme=gender%20equality&limit=20", "networks",
+        "theme = 'gender equality'", "title", "title",
+    ),
 }  # fmt: skip
 
 
@@ -218,6 +230,9 @@ async def routes_for(url: str) -> dict[str, str]:
         "grants first page (active)": paths["grants"][0],
         "grants deep page (active)": paths["grants"][1],
         "grant by id": paths["grants id"][0],
+        "networks first page": paths["networks"][0],
+        "networks deep page": paths["networks"][1],
+        "network by id": paths["networks id"][0],
     }
 
 

@@ -1,7 +1,7 @@
 """The raw twin: the same data and the same JSON as the Partnership API's organisation,
-partnership, application and grant routes, served by bare Starlette on asyncpg, with no ORM, no
-validation and no middleware (the grants' due reports use the API's own date arithmetic, a pure
-function).
+partnership, application, network and grant routes, served by bare Starlette on asyncpg, with no
+ORM, no validation and no middleware (the grants' due reports use the API's own date
+arithmetic, a pure function).
 
 Run: DATABASE_URL=postgresql://... uvicorn bench.twin:app
 """
@@ -365,6 +365,47 @@ async def get_application(request: Request) -> Response:
     return _json(body, headers={"ETag": f'"v{row["version"]}"'})
 
 
+NETWORK_COLUMNS = (
+    "id, title, theme, description, country_codes, starts, ends, coordinator_id, status, "
+    "created_at, updated_at, version"
+)
+
+
+def _network(r: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": str(r["id"]),
+        "title": r["title"],
+        "theme": r["theme"],
+        "description": r["description"],
+        "country_codes": list(r["country_codes"]),
+        "starts": _day(r["starts"]),
+        "ends": _day(r["ends"]),
+        "coordinator_id": _uuid(r["coordinator_id"]),
+        "status": r["status"],
+        "created_at": _stamp(r["created_at"]),
+        "updated_at": _stamp(r["updated_at"]),
+    }
+
+
+async def list_networks(request: Request) -> Response:
+    rows, cursor = await _page(
+        request, f"SELECT {NETWORK_COLUMNS} FROM networks", {"theme": "theme"},
+        ("title", "id"), "title",
+    )  # fmt: skip
+    return _json({"items": [_network(r) for r in rows], "next_cursor": cursor})
+
+
+async def get_network(request: Request) -> Response:
+    assert pool is not None
+    row = await pool.fetchrow(
+        f"SELECT {NETWORK_COLUMNS} FROM networks WHERE id = $1::uuid",
+        request.path_params["network_id"],
+    )
+    if row is None:
+        return _json({"status": 404}, 404)
+    return _json(_network(row), headers={"ETag": f'"v{row["version"]}"'})
+
+
 async def health(request: Request) -> Response:
     """No database: beside ours, what the framework and middleware cost on their own."""
     return _json({"status": "ok"})
@@ -388,6 +429,8 @@ app = Starlette(
         Route("/api/v1/partnerships/{partnership_id}", get_partnership),
         Route("/api/v1/applications", list_applications),
         Route("/api/v1/applications/{application_id}", get_application),
+        Route("/api/v1/networks", list_networks),
+        Route("/api/v1/networks/{network_id}", get_network),
         Route("/healthz", health),
     ],
     lifespan=lifespan,
