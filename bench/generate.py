@@ -10,7 +10,7 @@ in production.
 
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -100,9 +100,9 @@ async def generate(dsn: str, count: int) -> None:
                 await _copy(conn, batch, people)
                 batch, people = [], []
         await _copy(conn, batch, people)
-        await _partnerships_and_grants(conn, count)
-        await _applications(conn)
-        await _networks(conn, count)
+        await add_partnerships_and_grants(conn, count)
+        await add_applications(conn)
+        await add_networks(conn, count)
         await conn.execute(
             "ANALYZE organisations; ANALYZE people; ANALYZE partnerships; ANALYZE grants; "
             "ANALYZE grant_budget_lines; ANALYZE applications; ANALYZE application_budget_lines; "
@@ -139,37 +139,20 @@ async def _copy(
         )
 
 
-async def generate_grants(dsn: str, count: int) -> None:
-    """Add the partnerships and grants to a database generated before grants were benchmarked."""
+async def backfill(
+    dsn: str, fill: Callable[[asyncpg.Connection], Awaitable[None]], *tables: str
+) -> None:
+    """Add what `fill` makes to a database generated before the bench needed it, then analyse
+    `tables`."""
     conn = await asyncpg.connect(dsn)
     try:
-        await _partnerships_and_grants(conn, count)
-        await conn.execute("ANALYZE partnerships; ANALYZE grants; ANALYZE grant_budget_lines")
+        await fill(conn)
+        await conn.execute("; ".join(f"ANALYZE {table}" for table in tables))
     finally:
         await conn.close()
 
 
-async def generate_applications(dsn: str) -> None:
-    """Add the applications to a database generated before applications were benchmarked."""
-    conn = await asyncpg.connect(dsn)
-    try:
-        await _applications(conn)
-        await conn.execute("ANALYZE applications; ANALYZE application_budget_lines")
-    finally:
-        await conn.close()
-
-
-async def generate_networks(dsn: str, count: int) -> None:
-    """Add the networks to a database generated before networks were benchmarked."""
-    conn = await asyncpg.connect(dsn)
-    try:
-        await _networks(conn, count)
-        await conn.execute("ANALYZE networks")
-    finally:
-        await conn.close()
-
-
-async def _networks(conn: asyncpg.Connection, count: int) -> None:
+async def add_networks(conn: asyncpg.Connection, count: int) -> None:
     """One thematic network for every hundred organisations, of Sweden and a partner country,
     three years long, on one of three themes."""
     rng = random.Random(SEED + 4)
@@ -190,7 +173,7 @@ async def _networks(conn: asyncpg.Connection, count: int) -> None:
     )  # fmt: skip
 
 
-async def _applications(conn: asyncpg.Connection) -> None:
+async def add_applications(conn: asyncpg.Connection) -> None:
     """For each grant: an approved project application of its partnership with the grant's
     period and budget, filed three months before the decision."""
     rng = random.Random(SEED + 3)
@@ -222,7 +205,7 @@ async def _applications(conn: asyncpg.Connection) -> None:
     )
 
 
-async def _partnerships_and_grants(conn: asyncpg.Connection, count: int) -> None:
+async def add_partnerships_and_grants(conn: asyncpg.Connection, count: int) -> None:
     """For each tenth organisation: a partnership with a random Swedish municipality and a
     project grant of 800,000 SEK decided between 2016 and 2024, with its four budget lines."""
     swedish = [

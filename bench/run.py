@@ -29,10 +29,11 @@ from app.api.pagination import encode_cursor
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.migrations import upgrade_to_head
 from bench.generate import (
+    add_applications,
+    add_networks,
+    add_partnerships_and_grants,
+    backfill,
     generate,
-    generate_applications,
-    generate_grants,
-    generate_networks,
 )
 from bench.query_count import count_queries
 
@@ -84,11 +85,13 @@ async def prepare(server: str, scale: int) -> str:
     finally:
         await conn.close()
     if have == scale and not grants:  # a database from before grants were benchmarked
-        await generate_grants(plain(url), scale)
+        tables = ("partnerships", "grants", "grant_budget_lines")
+        await backfill(plain(url), lambda c: add_partnerships_and_grants(c, scale), *tables)
     if have == scale and not applications:  # ... or before applications were
-        await generate_applications(plain(url))
+        tables = ("applications", "application_budget_lines")
+        await backfill(plain(url), add_applications, *tables)
     if have == scale and not networks:  # ... or networks
-        await generate_networks(plain(url), scale)
+        await backfill(plain(url), lambda c: add_networks(c, scale), "networks")
     if have != scale:
         if have:
             raise SystemExit(f"{name} holds {have} synthetic rows, not {scale}: drop it")

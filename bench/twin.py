@@ -10,7 +10,7 @@ import base64
 import contextlib
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -59,6 +59,10 @@ def _row(r: asyncpg.Record) -> dict[str, Any]:
     }
 
 
+async def _organisations(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    return [_row(r) for r in rows]
+
+
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")),
@@ -105,6 +109,22 @@ async def _page(
     return rows, base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+async def _one(
+    select: str,
+    key: str,
+    answer: Callable[[list[asyncpg.Record]], Awaitable[list[dict[str, Any]]]],
+    id_column: str = "id",
+) -> Response:
+    """One row by id, answered as `answer` builds a list of rows, with its ETag; 404 without
+    it."""
+    assert pool is not None
+    row = await pool.fetchrow(f"{select} WHERE {id_column} = $1::uuid", key)
+    if row is None:
+        return _json({"status": 404}, 404)
+    [body] = await answer([row])
+    return _json(body, headers={"ETag": f'"v{row["version"]}"'})
+
+
 async def list_organisations(request: Request) -> Response:
     rows, cursor = await _page(
         request, f"SELECT {COLUMNS} FROM organisations", {"country": "country_code"},
@@ -114,14 +134,11 @@ async def list_organisations(request: Request) -> Response:
 
 
 async def get_organisation(request: Request) -> Response:
-    assert pool is not None
-    row = await pool.fetchrow(
-        f"SELECT {COLUMNS} FROM organisations WHERE id = $1::uuid",
+    return await _one(
+        f"SELECT {COLUMNS} FROM organisations",
         request.path_params["organisation_id"],
+        _organisations,
     )
-    if row is None:
-        return _json({"status": 404}, 404)
-    return _json(_row(row), headers={"ETag": f'"v{row["version"]}"'})
 
 
 GRANT_SQL = (
@@ -230,12 +247,7 @@ async def list_grants(request: Request) -> Response:
 
 
 async def get_grant(request: Request) -> Response:
-    assert pool is not None
-    row = await pool.fetchrow(GRANT_SQL + " WHERE g.id = $1::uuid", request.path_params["grant_id"])
-    if row is None:
-        return _json({"status": 404}, 404)
-    [body] = await _grants([row])
-    return _json(body, headers={"ETag": f'"v{row["version"]}"'})
+    return await _one(GRANT_SQL, request.path_params["grant_id"], _grants, "g.id")
 
 
 PARTNERSHIP_COLUMNS = (
@@ -295,15 +307,11 @@ async def list_partnerships(request: Request) -> Response:
 
 
 async def get_partnership(request: Request) -> Response:
-    assert pool is not None
-    row = await pool.fetchrow(
-        f"SELECT {PARTNERSHIP_COLUMNS} FROM partnerships WHERE id = $1::uuid",
+    return await _one(
+        f"SELECT {PARTNERSHIP_COLUMNS} FROM partnerships",
         request.path_params["partnership_id"],
+        _partnerships,
     )
-    if row is None:
-        return _json({"status": 404}, 404)
-    [body] = await _partnerships([row])
-    return _json(body, headers={"ETag": f'"v{row["version"]}"'})
 
 
 async def _applications(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
@@ -355,14 +363,9 @@ async def list_applications(request: Request) -> Response:
 
 
 async def get_application(request: Request) -> Response:
-    assert pool is not None
-    row = await pool.fetchrow(
-        "SELECT * FROM applications WHERE id = $1::uuid", request.path_params["application_id"]
+    return await _one(
+        "SELECT * FROM applications", request.path_params["application_id"], _applications
     )
-    if row is None:
-        return _json({"status": 404}, 404)
-    [body] = await _applications([row])
-    return _json(body, headers={"ETag": f'"v{row["version"]}"'})
 
 
 NETWORK_COLUMNS = (
@@ -387,6 +390,10 @@ def _network(r: asyncpg.Record) -> dict[str, Any]:
     }
 
 
+async def _networks(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    return [_network(r) for r in rows]
+
+
 async def list_networks(request: Request) -> Response:
     rows, cursor = await _page(
         request, f"SELECT {NETWORK_COLUMNS} FROM networks", {"theme": "theme"},
@@ -396,14 +403,9 @@ async def list_networks(request: Request) -> Response:
 
 
 async def get_network(request: Request) -> Response:
-    assert pool is not None
-    row = await pool.fetchrow(
-        f"SELECT {NETWORK_COLUMNS} FROM networks WHERE id = $1::uuid",
-        request.path_params["network_id"],
+    return await _one(
+        f"SELECT {NETWORK_COLUMNS} FROM networks", request.path_params["network_id"], _networks
     )
-    if row is None:
-        return _json({"status": 404}, 404)
-    return _json(_network(row), headers={"ETag": f'"v{row["version"]}"'})
 
 
 async def health(request: Request) -> Response:
