@@ -1,7 +1,6 @@
-"""The raw twin: the same data and the same JSON as the Partnership API's organisation,
-partnership, application, network and grant routes, served by bare Starlette on asyncpg, with no
-ORM, no validation and no middleware (the grants' due reports use the API's own date
-arithmetic, a pure function).
+"""The raw twin: the same data and the same JSON as the Partnership API's benchmarked routes
+(bench/run.py), served by bare Starlette on asyncpg, with no ORM, no validation and no
+middleware (the grants' due reports use the API's own date arithmetic, a pure function).
 
 Run: DATABASE_URL=postgresql://... uvicorn bench.twin:app
 """
@@ -76,14 +75,14 @@ async def _page(
     request: Request,
     select: str,
     filters: dict[str, str],
-    order: tuple[str, str],
+    order: tuple[str, ...],
     sort: str,
-    parse: Any = str,
+    parse: tuple[Callable[[str], Any], ...] = (str,),
 ) -> tuple[list[asyncpg.Record], str | None]:
     """One keyset page: `select` filtered by the query parameters named in `filters` (parameter
-    -> column), after the cursor, ordered by `order` (a key column, then the id), with the
+    -> column), after the cursor, ordered by `order` (key columns, then the id), with the
     cursor of the next page as the API builds it (`sort` names the order, `parse` reads the
-    cursor's first key)."""
+    cursor's keys before the id)."""
     assert pool is not None
     limit = min(int(request.query_params.get("limit", 20)), 100)
     where, args = [], []
@@ -93,19 +92,18 @@ async def _page(
             where.append(f"{column} = ${len(args)}")
     if cursor := request.query_params.get("cursor"):
         keys = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["k"]
-        args += [parse(keys[0]), keys[1]]
-        where.append(f"({order[0]}, {order[1]}) > (${len(args) - 1}, ${len(args)}::uuid)")
+        marks = [f"${len(args) + n}" for n in range(1, len(order) + 1)]
+        args += [read(key) for read, key in zip(parse, keys, strict=False)] + [keys[-1]]
+        where.append(f"({', '.join(order)}) > ({', '.join(marks)}::uuid)")
     sql = select + (" WHERE " + " AND ".join(where) if where else "")
-    sql += f" ORDER BY {order[0]}, {order[1]} LIMIT {limit + 1}"
+    sql += f" ORDER BY {', '.join(order)} LIMIT {limit + 1}"
     rows = await pool.fetch(sql, *args)
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    last = rows[-1][order[0].rsplit(".", 1)[-1]]
-    plain = last.isoformat() if isinstance(last, date | datetime) else str(last)
-    raw = json.dumps(
-        {"s": sort, "k": [plain, str(rows[-1]["id"])]}, separators=(",", ":"), ensure_ascii=False
-    )
+    last = [rows[-1][column.rsplit(".", 1)[-1]] for column in order]
+    plain = [v.isoformat() if isinstance(v, date | datetime) else str(v) for v in last]
+    raw = json.dumps({"s": sort, "k": plain}, separators=(",", ":"), ensure_ascii=False)
     return rows, base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -241,7 +239,7 @@ async def _grants(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 async def list_grants(request: Request) -> Response:
     rows, cursor = await _page(
         request, GRANT_SQL, {"status": "g.status"}, ("g.decided_on", "g.id"), "decided_on",
-        date.fromisoformat,
+        (date.fromisoformat,),
     )  # fmt: skip
     return _json({"items": await _grants(list(rows)), "next_cursor": cursor})
 
@@ -357,7 +355,7 @@ async def _applications(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 async def list_applications(request: Request) -> Response:
     rows, cursor = await _page(
         request, "SELECT * FROM applications", {"status": "status"}, ("created_at", "id"),
-        "created_at", datetime.fromisoformat,
+        "created_at", (datetime.fromisoformat,),
     )  # fmt: skip
     return _json({"items": await _applications(list(rows)), "next_cursor": cursor})
 
@@ -408,6 +406,221 @@ async def get_network(request: Request) -> Response:
     )
 
 
+async def _people(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(r["id"]),
+            "organisation_id": str(r["organisation_id"]),
+            "kind": r["kind"],
+            "given_name": r["given_name"],
+            "family_name": r["family_name"],
+            "title": r["title"],
+            "party": r["party"],
+            "political_side": r["political_side"],
+            "email": r["email"],  # an administrator sees contact details
+            "phone": r["phone"],
+            "erased_at": _stamp(r["erased_at"]) if r["erased_at"] else None,
+            "created_at": _stamp(r["created_at"]),
+            "updated_at": _stamp(r["updated_at"]),
+        }
+        for r in rows
+    ]
+
+
+async def list_people(request: Request) -> Response:
+    rows, cursor = await _page(
+        request, "SELECT * FROM people",
+        {"organisation_id": "organisation_id", "kind": "kind", "political_side": "political_side"},
+        ("family_name", "given_name", "id"), "family_name", (str, str),
+    )  # fmt: skip
+    return _json({"items": await _people(list(rows)), "next_cursor": cursor})
+
+
+async def get_person(request: Request) -> Response:
+    return await _one("SELECT * FROM people", request.path_params["person_id"], _people)
+
+
+async def _workshops(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(r["id"]),
+            "network_id": _uuid(r["network_id"]),
+            "title": r["title"],
+            "host_organisation_id": str(r["host_organisation_id"]),
+            "country_code": r["country_code"],
+            "city": r["city"],
+            "starts": _day(r["starts"]),
+            "ends": _day(r["ends"]),
+            "topics": list(r["topics"]),
+            "organisation_ids": [str(i) for i in r["organisation_ids"]],
+            "participants_per_organisation": r["participants_per_organisation"],
+            "paid_by": r["paid_by"],
+            "status": r["status"],
+            "outcome": r["outcome"],
+            "created_at": _stamp(r["created_at"]),
+            "updated_at": _stamp(r["updated_at"]),
+        }
+        for r in rows
+    ]
+
+
+async def list_workshops(request: Request) -> Response:
+    rows, cursor = await _page(
+        request, "SELECT * FROM workshops", {"network_id": "network_id"}, ("starts", "id"),
+        "starts", (date.fromisoformat,),
+    )  # fmt: skip
+    return _json({"items": await _workshops(list(rows)), "next_cursor": cursor})
+
+
+async def get_workshop(request: Request) -> Response:
+    return await _one("SELECT * FROM workshops", request.path_params["workshop_id"], _workshops)
+
+
+async def _programmes(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    assert pool is not None
+    implementers: dict[Any, list[dict[str, str]]] = {r["id"]: [] for r in rows}
+    for i in await pool.fetch(
+        "SELECT programme_id, organisation_id, role FROM programme_organisations "
+        "WHERE programme_id = ANY($1::uuid[]) ORDER BY role, organisation_id",
+        list(implementers),
+    ):
+        implementers[i["programme_id"]].append(
+            {"organisation_id": str(i["organisation_id"]), "role": i["role"]}
+        )
+    return [
+        {
+            "id": str(r["id"]),
+            "title": r["title"],
+            "code": r["code"],
+            "funder": r["funder"],
+            "starts": _day(r["starts"]),
+            "ends": _day(r["ends"]),
+            "implementers": implementers[r["id"]],
+            "segments": json.loads(r["segments"]),
+            "participant_countries": json.loads(r["participant_countries"]),
+            "created_at": _stamp(r["created_at"]),
+            "updated_at": _stamp(r["updated_at"]),
+        }
+        for r in rows
+    ]
+
+
+async def list_programmes(request: Request) -> Response:
+    rows, cursor = await _page(
+        request, "SELECT * FROM training_programmes", {}, ("starts", "id"), "starts",
+        (date.fromisoformat,),
+    )  # fmt: skip
+    return _json({"items": await _programmes(list(rows)), "next_cursor": cursor})
+
+
+async def get_programme(request: Request) -> Response:
+    return await _one(
+        "SELECT * FROM training_programmes", request.path_params["programme_id"], _programmes
+    )
+
+
+async def _study_visits(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(r["id"]),
+            "visit_on": _day(r["visit_on"]),
+            "host_organisation_id": str(r["host_organisation_id"]),
+            "programme_id": _uuid(r["programme_id"]),
+            "partnership_id": _uuid(r["partnership_id"]),
+            "visiting_countries": list(r["visiting_countries"]),
+            "topics": list(r["topics"]),
+            "contact_ids": [str(i) for i in r["contact_ids"]],
+            "description": r["description"],
+            "created_at": _stamp(r["created_at"]),
+            "updated_at": _stamp(r["updated_at"]),
+        }
+        for r in rows
+    ]
+
+
+async def list_study_visits(request: Request) -> Response:
+    rows, cursor = await _page(
+        request, "SELECT * FROM study_visits",
+        {"host_organisation_id": "host_organisation_id", "programme_id": "programme_id"},
+        ("visit_on", "id"), "visit_on", (date.fromisoformat,),
+    )  # fmt: skip
+    return _json({"items": await _study_visits(list(rows)), "next_cursor": cursor})
+
+
+async def get_study_visit(request: Request) -> Response:
+    return await _one("SELECT * FROM study_visits", request.path_params["visit_id"], _study_visits)
+
+
+MEETING_SQL = (
+    "SELECT m.*, p.swedish_party_id, p.third_party_id, "
+    "ARRAY(SELECT organisation_id FROM partnership_partners WHERE partnership_id = p.id) "
+    "AS partner_ids FROM partnerships p LEFT JOIN meetings m ON m.partnership_id = p.id"
+)
+
+
+async def _meetings(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    """Meetings, each read with its partnership's parties (for the host's side)."""
+    assert pool is not None
+    participants: dict[Any, list[str]] = {r["id"]: [] for r in rows}
+    for x in await pool.fetch(
+        "SELECT meeting_id, person_id FROM meeting_participants "
+        "WHERE meeting_id = ANY($1::uuid[]) ORDER BY person_id",
+        list(participants),
+    ):
+        participants[x["meeting_id"]].append(str(x["person_id"]))
+    out = []
+    for r in rows:
+        host = r["host_organisation_id"]
+        side = (
+            "swedish" if host == r["swedish_party_id"]
+            else "third_party" if host == r["third_party_id"]
+            else "partner"
+        )  # fmt: skip
+        out.append(
+            {
+                "id": str(r["id"]),
+                "partnership_id": str(r["partnership_id"]),
+                "kind": r["kind"],
+                "host_organisation_id": str(host),
+                "host_side": side,
+                "place": r["place"],
+                "start_date": _day(r["start_date"]),
+                "end_date": _day(r["end_date"]),
+                "participant_ids": participants[r["id"]],
+                "status": r["status"],
+                "outcome": r["outcome"],
+                "created_at": _stamp(r["created_at"]),
+                "updated_at": _stamp(r["updated_at"]),
+            }
+        )
+    return out
+
+
+async def list_meetings(request: Request) -> Response:
+    """A partnership's meetings by date (404 for no partnership, [] for one without)."""
+    assert pool is not None
+    rows = await pool.fetch(
+        f"{MEETING_SQL} WHERE p.id = $1::uuid ORDER BY m.start_date, m.id",
+        request.path_params["partnership_id"],
+    )
+    if not rows:
+        return _json({"status": 404}, 404)
+    return _json(await _meetings([r for r in rows if r["id"] is not None]))
+
+
+async def get_meeting(request: Request) -> Response:
+    assert pool is not None
+    row = await pool.fetchrow(
+        f"{MEETING_SQL} WHERE p.id = $1::uuid AND m.id = $2::uuid",
+        request.path_params["partnership_id"],
+        request.path_params["meeting_id"],
+    )
+    if row is None:
+        return _json({"status": 404}, 404)
+    [body] = await _meetings([row])
+    return _json(body, headers={"ETag": f'"v{row["version"]}"'})
+
+
 async def health(request: Request) -> Response:
     """No database: beside ours, what the framework and middleware cost on their own."""
     return _json({"status": "ok"})
@@ -433,6 +646,16 @@ app = Starlette(
         Route("/api/v1/applications/{application_id}", get_application),
         Route("/api/v1/networks", list_networks),
         Route("/api/v1/networks/{network_id}", get_network),
+        Route("/api/v1/people", list_people),
+        Route("/api/v1/people/{person_id}", get_person),
+        Route("/api/v1/workshops", list_workshops),
+        Route("/api/v1/workshops/{workshop_id}", get_workshop),
+        Route("/api/v1/training-programmes", list_programmes),
+        Route("/api/v1/training-programmes/{programme_id}", get_programme),
+        Route("/api/v1/study-visits", list_study_visits),
+        Route("/api/v1/study-visits/{visit_id}", get_study_visit),
+        Route("/api/v1/partnerships/{partnership_id}/meetings", list_meetings),
+        Route("/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}", get_meeting),
         Route("/healthz", health),
     ],
     lifespan=lifespan,
