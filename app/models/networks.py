@@ -62,7 +62,7 @@ class Workshop(Tracked, table=True):
         sa.CheckConstraint(sql_in("status", WorkshopStatus), name="status"),
         sa.CheckConstraint("ends >= starts", name="period_order"),
         sa.Index("ix_workshops_starts_id", "starts", "id"),
-        sa.Index("ix_workshops_network_id", "network_id"),
+        sa.Index("ix_workshops_network_id_starts_id", "network_id", "starts", "id"),
     )
 
     network_id: UUID | None = Field(default=None, foreign_key="networks.id", ondelete="RESTRICT")

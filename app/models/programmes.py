@@ -56,7 +56,13 @@ class StudyVisit(Tracked, table=True):
     __table_args__ = (
         sa.CheckConstraint("programme_id IS NULL OR partnership_id IS NULL", name="one_source"),
         sa.Index("ix_study_visits_visit_on_id", "visit_on", "id"),
-        sa.Index("ix_study_visits_host_organisation_id", "host_organisation_id"),
+        sa.Index(
+            "ix_study_visits_host_organisation_id_visit_on_id",
+            "host_organisation_id",
+            "visit_on",
+            "id",
+        ),
+        sa.Index("ix_study_visits_programme_id_visit_on_id", "programme_id", "visit_on", "id"),
     )
 
     visit_on: date
