@@ -26,9 +26,10 @@ def scope_people(principal: Principal, stmt: Any) -> Any:
     return stmt.where(col(Person.organisation_id).in_(principal.organisation_ids))
 
 
-def can_see_contact_details(principal: Principal, person: Person) -> bool:
-    """E-mail and phone: admins, programme officers and the person's own organisation."""
-    return principal.in_scope(person.organisation_id)
+def can_see_contact_details(principal: Principal, organisation_id: UUID) -> bool:
+    """E-mail and phone of a person of `organisation_id`: admins, programme officers and that
+    organisation."""
+    return principal.in_scope(organisation_id)
 
 
 def ensure_can_write_in(principal: Principal, organisation_id: UUID) -> None:

@@ -79,7 +79,7 @@ async def get_network(
     response: Response,
     network_id: UUID,
 ) -> NetworkRead:
-    network = await service.get_network(session, network_id)
+    network = await service.read_network(session, network_id)
     if unchanged := conditional(request, response, etag_for(network.version)):
         return unchanged  # type: ignore[return-value]
     return NetworkRead.model_validate(network)
@@ -113,7 +113,7 @@ async def update_network(
 async def list_network_members(
     session: SessionDep, principal: Authenticated, network_id: UUID
 ) -> list[NetworkMemberRead]:
-    network = await service.get_network(session, network_id)
+    network = await service.read_network(session, network_id)
     return [
         NetworkMemberRead.model_validate(m) for m in await service.list_members(session, network.id)
     ]
@@ -183,7 +183,7 @@ async def get_network_summary(
 async def list_network_partnerships(
     session: SessionDep, principal: Authenticated, page: PageDep, network_id: UUID
 ) -> PartnershipPage:
-    network = await service.get_network(session, network_id)
+    network = await service.read_network(session, network_id)
     rows, partners, cursor = await partnerships_service.list_partnerships(
         session, principal, partnerships_service.PartnershipFilters(network_id=network.id), page
     )

@@ -13,7 +13,6 @@ from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.models.enums import PersonKind, PoliticalSide
-from app.models.people import Person
 from app.policies import can_see_contact_details
 from app.schemas.access import AuditEventRead
 from app.schemas.organisations import OrganisationRead
@@ -23,9 +22,9 @@ from app.services import people as service
 router = APIRouter(prefix="/people", tags=["people"], route_class=TransactionalRoute)
 
 
-def _read(principal: Principal, person: Person) -> PersonRead:
+def _read(principal: Principal, person: service.PersonRecord) -> PersonRead:
     read = PersonRead.model_validate(person)
-    if can_see_contact_details(principal, person):
+    if can_see_contact_details(principal, person.organisation_id):
         return read
     return read.model_copy(update={"email": None, "phone": None})
 
@@ -87,7 +86,7 @@ async def get_person(
     response: Response,
     person_id: UUID,
 ) -> PersonRead:
-    person = await service.get_person(session, principal, person_id)
+    person = await service.read_person(session, principal, person_id)
     if unchanged := conditional(request, response, etag_for(person.version)):
         return unchanged  # type: ignore[return-value]
     return _read(principal, person)

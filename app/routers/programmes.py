@@ -11,7 +11,6 @@ from app.api.etag import conditional, etag_for, set_etag
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
-from app.models.programmes import TrainingProgramme
 from app.schemas.programmes import (
     Implementer,
     ProgrammeCreate,
@@ -28,8 +27,13 @@ from app.services import programmes as service
 router = APIRouter(tags=["programmes"], route_class=TransactionalRoute)
 
 
-def read(programme: TrainingProgramme, implementers: list[Implementer]) -> ProgrammeRead:
-    return ProgrammeRead.model_validate({**programme.model_dump(), "implementers": implementers})
+def read(programme: service.ProgrammeRecord, implementers: list[Implementer]) -> ProgrammeRead:
+    fields = {
+        name: getattr(programme, name)
+        for name in ProgrammeRead.model_fields
+        if name != "implementers"
+    }
+    return ProgrammeRead.model_validate({**fields, "implementers": implementers})
 
 
 @router.get(
@@ -81,7 +85,7 @@ async def get_training_programme(
     response: Response,
     programme_id: UUID,
 ) -> ProgrammeRead:
-    programme = await service.get_programme(session, programme_id)
+    programme = await service.read_programme(session, programme_id)
     if unchanged := conditional(request, response, etag_for(programme.version)):
         return unchanged  # type: ignore[return-value]
     implementers = await service.implementers_of(session, [programme.id])
@@ -164,7 +168,7 @@ async def get_study_visit(
     response: Response,
     visit_id: UUID,
 ) -> StudyVisitRead:
-    visit = await service.get_study_visit(session, principal, visit_id)
+    visit = await service.read_study_visit(session, principal, visit_id)
     if unchanged := conditional(request, response, etag_for(visit.version)):
         return unchanged  # type: ignore[return-value]
     return StudyVisitRead.model_validate(visit)

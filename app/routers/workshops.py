@@ -72,7 +72,7 @@ async def get_workshop(
     response: Response,
     workshop_id: UUID,
 ) -> WorkshopRead:
-    workshop = await service.get_workshop(session, workshop_id)
+    workshop = await service.read_workshop(session, workshop_id)
     if unchanged := conditional(request, response, etag_for(workshop.version)):
         return unchanged  # type: ignore[return-value]
     return WorkshopRead.model_validate(workshop)
@@ -111,7 +111,7 @@ async def list_workshop_participants(
     response: Response,
     workshop_id: UUID,
 ) -> WorkshopParticipants:
-    workshop = await service.get_workshop(session, workshop_id)
+    workshop = await service.read_workshop(session, workshop_id)
     if unchanged := conditional(request, response, etag_for(workshop.version)):
         return unchanged  # type: ignore[return-value]
     return WorkshopParticipants(participants=await service.participants_of(session, workshop.id))

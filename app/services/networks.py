@@ -2,6 +2,7 @@
 
 from collections import Counter, defaultdict
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -33,12 +34,17 @@ from app.schemas.networks import (
     NetworkMemberCreate,
     NetworkMemberFields,
     NetworkMemberUpdate,
+    NetworkRead,
     NetworkSummary,
     NetworkUpdate,
     ParticipantFigures,
 )
-from app.services.common import apply_changes, get_one, merge_patch
+from app.services.common import answer_columns, apply_changes, get_one, merge_patch, read_one
 from app.services.countries import check_countries, eligible_on
+
+# A network read for an answer (a row, see `answer_columns`) or to change (an ORM object).
+NetworkRecord = Network | sa.Row[Any]
+_ANSWER = answer_columns(Network, NetworkRead)
 
 
 async def list_networks(
@@ -49,18 +55,18 @@ async def list_networks(
     active_in: int | None = None,
     *,
     announced_only: bool = False,
-) -> tuple[list[Network], str | None]:
+) -> tuple[list[sa.Row[Any]], str | None]:
     """By title; `announced_only` leaves out planned networks (for the public)."""
-    stmt = select(Network)
+    stmt = _ANSWER
     if announced_only:
-        stmt = stmt.where(Network.status != NetworkStatus.planned)
+        stmt = stmt.where(col(Network.status) != NetworkStatus.planned)
     if active_in:
         stmt = stmt.where(
             col(Network.starts) <= date(active_in, 12, 31),
             col(Network.ends) >= date(active_in, 1, 1),
         )
     if theme:
-        stmt = stmt.where(Network.theme == theme)
+        stmt = stmt.where(col(Network.theme) == theme)
     if country:
         stmt = stmt.where(col(Network.country_codes).contains([country.upper()]))
     return await paginate(
@@ -70,7 +76,19 @@ async def list_networks(
         key=lambda n: (n.title, n.id),
         params=page,
         sort_name="title",
+        as_rows=True,
     )
+
+
+async def read_network(
+    session: AsyncSession, network_id: UUID, *, announced_only: bool = False
+) -> sa.Row[Any]:
+    """A network to answer with (a row); with `announced_only` (the public's view) a planned
+    one is not found."""
+    stmt = _ANSWER.where(col(Network.id) == network_id)
+    if announced_only:
+        stmt = stmt.where(col(Network.status) != NetworkStatus.planned)
+    return await read_one(session, stmt, f"No network {network_id}.")
 
 
 async def get_network(
@@ -80,7 +98,8 @@ async def get_network(
     for_update: bool = False,
     announced_only: bool = False,
 ) -> Network:
-    """A network; with `announced_only` (the public's view) a planned one is not found."""
+    """A network to change or build on; with `announced_only` (the public's view) a planned
+    one is not found."""
     stmt = select(Network).where(Network.id == network_id)
     if announced_only:
         stmt = stmt.where(Network.status != NetworkStatus.planned)

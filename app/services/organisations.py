@@ -22,18 +22,22 @@ from app.schemas.organisations import (
     OrganisationRead,
     OrganisationUpdate,
 )
-from app.services.common import apply_changes, get_one, merge_patch, text_search
+from app.services.common import (
+    answer_columns,
+    apply_changes,
+    get_one,
+    merge_patch,
+    read_one,
+    text_search,
+)
 from app.services.countries import check_countries
 
 # What a shipped municipality or region keeps whatever a patch says.
 _REFERENCE_IDENTITY = ("type", "country_code", "official_code", "name")
 
-# Reads answered as JSON take rows of the columns the answer shows (and the version, for the
-# ETag), not ORM objects: no identity map or object state to build for what is only serialised,
-# and a statement built once (bench/README.md measures the difference).
 _TABLE: sa.Table = Organisation.__table__  # type: ignore[attr-defined]
-_ANSWER = sa.select(*(_TABLE.c[name] for name in (*OrganisationRead.model_fields, "version")))
-_BY_ID = _ANSWER.where(_TABLE.c.id == sa.bindparam("id"))
+_ANSWER = answer_columns(Organisation, OrganisationRead)
+_BY_ID = _ANSWER.where(_TABLE.c.id == sa.bindparam("id"))  # built once: the hottest read
 
 
 @dataclass(frozen=True)
@@ -71,11 +75,10 @@ async def list_organisations(
 
 
 async def read_organisation(session: AsyncSession, organisation_id: UUID) -> sa.Row[Any]:
-    """An organisation to answer with (a row, see `_ANSWER`)."""
-    row = (await session.execute(_BY_ID, {"id": organisation_id})).first()
-    if row is None:
-        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
-    return row
+    """An organisation to answer with (a row, see `answer_columns`)."""
+    return await read_one(
+        session, _BY_ID, f"No organisation {organisation_id}.", {"id": organisation_id}
+    )
 
 
 async def get_organisation(

@@ -38,16 +38,20 @@ from app.schemas.partnerships import (
     PartnershipRead,
     PartnershipUpdate,
 )
-from app.services.common import apply_changes, get_one, merge_patch, text_search
+from app.services.common import (
+    answer_columns,
+    apply_changes,
+    get_one,
+    merge_patch,
+    read_one,
+    text_search,
+)
 from app.services.countries import eligible_on
 
-# A partnership as read for an answer is a row of the columns the answer shows (and the version,
-# for the ETag), not an ORM object (bench/README.md); both have the columns as attributes.
+# A partnership read for an answer (a row, see `answer_columns`) or to change (an ORM object).
 PartnershipRecord = Partnership | sa.Row[Any]
 _PARTNERSHIPS: sa.Table = Partnership.__table__  # type: ignore[attr-defined]
-_ANSWER = sa.select(
-    *(c for c in _PARTNERSHIPS.c if c.name in PartnershipRead.model_fields or c.name == "version")
-)
+_ANSWER = answer_columns(Partnership, PartnershipRead)
 
 
 @dataclass(frozen=True)
@@ -129,12 +133,9 @@ async def list_partnerships(
 async def read_partnership(
     session: AsyncSession, principal: Principal, partnership_id: UUID
 ) -> sa.Row[Any]:
-    """A partnership to answer with, in the caller's scope (a row, see `_ANSWER`)."""
+    """A partnership to answer with, in the caller's scope (a row, see `answer_columns`)."""
     stmt = scope_partnerships(principal, _ANSWER.where(_PARTNERSHIPS.c.id == partnership_id))
-    row = (await session.execute(stmt)).first()
-    if row is None:
-        raise ProblemError(NOT_FOUND, f"No partnership {partnership_id}.")
-    return row
+    return await read_one(session, stmt, f"No partnership {partnership_id}.")
 
 
 async def partners_of(session: AsyncSession, ids: list[UUID]) -> dict[UUID, list[UUID]]:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -19,9 +20,16 @@ from app.models.partnerships import Member, Partnership
 from app.models.people import Person
 from app.policies import ensure_can_write_in, scope_people
 from app.rules import MEMBER_OF_A_PARTY, UNKNOWN_ORGANISATION
-from app.schemas.people import PersonCreate, PersonFields, PersonUpdate
+from app.schemas.people import PersonCreate, PersonFields, PersonRead, PersonUpdate
 from app.services import audit
-from app.services.common import apply_changes, get_one, merge_patch, text_search
+from app.services.common import (
+    answer_columns,
+    apply_changes,
+    get_one,
+    merge_patch,
+    read_one,
+    text_search,
+)
 
 # What erasure removes or pseudonymises; organisation, kind and political side stay so that
 # steering-group history and programme figures remain whole (docs/access-control.md).
@@ -36,16 +44,21 @@ class PersonFilters:
     q: str | None = None
 
 
+# A person read for an answer (a row, see `answer_columns`) or to change (an ORM object).
+PersonRecord = Person | sa.Row[Any]
+_ANSWER = answer_columns(Person, PersonRead)
+
+
 async def list_people(
     session: AsyncSession, principal: Principal, filters: PersonFilters, page: PageParams
-) -> tuple[list[Person], str | None]:
-    stmt = scope_people(principal, select(Person))
+) -> tuple[list[sa.Row[Any]], str | None]:
+    stmt = scope_people(principal, _ANSWER)
     if filters.organisation_id:
-        stmt = stmt.where(Person.organisation_id == filters.organisation_id)
+        stmt = stmt.where(col(Person.organisation_id) == filters.organisation_id)
     if filters.kind:
-        stmt = stmt.where(Person.kind == filters.kind.value)
+        stmt = stmt.where(col(Person.kind) == filters.kind.value)
     if filters.political_side:
-        stmt = stmt.where(Person.political_side == filters.political_side.value)
+        stmt = stmt.where(col(Person.political_side) == filters.political_side.value)
     if filters.q:
         names = sa.func.to_tsvector(
             sa.literal_column("'simple'::regconfig"),
@@ -59,7 +72,14 @@ async def list_people(
         key=lambda p: (p.family_name, p.given_name, p.id),
         params=page,
         sort_name="family_name",
+        as_rows=True,
     )
+
+
+async def read_person(session: AsyncSession, principal: Principal, person_id: UUID) -> sa.Row[Any]:
+    """A person to answer with, in the caller's scope (a row)."""
+    stmt = scope_people(principal, _ANSWER.where(col(Person.id) == person_id))
+    return await read_one(session, stmt, f"No person {person_id}.")
 
 
 async def get_person(

@@ -1,7 +1,9 @@
 """Training programmes and study visits: queries and the rules that need stored data."""
 
+from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -25,12 +27,14 @@ from app.schemas.programmes import (
     Implementer,
     ProgrammeCreate,
     ProgrammeFields,
+    ProgrammeRead,
     ProgrammeUpdate,
     StudyVisitCreate,
     StudyVisitFields,
+    StudyVisitRead,
     StudyVisitUpdate,
 )
-from app.services.common import apply_changes, get_one, merge_patch
+from app.services.common import answer_columns, apply_changes, get_one, merge_patch, read_one
 from app.services.countries import check_countries
 
 
@@ -60,19 +64,32 @@ async def implementers_of(session: AsyncSession, ids: list[UUID]) -> dict[UUID, 
     return found
 
 
+# Programmes and visits read for an answer (rows, see `answer_columns`) or to change (objects).
+ProgrammeRecord = TrainingProgramme | sa.Row[Any]
+_PROGRAMME_ANSWER = answer_columns(TrainingProgramme, ProgrammeRead)
+_VISIT_ANSWER = answer_columns(StudyVisit, StudyVisitRead)
+
+
 async def list_programmes(
     session: AsyncSession, page: PageParams
-) -> tuple[list[TrainingProgramme], dict[UUID, list[Implementer]], str | None]:
-    rows: list[TrainingProgramme]
+) -> tuple[list[sa.Row[Any]], dict[UUID, list[Implementer]], str | None]:
+    rows: list[sa.Row[Any]]
     rows, cursor = await paginate(
         session,
-        select(TrainingProgramme),
+        _PROGRAMME_ANSWER,
         order=[col(TrainingProgramme.starts), col(TrainingProgramme.id)],
         key=lambda p: (p.starts, p.id),
         params=page,
         sort_name="starts",
+        as_rows=True,
     )
     return rows, await implementers_of(session, [p.id for p in rows]), cursor
+
+
+async def read_programme(session: AsyncSession, programme_id: UUID) -> sa.Row[Any]:
+    """A programme to answer with (a row)."""
+    stmt = _PROGRAMME_ANSWER.where(col(TrainingProgramme.id) == programme_id)
+    return await read_one(session, stmt, f"No training programme {programme_id}.")
 
 
 async def get_programme(
@@ -153,12 +170,12 @@ async def list_study_visits(
     page: PageParams,
     host_organisation_id: UUID | None = None,
     programme_id: UUID | None = None,
-) -> tuple[list[StudyVisit], str | None]:
-    stmt = scope_study_visits(principal, select(StudyVisit))
+) -> tuple[list[sa.Row[Any]], str | None]:
+    stmt = scope_study_visits(principal, _VISIT_ANSWER)
     if host_organisation_id:
-        stmt = stmt.where(StudyVisit.host_organisation_id == host_organisation_id)
+        stmt = stmt.where(col(StudyVisit.host_organisation_id) == host_organisation_id)
     if programme_id:
-        stmt = stmt.where(StudyVisit.programme_id == programme_id)
+        stmt = stmt.where(col(StudyVisit.programme_id) == programme_id)
     return await paginate(
         session,
         stmt,
@@ -166,7 +183,16 @@ async def list_study_visits(
         key=lambda v: (v.visit_on, v.id),
         params=page,
         sort_name="visit_on",
+        as_rows=True,
     )
+
+
+async def read_study_visit(
+    session: AsyncSession, principal: Principal, visit_id: UUID
+) -> sa.Row[Any]:
+    """A study visit to answer with, in the caller's scope (a row)."""
+    stmt = scope_study_visits(principal, _VISIT_ANSWER.where(col(StudyVisit.id) == visit_id))
+    return await read_one(session, stmt, f"No study visit {visit_id}.")
 
 
 async def get_study_visit(

@@ -2,6 +2,7 @@
 personal data)."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -13,7 +14,7 @@ from app.api.auth import Principal
 from app.api.pagination import PageParams, paginate
 from app.api.problems import CONFLICT, NOT_FOUND, ProblemError
 from app.models.enums import NetworkMemberStatus, WorkshopStatus
-from app.models.networks import Network, NetworkMember, Workshop
+from app.models.networks import NetworkMember, Workshop
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, Phase
 from app.schemas.public import (
@@ -136,11 +137,13 @@ async def list_networks(
 
 
 async def get_network(session: AsyncSession, network_id: UUID) -> PublicNetwork:
-    network = await networks.get_network(session, network_id, announced_only=True)
+    network = await networks.read_network(session, network_id, announced_only=True)
     return (await _network_summaries(session, [network]))[0]
 
 
-async def _network_summaries(session: AsyncSession, rows: list[Network]) -> list[PublicNetwork]:
+async def _network_summaries(
+    session: AsyncSession, rows: Sequence[networks.NetworkRecord]
+) -> list[PublicNetwork]:
     """Members, workshops and partnership counts of a page of networks, in four queries."""
     ids = [n.id for n in rows]
     members: dict[UUID, list[PublicMember]] = defaultdict(list)

@@ -1,8 +1,10 @@
 """Workshops of networks (or on their own) and their participants."""
 
 from collections import Counter
+from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -20,17 +22,32 @@ from app.rules import (
     WORKSHOP_PARTICIPANTS,
     WORKSHOP_WITHIN_NETWORK,
 )
-from app.schemas.networks import Participation, WorkshopCreate, WorkshopFields, WorkshopUpdate
-from app.services.common import apply_changes, get_one, merge_patch, touch
+from app.schemas.networks import (
+    Participation,
+    WorkshopCreate,
+    WorkshopFields,
+    WorkshopRead,
+    WorkshopUpdate,
+)
+from app.services.common import (
+    answer_columns,
+    apply_changes,
+    get_one,
+    merge_patch,
+    read_one,
+    touch,
+)
 from app.services.countries import check_countries
+
+_ANSWER = answer_columns(Workshop, WorkshopRead)
 
 
 async def list_workshops(
     session: AsyncSession, page: PageParams, network_id: UUID | None
-) -> tuple[list[Workshop], str | None]:
-    stmt = select(Workshop)
+) -> tuple[list[sa.Row[Any]], str | None]:
+    stmt = _ANSWER
     if network_id:
-        stmt = stmt.where(Workshop.network_id == network_id)
+        stmt = stmt.where(col(Workshop.network_id) == network_id)
     return await paginate(
         session,
         stmt,
@@ -38,12 +55,20 @@ async def list_workshops(
         key=lambda w: (w.starts, w.id),
         params=page,
         sort_name="starts",
+        as_rows=True,
     )
+
+
+async def read_workshop(session: AsyncSession, workshop_id: UUID) -> sa.Row[Any]:
+    """A workshop to answer with (a row, see `answer_columns`)."""
+    stmt = _ANSWER.where(col(Workshop.id) == workshop_id)
+    return await read_one(session, stmt, f"No workshop {workshop_id}.")
 
 
 async def get_workshop(
     session: AsyncSession, workshop_id: UUID, *, for_update: bool = False
 ) -> Workshop:
+    """A workshop to change (an ORM object)."""
     stmt = select(Workshop).where(Workshop.id == workshop_id)
     workshop: Workshop = await get_one(
         session, stmt, f"No workshop {workshop_id}.", for_update=for_update
