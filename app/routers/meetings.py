@@ -14,6 +14,7 @@ from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.schemas.meetings import Compliance, MeetingCreate, MeetingRead, MeetingUpdate
 from app.services import compliance as compliance_service
 from app.services import meetings as service
+from app.services.common import answer_fields
 
 router = APIRouter(
     prefix="/partnerships/{partnership_id}", tags=["partnerships"], route_class=TransactionalRoute
@@ -23,7 +24,7 @@ router = APIRouter(
 def read(view: service.MeetingView) -> MeetingRead:
     return MeetingRead.model_validate(
         {
-            **view.meeting.model_dump(),
+            **answer_fields(view.meeting, MeetingRead),
             "host_side": view.host_side,
             "participant_ids": view.participant_ids,
         }

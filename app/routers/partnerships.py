@@ -3,7 +3,6 @@
 from typing import Annotated
 from uuid import UUID
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Body, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,15 +23,13 @@ from app.schemas.phases import DecisionRead
 from app.services import partnerships as service
 from app.services import phases as phases_service
 from app.services import public as public_service
+from app.services.common import answer_fields
 
 router = APIRouter(prefix="/partnerships", tags=["partnerships"], route_class=TransactionalRoute)
 
 
 def read(partnership: service.PartnershipRecord, partner_ids: list[UUID]) -> PartnershipRead:
-    if isinstance(partnership, sa.Row):
-        fields = partnership._asdict()
-    else:
-        fields = partnership.model_dump(exclude={"search"})
+    fields = answer_fields(partnership, PartnershipRead)
     return PartnershipRead.model_validate({**fields, "partner_ids": partner_ids})
 
 

@@ -23,16 +23,13 @@ from app.schemas.programmes import (
     StudyVisitUpdate,
 )
 from app.services import programmes as service
+from app.services.common import answer_fields
 
 router = APIRouter(tags=["programmes"], route_class=TransactionalRoute)
 
 
 def read(programme: service.ProgrammeRecord, implementers: list[Implementer]) -> ProgrammeRead:
-    fields = {
-        name: getattr(programme, name)
-        for name in ProgrammeRead.model_fields
-        if name != "implementers"
-    }
+    fields = answer_fields(programme, ProgrammeRead)
     return ProgrammeRead.model_validate({**fields, "implementers": implementers})
 
 

@@ -71,6 +71,12 @@ def answer_columns(model: type[SQLModel], schema: type[BaseModel]) -> sa.Select[
     return sa.select(*(c for c in table.c if c.name in schema.model_fields or c.name == "version"))
 
 
+def answer_fields(record: Any, schema: type[BaseModel]) -> dict[str, Any]:
+    """The attributes of `record` (a row or an ORM object) that `schema` has fields for: what
+    an answer takes from it, before the fields computed beside it."""
+    return {name: getattr(record, name) for name in schema.model_fields if hasattr(record, name)}
+
+
 async def read_one(
     session: AsyncSession,
     stmt: sa.Select[Any],

@@ -3,8 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -21,19 +23,29 @@ from app.rules import (
     MEMBER_OF_A_PARTY,
     RECIPROCAL_VISITS,
 )
-from app.schemas.meetings import MeetingCreate, MeetingFields, MeetingUpdate
+from app.schemas.meetings import MeetingCreate, MeetingFields, MeetingRead, MeetingUpdate
 from app.schemas.members import Side
 from app.schemas.phases import phase_years
-from app.services.common import apply_changes, merge_patch, touch
+from app.services.common import answer_columns, apply_changes, merge_patch, touch
 from app.services.members import sides_of, sides_of_each
-from app.services.partnerships import get_part, get_partnership
+from app.services.partnerships import (
+    PartnershipRecord,
+    get_part,
+    get_partnership,
+    read_partnership,
+)
 
 MINIMUM_MEETINGS_A_YEAR = 2  # DOMAIN.md §7, [002]
 
 
+# A meeting read for an answer (a row, see `answer_columns`) or to change (an ORM object).
+MeetingRecord = Meeting | sa.Row[Any]
+_ANSWER = answer_columns(Meeting, MeetingRead)
+
+
 @dataclass(frozen=True)
 class MeetingView:
-    meeting: Meeting
+    meeting: MeetingRecord
     host_side: Side
     participant_ids: list[UUID]
 
@@ -51,7 +63,7 @@ async def _participants(session: AsyncSession, ids: list[UUID]) -> dict[UUID, li
     return found
 
 
-async def meetings_of(session: AsyncSession, partnership: Partnership) -> list[MeetingView]:
+async def meetings_of(session: AsyncSession, partnership: PartnershipRecord) -> list[MeetingView]:
     sides = await sides_of_each(session, [partnership])
     return (await meetings_of_each(session, sides))[partnership.id]
 
@@ -60,13 +72,13 @@ async def meetings_of_each(
     session: AsyncSession, sides: dict[UUID, dict[UUID, Side]]
 ) -> dict[UUID, list[MeetingView]]:
     """The meetings of each partnership in `sides` (from `sides_of_each`), in two statements."""
-    meetings = list(
-        await session.scalars(
-            select(Meeting)
-            .where(col(Meeting.partnership_id).in_(list(sides)))
-            .order_by(col(Meeting.start_date), col(Meeting.id))
+    meetings = (
+        await session.execute(
+            _ANSWER.where(col(Meeting.partnership_id).in_(list(sides))).order_by(
+                col(Meeting.start_date), col(Meeting.id)
+            )
         )
-    )
+    ).all()
     participants = await _participants(session, [m.id for m in meetings])
     views: dict[UUID, list[MeetingView]] = {partnership_id: [] for partnership_id in sides}
     for m in meetings:
@@ -78,7 +90,7 @@ async def meetings_of_each(
 async def list_meetings(
     session: AsyncSession, principal: Principal, partnership_id: UUID
 ) -> list[MeetingView]:
-    return await meetings_of(session, await get_partnership(session, principal, partnership_id))
+    return await meetings_of(session, await read_partnership(session, principal, partnership_id))
 
 
 async def get_meeting(
@@ -174,6 +186,7 @@ async def update_meeting(
         session, principal, partnership_id, meeting_id, for_update=True
     )
     meeting = view.meeting
+    assert isinstance(meeting, Meeting)  # read for update: an object, not a row
     check_if_match(if_match, meeting.version)
     current = {
         field: getattr(meeting, field)
