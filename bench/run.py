@@ -447,7 +447,7 @@ async def main() -> None:
     parser.add_argument("--seconds", type=int, default=8, help="wrk duration per route")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rate", type=int, default=50, help="requests/s for latency")
-    parser.add_argument("--latency-seconds", type=float, default=4)
+    parser.add_argument("--latency-seconds", type=float, default=8)
     parser.add_argument(
         "--routes", default="", help="only routes whose name holds one of these (comma-separated)"
     )
