@@ -27,6 +27,12 @@ SYLLABLES = ["ka", "lu", "mbo", "ne", "sa", "ti", "vo", "za", "ri", "go", "ma", 
 BATCH = 50_000
 THEMES = ("gender equality", "local democracy", "climate adaptation")
 LINES = (("travel", 1, 300000), ("venue", 1, 100000), ("travel", 2, 300000), ("venue", 2, 100000))
+NOW = datetime(2026, 1, 1, tzinfo=UTC)  # every row's created_at and updated_at
+TRACKED = ["id", "created_at", "updated_at", "version"]
+
+
+def _id(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
 def _name(rng: random.Random, n: int) -> str:
@@ -36,13 +42,12 @@ def _name(rng: random.Random, n: int) -> str:
 
 def organisations(count: int) -> Iterator[tuple[object, ...]]:
     rng = random.Random(SEED)
-    now = datetime(2026, 1, 1, tzinfo=UTC)
     for n in range(count):
         name = _name(rng, n)
         yield (
-            uuid.UUID(int=rng.getrandbits(128), version=4),
-            now,
-            now,
+            _id(rng),
+            NOW,
+            NOW,
             1,
             rng.choice(TYPES),
             rng.choice(PARTNER_COUNTRIES),
@@ -76,16 +81,15 @@ async def generate(dsn: str, count: int) -> None:
         batch: list[tuple[object, ...]] = []
         people: list[tuple[object, ...]] = []
         rng = random.Random(SEED + 1)
-        now = datetime(2026, 1, 1, tzinfo=UTC)
         for i, row in enumerate(organisations(count)):
             batch.append(row)
             if i % 10 == 0:
                 for kind, side in (("politician", "majority"), ("official", None)):
                     people.append(
                         (
-                            uuid.UUID(int=rng.getrandbits(128), version=4),
-                            now,
-                            now,
+                            _id(rng),
+                            NOW,
+                            NOW,
                             1,
                             row[0],
                             kind,
@@ -157,12 +161,11 @@ async def add_networks(conn: asyncpg.Connection, count: int) -> None:
     """One thematic network for every hundred organisations, of Sweden and a partner country,
     three years long, on one of three themes."""
     rng = random.Random(SEED + 4)
-    now = datetime(2026, 1, 1, tzinfo=UTC)
     networks = []
     for i in range(max(count // 100, 1)):
         starts = date(2016 + rng.randint(0, 8), 1, 1)
         networks.append(
-            (uuid.UUID(int=rng.getrandbits(128), version=4), now, now, 1, f"Network {i}",
+            (_id(rng), NOW, NOW, 1, f"Network {i}",
              THEMES[i % len(THEMES)], ["SE", rng.choice(PARTNER_COUNTRIES)], starts,
              date(starts.year + 2, 12, 31), "active")
         )  # fmt: skip
@@ -182,7 +185,7 @@ async def add_applications(conn: asyncpg.Connection) -> None:
     for g in await conn.fetch(
         "SELECT partnership_id, decided_on, starts, ends FROM grants ORDER BY id"
     ):
-        aid = uuid.UUID(int=rng.getrandbits(128), version=4)
+        aid = _id(rng)
         filed = datetime.combine(g["decided_on"] - timedelta(days=90), time(9), tzinfo=UTC)
         applications.append(
             (aid, filed, filed, 1, g["partnership_id"], "project", g["starts"], g["ends"],
@@ -190,7 +193,7 @@ async def add_applications(conn: asyncpg.Connection) -> None:
         )  # fmt: skip
         for position, (category, year, amount) in enumerate(LINES):
             lines.append(
-                (uuid.UUID(int=rng.getrandbits(128), version=4), aid, position, category, year,
+                (_id(rng), aid, position, category, year,
                  Decimal(amount))
             )  # fmt: skip
     await conn.copy_records_to_table(
@@ -216,27 +219,26 @@ async def add_partnerships_and_grants(conn: asyncpg.Connection, count: int) -> N
         )
     ]
     rng = random.Random(SEED + 2)
-    now = datetime(2026, 1, 1, tzinfo=UTC)
     partnerships, partners, grants, lines = [], [], [], []
     for i, org in enumerate(organisations(count)):
         if i % 10:
             continue
-        pid, gid = (uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(2))
+        pid, gid = (_id(rng) for _ in range(2))
         decided = date(2016, 1, 1) + timedelta(days=rng.randint(0, 3000))
         starts = decided + timedelta(days=30)
         ends = last_day_within(starts, 2)
         partnerships.append(
-            (pid, now, now, 1, f"Partnership {i}", rng.choice(swedish), date(2015, 9, 30),
+            (pid, NOW, NOW, 1, f"Partnership {i}", rng.choice(swedish), date(2015, 9, 30),
              "project", ["local democracy"], ["participation"])
         )  # fmt: skip
         partners.append((pid, org[0]))
         grants.append(
-            (gid, now, now, 1, pid, "project", f"KP B/{i}", decided, starts, ends, ends,
+            (gid, NOW, NOW, 1, pid, "project", f"KP B/{i}", decided, starts, ends, ends,
              Decimal(800000), Decimal(800000), "active", 0)
         )  # fmt: skip
         for position, (category, year, amount) in enumerate(LINES):
             lines.append(
-                (uuid.UUID(int=rng.getrandbits(128), version=4), gid, position, category, year,
+                (_id(rng), gid, position, category, year,
                  Decimal(amount), Decimal(amount))
             )  # fmt: skip
     await conn.copy_records_to_table(
@@ -260,14 +262,6 @@ async def add_partnerships_and_grants(conn: asyncpg.Connection, count: int) -> N
         records=lines,
         columns=["id", "grant_id", "position", "category", "year", "original_amount", "amount"],
     )  # fmt: skip
-
-
-def _id(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
-NOW = datetime(2026, 1, 1, tzinfo=UTC)
-TRACKED = ["id", "created_at", "updated_at", "version"]
 
 
 async def add_meetings(conn: asyncpg.Connection) -> None:
@@ -327,23 +321,44 @@ async def add_study_visits(conn: asyncpg.Connection) -> None:
     )  # fmt: skip
 
 
+async def _partners_by_country(conn: asyncpg.Connection) -> dict[str, list[uuid.UUID]]:
+    """A sample of the partner-side organisations (the first 2000 by id), by country."""
+    found: dict[str, list[uuid.UUID]] = {}
+    for o in await conn.fetch(
+        "SELECT id, country_code FROM organisations WHERE NOT is_reference ORDER BY id LIMIT 2000"
+    ):
+        found.setdefault(o["country_code"], []).append(o["id"])
+    return found
+
+
 async def add_workshops(conn: asyncpg.Connection) -> None:
-    """Ten workshops for each network, a quarter apart from its start, hosted by a partner-side
-    organisation in its own country."""
+    """Ten workshops for each network, a quarter apart from its start, each hosted by an
+    organisation of the network's partner country in its own country, which is an active
+    member of the network from its start (rule.workshop-members-only,
+    rule.network-member-country)."""
     rng = random.Random(SEED + 7)
-    hosts = await conn.fetch(
-        "SELECT id, country_code FROM organisations WHERE NOT is_reference ORDER BY id LIMIT 1000"
-    )
-    workshops = []
-    for n in await conn.fetch("SELECT id, starts FROM networks ORDER BY id"):
+    partners = await _partners_by_country(conn)
+    workshops, members = [], []
+    for n in await conn.fetch("SELECT id, starts, country_codes FROM networks ORDER BY id"):
+        [country] = [c for c in n["country_codes"] if c != "SE"]
+        hosts = set()
         for k in range(10):
-            host = rng.choice(hosts)
+            host = rng.choice(partners[country])
+            hosts.add(host)
             starts = n["starts"] + timedelta(days=91 * k)
             workshops.append(
-                (_id(rng), NOW, NOW, 1, n["id"], f"Workshop {k + 1}", host["id"],
-                 host["country_code"], "Capital", starts, starts + timedelta(days=2),
-                 ["gender equality"], [host["id"]], 3, "ICLD", "held" if k < 5 else "planned")
+                (_id(rng), NOW, NOW, 1, n["id"], f"Workshop {k + 1}", host, country, "Capital",
+                 starts, starts + timedelta(days=2), ["gender equality"], [host], 3, "ICLD",
+                 "held" if k < 5 else "planned")
             )  # fmt: skip
+        members += [
+            (_id(rng), NOW, NOW, 1, n["id"], host, n["starts"], "active") for host in sorted(hosts)
+        ]
+    await conn.copy_records_to_table(
+        "network_members",
+        records=members,
+        columns=[*TRACKED, "network_id", "organisation_id", "joined_on", "status"],
+    )
     await conn.copy_records_to_table(
         "workshops",
         records=workshops,
@@ -355,34 +370,35 @@ async def add_workshops(conn: asyncpg.Connection) -> None:
 
 async def add_programmes(conn: asyncpg.Connection) -> None:
     """A training programme for every hundred organisations (as many as networks): a year long,
-    three weeks in Sweden and one in a partner country, led by a Swedish municipality with a
-    partner-side organisation."""
+    three weeks in Sweden and one in a partner country, led by a Swedish municipality with an
+    organisation of that country, with participants from it and from one other country."""
     rng = random.Random(SEED + 8)
-    swedish = await conn.fetch(
-        "SELECT id FROM organisations WHERE is_reference AND type = 'municipality' ORDER BY id"
-    )
-    partners = await conn.fetch(
-        "SELECT id, country_code FROM organisations WHERE NOT is_reference ORDER BY id LIMIT 1000"
-    )
+    swedish = [
+        r["id"]
+        for r in await conn.fetch(
+            "SELECT id FROM organisations WHERE is_reference AND type = 'municipality' ORDER BY id"
+        )
+    ]
+    partners = await _partners_by_country(conn)
     count = await conn.fetchval("SELECT count(*) FROM networks")
     programmes, implementers = [], []
     for i in range(count):
         pid = _id(rng)
         starts = date(2016 + rng.randint(0, 8), rng.randint(1, 12), 1)
-        partner = rng.choice(partners)
-        country = partner["country_code"]
+        country = rng.choice(sorted(partners))
+        other = rng.choice([c for c in PARTNER_COUNTRIES if c != country])
         segments = [{"country_code": "SE", "weeks": 3}, {"country_code": country, "weeks": 1}]
         taking_part = [
             {"country_code": country, "participants": 6},
-            {"country_code": rng.choice(PARTNER_COUNTRIES), "participants": None},
+            {"country_code": other, "participants": None},
         ]
         programmes.append(
             (pid, NOW, NOW, 1, f"Local democracy ITP {i}", f"ITP {300 + i}", "Sida", starts,
              date(starts.year + 1, starts.month, 1) - timedelta(days=1), json.dumps(segments),
              json.dumps(taking_part))
         )  # fmt: skip
-        implementers.append((pid, rng.choice(swedish)["id"], "lead"))
-        implementers.append((pid, partner["id"], "partner"))
+        implementers.append((pid, rng.choice(swedish), "lead"))
+        implementers.append((pid, rng.choice(partners[country]), "partner"))
     await conn.copy_records_to_table(
         "training_programmes",
         records=programmes,

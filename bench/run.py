@@ -21,6 +21,7 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -170,6 +171,14 @@ class Listed:
     sort: str
     item: str
 
+    @property
+    def order(self) -> str:
+        return ", ".join((*self.keys, "id"))
+
+    @property
+    def rows(self) -> str:
+        return f"FROM {self.table} WHERE {self.where}"
+
 
 # `{host}` stands for the Swedish municipality hosting the most study visits.
 LISTS = {
@@ -216,16 +225,32 @@ BUSIEST_HOST = (
 )
 
 
-async def lists_at(conn: asyncpg.Connection) -> dict[str, Listed]:
-    """LISTS with `{host}` filled in from this database."""
+@dataclass(frozen=True)
+class Sampled:
+    """A list as found in one database: `{host}` filled in, the sort keys of the item 90 % down
+    it (the deep page is the one after it) and the id of one of its items."""
+
+    listed: Listed
+    deep: list[Any]
+    one: Any
+
+
+async def sample(conn: asyncpg.Connection) -> dict[str, Sampled]:
     host = await conn.fetchval(BUSIEST_HOST)
-    return {
-        name: Listed(
-            listed.path.format(host=host), listed.table, listed.where.format(host=host),
-            listed.keys, listed.sort, listed.item,
+    found = {}
+    for name, template in LISTS.items():
+        listed = Listed(
+            template.path.format(host=host), template.table, template.where.format(host=host),
+            template.keys, template.sort, template.item,
+        )  # fmt: skip
+        total = await conn.fetchval(f"SELECT count(*) {listed.rows}")
+        deep = await conn.fetchrow(
+            f"SELECT {listed.order} {listed.rows} ORDER BY {listed.order} OFFSET $1 LIMIT 1",
+            max(int(total * 0.9) - 1, 0),
         )
-        for name, listed in LISTS.items()
-    }  # fmt: skip
+        one = await conn.fetchval(f"SELECT id {listed.rows} ORDER BY id LIMIT 1")
+        found[name] = Sampled(listed, list(deep.values()), one)
+    return found
 
 
 async def routes_for(url: str) -> dict[str, str]:
@@ -235,19 +260,12 @@ async def routes_for(url: str) -> dict[str, str]:
     routes = {FLOOR: "/healthz"}  # no database on either side: the ceiling of every ratio
     conn = await asyncpg.connect(plain(url))
     try:
-        for name, listed in (await lists_at(conn)).items():
-            order = ", ".join((*listed.keys, "id"))
-            where = f"FROM {listed.table} WHERE {listed.where}"
-            total = await conn.fetchval(f"SELECT count(*) {where}")
-            deep = await conn.fetchrow(
-                f"SELECT {order} {where} ORDER BY {order} OFFSET $1 LIMIT 1",
-                max(int(total * 0.9) - 1, 0),
-            )
-            one = await conn.fetchval(f"SELECT id {where} ORDER BY id LIMIT 1")
-            cursor = encode_cursor(listed.sort, list(deep.values()))
+        for name, found in (await sample(conn)).items():
+            listed = found.listed
+            cursor = encode_cursor(listed.sort, found.deep)
             routes[f"{name} first page"] = listed.path
             routes[f"{name} deep page"] = f"{listed.path}&cursor={cursor}"
-            routes[f"{listed.item} by id"] = f"{listed.path.split('?')[0]}/{one}"
+            routes[f"{listed.item} by id"] = f"{listed.path.split('?')[0]}/{found.one}"
         meeting = await conn.fetchrow("SELECT partnership_id, id FROM meetings ORDER BY id LIMIT 1")
     finally:
         await conn.close()
@@ -258,24 +276,18 @@ async def routes_for(url: str) -> dict[str, str]:
 
 
 async def deep_page_plans(url: str) -> dict[str, str]:
-    """The plan of each list's deep-page query: a walk along its keyset index, with no sort of
-    the whole filtered list."""
+    """The plan of each list's deep page, the one the load asks for (printed and kept with the
+    results: it should walk the list's keyset index, with no sort of the whole filtered list)."""
     plans = {}
     conn = await asyncpg.connect(plain(url))
     try:
-        for name, listed in (await lists_at(conn)).items():
-            order = ", ".join((*listed.keys, "id"))
-            where = f"FROM {listed.table} WHERE {listed.where}"
-            deep = await conn.fetchrow(
-                f"SELECT {order} {where} ORDER BY {order} DESC LIMIT 1 OFFSET 20"
-            )
-            if deep is None:  # a list shorter than a page has no deep page
-                continue
-            marks = ", ".join(f"${n}" for n in range(1, len(deep) + 1))
+        for name, found in (await sample(conn)).items():
+            listed = found.listed
+            marks = ", ".join(f"${n}" for n in range(1, len(found.deep) + 1))
             plan = await conn.fetchval(
-                f"EXPLAIN (FORMAT JSON) SELECT * {where} AND ({order}) > ({marks}) "
-                f"ORDER BY {order} LIMIT 21",
-                *deep.values(),
+                f"EXPLAIN (FORMAT JSON) SELECT * {listed.rows} AND ({listed.order}) > ({marks}) "
+                f"ORDER BY {listed.order} LIMIT 21",
+                *found.deep,
             )
             node, nodes = json.loads(plan)[0]["Plan"], []
             while node:

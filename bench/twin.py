@@ -93,7 +93,7 @@ async def _page(
     if cursor := request.query_params.get("cursor"):
         keys = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["k"]
         marks = [f"${len(args) + n}" for n in range(1, len(order) + 1)]
-        args += [read(key) for read, key in zip(parse, keys, strict=False)] + [keys[-1]]
+        args += [read(key) for read, key in zip(parse, keys[:-1], strict=True)] + [keys[-1]]
         where.append(f"({', '.join(order)}) > ({', '.join(marks)}::uuid)")
     sql = select + (" WHERE " + " AND ".join(where) if where else "")
     sql += f" ORDER BY {', '.join(order)} LIMIT {limit + 1}"
@@ -552,14 +552,14 @@ async def get_study_visit(request: Request) -> Response:
 
 
 MEETING_SQL = (
-    "SELECT m.*, p.swedish_party_id, p.third_party_id, "
-    "ARRAY(SELECT organisation_id FROM partnership_partners WHERE partnership_id = p.id) "
-    "AS partner_ids FROM partnerships p LEFT JOIN meetings m ON m.partnership_id = p.id"
+    "SELECT m.*, p.swedish_party_id, p.third_party_id FROM partnerships p "
+    "LEFT JOIN meetings m ON m.partnership_id = p.id"
 )
 
 
 async def _meetings(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
-    """Meetings, each read with its partnership's parties (for the host's side)."""
+    """Meetings, each read with its partnership's Swedish and third parties (a host who is
+    neither is on the partner side)."""
     assert pool is not None
     participants: dict[Any, list[str]] = {r["id"]: [] for r in rows}
     for x in await pool.fetch(

@@ -1,6 +1,7 @@
 """Keyset indexes for the filtered lists of study visits (by host, by programme) and workshops
 (by network): the bench showed a host's visits read by a bitmap scan and sorted on every page
-(issue 8). Each replaces the one-column index it starts with.
+(issue 8). The host's and the network's indexes replace the one-column indexes they start with;
+visits by programme had none.
 
 Revision ID: 0014
 Revises: 0013

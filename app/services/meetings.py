@@ -38,7 +38,8 @@ from app.services.partnerships import (
 MINIMUM_MEETINGS_A_YEAR = 2  # DOMAIN.md §7, [002]
 
 
-# A meeting read for an answer (a row, see `answer_columns`) or to change (an ORM object).
+# A meeting in a list is a row (see `answer_columns`); one read by id, with its partnership,
+# is an ORM object (and is changed as one).
 MeetingRecord = Meeting | sa.Row[Any]
 _ANSWER = answer_columns(Meeting, MeetingRead)
 
@@ -71,7 +72,9 @@ async def meetings_of(session: AsyncSession, partnership: PartnershipRecord) -> 
 async def meetings_of_each(
     session: AsyncSession, sides: dict[UUID, dict[UUID, Side]]
 ) -> dict[UUID, list[MeetingView]]:
-    """The meetings of each partnership in `sides` (from `sides_of_each`), in two statements."""
+    """The meetings of each partnership in `sides` (from `sides_of_each`), in two statements,
+    as stored: rows, not the session's objects, so a change to a meeting must be flushed
+    before its partnership's meetings are read again."""
     meetings = (
         await session.execute(
             _ANSWER.where(col(Meeting.partnership_id).in_(list(sides))).order_by(
@@ -224,12 +227,12 @@ async def delete_meeting(
     if_match: str | None,
 ) -> None:
     _, view = await get_meeting(session, principal, partnership_id, meeting_id, for_update=True)
-    check_if_match(if_match, view.meeting.version)
-    if view.meeting.status != MeetingStatus.planned:
-        raise ProblemError(
-            CONFLICT, f"A meeting that was {view.meeting.status} stays in the record."
-        )
-    await session.delete(view.meeting)
+    meeting = view.meeting
+    assert isinstance(meeting, Meeting)  # read for update: an object, not a row
+    check_if_match(if_match, meeting.version)
+    if meeting.status != MeetingStatus.planned:
+        raise ProblemError(CONFLICT, f"A meeting that was {meeting.status} stays in the record.")
+    await session.delete(meeting)
     await session.flush()
 
 

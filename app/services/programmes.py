@@ -95,6 +95,7 @@ async def read_programme(session: AsyncSession, programme_id: UUID) -> sa.Row[An
 async def get_programme(
     session: AsyncSession, programme_id: UUID, *, for_update: bool = False
 ) -> TrainingProgramme:
+    """A programme to change (an ORM object)."""
     stmt = select(TrainingProgramme).where(TrainingProgramme.id == programme_id)
     programme: TrainingProgramme = await get_one(
         session, stmt, f"No training programme {programme_id}.", for_update=for_update
@@ -198,6 +199,7 @@ async def read_study_visit(
 async def get_study_visit(
     session: AsyncSession, principal: Principal, visit_id: UUID, *, for_update: bool = False
 ) -> StudyVisit:
+    """A study visit to change, in the caller's scope (an ORM object)."""
     stmt = scope_study_visits(principal, select(StudyVisit).where(StudyVisit.id == visit_id))
     visit: StudyVisit = await get_one(
         session, stmt, f"No study visit {visit_id}.", for_update=for_update
