@@ -92,13 +92,11 @@ async def read_programme(session: AsyncSession, programme_id: UUID) -> sa.Row[An
     return await read_one(session, stmt, f"No training programme {programme_id}.")
 
 
-async def get_programme(
-    session: AsyncSession, programme_id: UUID, *, for_update: bool = False
-) -> TrainingProgramme:
-    """A programme to change (an ORM object)."""
+async def get_programme(session: AsyncSession, programme_id: UUID) -> TrainingProgramme:
+    """A programme to change: an ORM object, locked for the rest of the transaction."""
     stmt = select(TrainingProgramme).where(TrainingProgramme.id == programme_id)
     programme: TrainingProgramme = await get_one(
-        session, stmt, f"No training programme {programme_id}.", for_update=for_update
+        session, stmt, f"No training programme {programme_id}.", for_update=True
     )
     return programme
 
@@ -131,7 +129,7 @@ async def create_programme(session: AsyncSession, data: ProgrammeCreate) -> Trai
 async def update_programme(
     session: AsyncSession, programme_id: UUID, patch: ProgrammeUpdate, if_match: str | None
 ) -> TrainingProgramme:
-    programme = await get_programme(session, programme_id, for_update=True)
+    programme = await get_programme(session, programme_id)
     check_if_match(if_match, programme.version)
     current = {field: getattr(programme, field) for field in ProgrammeFields.model_fields}
     merged = merge_patch(current, patch, ProgrammeFields)
@@ -197,13 +195,12 @@ async def read_study_visit(
 
 
 async def get_study_visit(
-    session: AsyncSession, principal: Principal, visit_id: UUID, *, for_update: bool = False
+    session: AsyncSession, principal: Principal, visit_id: UUID
 ) -> StudyVisit:
-    """A study visit to change, in the caller's scope (an ORM object)."""
+    """A study visit to change, in the caller's scope: an ORM object, locked for the rest of
+    the transaction."""
     stmt = scope_study_visits(principal, select(StudyVisit).where(StudyVisit.id == visit_id))
-    visit: StudyVisit = await get_one(
-        session, stmt, f"No study visit {visit_id}.", for_update=for_update
-    )
+    visit: StudyVisit = await get_one(session, stmt, f"No study visit {visit_id}.", for_update=True)
     return visit
 
 
@@ -276,7 +273,7 @@ async def update_study_visit(
     patch: StudyVisitUpdate,
     if_match: str | None,
 ) -> StudyVisit:
-    visit = await get_study_visit(session, principal, visit_id, for_update=True)
+    visit = await get_study_visit(session, principal, visit_id)
     check_if_match(if_match, visit.version)
     current = {field: getattr(visit, field) for field in StudyVisitFields.model_fields}
     merged = merge_patch(current, patch, StudyVisitFields)
@@ -289,7 +286,7 @@ async def update_study_visit(
 async def delete_study_visit(
     session: AsyncSession, principal: Principal, visit_id: UUID, if_match: str | None
 ) -> None:
-    visit = await get_study_visit(session, principal, visit_id, for_update=True)
+    visit = await get_study_visit(session, principal, visit_id)
     check_if_match(if_match, visit.version)
     await session.delete(visit)
     await session.flush()

@@ -65,13 +65,11 @@ async def read_workshop(session: AsyncSession, workshop_id: UUID) -> sa.Row[Any]
     return await read_one(session, stmt, f"No workshop {workshop_id}.")
 
 
-async def get_workshop(
-    session: AsyncSession, workshop_id: UUID, *, for_update: bool = False
-) -> Workshop:
-    """A workshop to change (an ORM object)."""
+async def get_workshop(session: AsyncSession, workshop_id: UUID) -> Workshop:
+    """A workshop to change: an ORM object, locked for the rest of the transaction."""
     stmt = select(Workshop).where(Workshop.id == workshop_id)
     workshop: Workshop = await get_one(
-        session, stmt, f"No workshop {workshop_id}.", for_update=for_update
+        session, stmt, f"No workshop {workshop_id}.", for_update=True
     )
     return workshop
 
@@ -127,7 +125,7 @@ async def create_workshop(session: AsyncSession, data: WorkshopCreate) -> Worksh
 async def update_workshop(
     session: AsyncSession, workshop_id: UUID, patch: WorkshopUpdate, if_match: str | None
 ) -> Workshop:
-    workshop = await get_workshop(session, workshop_id, for_update=True)
+    workshop = await get_workshop(session, workshop_id)
     check_if_match(if_match, workshop.version)
     current = {field: getattr(workshop, field) for field in WorkshopFields.model_fields}
     merged = merge_patch(current, patch, WorkshopFields)
@@ -191,7 +189,7 @@ async def set_participants(
     if_match: str | None,
 ) -> tuple[Workshop, list[Participation]]:
     """Replace the participant list as one versioned part of the workshop (If-Match required)."""
-    workshop = await get_workshop(session, workshop_id, for_update=True)
+    workshop = await get_workshop(session, workshop_id)
     check_if_match(if_match, workshop.version)
     fields = WorkshopFields.model_validate(
         {field: getattr(workshop, field) for field in WorkshopFields.model_fields}
