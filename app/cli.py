@@ -28,7 +28,7 @@ def migrate(settings: Settings, url: str) -> None:
 
 
 def demo_data(settings: Settings, url: str) -> None:
-    from app.api.auth import system_principal
+    from app.core.principal import system_principal
     from app.db.engine import make_engine, make_sessionmaker
     from app.services.demo_data import load_demo_data
 
@@ -52,8 +52,8 @@ def create_api_key(
     """Make an API key (the first admin's, typically) and print its secret once."""
     from uuid import UUID
 
-    from app.api.auth import system_principal
-    from app.api.problems import ProblemError
+    from app.core.errors import ProblemError
+    from app.core.principal import system_principal
     from app.db.engine import make_engine, make_sessionmaker
     from app.schemas.access import ApiKeyCreate
     from app.services.api_keys import create_api_key as create

@@ -5,9 +5,7 @@ raised from schema validators with `rule_error`; rules that need stored data are
 as `RuleViolation`. DOMAIN.md references are given in each description.
 """
 
-from pydantic_core import PydanticCustomError
-
-from app.api.problems import RULE_PREFIX, ProblemKind, rule
+from app.core.errors import rule
 
 SWEDISH_REFERENCE_ORGANISATION = rule(
     "swedish-reference-organisation",
@@ -51,14 +49,6 @@ OFFICIAL_HAS_NO_PARTY = rule(
     "Officials have no party",
     "Party and political side are recorded for politicians only (DOMAIN.md §2).",
 )
-
-
-def rule_error(kind: ProblemKind, message: str, *, field: str) -> PydanticCustomError:
-    """A validation error that names a rule and the field it is about; the problem handler turns
-    it into the rule's 422 with a pointer at `field`."""
-    return PydanticCustomError(
-        RULE_PREFIX + kind.code.removeprefix("rule."), message, {"field": field}
-    )
 
 
 # Partnerships (DOMAIN.md §7; docs/partnerships.md)

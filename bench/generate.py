@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import asyncpg
 
-from app.schemas.phases import last_day_within
+from app.core.periods import last_day_within
 
 SEED = 20260126
 PARTNER_COUNTRIES = ["BA", "XK", "RS", "UA", "CO", "GT", "KE", "TZ", "UG", "RW", "BW", "ZA", "ZM"]

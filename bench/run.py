@@ -26,7 +26,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from app.api.pagination import encode_cursor
+from app.core.paging import encode_cursor
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.migrations import upgrade_to_head
 from bench.generate import backfill, generate

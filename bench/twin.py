@@ -20,12 +20,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.services.funding_rules import (
-    FINAL_REPORT_MONTHS,
-    INTERIM_REPORT_MONTHS,
-    add_months,
-    grant_years,
-)
+from app.core.periods import add_months
+from app.services.funding_rules import FINAL_REPORT_MONTHS, INTERIM_REPORT_MONTHS, grant_years
 
 ELIGIBLE = {
     "municipality",

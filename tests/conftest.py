@@ -17,7 +17,7 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.api.auth import system_principal
+from app.core.principal import system_principal
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.engine import make_engine
 from app.db.migrations import upgrade_to_head

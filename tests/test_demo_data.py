@@ -3,7 +3,7 @@
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.api.auth import system_principal
+from app.core.principal import system_principal
 from app.services.demo_data import ORGANISATIONS, PEOPLE, load_demo_data
 
 

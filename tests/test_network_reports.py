@@ -9,7 +9,7 @@ from httpx import AsyncClient
 from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.api.auth import system_principal
+from app.core.principal import system_principal
 from app.models.enums import Role
 from app.services.demo_data import load_demo_data
 from tests.conftest import api_key, authorised

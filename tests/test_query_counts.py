@@ -23,9 +23,8 @@ from httpx import AsyncClient
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.api.auth import system_principal
-from app.api.oidc import TokenClaims
 from app.api.routing import MERGE_PATCH
+from app.core.principal import TokenClaims, system_principal
 from app.services.demo_data import load_demo_data
 from app.services.users import sign_in
 from tests.factories import create_person, reference_municipality

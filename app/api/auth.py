@@ -1,73 +1,22 @@
 """Who is calling: the principal behind `Authorization: Bearer ...`, and the role checks.
 
 Authentication (API keys, OpenID Connect tokens) lives here; what a principal may see and change
-lives in `app/policies.py`. Every non-public route depends on one of the aliases below.
+lives in `app/core/scopes.py`. Every non-public route depends on one of the aliases below.
 """
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
-from uuid import UUID
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api.deps import SessionDep
 from app.api.oidc import InvalidToken, SigningKeysUnavailable
-from app.api.problems import ProblemError, problem_kind
 from app.api.ratelimit import TOKEN_ACCEPTED
-from app.models.enums import SCOPED_ROLES, Role
-
-UNAUTHORIZED = problem_kind(
-    "unauthorized",
-    401,
-    "Unauthorized",
-    "This route needs credentials: `Authorization: Bearer <API key or access token>`.",
-)
-KEYS_UNAVAILABLE = problem_kind(
-    "signing-keys-unavailable",
-    503,
-    "Signing keys unavailable",
-    "The identity provider's signing keys could not be fetched, so no access token can be "
-    "checked; retry later, or use an API key.",
-)
-FORBIDDEN = problem_kind("forbidden", 403, "Forbidden", "Your role may not do this.")
-
-_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="partnership-api"'}
-
-
-@dataclass(frozen=True)
-class Principal:
-    kind: Literal["anonymous", "user", "api_key", "system"]
-    id: str
-    name: str | None = None
-    role: Role | None = None
-    organisation_ids: frozenset[UUID] = field(default_factory=frozenset)
-
-    @property
-    def authenticated(self) -> bool:
-        return self.role is not None
-
-    @property
-    def sees_everything(self) -> bool:
-        """ICLD staff read every organisation's data; coordinators and viewers only their own."""
-        return self.role is not None and self.role not in SCOPED_ROLES
-
-    def in_scope(self, organisation_id: UUID) -> bool:
-        return self.sees_everything or organisation_id in self.organisation_ids
-
-
-ANONYMOUS = Principal(kind="anonymous", id="anonymous")
-
-
-def system_principal(name: str) -> Principal:
-    """The actor of writes made by the command line (demo data, the first API key)."""
-    return Principal(kind="system", id=f"system:{name}", name=name, role=Role.admin)
-
-
-def unauthorized(detail: str) -> ProblemError:
-    return ProblemError(UNAUTHORIZED, detail, headers=_CHALLENGE)
-
+from app.core.errors import FORBIDDEN, KEYS_UNAVAILABLE, UNAUTHORIZED, ProblemError, unauthorized
+from app.core.principal import ANONYMOUS, Principal
+from app.models.enums import Role
+from app.services import api_keys, users
 
 # Declares the scheme in the OpenAPI document (generated clients and /docs' Authorize button);
 # the header itself is read below, so that a malformed one answers 401, not anonymous.
@@ -79,8 +28,6 @@ async def get_principal(
     session: SessionDep,
     _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
 ) -> Principal:
-    from app.services import api_keys, users  # the services import this module's Principal
-
     header = request.headers.get("authorization")
     if not header:
         principal = ANONYMOUS

@@ -5,6 +5,8 @@ from typing import Annotated
 from fastapi import Depends, Header, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.etag import expected_versions
+from app.core.versions import Expected
 from app.schemas.common import NO_CONTROL
 
 
@@ -19,13 +21,21 @@ async def get_session(request: Request) -> AsyncSession:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
-IfMatch = Annotated[
-    str | None,
-    Header(
-        alias="If-Match",
-        description="Required: the ETag you read. Missing: 428; stale: 412.",
-    ),
-]
+
+
+async def if_match_header(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="Required: the ETag you read. Missing: 428; stale: 412.",
+        ),
+    ] = None,
+) -> Expected | None:
+    return expected_versions(if_match)
+
+
+IfMatch = Annotated[Expected | None, Depends(if_match_header)]
 SearchQuery = Annotated[
     str | None,
     Query(

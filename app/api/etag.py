@@ -1,14 +1,12 @@
-"""ETags from a row's version counter; `If-Match` guards every change (412 when stale)."""
+"""ETags from a row's version counter; `If-Match` read into the versions a change expects
+(`app/core/versions.py` refuses it, 412, when stale)."""
 
 import hashlib
+import re
 
 from fastapi import Request, Response
 
-from app.api.problems import PRECONDITION_FAILED, PRECONDITION_REQUIRED, ProblemError
-
-
-def etag_for(version: int) -> str:
-    return f'"v{version}"'
+from app.core.versions import Expected, etag_for
 
 
 def content_etag(content: str) -> str:
@@ -38,15 +36,14 @@ def conditional(request: Request, response: Response, tag: str) -> Response | No
     return None
 
 
-def check_if_match(if_match: str | None, version: int) -> None:
-    """Refuse a change without `If-Match` (428) or with a stale ETag (412)."""
+_VERSION_TAG = re.compile(r'"v(0|[1-9][0-9]*)"')
+
+
+def expected_versions(if_match: str | None) -> Expected | None:
+    """The versions an `If-Match` header names: its `"v<n>"` ETags, or any for `*`. Other tags
+    name no version of ours, so they match none."""
     if if_match is None:
-        raise ProblemError(PRECONDITION_REQUIRED)
+        return None
     tags = {t.strip() for t in if_match.split(",")}
-    if "*" in tags or etag_for(version) in tags:
-        return
-    raise ProblemError(
-        PRECONDITION_FAILED,
-        f"If-Match {if_match} does not match the current ETag {etag_for(version)}.",
-        current_etag=etag_for(version),
-    )
+    versions = frozenset(int(m.group(1)) for t in tags if (m := _VERSION_TAG.fullmatch(t)))
+    return Expected(named_as=if_match, versions=versions, any_version="*" in tags)

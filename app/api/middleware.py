@@ -11,14 +11,9 @@ from typing import ClassVar
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.context import request_id_var
-from app.api.problems import (
-    INTERNAL_ERROR,
-    PAYLOAD_TOO_LARGE,
-    PROBLEM_MEDIA_TYPE,
-    ProblemKind,
-    problem_body,
-)
+from app.api.problems import PROBLEM_MEDIA_TYPE, problem_body
+from app.core.context import request_id_var
+from app.core.errors import INTERNAL_ERROR, PAYLOAD_TOO_LARGE, ProblemKind
 
 access_log = logging.getLogger("partnership_api.access")
 log = logging.getLogger(__name__)

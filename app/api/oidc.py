@@ -14,12 +14,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import jwt
 from jwt.exceptions import InvalidSubjectError
 
+from app.core.principal import TokenClaims
 from app.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -29,17 +29,6 @@ JWKS_CACHE_SECONDS = 300
 JWKS_TIMEOUT_SECONDS = 3.0
 JWKS_PAUSE_SECONDS = 5.0
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
-
-
-@dataclass(frozen=True)
-class TokenClaims:
-    subject: str
-    name: str | None
-    email: str | None
-    role: str | None
-    """The value of the claim `OIDC_ROLE_CLAIM`; None when the token has none."""
-    organisation_ids: tuple[str, ...]
-    """The value of the claim `OIDC_ORGANISATIONS_CLAIM`; () when the token has none."""
 
 
 class InvalidToken(Exception):

@@ -6,112 +6,38 @@ documentation (see `app/routers/problems.py`).
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.api.context import request_id_var
+from app.core.context import request_id_var
+from app.core.errors import (
+    BAD_REQUEST,
+    CONFLICT,
+    DATABASE_UNAVAILABLE,
+    INTERNAL_ERROR,
+    INVALID_DATA,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    PAYLOAD_TOO_LARGE,
+    PROBLEM_KINDS,
+    RULE_PREFIX,
+    VALIDATION_ERROR,
+    FieldError,
+    ProblemError,
+    ProblemKind,
+)
 
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-RULE_PREFIX = "rule:"
-
-
-@dataclass(frozen=True)
-class ProblemKind:
-    code: str
-    status: int
-    title: str
-    description: str
-
-
-# Every kind of problem the API can answer with; rules register theirs with `rule()`.
-PROBLEM_KINDS: dict[str, ProblemKind] = {}
-
-
-def problem_kind(code: str, status: int, title: str, description: str) -> ProblemKind:
-    kind = ProblemKind(code, status, title, description)
-    PROBLEM_KINDS[code] = kind
-    return kind
-
-
-BAD_REQUEST = problem_kind("bad-request", 400, "Bad request", "The request could not be read.")
-INVALID_CURSOR = problem_kind(
-    "invalid-cursor", 400, "Invalid cursor", "The `cursor` is not one this API handed out."
-)
-NOT_FOUND = problem_kind("not-found", 404, "Not found", "No such resource, or no such route.")
-METHOD_NOT_ALLOWED = problem_kind(
-    "method-not-allowed", 405, "Method not allowed", "The route does not accept this method."
-)
-CONFLICT = problem_kind(
-    "conflict", 409, "Conflict", "The request conflicts with stored data (a duplicate, or a use)."
-)
-PRECONDITION_FAILED = problem_kind(
-    "precondition-failed",
-    412,
-    "Precondition failed",
-    "The `If-Match` ETag is stale: someone changed the resource since you read it. "
-    "Read it again, re-apply your change and send the new ETag.",
-)
-PRECONDITION_REQUIRED = problem_kind(
-    "precondition-required",
-    428,
-    "Precondition required",
-    "Changes need the `If-Match` header with the ETag you read, so that two users cannot "
-    "silently overwrite each other.",
-)
-PAYLOAD_TOO_LARGE = problem_kind(
-    "payload-too-large", 413, "Payload too large", "The request body is over the size limit."
-)
-VALIDATION_ERROR = problem_kind(
-    "validation-error",
-    422,
-    "Validation error",
-    "One or more fields are invalid; `errors` points at each with a JSON pointer.",
-)
-INVALID_DATA = problem_kind(
-    "invalid-data",
-    422,
-    "Invalid data",
-    "A value cannot be stored as sent (for example a character PostgreSQL does not accept).",
-)
-INTERNAL_ERROR = problem_kind(
-    "internal-error", 500, "Internal server error", "Something failed on our side; it is logged."
-)
-NOT_CONFIGURED = problem_kind(
-    "not-configured",
-    503,
-    "Not configured",
-    "This part of the service needs a setting its operator has not given yet (see the README).",
-)
-DATABASE_UNAVAILABLE = problem_kind(
-    "database-unavailable",
-    503,
-    "Database unavailable",
-    "The database did not answer in time; retry later.",
-)
-
-
-def rule(code: str, title: str, description: str) -> ProblemKind:
-    """Register a programme rule (DOMAIN.md) that answers 422 when broken."""
-    return problem_kind(f"rule.{code}", 422, title, description)
-
-
-class FieldError(BaseModel):
-    pointer: str = Field(description="JSON pointer into the request body, or the parameter name")
-    location: str = Field(description="body, query, path or header")
-    message: str
-    type: str = Field(description="Machine-readable error type")
-    rule: str | None = Field(default=None, description="The programme rule broken, if one")
 
 
 class Problem(BaseModel):
@@ -127,40 +53,6 @@ class Problem(BaseModel):
     instance: str | None = None
     request_id: str | None = None
     errors: list[FieldError] | None = None
-
-
-class ProblemError(Exception):
-    """Raise to answer with a problem; `kind` fixes status, type and title."""
-
-    def __init__(
-        self,
-        kind: ProblemKind,
-        detail: str | None = None,
-        *,
-        errors: list[FieldError] | None = None,
-        headers: dict[str, str] | None = None,
-        **extra: Any,
-    ) -> None:
-        super().__init__(detail or kind.description)
-        self.kind = kind
-        self.detail = detail or kind.description
-        self.errors = errors
-        self.headers = headers
-        self.extra = extra
-
-
-class RuleViolation(ProblemError):
-    """A programme rule (DOMAIN.md) is broken by stored data plus the request."""
-
-    def __init__(self, kind: ProblemKind, detail: str, *, pointer: str | None = None) -> None:
-        errors = None
-        if pointer is not None:
-            errors = [
-                FieldError(
-                    pointer=pointer, location="body", message=detail, type=kind.code, rule=kind.code
-                )
-            ]
-        super().__init__(kind, detail, errors=errors)
 
 
 def problem_body(kind: ProblemKind, detail: str, instance: str) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware import send_problem
-from app.api.problems import problem_kind
+from app.core.errors import problem_kind
 from app.settings import Settings
 
 log = logging.getLogger(__name__)

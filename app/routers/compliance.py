@@ -7,9 +7,10 @@ from fastapi import APIRouter, Query
 
 from app.api.auth import Staff
 from app.api.deps import SessionDep
-from app.api.pagination import PageParams, page_params
+from app.api.pagination import page_params
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
+from app.core.paging import PageParams
 from app.models.enums import PartnershipStatus
 from app.schemas.meetings import ComplianceSummary, ComplianceSummaryPage
 from app.services import compliance as service

@@ -7,9 +7,10 @@ from fastapi import APIRouter, BackgroundTasks, Body, Depends, Query, Request, R
 
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
-from app.api.etag import conditional, etag_for, not_modified, set_etag
+from app.api.etag import conditional, not_modified, set_etag
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.versions import etag_for
 from app.schemas.documents import DocumentCreate, DocumentRead, DocumentUpdate
 from app.services import documents as service
 from app.storage import FileStore, file_store
@@ -175,7 +176,7 @@ async def upload_document_file(
         content_type=request.headers.get("content-type"),
         data=data,
         file_name=filename,
-        if_match=if_match,
+        expected=if_match,
     )
     if replaced is not None:
         background.add_task(service.discard, store, replaced)  # runs after the commit

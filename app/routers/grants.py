@@ -9,10 +9,11 @@ from fastapi import APIRouter, Body, Query, Request, Response
 
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import SessionDep
-from app.api.etag import conditional, etag_for, set_etag
+from app.api.etag import conditional, set_etag
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute, location_of
+from app.core.versions import etag_for
 from app.models.enums import GrantStatus, ReportStatus
 from app.models.funding import Amendment, Payment
 from app.schemas.funding import sek

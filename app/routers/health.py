@@ -4,7 +4,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from app.api.problems import ProblemError, problem_kind, problem_responses
+from app.api.problems import problem_responses
+from app.core.errors import ProblemError, problem_kind
 
 router = APIRouter(tags=["health"])
 

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Body, Query, Request, Response
 
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
-from app.api.etag import conditional, etag_for, set_etag
+from app.api.etag import conditional, set_etag
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.versions import etag_for
 from app.schemas.meetings import Compliance, MeetingCreate, MeetingRead, MeetingUpdate
 from app.services import compliance as compliance_service
 from app.services import meetings as service

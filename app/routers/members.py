@@ -7,9 +7,10 @@ from fastapi import APIRouter, Body, Request, Response
 
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
-from app.api.etag import conditional, etag_for, set_etag
+from app.api.etag import conditional, set_etag
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.versions import etag_for
 from app.models.partnerships import Member
 from app.schemas.members import MemberCreate, MemberRead, MemberUpdate, Side
 from app.services import members as service

@@ -7,10 +7,11 @@ from fastapi import APIRouter, Body, Query, Request, Response
 
 from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
-from app.api.etag import conditional, etag_for, set_etag
+from app.api.etag import conditional, set_etag
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.versions import etag_for
 from app.models.enums import OrganisationType
 from app.schemas.organisations import (
     OrganisationCreate,

@@ -6,12 +6,14 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.auth import Authenticated, Principal, Staff, Writer
+from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
-from app.api.etag import conditional, etag_for, set_etag
+from app.api.etag import conditional, set_etag
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.principal import Principal
+from app.core.versions import etag_for
 from app.models.enums import PartnershipStatus, Principle
 from app.schemas.partnerships import (
     PartnershipCreate,

@@ -6,14 +6,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.auth import Admin, Authenticated, Principal, Writer
+from app.api.auth import Admin, Authenticated, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
-from app.api.etag import conditional, etag_for, set_etag
+from app.api.etag import conditional, set_etag
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.principal import Principal
+from app.core.scopes import can_see_contact_details
+from app.core.versions import etag_for
 from app.models.enums import PersonKind, PoliticalSide
-from app.policies import can_see_contact_details
 from app.schemas.access import AuditEventRead
 from app.schemas.organisations import OrganisationRead
 from app.schemas.people import PersonCreate, PersonExport, PersonPage, PersonRead, PersonUpdate

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Request, Response
 
 from app.api.auth import Authenticated, Staff
 from app.api.deps import SessionDep
-from app.api.etag import conditional, etag_for, set_etag
+from app.api.etag import conditional, set_etag
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute, location_of
+from app.core.versions import etag_for
 from app.schemas.phases import (
     CompletePhase,
     ExtendPhase,

@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
-from app.api.problems import NOT_FOUND, PROBLEM_KINDS, ProblemError, problem_responses
+from app.api.problems import problem_responses
+from app.core.errors import NOT_FOUND, PROBLEM_KINDS, ProblemError
 
 router = APIRouter(prefix="/problems", tags=["problems"])
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
-from app.api.pagination import Page
+from app.core.paging import Page
 from app.models.enums import Role
 from app.schemas.common import Name, RequestModel, ResponseModel
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from pydantic import Field, computed_field
 
-from app.api.pagination import Page
+from app.core.paging import Page
 from app.models.enums import FundingRegion
 from app.schemas.common import ResponseModel
 

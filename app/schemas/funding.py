@@ -7,7 +7,8 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from app.api.pagination import Page
+from app.core.errors import rule_error
+from app.core.paging import Page
 from app.models.enums import (
     INELIGIBLE_COSTS,
     ApplicationAction,
@@ -22,7 +23,6 @@ from app.rules import (
     INELIGIBLE_COST,
     ROUND_PERIOD,
     WHOLE_KRONOR,
-    rule_error,
 )
 from app.schemas.common import NO_CONTROL, Money, RequestModel, ResponseModel
 from app.schemas.phases import check_duration

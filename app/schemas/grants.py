@@ -16,8 +16,9 @@ from pydantic import (
     model_validator,
 )
 
-from app.api.pagination import Page
 from app.clock import today
+from app.core.errors import rule_error
+from app.core.paging import Page
 from app.models.enums import (
     AmendmentKind,
     ApplicationKind,
@@ -26,14 +27,7 @@ from app.models.enums import (
     ReportKind,
     ReportStatus,
 )
-from app.rules import (
-    AMENDMENT,
-    BUDGET_LINES_SUM,
-    EXCHANGE_RATE,
-    GRANT_PERIOD,
-    POSTPONEMENT_LENGTH,
-    rule_error,
-)
+from app.rules import AMENDMENT, BUDGET_LINES_SUM, EXCHANGE_RATE, GRANT_PERIOD, POSTPONEMENT_LENGTH
 from app.schemas.common import NO_CONTROL, Money, RequestModel, ResponseModel
 from app.schemas.funding import BudgetLineIn, Note, Text, check_lines_once, whole_kronor
 from app.schemas.phases import check_duration

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, model_validator
 
-from app.api.pagination import Page
+from app.core.paging import Page
 from app.models.enums import MemberGroup, MemberRole
 from app.schemas.common import RequestModel, ResponseModel
 

@@ -6,9 +6,10 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from app.api.pagination import Page
+from app.core.errors import rule_error
+from app.core.paging import Page
 from app.models.enums import NetworkMemberStatus, NetworkStatus, ParticipantGender, WorkshopStatus
-from app.rules import NETWORK_PERIOD, WORKSHOP_PERIOD, rule_error
+from app.rules import NETWORK_PERIOD, WORKSHOP_PERIOD
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 

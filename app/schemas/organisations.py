@@ -14,17 +14,14 @@ from pydantic import (
     model_validator,
 )
 
-from app.api.pagination import Page
+from app.core.errors import rule_error
+from app.core.paging import Page
 from app.models.enums import (
     ELIGIBLE_SWEDISH_APPLICANT_TYPES,
     SWEDISH_REFERENCE_TYPES,
     OrganisationType,
 )
-from app.rules import (
-    ORGANISATION_NUMBER_SWEDISH_ONLY,
-    SWEDISH_REFERENCE_ORGANISATION,
-    rule_error,
-)
+from app.rules import ORGANISATION_NUMBER_SWEDISH_ONLY, SWEDISH_REFERENCE_ORGANISATION
 from app.schemas.common import Code, Name, RequestModel, ResponseModel
 
 CountryCode = Annotated[

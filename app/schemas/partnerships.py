@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, computed_field
 
-from app.api.pagination import Page
+from app.core.paging import Page
 from app.models.enums import PartnershipStatus, Principle
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 

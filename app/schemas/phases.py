@@ -1,39 +1,17 @@
 """Phases of a partnership and the actions on them: request and response models, and the
 duration rules that need only the payload."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from app.core.errors import rule_error
+from app.core.periods import last_day_within
 from app.models.enums import PhaseAction, PhaseKind, PhaseStatus
-from app.rules import INCEPTION_DURATION, POSTPONEMENT_LENGTH, PROJECT_DURATION, rule_error
+from app.rules import INCEPTION_DURATION, POSTPONEMENT_LENGTH, PROJECT_DURATION
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
-
-
-def add_years(day: date, years: int) -> date:
-    """The same calendar day `years` later (29 February rolls on to 1 March, so a period from
-    29 February lasts to 28 February, as one from 28 February lasts to 27 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return date(day.year + years, 3, 1)
-
-
-def last_day_within(start: date, years: int) -> date:
-    """The last day of a period of `years` years that begins on `start`."""
-    return add_years(start, years) - timedelta(days=1)
-
-
-def phase_years(start: date, end: date) -> list[tuple[int, date, date]]:
-    """A period's years, numbered: the first from its start, the last cut at its end."""
-    years = []
-    n = 1
-    while add_years(start, n - 1) <= end:
-        years.append((n, add_years(start, n - 1), min(last_day_within(start, n), end)))
-        n += 1
-    return years
 
 
 class PhaseCreate(RequestModel):

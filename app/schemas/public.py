@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from app.api.pagination import Page
+from app.core.paging import Page
 from app.models.enums import (
     NetworkMemberStatus,
     NetworkStatus,

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal, unauthorized
-from app.api.pagination import PageParams, paginate
-from app.api.problems import CONFLICT, ProblemError, RuleViolation
+from app.core.errors import CONFLICT, ProblemError, RuleViolation, unauthorized
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
 from app.models.access import ApiKey
 from app.models.enums import SCOPED_ROLES, Role
 from app.models.organisations import Organisation

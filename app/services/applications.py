@@ -9,11 +9,12 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.etag import check_if_match
-from app.api.pagination import PageParams, paginate
-from app.api.problems import RuleViolation
 from app.clock import today
+from app.core.errors import RuleViolation
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
+from app.core.scopes import ensure_can_write_in, partnership_in_scope, scope_partnerships
+from app.core.versions import Expected, check_version
 from app.models.countries import Country
 from app.models.enums import (
     ApplicationAction,
@@ -29,7 +30,6 @@ from app.models.funding import (
 )
 from app.models.organisations import Organisation
 from app.models.partnerships import Document, Partnership
-from app.policies import ensure_can_write_in, partnership_in_scope, scope_partnerships
 from app.rules import (
     APPLICATION_ATTACHMENTS,
     APPLICATION_BUDGET,
@@ -92,10 +92,10 @@ async def create_round(session: AsyncSession, data: RoundCreate) -> ApplicationR
 
 
 async def update_round(
-    session: AsyncSession, round_id: UUID, patch: RoundUpdate, if_match: str | None
+    session: AsyncSession, round_id: UUID, patch: RoundUpdate, expected: Expected | None
 ) -> ApplicationRound:
     row = await get_round(session, round_id, for_update=True)
-    check_if_match(if_match, row.version)
+    check_version(expected, row.version)
     current = {field: getattr(row, field) for field in RoundFields.model_fields}
     if apply_changes(row, merge_patch(current, patch, RoundFields).model_dump()):
         await session.flush()
@@ -348,11 +348,11 @@ async def update_application(
     principal: Principal,
     application_id: UUID,
     patch: ApplicationUpdate,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> ApplicationView:
     application = await get_application(session, principal, application_id, for_update=True)
     partnership = await _applicant(session, principal, application)
-    check_if_match(if_match, application.version)
+    check_version(expected, application.version)
     _expect(application, ApplicationStatus.draft, "changed")
     current = await view(session, application)
     state = {

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.context import request_id_var
-from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError
+from app.core.context import request_id_var
+from app.core.errors import NOT_FOUND, ProblemError
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
 from app.models.audit import AuditEvent
 
 # Kept out of every event: derived by the database, or bookkeeping of the change itself.

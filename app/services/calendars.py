@@ -11,8 +11,8 @@ from icalendar import Calendar, Event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.problems import NOT_FOUND, ProblemError
+from app.core.errors import NOT_FOUND, ProblemError
+from app.core.principal import Principal
 from app.models.enums import MeetingStatus
 from app.models.networks import Workshop
 from app.models.organisations import Organisation

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from app.api.problems import NOT_FOUND, ProblemError
+from app.core.errors import NOT_FOUND, ProblemError
 from app.models.base import Tracked
 
 S = TypeVar("S", bound=BaseModel)

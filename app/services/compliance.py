@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
+from app.core.periods import last_day_within, phase_years
+from app.core.principal import Principal
 from app.models.enums import (
     HOSTED_VISITS,
     DocumentKind,
@@ -37,7 +38,6 @@ from app.rules import (
 from app.schemas.funding_reports import OverdueReport
 from app.schemas.meetings import Compliance, Finding, Hosting, PhaseCompliance, ProjectYear
 from app.schemas.members import Side
-from app.schemas.phases import last_day_within, phase_years
 from app.services.funding_reports import overdue_reports
 from app.services.meetings import MINIMUM_MEETINGS_A_YEAR, MeetingView, in_period, meetings_of_each
 from app.services.members import missing_politicians, sides_of_each

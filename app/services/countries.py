@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
+from app.core.paging import PageParams, paginate
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
 from app.rules import UNKNOWN_COUNTRY

@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from app.api.etag import etag_for
+from app.core.versions import Expected
 from app.models.enums import OrganisationType as T
 from app.models.enums import PersonKind, PoliticalSide
 from app.models.organisations import Organisation
@@ -317,7 +317,7 @@ async def _network_workshops(
             assert person_id is not None, given_name
             participants.append(Participation(person_id=person_id, gender=gender))
         await workshops.set_participants(
-            session, workshop.id, participants, etag_for(workshop.version)
+            session, workshop.id, participants, Expected.of(workshop.version)
         )
 
 

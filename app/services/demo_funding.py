@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from app.api.auth import Principal, system_principal
+from app.core.principal import Principal, system_principal
 from app.models.enums import AmendmentKind, ReportStatus
 from app.models.funding import Application, ApplicationRound, Grant, GrantBudgetLine
 from app.models.partnerships import Partnership

@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from app.api.auth import Principal, system_principal
+from app.core.principal import Principal, system_principal
 from app.models.enums import (
     MeetingKind,
     MeetingStatus,

@@ -17,9 +17,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.etag import check_if_match
-from app.api.problems import (
+from app.core.errors import (
     CONFLICT,
     NOT_FOUND,
     VALIDATION_ERROR,
@@ -27,6 +25,8 @@ from app.api.problems import (
     ProblemError,
     problem_kind,
 )
+from app.core.principal import Principal
+from app.core.versions import Expected, check_version
 from app.models.enums import SUBMITTED_APPLICATIONS
 from app.models.funding import Application
 from app.models.partnerships import Document
@@ -107,10 +107,10 @@ async def update_document(
     partnership_id: UUID,
     document_id: UUID,
     patch: DocumentUpdate,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> Document:
     document = await get_document(session, principal, partnership_id, document_id, for_update=True)
-    check_if_match(if_match, document.version)
+    check_version(expected, document.version)
     current = {field: getattr(document, field) for field in DocumentFields.model_fields}
     merged = merge_patch(current, patch, DocumentFields)
     evidence = ("kind", "swedish_signed_on", "partner_signed_on")
@@ -142,11 +142,11 @@ async def delete_document(
     principal: Principal,
     partnership_id: UUID,
     document_id: UUID,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> str | None:
     """Delete the document; answer the key of its file, to `discard` once committed."""
     document = await get_document(session, principal, partnership_id, document_id, for_update=True)
-    check_if_match(if_match, document.version)
+    check_version(expected, document.version)
     await _not_submitted(session, document, "deleted")
     key = document.file_key
     await session.delete(document)
@@ -209,13 +209,13 @@ async def put_file(
     content_type: str | None,
     data: bytes,
     file_name: str | None,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> tuple[Document, str | None]:
     """Store the file and record it on the document; answer the replaced file's key, if any,
     to `discard` once committed. Replacing a file needs `If-Match`; a first upload may skip it."""
     document = await get_document(session, principal, partnership_id, document_id, for_update=True)
-    if document.file_key is not None or if_match is not None:
-        check_if_match(if_match, document.version)
+    if document.file_key is not None or expected is not None:
+        check_version(expected, document.version)
     if document.file_key is not None:
         await _not_submitted(session, document, "given another file")
     media = media_type_of(content_type)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.api.problems import RuleViolation
+from app.core.errors import RuleViolation
+from app.core.periods import phase_years
 from app.models.enums import ApplicationKind, FundingRegion
 from app.rules import BUDGET_CEILING, BUDGET_YEAR
-from app.schemas.phases import phase_years
 
 # [BUD], SEK: (Europe, elsewhere). DOMAIN.md found no Latin American ceiling: the Africa/Asia
 # level is assumed. Inception is capped in total, a project or extension per project year.
@@ -44,18 +44,6 @@ class Terms:
         return europe if only_europe else elsewhere
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has no such day."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def project_years(starts: date, ends: date) -> list[tuple[date, date]]:
     """A phase's years, at most three (accounting years 1-3, [RED]): the third runs to the end
     of the period, however a postponement lengthened it."""
@@ -72,10 +60,6 @@ def grant_years(starts: date, ends: date, postponed_days: int) -> list[tuple[dat
     years = project_years(starts, nominal)
     years[-1] = (years[-1][0], ends)
     return years
-
-
-def nominal_end(ends: date, postponed_days: int) -> date:
-    return ends - timedelta(days=postponed_days)
 
 
 # A budget line as the rules see it: its project year and its amount in SEK.

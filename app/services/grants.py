@@ -14,10 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
 from app.clock import today
+from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
+from app.core.paging import PageParams, paginate
+from app.core.periods import add_months, last_day_within, nominal_end
+from app.core.principal import Principal
+from app.core.scopes import ensure_can_write_in, partnership_in_scope
 from app.models.enums import (
     ApplicationKind,
     ApplicationStatus,
@@ -36,7 +38,6 @@ from app.models.funding import (
 )
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
-from app.policies import ensure_can_write_in, partnership_in_scope
 from app.rules import (
     AMENDMENT,
     BELOW_REPORTED,
@@ -59,17 +60,14 @@ from app.schemas.grants import (
     Reduction,
     ReportCreate,
 )
-from app.schemas.phases import last_day_within
 from app.services import audit
 from app.services.applications import named_partnership, terms_of
 from app.services.common import apply_changes, get_one, touch
 from app.services.funding_rules import (
     FINAL_REPORT_MONTHS,
     INTERIM_REPORT_MONTHS,
-    add_months,
     check_budget,
     grant_years,
-    nominal_end,
     project_years,
 )
 from app.services.partnerships import get_owned

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.problems import NOT_CONFIGURED, NOT_FOUND, ProblemError
 from app.clock import today
+from app.core.errors import NOT_CONFIGURED, NOT_FOUND, ProblemError
+from app.core.periods import nominal_end
 from app.models.enums import ReportKind, ReportStatus
 from app.models.funding import (
     Amendment,
@@ -26,7 +27,7 @@ from app.models.funding import (
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner
 from app.services import iati
-from app.services.funding_rules import nominal_end, project_years
+from app.services.funding_rules import project_years
 from app.settings import Settings
 
 PIPELINE, IMPLEMENTATION, FINALISATION, CLOSED, SUSPENDED = "1", "2", "3", "4", "6"

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.etag import check_if_match
-from app.api.problems import CONFLICT, ProblemError, RuleViolation
+from app.core.errors import CONFLICT, ProblemError, RuleViolation
+from app.core.periods import phase_years
+from app.core.principal import Principal
+from app.core.versions import Expected, check_version
 from app.models.enums import HOSTED_VISITS, MeetingStatus, PhaseKind
 from app.models.partnerships import Meeting, MeetingParticipant, Partnership, Phase
 from app.models.people import Person
@@ -25,7 +26,6 @@ from app.rules import (
 )
 from app.schemas.meetings import MeetingCreate, MeetingFields, MeetingRead, MeetingUpdate
 from app.schemas.members import Side
-from app.schemas.phases import phase_years
 from app.services.common import answer_columns, apply_changes, merge_patch, touch
 from app.services.members import sides_of, sides_of_each
 from app.services.partnerships import (
@@ -183,14 +183,14 @@ async def update_meeting(
     partnership_id: UUID,
     meeting_id: UUID,
     patch: MeetingUpdate,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> MeetingView:
     partnership, view = await get_meeting(
         session, principal, partnership_id, meeting_id, for_update=True
     )
     meeting = view.meeting
     assert isinstance(meeting, Meeting)  # read for update: an object, not a row
-    check_if_match(if_match, meeting.version)
+    check_version(expected, meeting.version)
     current = {
         field: getattr(meeting, field)
         for field in MeetingFields.model_fields
@@ -224,12 +224,12 @@ async def delete_meeting(
     principal: Principal,
     partnership_id: UUID,
     meeting_id: UUID,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> None:
     _, view = await get_meeting(session, principal, partnership_id, meeting_id, for_update=True)
     meeting = view.meeting
     assert isinstance(meeting, Meeting)  # read for update: an object, not a row
-    check_if_match(if_match, meeting.version)
+    check_version(expected, meeting.version)
     if meeting.status != MeetingStatus.planned:
         raise ProblemError(CONFLICT, f"A meeting that was {meeting.status} stays in the record.")
     await session.delete(meeting)

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.etag import check_if_match
-from app.api.problems import RuleViolation
+from app.core.errors import RuleViolation
+from app.core.principal import Principal
+from app.core.scopes import ensure_can_write_in
+from app.core.versions import Expected, check_version
 from app.models.enums import MemberGroup, PersonKind, PoliticalSide
 from app.models.partnerships import Member, Partnership, PartnershipPartner
 from app.models.people import Person
-from app.policies import ensure_can_write_in
 from app.rules import (
     MEMBER_OF_A_PARTY,
     STEERING_GROUP_COMPOSITION,
@@ -125,13 +125,13 @@ async def update_member(
     partnership_id: UUID,
     member_id: UUID,
     patch: MemberUpdate,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> tuple[Member, Side]:
     member, side, person = await get_member(
         session, principal, partnership_id, member_id, for_update=True
     )
     ensure_can_write_in(principal, person.organisation_id)
-    check_if_match(if_match, member.version)
+    check_version(expected, member.version)
     current = {field: getattr(member, field) for field in MemberFields.model_fields}
     merged = merge_patch(current, patch, MemberFields)
     if apply_changes(member, merged.model_dump()):
@@ -144,13 +144,13 @@ async def delete_member(
     principal: Principal,
     partnership_id: UUID,
     member_id: UUID,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> None:
     member, _, person = await get_member(
         session, principal, partnership_id, member_id, for_update=True
     )
     ensure_can_write_in(principal, person.organisation_id)
-    check_if_match(if_match, member.version)
+    check_version(expected, member.version)
     await session.delete(member)
     await session.flush()
 

@@ -9,17 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.etag import check_if_match
-from app.api.pagination import PageParams, paginate
-from app.api.problems import RuleViolation
+from app.core.errors import RuleViolation
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
+from app.core.scopes import scope_partnerships
+from app.core.versions import Expected, check_version
 from app.models.countries import Country
 from app.models.enums import NetworkMemberStatus, NetworkStatus, WorkshopStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
-from app.policies import scope_partnerships
 from app.rules import (
     NETWORK_MEMBER_COUNTRY,
     NETWORK_PARTNER_ELIGIBLE,
@@ -131,10 +131,10 @@ async def create_network(session: AsyncSession, data: NetworkCreate) -> Network:
 
 
 async def update_network(
-    session: AsyncSession, network_id: UUID, patch: NetworkUpdate, if_match: str | None
+    session: AsyncSession, network_id: UUID, patch: NetworkUpdate, expected: Expected | None
 ) -> Network:
     network = await get_network(session, network_id, for_update=True)
-    check_if_match(if_match, network.version)
+    check_version(expected, network.version)
     current = {field: getattr(network, field) for field in NetworkFields.model_fields}
     merged = merge_patch(current, patch, NetworkFields)
     await _check_network(session, merged)
@@ -234,10 +234,10 @@ async def update_member(
     network_id: UUID,
     member_id: UUID,
     patch: NetworkMemberUpdate,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> NetworkMember:
     member = await get_member(session, network_id, member_id, for_update=True)
-    check_if_match(if_match, member.version)
+    check_version(expected, member.version)
     if patch.status == NetworkMemberStatus.left:
         planned = await session.scalar(
             select(Workshop.title).where(

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from app.api.auth import FORBIDDEN, Principal
-from app.api.etag import check_if_match
-from app.api.pagination import PageParams, paginate
-from app.api.problems import CONFLICT, NOT_FOUND, ProblemError, RuleViolation
+from app.core.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ProblemError, RuleViolation
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
+from app.core.scopes import writable_organisation
+from app.core.versions import Expected, check_version
 from app.models.enums import OrganisationType, Role
 from app.models.organisations import Organisation
-from app.policies import writable_organisation
 from app.rules import REFERENCE_ORGANISATION_FIXED
 from app.schemas.organisations import (
     OrganisationCreate,
@@ -124,10 +124,10 @@ async def update_organisation(
     principal: Principal,
     organisation_id: UUID,
     patch: OrganisationUpdate,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> Organisation:
     organisation = await _writable(session, principal, organisation_id)
-    check_if_match(if_match, organisation.version)
+    check_version(expected, organisation.version)
     current = {field: getattr(organisation, field) for field in OrganisationFields.model_fields}
     schema = OrganisationFields if organisation.is_reference else OrganisationCreate
     merged = merge_patch(current, patch, schema)
@@ -152,10 +152,10 @@ async def update_organisation(
 
 
 async def delete_organisation(
-    session: AsyncSession, principal: Principal, organisation_id: UUID, if_match: str | None
+    session: AsyncSession, principal: Principal, organisation_id: UUID, expected: Expected | None
 ) -> None:
     organisation = await _writable(session, principal, organisation_id)
-    check_if_match(if_match, organisation.version)
+    check_version(expected, organisation.version)
     if organisation.is_reference:
         raise ProblemError(
             CONFLICT, f"{organisation.name} is reference data and cannot be deleted."

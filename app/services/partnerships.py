@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.etag import check_if_match
-from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
+from app.core.scopes import partnership_in_scope, scope_partnerships
+from app.core.versions import Expected, check_version
 from app.models.countries import Country
 from app.models.enums import (
     ELIGIBLE_SWEDISH_APPLICANT_TYPES,
@@ -24,7 +25,6 @@ from app.models.enums import (
 from app.models.networks import Network
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner, Phase
-from app.policies import partnership_in_scope, scope_partnerships
 from app.rules import (
     PARTNER_COUNTRY_ELIGIBLE,
     SWEDISH_APPLICANT_ELIGIBLE,
@@ -318,10 +318,10 @@ async def update_partnership(
     principal: Principal,
     partnership_id: UUID,
     patch: PartnershipUpdate,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> Partnership:
     partnership = await get_partnership(session, principal, partnership_id, for_update=True)
-    check_if_match(if_match, partnership.version)
+    check_version(expected, partnership.version)
     current = {field: getattr(partnership, field) for field in PartnershipFields.model_fields}
     described = PartnershipUpdate.model_validate(
         patch.model_dump(exclude_unset=True, exclude={"network_id"})

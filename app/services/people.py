@@ -9,16 +9,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.etag import check_if_match
-from app.api.pagination import PageParams, paginate
-from app.api.problems import CONFLICT, ProblemError, RuleViolation
+from app.core.errors import CONFLICT, ProblemError, RuleViolation
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
+from app.core.scopes import ensure_can_write_in, scope_people
+from app.core.versions import Expected, check_version
 from app.models.audit import AuditEvent
 from app.models.enums import PersonKind, PoliticalSide
 from app.models.organisations import Organisation
 from app.models.partnerships import Member, Partnership
 from app.models.people import Person
-from app.policies import ensure_can_write_in, scope_people
 from app.rules import MEMBER_OF_A_PARTY, UNKNOWN_ORGANISATION
 from app.schemas.people import PersonCreate, PersonFields, PersonRead, PersonUpdate
 from app.services import audit
@@ -133,10 +133,10 @@ async def update_person(
     principal: Principal,
     person_id: UUID,
     patch: PersonUpdate,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> Person:
     person = await get_person(session, principal, person_id, for_update=True)
-    check_if_match(if_match, person.version)
+    check_version(expected, person.version)
     if person.erased_at is not None:
         raise ProblemError(CONFLICT, "This person has been erased; their data cannot return.")
     current = {field: getattr(person, field) for field in PersonFields.model_fields}
@@ -150,10 +150,10 @@ async def update_person(
 
 
 async def delete_person(
-    session: AsyncSession, principal: Principal, person_id: UUID, if_match: str | None
+    session: AsyncSession, principal: Principal, person_id: UUID, expected: Expected | None
 ) -> None:
     person = await get_person(session, principal, person_id, for_update=True)
-    check_if_match(if_match, person.version)
+    check_version(expected, person.version)
     await session.delete(person)
     await session.flush()
     # A deleted person can no longer be erased, so the trail keeps no personal values of them.

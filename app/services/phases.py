@@ -7,8 +7,9 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.problems import RuleViolation
+from app.core.errors import RuleViolation
+from app.core.periods import last_day_within
+from app.core.principal import Principal
 from app.models.enums import PhaseAction, PhaseKind, PhaseStatus
 from app.models.partnerships import Decision, Partnership, Phase
 from app.rules import (
@@ -29,7 +30,6 @@ from app.schemas.phases import (
     PostponePhase,
     StartPhase,
     TerminatePhase,
-    last_day_within,
 )
 from app.services import audit, meetings, members
 from app.services.common import touch

@@ -7,15 +7,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.etag import check_if_match
-from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError, RuleViolation
+from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
+from app.core.scopes import scope_partnerships, scope_study_visits
+from app.core.versions import Expected, check_version
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
 from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingProgramme
-from app.policies import scope_partnerships, scope_study_visits
 from app.rules import (
     CONTACTS_OF_THE_HOST,
     UNKNOWN_ORGANISATION,
@@ -127,10 +127,10 @@ async def create_programme(session: AsyncSession, data: ProgrammeCreate) -> Trai
 
 
 async def update_programme(
-    session: AsyncSession, programme_id: UUID, patch: ProgrammeUpdate, if_match: str | None
+    session: AsyncSession, programme_id: UUID, patch: ProgrammeUpdate, expected: Expected | None
 ) -> TrainingProgramme:
     programme = await get_programme(session, programme_id)
-    check_if_match(if_match, programme.version)
+    check_version(expected, programme.version)
     current = {field: getattr(programme, field) for field in ProgrammeFields.model_fields}
     merged = merge_patch(current, patch, ProgrammeFields)
     await _programme_countries(session, merged)
@@ -271,10 +271,10 @@ async def update_study_visit(
     principal: Principal,
     visit_id: UUID,
     patch: StudyVisitUpdate,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> StudyVisit:
     visit = await get_study_visit(session, principal, visit_id)
-    check_if_match(if_match, visit.version)
+    check_version(expected, visit.version)
     current = {field: getattr(visit, field) for field in StudyVisitFields.model_fields}
     merged = merge_patch(current, patch, StudyVisitFields)
     await _check_visit(session, principal, merged)
@@ -284,9 +284,9 @@ async def update_study_visit(
 
 
 async def delete_study_visit(
-    session: AsyncSession, principal: Principal, visit_id: UUID, if_match: str | None
+    session: AsyncSession, principal: Principal, visit_id: UUID, expected: Expected | None
 ) -> None:
     visit = await get_study_visit(session, principal, visit_id)
-    check_if_match(if_match, visit.version)
+    check_version(expected, visit.version)
     await session.delete(visit)
     await session.flush()

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.pagination import PageParams, paginate
-from app.api.problems import CONFLICT, NOT_FOUND, ProblemError
+from app.core.errors import CONFLICT, NOT_FOUND, ProblemError
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
 from app.models.enums import NetworkMemberStatus, WorkshopStatus
 from app.models.networks import NetworkMember, Workshop
 from app.models.organisations import Organisation

@@ -5,8 +5,8 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal
-from app.api.etag import check_if_match
+from app.core.principal import Principal
+from app.core.versions import Expected, check_version
 from app.models.partnerships import Result
 from app.schemas.results import ResultCreate, ResultFields, ResultUpdate
 from app.services.common import apply_changes, merge_patch
@@ -56,10 +56,10 @@ async def update_result(
     partnership_id: UUID,
     result_id: UUID,
     patch: ResultUpdate,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> Result:
     result = await get_result(session, principal, partnership_id, result_id, for_update=True)
-    check_if_match(if_match, result.version)
+    check_version(expected, result.version)
     current = {field: getattr(result, field) for field in ResultFields.model_fields}
     if apply_changes(result, merge_patch(current, patch, ResultFields).model_dump()):
         await session.flush()
@@ -71,9 +71,9 @@ async def delete_result(
     principal: Principal,
     partnership_id: UUID,
     result_id: UUID,
-    if_match: str | None,
+    expected: Expected | None,
 ) -> None:
     result = await get_result(session, principal, partnership_id, result_id, for_update=True)
-    check_if_match(if_match, result.version)
+    check_version(expected, result.version)
     await session.delete(result)
     await session.flush()

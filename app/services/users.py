@@ -8,10 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.auth import Principal, unauthorized
-from app.api.oidc import TokenClaims
-from app.api.pagination import PageParams, paginate
-from app.api.problems import NOT_FOUND, ProblemError
+from app.core.errors import NOT_FOUND, ProblemError, unauthorized
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal, TokenClaims
 from app.models.access import User
 from app.models.enums import SCOPED_ROLES, Role
 

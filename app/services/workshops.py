@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.api.etag import check_if_match
-from app.api.pagination import PageParams, paginate
-from app.api.problems import RuleViolation
+from app.core.errors import RuleViolation
+from app.core.paging import PageParams, paginate
+from app.core.versions import Expected, check_version
 from app.models.enums import NetworkMemberStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
@@ -123,10 +123,10 @@ async def create_workshop(session: AsyncSession, data: WorkshopCreate) -> Worksh
 
 
 async def update_workshop(
-    session: AsyncSession, workshop_id: UUID, patch: WorkshopUpdate, if_match: str | None
+    session: AsyncSession, workshop_id: UUID, patch: WorkshopUpdate, expected: Expected | None
 ) -> Workshop:
     workshop = await get_workshop(session, workshop_id)
-    check_if_match(if_match, workshop.version)
+    check_version(expected, workshop.version)
     current = {field: getattr(workshop, field) for field in WorkshopFields.model_fields}
     merged = merge_patch(current, patch, WorkshopFields)
     await _check(session, merged)
@@ -186,11 +186,11 @@ async def set_participants(
     session: AsyncSession,
     workshop_id: UUID,
     participants: list[Participation],
-    if_match: str | None,
+    expected: Expected | None,
 ) -> tuple[Workshop, list[Participation]]:
     """Replace the participant list as one versioned part of the workshop (If-Match required)."""
     workshop = await get_workshop(session, workshop_id)
-    check_if_match(if_match, workshop.version)
+    check_version(expected, workshop.version)
     fields = WorkshopFields.model_validate(
         {field: getattr(workshop, field) for field in WorkshopFields.model_fields}
     )

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.api.auth import system_principal
+from app.core.principal import system_principal
 from app.models.people import Person
 from app.services.audit import _jsonable
 

@@ -16,7 +16,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from app.api.oidc import InvalidToken, OidcVerifier, SigningKeysUnavailable, TokenClaims
+from app.api.oidc import InvalidToken, OidcVerifier, SigningKeysUnavailable
+from app.core.principal import TokenClaims
 from app.settings import Settings
 from tests.access.tokens import (
     AUDIENCE,

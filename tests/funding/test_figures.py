@@ -12,7 +12,7 @@ from httpx import AsyncClient
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.api.auth import system_principal
+from app.core.principal import system_principal
 from app.models.enums import Role
 from app.services import iati
 from app.services.demo_data import PEOPLE, load_demo_data

@@ -10,8 +10,8 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlmodel import col
 
-from app.api.auth import FORBIDDEN, Principal
-from app.api.problems import ProblemError
+from app.core.errors import FORBIDDEN, ProblemError
+from app.core.principal import Principal
 from app.models.enums import Role
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner

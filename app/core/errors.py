@@ -1,0 +1,166 @@
+"""The domain's errors: every kind of problem the API can answer with, and the exceptions that
+carry one. Free of HTTP frameworks: `app/api/problems.py` renders them as RFC 9457 problem details.
+
+Every kind has a stable `code`; its `type` is `/problems/<code>`. Programme rules register their
+kinds with `rule()` in their domain's module under `app/rules/`.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic_core import PydanticCustomError
+
+RULE_PREFIX = "rule:"
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    code: str
+    status: int
+    title: str
+    description: str
+
+
+# Every kind of problem the API can answer with; rules register theirs with `rule()`.
+PROBLEM_KINDS: dict[str, ProblemKind] = {}
+
+
+def problem_kind(code: str, status: int, title: str, description: str) -> ProblemKind:
+    kind = ProblemKind(code, status, title, description)
+    PROBLEM_KINDS[code] = kind
+    return kind
+
+
+BAD_REQUEST = problem_kind("bad-request", 400, "Bad request", "The request could not be read.")
+INVALID_CURSOR = problem_kind(
+    "invalid-cursor", 400, "Invalid cursor", "The `cursor` is not one this API handed out."
+)
+NOT_FOUND = problem_kind("not-found", 404, "Not found", "No such resource, or no such route.")
+METHOD_NOT_ALLOWED = problem_kind(
+    "method-not-allowed", 405, "Method not allowed", "The route does not accept this method."
+)
+CONFLICT = problem_kind(
+    "conflict", 409, "Conflict", "The request conflicts with stored data (a duplicate, or a use)."
+)
+PRECONDITION_FAILED = problem_kind(
+    "precondition-failed",
+    412,
+    "Precondition failed",
+    "The `If-Match` ETag is stale: someone changed the resource since you read it. "
+    "Read it again, re-apply your change and send the new ETag.",
+)
+PRECONDITION_REQUIRED = problem_kind(
+    "precondition-required",
+    428,
+    "Precondition required",
+    "Changes need the `If-Match` header with the ETag you read, so that two users cannot "
+    "silently overwrite each other.",
+)
+PAYLOAD_TOO_LARGE = problem_kind(
+    "payload-too-large", 413, "Payload too large", "The request body is over the size limit."
+)
+VALIDATION_ERROR = problem_kind(
+    "validation-error",
+    422,
+    "Validation error",
+    "One or more fields are invalid; `errors` points at each with a JSON pointer.",
+)
+INVALID_DATA = problem_kind(
+    "invalid-data",
+    422,
+    "Invalid data",
+    "A value cannot be stored as sent (for example a character PostgreSQL does not accept).",
+)
+INTERNAL_ERROR = problem_kind(
+    "internal-error", 500, "Internal server error", "Something failed on our side; it is logged."
+)
+NOT_CONFIGURED = problem_kind(
+    "not-configured",
+    503,
+    "Not configured",
+    "This part of the service needs a setting its operator has not given yet (see the README).",
+)
+DATABASE_UNAVAILABLE = problem_kind(
+    "database-unavailable",
+    503,
+    "Database unavailable",
+    "The database did not answer in time; retry later.",
+)
+
+
+def rule(code: str, title: str, description: str) -> ProblemKind:
+    """Register a programme rule (DOMAIN.md) that answers 422 when broken."""
+    return problem_kind(f"rule.{code}", 422, title, description)
+
+
+class FieldError(BaseModel):
+    pointer: str = Field(description="JSON pointer into the request body, or the parameter name")
+    location: str = Field(description="body, query, path or header")
+    message: str
+    type: str = Field(description="Machine-readable error type")
+    rule: str | None = Field(default=None, description="The programme rule broken, if one")
+
+
+class ProblemError(Exception):
+    """Raise to answer with a problem; `kind` fixes status, type and title."""
+
+    def __init__(
+        self,
+        kind: ProblemKind,
+        detail: str | None = None,
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or kind.description)
+        self.kind = kind
+        self.detail = detail or kind.description
+        self.errors = errors
+        self.headers = headers
+        self.extra = extra
+
+
+class RuleViolation(ProblemError):
+    """A programme rule (DOMAIN.md) is broken by stored data plus the request."""
+
+    def __init__(self, kind: ProblemKind, detail: str, *, pointer: str | None = None) -> None:
+        errors = None
+        if pointer is not None:
+            errors = [
+                FieldError(
+                    pointer=pointer, location="body", message=detail, type=kind.code, rule=kind.code
+                )
+            ]
+        super().__init__(kind, detail, errors=errors)
+
+
+UNAUTHORIZED = problem_kind(
+    "unauthorized",
+    401,
+    "Unauthorized",
+    "This route needs credentials: `Authorization: Bearer <API key or access token>`.",
+)
+KEYS_UNAVAILABLE = problem_kind(
+    "signing-keys-unavailable",
+    503,
+    "Signing keys unavailable",
+    "The identity provider's signing keys could not be fetched, so no access token can be "
+    "checked; retry later, or use an API key.",
+)
+FORBIDDEN = problem_kind("forbidden", 403, "Forbidden", "Your role may not do this.")
+
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="partnership-api"'}
+
+
+def unauthorized(detail: str) -> ProblemError:
+    return ProblemError(UNAUTHORIZED, detail, headers=CHALLENGE)
+
+
+def rule_error(kind: ProblemKind, message: str, *, field: str) -> PydanticCustomError:
+    """A validation error that names a rule and the field it is about; the problem handler turns
+    it into the rule's 422 with a pointer at `field`."""
+    return PydanticCustomError(
+        RULE_PREFIX + kind.code.removeprefix("rule."), message, {"field": field}
+    )
