@@ -30,7 +30,7 @@ def migrate(settings: Settings, url: str) -> None:
 def demo_data(settings: Settings, url: str) -> None:
     from app.core.principal import system_principal
     from app.db.engine import make_engine, make_sessionmaker
-    from app.services.demo_data import load_demo_data
+    from app.demo.seeds import load_demo_data
 
     async def load() -> dict[str, int]:
         engine = make_engine(url, settings)
@@ -56,7 +56,7 @@ def create_api_key(
     from app.core.principal import system_principal
     from app.db.engine import make_engine, make_sessionmaker
     from app.schemas.access import ApiKeyCreate
-    from app.services.api_keys import create_api_key as create
+    from app.services.access.api_keys import create_api_key as create
 
     try:
         data = ApiKeyCreate(

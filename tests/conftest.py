@@ -24,7 +24,7 @@ from app.db.migrations import upgrade_to_head
 from app.main import create_app
 from app.models.enums import Role
 from app.schemas.access import ApiKeyCreate
-from app.services.api_keys import create_api_key
+from app.services.access.api_keys import create_api_key
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

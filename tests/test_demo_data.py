@@ -4,7 +4,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.principal import system_principal
-from app.services.demo_data import ORGANISATIONS, PEOPLE, load_demo_data
+from app.demo.seeds import ORGANISATIONS, PEOPLE, load_demo_data
 
 
 async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnection) -> None:

@@ -10,8 +10,8 @@ import pycountry
 import pytest
 from lxml import etree
 
-from app.services import iati
-from app.services.iati import (
+from app.exports import iati
+from app.exports.iati import (
     Budget,
     Dates,
     DocumentLink,

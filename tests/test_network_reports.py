@@ -10,8 +10,8 @@ from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.principal import system_principal
+from app.demo.seeds import load_demo_data
 from app.models.enums import Role
-from app.services.demo_data import load_demo_data
 from tests.conftest import api_key, authorised
 from tests.factories import create_organisation, create_person, reference_municipality
 from tests.test_networks import add, gender_network

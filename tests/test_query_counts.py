@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.api.routing import MERGE_PATCH
 from app.core.principal import TokenClaims, system_principal
-from app.services.demo_data import load_demo_data
-from app.services.users import sign_in
+from app.demo.seeds import load_demo_data
+from app.services.access.users import sign_in
 from tests.factories import create_person, reference_municipality
 from tests.funding.helpers import create_grant
 from tests.funding.helpers import partnership as funding_partnership

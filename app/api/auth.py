@@ -16,7 +16,7 @@ from app.api.ratelimit import TOKEN_ACCEPTED
 from app.core.errors import FORBIDDEN, KEYS_UNAVAILABLE, UNAUTHORIZED, ProblemError, unauthorized
 from app.core.principal import ANONYMOUS, Principal
 from app.models.enums import Role
-from app.services import api_keys, users
+from app.services.access import api_keys, users
 
 # Declares the scheme in the OpenAPI document (generated clients and /docs' Authorize button);
 # the header itself is read below, so that a malformed one answers 401, not anonymous.

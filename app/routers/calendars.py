@@ -8,7 +8,7 @@ from app.api.auth import Authenticated
 from app.api.deps import SessionDep
 from app.api.ics import ICS_RESPONSES, ics_response
 from app.api.routing import TransactionalRoute
-from app.services import calendars as service
+from app.exports import calendars as service
 
 router = APIRouter(tags=["calendars"], route_class=TransactionalRoute)
 

@@ -9,7 +9,7 @@ from app.api.deps import SessionDep
 from app.api.etag import conditional, content_etag
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
-from app.services import iati_export
+from app.exports import iati_activities as iati_export
 
 router = APIRouter(prefix="/iati", tags=["public"], route_class=TransactionalRoute)
 

@@ -12,6 +12,7 @@ from app.api.ics import ICS_RESPONSES, ics_response
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
+from app.exports import calendars
 from app.models.enums import PartnershipStatus, Principle
 from app.schemas.public import (
     PublicNetwork,
@@ -19,9 +20,8 @@ from app.schemas.public import (
     PublicPartnership,
     PublicPartnershipPage,
 )
-from app.services import calendars
 from app.services import public as service
-from app.services.partnerships import PartnershipFilters
+from app.services.partnerships.partnerships import PartnershipFilters
 
 router = APIRouter(prefix="/public", tags=["public"], route_class=TransactionalRoute)
 

@@ -21,7 +21,7 @@ from app.models.partnerships import Member, Partnership
 from app.models.people import Person
 from app.rules import MEMBER_OF_A_PARTY, UNKNOWN_ORGANISATION
 from app.schemas.people import PersonCreate, PersonFields, PersonRead, PersonUpdate
-from app.services import audit
+from app.services.access import audit
 from app.services.common import (
     answer_columns,
     apply_changes,
@@ -102,7 +102,9 @@ async def _check_organisation(
 
 async def _check_memberships(session: AsyncSession, person: Person, organisation_id: UUID) -> None:
     """A member of a partnership's teams acts for one of its parties, wherever they move."""
-    from app.services.members import sides_of  # members builds on people, not the reverse
+    from app.services.partnerships.members import (
+        sides_of,  # members builds on people, not the reverse
+    )
 
     partnerships = await session.scalars(
         select(Partnership)

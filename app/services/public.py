@@ -25,9 +25,10 @@ from app.schemas.public import (
     PublicPhase,
     PublicWorkshop,
 )
-from app.services import audit, networks
+from app.services.access import audit
 from app.services.common import apply_changes
-from app.services.partnerships import (
+from app.services.networks import networks
+from app.services.partnerships.partnerships import (
     PartnershipFilters,
     filtered,
     get_partnership,

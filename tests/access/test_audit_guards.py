@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.principal import system_principal
 from app.models.people import Person
-from app.services.audit import _jsonable
+from app.services.access.audit import _jsonable
 
 
 async def test_bulk_updates_are_refused(connection: AsyncConnection) -> None:

@@ -13,9 +13,9 @@ from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.principal import system_principal
+from app.demo.seeds import PEOPLE, load_demo_data
+from app.exports import iati
 from app.models.enums import Role
-from app.services import iati
-from app.services.demo_data import PEOPLE, load_demo_data
 from app.settings import Settings
 from tests.conftest import api_key, authorised
 from tests.funding.helpers import create_grant, line, line_id, partnership, sek

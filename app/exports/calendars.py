@@ -1,0 +1,179 @@
+"""iCalendar (RFC 5545) feeds of meetings, workshops and study visits, built with the icalendar
+library. Every event's DTSTAMP is its last change, so an unchanged feed is byte for byte the
+same (and so is its ETag)."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+
+import sqlalchemy as sa
+from icalendar import Calendar, Event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.core.errors import NOT_FOUND, ProblemError
+from app.core.principal import Principal
+from app.models.enums import MeetingStatus
+from app.models.networks import Workshop
+from app.models.organisations import Organisation
+from app.models.partnerships import Meeting, Partnership, PartnershipPartner
+from app.models.programmes import StudyVisit
+from app.services.networks.networks import get_network
+from app.services.partnerships.partnerships import get_partnership
+
+PRODID = "-//ICLD//Partnership API//EN"
+# Meetings and workshops share the states planned / held / cancelled.
+_STATUS = {
+    MeetingStatus.planned: "CONFIRMED",
+    MeetingStatus.held: "CONFIRMED",
+    MeetingStatus.cancelled: "CANCELLED",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    uid: str
+    changed: datetime | None
+    version: int
+    starts: date
+    ends: date  # the last day, inclusive
+    summary: str
+    location: str
+    status: str
+    description: str | None = None
+
+
+def feed(name: str, entries: list[Entry]) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for entry in sorted(entries, key=lambda e: (e.starts, e.uid)):
+        event = Event()
+        event.add("uid", f"{entry.uid}@partnership-api")
+        event.add("dtstamp", entry.changed or datetime.now(UTC))
+        event.add("dtstart", entry.starts)
+        event.add("dtend", entry.ends + timedelta(days=1))  # DTEND of a date is exclusive
+        event.add("summary", entry.summary)
+        event.add("location", entry.location)
+        event.add("status", _STATUS[MeetingStatus(entry.status)])
+        event.add("sequence", entry.version)
+        if entry.description:
+            event.add("description", entry.description)
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def meeting_entry(meeting: Meeting, title: str) -> Entry:
+    return Entry(
+        uid=f"meeting-{meeting.id}",
+        changed=meeting.updated_at,
+        version=meeting.version,
+        starts=meeting.start_date,
+        ends=meeting.end_date,
+        summary=f"{title}: {meeting.kind.replace('_', ' ')}",
+        location=meeting.place,
+        status=meeting.status,
+        description=meeting.outcome,
+    )
+
+
+def workshop_entry(workshop: Workshop) -> Entry:
+    return Entry(
+        uid=f"workshop-{workshop.id}",
+        changed=workshop.updated_at,
+        version=workshop.version,
+        starts=workshop.starts,
+        ends=workshop.ends,
+        summary=f"Workshop: {workshop.title}",
+        location=f"{workshop.city}, {workshop.country_code}",
+        status=workshop.status,
+        description=workshop.outcome,
+    )
+
+
+def visit_entry(visit: StudyVisit, host: str) -> Entry:
+    return Entry(
+        uid=f"study-visit-{visit.id}",
+        changed=visit.updated_at,
+        version=visit.version,
+        starts=visit.visit_on,
+        ends=visit.visit_on,
+        summary=f"Study visit to {host} from {', '.join(visit.visiting_countries)}",
+        location=host,
+        status=MeetingStatus.planned,
+        description=", ".join(visit.topics) or None,
+    )
+
+
+async def partnership_calendar(
+    session: AsyncSession, principal: Principal, partnership_id: UUID
+) -> bytes:
+    partnership = await get_partnership(session, principal, partnership_id)
+    meetings = await session.scalars(
+        select(Meeting).where(Meeting.partnership_id == partnership.id)
+    )
+    return feed(partnership.title, [meeting_entry(m, partnership.title) for m in meetings])
+
+
+async def network_calendar(
+    session: AsyncSession, network_id: UUID, *, announced_only: bool = False
+) -> bytes:
+    """A network's workshops; the public feed has only announced networks (not planned)."""
+    network = await get_network(session, network_id, announced_only=announced_only)
+    workshops = await session.scalars(select(Workshop).where(Workshop.network_id == network.id))
+    return feed(network.title, [workshop_entry(w) for w in workshops])
+
+
+async def organisation_calendar(
+    session: AsyncSession, principal: Principal, organisation_id: UUID, *, everything: bool
+) -> bytes:
+    """What the organisation hosts or attends: the meetings of every partnership it is a party
+    of and, with `everything`, the workshops it hosts or takes part in and the study visits it
+    hosts or its partnerships make. A caller who may read the organisation may read all of
+    these: they are its own partnerships' and its own visits (policies.scope_partnerships and
+    scope_study_visits), so no further scoping is needed."""
+    if not principal.in_scope(organisation_id):
+        # Another organisation's calendar is its own object: not found, as everything out of scope.
+        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
+    organisation = await session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
+    is_party = sa.or_(
+        col(Partnership.swedish_party_id) == organisation_id,
+        col(Partnership.third_party_id) == organisation_id,
+        sa.exists().where(
+            col(PartnershipPartner.partnership_id) == col(Partnership.id),
+            col(PartnershipPartner.organisation_id) == organisation_id,
+        ),
+    )
+    meetings = await session.execute(
+        select(Meeting, Partnership.title)
+        .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
+        .where(is_party)
+    )
+    entries = [meeting_entry(meeting, title) for meeting, title in meetings]
+    if not everything:
+        return feed(f"Partnership meetings of {organisation.name}", entries)
+    workshops = await session.scalars(
+        select(Workshop).where(
+            sa.or_(
+                col(Workshop.host_organisation_id) == organisation_id,
+                col(Workshop.organisation_ids).contains([organisation_id]),
+            )
+        )
+    )
+    entries += [workshop_entry(w) for w in workshops]
+    parties_of = select(col(Partnership.id)).where(is_party)
+    visits = await session.execute(
+        select(StudyVisit, Organisation.name)
+        .join(Organisation, col(Organisation.id) == col(StudyVisit.host_organisation_id))
+        .where(
+            sa.or_(
+                col(StudyVisit.host_organisation_id) == organisation_id,
+                col(StudyVisit.partnership_id).in_(parties_of),
+            )
+        )
+    )
+    entries += [visit_entry(visit, host) for visit, host in visits]
+    return feed(f"Calendar of {organisation.name}", entries)

@@ -1,0 +1,1 @@
+"""Partnerships and their parts: phases, groups, meetings, documents, results, compliance."""

@@ -1,0 +1,65 @@
+"""The compliance view across the programme, for ICLD's programme officers."""
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.auth import Staff
+from app.api.deps import SessionDep
+from app.api.pagination import page_params
+from app.api.problems import problem_responses
+from app.api.routing import TransactionalRoute
+from app.core.paging import PageParams
+from app.models.enums import PartnershipStatus
+from app.schemas.partnerships.meetings import ComplianceSummary, ComplianceSummaryPage
+from app.services.partnerships import compliance as service
+from app.services.partnerships.partnerships import PartnershipFilters, list_partnerships
+
+router = APIRouter(prefix="/compliance", tags=["partnerships"], route_class=TransactionalRoute)
+
+# Each partnership's view is computed in Python from its meetings, phases and teams: the page is
+# kept small (the statements do not grow with it).
+MAX_COMPLIANCE_PAGE = 25
+
+
+@router.get(
+    "",
+    operation_id="list_compliance",
+    summary="Every partnership's compliance summary (programme officers)",
+    description="Sorted by title, then id, like the partnership list; at most "
+    f"{MAX_COMPLIANCE_PAGE} a page.",
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def list_compliance(
+    session: SessionDep,
+    principal: Staff,
+    limit: Annotated[int, Query(ge=1, le=MAX_COMPLIANCE_PAGE)] = 10,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    status: Annotated[PartnershipStatus | None, Query()] = None,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    with_warnings: Annotated[
+        bool, Query(description="Only partnerships with warnings (on this page).")
+    ] = False,
+    as_of: Annotated[date | None, Query()] = None,
+) -> ComplianceSummaryPage:
+    day = as_of or datetime.now(UTC).date()
+    page: PageParams = await page_params(limit=limit, cursor=cursor)
+    rows, _, next_cursor = await list_partnerships(
+        session, principal, PartnershipFilters(status=status, country=country), page
+    )
+    items = [
+        ComplianceSummary(
+            partnership_id=partnership.id,
+            title=partnership.title,
+            status=partnership.status,
+            warnings=view.warnings,
+            steering_group_missing=view.steering_group_missing,
+            letter_of_intent_signed=view.letter_of_intent_signed,
+        )
+        for partnership, view in zip(
+            rows, await service.compliance_of_each(session, rows, day), strict=True
+        )
+        if view.warnings or not with_warnings
+    ]
+    return ComplianceSummaryPage(items=items, next_cursor=next_cursor)

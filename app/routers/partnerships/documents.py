@@ -1,0 +1,227 @@
+"""Documents of a partnership: letters of intent, decisions, reports, and their files."""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, Query, Request, Response
+
+from app.api.auth import Authenticated, Writer
+from app.api.deps import IfMatch, SessionDep
+from app.api.etag import conditional, not_modified, set_etag
+from app.api.problems import problem_responses
+from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.versions import etag_for
+from app.schemas.partnerships.documents import DocumentCreate, DocumentRead, DocumentUpdate
+from app.services.partnerships import documents as service
+from app.storage import FileStore, file_store
+
+router = APIRouter(
+    prefix="/partnerships/{partnership_id}/documents",
+    tags=["partnerships"],
+    route_class=TransactionalRoute,
+)
+
+
+def get_file_store(request: Request) -> FileStore:
+    return file_store(request.app.state.settings)
+
+
+StoreDep = Annotated[FileStore, Depends(get_file_store)]
+
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_FILE_CONTENT: dict[str, Any] = {media: _BINARY for media in service.ACCEPTED}
+
+
+@router.get(
+    "",
+    operation_id="list_documents",
+    summary="List a partnership's documents, oldest first",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def list_documents(
+    session: SessionDep, principal: Authenticated, partnership_id: UUID
+) -> list[DocumentRead]:
+    rows = await service.list_documents(session, principal, partnership_id)
+    return [DocumentRead.model_validate(d) for d in rows]
+
+
+@router.post(
+    "",
+    operation_id="create_document",
+    summary="Record a document's metadata (upload its file next)",
+    status_code=201,
+    responses=problem_responses(400, 401, 403, 404, 413, 422),
+)
+async def create_document(
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    response: Response,
+    partnership_id: UUID,
+    body: DocumentCreate,
+) -> DocumentRead:
+    document = await service.create_document(session, principal, partnership_id, body)
+    response.headers["Location"] = location_of(
+        request, "get_document", partnership_id=partnership_id, document_id=document.id
+    )
+    set_etag(response, document.version)
+    return DocumentRead.model_validate(document)
+
+
+@router.get(
+    "/{document_id}",
+    operation_id="get_document",
+    summary="Get a document's metadata",
+    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+)
+async def get_document(
+    session: SessionDep,
+    principal: Authenticated,
+    request: Request,
+    response: Response,
+    partnership_id: UUID,
+    document_id: UUID,
+) -> DocumentRead:
+    document = await service.get_document(session, principal, partnership_id, document_id)
+    if unchanged := conditional(request, response, etag_for(document.version)):
+        return unchanged  # type: ignore[return-value]
+    return DocumentRead.model_validate(document)
+
+
+@router.patch(
+    "/{document_id}",
+    operation_id="update_document",
+    summary="Change a document's metadata (JSON merge patch)",
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
+)
+async def update_document(
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    partnership_id: UUID,
+    document_id: UUID,
+    body: Annotated[DocumentUpdate, Body(media_type=MERGE_PATCH)],
+    if_match: IfMatch = None,
+) -> DocumentRead:
+    document = await service.update_document(
+        session, principal, partnership_id, document_id, body, if_match
+    )
+    set_etag(response, document.version)
+    return DocumentRead.model_validate(document)
+
+
+@router.delete(
+    "/{document_id}",
+    operation_id="delete_document",
+    summary="Delete a document and its file",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+)
+async def delete_document(
+    session: SessionDep,
+    principal: Writer,
+    store: StoreDep,
+    background: BackgroundTasks,
+    partnership_id: UUID,
+    document_id: UUID,
+    if_match: IfMatch = None,
+) -> Response:
+    key = await service.delete_document(session, principal, partnership_id, document_id, if_match)
+    if key is not None:
+        background.add_task(service.discard, store, key)  # runs after the commit
+    return Response(status_code=204)
+
+
+async def read_body(request: Request) -> bytes:
+    return await request.body()
+
+
+@router.put(
+    "/{document_id}/file",
+    operation_id="upload_document_file",
+    summary="Upload or replace a document's file: the raw bytes, with their Content-Type",
+    description=(
+        "The body is the file itself (at most `MAX_UPLOAD_BYTES`, 20 MiB by default), sent with "
+        "its Content-Type: PDF, PNG, JPEG, .docx or .odt. The file's first bytes must match the "
+        "type (415 otherwise). Replacing a file needs `If-Match`; the first upload may omit it. "
+        "Answers the document's metadata with its new ETag."
+    ),
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 428, 503),
+    openapi_extra={"requestBody": {"required": True, "content": _FILE_CONTENT}},
+)
+async def upload_document_file(
+    # The body is read first, before authentication's query opens a transaction: a slow upload
+    # must not hold a database connection idle in a transaction for its whole transfer.
+    data: Annotated[bytes, Depends(read_body)],
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    background: BackgroundTasks,
+    partnership_id: UUID,
+    document_id: UUID,
+    filename: Annotated[
+        str | None,
+        Query(max_length=service.FILE_NAME_MAX, description="The file's name, for its download."),
+    ] = None,
+    if_match: IfMatch = None,
+) -> DocumentRead:
+    document, replaced = await service.put_file(
+        session,
+        principal,
+        store,
+        partnership_id,
+        document_id,
+        content_type=request.headers.get("content-type"),
+        data=data,
+        file_name=filename,
+        expected=if_match,
+    )
+    if replaced is not None:
+        background.add_task(service.discard, store, replaced)  # runs after the commit
+    set_etag(response, document.version)
+    return DocumentRead.model_validate(document)
+
+
+@router.get(
+    "/{document_id}/file",
+    operation_id="download_document_file",
+    summary="Download a document's file",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file, as uploaded",
+            "content": _FILE_CONTENT,
+            "headers": {
+                "ETag": {"description": "The file's SHA-256", "schema": {"type": "string"}},
+                "Content-Disposition": {
+                    "description": "attachment, with the file's name",
+                    "schema": {"type": "string"},
+                },
+            },
+        },
+        304: {"description": "Not modified"},
+        **problem_responses(401, 403, 404, 422, 503),
+    },
+)
+async def download_document_file(
+    session: SessionDep,
+    principal: Authenticated,
+    request: Request,
+    store: StoreDep,
+    partnership_id: UUID,
+    document_id: UUID,
+) -> Response:
+    document = await service.get_document(session, principal, partnership_id, document_id)
+    tag = service.file_etag(document)
+    if not_modified(request, tag):
+        return Response(status_code=304, headers={"ETag": tag})
+    return Response(
+        content=await service.read_file(store, document),
+        media_type=document.content_type,
+        headers={
+            "ETag": tag,
+            "Content-Disposition": service.content_disposition(document.file_name or "document"),
+        },
+    )

@@ -1,0 +1,122 @@
+"""The steering group, project group and inception team of a partnership."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Request, Response
+
+from app.api.auth import Authenticated, Writer
+from app.api.deps import IfMatch, SessionDep
+from app.api.etag import conditional, set_etag
+from app.api.problems import problem_responses
+from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.versions import etag_for
+from app.models.partnerships import Member
+from app.schemas.partnerships.members import MemberCreate, MemberRead, MemberUpdate, Side
+from app.services.partnerships import members as service
+
+router = APIRouter(
+    prefix="/partnerships/{partnership_id}/members",
+    tags=["partnerships"],
+    route_class=TransactionalRoute,
+)
+
+
+def read(member: Member, side: Side) -> MemberRead:
+    return MemberRead.model_validate({**member.model_dump(), "side": side})
+
+
+@router.get(
+    "",
+    operation_id="list_members",
+    summary="List a partnership's members, by team and start date",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def list_members(
+    session: SessionDep, principal: Authenticated, partnership_id: UUID
+) -> list[MemberRead]:
+    members, _ = await service.list_members(session, principal, partnership_id)
+    return [read(m, side) for m, side in members]
+
+
+@router.post(
+    "",
+    operation_id="create_member",
+    summary="Add a person to a team",
+    status_code=201,
+    responses=problem_responses(400, 401, 403, 404, 413, 422),
+)
+async def create_member(
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    response: Response,
+    partnership_id: UUID,
+    body: MemberCreate,
+) -> MemberRead:
+    member, side = await service.create_member(session, principal, partnership_id, body)
+    response.headers["Location"] = location_of(
+        request, "get_member", partnership_id=partnership_id, member_id=member.id
+    )
+    set_etag(response, member.version)
+    return read(member, side)
+
+
+@router.get(
+    "/{member_id}",
+    operation_id="get_member",
+    summary="Get a membership",
+    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+)
+async def get_member(
+    session: SessionDep,
+    principal: Authenticated,
+    request: Request,
+    response: Response,
+    partnership_id: UUID,
+    member_id: UUID,
+) -> MemberRead:
+    member, side, _ = await service.get_member(session, principal, partnership_id, member_id)
+    if unchanged := conditional(request, response, etag_for(member.version)):
+        return unchanged  # type: ignore[return-value]
+    return read(member, side)
+
+
+@router.patch(
+    "/{member_id}",
+    operation_id="update_member",
+    summary="Change a membership's role or dates (JSON merge patch)",
+    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+)
+async def update_member(
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    partnership_id: UUID,
+    member_id: UUID,
+    body: Annotated[MemberUpdate, Body(media_type=MERGE_PATCH)],
+    if_match: IfMatch = None,
+) -> MemberRead:
+    member, side = await service.update_member(
+        session, principal, partnership_id, member_id, body, if_match
+    )
+    set_etag(response, member.version)
+    return read(member, side)
+
+
+@router.delete(
+    "/{member_id}",
+    operation_id="delete_member",
+    summary="Remove a membership",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+)
+async def delete_member(
+    session: SessionDep,
+    principal: Writer,
+    partnership_id: UUID,
+    member_id: UUID,
+    if_match: IfMatch = None,
+) -> Response:
+    await service.delete_member(session, principal, partnership_id, member_id, if_match)
+    return Response(status_code=204)

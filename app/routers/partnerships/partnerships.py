@@ -1,0 +1,189 @@
+"""Partnerships: the Swedish party and its partners, and the decisions taken on them."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.api.auth import Authenticated, Staff, Writer
+from app.api.deps import IfMatch, SearchQuery, SessionDep
+from app.api.etag import conditional, set_etag
+from app.api.pagination import PageDep
+from app.api.problems import problem_responses
+from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.principal import Principal
+from app.core.versions import etag_for
+from app.models.enums import PartnershipStatus, Principle
+from app.schemas.partnerships.partnerships import (
+    PartnershipCreate,
+    PartnershipPage,
+    PartnershipRead,
+    PartnershipUpdate,
+)
+from app.schemas.partnerships.phases import DecisionRead
+from app.services import public as public_service
+from app.services.common import answer_fields
+from app.services.partnerships import partnerships as service
+from app.services.partnerships import phases as phases_service
+
+router = APIRouter(prefix="/partnerships", tags=["partnerships"], route_class=TransactionalRoute)
+
+
+def read(partnership: service.PartnershipRecord, partner_ids: list[UUID]) -> PartnershipRead:
+    fields = answer_fields(partnership, PartnershipRead)
+    return PartnershipRead.model_validate({**fields, "partner_ids": partner_ids})
+
+
+@router.get(
+    "",
+    operation_id="list_partnerships",
+    summary="List partnerships",
+    description="Sorted by title, then id. Coordinators and viewers see the partnerships their "
+    "organisations are parties of.",
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def list_partnerships(
+    session: SessionDep,
+    principal: Authenticated,
+    page: PageDep,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["KE"])] = None,
+    swedish_party_id: Annotated[UUID | None, Query()] = None,
+    partner_id: Annotated[UUID | None, Query()] = None,
+    theme: Annotated[str | None, Query(max_length=100)] = None,
+    principle: Annotated[Principle | None, Query()] = None,
+    status: Annotated[PartnershipStatus | None, Query()] = None,
+    network_id: Annotated[UUID | None, Query()] = None,
+    active_in: Annotated[
+        int | None, Query(ge=1990, le=2100, description="Only those with a phase in that year.")
+    ] = None,
+    q: SearchQuery = None,
+) -> PartnershipPage:
+    filters = service.PartnershipFilters(
+        country=country,
+        swedish_party_id=swedish_party_id,
+        partner_id=partner_id,
+        theme=theme,
+        principle=principle,
+        status=status,
+        active_in=active_in,
+        network_id=network_id,
+        q=q,
+    )
+    rows, partners, cursor = await service.list_partnerships(session, principal, filters, page)
+    return PartnershipPage(items=[read(p, partners[p.id]) for p in rows], next_cursor=cursor)
+
+
+@router.post(
+    "",
+    operation_id="create_partnership",
+    summary="Create a partnership",
+    status_code=201,
+    responses=problem_responses(400, 401, 403, 413, 422),
+)
+async def create_partnership(
+    session: SessionDep,
+    principal: Staff,
+    request: Request,
+    response: Response,
+    body: PartnershipCreate,
+) -> PartnershipRead:
+    partnership = await service.create_partnership(session, body)
+    response.headers["Location"] = location_of(
+        request, "get_partnership", partnership_id=partnership.id
+    )
+    set_etag(response, partnership.version)
+    return read(partnership, sorted(dict.fromkeys(body.partner_ids)))
+
+
+@router.get(
+    "/{partnership_id}",
+    operation_id="get_partnership",
+    summary="Get a partnership",
+    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+)
+async def get_partnership(
+    session: SessionDep,
+    principal: Authenticated,
+    request: Request,
+    response: Response,
+    partnership_id: UUID,
+) -> PartnershipRead:
+    partnership = await service.read_partnership(session, principal, partnership_id)
+    if unchanged := conditional(request, response, etag_for(partnership.version)):
+        return unchanged  # type: ignore[return-value]
+    partners = await service.partners_of(session, [partnership.id])
+    return read(partnership, partners[partnership.id])
+
+
+@router.patch(
+    "/{partnership_id}",
+    operation_id="update_partnership",
+    summary="Change a partnership's description (JSON merge patch)",
+    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+)
+async def update_partnership(
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    partnership_id: UUID,
+    body: Annotated[PartnershipUpdate, Body(media_type=MERGE_PATCH)],
+    if_match: IfMatch = None,
+) -> PartnershipRead:
+    partnership = await service.update_partnership(
+        session, principal, partnership_id, body, if_match
+    )
+    set_etag(response, partnership.version)
+    partners = await service.partners_of(session, [partnership.id])
+    return read(partnership, partners[partnership.id])
+
+
+@router.get(
+    "/{partnership_id}/decisions",
+    operation_id="list_partnership_decisions",
+    summary="Every action taken on the partnership's phases, oldest first",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def list_partnership_decisions(
+    session: SessionDep, principal: Authenticated, partnership_id: UUID
+) -> list[DecisionRead]:
+    partnership = await service.get_partnership(session, principal, partnership_id)
+    decisions = await phases_service.list_decisions(session, partnership.id)
+    return [DecisionRead.model_validate(d) for d in decisions]
+
+
+@router.post(
+    "/{partnership_id}/publish",
+    operation_id="publish_partnership",
+    summary="Publish a partnership's summary (anyone may then read it under /public)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def publish_partnership(
+    session: SessionDep, principal: Staff, response: Response, partnership_id: UUID
+) -> PartnershipRead:
+    return await _published(session, principal, response, partnership_id, True)
+
+
+@router.post(
+    "/{partnership_id}/unpublish",
+    operation_id="unpublish_partnership",
+    summary="Withdraw a partnership's public summary",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def unpublish_partnership(
+    session: SessionDep, principal: Staff, response: Response, partnership_id: UUID
+) -> PartnershipRead:
+    return await _published(session, principal, response, partnership_id, False)
+
+
+async def _published(
+    session: AsyncSession,
+    principal: Principal,
+    response: Response,
+    partnership_id: UUID,
+    published: bool,
+) -> PartnershipRead:
+    partnership = await public_service.set_published(session, principal, partnership_id, published)
+    set_etag(response, partnership.version)
+    partners = await service.partners_of(session, [partnership.id])
+    return read(partnership, partners[partnership.id])

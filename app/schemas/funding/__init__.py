@@ -1,0 +1,1 @@
+"""Funding: application rounds, applications, grants with their reports and payments, figures."""

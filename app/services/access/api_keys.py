@@ -1,0 +1,141 @@
+"""API keys for integrations: made by admins, shown once, stored as a hash, revocable."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.core.errors import CONFLICT, ProblemError, RuleViolation, unauthorized
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
+from app.models.access import ApiKey
+from app.models.enums import SCOPED_ROLES, Role
+from app.models.organisations import Organisation
+from app.rules import SCOPED_ROLE_NEEDS_ORGANISATIONS, UNKNOWN_ORGANISATION
+from app.schemas.access import ApiKeyCreate
+from app.services.access.audit import label_next_flush
+from app.services.common import get_one
+
+TOKEN_PREFIX = "pk_"
+# Writing the last use on every request would turn each read into a write; a minute is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def check_scope(
+    session: AsyncSession, role: Role, organisation_ids: list[UUID], pointer: str
+) -> None:
+    """A scoped role needs organisations, and they must exist."""
+    if role in SCOPED_ROLES and not organisation_ids:
+        raise RuleViolation(
+            SCOPED_ROLE_NEEDS_ORGANISATIONS,
+            f"A {role.value} acts for one or more organisations: name them.",
+            pointer=pointer,
+        )
+    if organisation_ids:
+        found = set(
+            await session.scalars(
+                select(Organisation.id).where(col(Organisation.id).in_(organisation_ids))
+            )
+        )
+        missing = [str(o) for o in organisation_ids if o not in found]
+        if missing:
+            raise RuleViolation(
+                UNKNOWN_ORGANISATION, f"No organisation {', '.join(missing)}.", pointer=pointer
+            )
+
+
+async def create_api_key(
+    session: AsyncSession, principal: Principal, data: ApiKeyCreate
+) -> tuple[ApiKey, str]:
+    """Make a key; the token is returned here once and never stored."""
+    await check_scope(session, data.role, data.organisation_ids, "/organisation_ids")
+    prefix = secrets.token_hex(6)  # 48 bits: a collision is not a practical concern
+    token = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey(
+        name=data.name,
+        prefix=prefix,
+        secret_hash=_hash(token),
+        role=data.role,
+        organisation_ids=list(dict.fromkeys(data.organisation_ids)),
+        created_by=principal.name or principal.id,
+        expires_at=data.expires_at,
+    )
+    session.add(key)
+    await session.flush()
+    await session.refresh(key)
+    return key, token
+
+
+_KEYS: sa.Table = ApiKey.__table__  # type: ignore[attr-defined]
+# Every request signed in with an API key runs this: built once, and read as a row.
+_BY_PREFIX = sa.select(
+    _KEYS.c.id,
+    _KEYS.c.name,
+    _KEYS.c.role,
+    _KEYS.c.organisation_ids,
+    _KEYS.c.secret_hash,
+    _KEYS.c.revoked_at,
+    _KEYS.c.expires_at,
+    _KEYS.c.last_used_at,
+).where(_KEYS.c.prefix == sa.bindparam("prefix"))
+
+
+async def authenticate(session: AsyncSession, token: str) -> Principal:
+    prefix = token[len(TOKEN_PREFIX) :].split("_", 1)[0]
+    key = (await session.execute(_BY_PREFIX, {"prefix": prefix})).first()
+    if key is None or not hmac.compare_digest(key.secret_hash, _hash(token)):
+        raise unauthorized("Unknown API key.")
+    now = datetime.now(UTC)
+    if key.revoked_at is not None:
+        raise unauthorized("This API key has been revoked.")
+    if key.expires_at is not None and key.expires_at <= now:
+        raise unauthorized("This API key has expired.")
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        # Once a minute at most: then the key is loaded as an ORM object, as every write is.
+        stored = await session.get(ApiKey, key.id)
+        if stored is None:  # deleted since the read above
+            raise unauthorized("Unknown API key.")
+        stored.last_used_at = now
+    return Principal(
+        kind="api_key",
+        id=str(key.id),
+        name=key.name,
+        role=Role(key.role),
+        organisation_ids=frozenset(key.organisation_ids),
+    )
+
+
+async def list_api_keys(session: AsyncSession, page: PageParams) -> tuple[list[ApiKey], str | None]:
+    return await paginate(
+        session,
+        select(ApiKey),
+        order=[col(ApiKey.created_at), col(ApiKey.id)],
+        key=lambda k: (k.created_at, k.id),
+        params=page,
+        sort_name="created_at",
+    )
+
+
+async def get_api_key(session: AsyncSession, key_id: UUID, *, for_update: bool = False) -> ApiKey:
+    stmt = select(ApiKey).where(ApiKey.id == key_id)
+    key: ApiKey = await get_one(session, stmt, f"No API key {key_id}.", for_update=for_update)
+    return key
+
+
+async def revoke_api_key(session: AsyncSession, key_id: UUID) -> ApiKey:
+    key = await get_api_key(session, key_id, for_update=True)
+    if key.revoked_at is not None:
+        raise ProblemError(CONFLICT, "This API key is already revoked.")
+    key.revoked_at = datetime.now(UTC)
+    label_next_flush(session, "revoke")
+    await session.flush()
+    return key

@@ -1,0 +1,557 @@
+"""Application rounds and applications: the rules that need stored data, and the workflow."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.clock import today
+from app.core.errors import RuleViolation
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
+from app.core.scopes import ensure_can_write_in, partnership_in_scope, scope_partnerships
+from app.core.versions import Expected, check_version
+from app.models.countries import Country
+from app.models.enums import (
+    ApplicationAction,
+    ApplicationKind,
+    ApplicationStatus,
+    DocumentKind,
+)
+from app.models.funding import (
+    Application,
+    ApplicationBudgetLine,
+    ApplicationEvent,
+    ApplicationRound,
+)
+from app.models.organisations import Organisation
+from app.models.partnerships import Document, Partnership
+from app.rules import (
+    APPLICATION_ATTACHMENTS,
+    APPLICATION_BUDGET,
+    APPLICATION_TRANSITION,
+    ONE_OPEN_APPLICATION,
+    PARTNER_COUNTRY_ELIGIBLE,
+    ROUND_OPEN,
+    STEERING_GROUP_COMPOSITION,
+    UNKNOWN_PARTNERSHIP,
+    UNKNOWN_ROUND,
+)
+from app.schemas.funding.applications import (
+    ApplicationCreate,
+    ApplicationFields,
+    ApplicationUpdate,
+    BudgetLineIn,
+    RoundCreate,
+    RoundFields,
+    RoundUpdate,
+)
+from app.services.access import audit
+from app.services.common import apply_changes, get_one, merge_patch, touch
+from app.services.funding_rules import Terms, check_budget
+from app.services.partnerships.meetings import check_activity_plan
+from app.services.partnerships.members import steering_group_missing
+from app.services.partnerships.partnerships import eligible_partner_country, get_owned, partners_of
+
+# Rounds
+
+
+async def list_rounds(
+    session: AsyncSession, page: PageParams
+) -> tuple[list[ApplicationRound], str | None]:
+    return await paginate(
+        session,
+        select(ApplicationRound),
+        order=[col(ApplicationRound.opens), col(ApplicationRound.id)],
+        key=lambda r: (r.opens, r.id),
+        params=page,
+        sort_name="opens",
+    )
+
+
+async def get_round(
+    session: AsyncSession, round_id: UUID, *, for_update: bool = False
+) -> ApplicationRound:
+    stmt = select(ApplicationRound).where(ApplicationRound.id == round_id)
+    found: ApplicationRound = await get_one(
+        session, stmt, f"No application round {round_id}.", for_update=for_update
+    )
+    return found
+
+
+async def create_round(session: AsyncSession, data: RoundCreate) -> ApplicationRound:
+    row = ApplicationRound(**data.model_dump())
+    session.add(row)
+    await session.flush()
+    await session.refresh(row)
+    return row
+
+
+async def update_round(
+    session: AsyncSession, round_id: UUID, patch: RoundUpdate, expected: Expected | None
+) -> ApplicationRound:
+    row = await get_round(session, round_id, for_update=True)
+    check_version(expected, row.version)
+    current = {field: getattr(row, field) for field in RoundFields.model_fields}
+    if apply_changes(row, merge_patch(current, patch, RoundFields).model_dump()):
+        await session.flush()
+    return row
+
+
+# Applications
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    application: Application
+    budget: list[ApplicationBudgetLine]
+
+
+async def _budgets(
+    session: AsyncSession, ids: list[UUID]
+) -> dict[UUID, list[ApplicationBudgetLine]]:
+    lines: dict[UUID, list[ApplicationBudgetLine]] = defaultdict(list)
+    for line in await session.scalars(
+        select(ApplicationBudgetLine)
+        .where(col(ApplicationBudgetLine.application_id).in_(ids))
+        .order_by(col(ApplicationBudgetLine.application_id), col(ApplicationBudgetLine.position))
+    ):
+        lines[line.application_id].append(line)
+    return lines
+
+
+async def list_applications(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    partnership_id: UUID | None = None,
+    status: ApplicationStatus | None = None,
+    round_id: UUID | None = None,
+) -> tuple[list[ApplicationView], str | None]:
+    stmt = select(Application).where(
+        partnership_in_scope(principal, col(Application.partnership_id))
+    )
+    if partnership_id:
+        stmt = stmt.where(Application.partnership_id == partnership_id)
+    if status:
+        stmt = stmt.where(Application.status == status)
+    if round_id:
+        stmt = stmt.where(Application.round_id == round_id)
+    rows: list[Application]
+    rows, cursor = await paginate(
+        session,
+        stmt,
+        order=[col(Application.created_at), col(Application.id)],
+        key=lambda a: (a.created_at, a.id),
+        params=page,
+        sort_name="created_at",
+    )
+    budgets = await _budgets(session, [a.id for a in rows])
+    return [ApplicationView(a, budgets[a.id]) for a in rows], cursor
+
+
+async def get_application(
+    session: AsyncSession, principal: Principal, application_id: UUID, *, for_update: bool = False
+) -> Application:
+    """An application of a partnership the caller may read (else 404)."""
+    _, application = await get_owned(
+        session, principal, Application, application_id, "application", for_update=for_update
+    )
+    return application
+
+
+async def view(session: AsyncSession, application: Application) -> ApplicationView:
+    return ApplicationView(application, (await _budgets(session, [application.id]))[application.id])
+
+
+async def terms_of(session: AsyncSession, partnership: Partnership) -> Terms:
+    """The partners' funding regions and whether the partnership is trilateral."""
+    partner_ids = (await partners_of(session, [partnership.id]))[partnership.id]
+    regions = await session.scalars(
+        select(Country.funding_region)
+        .join(Organisation, col(Organisation.country_code) == col(Country.code))
+        .where(col(Organisation.id).in_(partner_ids))
+    )
+    # DOMAIN.md §6: multilateral partnerships have the trilateral ceilings as guide values.
+    return Terms(
+        regions=frozenset(r or "" for r in regions),
+        trilateral=partnership.third_party_id is not None or len(partner_ids) > 1,
+    )
+
+
+async def named_partnership(
+    session: AsyncSession, principal: Principal, partnership_id: UUID
+) -> Partnership:
+    """The partnership a request body names: a 422 when unknown or out of the caller's scope."""
+    partnership: Partnership | None = await session.scalar(
+        scope_partnerships(principal, select(Partnership).where(Partnership.id == partnership_id))
+    )
+    if partnership is None:
+        raise RuleViolation(
+            UNKNOWN_PARTNERSHIP, f"No partnership {partnership_id}.", pointer="/partnership_id"
+        )
+    return partnership
+
+
+async def _check(session: AsyncSession, partnership: Partnership, data: ApplicationFields) -> None:
+    """What a draft must already respect: its round, its attachments, its budget."""
+    if data.kind == ApplicationKind.inception:
+        if data.round_id is not None:
+            raise RuleViolation(
+                ROUND_OPEN,
+                "An inception application may come at any time and names no round.",
+                pointer="/round_id",
+            )
+    else:
+        await _open_round(session, data.round_id, today())
+    await _attachments(session, partnership, data.attachment_ids, required=False)
+    check_budget(
+        [(line.year, line.amount.amount) for line in data.budget],
+        data.kind,
+        data.planned_start,
+        data.planned_end,
+        await terms_of(session, partnership),
+    )
+
+
+async def _open_round(
+    session: AsyncSession, round_id: UUID | None, day: date, *, lock: bool = False
+) -> ApplicationRound:
+    """The round, open on `day`; with `lock`, held so that it cannot close meanwhile."""
+    if round_id is None:
+        raise RuleViolation(
+            ROUND_OPEN, "A project or extension application names its round.", pointer="/round_id"
+        )
+    stmt = select(ApplicationRound).where(ApplicationRound.id == round_id)
+    found = await session.scalar(stmt.with_for_update(read=True) if lock else stmt)
+    if found is None:
+        raise RuleViolation(UNKNOWN_ROUND, f"No application round {round_id}.", pointer="/round_id")
+    if not found.opens <= day <= found.closes:
+        raise RuleViolation(
+            ROUND_OPEN,
+            f"The round {found.title!r} is open {found.opens}..{found.closes}, not on {day}.",
+            pointer="/round_id",
+        )
+    return found
+
+
+async def _attachments(
+    session: AsyncSession, partnership: Partnership, ids: list[UUID], *, required: bool
+) -> None:
+    """Documents of the partnership; when `required` (on submission), a letter of intent signed
+    by both sides and a budget, each with its file uploaded."""
+    documents = {
+        d.id: d
+        for d in await session.scalars(
+            select(Document).where(
+                col(Document.id).in_(ids), Document.partnership_id == partnership.id
+            )
+        )
+    }
+    for i, doc_id in enumerate(ids):
+        if doc_id not in documents:
+            raise RuleViolation(
+                APPLICATION_ATTACHMENTS,
+                f"No document {doc_id} of the partnership.",
+                pointer=f"/attachment_ids/{i}",
+            )
+    if not required:
+        return
+    complete = {
+        d.kind
+        for d in documents.values()
+        if d.file_key is not None
+        and (
+            d.kind != DocumentKind.letter_of_intent
+            or (d.swedish_signed_on is not None and d.partner_signed_on is not None)
+        )
+    }
+    missing = {DocumentKind.letter_of_intent, DocumentKind.budget} - complete
+    if missing:
+        raise RuleViolation(
+            APPLICATION_ATTACHMENTS,
+            f"The attachments lack (with its file, a letter signed by both sides): "
+            f"{', '.join(sorted(missing))}.",
+            pointer="/attachment_ids",
+        )
+
+
+def _store_budget(session: AsyncSession, application_id: UUID, lines: list[BudgetLineIn]) -> None:
+    session.add_all(
+        ApplicationBudgetLine(
+            application_id=application_id,
+            position=i,
+            category=line.category,
+            year=line.year,
+            amount=line.amount.amount,
+            description=line.description,
+        )
+        for i, line in enumerate(lines)
+    )
+
+
+def _record(
+    session: AsyncSession,
+    principal: Principal,
+    application: Application,
+    action: ApplicationAction,
+    to_status: ApplicationStatus,
+    note: str | None = None,
+) -> None:
+    session.add(
+        ApplicationEvent(
+            application_id=application.id,
+            action=action,
+            from_status=None if action == ApplicationAction.create else application.status,
+            to_status=to_status,
+            actor=principal.name or principal.id,
+            note=note,
+        )
+    )
+
+
+async def create_application(
+    session: AsyncSession, principal: Principal, data: ApplicationCreate
+) -> ApplicationView:
+    partnership = await named_partnership(session, principal, data.partnership_id)
+    ensure_can_write_in(principal, partnership.swedish_party_id)  # the Swedish party applies
+    open_one = await session.scalar(
+        select(Application.id).where(
+            Application.partnership_id == partnership.id,
+            Application.kind == data.kind,
+            col(Application.status).in_(UNDECIDED),
+        )
+    )
+    if open_one:
+        raise RuleViolation(
+            ONE_OPEN_APPLICATION,
+            f"Application {open_one} of the partnership for {data.kind} is not decided yet.",
+            pointer="/kind",
+        )
+    await _check(session, partnership, data)
+    application = Application(**data.model_dump(exclude={"budget"}))
+    session.add(application)
+    await session.flush()
+    _store_budget(session, application.id, data.budget)
+    _record(session, principal, application, ApplicationAction.create, ApplicationStatus.draft)
+    await session.flush()
+    await session.refresh(application)
+    return await view(session, application)
+
+
+async def update_application(
+    session: AsyncSession,
+    principal: Principal,
+    application_id: UUID,
+    patch: ApplicationUpdate,
+    expected: Expected | None,
+) -> ApplicationView:
+    application = await get_application(session, principal, application_id, for_update=True)
+    partnership = await _applicant(session, principal, application)
+    check_version(expected, application.version)
+    _expect(application, ApplicationStatus.draft, "changed")
+    current = await view(session, application)
+    state = {
+        **{f: getattr(application, f) for f in ApplicationFields.model_fields if f != "budget"},
+        "budget": [
+            {
+                "category": line.category,
+                "year": line.year,
+                "amount": {"amount": str(line.amount), "currency": "SEK"},
+                "description": line.description,
+            }
+            for line in current.budget
+        ],
+    }
+    merged = merge_patch(state, patch, ApplicationFields)
+    await _check(session, partnership, merged)
+    changed = apply_changes(application, merged.model_dump(exclude={"budget"}))
+    if [_line(x) for x in current.budget] != [_line(x) for x in merged.budget]:
+        for line in current.budget:
+            await session.delete(line)
+        await session.flush()
+        _store_budget(session, application.id, merged.budget)
+        if not changed:
+            touch(application)
+    await session.flush()
+    return await view(session, application)
+
+
+def _line(line: ApplicationBudgetLine | BudgetLineIn) -> tuple[str, int, Decimal, str | None]:
+    amount = line.amount.amount if isinstance(line, BudgetLineIn) else line.amount
+    return line.category, line.year, amount, line.description
+
+
+async def _applicant(
+    session: AsyncSession, principal: Principal, application: Application
+) -> Partnership:
+    """The application's partnership, when the caller may act for its Swedish party."""
+    partnership = await session.get(Partnership, application.partnership_id)
+    assert partnership is not None
+    ensure_can_write_in(principal, partnership.swedish_party_id)
+    return partnership
+
+
+def _expect(
+    application: Application, states: ApplicationStatus | set[ApplicationStatus], what: str
+) -> None:
+    allowed = {states} if isinstance(states, ApplicationStatus) else states
+    if application.status not in allowed:
+        raise RuleViolation(
+            APPLICATION_TRANSITION,
+            f"The application is {application.status}; it can be {what} only when "
+            f"{' or '.join(sorted(allowed))}.",
+        )
+
+
+async def _move(
+    session: AsyncSession,
+    principal: Principal,
+    application: Application,
+    action: ApplicationAction,
+    to_status: ApplicationStatus,
+    note: str | None,
+    day: date | None = None,
+) -> ApplicationView:
+    """Record the step and take it; `day` is the one the checks judged (default: today)."""
+    day = day or today()
+    _record(session, principal, application, action, to_status, note)
+    changes: dict[str, object] = {"status": to_status}
+    if action == ApplicationAction.submit:
+        changes["submitted_on"] = day
+    if to_status in (ApplicationStatus.approved, ApplicationStatus.rejected):
+        changes["decided_on"] = day
+    apply_changes(application, changes)
+    audit.label_next_flush(session, action)
+    await session.flush()
+    return await view(session, application)
+
+
+async def submit(
+    session: AsyncSession, principal: Principal, application_id: UUID, note: str | None
+) -> ApplicationView:
+    """The applicant hands the application in: everything a complete application needs is
+    checked now, on the day of submission."""
+    application = await get_application(session, principal, application_id, for_update=True)
+    partnership = await _applicant(session, principal, application)
+    _expect(application, ApplicationStatus.draft, "submitted")
+    day = today()
+    if application.kind != ApplicationKind.inception:
+        await _open_round(session, application.round_id, day, lock=True)
+    await _attachments(session, partnership, application.attachment_ids, required=True)
+    current = await view(session, application)
+    if not current.budget:
+        raise RuleViolation(
+            APPLICATION_BUDGET, "A submitted application has a budget.", pointer="/budget"
+        )
+    check_budget(
+        [(line.year, line.amount) for line in current.budget],
+        ApplicationKind(application.kind),
+        application.planned_start,
+        application.planned_end,
+        await terms_of(session, partnership),
+    )
+    partners = (await partners_of(session, [partnership.id]))[partnership.id]
+    for partner in await session.scalars(
+        select(Organisation).where(col(Organisation.id).in_(partners))
+    ):
+        if not await eligible_partner_country(session, partner.country_code, day):
+            raise RuleViolation(
+                PARTNER_COUNTRY_ELIGIBLE,
+                f"{partner.name} is not in an ICLD partner country on {day}.",
+            )
+    if application.kind == ApplicationKind.project:
+        missing = await steering_group_missing(session, partnership, day)
+        if missing:
+            raise RuleViolation(
+                STEERING_GROUP_COMPOSITION, f"The steering group lacks {', '.join(missing)}."
+            )
+        # DOMAIN.md §7: the project's activity plan, judged on application as at its start.
+        await check_activity_plan(
+            session,
+            partnership,
+            application.kind,
+            application.planned_start,
+            application.planned_end,
+        )
+    return await _move(
+        session,
+        principal,
+        application,
+        ApplicationAction.submit,
+        ApplicationStatus.submitted,
+        note,
+        day,
+    )
+
+
+async def withdraw(
+    session: AsyncSession, principal: Principal, application_id: UUID, note: str | None
+) -> ApplicationView:
+    application = await get_application(session, principal, application_id, for_update=True)
+    await _applicant(session, principal, application)
+    _expect(application, UNDECIDED, "withdrawn")
+    return await _move(
+        session,
+        principal,
+        application,
+        ApplicationAction.withdraw,
+        ApplicationStatus.withdrawn,
+        note,
+    )
+
+
+UNDECIDED = {
+    ApplicationStatus.draft,
+    ApplicationStatus.submitted,
+    ApplicationStatus.under_assessment,
+}
+
+# The programme officer's actions: from which state, to which.
+OFFICER_ACTIONS = {
+    ApplicationAction.assess: (ApplicationStatus.submitted, ApplicationStatus.under_assessment),
+    ApplicationAction.approve: (ApplicationStatus.under_assessment, ApplicationStatus.approved),
+    ApplicationAction.reject: (ApplicationStatus.under_assessment, ApplicationStatus.rejected),
+}
+
+
+_DONE = {
+    ApplicationAction.assess: "taken up for assessment",
+    ApplicationAction.approve: "approved",
+    ApplicationAction.reject: "rejected",
+}
+
+
+async def officer_action(
+    session: AsyncSession,
+    principal: Principal,
+    application_id: UUID,
+    action: ApplicationAction,
+    note: str | None,
+) -> ApplicationView:
+    """Assess, approve or reject (ICLD staff; the router requires the role)."""
+    application = await get_application(session, principal, application_id, for_update=True)
+    from_status, to_status = OFFICER_ACTIONS[action]
+    _expect(application, from_status, _DONE[action])
+    return await _move(session, principal, application, action, to_status, note)
+
+
+async def events_of(
+    session: AsyncSession, principal: Principal, application_id: UUID
+) -> list[ApplicationEvent]:
+    application = await get_application(session, principal, application_id)
+    return list(
+        await session.scalars(
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == application.id)
+            .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))
+        )
+    )
+
+
+def budget_total(lines: list[ApplicationBudgetLine]) -> Decimal:
+    return sum((line.amount for line in lines), Decimal(0))

@@ -1,0 +1,337 @@
+"""Partnerships and their parties: queries and the rules that need stored data."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
+from app.core.scopes import partnership_in_scope, scope_partnerships
+from app.core.versions import Expected, check_version
+from app.models.countries import Country
+from app.models.enums import (
+    ELIGIBLE_SWEDISH_APPLICANT_TYPES,
+    EU_MEMBER_STATES,
+    PartnershipStatus,
+    Principle,
+)
+from app.models.networks import Network
+from app.models.organisations import Organisation
+from app.models.partnerships import Partnership, PartnershipPartner, Phase
+from app.rules import (
+    PARTNER_COUNTRY_ELIGIBLE,
+    SWEDISH_APPLICANT_ELIGIBLE,
+    THIRD_PARTY_IN_EU,
+    UNKNOWN_NETWORK,
+    UNKNOWN_ORGANISATION,
+)
+from app.schemas.partnerships.partnerships import (
+    PartnershipCreate,
+    PartnershipFields,
+    PartnershipRead,
+    PartnershipUpdate,
+)
+from app.services.common import (
+    answer_columns,
+    apply_changes,
+    get_one,
+    merge_patch,
+    read_one,
+    text_search,
+)
+from app.services.countries import eligible_on
+
+# A partnership read for an answer (a row, see `answer_columns`) or to change (an ORM object).
+PartnershipRecord = Partnership | sa.Row[Any]
+_PARTNERSHIPS: sa.Table = Partnership.__table__  # type: ignore[attr-defined]
+_ANSWER = answer_columns(Partnership, PartnershipRead)
+
+
+@dataclass(frozen=True)
+class PartnershipFilters:
+    country: str | None = None
+    swedish_party_id: UUID | None = None
+    partner_id: UUID | None = None
+    theme: str | None = None
+    principle: Principle | None = None
+    status: PartnershipStatus | None = None
+    active_in: int | None = None
+    network_id: UUID | None = None
+    q: str | None = None
+
+
+def _has_partner(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        col(PartnershipPartner.partnership_id) == col(Partnership.id), condition
+    )
+
+
+def filtered(stmt: Any, filters: PartnershipFilters) -> Any:
+    """The list filters, on any query of partnerships (scoped, or the published ones)."""
+    if filters.swedish_party_id:
+        stmt = stmt.where(Partnership.swedish_party_id == filters.swedish_party_id)
+    if filters.partner_id:
+        stmt = stmt.where(
+            _has_partner(col(PartnershipPartner.organisation_id) == filters.partner_id)
+        )
+    if filters.country:
+        in_country = sa.exists().where(
+            col(Organisation.id) == col(PartnershipPartner.organisation_id),
+            col(Organisation.country_code) == filters.country.upper(),
+        )
+        stmt = stmt.where(_has_partner(in_country))
+    if filters.theme:
+        stmt = stmt.where(sa.literal(filters.theme) == sa.any_(col(Partnership.themes)))
+    if filters.principle:
+        stmt = stmt.where(
+            sa.literal(filters.principle.value) == sa.any_(col(Partnership.principles))
+        )
+    if filters.status:
+        stmt = stmt.where(Partnership.status == filters.status.value)
+    if filters.active_in:
+        year_start, year_end = date(filters.active_in, 1, 1), date(filters.active_in, 12, 31)
+        starts = sa.func.coalesce(col(Phase.actual_start), col(Phase.planned_start))
+        ends = sa.func.coalesce(col(Phase.actual_end), col(Phase.planned_end))
+        stmt = stmt.where(
+            sa.exists().where(
+                col(Phase.partnership_id) == col(Partnership.id),
+                starts <= year_end,
+                ends >= year_start,
+            )
+        )
+    if filters.network_id:
+        stmt = stmt.where(Partnership.network_id == filters.network_id)
+    if filters.q:
+        stmt = stmt.where(text_search(col(Partnership.search), filters.q))
+    return stmt
+
+
+async def list_partnerships(
+    session: AsyncSession, principal: Principal, filters: PartnershipFilters, page: PageParams
+) -> tuple[list[sa.Row[Any]], dict[UUID, list[UUID]], str | None]:
+    stmt = filtered(scope_partnerships(principal, _ANSWER), filters)
+    rows: list[sa.Row[Any]]
+    rows, cursor = await paginate(
+        session,
+        stmt,
+        order=[_PARTNERSHIPS.c.title, _PARTNERSHIPS.c.id],
+        key=lambda p: (p.title, p.id),
+        params=page,
+        sort_name="title",
+        as_rows=True,
+    )
+    return rows, await partners_of(session, [p.id for p in rows]), cursor
+
+
+async def read_partnership(
+    session: AsyncSession, principal: Principal, partnership_id: UUID
+) -> sa.Row[Any]:
+    """A partnership to answer with, in the caller's scope (a row, see `answer_columns`)."""
+    stmt = scope_partnerships(principal, _ANSWER.where(_PARTNERSHIPS.c.id == partnership_id))
+    return await read_one(session, stmt, f"No partnership {partnership_id}.")
+
+
+async def partners_of(session: AsyncSession, ids: list[UUID]) -> dict[UUID, list[UUID]]:
+    """The partner-side parties of several partnerships, in one query."""
+    partners: dict[UUID, list[UUID]] = defaultdict(list)
+    if ids:
+        rows = await session.execute(
+            select(PartnershipPartner.partnership_id, PartnershipPartner.organisation_id)
+            .where(col(PartnershipPartner.partnership_id).in_(ids))
+            .order_by(col(PartnershipPartner.organisation_id))
+        )
+        for partnership_id, organisation_id in rows:
+            partners[partnership_id].append(organisation_id)
+    return partners
+
+
+async def get_partnership(
+    session: AsyncSession, principal: Principal, partnership_id: UUID, *, for_update: bool = False
+) -> Partnership:
+    stmt = scope_partnerships(
+        principal, select(Partnership).where(Partnership.id == partnership_id)
+    )
+    partnership: Partnership = await get_one(
+        session, stmt, f"No partnership {partnership_id}.", for_update=for_update
+    )
+    return partnership
+
+
+P = TypeVar("P")
+
+
+async def get_part(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    model: type[P],
+    part_id: UUID,
+    *,
+    for_update: bool = False,
+) -> tuple[Partnership, P]:
+    """A part of a partnership (a phase, member, meeting, document or result), reached through
+    the partnership's scope. With `for_update` the partnership, then the part, are locked: every
+    change of a part takes the same locks in the same order as a phase's start, which checks the
+    parts."""
+    table: Any = model
+    if not for_update:
+        found = await _with_partnership(
+            session, principal, model, table.id == part_id, table.partnership_id == partnership_id
+        )
+        if found is not None:
+            return found
+    # Locking, or not found: step by step, so a 404 says which of the two is missing.
+    partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
+    stmt = select(table).where(table.id == part_id, table.partnership_id == partnership.id)
+    noun = table.__tablename__.removeprefix("partnership_").rstrip("s").replace("_", " ")
+    not_found = f"No {noun} {part_id} in partnership {partnership_id}."
+    part: P = await get_one(session, stmt, not_found, for_update=for_update)
+    return partnership, part
+
+
+async def get_owned(
+    session: AsyncSession,
+    principal: Principal,
+    model: type[P],
+    object_id: UUID,
+    noun: str,
+    *,
+    for_update: bool = False,
+) -> tuple[Partnership, P]:
+    """An object with a partnership of its own (an application, a grant) reached by its own id:
+    not found outside the caller's scope. With `for_update` the partnership, then the object,
+    are locked, in the order get_part takes them."""
+    table: Any = model
+    if not for_update:
+        found = await _with_partnership(session, principal, model, table.id == object_id)
+        if found is None:
+            raise ProblemError(NOT_FOUND, f"No {noun} {object_id}.")
+        return found
+    partnership_id = await session.scalar(
+        select(table.partnership_id).where(
+            table.id == object_id,
+            partnership_in_scope(principal, col(table.partnership_id)),
+        )
+    )
+    if partnership_id is None:
+        raise ProblemError(NOT_FOUND, f"No {noun} {object_id}.")
+    return await get_part(
+        session, principal, partnership_id, model, object_id, for_update=for_update
+    )
+
+
+async def _with_partnership(
+    session: AsyncSession, principal: Principal, model: type[P], *where: Any
+) -> tuple[Partnership, P] | None:
+    """An object and its partnership in one statement, within the caller's scope (reads)."""
+    table: Any = model
+    stmt = scope_partnerships(
+        principal,
+        select(Partnership, table).join(table, table.partnership_id == col(Partnership.id)),
+    ).where(*where)
+    row = (await session.execute(stmt)).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def _organisations(session: AsyncSession, ids: list[UUID]) -> dict[UUID, Organisation]:
+    found = await session.scalars(select(Organisation).where(col(Organisation.id).in_(ids)))
+    return {o.id: o for o in found}
+
+
+async def eligible_partner_country(session: AsyncSession, code: str, on: date) -> bool:
+    found = await session.scalar(select(Country.code).where(Country.code == code, eligible_on(on)))
+    return found is not None
+
+
+async def _check_parties(session: AsyncSession, data: PartnershipCreate) -> None:
+    ids = [data.swedish_party_id, *data.partner_ids]
+    if data.third_party_id:
+        ids.append(data.third_party_id)
+    organisations = await _organisations(session, ids)
+    for pointer, organisation_id in [
+        ("/swedish_party_id", data.swedish_party_id),
+        *((f"/partner_ids/{i}", p) for i, p in enumerate(data.partner_ids)),
+        *([("/third_party_id", data.third_party_id)] if data.third_party_id else []),
+    ]:
+        if organisation_id not in organisations:
+            raise RuleViolation(
+                UNKNOWN_ORGANISATION, f"No organisation {organisation_id}.", pointer=pointer
+            )
+    swedish = organisations[data.swedish_party_id]
+    if swedish.country_code != "SE" or swedish.type not in ELIGIBLE_SWEDISH_APPLICANT_TYPES:
+        raise RuleViolation(
+            SWEDISH_APPLICANT_ELIGIBLE,
+            f"{swedish.name} ({swedish.country_code}, {swedish.type}) cannot hold an ICLD "
+            "partnership grant as the Swedish party.",
+            pointer="/swedish_party_id",
+        )
+    for i, partner_id in enumerate(data.partner_ids):
+        partner = organisations[partner_id]
+        if not await eligible_partner_country(session, partner.country_code, data.applied_on):
+            raise RuleViolation(
+                PARTNER_COUNTRY_ELIGIBLE,
+                f"{partner.name} is in {partner.country_code}, which was not an ICLD partner "
+                f"country on {data.applied_on}.",
+                pointer=f"/partner_ids/{i}",
+            )
+    if data.third_party_id:
+        third = organisations[data.third_party_id]
+        if third.country_code not in EU_MEMBER_STATES or third.country_code == "SE":
+            raise RuleViolation(
+                THIRD_PARTY_IN_EU,
+                f"{third.name} is in {third.country_code}, not in another EU member state.",
+                pointer="/third_party_id",
+            )
+
+
+async def _check_network(session: AsyncSession, network_id: UUID | None) -> None:
+    if network_id and await session.get(Network, network_id) is None:
+        raise RuleViolation(UNKNOWN_NETWORK, f"No network {network_id}.", pointer="/network_id")
+
+
+async def create_partnership(session: AsyncSession, data: PartnershipCreate) -> Partnership:
+    await _check_parties(session, data)
+    await _check_network(session, data.network_id)
+    fields = data.model_dump(exclude={"partner_ids"})
+    fields["principles"] = list(dict.fromkeys(data.principles))
+    partnership = Partnership(**fields)
+    session.add(partnership)
+    await session.flush()
+    session.add_all(
+        PartnershipPartner(partnership_id=partnership.id, organisation_id=p)
+        for p in dict.fromkeys(data.partner_ids)
+    )
+    await session.flush()
+    await session.refresh(partnership)
+    return partnership
+
+
+async def update_partnership(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    patch: PartnershipUpdate,
+    expected: Expected | None,
+) -> Partnership:
+    partnership = await get_partnership(session, principal, partnership_id, for_update=True)
+    check_version(expected, partnership.version)
+    current = {field: getattr(partnership, field) for field in PartnershipFields.model_fields}
+    described = PartnershipUpdate.model_validate(
+        patch.model_dump(exclude_unset=True, exclude={"network_id"})
+    )
+    merged = merge_patch(current, described, PartnershipFields)
+    changes = merged.model_dump()
+    if "network_id" in patch.model_fields_set:
+        await _check_network(session, patch.network_id)
+        changes["network_id"] = patch.network_id
+    changes["principles"] = list(dict.fromkeys(merged.principles))
+    if apply_changes(partnership, changes):
+        await session.flush()
+    return partnership
