@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.core.periods import add_months
-from app.services.funding_rules import FINAL_REPORT_MONTHS, INTERIM_REPORT_MONTHS, grant_years
+from app.rules.funding import FINAL_REPORT_MONTHS, INTERIM_REPORT_MONTHS, grant_years
 
 ELIGIBLE = {
     "municipality",

@@ -5,6 +5,8 @@ Every kind has a stable `code`; its `type` is `/problems/<code>`. Programme rule
 kinds with `rule()` in their domain's module under `app/rules/`.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,3 +166,13 @@ def rule_error(kind: ProblemKind, message: str, *, field: str) -> PydanticCustom
     return PydanticCustomError(
         RULE_PREFIX + kind.code.removeprefix("rule."), message, {"field": field}
     )
+
+
+@contextmanager
+def as_field_error(field: str) -> Iterator[None]:
+    """Inside a schema validator: a rule's check that fails becomes the validation error of
+    `field`, so that one check serves the payload and the stored data alike."""
+    try:
+        yield
+    except RuleViolation as exc:
+        raise rule_error(exc.kind, exc.detail, field=field) from None

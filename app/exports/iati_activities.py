@@ -27,7 +27,7 @@ from app.models.funding import (
 )
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner
-from app.services.funding_rules import project_years
+from app.rules.funding import project_years
 from app.settings import Settings
 
 PIPELINE, IMPLEMENTATION, FINALISATION, CLOSED, SUSPENDED = "1", "2", "3", "4", "6"

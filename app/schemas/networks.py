@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from app.core.errors import rule_error
 from app.core.paging import Page
 from app.models.enums import NetworkMemberStatus, NetworkStatus, ParticipantGender, WorkshopStatus
-from app.rules import NETWORK_PERIOD, WORKSHOP_PERIOD
+from app.rules.networks import NETWORK_PERIOD, WORKSHOP_PERIOD
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 

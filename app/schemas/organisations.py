@@ -21,7 +21,7 @@ from app.models.enums import (
     SWEDISH_REFERENCE_TYPES,
     OrganisationType,
 )
-from app.rules import ORGANISATION_NUMBER_SWEDISH_ONLY, SWEDISH_REFERENCE_ORGANISATION
+from app.rules.reference import ORGANISATION_NUMBER_SWEDISH_ONLY, SWEDISH_REFERENCE_ORGANISATION
 from app.schemas.common import Code, Name, RequestModel, ResponseModel
 
 CountryCode = Annotated[

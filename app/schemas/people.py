@@ -10,7 +10,7 @@ from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validat
 from app.core.errors import rule_error
 from app.core.paging import Page
 from app.models.enums import PersonKind, PoliticalSide
-from app.rules import OFFICIAL_HAS_NO_PARTY, POLITICIAN_POLITICAL_SIDE
+from app.rules.reference import OFFICIAL_HAS_NO_PARTY, POLITICIAN_POLITICAL_SIDE
 from app.schemas.access import AuditEventRead
 from app.schemas.common import Name, RequestModel, ResponseModel, ShortName
 from app.schemas.organisations import OrganisationRead

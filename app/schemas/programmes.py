@@ -8,7 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from app.core.errors import rule_error
 from app.core.paging import Page
-from app.rules import ONE_ENTRY_PER_COUNTRY, PROGRAMME_LEAD, PROGRAMME_PERIOD, VISIT_FROM_ONE_SOURCE
+from app.rules.programmes import (
+    ONE_ENTRY_PER_COUNTRY,
+    PROGRAMME_LEAD,
+    PROGRAMME_PERIOD,
+    VISIT_FROM_ONE_SOURCE,
+)
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 

@@ -12,7 +12,7 @@ from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
 from app.core.paging import PageParams, paginate
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
-from app.rules import UNKNOWN_COUNTRY
+from app.rules.reference import UNKNOWN_COUNTRY
 from app.services.common import text_search
 
 

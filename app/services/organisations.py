@@ -15,7 +15,7 @@ from app.core.scopes import writable_organisation
 from app.core.versions import Expected, check_version
 from app.models.enums import OrganisationType, Role
 from app.models.organisations import Organisation
-from app.rules import REFERENCE_ORGANISATION_FIXED
+from app.rules.reference import REFERENCE_ORGANISATION_FIXED
 from app.schemas.organisations import (
     OrganisationCreate,
     OrganisationFields,

@@ -19,7 +19,8 @@ from app.models.enums import PersonKind, PoliticalSide
 from app.models.organisations import Organisation
 from app.models.partnerships import Member, Partnership
 from app.models.people import Person
-from app.rules import MEMBER_OF_A_PARTY, UNKNOWN_ORGANISATION
+from app.rules.partnerships import MEMBER_OF_A_PARTY
+from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.people import PersonCreate, PersonFields, PersonRead, PersonUpdate
 from app.services.access import audit
 from app.services.common import (

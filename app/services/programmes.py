@@ -16,13 +16,13 @@ from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
 from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingProgramme
-from app.rules import (
+from app.rules.programmes import (
     CONTACTS_OF_THE_HOST,
-    UNKNOWN_ORGANISATION,
     UNKNOWN_PROGRAMME,
     VISIT_WITHIN_PROGRAMME,
     VISITING_COUNTRIES_TAKE_PART,
 )
+from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.programmes import (
     Implementer,
     ProgrammeCreate,

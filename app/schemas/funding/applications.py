@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from app.core.errors import rule_error
+from app.core.errors import as_field_error, rule_error
 from app.core.paging import Page
 from app.models.enums import (
     INELIGIBLE_COSTS,
@@ -16,7 +16,7 @@ from app.models.enums import (
     ApplicationStatus,
     CostCategory,
 )
-from app.rules import (
+from app.rules.funding import (
     APPLICATION_PERIOD,
     BUDGET_LINE_ONCE,
     BUDGET_YEAR,
@@ -24,8 +24,8 @@ from app.rules import (
     ROUND_PERIOD,
     WHOLE_KRONOR,
 )
+from app.rules.partnerships import check_duration
 from app.schemas.common import NO_CONTROL, Money, RequestModel, ResponseModel
-from app.schemas.partnerships.phases import check_duration
 
 Text = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_CONTROL)]
 Note = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_CONTROL)]
@@ -178,7 +178,8 @@ class ApplicationFields(RequestModel):
             raise rule_error(
                 APPLICATION_PERIOD, "planned_end is before planned_start", field="planned_end"
             )
-        check_duration(self.kind, self.planned_start, self.planned_end, "planned_end")
+        with as_field_error("planned_end"):
+            check_duration(self.kind, self.planned_start, self.planned_end)
         check_lines_once(self.budget)
         self.attachment_ids = list(dict.fromkeys(self.attachment_ids))
         return self

@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from app.clock import today
-from app.core.errors import rule_error
+from app.core.errors import as_field_error, rule_error
 from app.core.paging import Page
 from app.models.enums import (
     AmendmentKind,
@@ -27,7 +27,8 @@ from app.models.enums import (
     ReportKind,
     ReportStatus,
 )
-from app.rules import AMENDMENT, BUDGET_LINES_SUM, EXCHANGE_RATE, GRANT_PERIOD, POSTPONEMENT_LENGTH
+from app.rules.funding import AMENDMENT, BUDGET_LINES_SUM, EXCHANGE_RATE, GRANT_PERIOD
+from app.rules.partnerships import POSTPONEMENT_LENGTH, check_duration
 from app.schemas.common import NO_CONTROL, Money, RequestModel, ResponseModel
 from app.schemas.funding.applications import (
     BudgetLineIn,
@@ -36,7 +37,6 @@ from app.schemas.funding.applications import (
     check_lines_once,
     whole_kronor,
 )
-from app.schemas.partnerships.phases import check_duration
 
 Reference = Annotated[
     str,
@@ -108,7 +108,8 @@ class GrantCreate(RequestModel):
     def _consistent(self) -> Self:
         if self.ends < self.starts:
             raise rule_error(GRANT_PERIOD, "ends is before starts", field="ends")
-        check_duration(self.kind, self.starts, self.ends, "ends")
+        with as_field_error("ends"):
+            check_duration(self.kind, self.starts, self.ends)
         check_lines_once(self.budget)
         total = sum((line.amount.amount for line in self.budget), Decimal(0))
         if total != self.amount.amount:

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.errors import rule_error
 from app.models.enums import DocumentKind
-from app.rules import SIGNED_ONLY_LETTER_OF_INTENT
+from app.rules.partnerships import SIGNED_ONLY_LETTER_OF_INTENT
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 
 Title = Annotated[

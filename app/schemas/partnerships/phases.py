@@ -7,10 +7,9 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from app.core.errors import rule_error
-from app.core.periods import last_day_within
+from app.core.errors import as_field_error, rule_error
 from app.models.enums import PhaseAction, PhaseKind, PhaseStatus
-from app.rules import INCEPTION_DURATION, POSTPONEMENT_LENGTH, PROJECT_DURATION
+from app.rules.partnerships import POSTPONEMENT_LENGTH, check_duration
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 
 
@@ -29,28 +28,9 @@ class PhaseCreate(RequestModel):
 
     @model_validator(mode="after")
     def _duration(self) -> Self:
-        check_duration(self.kind, self.planned_start, self.planned_end, "planned_end")
+        with as_field_error("planned_end"):
+            check_duration(self.kind, self.planned_start, self.planned_end)
         return self
-
-
-def check_duration(kind: str, start: date, end: date, field: str) -> None:
-    """A project lasts one to three years, an inception at most twelve months (DOMAIN.md §7):
-    for a phase, and for the application and grant that fund it."""
-    if kind == PhaseKind.project and not (
-        last_day_within(start, 1) <= end <= last_day_within(start, 3)
-    ):
-        raise rule_error(
-            PROJECT_DURATION,
-            f"a project starting {start} ends between {last_day_within(start, 1)} and "
-            f"{last_day_within(start, 3)}, not on {end}",
-            field=field,
-        )
-    if kind == PhaseKind.inception and not start <= end <= last_day_within(start, 1):
-        raise rule_error(
-            INCEPTION_DURATION,
-            f"an inception starting {start} ends by {last_day_within(start, 1)}, not on {end}",
-            field=field,
-        )
 
 
 class PhaseRead(ResponseModel):

@@ -16,7 +16,8 @@ from app.core.principal import Principal
 from app.models.access import ApiKey
 from app.models.enums import SCOPED_ROLES, Role
 from app.models.organisations import Organisation
-from app.rules import SCOPED_ROLE_NEEDS_ORGANISATIONS, UNKNOWN_ORGANISATION
+from app.rules.access import SCOPED_ROLE_NEEDS_ORGANISATIONS
+from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.access import ApiKeyCreate
 from app.services.access.audit import label_next_flush
 from app.services.common import get_one

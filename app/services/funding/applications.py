@@ -30,16 +30,20 @@ from app.models.funding import (
 )
 from app.models.organisations import Organisation
 from app.models.partnerships import Document, Partnership
-from app.rules import (
+from app.rules.funding import (
     APPLICATION_ATTACHMENTS,
     APPLICATION_BUDGET,
     APPLICATION_TRANSITION,
     ONE_OPEN_APPLICATION,
-    PARTNER_COUNTRY_ELIGIBLE,
     ROUND_OPEN,
+    UNKNOWN_ROUND,
+    Terms,
+    check_budget,
+)
+from app.rules.partnerships import (
+    PARTNER_COUNTRY_ELIGIBLE,
     STEERING_GROUP_COMPOSITION,
     UNKNOWN_PARTNERSHIP,
-    UNKNOWN_ROUND,
 )
 from app.schemas.funding.applications import (
     ApplicationCreate,
@@ -52,7 +56,6 @@ from app.schemas.funding.applications import (
 )
 from app.services.access import audit
 from app.services.common import apply_changes, get_one, merge_patch, touch
-from app.services.funding_rules import Terms, check_budget
 from app.services.partnerships.meetings import check_activity_plan
 from app.services.partnerships.members import steering_group_missing
 from app.services.partnerships.partnerships import eligible_partner_country, get_owned, partners_of

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from app.clock import today
 from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
 from app.core.paging import PageParams, paginate
-from app.core.periods import add_months, last_day_within, nominal_end
+from app.core.periods import add_months, nominal_end
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, partnership_in_scope
 from app.models.enums import (
@@ -38,18 +38,24 @@ from app.models.funding import (
 )
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
-from app.rules import (
+from app.rules.funding import (
     AMENDMENT,
     BELOW_REPORTED,
     BUDGET_YEAR,
     COST_BEYOND_BUDGET_LINE,
+    FINAL_REPORT_MONTHS,
     GRANT_APPLICATION,
     GRANT_CLOSED,
+    INTERIM_REPORT_MONTHS,
     PAYMENT_AFTER_APPROVED_REPORT,
     PAYMENT_BEYOND_APPROVED,
     REPORT_TRANSITION,
     REPORT_YEAR,
+    check_budget,
+    grant_years,
+    project_years,
 )
+from app.rules.partnerships import longest_end
 from app.schemas.funding.grants import (
     CloseOut,
     Extension,
@@ -63,13 +69,6 @@ from app.schemas.funding.grants import (
 from app.services.access import audit
 from app.services.common import apply_changes, get_one, touch
 from app.services.funding.applications import named_partnership, terms_of
-from app.services.funding_rules import (
-    FINAL_REPORT_MONTHS,
-    INTERIM_REPORT_MONTHS,
-    check_budget,
-    grant_years,
-    project_years,
-)
 from app.services.partnerships.partnerships import get_owned
 
 ZERO = Decimal(0)
@@ -390,7 +389,7 @@ def _extend(
             AMENDMENT, f"An extension ends later than {grant.ends}.", pointer="/new_end"
         )
     nominal = nominal_end(body.new_end, grant.postponed_days)
-    longest = last_day_within(grant.starts, 1 if grant.kind == ApplicationKind.inception else 3)
+    longest = longest_end(grant.kind, grant.starts)
     if nominal > longest:
         raise RuleViolation(
             AMENDMENT,

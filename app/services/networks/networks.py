@@ -20,13 +20,13 @@ from app.models.networks import Network, NetworkMember, Workshop, WorkshopPartic
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
-from app.rules import (
+from app.rules.networks import (
     NETWORK_MEMBER_COUNTRY,
     NETWORK_PARTNER_ELIGIBLE,
-    UNKNOWN_ORGANISATION,
     WORKSHOP_MEMBERS_ONLY,
     WORKSHOP_WITHIN_NETWORK,
 )
+from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.networks import (
     HeldWorkshop,
     NetworkCreate,

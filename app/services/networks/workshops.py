@@ -15,13 +15,13 @@ from app.models.enums import NetworkMemberStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
 from app.models.people import Person
-from app.rules import (
+from app.rules.networks import (
     UNKNOWN_NETWORK,
-    UNKNOWN_ORGANISATION,
     WORKSHOP_MEMBERS_ONLY,
     WORKSHOP_PARTICIPANTS,
     WORKSHOP_WITHIN_NETWORK,
 )
+from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.networks import (
     Participation,
     WorkshopCreate,

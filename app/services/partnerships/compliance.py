@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.periods import last_day_within, phase_years
+from app.core.periods import phase_years
 from app.core.principal import Principal
 from app.models.enums import (
     HOSTED_VISITS,
@@ -25,15 +25,16 @@ from app.models.enums import (
 )
 from app.models.partnerships import Decision, Document, Member, Phase
 from app.models.people import Person
-from app.rules import (
+from app.rules.funding import REPORT_DUE
+from app.rules.partnerships import (
     INCEPTION_DURATION,
     INCEPTION_TEAM,
     LETTER_OF_INTENT,
     MEETINGS_PER_PROJECT_YEAR,
     PROJECT_GROUP_SIZE,
     RECIPROCAL_VISITS,
-    REPORT_DUE,
     STEERING_GROUP_COMPOSITION,
+    longest_end,
 )
 from app.schemas.funding.figures import OverdueReport
 from app.schemas.partnerships.meetings import (
@@ -177,7 +178,7 @@ def _compliance(partnership: PartnershipRecord, as_of: date, facts: Facts) -> Co
                     "hosted a visit.",
                 )
             )
-        if phase.kind == PhaseKind.inception and ends > last_day_within(starts, 1):
+        if phase.kind == PhaseKind.inception and ends > longest_end(phase.kind, starts):
             warnings.append(
                 Finding(
                     code=INCEPTION_DURATION.code,

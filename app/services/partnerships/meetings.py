@@ -17,7 +17,7 @@ from app.core.versions import Expected, check_version
 from app.models.enums import HOSTED_VISITS, MeetingStatus, PhaseKind
 from app.models.partnerships import Meeting, MeetingParticipant, Partnership, Phase
 from app.models.people import Person
-from app.rules import (
+from app.rules.partnerships import (
     HOST_IS_A_PARTY,
     MEETING_TRANSITION,
     MEETINGS_PER_PROJECT_YEAR,

@@ -15,12 +15,8 @@ from app.core.versions import Expected, check_version
 from app.models.enums import MemberGroup, PersonKind, PoliticalSide
 from app.models.partnerships import Member, Partnership, PartnershipPartner
 from app.models.people import Person
-from app.rules import (
-    MEMBER_OF_A_PARTY,
-    STEERING_GROUP_COMPOSITION,
-    TEAM_MEMBER_KIND,
-    UNKNOWN_ORGANISATION,
-)
+from app.rules.partnerships import MEMBER_OF_A_PARTY, STEERING_GROUP_COMPOSITION, TEAM_MEMBER_KIND
+from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.partnerships.members import MemberCreate, MemberFields, MemberUpdate, Side
 from app.services.common import apply_changes, merge_patch
 from app.services.partnerships.partnerships import PartnershipRecord, get_part, get_partnership

@@ -25,13 +25,13 @@ from app.models.enums import (
 from app.models.networks import Network
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner, Phase
-from app.rules import (
+from app.rules.networks import UNKNOWN_NETWORK
+from app.rules.partnerships import (
     PARTNER_COUNTRY_ELIGIBLE,
     SWEDISH_APPLICANT_ELIGIBLE,
     THIRD_PARTY_IN_EU,
-    UNKNOWN_NETWORK,
-    UNKNOWN_ORGANISATION,
 )
+from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.partnerships.partnerships import (
     PartnershipCreate,
     PartnershipFields,

@@ -8,19 +8,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import RuleViolation
-from app.core.periods import last_day_within
 from app.core.principal import Principal
 from app.models.enums import PhaseAction, PhaseKind, PhaseStatus
 from app.models.partnerships import Decision, Partnership, Phase
-from app.rules import (
+from app.rules.partnerships import (
     EARLY_TERMINATION_DATE,
     EXTENSION_LATER_END,
-    INCEPTION_DURATION,
     PHASE_TRANSITION,
     PHASES_DO_NOT_OVERLAP,
     POSTPONEMENT_LENGTH,
     PROJECT_AFTER_INCEPTION,
-    PROJECT_DURATION,
+    check_extended_end,
 )
 from app.schemas.partnerships.phases import (
     CompletePhase,
@@ -242,25 +240,6 @@ async def postpone_phase(
     return phase
 
 
-def _check_extension_length(phase: Phase, start: date, data: ExtendPhase) -> None:
-    """An inception stays within twelve months; a project's extension (a new grant decision)
-    adds at most the three years a project may last (DOMAIN.md §7)."""
-    if phase.kind == PhaseKind.inception and data.new_planned_end > last_day_within(start, 1):
-        raise RuleViolation(
-            INCEPTION_DURATION,
-            f"An inception starting {start} ends by {last_day_within(start, 1)}.",
-            pointer="/new_planned_end",
-        )
-    added_from = phase.planned_end + timedelta(days=1)
-    if phase.kind == PhaseKind.project and data.new_planned_end > last_day_within(added_from, 3):
-        raise RuleViolation(
-            PROJECT_DURATION,
-            f"An extension from {added_from} adds at most three years, to "
-            f"{last_day_within(added_from, 3)}.",
-            pointer="/new_planned_end",
-        )
-
-
 async def extend_phase(
     session: AsyncSession,
     principal: Principal,
@@ -279,7 +258,7 @@ async def extend_phase(
             pointer="/new_planned_end",
         )
     start = phase.actual_start or phase.planned_start
-    _check_extension_length(phase, start, data)
+    check_extended_end(phase.kind, start, phase.planned_end, data.new_planned_end)
     phases = await list_phases(session, partnership.id)
     _check_fits(phases, phase, start, data.new_planned_end, "/new_planned_end")
     old_end, phase.planned_end = phase.planned_end, data.new_planned_end
