@@ -1,7 +1,20 @@
-"""Periods of days: years counted from a start day, months added to a date. Pure arithmetic on
-dates, shared by phases, grants and the compliance view."""
+"""Periods of days: years counted from a start day, months added to a date, and the check that a
+period does not end before it starts. Pure arithmetic on dates, shared by phases, grants, the
+compliance view and every rule on a period (programmes, networks, workshops, rounds ...)."""
 
 from datetime import date, timedelta
+
+from app.core.errors import ProblemKind, RuleViolation
+
+
+def check_period(
+    kind: ProblemKind, starts: date, ends: date, *, first: str = "starts", last: str = "ends"
+) -> None:
+    """A period ends on or after the day it starts. `kind` is the rule of that period (a
+    programme's, a network's ...); `first` and `last` name its fields, and the error points at
+    `last`."""
+    if ends < starts:
+        raise RuleViolation(kind, f"{last} is before {first}", pointer=f"/{last}")
 
 
 def add_years(day: date, years: int) -> date:

@@ -216,7 +216,7 @@ async def _gender_network(session: AsyncSession, orgs: dict[str, Organisation]) 
     conflict); Lessebo, Borås and Åre take part, with placeholder municipalities of Guatemala
     and Colombia (the seeds do not name them)."""
     from app.models.networks import Network
-    from app.schemas.networks import NetworkCreate, NetworkMemberCreate
+    from app.schemas.networks.networks import NetworkCreate, NetworkMemberCreate
     from app.services.networks import networks
 
     title = "Network for gender equality"
@@ -276,7 +276,7 @@ async def _network_workshops(
     organised and paid for by ICLD; three from Lessebo go to Guatemala, and the Guatemalan
     participants come to Sweden. The exact days, ICLD as the host of both, and who of the
     placeholder people took part are assumptions."""
-    from app.schemas.networks import Participation, WorkshopCreate
+    from app.schemas.networks.workshops import Participation, WorkshopCreate
     from app.services.networks import workshops
 
     taking_part = [orgs[k].id for k in ("lessebo", "boras", "are", "guatemala_a", "guatemala_b")]

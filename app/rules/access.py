@@ -4,11 +4,30 @@ Each rule is defined once, here: its code, its named figures and its check. A br
 422 with `type` `/problems/rule.<code>`.
 """
 
-from app.core.errors import rule
+from collections.abc import Collection
+from uuid import UUID
+
+from app.core.errors import RuleViolation, rule
+from app.models.enums import SCOPED_ROLES, Role
+from app.rules.words import listing
+
+# The roles limited to their organisations (app.models.enums.SCOPED_ROLES), in the enum's order.
+_SCOPED = [role.value for role in Role if role in SCOPED_ROLES]
 
 SCOPED_ROLE_NEEDS_ORGANISATIONS = rule(
     "scoped-role-needs-organisations",
-    "Coordinators and viewers act for organisations",
-    "A coordinator or viewer sees and changes only what belongs to its organisations, so it must "
-    "name at least one (docs/access-control.md).",
+    f"{listing([f'{role}s' for role in _SCOPED]).capitalize()} act for organisations",
+    f"A {listing(_SCOPED, 'or')} sees and changes only what belongs to its organisations, so it "
+    "must name at least one (docs/access-control.md).",
 )
+
+
+def check_scoped_role(role: Role, organisation_ids: Collection[UUID], pointer: str) -> None:
+    """`scoped-role-needs-organisations`: an API key (or a signed-in user's token) of a scoped
+    role names its organisations."""
+    if role in SCOPED_ROLES and not organisation_ids:
+        raise RuleViolation(
+            SCOPED_ROLE_NEEDS_ORGANISATIONS,
+            f"A {role.value} acts for one or more organisations: name them.",
+            pointer=pointer,
+        )

@@ -4,17 +4,49 @@ Each rule is defined once, here: its code, its named figures and its check. A br
 422 with `type` `/problems/rule.<code>`.
 """
 
-from app.core.errors import rule
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from typing import Literal, TypeVar
+from uuid import UUID
+
+from app.core.errors import RuleViolation, rule
+from app.core.periods import check_period
+from app.rules.reference import SWEDEN
+from app.rules.words import in_words
+
+T = TypeVar("T")
 
 NETWORK_PERIOD = rule(
     "network-period", "A network ends after it starts", "A network ends on or after its start."
 )
+
+
+def check_network_period(starts: date, ends: date) -> None:
+    """`network-period`."""
+    check_period(NETWORK_PERIOD, starts, ends)
+
 
 NETWORK_MEMBER_COUNTRY = rule(
     "network-member-country",
     "Members come from the network's countries",
     "A network member's country is one of the network's countries (DOMAIN.md §4).",
 )
+
+
+def check_member_country(
+    name: str, country_code: str, network_countries: Sequence[str], pointer: str
+) -> None:
+    """`network-member-country`: for a member who joins, and for every member when the
+    network's countries change."""
+    if country_code not in network_countries:
+        raise RuleViolation(
+            NETWORK_MEMBER_COUNTRY,
+            f"{name} is in {country_code}, not among the network's "
+            f"countries ({', '.join(network_countries)}).",
+            pointer=pointer,
+        )
+
 
 NETWORK_PARTNER_ELIGIBLE = rule(
     "network-partner-eligible",
@@ -23,9 +55,41 @@ NETWORK_PARTNER_ELIGIBLE = rule(
     "(DOMAIN.md §2, §4).",
 )
 
+
+def partner_country_days(country_code: str, starts: date, ends: date) -> tuple[date, ...]:
+    """The days on which a member's country must be an ICLD partner country: the first and the
+    last of the network's period (throughout it); none for a Swedish member, who is not on the
+    partner side."""
+    return () if country_code == SWEDEN else (starts, ends)
+
+
+def check_partner_eligible(
+    country_code: str, partner_country_on: Mapping[date, bool], pointer: str
+) -> None:
+    """`network-partner-eligible`: `partner_country_on` tells, for each of the
+    `partner_country_days`, whether the member's country was an ICLD partner country."""
+    for day, eligible in partner_country_on.items():
+        if not eligible:
+            raise RuleViolation(
+                NETWORK_PARTNER_ELIGIBLE,
+                f"{country_code} is not an ICLD partner country on {day}, "
+                "within the network's period.",
+                pointer=pointer,
+            )
+
+
 UNKNOWN_NETWORK = rule(
     "unknown-network", "Unknown network", "The network referred to does not exist."
 )
+
+
+def known_network(found: T | None, network_id: UUID) -> T:
+    """`unknown-network`: the network a workshop or a partnership names was `found`; it is
+    returned."""
+    if found is None:
+        raise RuleViolation(UNKNOWN_NETWORK, f"No network {network_id}.", pointer="/network_id")
+    return found
+
 
 WORKSHOP_WITHIN_NETWORK = rule(
     "workshop-within-network",
@@ -33,19 +97,108 @@ WORKSHOP_WITHIN_NETWORK = rule(
     "A network's workshop takes place within the network's period (DOMAIN.md §4).",
 )
 
+
+def check_workshop_within_network(
+    workshop: tuple[date, date],
+    network: tuple[date, date],
+    *,
+    changed: Literal["workshop", "network"],
+) -> None:
+    """`workshop-within-network`: a workshop's (starts, ends) within its network's, when the
+    workshop is recorded or `changed`, and when the network's period is."""
+    (starts, ends), (network_starts, network_ends) = workshop, network
+    if network_starts <= starts and ends <= network_ends:
+        return
+    raise RuleViolation(
+        WORKSHOP_WITHIN_NETWORK,
+        f"The network's workshop of {starts} would fall outside its period."
+        if changed == "network"
+        else f"The workshop ({starts}..{ends}) falls outside the network "
+        f"({network_starts}..{network_ends}).",
+        pointer="/starts",
+    )
+
+
 WORKSHOP_MEMBERS_ONLY = rule(
     "workshop-members-only",
     "Network workshops are for members",
     "The organisations taking part in a network's workshop are members of the network.",
 )
 
+
+def check_workshop_members(organisation_ids: Sequence[UUID], members: Collection[UUID]) -> None:
+    """`workshop-members-only`: the organisations taking part in a network's workshop are among
+    its `members` (those that have not left)."""
+    for i, organisation_id in enumerate(organisation_ids):
+        if organisation_id not in members:
+            raise RuleViolation(
+                WORKSHOP_MEMBERS_ONLY,
+                f"Organisation {organisation_id} is not a member of the network.",
+                pointer=f"/organisation_ids/{i}",
+            )
+
+
+def check_member_may_leave(planned_workshop: str | None) -> None:
+    """`workshop-members-only`, from the member's side: a member leaving the network takes part
+    in no planned workshop of it (`planned_workshop` is the title of one it takes part in)."""
+    if planned_workshop is not None:
+        raise RuleViolation(
+            WORKSHOP_MEMBERS_ONLY,
+            f"The organisation still takes part in the planned workshop '{planned_workshop}'.",
+            pointer="/status",
+        )
+
+
+# How many people an organisation sends to a workshop unless the workshop says otherwise.
+PARTICIPANTS_PER_ORGANISATION = 3
+
 WORKSHOP_PARTICIPANTS = rule(
     "workshop-participants",
     "Participants come from the organisations taking part, within the cap",
     "Each participant belongs to an organisation taking part, and no organisation sends more "
-    "people than the workshop's cap (seed 001: three from Lessebo).",
+    "people than the workshop's cap (seed 001: "
+    f"{in_words(PARTICIPANTS_PER_ORGANISATION)} from Lessebo).",
 )
+
+
+def check_participants(
+    person_ids: Sequence[UUID],
+    organisation_of: Mapping[UUID, UUID],
+    organisation_ids: Collection[UUID],
+    cap: int,
+) -> None:
+    """`workshop-participants`: each person listed once, of an organisation taking part
+    (`organisation_of` maps the stored people to theirs), and at most `cap` from each, whenever
+    the list or the workshop changes."""
+    seen: set[UUID] = set()
+    for i, person_id in enumerate(person_ids):
+        if person_id in seen:
+            raise RuleViolation(
+                WORKSHOP_PARTICIPANTS,
+                f"Person {person_id} is listed twice.",
+                pointer=f"/participants/{i}/person_id",
+            )
+        seen.add(person_id)
+        if organisation_of.get(person_id) not in organisation_ids:
+            raise RuleViolation(
+                WORKSHOP_PARTICIPANTS,
+                f"Person {person_id} is of no organisation taking part.",
+                pointer=f"/participants/{i}/person_id",
+            )
+    over = [org for org, n in Counter(organisation_of[p] for p in person_ids).items() if n > cap]
+    if over:
+        raise RuleViolation(
+            WORKSHOP_PARTICIPANTS,
+            f"{len(over)} organisation(s) send more than {cap} people.",
+            pointer="/participants",
+        )
+
 
 WORKSHOP_PERIOD = rule(
     "workshop-period", "A workshop ends after it starts", "A workshop ends on or after its start."
 )
+
+
+def check_workshop_period(starts: date, ends: date) -> None:
+    """`workshop-period`."""
+    check_period(WORKSHOP_PERIOD, starts, ends)

@@ -4,7 +4,16 @@ Each rule is defined once, here: its code, its named figures and its check. A br
 422 with `type` `/problems/rule.<code>`.
 """
 
-from app.core.errors import rule
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from datetime import date
+from typing import Literal, TypeVar
+from uuid import UUID
+
+from app.core.errors import RuleViolation, rule
+from app.core.periods import check_period
+from app.rules.words import in_words
+
+T = TypeVar("T")
 
 PROGRAMME_PERIOD = rule(
     "programme-period",
@@ -12,11 +21,32 @@ PROGRAMME_PERIOD = rule(
     "A programme ends on or after its start.",
 )
 
+
+def check_programme_period(starts: date, ends: date) -> None:
+    """`programme-period`."""
+    check_period(PROGRAMME_PERIOD, starts, ends)
+
+
+# How many of a programme's implementing organisations lead it (seed 003).
+LEADS_PER_PROGRAMME = 1
+
 PROGRAMME_LEAD = rule(
     "programme-lead",
-    "A programme has one lead",
-    "A training programme names exactly one lead implementing organisation (seed 003).",
+    f"A programme has {in_words(LEADS_PER_PROGRAMME)} lead",
+    f"A training programme names exactly {in_words(LEADS_PER_PROGRAMME)} lead implementing "
+    "organisation (seed 003).",
 )
+
+
+def check_lead(roles: Iterable[str]) -> None:
+    """`programme-lead`: of the implementers' roles, LEADS_PER_PROGRAMME are 'lead'."""
+    if sum(role == "lead" for role in roles) != LEADS_PER_PROGRAMME:
+        raise RuleViolation(
+            PROGRAMME_LEAD,
+            f"name exactly {in_words(LEADS_PER_PROGRAMME)} lead implementer",
+            pointer="/implementers",
+        )
+
 
 VISIT_WITHIN_PROGRAMME = rule(
     "visit-within-programme",
@@ -24,11 +54,58 @@ VISIT_WITHIN_PROGRAMME = rule(
     "A study visit made as part of a programme takes place within the programme's period.",
 )
 
+
+def check_visit_within_programme(
+    visit_on: date, starts: date, ends: date, *, changed: Literal["visit", "programme"]
+) -> None:
+    """`visit-within-programme`, when a visit is recorded or `changed`, and when its programme
+    is: the error then points at the programme's start."""
+    if starts <= visit_on <= ends:
+        return
+    if changed == "programme":
+        raise RuleViolation(
+            VISIT_WITHIN_PROGRAMME,
+            f"The study visit of {visit_on} would fall outside the programme.",
+            pointer="/starts",
+        )
+    raise RuleViolation(
+        VISIT_WITHIN_PROGRAMME,
+        f"The visit on {visit_on} falls outside the programme ({starts}..{ends}).",
+        pointer="/visit_on",
+    )
+
+
 VISITING_COUNTRIES_TAKE_PART = rule(
     "visiting-countries-take-part",
     "Visitors come from the programme's countries",
     "A programme's study visit brings people from the programme's participant countries.",
 )
+
+
+def check_visiting_countries(
+    visit_on: date,
+    visiting: Iterable[str],
+    taking_part: Collection[str],
+    *,
+    changed: Literal["visit", "programme"],
+) -> None:
+    """`visiting-countries-take-part`, when a visit is recorded or `changed`, and when its
+    programme's participant countries change."""
+    strangers = [code for code in visiting if code not in taking_part]
+    if not strangers:
+        return
+    if changed == "programme":
+        raise RuleViolation(
+            VISITING_COUNTRIES_TAKE_PART,
+            f"The study visit of {visit_on} brought people from {', '.join(strangers)}.",
+            pointer="/participant_countries",
+        )
+    raise RuleViolation(
+        VISITING_COUNTRIES_TAKE_PART,
+        f"{', '.join(strangers)} take no part in the programme.",
+        pointer="/visiting_countries",
+    )
+
 
 VISIT_FROM_ONE_SOURCE = rule(
     "visit-from-one-source",
@@ -36,15 +113,49 @@ VISIT_FROM_ONE_SOURCE = rule(
     "A study visit is made by a programme's group or a partnership's, not both.",
 )
 
+
+def check_one_source(programme_id: UUID | None, partnership_id: UUID | None) -> None:
+    """`visit-from-one-source`."""
+    if programme_id and partnership_id:
+        raise RuleViolation(
+            VISIT_FROM_ONE_SOURCE, "name a programme or a partnership", pointer="/partnership_id"
+        )
+
+
 CONTACTS_OF_THE_HOST = rule(
     "contacts-of-the-host",
     "Contacts work for the host",
     "A study visit's contacts are people of the host organisation.",
 )
 
+
+def check_contacts(
+    contact_ids: Sequence[UUID], organisation_of: Mapping[UUID, UUID], host_id: UUID
+) -> None:
+    """`contacts-of-the-host`: `organisation_of` maps each stored contact to their
+    organisation."""
+    for i, person_id in enumerate(contact_ids):
+        if organisation_of.get(person_id) != host_id:
+            raise RuleViolation(
+                CONTACTS_OF_THE_HOST,
+                f"Person {person_id} is not of the host organisation.",
+                pointer=f"/contact_ids/{i}",
+            )
+
+
 UNKNOWN_PROGRAMME = rule(
     "unknown-programme", "Unknown programme", "The training programme referred to does not exist."
 )
+
+
+def known_programme(found: T | None, programme_id: UUID) -> T:
+    """`unknown-programme`: the programme a study visit names was `found`; it is returned."""
+    if found is None:
+        raise RuleViolation(
+            UNKNOWN_PROGRAMME, f"No programme {programme_id}.", pointer="/programme_id"
+        )
+    return found
+
 
 ONE_ENTRY_PER_COUNTRY = rule(
     "one-entry-per-country",
@@ -52,3 +163,18 @@ ONE_ENTRY_PER_COUNTRY = rule(
     "A programme lists each country once in its segments and in its participant countries, and "
     "each implementer once.",
 )
+
+
+def check_each_once(
+    field: Literal["segments", "participant_countries", "implementers"], keys: Sequence[Hashable]
+) -> None:
+    """`one-entry-per-country`: the countries of a programme's `segments` or
+    `participant_countries`, or the organisations of its `implementers`, each once."""
+    if len(keys) != len(set(keys)):
+        raise RuleViolation(
+            ONE_ENTRY_PER_COUNTRY,
+            "an implementer appears twice"
+            if field == "implementers"
+            else f"a country appears twice in {field}",
+            pointer=f"/{field}",
+        )

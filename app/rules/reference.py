@@ -5,27 +5,89 @@ Each rule is defined once, here: its code, its named figures and its check. A br
 422 with `type` `/problems/rule.<code>`.
 """
 
-from app.core.errors import rule
+from collections.abc import Container, Iterable, Mapping
+from uuid import UUID
+
+from app.core.errors import RuleViolation, rule
+from app.models.enums import SWEDISH_REFERENCE_TYPES, OrganisationType, PersonKind, PoliticalSide
+from app.rules.words import listing
+
+# Sweden's ISO 3166-1 code: the Swedish side of the programme, and its reference data.
+SWEDEN = "SE"
+
+# The Swedish organisations shipped as reference data (app/reference_data/SOURCE.md).
+SWEDISH_MUNICIPALITIES = 290
+SWEDISH_REGIONS = 21
 
 SWEDISH_REFERENCE_ORGANISATION = rule(
     "swedish-reference-organisation",
     "Swedish municipalities and regions are reference data",
-    "All 290 Swedish municipalities and 21 regions ship with their SCB codes; they are not "
-    "created or re-typed through the API (reference/README.md).",
+    f"All {SWEDISH_MUNICIPALITIES} Swedish municipalities and {SWEDISH_REGIONS} regions ship "
+    "with their SCB codes; they are not created or re-typed through the API "
+    "(reference/README.md).",
 )
+
+
+def check_not_reference_type(country_code: str, organisation_type: OrganisationType) -> None:
+    """`swedish-reference-organisation`: a Swedish municipality or region is not created (nor is
+    a created organisation turned into one); it exists already."""
+    if country_code == SWEDEN and organisation_type in SWEDISH_REFERENCE_TYPES:
+        raise RuleViolation(
+            SWEDISH_REFERENCE_ORGANISATION,
+            f"Swedish organisations of type {organisation_type.value} are reference data: look "
+            f"them up in GET /api/v1/organisations?country={SWEDEN} instead of creating one",
+            pointer="/type",
+        )
+
+
+# What identifies a shipped municipality or region, and what it is called in the description.
+REFERENCE_IDENTITY = {
+    "type": "type",
+    "country_code": "country",
+    "official_code": "official code",
+    "name": "name",
+}
 
 REFERENCE_ORGANISATION_FIXED = rule(
     "reference-organisation-fixed",
     "A reference organisation's identity is fixed",
-    "The type, country, official code and name of a shipped municipality or region cannot change; "
-    "only its English name and organisation number can.",
+    f"The {listing(list(REFERENCE_IDENTITY.values()))} of a shipped municipality or region "
+    "cannot change; only its English name and organisation number can.",
 )
+
+
+def identity_changes(before: Mapping[str, object], after: Mapping[str, object]) -> list[str]:
+    """The fields of an organisation's identity (REFERENCE_IDENTITY) that a change alters."""
+    return [field for field in REFERENCE_IDENTITY if after[field] != before[field]]
+
+
+def check_reference_fixed(name: str, is_reference: bool, changed: list[str]) -> None:
+    """`reference-organisation-fixed`: `changed` (see `identity_changes`) of a shipped
+    organisation is refused, pointing at the first changed field."""
+    if changed and is_reference:
+        raise RuleViolation(
+            REFERENCE_ORGANISATION_FIXED,
+            f"{name} is reference data; its {', '.join(changed)} cannot change.",
+            pointer=f"/{changed[0]}",
+        )
+
 
 ORGANISATION_NUMBER_SWEDISH_ONLY = rule(
     "organisation-number-swedish-only",
     "Organisation numbers are Swedish",
-    "An organisationsnummer is only given to organisations in Sweden (country_code SE).",
+    f"An organisationsnummer is only given to organisations in Sweden (country_code {SWEDEN}).",
 )
+
+
+def check_org_number_swedish(org_number: str | None, country_code: str) -> None:
+    """`organisation-number-swedish-only`."""
+    if org_number is not None and country_code != SWEDEN:
+        raise RuleViolation(
+            ORGANISATION_NUMBER_SWEDISH_ONLY,
+            f"org_number is only for Swedish organisations, not for {country_code}",
+            pointer="/org_number",
+        )
+
 
 UNKNOWN_COUNTRY = rule(
     "unknown-country",
@@ -33,9 +95,30 @@ UNKNOWN_COUNTRY = rule(
     "The country code is not an ISO 3166-1 alpha-2 code we know.",
 )
 
+
+def check_known_countries(wanted: Iterable[tuple[str, str]], known: Container[str]) -> None:
+    """`unknown-country`: each (pointer, code) names a country in `known` (the stored ones); the
+    first that does not is refused."""
+    for pointer, code in wanted:
+        if code not in known:
+            raise RuleViolation(UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer=pointer)
+
+
 UNKNOWN_ORGANISATION = rule(
     "unknown-organisation", "Unknown organisation", "The organisation referred to does not exist."
 )
+
+
+def check_known_organisations(wanted: Iterable[tuple[str, UUID]], known: Container[UUID]) -> None:
+    """`unknown-organisation`: each (pointer, id) names an organisation in `known` (the stored
+    ones). The first pointer with an unknown organisation is refused, naming every unknown one
+    at that pointer (a list of organisations sent as one field)."""
+    missing = [(pointer, str(o)) for pointer, o in wanted if o not in known]
+    if missing:
+        pointer = missing[0][0]
+        names = ", ".join(o for at, o in missing if at == pointer)
+        raise RuleViolation(UNKNOWN_ORGANISATION, f"No organisation {names}.", pointer=pointer)
+
 
 POLITICIAN_POLITICAL_SIDE = rule(
     "politician-political-side",
@@ -44,8 +127,37 @@ POLITICIAN_POLITICAL_SIDE = rule(
     "(DOMAIN.md §7, [002]); so every politician records which they are at home.",
 )
 
+
+def check_political_side(kind: PersonKind, political_side: PoliticalSide | None) -> None:
+    """`politician-political-side`."""
+    if kind == PersonKind.politician and political_side is None:
+        raise RuleViolation(
+            POLITICIAN_POLITICAL_SIDE,
+            "a politician needs political_side: "
+            f"{listing([side.value for side in PoliticalSide], 'or')}",
+            pointer="/political_side",
+        )
+
+
 OFFICIAL_HAS_NO_PARTY = rule(
     "official-has-no-party",
     "Officials have no party",
     "Party and political side are recorded for politicians only (DOMAIN.md §2).",
 )
+
+
+def official_party_field(party: str | None) -> str:
+    """The field an `official-has-no-party` error points at: the party, if one is given."""
+    return "party" if party else "political_side"
+
+
+def check_official_has_no_party(
+    kind: PersonKind, party: str | None, political_side: PoliticalSide | None
+) -> None:
+    """`official-has-no-party`."""
+    if kind == PersonKind.official and (party or political_side):
+        raise RuleViolation(
+            OFFICIAL_HAS_NO_PARTY,
+            "party and political_side are for politicians",
+            pointer=f"/{official_party_field(party)}",
+        )

@@ -14,14 +14,10 @@ from pydantic import (
     model_validator,
 )
 
-from app.core.errors import rule_error
+from app.core.errors import as_field_error
 from app.core.paging import Page
-from app.models.enums import (
-    ELIGIBLE_SWEDISH_APPLICANT_TYPES,
-    SWEDISH_REFERENCE_TYPES,
-    OrganisationType,
-)
-from app.rules.reference import ORGANISATION_NUMBER_SWEDISH_ONLY, SWEDISH_REFERENCE_ORGANISATION
+from app.models.enums import ELIGIBLE_SWEDISH_APPLICANT_TYPES, OrganisationType
+from app.rules.reference import SWEDEN, check_not_reference_type, check_org_number_swedish
 from app.schemas.common import Code, Name, RequestModel, ResponseModel
 
 CountryCode = Annotated[
@@ -66,12 +62,8 @@ class OrganisationFields(RequestModel):
 
     @model_validator(mode="after")
     def _swedish_only_numbers(self) -> Self:
-        if self.org_number is not None and self.country_code != "SE":
-            raise rule_error(
-                ORGANISATION_NUMBER_SWEDISH_ONLY,
-                f"org_number is only for Swedish organisations, not for {self.country_code}",
-                field="org_number",
-            )
+        with as_field_error("org_number"):
+            check_org_number_swedish(self.org_number, self.country_code)
         return self
 
 
@@ -91,13 +83,8 @@ class OrganisationCreate(OrganisationFields):
 
     @model_validator(mode="after")
     def _not_a_swedish_reference_type(self) -> Self:
-        if self.country_code == "SE" and self.type in SWEDISH_REFERENCE_TYPES:
-            raise rule_error(
-                SWEDISH_REFERENCE_ORGANISATION,
-                f"Swedish organisations of type {self.type.value} are reference data: look "
-                "them up in GET /api/v1/organisations?country=SE instead of creating one",
-                field="type",
-            )
+        with as_field_error("type"):
+            check_not_reference_type(self.country_code, self.type)
         return self
 
 
@@ -135,7 +122,7 @@ class OrganisationRead(ResponseModel):
     )
     @property
     def eligible_swedish_applicant(self) -> bool:
-        return self.country_code == "SE" and self.type in ELIGIBLE_SWEDISH_APPLICANT_TYPES
+        return self.country_code == SWEDEN and self.type in ELIGIBLE_SWEDISH_APPLICANT_TYPES
 
 
 class OrganisationPage(Page[OrganisationRead]):

@@ -7,10 +7,14 @@ from uuid import UUID
 import phonenumbers
 from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validator
 
-from app.core.errors import rule_error
+from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import PersonKind, PoliticalSide
-from app.rules.reference import OFFICIAL_HAS_NO_PARTY, POLITICIAN_POLITICAL_SIDE
+from app.rules.reference import (
+    check_official_has_no_party,
+    check_political_side,
+    official_party_field,
+)
 from app.schemas.access import AuditEventRead
 from app.schemas.common import Name, RequestModel, ResponseModel, ShortName
 from app.schemas.organisations import OrganisationRead
@@ -47,18 +51,10 @@ class PersonFields(RequestModel):
 
     @model_validator(mode="after")
     def _politics(self) -> Self:
-        if self.kind == PersonKind.politician and self.political_side is None:
-            raise rule_error(
-                POLITICIAN_POLITICAL_SIDE,
-                "a politician needs political_side: majority or opposition",
-                field="political_side",
-            )
-        if self.kind == PersonKind.official and (self.party or self.political_side):
-            raise rule_error(
-                OFFICIAL_HAS_NO_PARTY,
-                "party and political_side are for politicians",
-                field="party" if self.party else "political_side",
-            )
+        with as_field_error("political_side"):
+            check_political_side(self.kind, self.political_side)
+        with as_field_error(official_party_field(self.party)):
+            check_official_has_no_party(self.kind, self.party, self.political_side)
         return self
 
 

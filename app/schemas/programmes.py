@@ -6,13 +6,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.core.errors import rule_error
+from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.rules.programmes import (
-    ONE_ENTRY_PER_COUNTRY,
-    PROGRAMME_LEAD,
-    PROGRAMME_PERIOD,
-    VISIT_FROM_ONE_SOURCE,
+    check_each_once,
+    check_lead,
+    check_one_source,
+    check_programme_period,
 )
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
@@ -57,18 +57,18 @@ class ProgrammeFields(RequestModel):
 
     @model_validator(mode="after")
     def _period(self) -> Self:
-        if self.ends < self.starts:
-            raise rule_error(PROGRAMME_PERIOD, "ends is before starts", field="ends")
+        with as_field_error("ends"):
+            check_programme_period(self.starts, self.ends)
         return self
 
     @model_validator(mode="after")
     def _unique_countries(self) -> Self:
-        for field in ("segments", "participant_countries"):
-            codes = [entry.country_code for entry in getattr(self, field)]
-            if len(codes) != len(set(codes)):
-                raise rule_error(
-                    ONE_ENTRY_PER_COUNTRY, f"a country appears twice in {field}", field=field
-                )
+        with as_field_error("segments"):
+            check_each_once("segments", [s.country_code for s in self.segments])
+        with as_field_error("participant_countries"):
+            check_each_once(
+                "participant_countries", [p.country_code for p in self.participant_countries]
+            )
         return self
 
 
@@ -99,15 +99,9 @@ class ProgrammeCreate(ProgrammeFields):
 
     @model_validator(mode="after")
     def _one_lead(self) -> Self:
-        ids = [i.organisation_id for i in self.implementers]
-        if len(ids) != len(set(ids)):
-            raise rule_error(
-                ONE_ENTRY_PER_COUNTRY, "an implementer appears twice", field="implementers"
-            )
-        if sum(i.role == "lead" for i in self.implementers) != 1:
-            raise rule_error(
-                PROGRAMME_LEAD, "name exactly one lead implementer", field="implementers"
-            )
+        with as_field_error("implementers"):
+            check_each_once("implementers", [i.organisation_id for i in self.implementers])
+            check_lead(i.role for i in self.implementers)
         return self
 
 
@@ -155,10 +149,8 @@ class StudyVisitFields(RequestModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:
-        if self.programme_id and self.partnership_id:
-            raise rule_error(
-                VISIT_FROM_ONE_SOURCE, "name a programme or a partnership", field="partnership_id"
-            )
+        with as_field_error("partnership_id"):
+            check_one_source(self.programme_id, self.partnership_id)
         return self
 
 

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
+from app.core.errors import NOT_FOUND, ProblemError
 from app.core.paging import PageParams, paginate
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
-from app.rules.reference import UNKNOWN_COUNTRY
+from app.rules.reference import check_known_countries
 from app.services.common import text_search
 
 
@@ -31,6 +31,12 @@ def eligible_on(on: date) -> sa.ColumnElement[bool]:
         col(CountryEligibility.valid_from) <= on,
         sa.or_(valid_to.is_(None), valid_to >= on),
     )
+
+
+async def partner_country_on(session: AsyncSession, code: str, day: date) -> bool:
+    """The country was an ICLD partner country that day."""
+    found = await session.scalar(select(Country.code).where(Country.code == code, eligible_on(day)))
+    return found is not None
 
 
 async def list_countries(
@@ -84,12 +90,10 @@ async def get_country(session: AsyncSession, code: str) -> tuple[Country, list[C
 
 
 async def check_countries(session: AsyncSession, codes: list[tuple[str, str]]) -> None:
-    """Each (pointer, code) names a known country; the first that does not is a named 422."""
+    """Each (pointer, code) names a stored country (`unknown-country`)."""
     known = set(
         await session.scalars(
             select(Country.code).where(col(Country.code).in_({code for _, code in codes}))
         )
     )
-    for pointer, code in codes:
-        if code not in known:
-            raise RuleViolation(UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer=pointer)
+    check_known_countries(codes, known)

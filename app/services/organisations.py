@@ -6,16 +6,20 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
-from app.core.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ProblemError, RuleViolation
+from app.core.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ProblemError
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import writable_organisation
 from app.core.versions import Expected, check_version
 from app.models.enums import OrganisationType, Role
 from app.models.organisations import Organisation
-from app.rules.reference import REFERENCE_ORGANISATION_FIXED
+from app.rules.reference import (
+    check_known_organisations,
+    check_reference_fixed,
+    identity_changes,
+)
 from app.schemas.organisations import (
     OrganisationCreate,
     OrganisationFields,
@@ -31,9 +35,6 @@ from app.services.common import (
     text_search,
 )
 from app.services.countries import check_countries
-
-# What a shipped municipality or region keeps whatever a patch says.
-_REFERENCE_IDENTITY = ("type", "country_code", "official_code", "name")
 
 _TABLE: sa.Table = Organisation.__table__  # type: ignore[attr-defined]
 _ANSWER = answer_columns(Organisation, OrganisationRead)
@@ -92,6 +93,20 @@ async def get_organisation(
     return organisation
 
 
+async def check_organisations(
+    session: AsyncSession, wanted: list[tuple[str, UUID]]
+) -> dict[UUID, Organisation]:
+    """Each (pointer, id) names a stored organisation (`unknown-organisation`); the organisations
+    found, by id."""
+    found: dict[UUID, Organisation] = {}
+    if wanted:
+        ids = {organisation_id for _, organisation_id in wanted}
+        rows = await session.scalars(select(Organisation).where(col(Organisation.id).in_(ids)))
+        found = {organisation.id: organisation for organisation in rows}
+    check_known_organisations(wanted, found)
+    return found
+
+
 async def create_organisation(session: AsyncSession, data: OrganisationCreate) -> Organisation:
     await check_countries(session, [("/country_code", data.country_code)])
     organisation = Organisation(**data.model_dump())
@@ -131,13 +146,8 @@ async def update_organisation(
     current = {field: getattr(organisation, field) for field in OrganisationFields.model_fields}
     schema = OrganisationFields if organisation.is_reference else OrganisationCreate
     merged = merge_patch(current, patch, schema)
-    changed = [f for f in _REFERENCE_IDENTITY if getattr(merged, f) != current[f]]
-    if changed and organisation.is_reference:
-        raise RuleViolation(
-            REFERENCE_ORGANISATION_FIXED,
-            f"{organisation.name} is reference data; its {', '.join(changed)} cannot change.",
-            pointer=f"/{changed[0]}",
-        )
+    changed = identity_changes(current, merged.model_dump())
+    check_reference_fixed(organisation.name, organisation.is_reference, changed)
     if changed and principal.role is Role.coordinator:
         raise ProblemError(
             FORBIDDEN,

@@ -20,7 +20,6 @@ from app.models.organisations import Organisation
 from app.models.partnerships import Member, Partnership
 from app.models.people import Person
 from app.rules.partnerships import MEMBER_OF_A_PARTY
-from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.people import PersonCreate, PersonFields, PersonRead, PersonUpdate
 from app.services.access import audit
 from app.services.common import (
@@ -31,6 +30,7 @@ from app.services.common import (
     read_one,
     text_search,
 )
+from app.services.organisations import check_organisations
 
 # What erasure removes or pseudonymises; organisation, kind and political side stay so that
 # steering-group history and programme figures remain whole (docs/access-control.md).
@@ -94,10 +94,7 @@ async def get_person(
 async def _check_organisation(
     session: AsyncSession, principal: Principal, organisation_id: UUID
 ) -> None:
-    if await session.get(Organisation, organisation_id) is None:
-        raise RuleViolation(
-            UNKNOWN_ORGANISATION, f"No organisation {organisation_id}.", pointer="/organisation_id"
-        )
+    await check_organisations(session, [("/organisation_id", organisation_id)])
     ensure_can_write_in(principal, organisation_id)
 
 

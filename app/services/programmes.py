@@ -7,22 +7,20 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
+from app.core.errors import NOT_FOUND, ProblemError
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships, scope_study_visits
 from app.core.versions import Expected, check_version
-from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
 from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingProgramme
 from app.rules.programmes import (
-    CONTACTS_OF_THE_HOST,
-    UNKNOWN_PROGRAMME,
-    VISIT_WITHIN_PROGRAMME,
-    VISITING_COUNTRIES_TAKE_PART,
+    check_contacts,
+    check_visit_within_programme,
+    check_visiting_countries,
+    known_programme,
 )
-from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.programmes import (
     Implementer,
     ProgrammeCreate,
@@ -36,6 +34,7 @@ from app.schemas.programmes import (
 )
 from app.services.common import answer_columns, apply_changes, get_one, merge_patch, read_one
 from app.services.countries import check_countries
+from app.services.organisations import check_organisations
 
 
 async def _programme_countries(session: AsyncSession, data: ProgrammeFields) -> None:
@@ -103,15 +102,13 @@ async def get_programme(session: AsyncSession, programme_id: UUID) -> TrainingPr
 
 async def create_programme(session: AsyncSession, data: ProgrammeCreate) -> TrainingProgramme:
     await _programme_countries(session, data)
-    ids = [i.organisation_id for i in data.implementers]
-    known = set(await session.scalars(select(Organisation.id).where(col(Organisation.id).in_(ids))))
-    for n, organisation_id in enumerate(ids):
-        if organisation_id not in known:
-            raise RuleViolation(
-                UNKNOWN_ORGANISATION,
-                f"No organisation {organisation_id}.",
-                pointer=f"/implementers/{n}/organisation_id",
-            )
+    await check_organisations(
+        session,
+        [
+            (f"/implementers/{n}/organisation_id", i.organisation_id)
+            for n, i in enumerate(data.implementers)
+        ],
+    )
     programme = TrainingProgramme(**data.model_dump(exclude={"implementers"}))
     session.add(programme)
     await session.flush()
@@ -148,19 +145,12 @@ async def _check_visits_still_fit(
     for visit in await session.scalars(
         select(StudyVisit).where(StudyVisit.programme_id == programme.id)
     ):
-        if not merged.starts <= visit.visit_on <= merged.ends:
-            raise RuleViolation(
-                VISIT_WITHIN_PROGRAMME,
-                f"The study visit of {visit.visit_on} would fall outside the programme.",
-                pointer="/starts",
-            )
-        strangers = [c for c in visit.visiting_countries if c not in taking_part]
-        if strangers:
-            raise RuleViolation(
-                VISITING_COUNTRIES_TAKE_PART,
-                f"The study visit of {visit.visit_on} brought people from {', '.join(strangers)}.",
-                pointer="/participant_countries",
-            )
+        check_visit_within_programme(
+            visit.visit_on, merged.starts, merged.ends, changed="programme"
+        )
+        check_visiting_countries(
+            visit.visit_on, visit.visiting_countries, taking_part, changed="programme"
+        )
 
 
 async def list_study_visits(
@@ -205,36 +195,23 @@ async def get_study_visit(
 
 
 async def _check_visit(session: AsyncSession, principal: Principal, data: StudyVisitFields) -> None:
-    if await session.get(Organisation, data.host_organisation_id) is None:
-        raise RuleViolation(
-            UNKNOWN_ORGANISATION,
-            f"No organisation {data.host_organisation_id}.",
-            pointer="/host_organisation_id",
-        )
+    await check_organisations(session, [("/host_organisation_id", data.host_organisation_id)])
     await check_countries(
         session, [(f"/visiting_countries/{i}", c) for i, c in enumerate(data.visiting_countries)]
     )
     if data.programme_id:
-        programme = await session.get(TrainingProgramme, data.programme_id)
-        if programme is None:
-            raise RuleViolation(
-                UNKNOWN_PROGRAMME, f"No programme {data.programme_id}.", pointer="/programme_id"
-            )
-        if not programme.starts <= data.visit_on <= programme.ends:
-            raise RuleViolation(
-                VISIT_WITHIN_PROGRAMME,
-                f"The visit on {data.visit_on} falls outside the programme "
-                f"({programme.starts}..{programme.ends}).",
-                pointer="/visit_on",
-            )
-        taking_part = {p["country_code"] for p in programme.participant_countries}
-        strangers = [c for c in data.visiting_countries if c not in taking_part]
-        if strangers:
-            raise RuleViolation(
-                VISITING_COUNTRIES_TAKE_PART,
-                f"{', '.join(strangers)} take no part in the programme.",
-                pointer="/visiting_countries",
-            )
+        programme = known_programme(
+            await session.get(TrainingProgramme, data.programme_id), data.programme_id
+        )
+        check_visit_within_programme(
+            data.visit_on, programme.starts, programme.ends, changed="visit"
+        )
+        check_visiting_countries(
+            data.visit_on,
+            data.visiting_countries,
+            {p["country_code"] for p in programme.participant_countries},
+            changed="visit",
+        )
     if data.partnership_id:
         visible = scope_partnerships(
             principal, select(Partnership.id).where(Partnership.id == data.partnership_id)
@@ -246,13 +223,7 @@ async def _check_visit(session: AsyncSession, principal: Principal, data: StudyV
             select(Person.id, Person.organisation_id).where(col(Person.id).in_(data.contact_ids))
         )
         organisation_of = {person_id: org for person_id, org in rows}
-        for i, person_id in enumerate(data.contact_ids):
-            if organisation_of.get(person_id) != data.host_organisation_id:
-                raise RuleViolation(
-                    CONTACTS_OF_THE_HOST,
-                    f"Person {person_id} is not of the host organisation.",
-                    pointer=f"/contact_ids/{i}",
-                )
+        check_contacts(data.contact_ids, organisation_of, data.host_organisation_id)
 
 
 async def create_study_visit(

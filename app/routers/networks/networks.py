@@ -13,7 +13,7 @@ from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.versions import etag_for
 from app.routers.partnerships.partnerships import read as partnership_read
-from app.schemas.networks import (
+from app.schemas.networks.networks import (
     NetworkCreate,
     NetworkMemberCreate,
     NetworkMemberRead,

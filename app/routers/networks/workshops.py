@@ -12,7 +12,7 @@ from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.versions import etag_for
-from app.schemas.networks import (
+from app.schemas.networks.workshops import (
     WorkshopCreate,
     WorkshopPage,
     WorkshopParticipants,

@@ -10,17 +10,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import CONFLICT, ProblemError, RuleViolation, unauthorized
+from app.core.errors import CONFLICT, ProblemError, unauthorized
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.models.access import ApiKey
-from app.models.enums import SCOPED_ROLES, Role
-from app.models.organisations import Organisation
-from app.rules.access import SCOPED_ROLE_NEEDS_ORGANISATIONS
-from app.rules.reference import UNKNOWN_ORGANISATION
+from app.models.enums import Role
+from app.rules.access import check_scoped_role
 from app.schemas.access import ApiKeyCreate
 from app.services.access.audit import label_next_flush
 from app.services.common import get_one
+from app.services.organisations import check_organisations
 
 TOKEN_PREFIX = "pk_"
 # Writing the last use on every request would turn each read into a write; a minute is enough.
@@ -35,23 +34,8 @@ async def check_scope(
     session: AsyncSession, role: Role, organisation_ids: list[UUID], pointer: str
 ) -> None:
     """A scoped role needs organisations, and they must exist."""
-    if role in SCOPED_ROLES and not organisation_ids:
-        raise RuleViolation(
-            SCOPED_ROLE_NEEDS_ORGANISATIONS,
-            f"A {role.value} acts for one or more organisations: name them.",
-            pointer=pointer,
-        )
-    if organisation_ids:
-        found = set(
-            await session.scalars(
-                select(Organisation.id).where(col(Organisation.id).in_(organisation_ids))
-            )
-        )
-        missing = [str(o) for o in organisation_ids if o not in found]
-        if missing:
-            raise RuleViolation(
-                UNKNOWN_ORGANISATION, f"No organisation {', '.join(missing)}.", pointer=pointer
-            )
+    check_scoped_role(role, organisation_ids, pointer)
+    await check_organisations(session, [(pointer, o) for o in organisation_ids])
 
 
 async def create_api_key(

@@ -8,11 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import NOT_FOUND, ProblemError, unauthorized
+from app.core.errors import NOT_FOUND, ProblemError, RuleViolation, unauthorized
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal, TokenClaims
 from app.models.access import User
-from app.models.enums import SCOPED_ROLES, Role
+from app.models.enums import Role
+from app.rules.access import check_scoped_role
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
@@ -26,8 +27,10 @@ def _role_and_scope(claims: TokenClaims) -> tuple[Role, list[UUID]]:
         organisations = [UUID(o) for o in claims.organisation_ids]
     except ValueError as exc:
         raise unauthorized("The access token's organisations are not ids.") from exc
-    if role in SCOPED_ROLES and not organisations:
-        raise unauthorized(f"A {role.value} token must name its organisations.")
+    try:
+        check_scoped_role(role, organisations, "/organisation_ids")
+    except RuleViolation as exc:  # the token's claims, not the request, are wrong
+        raise unauthorized(f"A {role.value} token must name its organisations.") from exc
     return role, organisations
 
 

@@ -9,25 +9,23 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import RuleViolation
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships
 from app.core.versions import Expected, check_version
-from app.models.countries import Country
 from app.models.enums import NetworkMemberStatus, NetworkStatus, WorkshopStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
 from app.rules.networks import (
-    NETWORK_MEMBER_COUNTRY,
-    NETWORK_PARTNER_ELIGIBLE,
-    WORKSHOP_MEMBERS_ONLY,
-    WORKSHOP_WITHIN_NETWORK,
+    check_member_country,
+    check_member_may_leave,
+    check_partner_eligible,
+    check_workshop_within_network,
+    partner_country_days,
 )
-from app.rules.reference import UNKNOWN_ORGANISATION
-from app.schemas.networks import (
+from app.schemas.networks.networks import (
     HeldWorkshop,
     NetworkCreate,
     NetworkFields,
@@ -40,7 +38,8 @@ from app.schemas.networks import (
     ParticipantFigures,
 )
 from app.services.common import answer_columns, apply_changes, get_one, merge_patch, read_one
-from app.services.countries import check_countries, eligible_on
+from app.services.countries import check_countries, partner_country_on
+from app.services.organisations import check_organisations
 
 # A network read for an answer (a row, see `answer_columns`) or to change (an ORM object).
 NetworkRecord = Network | sa.Row[Any]
@@ -113,12 +112,8 @@ async def _check_network(session: AsyncSession, data: NetworkFields) -> None:
     await check_countries(
         session, [(f"/country_codes/{i}", code) for i, code in enumerate(data.country_codes)]
     )
-    if data.coordinator_id and await session.get(Organisation, data.coordinator_id) is None:
-        raise RuleViolation(
-            UNKNOWN_ORGANISATION,
-            f"No organisation {data.coordinator_id}.",
-            pointer="/coordinator_id",
-        )
+    if data.coordinator_id:
+        await check_organisations(session, [("/coordinator_id", data.coordinator_id)])
 
 
 async def create_network(session: AsyncSession, data: NetworkCreate) -> Network:
@@ -138,17 +133,14 @@ async def update_network(
     current = {field: getattr(network, field) for field in NetworkFields.model_fields}
     merged = merge_patch(current, patch, NetworkFields)
     await _check_network(session, merged)
-    outside = await session.scalar(
-        select(col(Workshop.starts)).where(
-            Workshop.network_id == network.id,
-            sa.or_(col(Workshop.starts) < merged.starts, col(Workshop.ends) > merged.ends),
-        )
+    workshops = await session.execute(
+        select(col(Workshop.starts), col(Workshop.ends))
+        .where(Workshop.network_id == network.id)
+        .order_by(col(Workshop.starts), col(Workshop.id))
     )
-    if outside is not None:
-        raise RuleViolation(
-            WORKSHOP_WITHIN_NETWORK,
-            f"The network's workshop of {outside} would fall outside its period.",
-            pointer="/starts",
+    for starts, ends in workshops:
+        check_workshop_within_network(
+            (starts, ends), (merged.starts, merged.ends), changed="network"
         )
     for member in await list_members(session, network.id):
         organisation = await session.get(Organisation, member.organisation_id)
@@ -174,40 +166,22 @@ async def _check_member_country(
     organisation: Organisation,
     pointer: str,
 ) -> None:
-    if organisation.country_code not in network.country_codes:
-        raise RuleViolation(
-            NETWORK_MEMBER_COUNTRY,
-            f"{organisation.name} is in {organisation.country_code}, not among the network's "
-            f"countries ({', '.join(network.country_codes)}).",
-            pointer=pointer,
-        )
-    if organisation.country_code != "SE":
-        for day in (network.starts, network.ends):  # throughout the network's period
-            eligible = await session.scalar(
-                select(Country.code).where(
-                    Country.code == organisation.country_code, eligible_on(day)
-                )
-            )
-            if eligible is None:
-                raise RuleViolation(
-                    NETWORK_PARTNER_ELIGIBLE,
-                    f"{organisation.country_code} is not an ICLD partner country on {day}, "
-                    "within the network's period.",
-                    pointer=pointer,
-                )
+    """`network-member-country` and `network-partner-eligible` for a member of `network`."""
+    code = organisation.country_code
+    check_member_country(organisation.name, code, network.country_codes, pointer)
+    partner_country = {
+        day: await partner_country_on(session, code, day)
+        for day in partner_country_days(code, network.starts, network.ends)
+    }
+    check_partner_eligible(code, partner_country, pointer)
 
 
 async def add_member(
     session: AsyncSession, network_id: UUID, data: NetworkMemberCreate
 ) -> NetworkMember:
     network = await get_network(session, network_id, for_update=True)
-    organisation = await session.get(Organisation, data.organisation_id)
-    if organisation is None:
-        raise RuleViolation(
-            UNKNOWN_ORGANISATION,
-            f"No organisation {data.organisation_id}.",
-            pointer="/organisation_id",
-        )
+    found = await check_organisations(session, [("/organisation_id", data.organisation_id)])
+    organisation = found[data.organisation_id]
     await _check_member_country(session, network, organisation, "/organisation_id")
     member = NetworkMember(network_id=network.id, **data.model_dump())
     session.add(member)
@@ -246,12 +220,7 @@ async def update_member(
                 sa.literal(member.organisation_id) == sa.any_(col(Workshop.organisation_ids)),
             )
         )
-        if planned is not None:
-            raise RuleViolation(
-                WORKSHOP_MEMBERS_ONLY,
-                f"The organisation still takes part in the planned workshop '{planned}'.",
-                pointer="/status",
-            )
+        check_member_may_leave(planned)
     current = {field: getattr(member, field) for field in NetworkMemberFields.model_fields}
     if apply_changes(member, merge_patch(current, patch, NetworkMemberFields).model_dump()):
         await session.flush()

@@ -1,6 +1,5 @@
 """Workshops of networks (or on their own) and their participants."""
 
-from collections import Counter
 from typing import Any
 from uuid import UUID
 
@@ -8,21 +7,18 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import RuleViolation
 from app.core.paging import PageParams, paginate
 from app.core.versions import Expected, check_version
 from app.models.enums import NetworkMemberStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
-from app.models.organisations import Organisation
 from app.models.people import Person
 from app.rules.networks import (
-    UNKNOWN_NETWORK,
-    WORKSHOP_MEMBERS_ONLY,
-    WORKSHOP_PARTICIPANTS,
-    WORKSHOP_WITHIN_NETWORK,
+    check_participants,
+    check_workshop_members,
+    check_workshop_within_network,
+    known_network,
 )
-from app.rules.reference import UNKNOWN_ORGANISATION
-from app.schemas.networks import (
+from app.schemas.networks.workshops import (
     Participation,
     WorkshopCreate,
     WorkshopFields,
@@ -38,6 +34,7 @@ from app.services.common import (
     touch,
 )
 from app.services.countries import check_countries
+from app.services.organisations import check_organisations
 
 _ANSWER = answer_columns(Workshop, WorkshopRead)
 
@@ -75,27 +72,14 @@ async def get_workshop(session: AsyncSession, workshop_id: UUID) -> Workshop:
 
 
 async def _check(session: AsyncSession, data: WorkshopFields) -> None:
-    if await session.get(Organisation, data.host_organisation_id) is None:
-        raise RuleViolation(
-            UNKNOWN_ORGANISATION,
-            f"No organisation {data.host_organisation_id}.",
-            pointer="/host_organisation_id",
-        )
+    await check_organisations(session, [("/host_organisation_id", data.host_organisation_id)])
     await check_countries(session, [("/country_code", data.country_code)])
     if data.network_id is None:
         return
-    network = await session.get(Network, data.network_id)
-    if network is None:
-        raise RuleViolation(
-            UNKNOWN_NETWORK, f"No network {data.network_id}.", pointer="/network_id"
-        )
-    if not (network.starts <= data.starts and data.ends <= network.ends):
-        raise RuleViolation(
-            WORKSHOP_WITHIN_NETWORK,
-            f"The workshop ({data.starts}..{data.ends}) falls outside the network "
-            f"({network.starts}..{network.ends}).",
-            pointer="/starts",
-        )
+    network = known_network(await session.get(Network, data.network_id), data.network_id)
+    check_workshop_within_network(
+        (data.starts, data.ends), (network.starts, network.ends), changed="workshop"
+    )
     members = set(
         await session.scalars(
             select(NetworkMember.organisation_id).where(
@@ -104,13 +88,7 @@ async def _check(session: AsyncSession, data: WorkshopFields) -> None:
             )
         )
     )
-    for i, organisation_id in enumerate(data.organisation_ids):
-        if organisation_id not in members:
-            raise RuleViolation(
-                WORKSHOP_MEMBERS_ONLY,
-                f"Organisation {organisation_id} is not a member of the network.",
-                pointer=f"/organisation_ids/{i}",
-            )
+    check_workshop_members(data.organisation_ids, members)
 
 
 async def create_workshop(session: AsyncSession, data: WorkshopCreate) -> Workshop:
@@ -153,33 +131,12 @@ async def _check_participants(
         select(Person.id, Person.organisation_id).where(col(Person.id).in_(person_ids))
     )
     organisation_of = {person_id: org for person_id, org in rows}
-    seen: set[UUID] = set()
-    for i, person_id in enumerate(person_ids):
-        if person_id in seen:
-            raise RuleViolation(
-                WORKSHOP_PARTICIPANTS,
-                f"Person {person_id} is listed twice.",
-                pointer=f"/participants/{i}/person_id",
-            )
-        seen.add(person_id)
-        if organisation_of.get(person_id) not in workshop.organisation_ids:
-            raise RuleViolation(
-                WORKSHOP_PARTICIPANTS,
-                f"Person {person_id} is of no organisation taking part.",
-                pointer=f"/participants/{i}/person_id",
-            )
-    over = [
-        org
-        for org, n in Counter(organisation_of[p] for p in person_ids).items()
-        if n > workshop.participants_per_organisation
-    ]
-    if over:
-        raise RuleViolation(
-            WORKSHOP_PARTICIPANTS,
-            f"{len(over)} organisation(s) send more than {workshop.participants_per_organisation} "
-            "people.",
-            pointer="/participants",
-        )
+    check_participants(
+        person_ids,
+        organisation_of,
+        workshop.organisation_ids,
+        workshop.participants_per_organisation,
+    )
 
 
 async def set_participants(

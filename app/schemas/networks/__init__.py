@@ -1,0 +1,1 @@
+"""Thematic networks and their workshops."""
