@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.models.enums import MeetingKind, MeetingStatus, PhaseKind, PhaseStatus
+from app.rules.partnerships import MEETINGS_A_PROJECT_YEAR
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 from app.schemas.funding.figures import OverdueReport
 
@@ -91,7 +92,9 @@ class ProjectYear(BaseModel):
     held: int
     cancelled: int
     paused_days: int = Field(description="Days of the year within a postponement's pause.")
-    minimum: int = Field(description="2, or 0 for a year paused more than half its length.")
+    minimum: int = Field(
+        description=f"{MEETINGS_A_PROJECT_YEAR}, or 0 for a year paused more than half its length."
+    )
     planned_ok: bool = Field(description="The plan holds the minimum.")
     held_ok: bool | None = Field(description="Enough were held; null until the year has ended.")
 
