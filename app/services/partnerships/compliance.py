@@ -44,7 +44,7 @@ from app.rules.partnerships import (
     sides_short_of_visits,
 )
 from app.schemas.funding.figures import OverdueReport
-from app.schemas.partnerships.meetings import (
+from app.schemas.partnerships.compliance import (
     Compliance,
     Finding,
     Hosting,
