@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         phases.router,
         members.router,
         meetings.router,
+        compliance.partnership_router,
         documents.router,
         results.router,
         calendars.router,

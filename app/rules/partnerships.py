@@ -2,14 +2,30 @@
 §7; docs/partnerships.md).
 
 Each rule is defined once, here: its code, its named figures and its check. A broken rule answers
-422 with `type` `/problems/rule.<code>`.
+422 with `type` `/problems/rule.<code>`. The checks are pure: the services gather the stored facts
+a rule needs and call them. The compliance view reports a broken rule instead of refusing: it
+calls the same checks and turns each violation into a warning.
 """
 
+from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import date, timedelta
+from typing import Any, Protocol
+from uuid import UUID
 
 from app.core.errors import RuleViolation, rule
 from app.core.periods import last_day_within
-from app.models.enums import PhaseKind
+from app.models.enums import (
+    ELIGIBLE_SWEDISH_APPLICANT_TYPES,
+    EU_MEMBER_STATES,
+    DocumentKind,
+    MeetingStatus,
+    MemberGroup,
+    PersonKind,
+    PhaseAction,
+    PhaseKind,
+    PhaseStatus,
+    PoliticalSide,
+)
 
 _NUMBERS = (
     "zero",
@@ -33,11 +49,24 @@ def _count(n: int) -> str:
     return _NUMBERS[n] if n < len(_NUMBERS) else str(n)
 
 
+def _a(word: str) -> str:
+    """The word with its indefinite article."""
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+# The two sides the rules on groups and visits weigh (an EU third party is neither).
+SIDES = ("swedish", "partner")
+# The political sides a steering group and an inception team hold a politician of, on each side.
+POLITICAL_SIDES = (PoliticalSide.majority, PoliticalSide.opposition)
+SWEDEN = "SE"
+
 UNKNOWN_PARTNERSHIP = rule(
     "unknown-partnership",
     "Unknown partnership",
     "The partnership referred to does not exist (or is not yours).",
 )
+
+# Parties
 
 SWEDISH_APPLICANT_ELIGIBLE = rule(
     "swedish-applicant-eligible",
@@ -46,6 +75,19 @@ SWEDISH_APPLICANT_ELIGIBLE = rule(
     "association, joint committee or municipal company (DOMAIN.md §2, [RL20 §1]).",
 )
 
+
+def check_swedish_applicant(name: str, country_code: str, kind: str) -> None:
+    """`swedish-applicant-eligible`: the Swedish party is a Swedish organisation of a type that
+    may hold the grant."""
+    if country_code != SWEDEN or kind not in ELIGIBLE_SWEDISH_APPLICANT_TYPES:
+        raise RuleViolation(
+            SWEDISH_APPLICANT_ELIGIBLE,
+            f"{name} ({country_code}, {kind}) cannot hold an ICLD partnership grant as the "
+            "Swedish party.",
+            pointer="/swedish_party_id",
+        )
+
+
 PARTNER_COUNTRY_ELIGIBLE = rule(
     "partner-country-eligible",
     "Partners must be in an ICLD partner country",
@@ -53,12 +95,69 @@ PARTNER_COUNTRY_ELIGIBLE = rule(
     "the partnership was applied for (DOMAIN.md §2, §7).",
 )
 
+
+def check_partner_country(
+    name: str, country_code: str, on: date, *, eligible: bool, pointer: str | None = None
+) -> None:
+    """`partner-country-eligible`, given whether the partner's country was a partner country on
+    the day judged (the service reads the country list)."""
+    if not eligible:
+        raise RuleViolation(
+            PARTNER_COUNTRY_ELIGIBLE,
+            f"{name} is in {country_code}, which was not an ICLD partner country on {on}.",
+            pointer=pointer,
+        )
+
+
 THIRD_PARTY_IN_EU = rule(
     "third-party-in-eu",
     "A third party comes from the EU",
     "A trilateral partnership's third party is an organisation in an EU member state "
     "(DOMAIN.md §1, [RL20 §10-11]).",
 )
+
+
+def check_third_party(name: str, country_code: str) -> None:
+    """`third-party-in-eu`: in another EU member state than Sweden."""
+    if country_code not in EU_MEMBER_STATES or country_code == SWEDEN:
+        raise RuleViolation(
+            THIRD_PARTY_IN_EU,
+            f"{name} is in {country_code}, not in another EU member state.",
+            pointer="/third_party_id",
+        )
+
+
+# Phases
+
+
+class PhaseFacts(Protocol):
+    """What the rules read of a phase (a stored phase is one)."""
+
+    @property
+    def id(self) -> UUID: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def planned_start(self) -> date: ...
+    @property
+    def planned_end(self) -> date: ...
+    @property
+    def actual_start(self) -> date | None: ...
+    @property
+    def actual_end(self) -> date | None: ...
+
+
+def first_day(phase: PhaseFacts) -> date:
+    """The day the phase started, or is planned to."""
+    return phase.actual_start or phase.planned_start
+
+
+def last_day(phase: PhaseFacts) -> date:
+    """The day the phase ended, or is planned to."""
+    return phase.actual_end or phase.planned_end
+
 
 # How long a phase may be planned for (DOMAIN.md §7). Change these figures here only: the checks,
 # the descriptions below, the compliance view and the funding rules all read them.
@@ -127,6 +226,16 @@ def check_extended_end(kind: str, start: date, planned_end: date, new_end: date)
         )
 
 
+def check_inception_ran(start: date, end: date) -> None:
+    """`inception-duration` on the compliance view: an inception that runs, postponements
+    included, over its months."""
+    if end > longest_end(PhaseKind.inception, start):
+        raise RuleViolation(
+            INCEPTION_DURATION,
+            f"The inception runs {start}..{end}, over {_count(12 * INCEPTION_MAX_YEARS)} months.",
+        )
+
+
 PHASES_DO_NOT_OVERLAP = rule(
     "phases-do-not-overlap",
     "Phases do not overlap",
@@ -139,12 +248,46 @@ PROJECT_AFTER_INCEPTION = rule(
     "A project starts after every inception phase of the partnership has ended (DOMAIN.md §3).",
 )
 
-STEERING_GROUP_COMPOSITION = rule(
-    "steering-group-composition",
-    "The steering group needs majority and opposition from both sides",
-    "A project starts only when its steering group holds at least one politician of the ruling "
-    "majority and one of the opposition from each side (DOMAIN.md §7, [002]).",
-)
+# A phase that ended so stays ended.
+ENDED = frozenset({PhaseStatus.completed, PhaseStatus.terminated})
+
+
+def check_fits(
+    phases: Iterable[PhaseFacts], phase: PhaseFacts, start: date, end: date, pointer: str
+) -> None:
+    """`phases-do-not-overlap` and `project-after-inception`: the period [start, end] of `phase`
+    overlaps no other of the partnership's `phases`, and every project comes after every
+    inception."""
+    for other in phases:
+        if other.id == phase.id:
+            continue
+        other_start, other_end = first_day(other), last_day(other)
+        if start <= other_end and other_start <= end:
+            raise RuleViolation(
+                PHASES_DO_NOT_OVERLAP,
+                f"{start}..{end} overlaps the {other.kind} phase {other_start}..{other_end}.",
+                pointer=pointer,
+            )
+        if {phase.kind, other.kind} == {PhaseKind.inception, PhaseKind.project}:
+            inception_end, project_start = (
+                (other_end, start) if phase.kind == PhaseKind.project else (end, other_start)
+            )
+            if project_start <= inception_end:
+                raise RuleViolation(
+                    PROJECT_AFTER_INCEPTION,
+                    f"The project would start {project_start}, before the inception ends "
+                    f"{inception_end}.",
+                    pointer=pointer,
+                )
+
+
+def check_inceptions_ended(phases: Iterable[PhaseFacts]) -> None:
+    """`project-after-inception` when a project starts: every inception has ended."""
+    if any(p.kind == PhaseKind.inception and p.status not in ENDED for p in phases):
+        raise RuleViolation(
+            PROJECT_AFTER_INCEPTION, "The inception has not ended yet.", pointer="/actual_start"
+        )
+
 
 POSTPONEMENT_LENGTH = rule(
     "postponement-length",
@@ -153,11 +296,45 @@ POSTPONEMENT_LENGTH = rule(
     "planned end moves by the length of the pause (DOMAIN.md §7, [004]).",
 )
 
+
+def check_pause(paused_from: date, paused_until: date) -> None:
+    """`postponement-length` of a phase's pause, from its first to its last day."""
+    if paused_until < paused_from:
+        raise RuleViolation(POSTPONEMENT_LENGTH, "paused_until is before paused_from")
+
+
+def check_postponement_days(days: int) -> None:
+    """`postponement-length` of a grant's postponement, by the days it moves the end."""
+    if days <= 0:
+        raise RuleViolation(POSTPONEMENT_LENGTH, "a postponement lasts some days")
+
+
+def check_pause_within(start: date, planned_end: date, paused_from: date) -> None:
+    """`postponement-length`: the pause starts on a day within the phase."""
+    if not start <= paused_from <= planned_end:
+        raise RuleViolation(
+            POSTPONEMENT_LENGTH,
+            f"The pause starts {paused_from}, outside the phase ({start}..{planned_end}).",
+            pointer="/paused_from",
+        )
+
+
 EXTENSION_LATER_END = rule(
     "extension-later-end",
     "An extension ends later",
     "An extension (a new grant decision) sets a planned end after the current one (DOMAIN.md §7).",
 )
+
+
+def check_later_end(planned_end: date, new_end: date) -> None:
+    """`extension-later-end`."""
+    if new_end <= planned_end:
+        raise RuleViolation(
+            EXTENSION_LATER_END,
+            f"The new planned end {new_end} is not after {planned_end}.",
+            pointer="/new_planned_end",
+        )
+
 
 EARLY_TERMINATION_DATE = rule(
     "early-termination-date",
@@ -166,6 +343,18 @@ EARLY_TERMINATION_DATE = rule(
     "planned end (DOMAIN.md §7, [004]).",
 )
 
+
+def check_termination_date(started: date, planned_end: date, effective: date) -> None:
+    """`early-termination-date`."""
+    if not started <= effective < planned_end:
+        raise RuleViolation(
+            EARLY_TERMINATION_DATE,
+            f"The termination takes effect {effective}; it must fall on or after the start "
+            f"{started} and before the planned end {planned_end}.",
+            pointer="/effective_date",
+        )
+
+
 PHASE_TRANSITION = rule(
     "phase-transition",
     "The action does not fit the phase's state",
@@ -173,51 +362,116 @@ PHASE_TRANSITION = rule(
     "that ended is not postponed or extended.",
 )
 
+# The states each action on a phase applies to.
+ACTION_APPLIES_TO: dict[PhaseAction, tuple[PhaseStatus, ...]] = {
+    PhaseAction.start: (PhaseStatus.planned,),
+    PhaseAction.postpone: (PhaseStatus.planned, PhaseStatus.active),
+    PhaseAction.extend: (PhaseStatus.planned, PhaseStatus.active),
+    PhaseAction.terminate: (PhaseStatus.active,),
+    PhaseAction.complete: (PhaseStatus.active,),
+}
+
+
+def check_action(phase: PhaseFacts, action: PhaseAction) -> None:
+    """`phase-transition`: the action applies to the phase's state."""
+    states = ACTION_APPLIES_TO[action]
+    if phase.status not in states:
+        raise RuleViolation(
+            PHASE_TRANSITION,
+            f"The {phase.kind} phase is {phase.status}; this action needs it "
+            f"{' or '.join(states)}.",
+        )
+
+
+def check_none_active(phases: Iterable[PhaseFacts]) -> None:
+    """`phase-transition` when a phase starts: no other phase is active."""
+    if any(p.status == PhaseStatus.active for p in phases):
+        raise RuleViolation(PHASE_TRANSITION, "Another phase of the partnership is active.")
+
+
+def check_start_date(phase: PhaseFacts, start: date) -> None:
+    """`phase-transition`: a phase starts no later than its planned end."""
+    if start > phase.planned_end:
+        raise RuleViolation(
+            PHASE_TRANSITION,
+            f"The phase cannot start {start}, after its planned end {phase.planned_end}.",
+            pointer="/actual_start",
+        )
+
+
+def check_end_date(started: date, end: date) -> None:
+    """`phase-transition`: a phase ends no earlier than it started."""
+    if end < started:
+        raise RuleViolation(
+            PHASE_TRANSITION,
+            f"The phase cannot end {end}, before it started {started}.",
+            pointer="/actual_end",
+        )
+
+
+# Groups
+
+STEERING_GROUP_COMPOSITION = rule(
+    "steering-group-composition",
+    "The steering group needs majority and opposition from both sides",
+    "A project starts only when its steering group holds at least one politician of the ruling "
+    "majority and one of the opposition from each side (DOMAIN.md §7, [002]).",
+)
+
+
+def missing_politicians(
+    sides: Mapping[UUID, str], present: Set[tuple[UUID, str | None]]
+) -> list[str]:
+    """What the steering group lacks, in words ("a Swedish majority politician"), given each
+    party's side and the (organisation, political side) of the politicians in it."""
+    # Each party of the Swedish and partner sides: in a multilateral partnership every partner
+    # local government brings its own majority and opposition.
+    parties = [(org, side) for org, side in sides.items() if side in SIDES]
+    parties.sort(key=lambda party: (party[1] != "swedish", str(party[0])))
+    many_partners = sum(side == "partner" for _, side in parties) > 1
+    return [
+        f"a {_party_words(side, org, many_partners)} {political} politician"
+        for org, side in parties
+        for political in POLITICAL_SIDES
+        if (org, political) not in present
+    ]
+
+
+def _party_words(side: str, organisation_id: UUID, many_partners: bool) -> str:
+    if side == "swedish":
+        return "Swedish"
+    return f"partner-side ({organisation_id})" if many_partners else "partner-side"
+
+
+def check_steering_group(missing: Sequence[str], on: date | None = None) -> None:
+    """`steering-group-composition`, given what the steering group lacks (`missing_politicians`)
+    on the day `on` (named in the message when given)."""
+    if missing:
+        subject = f"On {on} the" if on is not None else "The"
+        raise RuleViolation(
+            STEERING_GROUP_COMPOSITION, f"{subject} steering group lacks {', '.join(missing)}."
+        )
+
+
 MEMBER_OF_A_PARTY = rule(
     "member-of-a-party",
     "Members act for a party",
     "A member of a partnership's groups belongs to one of its parties' organisations.",
 )
 
-MEETINGS_PER_PROJECT_YEAR = rule(
-    "meetings-per-project-year",
-    "At least two meetings a project year",
-    "A project's activity plan holds at least two partner meetings in each project year "
-    "(DOMAIN.md §7, [002]).",
-)
 
-RECIPROCAL_VISITS = rule(
-    "reciprocal-visits",
-    "Each side hosts the other",
-    "Over a phase each side hosts at least one visit of the other (inception: one in each "
-    "country) (DOMAIN.md §7, [PH-SV], [002]).",
-)
+def check_member_of_a_party(
+    sides: Mapping[UUID, str], organisation_id: UUID | None, who: str, pointer: str
+) -> None:
+    """`member-of-a-party`: a member or meeting participant (`who`) belongs to one of the
+    parties (`sides`)."""
+    if organisation_id not in sides:
+        raise RuleViolation(
+            MEMBER_OF_A_PARTY,
+            f"{who} acts for none of the partnership's parties.",
+            pointer=pointer,
+        )
 
-HOST_IS_A_PARTY = rule(
-    "host-is-a-party",
-    "Meetings are hosted by a party",
-    "A meeting's host organisation is one of the partnership's parties.",
-)
-
-MEETING_TRANSITION = rule(
-    "meeting-transition",
-    "A meeting that happened or was cancelled stays so",
-    "A planned meeting is held or cancelled; a held or cancelled meeting does not change state.",
-)
-
-INCEPTION_TEAM = rule(
-    "inception-team",
-    "An inception team has two politicians per side",
-    "Reported, not refused: each side's inception team holds two politicians, of the majority and "
-    "the opposition (DOMAIN.md §2, [PH-SV]).",
-)
-
-PROJECT_GROUP_SIZE = rule(
-    "project-group-size",
-    "A project group has 3-5 officials per side",
-    "Reported, not refused: each side's project group holds three to five civil servants "
-    "(DOMAIN.md §2, [PH-EN]).",
-)
 
 TEAM_MEMBER_KIND = rule(
     "team-member-kind",
@@ -226,6 +480,213 @@ TEAM_MEMBER_KIND = rule(
     "of civil servants (DOMAIN.md §2).",
 )
 
+# Who sits in which team (DOMAIN.md §2): the steering group is politicians, the project group
+# officials; an inception team holds both.
+TEAM_KINDS = {
+    MemberGroup.steering_group: PersonKind.politician,
+    MemberGroup.project_group: PersonKind.official,
+}
+
+
+def check_team_member_kind(team: MemberGroup, person_kind: str, who: str) -> None:
+    """`team-member-kind`: the person (`who`) is of the kind the team is made of."""
+    expected = TEAM_KINDS.get(team)
+    if expected is not None and person_kind != expected:
+        raise RuleViolation(
+            TEAM_MEMBER_KIND,
+            f"The {team.value.replace('_', ' ')} is made of {expected}s; {who} is an "
+            f"{person_kind}.",
+            pointer="/person_id",
+        )
+
+
+INCEPTION_TEAM = rule(
+    "inception-team",
+    f"An inception team has {_count(len(POLITICAL_SIDES))} politicians per side",
+    "Reported, not refused: each side's inception team holds "
+    f"{_count(len(POLITICAL_SIDES))} politicians, of "
+    + " and ".join(f"the {political}" for political in POLITICAL_SIDES)
+    + " (DOMAIN.md §2, [PH-SV]).",
+)
+
+
+def check_inception_team(side: str, politicians: Set[str | None]) -> None:
+    """`inception-team` (reported): the `side`'s inception team holds a politician of each
+    political side, given theirs."""
+    if not set(POLITICAL_SIDES) <= politicians:
+        raise RuleViolation(
+            INCEPTION_TEAM,
+            f"The {side} inception team lacks "
+            + " and ".join(_a(political) for political in POLITICAL_SIDES)
+            + " politician.",
+        )
+
+
+# The officials a project group holds on each side.
+PROJECT_GROUP_MIN_OFFICIALS = 3
+PROJECT_GROUP_MAX_OFFICIALS = 5
+
+PROJECT_GROUP_SIZE = rule(
+    "project-group-size",
+    f"A project group has {PROJECT_GROUP_MIN_OFFICIALS}-{PROJECT_GROUP_MAX_OFFICIALS} officials "
+    "per side",
+    "Reported, not refused: each side's project group holds "
+    f"{_count(PROJECT_GROUP_MIN_OFFICIALS)} to {_count(PROJECT_GROUP_MAX_OFFICIALS)} civil "
+    "servants (DOMAIN.md §2, [PH-EN]).",
+)
+
+
+def check_project_group(side: str, officials: int) -> None:
+    """`project-group-size` (reported), given the officials in the `side`'s project group."""
+    if not PROJECT_GROUP_MIN_OFFICIALS <= officials <= PROJECT_GROUP_MAX_OFFICIALS:
+        raise RuleViolation(
+            PROJECT_GROUP_SIZE,
+            f"The {side} project group has {officials} officials, not "
+            f"{PROJECT_GROUP_MIN_OFFICIALS}-{PROJECT_GROUP_MAX_OFFICIALS}.",
+        )
+
+
+# Meetings
+
+# The partner meetings a project's activity plan holds in each project year, and the visits each
+# side hosts over a phase (DOMAIN.md §7, [002]).
+MEETINGS_A_PROJECT_YEAR = 2
+VISITS_HOSTED_BY_EACH_SIDE = 1
+
+MEETINGS_PER_PROJECT_YEAR = rule(
+    "meetings-per-project-year",
+    f"At least {_count(MEETINGS_A_PROJECT_YEAR)} meetings a project year",
+    f"A project's activity plan holds at least {_count(MEETINGS_A_PROJECT_YEAR)} partner "
+    "meetings in each project year (DOMAIN.md §7, [002]).",
+)
+
+
+def meetings_minimum(starts: date, ends: date, paused_days: int = 0) -> int:
+    """The meetings the project year `starts..ends` holds at least: none when a postponement
+    pauses more than half of it (nobody is asked to meet during the pandemic)."""
+    return 0 if paused_days * 2 > (ends - starts).days + 1 else MEETINGS_A_PROJECT_YEAR
+
+
+def check_meetings_per_year(years: Iterable[tuple[int, date, date, int]]) -> None:
+    """`meetings-per-project-year` of an activity plan, given the meetings it holds in each
+    project year (number, first day, last day, meetings), when a project starts or is applied
+    for."""
+    short = [
+        f"year {n} ({starts}..{ends}): {meetings}"
+        for n, starts, ends, meetings in years
+        if meetings < MEETINGS_A_PROJECT_YEAR
+    ]
+    if short:
+        raise RuleViolation(
+            MEETINGS_PER_PROJECT_YEAR,
+            f"The plan holds fewer than {MEETINGS_A_PROJECT_YEAR} meetings in "
+            + "; ".join(short)
+            + ".",
+        )
+
+
+def check_year_meetings(
+    n: int, starts: date, ends: date, meetings: int, minimum: int, *, held: bool = False
+) -> None:
+    """`meetings-per-project-year` (reported) of one project year, against its
+    `meetings_minimum`: the meetings planned in it, or once it ended those `held`."""
+    if meetings < minimum:
+        raise RuleViolation(
+            MEETINGS_PER_PROJECT_YEAR,
+            f"Project year {n} ({starts}..{ends}) {'held' if held else 'plans'} {meetings} "
+            "meetings.",
+        )
+
+
+RECIPROCAL_VISITS = rule(
+    "reciprocal-visits",
+    "Each side hosts the other",
+    f"Over a phase each side hosts at least {_count(VISITS_HOSTED_BY_EACH_SIDE)} visit of the "
+    f"other (inception: {_count(VISITS_HOSTED_BY_EACH_SIDE)} in each country) "
+    "(DOMAIN.md §7, [PH-SV], [002]).",
+)
+
+
+def sides_short_of_visits(hosted: Mapping[str, int]) -> list[str]:
+    """The sides that host fewer visits than the rule asks, given the visits each hosts."""
+    return [side for side in SIDES if hosted.get(side, 0) < VISITS_HOSTED_BY_EACH_SIDE]
+
+
+def check_reciprocal_visits(start: date, end: date, hosted: Mapping[str, int]) -> None:
+    """`reciprocal-visits` of an activity plan for `start..end`, given the visits each side
+    hosts in it, when a phase starts or a project is applied for."""
+    missing = sides_short_of_visits(hosted)
+    if missing:
+        raise RuleViolation(
+            RECIPROCAL_VISITS,
+            f"No visit in {start}..{end} is hosted by the {' or the '.join(missing)} side.",
+        )
+
+
+def check_hosting(
+    kind: str, start: date, end: date, hosted: Mapping[str, int], *, held: bool = False
+) -> None:
+    """`reciprocal-visits` (reported) of a phase: the visits each side hosts in the plan of an
+    active phase, or once it ended those `held`."""
+    if sides_short_of_visits(hosted):
+        raise RuleViolation(
+            RECIPROCAL_VISITS,
+            f"In the {kind} phase {start}..{end} not both sides hosted a visit."
+            if held
+            else f"The active {kind} phase plans no visit hosted by each side.",
+        )
+
+
+HOST_IS_A_PARTY = rule(
+    "host-is-a-party",
+    "Meetings are hosted by a party",
+    "A meeting's host organisation is one of the partnership's parties.",
+)
+
+
+def check_host(sides: Mapping[UUID, str], host_organisation_id: UUID) -> None:
+    """`host-is-a-party`."""
+    if host_organisation_id not in sides:
+        raise RuleViolation(
+            HOST_IS_A_PARTY,
+            f"{host_organisation_id} is not a party of the partnership.",
+            pointer="/host_organisation_id",
+        )
+
+
+MEETING_TRANSITION = rule(
+    "meeting-transition",
+    "A meeting that happened or was cancelled stays so",
+    "A planned meeting is held or cancelled; a held or cancelled meeting does not change state.",
+)
+
+# What a held or cancelled meeting keeps as recorded.
+RECORDED_MEETING_FIELDS = ("status", "kind", "host_organisation_id", "start_date", "end_date")
+
+
+def check_not_held_ahead(status: str, end_date: date, today: date) -> None:
+    """`meeting-transition`: a meeting still to come is planned."""
+    if status != MeetingStatus.planned and end_date > today:
+        raise RuleViolation(
+            MEETING_TRANSITION, "A meeting still to come is planned.", pointer="/status"
+        )
+
+
+def check_record_kept(status: str, current: Mapping[str, Any], wanted: Mapping[str, Any]) -> None:
+    """`meeting-transition`: a held or cancelled meeting keeps its state, kind, host and dates."""
+    if status == MeetingStatus.planned:
+        return
+    moved = [f for f in RECORDED_MEETING_FIELDS if wanted[f] != current[f]]
+    if moved:
+        raise RuleViolation(
+            MEETING_TRANSITION,
+            f"The meeting is {status}; its {', '.join(moved)} stay as recorded.",
+            pointer=f"/{moved[0]}",
+        )
+
+
+# Documents
+
 SIGNED_ONLY_LETTER_OF_INTENT = rule(
     "signed-only-letter-of-intent",
     "Only a letter of intent is signed by both sides",
@@ -233,9 +694,34 @@ SIGNED_ONLY_LETTER_OF_INTENT = rule(
     "the inception (DOMAIN.md §1, [000_5c91c797444a9d66.txt]); other documents carry none.",
 )
 
+# The days each side signed a document.
+SIGNATURE_FIELDS = ("swedish_signed_on", "partner_signed_on")
+
+
+def check_signature(kind: str, field: str, signed_on: date | None) -> None:
+    """`signed-only-letter-of-intent`: a document of another kind has no date in `field` (one
+    of SIGNATURE_FIELDS)."""
+    if kind != DocumentKind.letter_of_intent and signed_on is not None:
+        raise RuleViolation(
+            SIGNED_ONLY_LETTER_OF_INTENT,
+            f"a {kind} has no {field}; only a letter of intent is signed",
+            pointer=f"/{field}",
+        )
+
+
 LETTER_OF_INTENT = rule(
     "letter-of-intent",
     "A letter of intent signed by both sides",
     "Reported, not refused: the inception ends with a letter of intent signed by both sides, an "
     "appendix of the project application (DOMAIN.md §1, [000]).",
 )
+
+
+def check_letter_of_intent(signed: bool, project_planned: bool) -> None:
+    """`letter-of-intent` (reported), given whether one is on file signed by both sides and
+    whether a project is planned or running."""
+    if project_planned and not signed:
+        raise RuleViolation(
+            LETTER_OF_INTENT,
+            "A project is planned or running without a letter of intent signed by both sides.",
+        )

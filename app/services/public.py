@@ -17,6 +17,7 @@ from app.models.enums import NetworkMemberStatus, WorkshopStatus
 from app.models.networks import NetworkMember, Workshop
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, Phase
+from app.rules.partnerships import first_day, last_day
 from app.schemas.public import (
     PublicMember,
     PublicNetwork,
@@ -88,8 +89,8 @@ async def _summaries(
             PublicPhase(
                 kind=phase.kind,
                 status=phase.status,
-                starts=phase.actual_start or phase.planned_start,
-                ends=phase.actual_end or phase.planned_end,
+                starts=first_day(phase),
+                ends=last_day(phase),
             )
         )
     return [

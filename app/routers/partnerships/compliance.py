@@ -1,22 +1,27 @@
-"""The compliance view across the programme, for ICLD's programme officers."""
+"""The compliance view: a partnership's, and across the programme for ICLD's programme officers."""
 
 from datetime import UTC, date, datetime
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from app.api.auth import Staff
+from app.api.auth import Authenticated, Staff
 from app.api.deps import SessionDep
 from app.api.pagination import page_params
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.core.paging import PageParams
 from app.models.enums import PartnershipStatus
-from app.schemas.partnerships.meetings import ComplianceSummary, ComplianceSummaryPage
+from app.schemas.partnerships.compliance import Compliance, ComplianceSummary, ComplianceSummaryPage
 from app.services.partnerships import compliance as service
 from app.services.partnerships.partnerships import PartnershipFilters, list_partnerships
 
 router = APIRouter(prefix="/compliance", tags=["partnerships"], route_class=TransactionalRoute)
+# A partnership's own view, beside its meetings (app/main.py includes it after them).
+partnership_router = APIRouter(
+    prefix="/partnerships/{partnership_id}", tags=["partnerships"], route_class=TransactionalRoute
+)
 
 # Each partnership's view is computed in Python from its meetings, phases and teams: the page is
 # kept small (the statements do not grow with it).
@@ -63,3 +68,21 @@ async def list_compliance(
         if view.warnings or not with_warnings
     ]
     return ComplianceSummaryPage(items=items, next_cursor=next_cursor)
+
+
+@partnership_router.get(
+    "/compliance",
+    operation_id="get_partnership_compliance",
+    summary="The programme's rules per phase and project year: meetings, hosting, groups",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_partnership_compliance(
+    session: SessionDep,
+    principal: Authenticated,
+    partnership_id: UUID,
+    as_of: Annotated[
+        date | None, Query(description="Judge as on this day (default today).")
+    ] = None,
+) -> Compliance:
+    day = as_of or datetime.now(UTC).date()
+    return await service.compliance(session, principal, partnership_id, day)

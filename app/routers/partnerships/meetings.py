@@ -1,10 +1,9 @@
-"""Meetings and visits of a partnership, and its compliance view."""
+"""Meetings and visits of a partnership."""
 
-from datetime import UTC, date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Request, Response
 
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
@@ -12,9 +11,8 @@ from app.api.etag import conditional, set_etag
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.versions import etag_for
-from app.schemas.partnerships.meetings import Compliance, MeetingCreate, MeetingRead, MeetingUpdate
+from app.schemas.partnerships.meetings import MeetingCreate, MeetingRead, MeetingUpdate
 from app.services.common import answer_fields
-from app.services.partnerships import compliance as compliance_service
 from app.services.partnerships import meetings as service
 
 router = APIRouter(
@@ -125,21 +123,3 @@ async def delete_meeting(
 ) -> Response:
     await service.delete_meeting(session, principal, partnership_id, meeting_id, if_match)
     return Response(status_code=204)
-
-
-@router.get(
-    "/compliance",
-    operation_id="get_partnership_compliance",
-    summary="The programme's rules per phase and project year: meetings, hosting, groups",
-    responses=problem_responses(401, 403, 404, 422),
-)
-async def get_partnership_compliance(
-    session: SessionDep,
-    principal: Authenticated,
-    partnership_id: UUID,
-    as_of: Annotated[
-        date | None, Query(description="Judge as on this day (default today).")
-    ] = None,
-) -> Compliance:
-    day = as_of or datetime.now(UTC).date()
-    return await compliance_service.compliance(session, principal, partnership_id, day)

@@ -28,7 +28,7 @@ from app.models.enums import (
     ReportStatus,
 )
 from app.rules.funding import AMENDMENT, BUDGET_LINES_SUM, EXCHANGE_RATE, GRANT_PERIOD
-from app.rules.partnerships import POSTPONEMENT_LENGTH, check_duration
+from app.rules.partnerships import check_duration, check_postponement_days
 from app.schemas.common import NO_CONTROL, Money, RequestModel, ResponseModel
 from app.schemas.funding.applications import (
     BudgetLineIn,
@@ -197,8 +197,8 @@ class Postponement(_AmendmentBase):
     @field_validator("days")
     @classmethod
     def _positive(cls, value: int) -> int:
-        if value <= 0:
-            raise rule_error(POSTPONEMENT_LENGTH, "a postponement lasts some days", field="")
+        with as_field_error(""):
+            check_postponement_days(value)
         return value
 
 

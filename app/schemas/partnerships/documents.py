@@ -6,9 +6,9 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from app.core.errors import rule_error
+from app.core.errors import as_field_error
 from app.models.enums import DocumentKind
-from app.rules.partnerships import SIGNED_ONLY_LETTER_OF_INTENT
+from app.rules.partnerships import SIGNATURE_FIELDS, check_signature
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 
 Title = Annotated[
@@ -28,15 +28,9 @@ class DocumentFields(RequestModel):
 
     @model_validator(mode="after")
     def _signed_only_letter_of_intent(self) -> Self:
-        if self.kind == DocumentKind.letter_of_intent:
-            return self
-        for field in ("swedish_signed_on", "partner_signed_on"):
-            if getattr(self, field) is not None:
-                raise rule_error(
-                    SIGNED_ONLY_LETTER_OF_INTENT,
-                    f"a {self.kind.value} has no {field}; only a letter of intent is signed",
-                    field=field,
-                )
+        for field in SIGNATURE_FIELDS:
+            with as_field_error(field):
+                check_signature(self.kind, field, getattr(self, field))
         return self
 
 

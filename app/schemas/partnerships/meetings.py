@@ -1,14 +1,13 @@
-"""Meetings and visits of a partnership, and the compliance view computed from them."""
+"""Meetings and visits of a partnership."""
 
 from datetime import date, datetime
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from app.models.enums import MeetingKind, MeetingStatus, PhaseKind, PhaseStatus
+from app.models.enums import MeetingKind, MeetingStatus
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
-from app.schemas.funding.figures import OverdueReport
 
 Place = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL)
@@ -81,70 +80,3 @@ class MeetingRead(ResponseModel):
     outcome: str | None
     created_at: datetime
     updated_at: datetime
-
-
-class ProjectYear(BaseModel):
-    year: int = Field(description="1 for the first year of the phase, and so on.")
-    starts: date
-    ends: date
-    planned: int = Field(description="Meetings planned or held in the year (not cancelled).")
-    held: int
-    cancelled: int
-    paused_days: int = Field(description="Days of the year within a postponement's pause.")
-    minimum: int = Field(description="2, or 0 for a year paused more than half its length.")
-    planned_ok: bool = Field(description="The plan holds the minimum.")
-    held_ok: bool | None = Field(description="Enough were held; null until the year has ended.")
-
-
-class Hosting(BaseModel):
-    planned: int = Field(description="Visits hosted, planned or held.")
-    held: int
-
-
-class PhaseCompliance(BaseModel):
-    phase_id: UUID
-    kind: PhaseKind
-    status: PhaseStatus
-    starts: date
-    ends: date
-    years: list[ProjectYear] = Field(description="Project phases only.")
-    hosting: dict[str, Hosting] = Field(
-        description="Visits hosted by the Swedish and partner side."
-    )
-    reciprocal_hosting_planned: bool
-    reciprocal_hosting_held: bool | None = Field(description="Null until the phase has ended.")
-
-
-class Finding(BaseModel):
-    code: str = Field(description="The rule, as in GET /problems.")
-    message: str
-
-
-class Compliance(BaseModel):
-    partnership_id: UUID
-    as_of: date
-    phases: list[PhaseCompliance]
-    letter_of_intent_signed: bool = Field(
-        description="A letter of intent is on file, signed by both sides."
-    )
-    steering_group_missing: list[str] = Field(
-        description="What the steering group lacks today (empty when complete)."
-    )
-    overdue_reports: list[OverdueReport] = Field(
-        description="Reports of the partnership's grants due before as_of and not filed."
-    )
-    warnings: list[Finding]
-
-
-class ComplianceSummary(BaseModel):
-    partnership_id: UUID
-    title: str
-    status: str
-    warnings: list[Finding]
-    steering_group_missing: list[str]
-    letter_of_intent_signed: bool
-
-
-class ComplianceSummaryPage(BaseModel):
-    items: list[ComplianceSummary]
-    next_cursor: str | None

@@ -7,9 +7,9 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from app.core.errors import as_field_error, rule_error
+from app.core.errors import as_field_error
 from app.models.enums import PhaseAction, PhaseKind, PhaseStatus
-from app.rules.partnerships import POSTPONEMENT_LENGTH, check_duration
+from app.rules.partnerships import check_duration, check_pause
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 
 
@@ -92,10 +92,8 @@ class PostponePhase(DecisionFields):
 
     @model_validator(mode="after")
     def _length(self) -> Self:
-        if self.paused_until < self.paused_from:
-            raise rule_error(
-                POSTPONEMENT_LENGTH, "paused_until is before paused_from", field="paused_until"
-            )
+        with as_field_error("paused_until"):
+            check_pause(self.paused_from, self.paused_until)
         return self
 
     @property

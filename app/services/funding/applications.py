@@ -41,9 +41,9 @@ from app.rules.funding import (
     check_budget,
 )
 from app.rules.partnerships import (
-    PARTNER_COUNTRY_ELIGIBLE,
-    STEERING_GROUP_COMPOSITION,
     UNKNOWN_PARTNERSHIP,
+    check_partner_country,
+    check_steering_group,
 )
 from app.schemas.funding.applications import (
     ApplicationCreate,
@@ -462,17 +462,14 @@ async def submit(
     for partner in await session.scalars(
         select(Organisation).where(col(Organisation.id).in_(partners))
     ):
-        if not await eligible_partner_country(session, partner.country_code, day):
-            raise RuleViolation(
-                PARTNER_COUNTRY_ELIGIBLE,
-                f"{partner.name} is not in an ICLD partner country on {day}.",
-            )
+        check_partner_country(
+            partner.name,
+            partner.country_code,
+            day,
+            eligible=await eligible_partner_country(session, partner.country_code, day),
+        )
     if application.kind == ApplicationKind.project:
-        missing = await steering_group_missing(session, partnership, day)
-        if missing:
-            raise RuleViolation(
-                STEERING_GROUP_COMPOSITION, f"The steering group lacks {', '.join(missing)}."
-            )
+        check_steering_group(await steering_group_missing(session, partnership, day))
         # DOMAIN.md §7: the project's activity plan, judged on application as at its start.
         await check_activity_plan(
             session,

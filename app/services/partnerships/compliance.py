@@ -2,15 +2,17 @@
 planned and what happened (DOMAIN.md §7). Warnings report; they refuse nothing."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import ParamSpec
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.core.errors import RuleViolation
 from app.core.periods import phase_years
 from app.core.principal import Principal
 from app.models.enums import (
@@ -27,17 +29,22 @@ from app.models.partnerships import Decision, Document, Member, Phase
 from app.models.people import Person
 from app.rules.funding import REPORT_DUE
 from app.rules.partnerships import (
-    INCEPTION_DURATION,
-    INCEPTION_TEAM,
-    LETTER_OF_INTENT,
-    MEETINGS_PER_PROJECT_YEAR,
-    PROJECT_GROUP_SIZE,
-    RECIPROCAL_VISITS,
-    STEERING_GROUP_COMPOSITION,
-    longest_end,
+    SIDES,
+    check_hosting,
+    check_inception_ran,
+    check_inception_team,
+    check_letter_of_intent,
+    check_project_group,
+    check_steering_group,
+    check_year_meetings,
+    first_day,
+    last_day,
+    meetings_minimum,
+    missing_politicians,
+    sides_short_of_visits,
 )
 from app.schemas.funding.figures import OverdueReport
-from app.schemas.partnerships.meetings import (
+from app.schemas.partnerships.compliance import (
     Compliance,
     Finding,
     Hosting,
@@ -46,16 +53,11 @@ from app.schemas.partnerships.meetings import (
 )
 from app.schemas.partnerships.members import Side
 from app.services.funding.figures import overdue_reports
-from app.services.partnerships.meetings import (
-    MINIMUM_MEETINGS_A_YEAR,
-    MeetingView,
-    in_period,
-    meetings_of_each,
-)
-from app.services.partnerships.members import missing_politicians, sides_of_each
+from app.services.partnerships.meetings import MeetingView, in_period, meetings_of_each
+from app.services.partnerships.members import sides_of_each
 from app.services.partnerships.partnerships import PartnershipRecord, get_partnership
 
-SIDES = ("swedish", "partner")
+P = ParamSpec("P")
 
 
 async def compliance(
@@ -127,12 +129,20 @@ class Facts:
     overdue: list[OverdueReport]
 
 
+def _warnings(check: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> list[Finding]:
+    """A rule's check, reported: its violation as a warning (none when it holds)."""
+    try:
+        check(*args, **kwargs)
+    except RuleViolation as violation:
+        return [Finding(code=violation.kind.code, message=violation.detail)]
+    return []
+
+
 def _compliance(partnership: PartnershipRecord, as_of: date, facts: Facts) -> Compliance:
     warnings: list[Finding] = []
     phases = []
     for phase in facts.phases:
-        starts = phase.actual_start or phase.planned_start
-        ends = phase.actual_end or phase.planned_end
+        starts, ends = first_day(phase), last_day(phase)
         in_phase = [v for v in facts.meetings if in_period(v, starts, ends)]
         years = []
         if phase.kind == PhaseKind.project:
@@ -141,50 +151,22 @@ def _compliance(partnership: PartnershipRecord, as_of: date, facts: Facts) -> Co
                 judge_from = as_of if phase.status != PhaseStatus.planned else date.min
                 year = _year(n, a, b, in_phase, judge_from, facts.pauses.get(phase.id, []))
                 years.append(year)
-                if (
-                    phase.status == PhaseStatus.active
-                    and year.ends >= as_of
-                    and not year.planned_ok
-                ):
-                    warnings.append(
-                        Finding(
-                            code=MEETINGS_PER_PROJECT_YEAR.code,
-                            message=f"Project year {n} ({a}..{b}) plans {year.planned} meetings.",
-                        )
-                    )
-                if year.held_ok is False:
-                    warnings.append(
-                        Finding(
-                            code=MEETINGS_PER_PROJECT_YEAR.code,
-                            message=f"Project year {n} ({a}..{b}) held {year.held} meetings.",
-                        )
+                if phase.status == PhaseStatus.active and year.ends >= as_of:
+                    warnings += _warnings(check_year_meetings, n, a, b, year.planned, year.minimum)
+                if year.held_ok is not None:
+                    warnings += _warnings(
+                        check_year_meetings, n, a, b, year.held, year.minimum, held=True
                     )
         hosting = {side: _hosting(in_phase, side) for side in SIDES}
+        planned = {side: h.planned for side, h in hosting.items()}
+        held = {side: h.held for side, h in hosting.items()}
         ended = ends < as_of
-        planned_both = all(h.planned >= 1 for h in hosting.values())
-        if phase.status == PhaseStatus.active and not ended and not planned_both:
-            warnings.append(
-                Finding(
-                    code=RECIPROCAL_VISITS.code,
-                    message=f"The active {phase.kind} phase plans no visit hosted by each side.",
-                )
-            )
-        held_both = all(h.held >= 1 for h in hosting.values())
-        if ended and not held_both and phase.status != PhaseStatus.planned:
-            warnings.append(
-                Finding(
-                    code=RECIPROCAL_VISITS.code,
-                    message=f"In the {phase.kind} phase {starts}..{ends} not both sides "
-                    "hosted a visit.",
-                )
-            )
-        if phase.kind == PhaseKind.inception and ends > longest_end(phase.kind, starts):
-            warnings.append(
-                Finding(
-                    code=INCEPTION_DURATION.code,
-                    message=f"The inception runs {starts}..{ends}, over twelve months.",
-                )
-            )
+        if phase.status == PhaseStatus.active and not ended:
+            warnings += _warnings(check_hosting, phase.kind, starts, ends, planned)
+        if ended and phase.status != PhaseStatus.planned:
+            warnings += _warnings(check_hosting, phase.kind, starts, ends, held, held=True)
+        if phase.kind == PhaseKind.inception:
+            warnings += _warnings(check_inception_ran, starts, ends)
         phases.append(
             PhaseCompliance(
                 phase_id=phase.id,
@@ -194,8 +176,8 @@ def _compliance(partnership: PartnershipRecord, as_of: date, facts: Facts) -> Co
                 ends=ends,
                 years=years,
                 hosting=hosting,
-                reciprocal_hosting_planned=planned_both,
-                reciprocal_hosting_held=held_both if ended else None,
+                reciprocal_hosting_planned=not sides_short_of_visits(planned),
+                reciprocal_hosting_held=not sides_short_of_visits(held) if ended else None,
             )
         )
     missing = missing_politicians(
@@ -207,23 +189,13 @@ def _compliance(partnership: PartnershipRecord, as_of: date, facts: Facts) -> Co
         },
     )
     active = {p.kind for p in phases if p.status == PhaseStatus.active}
-    if PhaseKind.project in active and missing:
-        warnings.append(
-            Finding(
-                code=STEERING_GROUP_COMPOSITION.code,
-                message=f"The steering group lacks {', '.join(missing)}.",
-            )
-        )
+    if PhaseKind.project in active:
+        warnings += _warnings(check_steering_group, missing)
     warnings += _team_warnings(facts, active)
     signed = facts.letter_of_intent_signed
-    if not signed and any(p.kind == PhaseKind.project for p in phases):
-        warnings.append(
-            Finding(
-                code=LETTER_OF_INTENT.code,
-                message="A project is planned or running without a letter of intent signed by "
-                "both sides.",
-            )
-        )
+    warnings += _warnings(
+        check_letter_of_intent, signed, any(p.kind == PhaseKind.project for p in phases)
+    )
     warnings += [
         Finding(
             code=REPORT_DUE.code,
@@ -305,7 +277,7 @@ def _year(
     """A project year's meetings against the minimum, which a postponement's pause lifts from a
     year it covers more than half of (nobody is asked to meet during the pandemic)."""
     paused = _paused_days(a, b, pauses)
-    minimum = 0 if paused * 2 > (b - a).days + 1 else MINIMUM_MEETINGS_A_YEAR
+    minimum = meetings_minimum(a, b, paused)
     mine = [v for v in in_phase if in_period(v, a, b)]
     held = sum(v.meeting.status == MeetingStatus.held for v in mine)
     cancelled = sum(v.meeting.status == MeetingStatus.cancelled for v in mine)
@@ -365,14 +337,7 @@ def _team_warnings(facts: Facts, active: set[PhaseKind]) -> list[Finding]:
                 and facts.sides.get(m.organisation_id) == side
                 and m.kind == PersonKind.politician
             }
-            if not {"majority", "opposition"} <= politicians:
-                findings.append(
-                    Finding(
-                        code=INCEPTION_TEAM.code,
-                        message=f"The {side} inception team lacks a majority and an opposition "
-                        "politician.",
-                    )
-                )
+            findings += _warnings(check_inception_team, side, politicians)
     if PhaseKind.project in active:
         for side in SIDES:
             officials = sum(
@@ -382,11 +347,5 @@ def _team_warnings(facts: Facts, active: set[PhaseKind]) -> list[Finding]:
                 and facts.sides.get(m.organisation_id) == side
                 and m.kind == PersonKind.official
             )
-            if not 3 <= officials <= 5:
-                findings.append(
-                    Finding(
-                        code=PROJECT_GROUP_SIZE.code,
-                        message=f"The {side} project group has {officials} officials, not 3-5.",
-                    )
-                )
+            findings += _warnings(check_project_group, side, officials)
     return findings

@@ -30,10 +30,11 @@ from app.core.versions import Expected, check_version
 from app.models.enums import SUBMITTED_APPLICATIONS
 from app.models.funding import Application
 from app.models.partnerships import Document
-from app.schemas.partnerships.documents import DocumentCreate, DocumentFields, DocumentUpdate
+from app.rules.partnerships import SIGNATURE_FIELDS
+from app.schemas.partnerships.documents import DocumentFields, DocumentUpdate
 from app.services.access.audit import label_next_flush
-from app.services.common import apply_changes, merge_patch
-from app.services.partnerships.partnerships import get_part, get_partnership
+from app.services.common import apply_changes
+from app.services.partnerships.parts import Parts
 from app.storage import FileMissing, FileStore, StorageError
 
 log = logging.getLogger(__name__)
@@ -64,41 +65,11 @@ ACCEPTED: dict[str, tuple[bytes, str]] = {
 FILE_NAME_MAX = 255
 
 
-async def list_documents(
-    session: AsyncSession, principal: Principal, partnership_id: UUID
-) -> list[Document]:
-    partnership = await get_partnership(session, principal, partnership_id)
-    rows = await session.scalars(
-        select(Document)
-        .where(Document.partnership_id == partnership.id)
-        .order_by(col(Document.created_at), col(Document.id))
-    )
-    return list(rows)
+DOCUMENTS = Parts(Document, DocumentFields, order=(col(Document.created_at), col(Document.id)))
 
-
-async def get_document(
-    session: AsyncSession,
-    principal: Principal,
-    partnership_id: UUID,
-    document_id: UUID,
-    *,
-    for_update: bool = False,
-) -> Document:
-    _, document = await get_part(
-        session, principal, partnership_id, Document, document_id, for_update=for_update
-    )
-    return document
-
-
-async def create_document(
-    session: AsyncSession, principal: Principal, partnership_id: UUID, data: DocumentCreate
-) -> Document:
-    partnership = await get_partnership(session, principal, partnership_id)
-    document = Document(partnership_id=partnership.id, **data.model_dump())
-    session.add(document)
-    await session.flush()
-    await session.refresh(document)
-    return document
+list_documents = DOCUMENTS.read_all
+get_document = DOCUMENTS.get
+create_document = DOCUMENTS.create
 
 
 async def update_document(
@@ -109,16 +80,14 @@ async def update_document(
     patch: DocumentUpdate,
     expected: Expected | None,
 ) -> Document:
-    document = await get_document(session, principal, partnership_id, document_id, for_update=True)
-    check_version(expected, document.version)
-    current = {field: getattr(document, field) for field in DocumentFields.model_fields}
-    merged = merge_patch(current, patch, DocumentFields)
-    evidence = ("kind", "swedish_signed_on", "partner_signed_on")
-    if any(getattr(merged, f) != getattr(document, f) for f in evidence):
-        await _not_submitted(session, document, "given another kind or signatures")
-    if apply_changes(document, merged.model_dump()):
-        await session.flush()
-    return document
+    async def evidence_kept(document: Document, merged: DocumentFields) -> None:
+        evidence = ("kind", *SIGNATURE_FIELDS)
+        if any(getattr(merged, f) != getattr(document, f) for f in evidence):
+            await _not_submitted(session, document, "given another kind or signatures")
+
+    return await DOCUMENTS.update(
+        session, principal, partnership_id, document_id, patch, expected, check=evidence_kept
+    )
 
 
 async def _not_submitted(session: AsyncSession, document: Document, what: str) -> None:
@@ -145,13 +114,14 @@ async def delete_document(
     expected: Expected | None,
 ) -> str | None:
     """Delete the document; answer the key of its file, to `discard` once committed."""
-    document = await get_document(session, principal, partnership_id, document_id, for_update=True)
-    check_version(expected, document.version)
-    await _not_submitted(session, document, "deleted")
-    key = document.file_key
-    await session.delete(document)
-    await session.flush()
-    return key
+
+    async def not_submitted(document: Document) -> None:
+        await _not_submitted(session, document, "deleted")
+
+    document = await DOCUMENTS.delete(
+        session, principal, partnership_id, document_id, expected, check=not_submitted
+    )
+    return document.file_key
 
 
 def media_type_of(content_type: str | None) -> str:

@@ -1,6 +1,6 @@
 """Meetings and visits of a partnership, and the activity-plan rules a phase starts under."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import CONFLICT, ProblemError, RuleViolation
+from app.core.errors import CONFLICT, ProblemError
 from app.core.periods import phase_years
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
@@ -18,11 +18,12 @@ from app.models.enums import HOSTED_VISITS, MeetingStatus, PhaseKind
 from app.models.partnerships import Meeting, MeetingParticipant, Partnership, Phase
 from app.models.people import Person
 from app.rules.partnerships import (
-    HOST_IS_A_PARTY,
-    MEETING_TRANSITION,
-    MEETINGS_PER_PROJECT_YEAR,
-    MEMBER_OF_A_PARTY,
-    RECIPROCAL_VISITS,
+    check_host,
+    check_meetings_per_year,
+    check_member_of_a_party,
+    check_not_held_ahead,
+    check_reciprocal_visits,
+    check_record_kept,
 )
 from app.schemas.partnerships.meetings import (
     MeetingCreate,
@@ -39,9 +40,6 @@ from app.services.partnerships.partnerships import (
     get_partnership,
     read_partnership,
 )
-
-MINIMUM_MEETINGS_A_YEAR = 2  # DOMAIN.md §7, [002]
-
 
 # A meeting in a list is a row (see `answer_columns`); one read by id, with its partnership,
 # is an ORM object (and is changed as one).
@@ -119,23 +117,12 @@ async def get_meeting(
     )
 
 
-def _check_not_held_ahead(data: MeetingFields) -> None:
-    if data.status != MeetingStatus.planned and data.end_date > date.today():
-        raise RuleViolation(
-            MEETING_TRANSITION, "A meeting still to come is planned.", pointer="/status"
-        )
-
-
 async def _check(
     session: AsyncSession, partnership: Partnership, data: MeetingFields
 ) -> dict[UUID, Side]:
+    check_not_held_ahead(data.status, data.end_date, date.today())
     sides = await sides_of(session, partnership)
-    if data.host_organisation_id not in sides:
-        raise RuleViolation(
-            HOST_IS_A_PARTY,
-            f"{data.host_organisation_id} is not a party of the partnership.",
-            pointer="/host_organisation_id",
-        )
+    check_host(sides, data.host_organisation_id)
     ids = list(dict.fromkeys(data.participant_ids))
     if ids:
         rows = await session.execute(
@@ -143,12 +130,12 @@ async def _check(
         )
         organisation_of = {person_id: org for person_id, org in rows}
         for i, person_id in enumerate(ids):
-            if organisation_of.get(person_id) not in sides:
-                raise RuleViolation(
-                    MEMBER_OF_A_PARTY,
-                    f"Person {person_id} acts for none of the partnership's parties.",
-                    pointer=f"/participant_ids/{i}",
-                )
+            check_member_of_a_party(
+                sides,
+                organisation_of.get(person_id),
+                f"Person {person_id}",
+                f"/participant_ids/{i}",
+            )
     return sides
 
 
@@ -169,7 +156,6 @@ async def create_meeting(
     session: AsyncSession, principal: Principal, partnership_id: UUID, data: MeetingCreate
 ) -> MeetingView:
     partnership = await get_partnership(session, principal, partnership_id, for_update=True)
-    _check_not_held_ahead(data)
     sides = await _check(session, partnership, data)
     meeting = Meeting(partnership_id=partnership.id, **data.model_dump(exclude={"participant_ids"}))
     session.add(meeting)
@@ -202,16 +188,7 @@ async def update_meeting(
         if field != "participant_ids"
     } | {"participant_ids": view.participant_ids}
     merged = merge_patch(current, patch, MeetingFields)
-    if meeting.status != MeetingStatus.planned:
-        frozen = ("status", "kind", "host_organisation_id", "start_date", "end_date")
-        moved = [f for f in frozen if getattr(merged, f) != current[f]]
-        if moved:
-            raise RuleViolation(
-                MEETING_TRANSITION,
-                f"The meeting is {meeting.status}; its {', '.join(moved)} stay as recorded.",
-                pointer=f"/{moved[0]}",
-            )
-    _check_not_held_ahead(merged)
+    check_record_kept(meeting.status, current, merged.model_dump())
     sides = await _check(session, partnership, merged)
     changed = apply_changes(meeting, merged.model_dump(exclude={"participant_ids"}))
     if merged.participant_ids != view.participant_ids:
@@ -248,33 +225,20 @@ def in_period(view: MeetingView, starts: date, ends: date) -> bool:
 async def check_activity_plan(
     session: AsyncSession, partnership: Partnership, kind: str, start: date, end: date
 ) -> None:
-    """Before a phase starts, and when a project is applied for: a project plans two meetings a
-    year, and every phase plans a visit hosted by each side in `start..end` (DOMAIN.md §7)."""
+    """Before a phase starts, and when a project is applied for: the activity plan for
+    `start..end` against `meetings-per-project-year` (a project) and `reciprocal-visits`."""
     planned = [
         v
         for v in await meetings_of(session, partnership)
         if v.meeting.status != MeetingStatus.cancelled and in_period(v, start, end)
     ]
     if kind == PhaseKind.project:
-        short = [
-            f"year {n} ({a}..{b}): {sum(in_period(v, a, b) for v in planned)}"
+        check_meetings_per_year(
+            (n, a, b, sum(in_period(v, a, b) for v in planned))
             for n, a, b in phase_years(start, end)
-            if sum(in_period(v, a, b) for v in planned) < MINIMUM_MEETINGS_A_YEAR
-        ]
-        if short:
-            raise RuleViolation(
-                MEETINGS_PER_PROJECT_YEAR,
-                f"The plan holds fewer than {MINIMUM_MEETINGS_A_YEAR} meetings in "
-                + "; ".join(short)
-                + ".",
-            )
-    hosts = {v.host_side for v in planned if v.meeting.kind in HOSTED_VISITS}
-    missing = [side for side in ("swedish", "partner") if side not in hosts]
-    if missing:
-        raise RuleViolation(
-            RECIPROCAL_VISITS,
-            f"No visit in {start}..{end} is hosted by the {' or the '.join(missing)} side.",
         )
+    hosted: Counter[str] = Counter(v.host_side for v in planned if v.meeting.kind in HOSTED_VISITS)
+    check_reciprocal_visits(start, end, hosted)
 
 
 async def cancel_after(session: AsyncSession, phase: Phase, day: date) -> int:

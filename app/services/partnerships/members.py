@@ -12,21 +12,18 @@ from app.core.errors import RuleViolation
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in
 from app.core.versions import Expected, check_version
-from app.models.enums import MemberGroup, PersonKind, PoliticalSide
+from app.models.enums import MemberGroup, PersonKind
 from app.models.partnerships import Member, Partnership, PartnershipPartner
 from app.models.people import Person
-from app.rules.partnerships import MEMBER_OF_A_PARTY, STEERING_GROUP_COMPOSITION, TEAM_MEMBER_KIND
+from app.rules.partnerships import (
+    check_member_of_a_party,
+    check_team_member_kind,
+    missing_politicians,
+)
 from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.partnerships.members import MemberCreate, MemberFields, MemberUpdate, Side
 from app.services.common import apply_changes, merge_patch
 from app.services.partnerships.partnerships import PartnershipRecord, get_part, get_partnership
-
-# Who sits in which team (DOMAIN.md §2): the steering group is politicians, the project group
-# officials; an inception team holds both.
-TEAM_KINDS = {
-    MemberGroup.steering_group: PersonKind.politician,
-    MemberGroup.project_group: PersonKind.official,
-}
 
 
 async def sides_of(session: AsyncSession, partnership: Partnership) -> dict[UUID, Side]:
@@ -92,27 +89,16 @@ async def create_member(
         raise RuleViolation(
             UNKNOWN_ORGANISATION, f"No person {data.person_id}.", pointer="/person_id"
         )
-    side = (await sides_of(session, partnership)).get(person.organisation_id)
-    if side is None:
-        raise RuleViolation(
-            MEMBER_OF_A_PARTY,
-            f"{person.given_name} {person.family_name} acts for none of the partnership's parties.",
-            pointer="/person_id",
-        )
+    sides = await sides_of(session, partnership)
+    name = f"{person.given_name} {person.family_name}"
+    check_member_of_a_party(sides, person.organisation_id, name, "/person_id")
     ensure_can_write_in(principal, person.organisation_id)
-    expected = TEAM_KINDS.get(data.team)
-    if expected is not None and person.kind != expected:
-        raise RuleViolation(
-            TEAM_MEMBER_KIND,
-            f"The {data.team.value.replace('_', ' ')} is made of {expected}s; "
-            f"{person.given_name} {person.family_name} is an {person.kind}.",
-            pointer="/person_id",
-        )
+    check_team_member_kind(data.team, person.kind, name)
     member = Member(partnership_id=partnership.id, **data.model_dump())
     session.add(member)
     await session.flush()
     await session.refresh(member)
-    return member, side
+    return member, sides[person.organisation_id]
 
 
 async def update_member(
@@ -151,16 +137,6 @@ async def delete_member(
     await session.flush()
 
 
-async def check_steering_group(session: AsyncSession, partnership: Partnership, on: date) -> None:
-    """At least one majority and one opposition politician from each side (DOMAIN.md §7)."""
-    missing = await steering_group_missing(session, partnership, on)
-    if missing:
-        raise RuleViolation(
-            STEERING_GROUP_COMPOSITION,
-            f"On {on} the steering group lacks {', '.join(missing)}.",
-        )
-
-
 async def steering_group_missing(
     session: AsyncSession, partnership: Partnership, on: date
 ) -> list[str]:
@@ -179,27 +155,3 @@ async def steering_group_missing(
         )
     )
     return missing_politicians(sides, {(org, political_side) for org, political_side in rows})
-
-
-def missing_politicians(
-    sides: dict[UUID, Side], present: set[tuple[UUID, str | None]]
-) -> list[str]:
-    """The steering group's missing politicians, given the (organisation, political side) of
-    those present."""
-    # Each party of the Swedish and partner sides: in a multilateral partnership every partner
-    # local government brings its own majority and opposition.
-    parties = [(org, side) for org, side in sides.items() if side in ("swedish", "partner")]
-    parties.sort(key=lambda party: (party[1] != "swedish", str(party[0])))
-    many_partners = sum(side == "partner" for _, side in parties) > 1
-    return [
-        f"a {_party_words(side, org, many_partners)} {political} politician"
-        for org, side in parties
-        for political in (PoliticalSide.majority, PoliticalSide.opposition)
-        if (org, political) not in present
-    ]
-
-
-def _party_words(side: Side, organisation_id: UUID, many_partners: bool) -> str:
-    if side == "swedish":
-        return "Swedish"
-    return f"partner-side ({organisation_id})" if many_partners else "partner-side"

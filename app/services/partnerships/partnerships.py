@@ -16,20 +16,15 @@ from app.core.principal import Principal
 from app.core.scopes import partnership_in_scope, scope_partnerships
 from app.core.versions import Expected, check_version
 from app.models.countries import Country
-from app.models.enums import (
-    ELIGIBLE_SWEDISH_APPLICANT_TYPES,
-    EU_MEMBER_STATES,
-    PartnershipStatus,
-    Principle,
-)
+from app.models.enums import PartnershipStatus, Principle
 from app.models.networks import Network
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner, Phase
 from app.rules.networks import UNKNOWN_NETWORK
 from app.rules.partnerships import (
-    PARTNER_COUNTRY_ELIGIBLE,
-    SWEDISH_APPLICANT_ELIGIBLE,
-    THIRD_PARTY_IN_EU,
+    check_partner_country,
+    check_swedish_applicant,
+    check_third_party,
 )
 from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.partnerships.partnerships import (
@@ -265,30 +260,19 @@ async def _check_parties(session: AsyncSession, data: PartnershipCreate) -> None
                 UNKNOWN_ORGANISATION, f"No organisation {organisation_id}.", pointer=pointer
             )
     swedish = organisations[data.swedish_party_id]
-    if swedish.country_code != "SE" or swedish.type not in ELIGIBLE_SWEDISH_APPLICANT_TYPES:
-        raise RuleViolation(
-            SWEDISH_APPLICANT_ELIGIBLE,
-            f"{swedish.name} ({swedish.country_code}, {swedish.type}) cannot hold an ICLD "
-            "partnership grant as the Swedish party.",
-            pointer="/swedish_party_id",
-        )
+    check_swedish_applicant(swedish.name, swedish.country_code, swedish.type)
     for i, partner_id in enumerate(data.partner_ids):
         partner = organisations[partner_id]
-        if not await eligible_partner_country(session, partner.country_code, data.applied_on):
-            raise RuleViolation(
-                PARTNER_COUNTRY_ELIGIBLE,
-                f"{partner.name} is in {partner.country_code}, which was not an ICLD partner "
-                f"country on {data.applied_on}.",
-                pointer=f"/partner_ids/{i}",
-            )
+        check_partner_country(
+            partner.name,
+            partner.country_code,
+            data.applied_on,
+            eligible=await eligible_partner_country(session, partner.country_code, data.applied_on),
+            pointer=f"/partner_ids/{i}",
+        )
     if data.third_party_id:
         third = organisations[data.third_party_id]
-        if third.country_code not in EU_MEMBER_STATES or third.country_code == "SE":
-            raise RuleViolation(
-                THIRD_PARTY_IN_EU,
-                f"{third.name} is in {third.country_code}, not in another EU member state.",
-                pointer="/third_party_id",
-            )
+        check_third_party(third.name, third.country_code)
 
 
 async def _check_network(session: AsyncSession, network_id: UUID | None) -> None:
