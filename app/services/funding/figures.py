@@ -21,9 +21,10 @@ from app.models.enums import GrantStatus
 from app.models.funding import Grant, Payment, Report
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner
+from app.rules.funding import is_overdue, reports_due
 from app.schemas.funding.applications import sek
 from app.schemas.funding.figures import EndingGrant, FundingSummary, OverdueReport, SummaryRow
-from app.services.funding.grants import NOT_RETURNED, reports_due
+from app.services.funding.grants import NOT_RETURNED
 
 ZERO = Decimal(0)
 Dialect = Literal["rfc4180", "excel-sv"]
@@ -61,8 +62,8 @@ async def overdue_reports(
             days_overdue=(on - due_on).days,
         )
         for grant, title in rows
-        for kind, year, due_on in reports_due(grant)
-        if due_on < on and (grant.id, kind, year) not in filed
+        for kind, year, due_on in reports_due(grant.starts, grant.ends, grant.postponed_days)
+        if is_overdue(due_on, on, (grant.id, kind, year) in filed)
     ]
     return sorted(overdue, key=lambda r: (r.due_on, r.reference, r.year))
 
