@@ -12,7 +12,7 @@ from app.core.principal import Principal, system_principal
 from app.models.enums import AmendmentKind, ReportStatus
 from app.models.funding import Application, ApplicationRound, Grant, GrantBudgetLine
 from app.models.partnerships import Partnership
-from app.schemas.funding.applications import ApplicationCreate, RoundCreate
+from app.schemas.funding.applications import ApplicationCreate
 from app.schemas.funding.grants import (
     CloseOut,
     GrantCreate,
@@ -20,6 +20,7 @@ from app.schemas.funding.grants import (
     Postponement,
     ReportCreate,
 )
+from app.schemas.funding.rounds import RoundCreate
 from app.services.funding import applications, grants, payments, reports, rounds
 
 

@@ -1,4 +1,4 @@
-"""Funding: application rounds, applications and their budgets (docs/funding.md)."""
+"""Funding: applications and their budgets (docs/funding.md; rounds in rounds.py)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +22,6 @@ from app.rules.funding import (
     check_cost_category,
     check_lines_once,
     check_project_year,
-    check_round_period,
     check_whole_kronor,
 )
 from app.rules.partnerships import PROJECT_MAX_YEARS, check_duration
@@ -44,55 +43,6 @@ def whole_kronor(money: Money, field: str = "") -> Money:
     if money.amount <= 0:
         raise ValueError("an amount must be positive")
     return money
-
-
-# Rounds
-
-
-class RoundFields(RequestModel):
-    title: Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
-    ]
-    opens: date = Field(description="The first day applications are taken.")
-    closes: date = Field(description="The last day applications are taken.")
-
-    @model_validator(mode="after")
-    def _period(self) -> Self:
-        with as_field_error("closes"):
-            check_round_period(self.opens, self.closes)
-        return self
-
-
-class RoundCreate(RoundFields):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"title": "Spring 2027", "opens": "2027-02-15", "closes": "2027-03-15"}]
-        }
-    )
-
-
-class RoundUpdate(RequestModel):
-    """A JSON merge patch."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"closes": "2027-03-26"}]})
-
-    title: str | None = Field(default=None, min_length=1, max_length=200, pattern=NO_CONTROL)
-    opens: date | None = None
-    closes: date | None = None
-
-
-class RoundRead(ResponseModel):
-    id: UUID
-    title: str
-    opens: date
-    closes: date
-    created_at: datetime
-    updated_at: datetime
-
-
-class RoundPage(Page[RoundRead]):
-    """One page of application rounds."""
 
 
 # Budgets

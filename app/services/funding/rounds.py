@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from app.core.paging import PageParams, paginate
 from app.core.versions import Expected, check_version
 from app.models.funding import ApplicationRound
-from app.schemas.funding.applications import RoundCreate, RoundFields, RoundUpdate
+from app.schemas.funding.rounds import RoundCreate, RoundFields, RoundUpdate
 from app.services.common import apply_changes, get_one, merge_patch
 
 
