@@ -568,7 +568,7 @@ def check_move_lines(from_line_id: UUID, to_line_id: UUID) -> None:
         raise RuleViolation(AMENDMENT, "a move needs two different lines", pointer="/to_line_id")
 
 
-def reallocate(
+def reallocate_lines(
     amounts: Mapping[UUID, Decimal], moves: Sequence[tuple[UUID, UUID, Decimal]]
 ) -> dict[UUID, Decimal]:
     """`amendment` of a reallocation: the lines' amounts after each move (from a line, to a
@@ -591,7 +591,7 @@ def reallocate(
     return after
 
 
-def reduce(
+def reduce_lines(
     amounts: Mapping[UUID, Decimal], cuts: Sequence[tuple[UUID, Decimal]]
 ) -> dict[UUID, Decimal]:
     """`amendment` of a reduction: the lines' amounts after each cut, none below zero."""

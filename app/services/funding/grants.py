@@ -41,8 +41,8 @@ from app.rules.funding import (
     check_grant_open,
     check_not_below_reported,
     nominal_years,
-    reallocate,
-    reduce,
+    reallocate_lines,
+    reduce_lines,
     reports_due,
 )
 from app.schemas.funding.grants import (
@@ -309,10 +309,10 @@ async def amend(
             postponed += body.days
         case Reallocation():
             moves = [(m.from_line_id, m.to_line_id, m.amount.amount) for m in body.moves]
-            _set_amounts(lines, reallocate({line.id: line.amount for line in lines}, moves))
+            _set_amounts(lines, reallocate_lines({line.id: line.amount for line in lines}, moves))
         case Reduction():
             cuts = [(cut.line_id, cut.amount.amount) for cut in body.reductions]
-            _set_amounts(lines, reduce({line.id: line.amount for line in lines}, cuts))
+            _set_amounts(lines, reduce_lines({line.id: line.amount for line in lines}, cuts))
         case CloseOut():
             await _close_out(session, grant, body, lines)
             ends = body.closes_on
