@@ -12,7 +12,7 @@ from app.core.principal import Principal, system_principal
 from app.models.enums import AmendmentKind, ReportStatus
 from app.models.funding import Application, ApplicationRound, Grant, GrantBudgetLine
 from app.models.partnerships import Partnership
-from app.schemas.funding.applications import ApplicationCreate, RoundCreate
+from app.schemas.funding.applications import ApplicationCreate
 from app.schemas.funding.grants import (
     CloseOut,
     GrantCreate,
@@ -20,7 +20,8 @@ from app.schemas.funding.grants import (
     Postponement,
     ReportCreate,
 )
-from app.services.funding import applications, grants
+from app.schemas.funding.rounds import RoundCreate
+from app.services.funding import applications, grants, payments, reports, rounds
 
 
 async def load_demo_funding(session: AsyncSession) -> dict[str, int]:
@@ -36,9 +37,7 @@ async def load_demo_funding(session: AsyncSession) -> dict[str, int]:
                 select(ApplicationRound.id).where(ApplicationRound.title == title)
             ):
                 continue
-            await applications.create_round(
-                session, RoundCreate(title=title, opens=opens, closes=closes)
-            )
+            await rounds.create_round(session, RoundCreate(title=title, opens=opens, closes=closes))
             added["rounds"] += 1
     # Seed 001: after the workshops Lessebo may apply; its preparation application is a draft.
     lessebo = await session.scalar(
@@ -324,7 +323,7 @@ async def _account(
         else:
             money, rate = {"amount": amount, "currency": "SEK"}, None
         body.append({"budget_line_id": lines[(category, line_year)], "amount": money, "rate": rate})
-    view = await grants.file_report(
+    view = await reports.file_report(
         session,
         principal,
         grant.id,
@@ -338,7 +337,7 @@ async def _account(
             }
         ),
     )
-    await grants.decide_report(
+    await reports.decide_report(
         session,
         principal,
         grant.id,
@@ -348,7 +347,7 @@ async def _account(
         day + timedelta(days=14),
     )
     if paid_on and view.total:
-        await grants.pay(
+        await payments.pay(
             session,
             principal,
             grant.id,

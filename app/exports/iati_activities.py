@@ -27,7 +27,7 @@ from app.models.funding import (
 )
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner
-from app.rules.funding import project_years
+from app.rules.funding import nominal_years
 from app.settings import Settings
 
 PIPELINE, IMPLEMENTATION, FINALISATION, CLOSED, SUSPENDED = "1", "2", "3", "4", "6"
@@ -172,7 +172,7 @@ def _grant(grant: Grant, data: _Data, ref: str, on: date) -> iati.GrantActivity:
     budgets = []
     # Budget periods of at most 12 months (DOMAIN.md §8): the project years without the time
     # postponements added, which is not budgeted again.
-    nominal = project_years(grant.starts, nominal_end(grant.ends, grant.postponed_days))
+    nominal = nominal_years(grant.starts, grant.ends, grant.postponed_days)
     for n, (first, last) in enumerate(nominal, start=1):
         value = sum((x.amount for x in lines if x.year == n), ZERO)
         if value:

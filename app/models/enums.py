@@ -226,9 +226,6 @@ class CostCategory(StrEnum):
     steering_group_work = "steering_group_work"
 
 
-INELIGIBLE_COSTS = frozenset({"salaries", "per_diems", "extra_days"})
-
-
 class GrantStatus(StrEnum):
     active = "active"
     closed = "closed"  # closed out early: nothing more is reported or funded after closed_on

@@ -2,25 +2,82 @@
 (DOMAIN.md §6, §7; docs/funding.md).
 
 Each rule is defined once, here: its code, its named figures and its check. A broken rule answers
-422 with `type` `/problems/rule.<code>`.
+422 with `type` `/problems/rule.<code>`. The checks are pure: the services gather what is stored
+(a round, the documents attached, what is reported and paid) and hand it to them.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol, TypeVar
+from uuid import UUID
 
 from app.core.errors import RuleViolation, rule
-from app.core.periods import phase_years
-from app.models.enums import ApplicationKind, FundingRegion
-from app.rules.partnerships import PROJECT_MAX_YEARS
+from app.core.periods import add_months, nominal_end, phase_years
+from app.models.enums import (
+    ApplicationAction,
+    ApplicationKind,
+    ApplicationStatus,
+    CostCategory,
+    DocumentKind,
+    FundingRegion,
+    GrantStatus,
+    ReportKind,
+    ReportStatus,
+)
+from app.rules.partnerships import PROJECT_MAX_YEARS, _count, longest_end
+
+_T = TypeVar("_T")
+ZERO = Decimal(0)
+
+
+def _listed(words: Sequence[str], conjunction: str = "and") -> str:
+    """`a, b and c` (or `a, b or c`)."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def _words(names: Iterable[str]) -> list[str]:
+    """Names of enum values as words: `per_diems` as `per diems`."""
+    return [name.replace("_", " ") for name in names]
+
+
+def _kronor(amount: Decimal) -> str:
+    """An amount as the descriptions state it: 450,000."""
+    return f"{amount:,}"
+
+
+# A budget line as the rules see it: its project year and its amount in SEK.
+YearAmount = tuple[int, Decimal]
+
+
+class BudgetLine(Protocol):
+    """A stored budget line of a grant, as the rules read it."""
+
+    @property
+    def id(self) -> UUID: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def amount(self) -> Decimal: ...
+
+
+# Rounds
 
 ROUND_PERIOD = rule(
     "round-period",
     "A round closes after it opens",
     "An application round closes on or after it opens.",
 )
+
+
+def check_round_period(opens: date, closes: date) -> None:
+    if closes < opens:
+        raise RuleViolation(ROUND_PERIOD, "closes is before opens", pointer="/closes")
+
 
 ROUND_OPEN = rule(
     "round-open",
@@ -30,11 +87,62 @@ ROUND_OPEN = rule(
     "any time and names no round (DOMAIN.md §6, [FAQ], [DAGS]).",
 )
 
+
+def check_round_named(kind: str, round_id: UUID | None) -> None:
+    """`round-open`: a project or extension application names its round, an inception none."""
+    if kind == ApplicationKind.inception and round_id is not None:
+        raise RuleViolation(
+            ROUND_OPEN,
+            "An inception application may come at any time and names no round.",
+            pointer="/round_id",
+        )
+    if kind != ApplicationKind.inception and round_id is None:
+        raise RuleViolation(
+            ROUND_OPEN, "A project or extension application names its round.", pointer="/round_id"
+        )
+
+
+def check_round_open(title: str, opens: date, closes: date, day: date) -> None:
+    """`round-open`: the round named is open on `day` (of creation, of submission)."""
+    if not opens <= day <= closes:
+        raise RuleViolation(
+            ROUND_OPEN,
+            f"The round {title!r} is open {opens}..{closes}, not on {day}.",
+            pointer="/round_id",
+        )
+
+
 UNKNOWN_ROUND = rule(
     "unknown-round",
     "Unknown application round",
     "The application round referred to does not exist.",
 )
+
+
+def known_round(round_id: UUID, found: _T | None) -> _T:
+    """`unknown-round`: the round an application names, as the service found it (or not)."""
+    if found is None:
+        raise RuleViolation(UNKNOWN_ROUND, f"No application round {round_id}.", pointer="/round_id")
+    return found
+
+
+# Applications
+
+# Not decided yet: an application can still be withdrawn, and is the partnership's open one.
+UNDECIDED = frozenset(
+    {ApplicationStatus.draft, ApplicationStatus.submitted, ApplicationStatus.under_assessment}
+)
+# The programme officer's actions: from which state, to which, and what the step is called.
+OFFICER_ACTIONS = {
+    ApplicationAction.assess: (ApplicationStatus.submitted, ApplicationStatus.under_assessment),
+    ApplicationAction.approve: (ApplicationStatus.under_assessment, ApplicationStatus.approved),
+    ApplicationAction.reject: (ApplicationStatus.under_assessment, ApplicationStatus.rejected),
+}
+_DONE = {
+    ApplicationAction.assess: "taken up for assessment",
+    ApplicationAction.approve: "approved",
+    ApplicationAction.reject: "rejected",
+}
 
 APPLICATION_TRANSITION = rule(
     "application-transition",
@@ -43,12 +151,78 @@ APPLICATION_TRANSITION = rule(
     "can be withdrawn until it is decided; only a draft can be changed.",
 )
 
+
+def check_application_transition(
+    status: str, allowed: ApplicationStatus | Iterable[ApplicationStatus], what: str
+) -> None:
+    """`application-transition`: the application is in a state it can be `what` (changed,
+    submitted, withdrawn ...) from."""
+    states = {allowed} if isinstance(allowed, ApplicationStatus) else set(allowed)
+    if status not in states:
+        raise RuleViolation(
+            APPLICATION_TRANSITION,
+            f"The application is {status}; it can be {what} only when "
+            f"{' or '.join(sorted(states))}.",
+        )
+
+
+def officer_step(status: str, action: ApplicationAction) -> ApplicationStatus:
+    """`application-transition` of the programme officer's action: the state it leads to."""
+    from_status, to_status = OFFICER_ACTIONS[action]
+    check_application_transition(status, from_status, _DONE[action])
+    return to_status
+
+
+# What a submitted application has attached, each a document of its partnership.
+REQUIRED_ATTACHMENTS = (DocumentKind.letter_of_intent, DocumentKind.budget)
+
 APPLICATION_ATTACHMENTS = rule(
     "application-attachments",
     "An application has its letter of intent and budget",
-    "A submitted application has among its attachments a letter of intent and a budget, "
+    "A submitted application has among its attachments "
+    f"{_listed([f'a {kind}' for kind in _words(REQUIRED_ATTACHMENTS)])}, "
     "documents of its own partnership.",
 )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A document of the partnership attached to an application, as the rules see it."""
+
+    kind: str
+    uploaded: bool
+    signed_by_both: bool
+
+
+def check_attachments(
+    ids: Sequence[UUID], found: Mapping[UUID, Attachment], *, required: bool
+) -> None:
+    """`application-attachments`: each attachment a document of the partnership (`found`
+    holds those); when `required` (on submission), a letter of intent signed by both sides and a
+    budget among them, each with its file uploaded."""
+    for i, doc_id in enumerate(ids):
+        if doc_id not in found:
+            raise RuleViolation(
+                APPLICATION_ATTACHMENTS,
+                f"No document {doc_id} of the partnership.",
+                pointer=f"/attachment_ids/{i}",
+            )
+    if not required:
+        return
+    complete = {
+        d.kind
+        for d in found.values()
+        if d.uploaded and (d.kind != DocumentKind.letter_of_intent or d.signed_by_both)
+    }
+    missing = set(REQUIRED_ATTACHMENTS) - complete
+    if missing:
+        raise RuleViolation(
+            APPLICATION_ATTACHMENTS,
+            f"The attachments lack (with its file, a letter signed by both sides): "
+            f"{', '.join(sorted(missing))}.",
+            pointer="/attachment_ids",
+        )
+
 
 APPLICATION_BUDGET = rule(
     "application-budget",
@@ -56,11 +230,47 @@ APPLICATION_BUDGET = rule(
     "An application is submitted with at least one budget line.",
 )
 
+
+def check_submitted_budget(lines: Sized) -> None:
+    if not len(lines):
+        raise RuleViolation(
+            APPLICATION_BUDGET, "A submitted application has a budget.", pointer="/budget"
+        )
+
+
 ONE_OPEN_APPLICATION = rule(
     "one-open-application",
     "One open application per phase",
     "A partnership has at most one undecided application of each kind.",
 )
+
+
+def check_one_open(kind: str, open_one: UUID | None) -> None:
+    """`one-open-application`: `open_one` is the partnership's undecided application of
+    `kind`, if it has one."""
+    if open_one:
+        raise RuleViolation(
+            ONE_OPEN_APPLICATION,
+            f"Application {open_one} of the partnership for {kind} is not decided yet.",
+            pointer="/kind",
+        )
+
+
+APPLICATION_PERIOD = rule(
+    "application-period",
+    "An application's period ends after it starts",
+    "An application's planned period ends on or after its start.",
+)
+
+
+def check_application_period(planned_start: date, planned_end: date) -> None:
+    if planned_end < planned_start:
+        raise RuleViolation(
+            APPLICATION_PERIOD, "planned_end is before planned_start", pointer="/planned_end"
+        )
+
+
+# Budgets
 
 WHOLE_KRONOR = rule(
     "whole-kronor",
@@ -69,129 +279,57 @@ WHOLE_KRONOR = rule(
     "[RL20 §1]).",
 )
 
+
+def check_whole_kronor(currency: str, amount: Decimal) -> None:
+    if currency != "SEK" or amount != amount.to_integral_value():
+        raise RuleViolation(WHOLE_KRONOR, "budgets are whole kronor in SEK")
+
+
+# What the guidelines exclude outright ([BUD]); any category not in CostCategory is refused too.
+INELIGIBLE_COSTS = ("salaries", "per_diems", "extra_days")
+
 INELIGIBLE_COST = rule(
     "ineligible-cost",
     "Not a cost ICLD funds",
-    "Salaries, per diems and extra days are not funded, nor costs the guidelines do not name "
-    "(DOMAIN.md §6, [BUD]). Funded: travel, accommodation, local_travel, venue, visas, "
-    "climate_compensation, interpretation, materials, steering_group_work.",
+    f"{_listed(_words(INELIGIBLE_COSTS)).capitalize()} are not funded, "
+    "nor costs the guidelines do not name (DOMAIN.md §6, [BUD]). Funded: "
+    f"{', '.join(CostCategory)}.",
 )
+
+
+def check_cost_category(category: str) -> None:
+    if category in INELIGIBLE_COSTS:
+        raise RuleViolation(INELIGIBLE_COST, f"{category} are never funded")
+    if category not in {c.value for c in CostCategory}:
+        raise RuleViolation(INELIGIBLE_COST, f"{category!r} is not a cost the guidelines name")
+
 
 BUDGET_YEAR = rule(
     "budget-year",
     "A budget year is a year of the period",
-    "A budget line's project year is 1 to 3 and falls within the planned period (accounting "
-    "year 1-3, DOMAIN.md §7, [RED]).",
+    f"A budget line's project year is 1 to {PROJECT_MAX_YEARS} and falls within the planned "
+    f"period (accounting year 1-{PROJECT_MAX_YEARS}, DOMAIN.md §7, [RED]).",
 )
 
-BUDGET_CEILING = rule(
-    "budget-ceiling",
-    "The budget respects ICLD's ceilings",
-    "Inception at most 220,000 SEK (Europe) or 275,000 (Africa, Asia, Latin America), "
-    "trilateral 275,000 / 330,000; a project or extension at most 450,000 / 500,000 per project "
-    "year, trilateral 600,000 / 650,000 (DOMAIN.md §6, [BUD]).",
-)
 
-BUDGET_LINE_ONCE = rule(
-    "budget-line-once",
-    "One budget line per cost category and year",
-    "A budget has one line for each cost category in each project year; amendments and reports "
-    "name the line.",
-)
+def check_project_year(year: int) -> None:
+    """`budget-year` of a line on its own: a year a project may have."""
+    if not 1 <= year <= PROJECT_MAX_YEARS:
+        raise RuleViolation(
+            BUDGET_YEAR,
+            f"a project year is {_listed([str(n) for n in range(1, PROJECT_MAX_YEARS + 1)], 'or')}",
+        )
 
-APPLICATION_PERIOD = rule(
-    "application-period",
-    "An application's period ends after it starts",
-    "An application's planned period ends on or after its start.",
-)
 
-GRANT_PERIOD = rule(
-    "grant-period", "A grant's period ends after it starts", "A grant ends on or after its start."
-)
-
-BUDGET_LINES_SUM = rule(
-    "budget-lines-sum",
-    "Budget lines sum to the decided amount",
-    "A grant's budget lines add up to exactly the amount decided (DOMAIN.md §6, [MINA]).",
-)
-
-GRANT_APPLICATION = rule(
-    "grant-application",
-    "A grant answers an approved application",
-    "A grant names, if any, an approved application of the same partnership and kind, and no "
-    "application is granted twice.",
-)
-
-AMENDMENT = rule(
-    "amendment",
-    "Not an amendment this grant can take",
-    "An extension moves the end later; a reallocation moves money between two lines of the "
-    "grant and keeps the total; a reduction takes no line below zero; a close-out falls within "
-    "the period (DOMAIN.md §7, [004]).",
-)
-
-BELOW_REPORTED = rule(
-    "below-reported",
-    "Not below what is reported or paid",
-    "No amendment takes a budget line below the costs reported on it, or the grant below what "
-    "has been paid.",
-)
-
-GRANT_CLOSED = rule(
-    "grant-closed",
-    "The grant is closed",
-    "A grant closed out early takes no further amendments, and no reports for years after it "
-    "closed.",
-)
-
-REPORT_YEAR = rule(
-    "report-year",
-    "A report covers a year of the grant",
-    "An interim report covers a project year before the last, the final report the last year "
-    "(accounting year 1-3, DOMAIN.md §7, [RED]); its costs are on budget lines of that year; "
-    "each kind and year has one report that is not returned.",
-)
-
-COST_BEYOND_BUDGET_LINE = rule(
-    "cost-beyond-budget-line",
-    "Costs stay within their budget line",
-    "The costs reported on a budget line never exceed the line; more needs an amendment first "
-    "(DOMAIN.md §7: report lines within the approved budget lines).",
-)
-
-EXCHANGE_RATE = rule(
-    "exchange-rate",
-    "A foreign-currency cost has its rate",
-    "A cost in SEK has no rate; a cost in another currency keeps its original amount and "
-    "currency, and the positive rate used to reach SEK.",
-)
-
-REPORT_TRANSITION = rule(
-    "report-transition",
-    "Not an action from this state",
-    "Only a submitted report is approved or returned.",
-)
-
-PAYMENT_AFTER_APPROVED_REPORT = rule(
-    "payment-after-approved-report",
-    "Payments follow an approved report",
-    "ICLD reimburses in arrears: a payment reimburses an approved report of the grant "
-    "(DOMAIN.md §6, [REP-EN], [RED]).",
-)
-
-PAYMENT_BEYOND_APPROVED = rule(
-    "payment-beyond-approved",
-    "Never more than the approved costs",
-    "The payments of a report never exceed the costs it approved (DOMAIN.md §7).",
-)
-
-REPORT_DUE = rule(
-    "report-due",
-    "Reports come by their due date",
-    "An interim report is due two months after each project year but the last, the final "
-    "report three months after the grant's end (assumed periods: docs/funding.md). A warning "
-    "on the compliance view and in the programme officers' alerts.",
-)
+def check_budget_years(years: Sequence[int], count: int, period: str, pointer: str) -> None:
+    """`budget-year`: each line (of `years`) in one of the `count` project years of `period`."""
+    for i, year in enumerate(years):
+        if year > count:
+            raise RuleViolation(
+                BUDGET_YEAR,
+                f"Project year {year}, but {period} has {count} project year(s).",
+                pointer=f"{pointer}/{i}/year",
+            )
 
 
 # [BUD], SEK: (Europe, elsewhere). DOMAIN.md found no Latin American ceiling: the Africa/Asia
@@ -203,10 +341,21 @@ CEILINGS: dict[tuple[bool, bool], tuple[Decimal, Decimal]] = {
     (False, False): (Decimal(450_000), Decimal(500_000)),
     (False, True): (Decimal(600_000), Decimal(650_000)),
 }
-# Report deadlines: DOMAIN.md gives none; assumed two months after a project year for an interim
-# report, three after the grant's end for the final one (docs/funding.md).
-INTERIM_REPORT_MONTHS = 2
-FINAL_REPORT_MONTHS = 3
+
+
+def _ceilings(inception: bool, trilateral: bool) -> str:
+    return " / ".join(_kronor(c) for c in CEILINGS[(inception, trilateral)])
+
+
+BUDGET_CEILING = rule(
+    "budget-ceiling",
+    "The budget respects ICLD's ceilings",
+    f"Inception at most {_kronor(CEILINGS[(True, False)][0])} SEK (Europe) or "
+    f"{_kronor(CEILINGS[(True, False)][1])} (Africa, Asia, Latin America), "
+    f"trilateral {_ceilings(True, True)}; a project or extension at most "
+    f"{_ceilings(False, False)} per project year, trilateral {_ceilings(False, True)} "
+    "(DOMAIN.md §6, [BUD]).",
+)
 
 
 @dataclass(frozen=True)
@@ -225,12 +374,18 @@ class Terms:
 
 
 def project_years(starts: date, ends: date) -> list[tuple[date, date]]:
-    """A phase's years, at most a project's longest (accounting years 1-3, [RED]): the last
-    runs to the end of the period, however a postponement lengthened it."""
+    """A phase's years, at most a project's longest (PROJECT_MAX_YEARS accounting years,
+    [RED]): the last runs to the end of the period, however a postponement lengthened it."""
     years = [(a, b) for _, a, b in phase_years(starts, ends)]
     if len(years) > PROJECT_MAX_YEARS:
         years[PROJECT_MAX_YEARS - 1 :] = [(years[PROJECT_MAX_YEARS - 1][0], ends)]
     return years
+
+
+def nominal_years(starts: date, ends: date, postponed_days: int) -> list[tuple[date, date]]:
+    """A grant's project years without the time its postponements added, which is not budgeted
+    again: the years its budget lines are in."""
+    return project_years(starts, nominal_end(ends, postponed_days))
 
 
 def grant_years(starts: date, ends: date, postponed_days: int) -> list[tuple[date, date]]:
@@ -242,10 +397,6 @@ def grant_years(starts: date, ends: date, postponed_days: int) -> list[tuple[dat
     return years
 
 
-# A budget line as the rules see it: its project year and its amount in SEK.
-YearAmount = tuple[int, Decimal]
-
-
 def check_budget(
     lines: Sequence[YearAmount],
     kind: ApplicationKind,
@@ -254,19 +405,13 @@ def check_budget(
     terms: Terms,
     pointer: str = "/budget",
 ) -> None:
-    """Each line in a year of the period; the total (inception) or each year's total (project,
-    extension) within the ceiling."""
+    """`budget-year` and `budget-ceiling`: each line in a year of the period; the total
+    (inception) or each year's total (project, extension) within the ceiling."""
     years = len(project_years(starts, ends))
-    for i, (year, _) in enumerate(lines):
-        if year > years:
-            raise RuleViolation(
-                BUDGET_YEAR,
-                f"Project year {year}, but {starts}..{ends} has {years} project year(s).",
-                pointer=f"{pointer}/{i}/year",
-            )
+    check_budget_years([year for year, _ in lines], years, f"{starts}..{ends}", pointer)
     cap = terms.ceiling(kind)
     if kind == ApplicationKind.inception:
-        total = sum((amount for _, amount in lines), Decimal(0))
+        total = sum((amount for _, amount in lines), ZERO)
         if total > cap:
             raise RuleViolation(
                 BUDGET_CEILING, f"The budget is {total} SEK; the ceiling is {cap}.", pointer=pointer
@@ -286,3 +431,454 @@ def totals_by_year(lines: Iterable[YearAmount]) -> dict[int, Decimal]:
     for year, amount in lines:
         totals[year] += amount
     return dict(totals)
+
+
+BUDGET_LINE_ONCE = rule(
+    "budget-line-once",
+    "One budget line per cost category and year",
+    "A budget has one line for each cost category in each project year; amendments and reports "
+    "name the line.",
+)
+
+
+def check_lines_once(lines: Sequence[tuple[str, int]], pointer: str = "/budget") -> None:
+    """`budget-line-once`: no (category, year) twice."""
+    seen: set[tuple[str, int]] = set()
+    for i, (category, year) in enumerate(lines):
+        if (category, year) in seen:
+            raise RuleViolation(
+                BUDGET_LINE_ONCE,
+                f"{category} in year {year} has a line already",
+                pointer=f"{pointer}/{i}",
+            )
+        seen.add((category, year))
+
+
+# Grants
+
+GRANT_PERIOD = rule(
+    "grant-period", "A grant's period ends after it starts", "A grant ends on or after its start."
+)
+
+
+def check_grant_period(starts: date, ends: date) -> None:
+    if ends < starts:
+        raise RuleViolation(GRANT_PERIOD, "ends is before starts", pointer="/ends")
+
+
+BUDGET_LINES_SUM = rule(
+    "budget-lines-sum",
+    "Budget lines sum to the decided amount",
+    "A grant's budget lines add up to exactly the amount decided (DOMAIN.md §6, [MINA]).",
+)
+
+
+def check_lines_sum(amounts: Iterable[Decimal], amount: Decimal) -> None:
+    total = sum(amounts, ZERO)
+    if total != amount:
+        raise RuleViolation(
+            BUDGET_LINES_SUM,
+            f"the budget lines sum to {total}, the amount is {amount}",
+            pointer="/budget",
+        )
+
+
+GRANT_APPLICATION = rule(
+    "grant-application",
+    "A grant answers an approved application",
+    "A grant names, if any, an approved application of the same partnership and kind, and no "
+    "application is granted twice.",
+)
+
+
+class StoredApplication(Protocol):
+    @property
+    def partnership_id(self) -> UUID: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+def check_grant_application(
+    application_id: UUID,
+    application: StoredApplication | None,
+    partnership_id: UUID,
+    kind: str,
+    granted: bool,
+) -> None:
+    """`grant-application`: the application a grant names (as stored, if it is) is an approved
+    one of the same partnership and kind, not `granted` already."""
+    problem = None
+    if application is None or application.partnership_id != partnership_id:
+        problem = f"No application {application_id} of the partnership."
+    elif application.kind != kind:
+        problem = f"The application is for {application.kind}, not {kind}."
+    elif application.status != ApplicationStatus.approved:
+        problem = f"The application is {application.status}, not approved."
+    elif granted:
+        problem = "The application has its grant already."
+    if problem:
+        raise RuleViolation(GRANT_APPLICATION, problem, pointer="/application_id")
+
+
+# Amendments
+
+AMENDMENT = rule(
+    "amendment",
+    "Not an amendment this grant can take",
+    "An extension moves the end later; a reallocation moves money between two lines of the "
+    "grant and keeps the total; a reduction takes no line below zero; a close-out falls within "
+    "the period (DOMAIN.md §7, [004]).",
+)
+
+
+def check_extension(
+    kind: str,
+    starts: date,
+    ends: date,
+    postponed_days: int,
+    new_end: date,
+    final_report: UUID | None,
+) -> None:
+    """`amendment` of an extension: no final report filed (`final_report`), a later end within
+    the phase's duration counted without postponements (a longer project is a new grant of
+    kind extension)."""
+    if final_report:
+        raise RuleViolation(
+            AMENDMENT,
+            f"The final report ({final_report}) is filed: the grant is accounted for, and more "
+            "time is a new grant of kind extension.",
+            pointer="/new_end",
+        )
+    if new_end <= ends:
+        raise RuleViolation(AMENDMENT, f"An extension ends later than {ends}.", pointer="/new_end")
+    longest = longest_end(kind, starts)
+    if nominal_end(new_end, postponed_days) > longest:
+        raise RuleViolation(
+            AMENDMENT,
+            f"A {kind} grant starting {starts} runs to {longest} at most (without "
+            "its postponements); a longer one is a new grant of kind extension.",
+            pointer="/new_end",
+        )
+
+
+def check_move_lines(from_line_id: UUID, to_line_id: UUID) -> None:
+    if from_line_id == to_line_id:
+        raise RuleViolation(AMENDMENT, "a move needs two different lines", pointer="/to_line_id")
+
+
+def reallocate_lines(
+    amounts: Mapping[UUID, Decimal], moves: Sequence[tuple[UUID, UUID, Decimal]]
+) -> dict[UUID, Decimal]:
+    """`amendment` of a reallocation: the lines' amounts after each move (from a line, to a
+    line, how much), each between two lines of the grant and within what the first holds."""
+    after = dict(amounts)
+    for i, (from_id, to_id, amount) in enumerate(moves):
+        for field, line_id in (("from_line_id", from_id), ("to_line_id", to_id)):
+            if line_id not in after:
+                raise RuleViolation(
+                    AMENDMENT, "Not a budget line of this grant.", pointer=f"/moves/{i}/{field}"
+                )
+        if amount > after[from_id]:
+            raise RuleViolation(
+                AMENDMENT,
+                f"The line has {after[from_id]} SEK; {amount} cannot move.",
+                pointer=f"/moves/{i}/amount",
+            )
+        after[from_id] -= amount
+        after[to_id] += amount
+    return after
+
+
+def reduce_lines(
+    amounts: Mapping[UUID, Decimal], cuts: Sequence[tuple[UUID, Decimal]]
+) -> dict[UUID, Decimal]:
+    """`amendment` of a reduction: the lines' amounts after each cut, none below zero."""
+    after = dict(amounts)
+    for i, (line_id, amount) in enumerate(cuts):
+        if line_id not in after:
+            raise RuleViolation(
+                AMENDMENT, "Not a budget line of this grant.", pointer=f"/reductions/{i}/line_id"
+            )
+        if amount > after[line_id]:
+            raise RuleViolation(
+                AMENDMENT,
+                f"The line has {after[line_id]} SEK; it cannot shrink by {amount}.",
+                pointer=f"/reductions/{i}/amount",
+            )
+        after[line_id] -= amount
+    return after
+
+
+def check_close_out(
+    starts: date, ends: date, postponed_days: int, closes_on: date, latest_report: int | None
+) -> int:
+    """`amendment` of a close-out: within the period, before its end, and no report filed
+    (`latest_report`: the last year one covers) on a year it cancels. Returns the years the
+    grant keeps."""
+    if not starts <= closes_on < ends:
+        raise RuleViolation(
+            AMENDMENT,
+            f"A close-out falls within {starts}..{ends}, before the end.",
+            pointer="/closes_on",
+        )
+    years = len(grant_years(starts, closes_on, postponed_days))
+    if latest_report and latest_report > years:
+        raise RuleViolation(
+            AMENDMENT,
+            f"A report on year {latest_report} is filed; a close-out leaving {years} year(s) "
+            "cannot cancel it (return it first).",
+            pointer="/closes_on",
+        )
+    return years
+
+
+BELOW_REPORTED = rule(
+    "below-reported",
+    "Not below what is reported or paid",
+    "No amendment takes a budget line below the costs reported on it, or the grant below what "
+    "has been paid.",
+)
+
+
+def check_not_below_reported(
+    lines: Iterable[BudgetLine], reported: Mapping[UUID, Decimal], amount: Decimal, paid: Decimal
+) -> None:
+    """`below-reported`: each line at least what is `reported` on it, the grant's `amount` at
+    least what is `paid`."""
+    for line in lines:
+        if line.amount < reported.get(line.id, ZERO):
+            raise RuleViolation(
+                BELOW_REPORTED,
+                f"The {line.category} line of year {line.year} would hold {line.amount} SEK, "
+                f"below the {reported[line.id]} reported on it.",
+            )
+    if amount < paid:
+        raise RuleViolation(
+            BELOW_REPORTED, f"The grant would be {amount} SEK, below the {paid} paid."
+        )
+
+
+GRANT_CLOSED = rule(
+    "grant-closed",
+    "The grant is closed",
+    "A grant closed out early takes no further amendments, and no reports for years after it "
+    "closed.",
+)
+
+
+def check_grant_open(status: str, closed_on: date | None) -> None:
+    """`grant-closed`, of an amendment."""
+    if status == GrantStatus.closed:
+        raise RuleViolation(GRANT_CLOSED, f"The grant closed on {closed_on}.")
+
+
+# Reports
+
+REPORT_YEAR = rule(
+    "report-year",
+    "A report covers a year of the grant",
+    "An interim report covers a project year before the last, the final report the last year "
+    f"(accounting year 1-{PROJECT_MAX_YEARS}, DOMAIN.md §7, [RED]); its costs are on budget "
+    "lines of that year; each kind and year has one report that is not returned.",
+)
+
+COST_BEYOND_BUDGET_LINE = rule(
+    "cost-beyond-budget-line",
+    "Costs stay within their budget line",
+    "The costs reported on a budget line never exceed the line; more needs an amendment first "
+    "(DOMAIN.md §7: report lines within the approved budget lines).",
+)
+
+
+def check_report_year(
+    kind: str,
+    year: int,
+    starts: date,
+    ends: date,
+    postponed_days: int,
+    closed_on: date | None,
+    filed: UUID | None,
+) -> None:
+    """`report-year` (and `grant-closed` for a year a close-out cancelled): an interim report on
+    a year before the grant's last, the final report on the last, none `filed` already for
+    that kind and year."""
+    years = len(grant_years(starts, ends, postponed_days))
+    expected = "the last year" if kind == ReportKind.final else "a year before the last"
+    fits = year == years if kind == ReportKind.final else year < years
+    if not fits:
+        closed = f" (closed on {closed_on})" if closed_on else ""
+        raise RuleViolation(
+            GRANT_CLOSED if closed_on and year > years else REPORT_YEAR,
+            f"The grant{closed} has {years} project year(s); a {kind} report covers {expected}.",
+            pointer="/year",
+        )
+    if filed:
+        raise RuleViolation(
+            REPORT_YEAR, f"Report {filed} covers that year already.", pointer="/year"
+        )
+
+
+def check_report_costs(
+    year: int,
+    costs: Sequence[tuple[UUID, Decimal]],
+    lines: Mapping[UUID, BudgetLine],
+    reported: Mapping[UUID, Decimal],
+) -> None:
+    """`report-year` and `cost-beyond-budget-line`: each cost (budget line, SEK) on a line of
+    the report's year, and no line reported beyond its amount with what earlier reports put on
+    it (`reported`)."""
+    adding: dict[UUID, Decimal] = defaultdict(Decimal)
+    for i, (line_id, sek) in enumerate(costs):
+        line = lines.get(line_id)
+        if line is None or line.year != year:
+            raise RuleViolation(
+                REPORT_YEAR,
+                f"Not a budget line of year {year} of this grant.",
+                pointer=f"/costs/{i}/budget_line_id",
+            )
+        adding[line.id] += sek
+        if reported.get(line.id, ZERO) + adding[line.id] > line.amount:
+            raise RuleViolation(
+                COST_BEYOND_BUDGET_LINE,
+                f"The {line.category} line of year {line.year} holds {line.amount} SEK; with "
+                f"this cost {reported.get(line.id, ZERO) + adding[line.id]} would be reported.",
+                pointer=f"/costs/{i}/amount",
+            )
+
+
+EXCHANGE_RATE = rule(
+    "exchange-rate",
+    "A foreign-currency cost has its rate",
+    "A cost in SEK has no rate; a cost in another currency keeps its original amount and "
+    "currency, and the positive rate used to reach SEK.",
+)
+
+
+def check_exchange_rate(currency: str, rate: Decimal | None, sek: Decimal) -> None:
+    """`exchange-rate`: a rate for a foreign currency only, positive, reaching at least an öre
+    (`sek`: the cost in SEK)."""
+    in_sek = currency == "SEK"
+    if in_sek != (rate is None) or (rate is not None and rate <= 0):
+        raise RuleViolation(
+            EXCHANGE_RATE,
+            "a SEK cost has no rate; another currency needs a positive rate",
+            pointer="/rate",
+        )
+    if sek <= 0:
+        raise RuleViolation(EXCHANGE_RATE, "the cost is less than an öre in SEK", pointer="/rate")
+
+
+REPORT_TRANSITION = rule(
+    "report-transition",
+    "Not an action from this state",
+    "Only a submitted report is approved or returned.",
+)
+
+
+def check_report_decision(status: str, submitted_on: date, day: date) -> None:
+    """`report-transition`: a submitted report, decided on `day`, not before it came."""
+    if status != ReportStatus.submitted:
+        raise RuleViolation(
+            REPORT_TRANSITION, f"The report is {status}; only a submitted one is decided."
+        )
+    if day < submitted_on:
+        raise RuleViolation(
+            REPORT_TRANSITION,
+            f"The report was submitted on {submitted_on}; it is decided after that.",
+            pointer="/decided_on",
+        )
+
+
+# Report deadlines: DOMAIN.md gives none; assumed two months after a project year for an interim
+# report, three after the grant's end for the final one (docs/funding.md).
+INTERIM_REPORT_MONTHS = 2
+FINAL_REPORT_MONTHS = 3
+
+REPORT_DUE = rule(
+    "report-due",
+    "Reports come by their due date",
+    f"An interim report is due {_count(INTERIM_REPORT_MONTHS)} months after each project year "
+    f"but the last, the final report {_count(FINAL_REPORT_MONTHS)} months after the grant's "
+    "end (assumed periods: docs/funding.md). A warning on the compliance view and in the "
+    "programme officers' alerts.",
+)
+
+
+def reports_due(
+    starts: date, ends: date, postponed_days: int
+) -> list[tuple[ReportKind, int, date]]:
+    """`report-due`: an interim report for each project year but the last, due some months
+    after it; the final report some months after the grant's current end."""
+    years = grant_years(starts, ends, postponed_days)
+    due = [
+        (ReportKind.interim, n, add_months(last, INTERIM_REPORT_MONTHS))
+        for n, (_, last) in enumerate(years[:-1], start=1)
+    ]
+    due.append((ReportKind.final, len(years), add_months(ends, FINAL_REPORT_MONTHS)))
+    return due
+
+
+def is_overdue(due_on: date, on: date, filed: bool) -> bool:
+    """`report-due`: a report due before `on`, none `filed` for it (a returned one is none)."""
+    return due_on < on and not filed
+
+
+# Payments
+
+PAYMENT_AFTER_APPROVED_REPORT = rule(
+    "payment-after-approved-report",
+    "Payments follow an approved report",
+    "ICLD reimburses in arrears: a payment reimburses an approved report of the grant "
+    "(DOMAIN.md §6, [REP-EN], [RED]).",
+)
+
+
+class StoredReport(Protocol):
+    @property
+    def grant_id(self) -> UUID: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def decided_on(self) -> date | None: ...
+
+
+def check_payment_report(
+    report_id: UUID, report: StoredReport | None, grant_id: UUID, paid_on: date
+) -> None:
+    """`payment-after-approved-report`: the report (as stored, if it is) is an approved one of
+    the grant, paid after it was approved."""
+    if report is None or report.grant_id != grant_id or report.status != ReportStatus.approved:
+        state = "" if report is None or report.grant_id != grant_id else f" ({report.status})"
+        raise RuleViolation(
+            PAYMENT_AFTER_APPROVED_REPORT,
+            f"Report {report_id} is no approved report of this grant{state}.",
+            pointer="/report_id",
+        )
+    assert report.decided_on is not None
+    if paid_on < report.decided_on:
+        raise RuleViolation(
+            PAYMENT_AFTER_APPROVED_REPORT,
+            f"The report was approved on {report.decided_on}; it is paid after that.",
+            pointer="/paid_on",
+        )
+
+
+PAYMENT_BEYOND_APPROVED = rule(
+    "payment-beyond-approved",
+    "Never more than the approved costs",
+    "The payments of a report never exceed the costs it approved (DOMAIN.md §7).",
+)
+
+
+def check_payment_amount(approved: Decimal, paid: Decimal, amount: Decimal) -> None:
+    """`payment-beyond-approved`: what is `paid` for the report and `amount` stay within what
+    it `approved`. Never more than the grant follows: paid <= approved <= reported <= the
+    lines, which sum to the grant, and no amendment goes below what is reported or paid."""
+    if paid + amount > approved:
+        raise RuleViolation(
+            PAYMENT_BEYOND_APPROVED,
+            f"The report approved {approved} SEK, of which {paid} is paid.",
+            pointer="/amount",
+        )

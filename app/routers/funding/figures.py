@@ -11,6 +11,7 @@ from app.api.deps import SessionDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.clock import today
+from app.exports import funding_csv
 from app.schemas.funding.figures import FundingAlerts, FundingSummary
 from app.services.funding import figures as service
 
@@ -25,7 +26,7 @@ AnyYear = Annotated[
     int | None, Query(ge=1990, le=2100, description="Only this year; all when left out.")
 ]
 DialectQuery = Annotated[
-    service.Dialect,
+    funding_csv.Dialect,
     Query(
         description="`rfc4180`: commas and decimal points; `excel-sv`: semicolons and decimal "
         "commas, as a Swedish spreadsheet opens them."
@@ -83,7 +84,7 @@ async def get_funding_summary_csv(
     session: SessionDep, principal: Staff, year: Year, dialect: DialectQuery = "rfc4180"
 ) -> Response:
     figures = await service.summary(session, year)
-    return _csv(service.summary_csv(figures, dialect), f"funding-summary-{year}.csv")
+    return _csv(funding_csv.summary_csv(figures, dialect), f"funding-summary-{year}.csv")
 
 
 @router.get(
@@ -96,7 +97,7 @@ async def get_funding_summary_csv(
 async def get_grants_csv(
     session: SessionDep, principal: Staff, year: AnyYear = None, dialect: DialectQuery = "rfc4180"
 ) -> Response:
-    body = await service.grants_csv(session, year, dialect)
+    body = funding_csv.grants_csv(await service.grant_figures(session, year), dialect)
     return _csv(body, f"grants-{year or 'all'}.csv")
 
 
@@ -110,5 +111,5 @@ async def get_grants_csv(
 async def get_payments_csv(
     session: SessionDep, principal: Staff, year: AnyYear = None, dialect: DialectQuery = "rfc4180"
 ) -> Response:
-    body = await service.payments_csv(session, year, dialect)
+    body = funding_csv.payments_csv(await service.payment_figures(session, year), dialect)
     return _csv(body, f"payments-{year or 'all'}.csv")

@@ -33,6 +33,7 @@ from app.schemas.funding.grants import (
     ReportRead,
 )
 from app.services.funding import grants as service
+from app.services.funding import payments, reports
 
 router = APIRouter(prefix="/grants", tags=["funding"], route_class=TransactionalRoute)
 
@@ -91,7 +92,7 @@ def _sek(amount: Decimal) -> dict[str, Any]:
     return {"amount": amount, "currency": "SEK"}
 
 
-def read_report(view: service.ReportView) -> ReportRead:
+def read_report(view: reports.ReportView) -> ReportRead:
     r = view.report
     return ReportRead(
         id=r.id,
@@ -256,7 +257,7 @@ async def get_grant_amendment(
 async def list_grant_reports(
     session: SessionDep, principal: Authenticated, grant_id: UUID
 ) -> list[ReportRead]:
-    return [read_report(v) for v in await service.reports_of(session, principal, grant_id)]
+    return [read_report(v) for v in await reports.reports_of(session, principal, grant_id)]
 
 
 @router.post(
@@ -274,7 +275,7 @@ async def file_grant_report(
     grant_id: UUID,
     body: ReportCreate,
 ) -> ReportRead:
-    view = await service.file_report(session, principal, grant_id, body)
+    view = await reports.file_report(session, principal, grant_id, body)
     response.headers["Location"] = location_of(
         request, "get_grant_report", grant_id=grant_id, report_id=view.report.id
     )
@@ -296,10 +297,10 @@ async def get_grant_report(
     grant_id: UUID,
     report_id: UUID,
 ) -> ReportRead:
-    _, report = await service.get_report(session, principal, grant_id, report_id)
+    _, report = await reports.get_report(session, principal, grant_id, report_id)
     if unchanged := conditional(request, response, etag_for(report.version)):
         return unchanged  # type: ignore[return-value]
-    return read_report(await service.report_view(session, report))
+    return read_report(await reports.report_view(session, report))
 
 
 @router.post(
@@ -315,7 +316,7 @@ async def approve_grant_report(
     report_id: UUID,
     body: Annotated[ReportDecision, Body()] = NO_NOTE,
 ) -> ReportRead:
-    view = await service.decide_report(
+    view = await reports.decide_report(
         session, principal, grant_id, report_id, ReportStatus.approved, body.note, body.decided_on
     )
     return read_report(view)
@@ -334,7 +335,7 @@ async def return_grant_report(
     report_id: UUID,
     body: Annotated[ReportDecision, Body()] = NO_NOTE,
 ) -> ReportRead:
-    view = await service.decide_report(
+    view = await reports.decide_report(
         session, principal, grant_id, report_id, ReportStatus.returned, body.note, body.decided_on
     )
     return read_report(view)
@@ -349,7 +350,7 @@ async def return_grant_report(
 async def list_grant_payments(
     session: SessionDep, principal: Authenticated, grant_id: UUID
 ) -> list[PaymentRead]:
-    return [read_payment(p) for p in await service.payments_of(session, principal, grant_id)]
+    return [read_payment(p) for p in await payments.payments_of(session, principal, grant_id)]
 
 
 @router.post(
@@ -367,7 +368,7 @@ async def pay_grant(
     grant_id: UUID,
     body: PaymentCreate,
 ) -> PaymentRead:
-    payment = await service.pay(session, principal, grant_id, body)
+    payment = await payments.pay(session, principal, grant_id, body)
     response.headers["Location"] = location_of(
         request, "get_grant_payment", grant_id=grant_id, payment_id=payment.id
     )
@@ -384,7 +385,7 @@ async def pay_grant(
 async def get_grant_payment(
     session: SessionDep, principal: Authenticated, grant_id: UUID, payment_id: UUID
 ) -> PaymentRead:
-    return read_payment(await service.get_payment(session, principal, grant_id, payment_id))
+    return read_payment(await payments.get_payment(session, principal, grant_id, payment_id))
 
 
 @router.get(

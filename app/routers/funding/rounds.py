@@ -12,8 +12,8 @@ from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.versions import etag_for
-from app.schemas.funding.applications import RoundCreate, RoundPage, RoundRead, RoundUpdate
-from app.services.funding import applications as service
+from app.schemas.funding.rounds import RoundCreate, RoundPage, RoundRead, RoundUpdate
+from app.services.funding import rounds as service
 
 router = APIRouter(prefix="/application-rounds", tags=["funding"], route_class=TransactionalRoute)
 

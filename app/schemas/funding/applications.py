@@ -1,5 +1,7 @@
-"""Funding: application rounds, applications and their budgets (docs/funding.md)."""
+"""Funding: applications and their budgets (docs/funding.md; rounds in rounds.py)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Self
@@ -7,24 +9,22 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from app.core.errors import as_field_error, rule_error
+from app.core.errors import RuleViolation, as_field_error, rule_error
 from app.core.paging import Page
 from app.models.enums import (
-    INELIGIBLE_COSTS,
     ApplicationAction,
     ApplicationKind,
     ApplicationStatus,
     CostCategory,
 )
 from app.rules.funding import (
-    APPLICATION_PERIOD,
-    BUDGET_LINE_ONCE,
-    BUDGET_YEAR,
-    INELIGIBLE_COST,
-    ROUND_PERIOD,
-    WHOLE_KRONOR,
+    check_application_period,
+    check_cost_category,
+    check_lines_once,
+    check_project_year,
+    check_whole_kronor,
 )
-from app.rules.partnerships import check_duration
+from app.rules.partnerships import PROJECT_MAX_YEARS, check_duration
 from app.schemas.common import NO_CONTROL, Money, RequestModel, ResponseModel
 
 Text = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_CONTROL)]
@@ -38,60 +38,11 @@ def sek(amount: Decimal) -> Money:
 def whole_kronor(money: Money, field: str = "") -> Money:
     """A budget or decided amount: positive whole kronor in SEK. `field` names it when a model
     validator calls (a field validator's error already points at its field)."""
-    if money.currency != "SEK" or money.amount != money.amount.to_integral_value():
-        raise rule_error(WHOLE_KRONOR, "budgets are whole kronor in SEK", field=field)
+    with as_field_error(field):
+        check_whole_kronor(money.currency, money.amount)
     if money.amount <= 0:
         raise ValueError("an amount must be positive")
     return money
-
-
-# Rounds
-
-
-class RoundFields(RequestModel):
-    title: Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
-    ]
-    opens: date = Field(description="The first day applications are taken.")
-    closes: date = Field(description="The last day applications are taken.")
-
-    @model_validator(mode="after")
-    def _period(self) -> Self:
-        if self.closes < self.opens:
-            raise rule_error(ROUND_PERIOD, "closes is before opens", field="closes")
-        return self
-
-
-class RoundCreate(RoundFields):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"title": "Spring 2027", "opens": "2027-02-15", "closes": "2027-03-15"}]
-        }
-    )
-
-
-class RoundUpdate(RequestModel):
-    """A JSON merge patch."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"closes": "2027-03-26"}]})
-
-    title: str | None = Field(default=None, min_length=1, max_length=200, pattern=NO_CONTROL)
-    opens: date | None = None
-    closes: date | None = None
-
-
-class RoundRead(ResponseModel):
-    id: UUID
-    title: str
-    opens: date
-    closes: date
-    created_at: datetime
-    updated_at: datetime
-
-
-class RoundPage(Page[RoundRead]):
-    """One page of application rounds."""
 
 
 # Budgets
@@ -101,26 +52,22 @@ class BudgetLineIn(RequestModel):
     category: str = Field(
         max_length=40, description="A funded cost category (see rule.ineligible-cost)."
     )
-    year: int = Field(description="The project year, 1 to 3.")
+    year: int = Field(description=f"The project year, 1 to {PROJECT_MAX_YEARS}.")
     amount: Money = Field(description="SEK, whole kronor.")
     description: str | None = Field(default=None, max_length=500, pattern=NO_CONTROL)
 
     @field_validator("category")
     @classmethod
     def _funded(cls, value: str) -> str:
-        if value in INELIGIBLE_COSTS:
-            raise rule_error(INELIGIBLE_COST, f"{value} are never funded", field="")
-        if value not in {c.value for c in CostCategory}:
-            raise rule_error(
-                INELIGIBLE_COST, f"{value!r} is not a cost the guidelines name", field=""
-            )
+        with as_field_error(""):
+            check_cost_category(value)
         return value
 
     @field_validator("year")
     @classmethod
     def _year(cls, value: int) -> int:
-        if not 1 <= value <= 3:
-            raise rule_error(BUDGET_YEAR, "a project year is 1, 2 or 3", field="")
+        with as_field_error(""):
+            check_project_year(value)
         return value
 
     @field_validator("amount")
@@ -129,16 +76,21 @@ class BudgetLineIn(RequestModel):
         return whole_kronor(value)
 
 
-def check_lines_once(lines: list[BudgetLineIn]) -> None:
-    seen: set[tuple[str, int]] = set()
-    for i, line in enumerate(lines):
-        if (line.category, line.year) in seen:
-            raise rule_error(
-                BUDGET_LINE_ONCE,
-                f"{line.category} in year {line.year} has a line already",
-                field=f"budget/{i}",
-            )
-        seen.add((line.category, line.year))
+def lines_once(lines: list[BudgetLineIn]) -> None:
+    """`budget-line-once` of a budget sent, pointing at the line that repeats one."""
+    with as_pointed_error():
+        check_lines_once([(line.category, line.year) for line in lines])
+
+
+@contextmanager
+def as_pointed_error() -> Iterator[None]:
+    """Inside a model validator: like `as_field_error`, for a check that points into the body
+    itself (at a line of a list): its pointer names the field."""
+    try:
+        yield
+    except RuleViolation as exc:
+        pointer = exc.errors[0].pointer if exc.errors else ""
+        raise rule_error(exc.kind, exc.detail, field=pointer.removeprefix("/")) from None
 
 
 class BudgetLineRead(ResponseModel):
@@ -174,13 +126,10 @@ class ApplicationFields(RequestModel):
 
     @model_validator(mode="after")
     def _period(self) -> Self:
-        if self.planned_end < self.planned_start:
-            raise rule_error(
-                APPLICATION_PERIOD, "planned_end is before planned_start", field="planned_end"
-            )
         with as_field_error("planned_end"):
+            check_application_period(self.planned_start, self.planned_end)
             check_duration(self.kind, self.planned_start, self.planned_end)
-        check_lines_once(self.budget)
+        lines_once(self.budget)
         self.attachment_ids = list(dict.fromkeys(self.attachment_ids))
         return self
 

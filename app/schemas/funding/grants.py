@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from app.clock import today
-from app.core.errors import as_field_error, rule_error
+from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import (
     AmendmentKind,
@@ -27,14 +27,19 @@ from app.models.enums import (
     ReportKind,
     ReportStatus,
 )
-from app.rules.funding import AMENDMENT, BUDGET_LINES_SUM, EXCHANGE_RATE, GRANT_PERIOD
-from app.rules.partnerships import check_duration, check_postponement_days
+from app.rules.funding import (
+    check_exchange_rate,
+    check_grant_period,
+    check_lines_sum,
+    check_move_lines,
+)
+from app.rules.partnerships import PROJECT_MAX_YEARS, check_duration, check_postponement_days
 from app.schemas.common import NO_CONTROL, Money, RequestModel, ResponseModel
 from app.schemas.funding.applications import (
     BudgetLineIn,
     Note,
     Text,
-    check_lines_once,
+    lines_once,
     whole_kronor,
 )
 
@@ -106,18 +111,12 @@ class GrantCreate(RequestModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.ends < self.starts:
-            raise rule_error(GRANT_PERIOD, "ends is before starts", field="ends")
         with as_field_error("ends"):
+            check_grant_period(self.starts, self.ends)
             check_duration(self.kind, self.starts, self.ends)
-        check_lines_once(self.budget)
-        total = sum((line.amount.amount for line in self.budget), Decimal(0))
-        if total != self.amount.amount:
-            raise rule_error(
-                BUDGET_LINES_SUM,
-                f"the budget lines sum to {total}, the amount is {self.amount.amount}",
-                field="budget",
-            )
+        lines_once(self.budget)
+        with as_field_error("budget"):
+            check_lines_sum((line.amount.amount for line in self.budget), self.amount.amount)
         return self
 
 
@@ -214,8 +213,8 @@ class Move(RequestModel):
 
     @model_validator(mode="after")
     def _two_lines(self) -> Self:
-        if self.from_line_id == self.to_line_id:
-            raise rule_error(AMENDMENT, "a move needs two different lines", field="to_line_id")
+        with as_field_error("to_line_id"):
+            check_move_lines(self.from_line_id, self.to_line_id)
         return self
 
 
@@ -312,15 +311,8 @@ class CostIn(RequestModel):
     def _rate(self) -> Self:
         if self.amount.amount <= 0:
             raise ValueError("a cost is positive")
-        in_sek = self.amount.currency == "SEK"
-        if in_sek != (self.rate is None) or (self.rate is not None and self.rate <= 0):
-            raise rule_error(
-                EXCHANGE_RATE,
-                "a SEK cost has no rate; another currency needs a positive rate",
-                field="rate",
-            )
-        if self.sek <= 0:
-            raise rule_error(EXCHANGE_RATE, "the cost is less than an öre in SEK", field="rate")
+        with as_field_error("rate"):
+            check_exchange_rate(self.amount.currency, self.rate, self.sek)
         return self
 
     @property
@@ -351,7 +343,7 @@ class ReportCreate(RequestModel):
     )
 
     kind: ReportKind
-    year: int = Field(ge=1, le=3)
+    year: int = Field(ge=1, le=PROJECT_MAX_YEARS)
     narrative: Annotated[str, StringConstraints(min_length=1, max_length=50_000)]
     costs: list[CostIn] = Field(max_length=200)
     submitted_on: PastDay | None = Field(

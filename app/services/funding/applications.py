@@ -1,4 +1,4 @@
-"""Application rounds and applications: the rules that need stored data, and the workflow."""
+"""Applications: the facts their rules need from stored data, and the workflow."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,12 +16,7 @@ from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, partnership_in_scope, scope_partnerships
 from app.core.versions import Expected, check_version
 from app.models.countries import Country
-from app.models.enums import (
-    ApplicationAction,
-    ApplicationKind,
-    ApplicationStatus,
-    DocumentKind,
-)
+from app.models.enums import ApplicationAction, ApplicationKind, ApplicationStatus
 from app.models.funding import (
     Application,
     ApplicationBudgetLine,
@@ -31,14 +26,18 @@ from app.models.funding import (
 from app.models.organisations import Organisation
 from app.models.partnerships import Document, Partnership
 from app.rules.funding import (
-    APPLICATION_ATTACHMENTS,
-    APPLICATION_BUDGET,
-    APPLICATION_TRANSITION,
-    ONE_OPEN_APPLICATION,
-    ROUND_OPEN,
-    UNKNOWN_ROUND,
+    UNDECIDED,
+    Attachment,
     Terms,
+    check_application_transition,
+    check_attachments,
     check_budget,
+    check_one_open,
+    check_round_named,
+    check_round_open,
+    check_submitted_budget,
+    known_round,
+    officer_step,
 )
 from app.rules.partnerships import (
     UNKNOWN_PARTNERSHIP,
@@ -50,60 +49,12 @@ from app.schemas.funding.applications import (
     ApplicationFields,
     ApplicationUpdate,
     BudgetLineIn,
-    RoundCreate,
-    RoundFields,
-    RoundUpdate,
 )
 from app.services.access import audit
-from app.services.common import apply_changes, get_one, merge_patch, touch
+from app.services.common import apply_changes, merge_patch, touch
 from app.services.partnerships.meetings import check_activity_plan
 from app.services.partnerships.members import steering_group_missing
 from app.services.partnerships.partnerships import eligible_partner_country, get_owned, partners_of
-
-# Rounds
-
-
-async def list_rounds(
-    session: AsyncSession, page: PageParams
-) -> tuple[list[ApplicationRound], str | None]:
-    return await paginate(
-        session,
-        select(ApplicationRound),
-        order=[col(ApplicationRound.opens), col(ApplicationRound.id)],
-        key=lambda r: (r.opens, r.id),
-        params=page,
-        sort_name="opens",
-    )
-
-
-async def get_round(
-    session: AsyncSession, round_id: UUID, *, for_update: bool = False
-) -> ApplicationRound:
-    stmt = select(ApplicationRound).where(ApplicationRound.id == round_id)
-    found: ApplicationRound = await get_one(
-        session, stmt, f"No application round {round_id}.", for_update=for_update
-    )
-    return found
-
-
-async def create_round(session: AsyncSession, data: RoundCreate) -> ApplicationRound:
-    row = ApplicationRound(**data.model_dump())
-    session.add(row)
-    await session.flush()
-    await session.refresh(row)
-    return row
-
-
-async def update_round(
-    session: AsyncSession, round_id: UUID, patch: RoundUpdate, expected: Expected | None
-) -> ApplicationRound:
-    row = await get_round(session, round_id, for_update=True)
-    check_version(expected, row.version)
-    current = {field: getattr(row, field) for field in RoundFields.model_fields}
-    if apply_changes(row, merge_patch(current, patch, RoundFields).model_dump()):
-        await session.flush()
-    return row
-
 
 # Applications
 
@@ -202,15 +153,7 @@ async def named_partnership(
 
 async def _check(session: AsyncSession, partnership: Partnership, data: ApplicationFields) -> None:
     """What a draft must already respect: its round, its attachments, its budget."""
-    if data.kind == ApplicationKind.inception:
-        if data.round_id is not None:
-            raise RuleViolation(
-                ROUND_OPEN,
-                "An inception application may come at any time and names no round.",
-                pointer="/round_id",
-            )
-    else:
-        await _open_round(session, data.round_id, today())
+    await _open_round(session, data.kind, data.round_id, today())
     await _attachments(session, partnership, data.attachment_ids, required=False)
     check_budget(
         [(line.year, line.amount.amount) for line in data.budget],
@@ -222,65 +165,38 @@ async def _check(session: AsyncSession, partnership: Partnership, data: Applicat
 
 
 async def _open_round(
-    session: AsyncSession, round_id: UUID | None, day: date, *, lock: bool = False
-) -> ApplicationRound:
-    """The round, open on `day`; with `lock`, held so that it cannot close meanwhile."""
+    session: AsyncSession, kind: str, round_id: UUID | None, day: date, *, lock: bool = False
+) -> None:
+    """`round-open`: the round an application of `kind` names, open on `day`; with `lock`, held
+    so that it cannot close meanwhile."""
+    check_round_named(kind, round_id)
     if round_id is None:
-        raise RuleViolation(
-            ROUND_OPEN, "A project or extension application names its round.", pointer="/round_id"
-        )
+        return  # an inception application, which names none
     stmt = select(ApplicationRound).where(ApplicationRound.id == round_id)
-    found = await session.scalar(stmt.with_for_update(read=True) if lock else stmt)
-    if found is None:
-        raise RuleViolation(UNKNOWN_ROUND, f"No application round {round_id}.", pointer="/round_id")
-    if not found.opens <= day <= found.closes:
-        raise RuleViolation(
-            ROUND_OPEN,
-            f"The round {found.title!r} is open {found.opens}..{found.closes}, not on {day}.",
-            pointer="/round_id",
-        )
-    return found
+    found = known_round(
+        round_id, await session.scalar(stmt.with_for_update(read=True) if lock else stmt)
+    )
+    check_round_open(found.title, found.opens, found.closes, day)
 
 
 async def _attachments(
     session: AsyncSession, partnership: Partnership, ids: list[UUID], *, required: bool
 ) -> None:
-    """Documents of the partnership; when `required` (on submission), a letter of intent signed
-    by both sides and a budget, each with its file uploaded."""
+    """The attached documents of the partnership, for `application-attachments` (`required`:
+    on submission)."""
     documents = {
-        d.id: d
+        d.id: Attachment(
+            kind=d.kind,
+            uploaded=d.file_key is not None,
+            signed_by_both=d.swedish_signed_on is not None and d.partner_signed_on is not None,
+        )
         for d in await session.scalars(
             select(Document).where(
                 col(Document.id).in_(ids), Document.partnership_id == partnership.id
             )
         )
     }
-    for i, doc_id in enumerate(ids):
-        if doc_id not in documents:
-            raise RuleViolation(
-                APPLICATION_ATTACHMENTS,
-                f"No document {doc_id} of the partnership.",
-                pointer=f"/attachment_ids/{i}",
-            )
-    if not required:
-        return
-    complete = {
-        d.kind
-        for d in documents.values()
-        if d.file_key is not None
-        and (
-            d.kind != DocumentKind.letter_of_intent
-            or (d.swedish_signed_on is not None and d.partner_signed_on is not None)
-        )
-    }
-    missing = {DocumentKind.letter_of_intent, DocumentKind.budget} - complete
-    if missing:
-        raise RuleViolation(
-            APPLICATION_ATTACHMENTS,
-            f"The attachments lack (with its file, a letter signed by both sides): "
-            f"{', '.join(sorted(missing))}.",
-            pointer="/attachment_ids",
-        )
+    check_attachments(ids, documents, required=required)
 
 
 def _store_budget(session: AsyncSession, application_id: UUID, lines: list[BudgetLineIn]) -> None:
@@ -329,12 +245,7 @@ async def create_application(
             col(Application.status).in_(UNDECIDED),
         )
     )
-    if open_one:
-        raise RuleViolation(
-            ONE_OPEN_APPLICATION,
-            f"Application {open_one} of the partnership for {data.kind} is not decided yet.",
-            pointer="/kind",
-        )
+    check_one_open(data.kind, open_one)
     await _check(session, partnership, data)
     application = Application(**data.model_dump(exclude={"budget"}))
     session.add(application)
@@ -356,7 +267,7 @@ async def update_application(
     application = await get_application(session, principal, application_id, for_update=True)
     partnership = await _applicant(session, principal, application)
     check_version(expected, application.version)
-    _expect(application, ApplicationStatus.draft, "changed")
+    check_application_transition(application.status, ApplicationStatus.draft, "changed")
     current = await view(session, application)
     state = {
         **{f: getattr(application, f) for f in ApplicationFields.model_fields if f != "budget"},
@@ -399,18 +310,6 @@ async def _applicant(
     return partnership
 
 
-def _expect(
-    application: Application, states: ApplicationStatus | set[ApplicationStatus], what: str
-) -> None:
-    allowed = {states} if isinstance(states, ApplicationStatus) else states
-    if application.status not in allowed:
-        raise RuleViolation(
-            APPLICATION_TRANSITION,
-            f"The application is {application.status}; it can be {what} only when "
-            f"{' or '.join(sorted(allowed))}.",
-        )
-
-
 async def _move(
     session: AsyncSession,
     principal: Principal,
@@ -441,16 +340,13 @@ async def submit(
     checked now, on the day of submission."""
     application = await get_application(session, principal, application_id, for_update=True)
     partnership = await _applicant(session, principal, application)
-    _expect(application, ApplicationStatus.draft, "submitted")
+    check_application_transition(application.status, ApplicationStatus.draft, "submitted")
     day = today()
     if application.kind != ApplicationKind.inception:
-        await _open_round(session, application.round_id, day, lock=True)
+        await _open_round(session, application.kind, application.round_id, day, lock=True)
     await _attachments(session, partnership, application.attachment_ids, required=True)
     current = await view(session, application)
-    if not current.budget:
-        raise RuleViolation(
-            APPLICATION_BUDGET, "A submitted application has a budget.", pointer="/budget"
-        )
+    check_submitted_budget(current.budget)
     check_budget(
         [(line.year, line.amount) for line in current.budget],
         ApplicationKind(application.kind),
@@ -494,7 +390,7 @@ async def withdraw(
 ) -> ApplicationView:
     application = await get_application(session, principal, application_id, for_update=True)
     await _applicant(session, principal, application)
-    _expect(application, UNDECIDED, "withdrawn")
+    check_application_transition(application.status, UNDECIDED, "withdrawn")
     return await _move(
         session,
         principal,
@@ -503,27 +399,6 @@ async def withdraw(
         ApplicationStatus.withdrawn,
         note,
     )
-
-
-UNDECIDED = {
-    ApplicationStatus.draft,
-    ApplicationStatus.submitted,
-    ApplicationStatus.under_assessment,
-}
-
-# The programme officer's actions: from which state, to which.
-OFFICER_ACTIONS = {
-    ApplicationAction.assess: (ApplicationStatus.submitted, ApplicationStatus.under_assessment),
-    ApplicationAction.approve: (ApplicationStatus.under_assessment, ApplicationStatus.approved),
-    ApplicationAction.reject: (ApplicationStatus.under_assessment, ApplicationStatus.rejected),
-}
-
-
-_DONE = {
-    ApplicationAction.assess: "taken up for assessment",
-    ApplicationAction.approve: "approved",
-    ApplicationAction.reject: "rejected",
-}
 
 
 async def officer_action(
@@ -535,8 +410,7 @@ async def officer_action(
 ) -> ApplicationView:
     """Assess, approve or reject (ICLD staff; the router requires the role)."""
     application = await get_application(session, principal, application_id, for_update=True)
-    from_status, to_status = OFFICER_ACTIONS[action]
-    _expect(application, from_status, _DONE[action])
+    to_status = officer_step(application.status, action)
     return await _move(session, principal, application, action, to_status, note)
 
 

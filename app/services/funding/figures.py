@@ -1,14 +1,12 @@
 """The programme's funding figures: overdue reports and ending grants (alerts, and the
-partnership's compliance view), the yearly summary, and CSV for the finance office."""
+partnership's compliance view), the yearly summary, and the rows of the finance office's CSV
+(app/exports/funding_csv.py writes them)."""
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Literal
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -21,12 +19,12 @@ from app.models.enums import GrantStatus
 from app.models.funding import Grant, Payment, Report
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner
+from app.rules.funding import is_overdue, reports_due
 from app.schemas.funding.applications import sek
 from app.schemas.funding.figures import EndingGrant, FundingSummary, OverdueReport, SummaryRow
-from app.services.funding.grants import NOT_RETURNED, reports_due
+from app.services.funding.grants import NOT_RETURNED
 
 ZERO = Decimal(0)
-Dialect = Literal["rfc4180", "excel-sv"]
 
 
 async def overdue_reports(
@@ -61,8 +59,8 @@ async def overdue_reports(
             days_overdue=(on - due_on).days,
         )
         for grant, title in rows
-        for kind, year, due_on in reports_due(grant)
-        if due_on < on and (grant.id, kind, year) not in filed
+        for kind, year, due_on in reports_due(grant.starts, grant.ends, grant.postponed_days)
+        if is_overdue(due_on, on, (grant.id, kind, year) in filed)
     ]
     return sorted(overdue, key=lambda r: (r.due_on, r.reference, r.year))
 
@@ -136,10 +134,15 @@ async def _keys(session: AsyncSession, grants: Iterable[Grant]) -> dict[UUID, Ke
     return keys
 
 
+def _year(year: int) -> tuple[date, date]:
+    """A calendar year's first and last day."""
+    return date(year, 1, 1), date(year, 12, 31)
+
+
 async def summary(session: AsyncSession, year: int) -> FundingSummary:
     """The grants decided in `year` and the payments made in it, by partner country, funding
     region, kind and theme. Each breakdown reconciles to the totals."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    first, last = _year(year)
     decided = list(
         await session.scalars(select(Grant).where(col(Grant.decided_on).between(first, last)))
     )
@@ -179,36 +182,22 @@ async def summary(session: AsyncSession, year: int) -> FundingSummary:
     )
 
 
-# CSV
+# The finance office's CSV
 
 
-def _cell(value: object, dialect: Dialect) -> object:
-    """Amounts with two decimals (a decimal comma for a Swedish spreadsheet); text that a
-    spreadsheet would run as a formula (=, +, -, @, tab, CR) is quoted with a leading
-    apostrophe, so that a name typed into the API cannot act in the finance office's sheet."""
-    if isinstance(value, Decimal):
-        text = f"{value:.2f}"
-        return text.replace(".", ",") if dialect == "excel-sv" else text
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+@dataclass(frozen=True)
+class GrantFigures:
+    """A grant as the finance office's list shows it."""
+
+    grant: Grant
+    partnership_title: str
+    swedish_party: str
+    partner_country: str
+    paid: Decimal
 
 
-def to_csv(header: list[str], rows: Iterable[Sequence[object]], dialect: Dialect) -> str:
-    """RFC 4180 (comma, decimal point) or, for a Swedish spreadsheet, semicolons and decimal
-    commas. A byte-order mark tells spreadsheets it is UTF-8."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";" if dialect == "excel-sv" else ",", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v, dialect) for v in row])
-    return out.getvalue()
-
-
-async def grants_csv(session: AsyncSession, year: int | None, dialect: Dialect) -> str:
+async def grant_figures(session: AsyncSession, year: int | None) -> list[GrantFigures]:
+    """Every grant (decided in `year`, if given), by decision date, with what is paid on it."""
     stmt = (
         select(Grant, Partnership.title, Organisation.name)
         .join(Partnership, col(Partnership.id) == col(Grant.partnership_id))
@@ -216,7 +205,7 @@ async def grants_csv(session: AsyncSession, year: int | None, dialect: Dialect) 
         .order_by(col(Grant.decided_on), col(Grant.reference))
     )
     if year:
-        stmt = stmt.where(col(Grant.decided_on).between(date(year, 1, 1), date(year, 12, 31)))
+        stmt = stmt.where(col(Grant.decided_on).between(*_year(year)))
     rows = list(await session.execute(stmt))
     keys = await _keys(session, [g for g, _, _ in rows])
     paid = dict(
@@ -227,37 +216,24 @@ async def grants_csv(session: AsyncSession, year: int | None, dialect: Dialect) 
             .group_by(col(Payment.grant_id))
         )
     )
-    header = [
-        "reference", "kind", "status", "partnership", "swedish_party", "partner_country",
-        "decided_on", "starts", "original_ends", "ends", "original_amount_sek", "amount_sek",
-        "paid_sek", "remaining_sek",
-    ]  # fmt: skip
-    return to_csv(
-        header,
-        (
-            [
-                g.reference,
-                g.kind,
-                g.status,
-                title,
-                swedish,
-                keys[g.id].country,
-                g.decided_on,
-                g.starts,
-                g.original_ends,
-                g.ends,
-                g.original_amount,
-                g.amount,
-                paid.get(g.id, ZERO),
-                g.amount - paid.get(g.id, ZERO),
-            ]
-            for g, title, swedish in rows
-        ),
-        dialect,
-    )
+    return [
+        GrantFigures(g, title, swedish, keys[g.id].country, paid.get(g.id, ZERO))
+        for g, title, swedish in rows
+    ]
 
 
-async def payments_csv(session: AsyncSession, year: int | None, dialect: Dialect) -> str:
+@dataclass(frozen=True)
+class PaymentFigures:
+    """A payment with the grant and the report it reimburses."""
+
+    payment: Payment
+    grant_reference: str
+    report_kind: str
+    report_year: int
+
+
+async def payment_figures(session: AsyncSession, year: int | None) -> list[PaymentFigures]:
+    """Every payment (made in `year`, if given), by date."""
     stmt = (
         select(Payment, Grant.reference, Report.kind, Report.year)
         .join(Grant, col(Grant.id) == col(Payment.grant_id))
@@ -265,27 +241,8 @@ async def payments_csv(session: AsyncSession, year: int | None, dialect: Dialect
         .order_by(col(Payment.paid_on), col(Payment.reference))
     )
     if year:
-        stmt = stmt.where(col(Payment.paid_on).between(date(year, 1, 1), date(year, 12, 31)))
-    header = ["paid_on", "reference", "grant_reference", "report_kind", "report_year", "amount_sek"]
-    return to_csv(
-        header,
-        (
-            [p.paid_on, p.reference, grant_ref, kind, report_year, p.amount]
-            for p, grant_ref, kind, report_year in await session.execute(stmt)
-        ),
-        dialect,
-    )
-
-
-def summary_csv(figures: FundingSummary, dialect: Dialect) -> str:
-    rows: list[Sequence[object]] = [
-        ["total", "all", figures.grants, figures.decided.amount, figures.paid.amount]
+        stmt = stmt.where(col(Payment.paid_on).between(*_year(year)))
+    return [
+        PaymentFigures(p, grant_ref, kind, report_year)
+        for p, grant_ref, kind, report_year in await session.execute(stmt)
     ]
-    for dimension, breakdown in (
-        ("country", figures.by_country),
-        ("region", figures.by_region),
-        ("kind", figures.by_kind),
-        ("theme", figures.by_theme),
-    ):
-        rows += [[dimension, r.key, r.grants, r.decided.amount, r.paid.amount] for r in breakdown]
-    return to_csv(["dimension", "key", "grants", "decided_sek", "paid_sek"], rows, dialect)

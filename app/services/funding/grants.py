@@ -1,6 +1,7 @@
-"""Grants: decisions, amendments, reports, payments and the balance derived from them
-(docs/funding.md). Every change of a grant's money locks the grant (after its partnership), so
-the checks against reported and paid sums see what is stored."""
+"""Grants: decisions, amendments and the balance derived from them and from the reports and
+payments (docs/funding.md; reports and payments in their own modules). Every change of a grant's
+money locks the grant (after its partnership), so the checks against reported and paid sums see
+what is stored."""
 
 from collections import defaultdict
 from collections.abc import Sequence
@@ -14,19 +15,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.clock import today
-from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
+from app.core.errors import NOT_FOUND, ProblemError
 from app.core.paging import PageParams, paginate
-from app.core.periods import add_months, nominal_end
+from app.core.periods import nominal_end
 from app.core.principal import Principal
-from app.core.scopes import ensure_can_write_in, partnership_in_scope
-from app.models.enums import (
-    ApplicationKind,
-    ApplicationStatus,
-    GrantStatus,
-    ReportKind,
-    ReportStatus,
-)
+from app.core.scopes import partnership_in_scope
+from app.models.enums import ApplicationKind, GrantStatus, ReportKind, ReportStatus
 from app.models.funding import (
     Amendment,
     Application,
@@ -39,32 +33,25 @@ from app.models.funding import (
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.rules.funding import (
-    AMENDMENT,
-    BELOW_REPORTED,
-    BUDGET_YEAR,
-    COST_BEYOND_BUDGET_LINE,
-    FINAL_REPORT_MONTHS,
-    GRANT_APPLICATION,
-    GRANT_CLOSED,
-    INTERIM_REPORT_MONTHS,
-    PAYMENT_AFTER_APPROVED_REPORT,
-    PAYMENT_BEYOND_APPROVED,
-    REPORT_TRANSITION,
-    REPORT_YEAR,
     check_budget,
-    grant_years,
-    project_years,
+    check_budget_years,
+    check_close_out,
+    check_extension,
+    check_grant_application,
+    check_grant_open,
+    check_not_below_reported,
+    nominal_years,
+    reallocate_lines,
+    reduce_lines,
+    reports_due,
 )
-from app.rules.partnerships import longest_end
 from app.schemas.funding.grants import (
     CloseOut,
     Extension,
     GrantCreate,
-    PaymentCreate,
     Postponement,
     Reallocation,
     Reduction,
-    ReportCreate,
 )
 from app.services.access import audit
 from app.services.common import apply_changes, get_one, touch
@@ -187,24 +174,12 @@ async def views(session: AsyncSession, grants: Sequence[GrantRecord]) -> list[Gr
             lines=lines[g.id],
             reports_due=[
                 Due(kind, year, due_on, filed.get((g.id, kind, year)))
-                for kind, year, due_on in reports_due(g)
+                for kind, year, due_on in reports_due(g.starts, g.ends, g.postponed_days)
             ],
             recipient=parties[g.partnership_id],
         )
         for g in grants
     ]
-
-
-def reports_due(grant: GrantRecord) -> list[tuple[ReportKind, int, date]]:
-    """An interim report for each project year but the last, two months after it; the final
-    report three months after the grant's current end (docs/funding.md)."""
-    years = grant_years(grant.starts, grant.ends, grant.postponed_days)
-    due = [
-        (ReportKind.interim, n, add_months(last, INTERIM_REPORT_MONTHS))
-        for n, (_, last) in enumerate(years[:-1], start=1)
-    ]
-    due.append((ReportKind.final, len(years), add_months(grant.ends, FINAL_REPORT_MONTHS)))
-    return due
 
 
 # Deciding
@@ -249,21 +224,18 @@ async def create_grant(session: AsyncSession, principal: Principal, data: GrantC
 
 
 async def _check_application(session: AsyncSession, data: GrantCreate) -> None:
+    """`grant-application`, from the application named and whether it has a grant."""
+    assert data.application_id is not None
     application = await session.get(Application, data.application_id)
-    problem = None
-    if application is None or application.partnership_id != data.partnership_id:
-        problem = f"No application {data.application_id} of the partnership."
-    elif application.kind != data.kind:
-        problem = f"The application is for {application.kind}, not {data.kind}."
-    elif application.status != ApplicationStatus.approved:
-        problem = f"The application is {application.status}, not approved."
-    elif await session.scalar(select(Grant.id).where(Grant.application_id == application.id)):
-        problem = "The application has its grant already."
-    if problem:
-        raise RuleViolation(GRANT_APPLICATION, problem, pointer="/application_id")
+    granted = application is not None and bool(
+        await session.scalar(select(Grant.id).where(Grant.application_id == application.id))
+    )
+    check_grant_application(
+        data.application_id, application, data.partnership_id, data.kind, granted
+    )
 
 
-async def _reported_by_line(
+async def reported_by_line(
     session: AsyncSession, grant_id: UUID, statuses: set[ReportStatus] | None = None
 ) -> dict[UUID, Decimal]:
     """Reported costs per budget line: of reports not returned, or of the given statuses."""
@@ -280,7 +252,8 @@ async def _reported_by_line(
     return {line_id: total for line_id, total in await session.execute(stmt)}
 
 
-async def _paid(session: AsyncSession, grant_id: UUID, report_id: UUID | None = None) -> Decimal:
+async def paid(session: AsyncSession, grant_id: UUID, report_id: UUID | None = None) -> Decimal:
+    """What is paid on the grant, or for one of its reports."""
     stmt = select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
         Payment.grant_id == grant_id
     )
@@ -315,8 +288,7 @@ async def amend(
     partnership, grant = await get_owned(
         session, principal, Grant, grant_id, "grant", for_update=True
     )
-    if grant.status == GrantStatus.closed:
-        raise RuleViolation(GRANT_CLOSED, f"The grant closed on {grant.closed_on}.")
+    check_grant_open(grant.status, grant.closed_on)
     lines = (await lines_of(session, [grant.id], for_update=True))[grant.id]
     ends_before, ends, postponed = grant.ends, grant.ends, grant.postponed_days
     changes: dict[str, Any] = {}
@@ -327,28 +299,28 @@ async def amend(
                     Report.grant_id == grant.id, Report.kind == ReportKind.final, NOT_RETURNED
                 )
             )
-            if final:
-                raise RuleViolation(
-                    AMENDMENT,
-                    f"The final report ({final}) is filed: the grant is accounted for, and more "
-                    "time is a new grant of kind extension.",
-                    pointer="/new_end",
-                )
+            check_extension(
+                grant.kind, grant.starts, grant.ends, grant.postponed_days, body.new_end, final
+            )
             ends = body.new_end
             _extend(grant, body, lines, session)
         case Postponement():
             ends = grant.ends + timedelta(days=body.days)
             postponed += body.days
         case Reallocation():
-            _reallocate(body, {line.id: line for line in lines})
+            moves = [(m.from_line_id, m.to_line_id, m.amount.amount) for m in body.moves]
+            _set_amounts(lines, reallocate_lines({line.id: line.amount for line in lines}, moves))
         case Reduction():
-            _reduce(body, {line.id: line for line in lines})
+            cuts = [(cut.line_id, cut.amount.amount) for cut in body.reductions]
+            _set_amounts(lines, reduce_lines({line.id: line.amount for line in lines}, cuts))
         case CloseOut():
             await _close_out(session, grant, body, lines)
             ends = body.closes_on
             changes |= {"status": GrantStatus.closed, "closed_on": body.closes_on}
     amount = sum((line.amount for line in lines), ZERO)
-    await _not_below_reported_or_paid(session, grant, lines, amount)
+    check_not_below_reported(
+        lines, await reported_by_line(session, grant.id), amount, await paid(session, grant.id)
+    )
     if isinstance(body, Extension | Reallocation):
         check_budget(
             [(line.year, line.amount) for line in lines],
@@ -382,29 +354,13 @@ async def amend(
 def _extend(
     grant: Grant, body: Extension, lines: list[GrantBudgetLine], session: AsyncSession
 ) -> None:
-    """A later end, within the phase's duration counted without postponements (a longer
-    project is a new grant of kind extension), and lines added in the years it then has."""
-    if body.new_end <= grant.ends:
-        raise RuleViolation(
-            AMENDMENT, f"An extension ends later than {grant.ends}.", pointer="/new_end"
-        )
-    nominal = nominal_end(body.new_end, grant.postponed_days)
-    longest = longest_end(grant.kind, grant.starts)
-    if nominal > longest:
-        raise RuleViolation(
-            AMENDMENT,
-            f"A {grant.kind} grant starting {grant.starts} runs to {longest} at most (without "
-            "its postponements); a longer one is a new grant of kind extension.",
-            pointer="/new_end",
-        )
-    years = len(project_years(grant.starts, nominal))
-    for j, addition in enumerate(body.additions):
-        if addition.year > years:
-            raise RuleViolation(
-                BUDGET_YEAR,
-                f"Project year {addition.year}, but the extended grant has {years}.",
-                pointer=f"/additions/{j}/year",
-            )
+    """The lines an extension adds, in the years the grant then has (counted without its
+    postponements), to the line of the same category and year or as a new one."""
+    years = len(nominal_years(grant.starts, body.new_end, grant.postponed_days))
+    check_budget_years(
+        [addition.year for addition in body.additions], years, "the extended grant", "/additions"
+    )
+    for addition in body.additions:
         key = (addition.category, addition.year)
         same = next((x for x in lines if (x.category, x.year) == key), None)
         if same is None:
@@ -422,39 +378,10 @@ def _extend(
         same.amount += addition.amount.amount
 
 
-def _reallocate(body: Reallocation, by_id: dict[UUID, GrantBudgetLine]) -> None:
-    for i, move in enumerate(body.moves):
-        source, target = by_id.get(move.from_line_id), by_id.get(move.to_line_id)
-        for field, found in (("from_line_id", source), ("to_line_id", target)):
-            if found is None:
-                raise RuleViolation(
-                    AMENDMENT, "Not a budget line of this grant.", pointer=f"/moves/{i}/{field}"
-                )
-        assert source is not None and target is not None
-        if move.amount.amount > source.amount:
-            raise RuleViolation(
-                AMENDMENT,
-                f"The line has {source.amount} SEK; {move.amount.amount} cannot move.",
-                pointer=f"/moves/{i}/amount",
-            )
-        source.amount -= move.amount.amount
-        target.amount += move.amount.amount
-
-
-def _reduce(body: Reduction, by_id: dict[UUID, GrantBudgetLine]) -> None:
-    for i, cut in enumerate(body.reductions):
-        line = by_id.get(cut.line_id)
-        if line is None:
-            raise RuleViolation(
-                AMENDMENT, "Not a budget line of this grant.", pointer=f"/reductions/{i}/line_id"
-            )
-        if cut.amount.amount > line.amount:
-            raise RuleViolation(
-                AMENDMENT,
-                f"The line has {line.amount} SEK; it cannot shrink by {cut.amount.amount}.",
-                pointer=f"/reductions/{i}/amount",
-            )
-        line.amount -= cut.amount.amount
+def _set_amounts(lines: list[GrantBudgetLine], amounts: dict[UUID, Decimal]) -> None:
+    for line in lines:
+        if line.amount != amounts[line.id]:
+            line.amount = amounts[line.id]
 
 
 async def _close_out(
@@ -462,47 +389,13 @@ async def _close_out(
 ) -> None:
     """The grant ends early: the years after the closing one are cancelled, their lines go to
     zero (a negative commitment), and none of them may have a report."""
-    if not grant.starts <= body.closes_on < grant.ends:
-        raise RuleViolation(
-            AMENDMENT,
-            f"A close-out falls within {grant.starts}..{grant.ends}, before the end.",
-            pointer="/closes_on",
-        )
-    years = len(grant_years(grant.starts, body.closes_on, grant.postponed_days))
-    later = await session.scalar(
-        select(sa.func.max(Report.year)).where(
-            Report.grant_id == grant.id, NOT_RETURNED, col(Report.year) > years
-        )
+    latest = await session.scalar(
+        select(sa.func.max(Report.year)).where(Report.grant_id == grant.id, NOT_RETURNED)
     )
-    if later:
-        raise RuleViolation(
-            AMENDMENT,
-            f"A report on year {later} is filed; a close-out leaving {years} year(s) cannot "
-            "cancel it (return it first).",
-            pointer="/closes_on",
-        )
+    years = check_close_out(grant.starts, grant.ends, grant.postponed_days, body.closes_on, latest)
     for line in lines:
         if line.year > years:
             line.amount = ZERO
-
-
-async def _not_below_reported_or_paid(
-    session: AsyncSession, grant: Grant, lines: list[GrantBudgetLine], amount: Decimal
-) -> None:
-    reported = await _reported_by_line(session, grant.id)
-    for line in lines:
-        if line.amount < reported.get(line.id, ZERO):
-            raise RuleViolation(
-                BELOW_REPORTED,
-                f"The {line.category} line of year {line.year} would hold {line.amount} SEK, "
-                f"below the "
-                f"{reported[line.id]} reported on it.",
-            )
-    paid = await _paid(session, grant.id)
-    if amount < paid:
-        raise RuleViolation(
-            BELOW_REPORTED, f"The grant would be {amount} SEK, below the {paid} paid."
-        )
 
 
 async def get_amendment(
@@ -513,15 +406,6 @@ async def get_amendment(
     found: Amendment = await get_one(
         session, stmt, f"No amendment {amendment_id} of grant {grant_id}."
     )
-    return found
-
-
-async def get_payment(
-    session: AsyncSession, principal: Principal, grant_id: UUID, payment_id: UUID
-) -> Payment:
-    grant = await get_grant(session, principal, grant_id)
-    stmt = select(Payment).where(Payment.id == payment_id, Payment.grant_id == grant.id)
-    found: Payment = await get_one(session, stmt, f"No payment {payment_id} of grant {grant_id}.")
     return found
 
 
@@ -538,225 +422,7 @@ async def amendments_of(
     )
 
 
-# Reports
-
-
-@dataclass(frozen=True)
-class ReportView:
-    report: Report
-    costs: list[ReportedCost]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((c.amount for c in self.costs), ZERO)
-
-
-async def _report_views(session: AsyncSession, reports: list[Report]) -> list[ReportView]:
-    costs: dict[UUID, list[ReportedCost]] = defaultdict(list)
-    for cost in await session.scalars(
-        select(ReportedCost)
-        .where(col(ReportedCost.report_id).in_([r.id for r in reports]))
-        .order_by(col(ReportedCost.report_id), col(ReportedCost.position))
-    ):
-        costs[cost.report_id].append(cost)
-    return [ReportView(r, costs[r.id]) for r in reports]
-
-
-async def reports_of(
-    session: AsyncSession, principal: Principal, grant_id: UUID
-) -> list[ReportView]:
-    grant = await get_grant(session, principal, grant_id)
-    reports = await session.scalars(
-        select(Report)
-        .where(Report.grant_id == grant.id)
-        .order_by(col(Report.created_at), col(Report.id))
-    )
-    return await _report_views(session, list(reports))
-
-
-async def get_report(
-    session: AsyncSession,
-    principal: Principal,
-    grant_id: UUID,
-    report_id: UUID,
-    *,
-    for_update: bool = False,
-) -> tuple[Grant, Report]:
-    grant = await get_grant(session, principal, grant_id, for_update=for_update)
-    stmt = select(Report).where(Report.id == report_id, Report.grant_id == grant.id)
-    report: Report = await get_one(
-        session, stmt, f"No report {report_id} of grant {grant_id}.", for_update=for_update
-    )
-    return grant, report
-
-
-async def report_view(session: AsyncSession, report: Report) -> ReportView:
-    return (await _report_views(session, [report]))[0]
-
-
-async def file_report(
-    session: AsyncSession, principal: Principal, grant_id: UUID, data: ReportCreate
-) -> ReportView:
-    """The Swedish party accounts for a project year: its costs on that year's budget lines,
-    never beyond a line (with what earlier reports put on it)."""
-    partnership, grant = await get_owned(
-        session, principal, Grant, grant_id, "grant", for_update=True
-    )
-    ensure_can_write_in(principal, partnership.swedish_party_id)
-    years = len(grant_years(grant.starts, grant.ends, grant.postponed_days))
-    expected = "the last year" if data.kind == ReportKind.final else "a year before the last"
-    fits = data.year == years if data.kind == ReportKind.final else data.year < years
-    if not fits:
-        closed = f" (closed on {grant.closed_on})" if grant.closed_on else ""
-        raise RuleViolation(
-            GRANT_CLOSED if grant.closed_on and data.year > years else REPORT_YEAR,
-            f"The grant{closed} has {years} project year(s); a {data.kind} report covers "
-            f"{expected}.",
-            pointer="/year",
-        )
-    filed = await session.scalar(
-        select(Report.id).where(
-            Report.grant_id == grant.id,
-            Report.kind == data.kind,
-            Report.year == data.year,
-            NOT_RETURNED,
-        )
-    )
-    if filed:
-        raise RuleViolation(
-            REPORT_YEAR, f"Report {filed} covers that year already.", pointer="/year"
-        )
-    lines = {line.id: line for line in (await lines_of(session, [grant.id]))[grant.id]}
-    reported = await _reported_by_line(session, grant.id)
-    adding: dict[UUID, Decimal] = defaultdict(Decimal)
-    for i, cost in enumerate(data.costs):
-        line = lines.get(cost.budget_line_id)
-        if line is None or line.year != data.year:
-            raise RuleViolation(
-                REPORT_YEAR,
-                f"Not a budget line of year {data.year} of this grant.",
-                pointer=f"/costs/{i}/budget_line_id",
-            )
-        adding[line.id] += cost.sek
-        if reported.get(line.id, ZERO) + adding[line.id] > line.amount:
-            raise RuleViolation(
-                COST_BEYOND_BUDGET_LINE,
-                f"The {line.category} line of year {line.year} holds {line.amount} SEK; with "
-                f"this cost {reported.get(line.id, ZERO) + adding[line.id]} would be reported.",
-                pointer=f"/costs/{i}/amount",
-            )
-    report = Report(
-        grant_id=grant.id,
-        kind=data.kind,
-        year=data.year,
-        narrative=data.narrative,
-        submitted_on=data.submitted_on or today(),
-    )
-    session.add(report)
-    touch(grant)  # what is due has changed: a new version of the grant (and its ETag)
-    await session.flush()
-    session.add_all(
-        ReportedCost(
-            report_id=report.id,
-            budget_line_id=cost.budget_line_id,
-            position=i,
-            amount=cost.sek,
-            original_amount=cost.amount.amount,
-            currency=cost.amount.currency,
-            rate=cost.rate,
-            description=cost.description,
-        )
-        for i, cost in enumerate(data.costs)
-    )
-    await session.flush()
-    await session.refresh(report)
-    return await report_view(session, report)
-
-
-async def decide_report(
-    session: AsyncSession,
-    principal: Principal,
-    grant_id: UUID,
-    report_id: UUID,
-    status: ReportStatus,
-    note: str | None,
-    decided_on: date | None = None,
-) -> ReportView:
-    grant, report = await get_report(session, principal, grant_id, report_id, for_update=True)
-    if report.status != ReportStatus.submitted:
-        raise RuleViolation(
-            REPORT_TRANSITION, f"The report is {report.status}; only a submitted one is decided."
-        )
-    day = decided_on or today()
-    if day < report.submitted_on:
-        raise RuleViolation(
-            REPORT_TRANSITION,
-            f"The report was submitted on {report.submitted_on}; it is decided after that.",
-            pointer="/decided_on",
-        )
-    apply_changes(report, {"status": status, "decided_on": day, "decision_note": note})
-    if status == ReportStatus.returned:
-        touch(grant)  # the year's report is due again
-    audit.label_next_flush(session, "approve" if status == ReportStatus.approved else "return")
-    await session.flush()
-    return await report_view(session, report)
-
-
-# Payments
-
-
-async def pay(
-    session: AsyncSession, principal: Principal, grant_id: UUID, data: PaymentCreate
-) -> Payment:
-    """Reimburse an approved report: never beyond what it approved, nor beyond the grant."""
-    grant = await get_grant(session, principal, grant_id, for_update=True)
-    report = await session.get(Report, data.report_id)
-    if report is None or report.grant_id != grant.id or report.status != ReportStatus.approved:
-        state = "" if report is None or report.grant_id != grant.id else f" ({report.status})"
-        raise RuleViolation(
-            PAYMENT_AFTER_APPROVED_REPORT,
-            f"Report {data.report_id} is no approved report of this grant{state}.",
-            pointer="/report_id",
-        )
-    assert report.decided_on is not None
-    if data.paid_on < report.decided_on:
-        raise RuleViolation(
-            PAYMENT_AFTER_APPROVED_REPORT,
-            f"The report was approved on {report.decided_on}; it is paid after that.",
-            pointer="/paid_on",
-        )
-    approved = (await report_view(session, report)).total
-    paid_for_report = await _paid(session, grant.id, report.id)
-    if paid_for_report + data.amount.amount > approved:
-        raise RuleViolation(
-            PAYMENT_BEYOND_APPROVED,
-            f"The report approved {approved} SEK, of which {paid_for_report} is paid.",
-            pointer="/amount",
-        )
-    # Never more than the grant follows: paid <= approved <= reported <= the lines, which sum to
-    # the grant, and no amendment goes below what is reported or paid.
-    payment = Payment(
-        grant_id=grant.id,
-        report_id=report.id,
-        amount=data.amount.amount,
-        paid_on=data.paid_on,
-        reference=data.reference,
-    )
-    session.add(payment)
-    await session.flush()
-    await session.refresh(payment)
-    return payment
-
-
-async def payments_of(session: AsyncSession, principal: Principal, grant_id: UUID) -> list[Payment]:
-    grant = await get_grant(session, principal, grant_id)
-    return list(
-        await session.scalars(
-            select(Payment)
-            .where(Payment.grant_id == grant.id)
-            .order_by(col(Payment.paid_on), col(Payment.id))
-        )
-    )
+# Balance
 
 
 @dataclass(frozen=True)
@@ -784,10 +450,10 @@ class BalanceView:
 async def balance(session: AsyncSession, principal: Principal, grant_id: UUID) -> BalanceView:
     grant = await get_grant(session, principal, grant_id)
     lines = (await lines_of(session, [grant.id]))[grant.id]
-    reported = await _reported_by_line(session, grant.id)
-    approved = await _reported_by_line(session, grant.id, {ReportStatus.approved})
+    reported = await reported_by_line(session, grant.id)
+    approved = await reported_by_line(session, grant.id, {ReportStatus.approved})
     return BalanceView(
         grant,
         [LineFigures(x, reported.get(x.id, ZERO), approved.get(x.id, ZERO)) for x in lines],
-        await _paid(session, grant.id),
+        await paid(session, grant.id),
     )

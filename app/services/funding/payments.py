@@ -1,0 +1,61 @@
+"""A grant's payments: ICLD reimburses approved reports, in arrears (docs/funding.md). Paying
+locks the grant, so the check against what is paid sees what is stored."""
+
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.core.principal import Principal
+from app.models.funding import Payment, Report
+from app.rules.funding import check_payment_amount, check_payment_report
+from app.schemas.funding.grants import PaymentCreate
+from app.services.common import get_one
+from app.services.funding.grants import get_grant, paid
+from app.services.funding.reports import report_view
+
+
+async def pay(
+    session: AsyncSession, principal: Principal, grant_id: UUID, data: PaymentCreate
+) -> Payment:
+    """Reimburse an approved report: never beyond what it approved, nor beyond the grant."""
+    grant = await get_grant(session, principal, grant_id, for_update=True)
+    report = await session.get(Report, data.report_id)
+    check_payment_report(data.report_id, report, grant.id, data.paid_on)
+    assert report is not None
+    check_payment_amount(
+        (await report_view(session, report)).total,
+        await paid(session, grant.id, report.id),
+        data.amount.amount,
+    )
+    payment = Payment(
+        grant_id=grant.id,
+        report_id=report.id,
+        amount=data.amount.amount,
+        paid_on=data.paid_on,
+        reference=data.reference,
+    )
+    session.add(payment)
+    await session.flush()
+    await session.refresh(payment)
+    return payment
+
+
+async def payments_of(session: AsyncSession, principal: Principal, grant_id: UUID) -> list[Payment]:
+    grant = await get_grant(session, principal, grant_id)
+    return list(
+        await session.scalars(
+            select(Payment)
+            .where(Payment.grant_id == grant.id)
+            .order_by(col(Payment.paid_on), col(Payment.id))
+        )
+    )
+
+
+async def get_payment(
+    session: AsyncSession, principal: Principal, grant_id: UUID, payment_id: UUID
+) -> Payment:
+    grant = await get_grant(session, principal, grant_id)
+    stmt = select(Payment).where(Payment.id == payment_id, Payment.grant_id == grant.id)
+    found: Payment = await get_one(session, stmt, f"No payment {payment_id} of grant {grant_id}.")
+    return found

@@ -1,0 +1,54 @@
+"""Application rounds: the calls for project applications (DOMAIN.md §6)."""
+
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.core.paging import PageParams, paginate
+from app.core.versions import Expected, check_version
+from app.models.funding import ApplicationRound
+from app.schemas.funding.rounds import RoundCreate, RoundFields, RoundUpdate
+from app.services.common import apply_changes, get_one, merge_patch
+
+
+async def list_rounds(
+    session: AsyncSession, page: PageParams
+) -> tuple[list[ApplicationRound], str | None]:
+    return await paginate(
+        session,
+        select(ApplicationRound),
+        order=[col(ApplicationRound.opens), col(ApplicationRound.id)],
+        key=lambda r: (r.opens, r.id),
+        params=page,
+        sort_name="opens",
+    )
+
+
+async def get_round(
+    session: AsyncSession, round_id: UUID, *, for_update: bool = False
+) -> ApplicationRound:
+    stmt = select(ApplicationRound).where(ApplicationRound.id == round_id)
+    found: ApplicationRound = await get_one(
+        session, stmt, f"No application round {round_id}.", for_update=for_update
+    )
+    return found
+
+
+async def create_round(session: AsyncSession, data: RoundCreate) -> ApplicationRound:
+    row = ApplicationRound(**data.model_dump())
+    session.add(row)
+    await session.flush()
+    await session.refresh(row)
+    return row
+
+
+async def update_round(
+    session: AsyncSession, round_id: UUID, patch: RoundUpdate, expected: Expected | None
+) -> ApplicationRound:
+    row = await get_round(session, round_id, for_update=True)
+    check_version(expected, row.version)
+    current = {field: getattr(row, field) for field in RoundFields.model_fields}
+    if apply_changes(row, merge_patch(current, patch, RoundFields).model_dump()):
+        await session.flush()
+    return row
