@@ -21,6 +21,7 @@ from app.db.migrations import (
     upgrade_to_head,
 )
 from app.models import metadata
+from app.rules.partnerships import PROJECT_MAX_YEARS
 from tests.conftest import create_database, drop_database, plain_dsn
 
 
@@ -134,3 +135,23 @@ async def test_replicas_migrating_at_once_do_not_race(scratch_url: str) -> None:
         await engine.dispose()
     assert version == head_revision()
     assert municipalities == 290
+
+
+async def test_the_database_states_a_projects_years_as_the_rule_does(database_url: str) -> None:
+    # Budget lines and reports name a project year; the database refuses a year past the longest
+    # project (PROJECT_MAX_YEARS) on its own, so the two must say the same.
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text(
+                    "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE contype = 'c' AND conname LIKE '%\\_year'"
+                )
+            )
+            defs = dict(rows.tuples().all())
+    finally:
+        await engine.dispose()
+    assert set(defs) == {"application_budget_lines", "grant_budget_lines", "grant_reports"}
+    for table, sql in defs.items():
+        assert sql == f"CHECK (((year >= 1) AND (year <= {PROJECT_MAX_YEARS})))", table

@@ -27,7 +27,8 @@ from app.models.enums import (
     ReportKind,
     ReportStatus,
 )
-from app.rules.partnerships import PROJECT_MAX_YEARS, _count, longest_end
+from app.rules.partnerships import PROJECT_MAX_YEARS, longest_end
+from app.rules.words import in_words
 
 _T = TypeVar("_T")
 ZERO = Decimal(0)
@@ -799,8 +800,8 @@ FINAL_REPORT_MONTHS = 3
 REPORT_DUE = rule(
     "report-due",
     "Reports come by their due date",
-    f"An interim report is due {_count(INTERIM_REPORT_MONTHS)} months after each project year "
-    f"but the last, the final report {_count(FINAL_REPORT_MONTHS)} months after the grant's "
+    f"An interim report is due {in_words(INTERIM_REPORT_MONTHS)} months after each project year "
+    f"but the last, the final report {in_words(FINAL_REPORT_MONTHS)} months after the grant's "
     "end (assumed periods: docs/funding.md). A warning on the compliance view and in the "
     "programme officers' alerts.",
 )

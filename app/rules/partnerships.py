@@ -26,27 +26,7 @@ from app.models.enums import (
     PhaseStatus,
     PoliticalSide,
 )
-
-_NUMBERS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-)
-
-
-def _count(n: int) -> str:
-    """A small number as a word, as the descriptions state figures."""
-    return _NUMBERS[n] if n < len(_NUMBERS) else str(n)
+from app.rules.words import in_words
 
 
 def _a(word: str) -> str:
@@ -168,15 +148,15 @@ INCEPTION_MAX_YEARS = 1
 PROJECT_DURATION = rule(
     "project-duration",
     f"A project lasts {PROJECT_MIN_YEARS} to {PROJECT_MAX_YEARS} years",
-    f"A project phase is planned for at least {_count(PROJECT_MIN_YEARS)} and at most "
-    f"{_count(PROJECT_MAX_YEARS)} years (DOMAIN.md §7).",
+    f"A project phase is planned for at least {in_words(PROJECT_MIN_YEARS)} and at most "
+    f"{in_words(PROJECT_MAX_YEARS)} years (DOMAIN.md §7).",
 )
 
 INCEPTION_DURATION = rule(
     "inception-duration",
     f"An inception lasts at most {12 * INCEPTION_MAX_YEARS} months",
     "An inception (preparation) phase is planned for at most "
-    f"{_count(12 * INCEPTION_MAX_YEARS)} months (DOMAIN.md §7).",
+    f"{in_words(12 * INCEPTION_MAX_YEARS)} months (DOMAIN.md §7).",
 )
 
 
@@ -220,7 +200,7 @@ def check_extended_end(kind: str, start: date, planned_end: date, new_end: date)
     if kind == PhaseKind.project and new_end > longest_end(kind, added_from):
         raise RuleViolation(
             PROJECT_DURATION,
-            f"An extension from {added_from} adds at most {_count(PROJECT_MAX_YEARS)} years, to "
+            f"An extension from {added_from} adds at most {in_words(PROJECT_MAX_YEARS)} years, to "
             f"{longest_end(kind, added_from)}.",
             pointer="/new_planned_end",
         )
@@ -232,7 +212,7 @@ def check_inception_ran(start: date, end: date) -> None:
     if end > longest_end(PhaseKind.inception, start):
         raise RuleViolation(
             INCEPTION_DURATION,
-            f"The inception runs {start}..{end}, over {_count(12 * INCEPTION_MAX_YEARS)} months.",
+            f"The inception runs {start}..{end}, over {in_words(12 * INCEPTION_MAX_YEARS)} months.",
         )
 
 
@@ -502,9 +482,9 @@ def check_team_member_kind(team: MemberGroup, person_kind: str, who: str) -> Non
 
 INCEPTION_TEAM = rule(
     "inception-team",
-    f"An inception team has {_count(len(POLITICAL_SIDES))} politicians per side",
+    f"An inception team has {in_words(len(POLITICAL_SIDES))} politicians per side",
     "Reported, not refused: each side's inception team holds "
-    f"{_count(len(POLITICAL_SIDES))} politicians, of "
+    f"{in_words(len(POLITICAL_SIDES))} politicians, of "
     + " and ".join(f"the {political}" for political in POLITICAL_SIDES)
     + " (DOMAIN.md §2, [PH-SV]).",
 )
@@ -531,7 +511,7 @@ PROJECT_GROUP_SIZE = rule(
     f"A project group has {PROJECT_GROUP_MIN_OFFICIALS}-{PROJECT_GROUP_MAX_OFFICIALS} officials "
     "per side",
     "Reported, not refused: each side's project group holds "
-    f"{_count(PROJECT_GROUP_MIN_OFFICIALS)} to {_count(PROJECT_GROUP_MAX_OFFICIALS)} civil "
+    f"{in_words(PROJECT_GROUP_MIN_OFFICIALS)} to {in_words(PROJECT_GROUP_MAX_OFFICIALS)} civil "
     "servants (DOMAIN.md §2, [PH-EN]).",
 )
 
@@ -555,8 +535,8 @@ VISITS_HOSTED_BY_EACH_SIDE = 1
 
 MEETINGS_PER_PROJECT_YEAR = rule(
     "meetings-per-project-year",
-    f"At least {_count(MEETINGS_A_PROJECT_YEAR)} meetings a project year",
-    f"A project's activity plan holds at least {_count(MEETINGS_A_PROJECT_YEAR)} partner "
+    f"At least {in_words(MEETINGS_A_PROJECT_YEAR)} meetings a project year",
+    f"A project's activity plan holds at least {in_words(MEETINGS_A_PROJECT_YEAR)} partner "
     "meetings in each project year (DOMAIN.md §7, [002]).",
 )
 
@@ -601,8 +581,8 @@ def check_year_meetings(
 RECIPROCAL_VISITS = rule(
     "reciprocal-visits",
     "Each side hosts the other",
-    f"Over a phase each side hosts at least {_count(VISITS_HOSTED_BY_EACH_SIDE)} visit of the "
-    f"other (inception: {_count(VISITS_HOSTED_BY_EACH_SIDE)} in each country) "
+    f"Over a phase each side hosts at least {in_words(VISITS_HOSTED_BY_EACH_SIDE)} visit of the "
+    f"other (inception: {in_words(VISITS_HOSTED_BY_EACH_SIDE)} in each country) "
     "(DOMAIN.md §7, [PH-SV], [002]).",
 )
 
