@@ -149,7 +149,7 @@ async def test_the_database_states_a_projects_years_as_the_rule_does(database_ur
                     "WHERE contype = 'c' AND conname LIKE '%\\_year'"
                 )
             )
-            defs = dict(rows.tuples().all())
+            defs = {str(table): str(sql) for table, sql in rows}
     finally:
         await engine.dispose()
     assert set(defs) == {"application_budget_lines", "grant_budget_lines", "grant_reports"}
