@@ -14,7 +14,6 @@ of whatever it holds only one of.
   up everything, and are held to the bound only.
 """
 
-import json
 import re
 from typing import Any
 
@@ -23,11 +22,15 @@ from httpx import AsyncClient
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.api.routing import MERGE_PATCH
 from app.core.principal import TokenClaims, system_principal
 from app.demo.seeds import load_demo_data
 from app.services.access.users import sign_in
-from tests.factories import create_person, reference_municipality
+from tests.factories import (
+    create_organisation,
+    create_partnership,
+    create_person,
+    reference_municipality,
+)
 from tests.funding.helpers import create_grant
 from tests.funding.helpers import partnership as funding_partnership
 from tests.test_networks import add, gender_network
@@ -203,15 +206,20 @@ async def demo(client: AsyncClient, connection: AsyncConnection) -> AsyncClient:
     finance = await gender_network(client, title="Network for local finance", theme="local finance")
     karlstad = await reference_municipality(client, "1780")
     assert (await add(client, finance, karlstad["id"])).status_code == 201
+    # and a second partnership of the gender network (from its countries) beside the demo's.
     networks = await client.get("/api/v1/networks", params={"theme": "gender equality"})
     [network] = networks.json()["items"]
-    read = await client.get(f"/api/v1/partnerships/{first['id']}")
-    joined = await client.patch(
-        f"/api/v1/partnerships/{first['id']}",
-        content=json.dumps({"network_id": network["id"]}),
-        headers={"If-Match": read.headers["ETag"], "Content-Type": MERGE_PATCH},
+    colombian = await create_organisation(
+        client, type="municipality", country_code="CO", name="Municipio de Ejemplo"
     )
-    assert joined.status_code == 200, joined.text
+    await create_partnership(
+        client,
+        colombian["id"],
+        swedish_code="1490",
+        title="Borås - Colombia",
+        applied_on="2025-03-01",
+        network_id=network["id"],
+    )
     await itp_322(client)
     await created(
         client,

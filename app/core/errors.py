@@ -8,6 +8,7 @@ kinds with `rule()` in their domain's module under `app/rules/`.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -22,6 +23,10 @@ class ProblemKind:
     status: int
     title: str
     description: str
+    mode: "RuleMode | None" = None
+    """For a programme rule: how it holds (`RuleMode`); None for other problems."""
+    reads: tuple[str, ...] = ()
+    """For a programme rule: the stored data it is judged on, as `table.column`."""
 
 
 # Every kind of problem the API can answer with; rules register theirs with `rule()`.
@@ -91,9 +96,24 @@ DATABASE_UNAVAILABLE = problem_kind(
 )
 
 
-def rule(code: str, title: str, description: str) -> ProblemKind:
-    """Register a programme rule (DOMAIN.md) that answers 422 when broken."""
-    return problem_kind(f"rule.{code}", 422, title, description)
+class RuleMode(StrEnum):
+    """How a rule holds. No rule is neither."""
+
+    refuse = "refuse"
+    """Every write that would break it answers 422 with the rule's code and stores nothing."""
+    report = "report"
+    """The programme allows a temporary gap (a politician leaves and is replaced later, a meeting
+    is cancelled): the write is accepted, and the compliance views warn until it is mended."""
+
+
+def rule(
+    code: str, title: str, description: str, *, mode: RuleMode, reads: tuple[str, ...]
+) -> ProblemKind:
+    """Register a programme rule (docs/DOMAIN.md) with how it holds and the data it reads; it
+    answers 422 when a write would break it (a `report` rule only where an action needs it)."""
+    kind = ProblemKind(f"rule.{code}", 422, title, description, mode, reads)
+    PROBLEM_KINDS[kind.code] = kind
+    return kind
 
 
 class FieldError(BaseModel):

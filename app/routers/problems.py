@@ -3,10 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.api.problems import problem_responses
-from app.core.errors import NOT_FOUND, PROBLEM_KINDS, ProblemError
+from app.core.errors import NOT_FOUND, PROBLEM_KINDS, ProblemError, RuleMode
 
 router = APIRouter(prefix="/problems", tags=["problems"])
 
@@ -16,6 +16,16 @@ class ProblemType(BaseModel):
     status: int
     title: str
     description: str
+    mode: RuleMode | None = Field(
+        default=None,
+        description="For a programme rule, how it holds: `refuse` (every write that would break "
+        "it answers 422 and stores nothing) or `report` (the write is accepted and the compliance "
+        "views warn until the gap is mended). Null for other problems.",
+    )
+    reads: list[str] = Field(
+        default_factory=list,
+        description="For a programme rule, the stored data it is judged on (`table.column`).",
+    )
 
 
 @router.get(

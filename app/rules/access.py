@@ -7,7 +7,7 @@ Each rule is defined once, here: its code, its named figures and its check. A br
 from collections.abc import Collection
 from uuid import UUID
 
-from app.core.errors import RuleViolation, rule
+from app.core.errors import RuleMode, RuleViolation, rule
 from app.models.enums import SCOPED_ROLES, Role
 from app.rules.words import listing
 
@@ -19,6 +19,13 @@ SCOPED_ROLE_NEEDS_ORGANISATIONS = rule(
     f"{listing([f'{role}s' for role in _SCOPED]).capitalize()} act for organisations",
     f"A {listing(_SCOPED, 'or')} sees and changes only what belongs to its organisations, so it "
     "must name at least one (docs/access-control.md).",
+    mode=RuleMode.refuse,
+    reads=(
+        "api_keys.role",
+        "api_keys.organisation_ids",
+        "users.role",
+        "users.organisation_ids",
+    ),
 )
 
 

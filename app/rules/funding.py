@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Protocol, TypeVar
 from uuid import UUID
 
-from app.core.errors import RuleViolation, rule
+from app.core.errors import RuleMode, RuleViolation, rule
 from app.core.periods import add_months, nominal_end, phase_years
 from app.models.enums import (
     ApplicationAction,
@@ -72,6 +72,11 @@ ROUND_PERIOD = rule(
     "round-period",
     "A round closes after it opens",
     "An application round closes on or after it opens.",
+    mode=RuleMode.refuse,
+    reads=(
+        "application_rounds.opens",
+        "application_rounds.closes",
+    ),
 )
 
 
@@ -86,6 +91,14 @@ ROUND_OPEN = rule(
     "A project or extension application names an application round open on the day it is "
     "created and is submitted while that round is open; an inception application may come at "
     "any time and names no round (DOMAIN.md §6, [FAQ], [DAGS]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "applications.round_id",
+        "applications.kind",
+        "applications.status",
+        "application_rounds.opens",
+        "application_rounds.closes",
+    ),
 )
 
 
@@ -117,6 +130,11 @@ UNKNOWN_ROUND = rule(
     "unknown-round",
     "Unknown application round",
     "The application round referred to does not exist.",
+    mode=RuleMode.refuse,
+    reads=(
+        "application_rounds.id",
+        "applications.round_id",
+    ),
 )
 
 
@@ -150,6 +168,8 @@ APPLICATION_TRANSITION = rule(
     "Not an action from this state",
     "An application moves draft -> submitted -> under_assessment -> approved or rejected, and "
     "can be withdrawn until it is decided; only a draft can be changed.",
+    mode=RuleMode.refuse,
+    reads=("applications.status",),
 )
 
 
@@ -183,6 +203,13 @@ APPLICATION_ATTACHMENTS = rule(
     "A submitted application has among its attachments "
     f"{_listed([f'a {kind}' for kind in _words(REQUIRED_ATTACHMENTS)])}, "
     "documents of its own partnership.",
+    mode=RuleMode.refuse,
+    reads=(
+        "applications.attachment_ids",
+        "applications.status",
+        "documents.kind",
+        "documents.partnership_id",
+    ),
 )
 
 
@@ -229,6 +256,11 @@ APPLICATION_BUDGET = rule(
     "application-budget",
     "A submitted application has a budget",
     "An application is submitted with at least one budget line.",
+    mode=RuleMode.refuse,
+    reads=(
+        "applications.status",
+        "application_budget_lines.application_id",
+    ),
 )
 
 
@@ -243,6 +275,12 @@ ONE_OPEN_APPLICATION = rule(
     "one-open-application",
     "One open application per phase",
     "A partnership has at most one undecided application of each kind.",
+    mode=RuleMode.refuse,
+    reads=(
+        "applications.partnership_id",
+        "applications.kind",
+        "applications.status",
+    ),
 )
 
 
@@ -261,6 +299,11 @@ APPLICATION_PERIOD = rule(
     "application-period",
     "An application's period ends after it starts",
     "An application's planned period ends on or after its start.",
+    mode=RuleMode.refuse,
+    reads=(
+        "applications.planned_start",
+        "applications.planned_end",
+    ),
 )
 
 
@@ -278,6 +321,13 @@ WHOLE_KRONOR = rule(
     "Budgets are whole kronor in SEK",
     "Budget lines, decided amounts and amendments are in SEK and whole kronor (DOMAIN.md §6, "
     "[RL20 §1]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "application_budget_lines.amount",
+        "grants.amount",
+        "grant_budget_lines.amount",
+        "grant_amendments.amount_change",
+    ),
 )
 
 
@@ -295,6 +345,11 @@ INELIGIBLE_COST = rule(
     f"{_listed(_words(INELIGIBLE_COSTS)).capitalize()} are not funded, "
     "nor costs the guidelines do not name (DOMAIN.md §6, [BUD]). Funded: "
     f"{', '.join(CostCategory)}.",
+    mode=RuleMode.refuse,
+    reads=(
+        "application_budget_lines.category",
+        "grant_budget_lines.category",
+    ),
 )
 
 
@@ -310,6 +365,15 @@ BUDGET_YEAR = rule(
     "A budget year is a year of the period",
     f"A budget line's project year is 1 to {PROJECT_MAX_YEARS} and falls within the planned "
     f"period (accounting year 1-{PROJECT_MAX_YEARS}, DOMAIN.md §7, [RED]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "application_budget_lines.year",
+        "grant_budget_lines.year",
+        "applications.planned_start",
+        "applications.planned_end",
+        "grants.starts",
+        "grants.ends",
+    ),
 )
 
 
@@ -356,6 +420,15 @@ BUDGET_CEILING = rule(
     f"trilateral {_ceilings(True, True)}; a project or extension at most "
     f"{_ceilings(False, False)} per project year, trilateral {_ceilings(False, True)} "
     "(DOMAIN.md §6, [BUD]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "application_budget_lines.amount",
+        "application_budget_lines.year",
+        "applications.kind",
+        "organisations.country_code",
+        "countries.funding_region",
+        "partnerships.third_party_id",
+    ),
 )
 
 
@@ -439,6 +512,13 @@ BUDGET_LINE_ONCE = rule(
     "One budget line per cost category and year",
     "A budget has one line for each cost category in each project year; amendments and reports "
     "name the line.",
+    mode=RuleMode.refuse,
+    reads=(
+        "application_budget_lines.category",
+        "application_budget_lines.year",
+        "grant_budget_lines.category",
+        "grant_budget_lines.year",
+    ),
 )
 
 
@@ -458,7 +538,14 @@ def check_lines_once(lines: Sequence[tuple[str, int]], pointer: str = "/budget")
 # Grants
 
 GRANT_PERIOD = rule(
-    "grant-period", "A grant's period ends after it starts", "A grant ends on or after its start."
+    "grant-period",
+    "A grant's period ends after it starts",
+    "A grant ends on or after its start.",
+    mode=RuleMode.refuse,
+    reads=(
+        "grants.starts",
+        "grants.ends",
+    ),
 )
 
 
@@ -471,6 +558,11 @@ BUDGET_LINES_SUM = rule(
     "budget-lines-sum",
     "Budget lines sum to the decided amount",
     "A grant's budget lines add up to exactly the amount decided (DOMAIN.md §6, [MINA]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "grants.amount",
+        "grant_budget_lines.amount",
+    ),
 )
 
 
@@ -489,6 +581,13 @@ GRANT_APPLICATION = rule(
     "A grant answers an approved application",
     "A grant names, if any, an approved application of the same partnership and kind, and no "
     "application is granted twice.",
+    mode=RuleMode.refuse,
+    reads=(
+        "grants.application_id",
+        "applications.status",
+        "applications.partnership_id",
+        "applications.kind",
+    ),
 )
 
 
@@ -531,6 +630,13 @@ AMENDMENT = rule(
     "An extension moves the end later; a reallocation moves money between two lines of the "
     "grant and keeps the total; a reduction takes no line below zero; a close-out falls within "
     "the period (DOMAIN.md §7, [004]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "grants.ends",
+        "grants.amount",
+        "grant_budget_lines.amount",
+        "grants.closed_on",
+    ),
 )
 
 
@@ -640,6 +746,12 @@ BELOW_REPORTED = rule(
     "Not below what is reported or paid",
     "No amendment takes a budget line below the costs reported on it, or the grant below what "
     "has been paid.",
+    mode=RuleMode.refuse,
+    reads=(
+        "grant_budget_lines.amount",
+        "grant_reported_costs.amount",
+        "grant_payments.amount",
+    ),
 )
 
 
@@ -666,6 +778,12 @@ GRANT_CLOSED = rule(
     "The grant is closed",
     "A grant closed out early takes no further amendments, and no reports for years after it "
     "closed.",
+    mode=RuleMode.refuse,
+    reads=(
+        "grants.status",
+        "grants.closed_on",
+        "grant_reports.year",
+    ),
 )
 
 
@@ -683,6 +801,15 @@ REPORT_YEAR = rule(
     "An interim report covers a project year before the last, the final report the last year "
     f"(accounting year 1-{PROJECT_MAX_YEARS}, DOMAIN.md §7, [RED]); its costs are on budget "
     "lines of that year; each kind and year has one report that is not returned.",
+    mode=RuleMode.refuse,
+    reads=(
+        "grant_reports.kind",
+        "grant_reports.year",
+        "grant_reports.status",
+        "grants.starts",
+        "grants.ends",
+        "grants.postponed_days",
+    ),
 )
 
 COST_BEYOND_BUDGET_LINE = rule(
@@ -690,6 +817,12 @@ COST_BEYOND_BUDGET_LINE = rule(
     "Costs stay within their budget line",
     "The costs reported on a budget line never exceed the line; more needs an amendment first "
     "(DOMAIN.md §7: report lines within the approved budget lines).",
+    mode=RuleMode.refuse,
+    reads=(
+        "grant_reported_costs.amount",
+        "grant_reported_costs.budget_line_id",
+        "grant_budget_lines.amount",
+    ),
 )
 
 
@@ -754,6 +887,12 @@ EXCHANGE_RATE = rule(
     "A foreign-currency cost has its rate",
     "A cost in SEK has no rate; a cost in another currency keeps its original amount and "
     "currency, and the positive rate used to reach SEK.",
+    mode=RuleMode.refuse,
+    reads=(
+        "grant_reported_costs.currency",
+        "grant_reported_costs.rate",
+        "grant_reported_costs.original_amount",
+    ),
 )
 
 
@@ -775,6 +914,8 @@ REPORT_TRANSITION = rule(
     "report-transition",
     "Not an action from this state",
     "Only a submitted report is approved or returned.",
+    mode=RuleMode.refuse,
+    reads=("grant_reports.status",),
 )
 
 
@@ -804,6 +945,14 @@ REPORT_DUE = rule(
     f"but the last, the final report {in_words(FINAL_REPORT_MONTHS)} months after the grant's "
     "end (assumed periods: docs/funding.md). A warning on the compliance view and in the "
     "programme officers' alerts.",
+    mode=RuleMode.report,
+    reads=(
+        "grant_reports.kind",
+        "grant_reports.year",
+        "grant_reports.submitted_on",
+        "grants.starts",
+        "grants.ends",
+    ),
 )
 
 
@@ -833,6 +982,12 @@ PAYMENT_AFTER_APPROVED_REPORT = rule(
     "Payments follow an approved report",
     "ICLD reimburses in arrears: a payment reimburses an approved report of the grant "
     "(DOMAIN.md §6, [REP-EN], [RED]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "grant_payments.report_id",
+        "grant_reports.status",
+        "grant_reports.grant_id",
+    ),
 )
 
 
@@ -870,6 +1025,12 @@ PAYMENT_BEYOND_APPROVED = rule(
     "payment-beyond-approved",
     "Never more than the approved costs",
     "The payments of a report never exceed the costs it approved (DOMAIN.md §7).",
+    mode=RuleMode.refuse,
+    reads=(
+        "grant_payments.amount",
+        "grant_reported_costs.amount",
+        "grant_reports.status",
+    ),
 )
 
 

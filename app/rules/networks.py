@@ -10,7 +10,7 @@ from datetime import date
 from typing import Literal, TypeVar
 from uuid import UUID
 
-from app.core.errors import RuleViolation, rule
+from app.core.errors import RuleMode, RuleViolation, rule
 from app.core.periods import check_period
 from app.rules.reference import SWEDEN
 from app.rules.words import in_words
@@ -18,7 +18,14 @@ from app.rules.words import in_words
 T = TypeVar("T")
 
 NETWORK_PERIOD = rule(
-    "network-period", "A network ends after it starts", "A network ends on or after its start."
+    "network-period",
+    "A network ends after it starts",
+    "A network ends on or after its start.",
+    mode=RuleMode.refuse,
+    reads=(
+        "networks.starts",
+        "networks.ends",
+    ),
 )
 
 
@@ -31,6 +38,15 @@ NETWORK_MEMBER_COUNTRY = rule(
     "network-member-country",
     "Members come from the network's countries",
     "A network member's country is one of the network's countries (DOMAIN.md §4).",
+    mode=RuleMode.refuse,
+    reads=(
+        "network_members.organisation_id",
+        "organisations.country_code",
+        "networks.country_codes",
+        "partnerships.network_id",
+        "partnership_partners.organisation_id",
+        "partnerships.swedish_party_id",
+    ),
 )
 
 
@@ -53,6 +69,15 @@ NETWORK_PARTNER_ELIGIBLE = rule(
     "Partner-side members are in a partner country",
     "A partner-side member's country is an ICLD partner country when the network starts "
     "(DOMAIN.md §2, §4).",
+    mode=RuleMode.refuse,
+    reads=(
+        "network_members.organisation_id",
+        "organisations.country_code",
+        "networks.starts",
+        "networks.ends",
+        "country_eligibility.valid_from",
+        "country_eligibility.valid_to",
+    ),
 )
 
 
@@ -79,7 +104,15 @@ def check_partner_eligible(
 
 
 UNKNOWN_NETWORK = rule(
-    "unknown-network", "Unknown network", "The network referred to does not exist."
+    "unknown-network",
+    "Unknown network",
+    "The network referred to does not exist.",
+    mode=RuleMode.refuse,
+    reads=(
+        "networks.id",
+        "partnerships.network_id",
+        "workshops.network_id",
+    ),
 )
 
 
@@ -95,6 +128,14 @@ WORKSHOP_WITHIN_NETWORK = rule(
     "workshop-within-network",
     "A network's workshop falls within it",
     "A network's workshop takes place within the network's period (DOMAIN.md §4).",
+    mode=RuleMode.refuse,
+    reads=(
+        "workshops.starts",
+        "workshops.ends",
+        "workshops.network_id",
+        "networks.starts",
+        "networks.ends",
+    ),
 )
 
 
@@ -123,6 +164,12 @@ WORKSHOP_MEMBERS_ONLY = rule(
     "workshop-members-only",
     "Network workshops are for members",
     "The organisations taking part in a network's workshop are members of the network.",
+    mode=RuleMode.refuse,
+    reads=(
+        "workshops.organisation_ids",
+        "workshops.network_id",
+        "network_members.organisation_id",
+    ),
 )
 
 
@@ -158,6 +205,13 @@ WORKSHOP_PARTICIPANTS = rule(
     "Each participant belongs to an organisation taking part, and no organisation sends more "
     "people than the workshop's cap (seed 001: "
     f"{in_words(PARTICIPANTS_PER_ORGANISATION)} from Lessebo).",
+    mode=RuleMode.refuse,
+    reads=(
+        "workshop_participants.person_id",
+        "people.organisation_id",
+        "workshops.organisation_ids",
+        "workshops.participants_per_organisation",
+    ),
 )
 
 
@@ -195,7 +249,14 @@ def check_participants(
 
 
 WORKSHOP_PERIOD = rule(
-    "workshop-period", "A workshop ends after it starts", "A workshop ends on or after its start."
+    "workshop-period",
+    "A workshop ends after it starts",
+    "A workshop ends on or after its start.",
+    mode=RuleMode.refuse,
+    reads=(
+        "workshops.starts",
+        "workshops.ends",
+    ),
 )
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
-from app.core.errors import RuleViolation, rule
+from app.core.errors import RuleMode, RuleViolation, rule
 from app.core.periods import last_day_within
 from app.models.enums import (
     ELIGIBLE_SWEDISH_APPLICANT_TYPES,
@@ -44,6 +44,13 @@ UNKNOWN_PARTNERSHIP = rule(
     "unknown-partnership",
     "Unknown partnership",
     "The partnership referred to does not exist (or is not yours).",
+    mode=RuleMode.refuse,
+    reads=(
+        "partnerships.id",
+        "applications.partnership_id",
+        "grants.partnership_id",
+        "study_visits.partnership_id",
+    ),
 )
 
 # Parties
@@ -53,10 +60,18 @@ SWEDISH_APPLICANT_ELIGIBLE = rule(
     "The Swedish party must be an eligible applicant",
     "The Swedish party is a Swedish municipality, region, district committee, local government "
     "association, joint committee or municipal company (DOMAIN.md §2, [RL20 §1]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "partnerships.swedish_party_id",
+        "organisations.type",
+        "organisations.country_code",
+    ),
 )
 
 
-def check_swedish_applicant(name: str, country_code: str, kind: str) -> None:
+def check_swedish_applicant(
+    name: str, country_code: str, kind: str, pointer: str = "/swedish_party_id"
+) -> None:
     """`swedish-applicant-eligible`: the Swedish party is a Swedish organisation of a type that
     may hold the grant."""
     if country_code != SWEDEN or kind not in ELIGIBLE_SWEDISH_APPLICANT_TYPES:
@@ -64,7 +79,7 @@ def check_swedish_applicant(name: str, country_code: str, kind: str) -> None:
             SWEDISH_APPLICANT_ELIGIBLE,
             f"{name} ({country_code}, {kind}) cannot hold an ICLD partnership grant as the "
             "Swedish party.",
-            pointer="/swedish_party_id",
+            pointer=pointer,
         )
 
 
@@ -73,6 +88,14 @@ PARTNER_COUNTRY_ELIGIBLE = rule(
     "Partners must be in an ICLD partner country",
     "Each partner-side party is in a country that ICLD accepted as a partner country on the date "
     "the partnership was applied for (DOMAIN.md §2, §7).",
+    mode=RuleMode.refuse,
+    reads=(
+        "partnership_partners.organisation_id",
+        "organisations.country_code",
+        "partnerships.applied_on",
+        "country_eligibility.valid_from",
+        "country_eligibility.valid_to",
+    ),
 )
 
 
@@ -94,16 +117,21 @@ THIRD_PARTY_IN_EU = rule(
     "A third party comes from the EU",
     "A trilateral partnership's third party is an organisation in an EU member state "
     "(DOMAIN.md §1, [RL20 §10-11]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "partnerships.third_party_id",
+        "organisations.country_code",
+    ),
 )
 
 
-def check_third_party(name: str, country_code: str) -> None:
+def check_third_party(name: str, country_code: str, pointer: str = "/third_party_id") -> None:
     """`third-party-in-eu`: in another EU member state than Sweden."""
     if country_code not in EU_MEMBER_STATES or country_code == SWEDEN:
         raise RuleViolation(
             THIRD_PARTY_IN_EU,
             f"{name} is in {country_code}, not in another EU member state.",
-            pointer="/third_party_id",
+            pointer=pointer,
         )
 
 
@@ -150,6 +178,16 @@ PROJECT_DURATION = rule(
     f"A project lasts {PROJECT_MIN_YEARS} to {PROJECT_MAX_YEARS} years",
     f"A project phase is planned for at least {in_words(PROJECT_MIN_YEARS)} and at most "
     f"{in_words(PROJECT_MAX_YEARS)} years (DOMAIN.md §7).",
+    mode=RuleMode.refuse,
+    reads=(
+        "phases.kind",
+        "phases.planned_start",
+        "phases.planned_end",
+        "applications.planned_start",
+        "applications.planned_end",
+        "grants.starts",
+        "grants.ends",
+    ),
 )
 
 INCEPTION_DURATION = rule(
@@ -157,6 +195,16 @@ INCEPTION_DURATION = rule(
     f"An inception lasts at most {12 * INCEPTION_MAX_YEARS} months",
     "An inception (preparation) phase is planned for at most "
     f"{in_words(12 * INCEPTION_MAX_YEARS)} months (DOMAIN.md §7).",
+    mode=RuleMode.refuse,
+    reads=(
+        "phases.kind",
+        "phases.planned_start",
+        "phases.planned_end",
+        "applications.planned_start",
+        "applications.planned_end",
+        "grants.starts",
+        "grants.ends",
+    ),
 )
 
 
@@ -220,12 +268,25 @@ PHASES_DO_NOT_OVERLAP = rule(
     "phases-do-not-overlap",
     "Phases do not overlap",
     "The phases of a partnership follow one another; their planned periods do not overlap.",
+    mode=RuleMode.refuse,
+    reads=(
+        "phases.planned_start",
+        "phases.planned_end",
+        "phases.status",
+    ),
 )
 
 PROJECT_AFTER_INCEPTION = rule(
     "project-after-inception",
     "A project follows the inception",
     "A project starts after every inception phase of the partnership has ended (DOMAIN.md §3).",
+    mode=RuleMode.refuse,
+    reads=(
+        "phases.kind",
+        "phases.planned_start",
+        "phases.planned_end",
+        "phases.status",
+    ),
 )
 
 # A phase that ended so stays ended.
@@ -274,6 +335,11 @@ POSTPONEMENT_LENGTH = rule(
     "A postponement pauses for some time",
     "A postponement pauses the phase for more than zero days, from a day within the phase; the "
     "planned end moves by the length of the pause (DOMAIN.md §7, [004]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "phases.planned_end",
+        "grants.postponed_days",
+    ),
 )
 
 
@@ -303,6 +369,8 @@ EXTENSION_LATER_END = rule(
     "extension-later-end",
     "An extension ends later",
     "An extension (a new grant decision) sets a planned end after the current one (DOMAIN.md §7).",
+    mode=RuleMode.refuse,
+    reads=("phases.planned_end",),
 )
 
 
@@ -321,6 +389,12 @@ EARLY_TERMINATION_DATE = rule(
     "An early termination falls inside the phase",
     "An early termination takes effect on or after the day the phase started and before its "
     "planned end (DOMAIN.md §7, [004]).",
+    mode=RuleMode.refuse,
+    reads=(
+        "phases.actual_start",
+        "phases.planned_end",
+        "phases.actual_end",
+    ),
 )
 
 
@@ -340,6 +414,8 @@ PHASE_TRANSITION = rule(
     "The action does not fit the phase's state",
     "Only a planned phase starts, only an active phase is completed or terminated, and a phase "
     "that ended is not postponed or extended.",
+    mode=RuleMode.refuse,
+    reads=("phases.status",),
 )
 
 # The states each action on a phase applies to.
@@ -396,6 +472,15 @@ STEERING_GROUP_COMPOSITION = rule(
     "The steering group needs majority and opposition from both sides",
     "A project starts only when its steering group holds at least one politician of the ruling "
     "majority and one of the opposition from each side (DOMAIN.md §7, [002]).",
+    mode=RuleMode.report,
+    reads=(
+        "partnership_members.team",
+        "partnership_members.start_date",
+        "partnership_members.end_date",
+        "people.kind",
+        "people.political_side",
+        "people.organisation_id",
+    ),
 )
 
 
@@ -437,6 +522,13 @@ MEMBER_OF_A_PARTY = rule(
     "member-of-a-party",
     "Members act for a party",
     "A member of a partnership's groups belongs to one of its parties' organisations.",
+    mode=RuleMode.refuse,
+    reads=(
+        "partnership_members.person_id",
+        "people.organisation_id",
+        "partnerships.swedish_party_id",
+        "partnership_partners.organisation_id",
+    ),
 )
 
 
@@ -458,6 +550,11 @@ TEAM_MEMBER_KIND = rule(
     "Steering groups are politicians, project groups officials",
     "A steering group is made of politicians of the majority and the opposition, a project group "
     "of civil servants (DOMAIN.md §2).",
+    mode=RuleMode.refuse,
+    reads=(
+        "partnership_members.team",
+        "people.kind",
+    ),
 )
 
 # Who sits in which team (DOMAIN.md §2): the steering group is politicians, the project group
@@ -487,6 +584,14 @@ INCEPTION_TEAM = rule(
     f"{in_words(len(POLITICAL_SIDES))} politicians, of "
     + " and ".join(f"the {political}" for political in POLITICAL_SIDES)
     + " (DOMAIN.md §2, [PH-SV]).",
+    mode=RuleMode.report,
+    reads=(
+        "partnership_members.team",
+        "partnership_members.start_date",
+        "partnership_members.end_date",
+        "people.kind",
+        "people.political_side",
+    ),
 )
 
 
@@ -513,6 +618,13 @@ PROJECT_GROUP_SIZE = rule(
     "Reported, not refused: each side's project group holds "
     f"{in_words(PROJECT_GROUP_MIN_OFFICIALS)} to {in_words(PROJECT_GROUP_MAX_OFFICIALS)} civil "
     "servants (DOMAIN.md §2, [PH-EN]).",
+    mode=RuleMode.report,
+    reads=(
+        "partnership_members.team",
+        "partnership_members.start_date",
+        "partnership_members.end_date",
+        "people.kind",
+    ),
 )
 
 
@@ -538,6 +650,13 @@ MEETINGS_PER_PROJECT_YEAR = rule(
     f"At least {in_words(MEETINGS_A_PROJECT_YEAR)} meetings a project year",
     f"A project's activity plan holds at least {in_words(MEETINGS_A_PROJECT_YEAR)} partner "
     "meetings in each project year (DOMAIN.md §7, [002]).",
+    mode=RuleMode.report,
+    reads=(
+        "meetings.start_date",
+        "meetings.status",
+        "phases.planned_start",
+        "phases.planned_end",
+    ),
 )
 
 
@@ -584,6 +703,14 @@ RECIPROCAL_VISITS = rule(
     f"Over a phase each side hosts at least {in_words(VISITS_HOSTED_BY_EACH_SIDE)} visit of the "
     f"other (inception: {in_words(VISITS_HOSTED_BY_EACH_SIDE)} in each country) "
     "(DOMAIN.md §7, [PH-SV], [002]).",
+    mode=RuleMode.report,
+    reads=(
+        "meetings.kind",
+        "meetings.host_organisation_id",
+        "meetings.status",
+        "phases.planned_start",
+        "phases.planned_end",
+    ),
 )
 
 
@@ -621,6 +748,12 @@ HOST_IS_A_PARTY = rule(
     "host-is-a-party",
     "Meetings are hosted by a party",
     "A meeting's host organisation is one of the partnership's parties.",
+    mode=RuleMode.refuse,
+    reads=(
+        "meetings.host_organisation_id",
+        "partnerships.swedish_party_id",
+        "partnership_partners.organisation_id",
+    ),
 )
 
 
@@ -638,6 +771,11 @@ MEETING_TRANSITION = rule(
     "meeting-transition",
     "A meeting that happened or was cancelled stays so",
     "A planned meeting is held or cancelled; a held or cancelled meeting does not change state.",
+    mode=RuleMode.refuse,
+    reads=(
+        "meetings.status",
+        "meetings.start_date",
+    ),
 )
 
 # What a held or cancelled meeting keeps as recorded.
@@ -672,6 +810,12 @@ SIGNED_ONLY_LETTER_OF_INTENT = rule(
     "Only a letter of intent is signed by both sides",
     "The dates the Swedish and the partner side signed belong to a letter of intent, signed in "
     "the inception (DOMAIN.md §1, [000_5c91c797444a9d66.txt]); other documents carry none.",
+    mode=RuleMode.refuse,
+    reads=(
+        "documents.kind",
+        "documents.swedish_signed_on",
+        "documents.partner_signed_on",
+    ),
 )
 
 # The days each side signed a document.
@@ -694,6 +838,13 @@ LETTER_OF_INTENT = rule(
     "A letter of intent signed by both sides",
     "Reported, not refused: the inception ends with a letter of intent signed by both sides, an "
     "appendix of the project application (DOMAIN.md §1, [000]).",
+    mode=RuleMode.report,
+    reads=(
+        "documents.kind",
+        "documents.swedish_signed_on",
+        "documents.partner_signed_on",
+        "phases.kind",
+    ),
 )
 
 

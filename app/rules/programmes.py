@@ -9,7 +9,7 @@ from datetime import date
 from typing import Literal, TypeVar
 from uuid import UUID
 
-from app.core.errors import RuleViolation, rule
+from app.core.errors import RuleMode, RuleViolation, rule
 from app.core.periods import check_period
 from app.rules.words import in_words
 
@@ -19,6 +19,11 @@ PROGRAMME_PERIOD = rule(
     "programme-period",
     "A programme ends after it starts",
     "A programme ends on or after its start.",
+    mode=RuleMode.refuse,
+    reads=(
+        "training_programmes.starts",
+        "training_programmes.ends",
+    ),
 )
 
 
@@ -35,6 +40,8 @@ PROGRAMME_LEAD = rule(
     f"A programme has {in_words(LEADS_PER_PROGRAMME)} lead",
     f"A training programme names exactly {in_words(LEADS_PER_PROGRAMME)} lead implementing "
     "organisation (seed 003).",
+    mode=RuleMode.refuse,
+    reads=("programme_organisations.role",),
 )
 
 
@@ -52,6 +59,13 @@ VISIT_WITHIN_PROGRAMME = rule(
     "visit-within-programme",
     "A programme's study visit falls within it",
     "A study visit made as part of a programme takes place within the programme's period.",
+    mode=RuleMode.refuse,
+    reads=(
+        "study_visits.visit_on",
+        "study_visits.programme_id",
+        "training_programmes.starts",
+        "training_programmes.ends",
+    ),
 )
 
 
@@ -79,6 +93,11 @@ VISITING_COUNTRIES_TAKE_PART = rule(
     "visiting-countries-take-part",
     "Visitors come from the programme's countries",
     "A programme's study visit brings people from the programme's participant countries.",
+    mode=RuleMode.refuse,
+    reads=(
+        "study_visits.visiting_countries",
+        "training_programmes.participant_countries",
+    ),
 )
 
 
@@ -111,6 +130,11 @@ VISIT_FROM_ONE_SOURCE = rule(
     "visit-from-one-source",
     "A study visit comes from a programme or a partnership",
     "A study visit is made by a programme's group or a partnership's, not both.",
+    mode=RuleMode.refuse,
+    reads=(
+        "study_visits.programme_id",
+        "study_visits.partnership_id",
+    ),
 )
 
 
@@ -126,6 +150,12 @@ CONTACTS_OF_THE_HOST = rule(
     "contacts-of-the-host",
     "Contacts work for the host",
     "A study visit's contacts are people of the host organisation.",
+    mode=RuleMode.refuse,
+    reads=(
+        "study_visits.contact_ids",
+        "study_visits.host_organisation_id",
+        "people.organisation_id",
+    ),
 )
 
 
@@ -144,7 +174,14 @@ def check_contacts(
 
 
 UNKNOWN_PROGRAMME = rule(
-    "unknown-programme", "Unknown programme", "The training programme referred to does not exist."
+    "unknown-programme",
+    "Unknown programme",
+    "The training programme referred to does not exist.",
+    mode=RuleMode.refuse,
+    reads=(
+        "training_programmes.id",
+        "study_visits.programme_id",
+    ),
 )
 
 
@@ -162,6 +199,12 @@ ONE_ENTRY_PER_COUNTRY = rule(
     "Each country once",
     "A programme lists each country once in its segments and in its participant countries, and "
     "each implementer once.",
+    mode=RuleMode.refuse,
+    reads=(
+        "training_programmes.segments",
+        "training_programmes.participant_countries",
+        "programme_organisations.organisation_id",
+    ),
 )
 
 

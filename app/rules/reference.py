@@ -8,7 +8,7 @@ Each rule is defined once, here: its code, its named figures and its check. A br
 from collections.abc import Container, Iterable, Mapping
 from uuid import UUID
 
-from app.core.errors import RuleViolation, rule
+from app.core.errors import RuleMode, RuleViolation, rule
 from app.models.enums import SWEDISH_REFERENCE_TYPES, OrganisationType, PersonKind, PoliticalSide
 from app.rules.words import listing
 
@@ -25,6 +25,12 @@ SWEDISH_REFERENCE_ORGANISATION = rule(
     f"All {SWEDISH_MUNICIPALITIES} Swedish municipalities and {SWEDISH_REGIONS} regions ship "
     "with their SCB codes; they are not created or re-typed through the API "
     "(reference/README.md).",
+    mode=RuleMode.refuse,
+    reads=(
+        "organisations.type",
+        "organisations.country_code",
+        "organisations.is_reference",
+    ),
 )
 
 
@@ -53,6 +59,14 @@ REFERENCE_ORGANISATION_FIXED = rule(
     "A reference organisation's identity is fixed",
     f"The {listing(list(REFERENCE_IDENTITY.values()))} of a shipped municipality or region "
     "cannot change; only its English name and organisation number can.",
+    mode=RuleMode.refuse,
+    reads=(
+        "organisations.type",
+        "organisations.country_code",
+        "organisations.official_code",
+        "organisations.name",
+        "organisations.is_reference",
+    ),
 )
 
 
@@ -76,6 +90,11 @@ ORGANISATION_NUMBER_SWEDISH_ONLY = rule(
     "organisation-number-swedish-only",
     "Organisation numbers are Swedish",
     f"An organisationsnummer is only given to organisations in Sweden (country_code {SWEDEN}).",
+    mode=RuleMode.refuse,
+    reads=(
+        "organisations.org_number",
+        "organisations.country_code",
+    ),
 )
 
 
@@ -93,6 +112,16 @@ UNKNOWN_COUNTRY = rule(
     "unknown-country",
     "Unknown country",
     "The country code is not an ISO 3166-1 alpha-2 code we know.",
+    mode=RuleMode.refuse,
+    reads=(
+        "countries.code",
+        "organisations.country_code",
+        "networks.country_codes",
+        "workshops.country_code",
+        "training_programmes.segments",
+        "training_programmes.participant_countries",
+        "study_visits.visiting_countries",
+    ),
 )
 
 
@@ -105,7 +134,24 @@ def check_known_countries(wanted: Iterable[tuple[str, str]], known: Container[st
 
 
 UNKNOWN_ORGANISATION = rule(
-    "unknown-organisation", "Unknown organisation", "The organisation referred to does not exist."
+    "unknown-organisation",
+    "Unknown organisation",
+    "The organisation referred to does not exist.",
+    mode=RuleMode.refuse,
+    reads=(
+        "organisations.id",
+        "partnerships.swedish_party_id",
+        "partnerships.third_party_id",
+        "partnership_partners.organisation_id",
+        "people.organisation_id",
+        "network_members.organisation_id",
+        "workshops.host_organisation_id",
+        "workshops.organisation_ids",
+        "programme_organisations.organisation_id",
+        "study_visits.host_organisation_id",
+        "meetings.host_organisation_id",
+        "api_keys.organisation_ids",
+    ),
 )
 
 
@@ -125,6 +171,11 @@ POLITICIAN_POLITICAL_SIDE = rule(
     "A politician is in the majority or the opposition",
     "Steering groups need at least one majority and one opposition politician per side "
     "(DOMAIN.md §7, [002]); so every politician records which they are at home.",
+    mode=RuleMode.refuse,
+    reads=(
+        "people.kind",
+        "people.political_side",
+    ),
 )
 
 
@@ -143,6 +194,12 @@ OFFICIAL_HAS_NO_PARTY = rule(
     "official-has-no-party",
     "Officials have no party",
     "Party and political side are recorded for politicians only (DOMAIN.md §2).",
+    mode=RuleMode.refuse,
+    reads=(
+        "people.kind",
+        "people.party",
+        "people.political_side",
+    ),
 )
 
 

@@ -14,7 +14,11 @@ from app.core.principal import Principal
 from app.core.scopes import writable_organisation
 from app.core.versions import Expected, check_version
 from app.models.enums import OrganisationType, Role
+from app.models.networks import Network, NetworkMember
 from app.models.organisations import Organisation
+from app.models.partnerships import Partnership, PartnershipPartner
+from app.rules.networks import check_member_country, check_partner_eligible, partner_country_days
+from app.rules.partnerships import check_partner_country, check_swedish_applicant, check_third_party
 from app.rules.reference import (
     check_known_organisations,
     check_reference_fixed,
@@ -34,7 +38,7 @@ from app.services.common import (
     read_one,
     text_search,
 )
-from app.services.countries import check_countries
+from app.services.countries import check_countries, partner_country_on
 
 _TABLE: sa.Table = Organisation.__table__  # type: ignore[attr-defined]
 _ANSWER = answer_columns(Organisation, OrganisationRead)
@@ -156,9 +160,77 @@ async def update_organisation(
         )
     if merged.country_code != organisation.country_code:
         await check_countries(session, [("/country_code", merged.country_code)])
+    if (merged.country_code, merged.type) != (organisation.country_code, organisation.type):
+        await _check_where_it_takes_part(session, organisation, merged.country_code, merged.type)
     if apply_changes(organisation, merged.model_dump()):
         await session.flush()
     return organisation
+
+
+async def _check_where_it_takes_part(
+    session: AsyncSession, organisation: Organisation, country_code: str, kind: str
+) -> None:
+    """An organisation's new country or type must keep every rule of what it takes part in: the
+    partnerships it is a party of (and their networks), and the networks it is a member of."""
+    name, pointer = organisation.name, "/country_code"
+    if kind != organisation.type:
+        pointer = "/type"
+    as_swedish = await session.scalar(
+        select(sa.func.count()).where(Partnership.swedish_party_id == organisation.id)
+    )
+    if as_swedish:
+        check_swedish_applicant(name, country_code, kind, pointer)
+    if await session.scalar(
+        select(sa.func.count()).where(Partnership.third_party_id == organisation.id)
+    ):
+        check_third_party(name, country_code, pointer)
+    as_partner = await session.execute(
+        select(col(Partnership.applied_on))
+        .join(PartnershipPartner, col(PartnershipPartner.partnership_id) == col(Partnership.id))
+        .where(PartnershipPartner.organisation_id == organisation.id)
+        .order_by(col(Partnership.applied_on))
+    )
+    for (applied_on,) in as_partner:
+        eligible = await partner_country_on(session, country_code, applied_on)
+        check_partner_country(name, country_code, applied_on, eligible=eligible, pointer=pointer)
+    networks = await session.scalars(
+        select(Network)
+        .where(
+            sa.or_(
+                col(Network.id).in_(
+                    select(NetworkMember.network_id).where(
+                        NetworkMember.organisation_id == organisation.id
+                    )
+                ),
+                col(Network.id).in_(
+                    select(Partnership.network_id).where(
+                        sa.or_(
+                            col(Partnership.swedish_party_id) == organisation.id,
+                            col(Partnership.id).in_(
+                                select(PartnershipPartner.partnership_id).where(
+                                    PartnershipPartner.organisation_id == organisation.id
+                                )
+                            ),
+                        )
+                    )
+                ),
+            )
+        )
+        .order_by(col(Network.title), col(Network.id))
+    )
+    members_of = set(
+        await session.scalars(
+            select(NetworkMember.network_id).where(NetworkMember.organisation_id == organisation.id)
+        )
+    )
+    for network in networks:
+        check_member_country(name, country_code, network.country_codes, pointer)
+        if network.id in members_of:
+            days = partner_country_days(country_code, network.starts, network.ends)
+            partner_country = {
+                day: await partner_country_on(session, country_code, day) for day in days
+            }
+            check_partner_eligible(country_code, partner_country, pointer)
 
 
 async def delete_organisation(

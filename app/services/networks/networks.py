@@ -40,6 +40,7 @@ from app.schemas.networks.networks import (
 from app.services.common import answer_columns, apply_changes, get_one, merge_patch, read_one
 from app.services.countries import check_countries, partner_country_on
 from app.services.organisations import check_organisations
+from app.services.partnerships.partnerships import parties_in_network
 
 # A network read for an answer (a row, see `answer_columns`) or to change (an ORM object).
 NetworkRecord = Network | sa.Row[Any]
@@ -146,6 +147,9 @@ async def update_network(
         organisation = await session.get(Organisation, member.organisation_id)
         assert organisation is not None
         await _check_member_country(session, merged, organisation, "/country_codes")
+    if merged.country_codes != network.country_codes:
+        for _, name, code in await parties_in_network(session, network.id):
+            check_member_country(name, code, merged.country_codes, "/country_codes")
     if apply_changes(network, merged.model_dump()):
         await session.flush()
     return network

@@ -20,7 +20,7 @@ from app.models.enums import PartnershipStatus, Principle
 from app.models.networks import Network
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner, Phase
-from app.rules.networks import UNKNOWN_NETWORK
+from app.rules.networks import UNKNOWN_NETWORK, check_member_country
 from app.rules.partnerships import (
     check_partner_country,
     check_swedish_applicant,
@@ -245,7 +245,8 @@ async def eligible_partner_country(session: AsyncSession, code: str, on: date) -
     return found is not None
 
 
-async def _check_parties(session: AsyncSession, data: PartnershipCreate) -> None:
+async def _check_parties(session: AsyncSession, data: PartnershipCreate) -> list[Organisation]:
+    """The parties' rules; answers the Swedish party and the partners."""
     ids = [data.swedish_party_id, *data.partner_ids]
     if data.third_party_id:
         ids.append(data.third_party_id)
@@ -273,16 +274,44 @@ async def _check_parties(session: AsyncSession, data: PartnershipCreate) -> None
     if data.third_party_id:
         third = organisations[data.third_party_id]
         check_third_party(third.name, third.country_code)
+    return [swedish, *(organisations[p] for p in data.partner_ids)]
 
 
-async def _check_network(session: AsyncSession, network_id: UUID | None) -> None:
-    if network_id and await session.get(Network, network_id) is None:
+async def _check_network(
+    session: AsyncSession, network_id: UUID | None, parties: list[Organisation]
+) -> None:
+    """The network exists, and each party but a third party is in one of its countries
+    (`network-member-country`: a partnership of a network is held to its members' rule)."""
+    if network_id is None:
+        return
+    network = await session.get(Network, network_id)
+    if network is None:
         raise RuleViolation(UNKNOWN_NETWORK, f"No network {network_id}.", pointer="/network_id")
+    for party in parties:
+        check_member_country(party.name, party.country_code, network.country_codes, "/network_id")
+
+
+async def parties_in_network(session: AsyncSession, network_id: UUID) -> list[tuple[str, str, str]]:
+    """The Swedish party and the partners of each partnership of a network, as (partnership
+    title, organisation name, country code)."""
+    swedish = (
+        select(col(Partnership.title), col(Organisation.name), col(Organisation.country_code))
+        .join(Organisation, col(Organisation.id) == col(Partnership.swedish_party_id))
+        .where(Partnership.network_id == network_id)
+    )
+    partners = (
+        select(col(Partnership.title), col(Organisation.name), col(Organisation.country_code))
+        .join(PartnershipPartner, col(PartnershipPartner.partnership_id) == col(Partnership.id))
+        .join(Organisation, col(Organisation.id) == col(PartnershipPartner.organisation_id))
+        .where(Partnership.network_id == network_id)
+    )
+    rows = await session.execute(swedish.union_all(partners))
+    return [(str(title), str(name), str(code)) for title, name, code in rows]
 
 
 async def create_partnership(session: AsyncSession, data: PartnershipCreate) -> Partnership:
-    await _check_parties(session, data)
-    await _check_network(session, data.network_id)
+    parties = await _check_parties(session, data)
+    await _check_network(session, data.network_id, parties)
     fields = data.model_dump(exclude={"partner_ids"})
     fields["principles"] = list(dict.fromkeys(data.principles))
     partnership = Partnership(**fields)
@@ -312,8 +341,13 @@ async def update_partnership(
     )
     merged = merge_patch(current, described, PartnershipFields)
     changes = merged.model_dump()
-    if "network_id" in patch.model_fields_set:
-        await _check_network(session, patch.network_id)
+    if "network_id" in patch.model_fields_set and patch.network_id != partnership.network_id:
+        ids = [
+            partnership.swedish_party_id,
+            *(await partners_of(session, [partnership.id]))[partnership.id],
+        ]
+        parties = await _organisations(session, ids)
+        await _check_network(session, patch.network_id, [parties[i] for i in ids])
         changes["network_id"] = patch.network_id
     changes["principles"] = list(dict.fromkeys(merged.principles))
     if apply_changes(partnership, changes):
