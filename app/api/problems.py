@@ -21,6 +21,7 @@ from app.core.context import request_id_var
 from app.core.errors import (
     BAD_REQUEST,
     CONFLICT,
+    CONSTRAINT_RULES,
     DATABASE_UNAVAILABLE,
     INTERNAL_ERROR,
     INVALID_DATA,
@@ -176,14 +177,24 @@ async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, IntegrityError)
     constraint = getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None)
     sqlstate = getattr(getattr(exc.orig, "__cause__", None), "sqlstate", None)
+    log.info("integrity error", extra={"constraint": constraint, "sqlstate": sqlstate})
+    extra = {"constraint": constraint}
+    rule = CONSTRAINT_RULES.get(constraint or "")
+    if rule is not None:
+        # A rule the services check first, stated again by the database: a service let the
+        # change through, the database did not (docs/rules.md).
+        detail = f"{rule.description} The database refused the change ({constraint})."
+        return problem_response(request, rule, detail, extra=extra)
+    if sqlstate in ("23514", "23P01"):  # check or exclusion: a value that cannot be stored
+        detail = "The change breaks a database constraint on the values it stores."
+        return problem_response(request, INVALID_DATA, detail, extra=extra)
     if sqlstate == "23503":
         detail = "The resource is still referred to by other data, or refers to missing data."
     elif sqlstate == "23505":
         detail = "A resource with the same unique values already exists."
     else:
         detail = "The change breaks a database constraint."
-    log.info("integrity error", extra={"constraint": constraint, "sqlstate": sqlstate})
-    return problem_response(request, CONFLICT, detail, extra={"constraint": constraint})
+    return problem_response(request, CONFLICT, detail, extra=extra)
 
 
 async def _on_database(request: Request, exc: Exception) -> JSONResponse:

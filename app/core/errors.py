@@ -27,10 +27,15 @@ class ProblemKind:
     """For a programme rule: how it holds (`RuleMode`); None for other problems."""
     reads: tuple[str, ...] = ()
     """For a programme rule: the stored data it is judged on, as `table.column`."""
+    constraints: tuple[str, ...] = ()
+    """For a programme rule: the database constraints that state it too."""
 
 
 # Every kind of problem the API can answer with; rules register theirs with `rule()`.
 PROBLEM_KINDS: dict[str, ProblemKind] = {}
+# The rule each database constraint states, by the constraint's name: a write that a service let
+# through and the database refused answers with the rule's 422 (`app/api/problems.py`).
+CONSTRAINT_RULES: dict[str, ProblemKind] = {}
 
 
 def problem_kind(code: str, status: int, title: str, description: str) -> ProblemKind:
@@ -107,12 +112,21 @@ class RuleMode(StrEnum):
 
 
 def rule(
-    code: str, title: str, description: str, *, mode: RuleMode, reads: tuple[str, ...]
+    code: str,
+    title: str,
+    description: str,
+    *,
+    mode: RuleMode,
+    reads: tuple[str, ...],
+    constraints: tuple[str, ...] = (),
 ) -> ProblemKind:
-    """Register a programme rule (docs/DOMAIN.md) with how it holds and the data it reads; it
-    answers 422 when a write would break it (a `report` rule only where an action needs it)."""
-    kind = ProblemKind(f"rule.{code}", 422, title, description, mode, reads)
+    """Register a programme rule (docs/DOMAIN.md) with how it holds, the data it reads and the
+    database constraints that state it too; it answers 422 when a write would break it (a
+    `report` rule only where an action needs it)."""
+    kind = ProblemKind(f"rule.{code}", 422, title, description, mode, reads, constraints)
     PROBLEM_KINDS[kind.code] = kind
+    for name in constraints:
+        CONSTRAINT_RULES[name] = kind
     return kind
 
 

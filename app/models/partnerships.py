@@ -98,6 +98,19 @@ class Phase(Tracked, table=True):
             unique=True,
             postgresql_where=sa.text("status = 'active'"),
         ),
+        # Phases do not overlap (rule phases-do-not-overlap), whatever a service lets through.
+        postgresql.ExcludeConstraint(
+            (sa.column("partnership_id"), "="),
+            (
+                sa.text(
+                    "daterange(coalesce(actual_start, planned_start), "
+                    "coalesce(actual_end, planned_end), '[]')"
+                ),
+                "&&",
+            ),
+            name="ex_phases_period",
+            using="gist",
+        ),
     )
 
     partnership_id: UUID = Field(foreign_key="partnerships.id", ondelete="RESTRICT")

@@ -26,6 +26,11 @@ class ProblemType(BaseModel):
         default_factory=list,
         description="For a programme rule, the stored data it is judged on (`table.column`).",
     )
+    constraints: list[str] = Field(
+        default_factory=list,
+        description="For a programme rule, the database constraints that state it too: a change "
+        "that breaks one answers this rule's 422, with the constraint's name in `constraint`.",
+    )
 
 
 @router.get(

@@ -77,6 +77,7 @@ ROUND_PERIOD = rule(
         "application_rounds.opens",
         "application_rounds.closes",
     ),
+    constraints=("ck_application_rounds_period_order",),
 )
 
 
@@ -304,6 +305,7 @@ APPLICATION_PERIOD = rule(
         "applications.planned_start",
         "applications.planned_end",
     ),
+    constraints=("ck_applications_planned_order",),
 )
 
 
@@ -328,6 +330,7 @@ WHOLE_KRONOR = rule(
         "grant_budget_lines.amount",
         "grant_amendments.amount_change",
     ),
+    constraints=("ck_application_budget_lines_whole_kronor",),
 )
 
 
@@ -373,6 +376,10 @@ BUDGET_YEAR = rule(
         "applications.planned_end",
         "grants.starts",
         "grants.ends",
+    ),
+    constraints=(
+        "ck_application_budget_lines_year",
+        "ck_grant_budget_lines_year",
     ),
 )
 
@@ -546,6 +553,7 @@ GRANT_PERIOD = rule(
         "grants.starts",
         "grants.ends",
     ),
+    constraints=("ck_grants_period_order",),
 )
 
 
@@ -810,6 +818,7 @@ REPORT_YEAR = rule(
         "grants.ends",
         "grants.postponed_days",
     ),
+    constraints=("ck_grant_reports_year",),
 )
 
 COST_BEYOND_BUDGET_LINE = rule(

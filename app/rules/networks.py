@@ -26,6 +26,7 @@ NETWORK_PERIOD = rule(
         "networks.starts",
         "networks.ends",
     ),
+    constraints=("ck_networks_period_order",),
 )
 
 
@@ -257,6 +258,7 @@ WORKSHOP_PERIOD = rule(
         "workshops.starts",
         "workshops.ends",
     ),
+    constraints=("ck_workshops_period_order",),
 )
 
 

@@ -274,6 +274,7 @@ PHASES_DO_NOT_OVERLAP = rule(
         "phases.planned_end",
         "phases.status",
     ),
+    constraints=("ex_phases_period",),
 )
 
 PROJECT_AFTER_INCEPTION = rule(

@@ -24,6 +24,7 @@ PROGRAMME_PERIOD = rule(
         "training_programmes.starts",
         "training_programmes.ends",
     ),
+    constraints=("ck_training_programmes_period_order",),
 )
 
 
