@@ -1,5 +1,6 @@
-"""Demo data from the seed documents (shared/seeds): the organisations they name, and invented
-placeholder people in the roles the seeds describe. Never the real persons or their contacts.
+"""Demo data from the seed documents that docs/DOMAIN.md cites: the organisations they name, and
+invented placeholder people in the roles the seeds describe. Never the real persons or their
+contacts.
 
 Loading is idempotent: rows are found by their natural keys and only missing ones are added.
 """

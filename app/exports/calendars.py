@@ -131,7 +131,7 @@ async def organisation_calendar(
     """What the organisation hosts or attends: the meetings of every partnership it is a party
     of and, with `everything`, the workshops it hosts or takes part in and the study visits it
     hosts or its partnerships make. A caller who may read the organisation may read all of
-    these: they are its own partnerships' and its own visits (policies.scope_partnerships and
+    these: they are its own partnerships' and its own visits (core.scopes.scope_partnerships and
     scope_study_visits), so no further scoping is needed."""
     if not principal.in_scope(organisation_id):
         # Another organisation's calendar is its own object: not found, as everything out of scope.

@@ -1,5 +1,5 @@
 """The programme's grants as IATI 2.03 activities (DOMAIN.md §8): one activity per published
-partnership with a grant, one child activity per grant. Gathers the figures; app/services/iati.py
+partnership with a grant, one child activity per grant. Gathers the figures; app/exports/iati.py
 writes the XML. Published data: organisations, places and amounts; never people, nor free text
 they typed."""
 

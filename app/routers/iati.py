@@ -9,7 +9,7 @@ from app.api.deps import SessionDep
 from app.api.etag import conditional, content_etag
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
-from app.exports import iati_activities as iati_export
+from app.exports import iati_activities
 
 router = APIRouter(prefix="/iati", tags=["public"], route_class=TransactionalRoute)
 
@@ -43,7 +43,7 @@ def _xml(request: Request, body: bytes) -> Response:
 async def get_iati_activities(
     session: SessionDep, principal: CurrentPrincipal, request: Request
 ) -> Response:
-    return _xml(request, await iati_export.activities(session, request.app.state.settings))
+    return _xml(request, await iati_activities.activities(session, request.app.state.settings))
 
 
 @router.get(
@@ -58,4 +58,4 @@ async def get_iati_partnership(
     session: SessionDep, principal: CurrentPrincipal, request: Request, partnership_id: UUID
 ) -> Response:
     settings = request.app.state.settings
-    return _xml(request, await iati_export.activities(session, settings, partnership_id))
+    return _xml(request, await iati_activities.activities(session, settings, partnership_id))

@@ -24,7 +24,7 @@ SWEDISH_REFERENCE_ORGANISATION = rule(
     "Swedish municipalities and regions are reference data",
     f"All {SWEDISH_MUNICIPALITIES} Swedish municipalities and {SWEDISH_REGIONS} regions ship "
     "with their SCB codes; they are not created or re-typed through the API "
-    "(reference/README.md).",
+    "(app/reference_data/SOURCE.md).",
     mode=RuleMode.refuse,
     reads=(
         "organisations.type",

@@ -6,7 +6,6 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, model_validator
 
-from app.core.paging import Page
 from app.models.enums import MemberGroup, MemberRole
 from app.schemas.common import RequestModel, ResponseModel
 
@@ -64,7 +63,3 @@ class MemberRead(ResponseModel):
     side: Side = Field(description="Which party the person acts for.")
     created_at: datetime
     updated_at: datetime
-
-
-class MemberPage(Page[MemberRead]):
-    """One page of members."""
