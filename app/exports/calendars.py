@@ -88,15 +88,22 @@ async def _stamp_listed(session: AsyncSession, meetings: Sequence[Meeting]) -> N
     (`in_calendar_since`, read by the deletion rule `check_deletable`). One statement, whatever
     their number, and one that never fails on a meeting deleted meanwhile: so it is sent on the
     session's connection, past the guard that refuses bulk writes to keep them in the audit
-    trail, for a column the audit trail ignores by design (`Meeting.__audit_ignore__`)."""
+    trail, for a column the audit trail ignores by design (`Meeting.__audit_ignore__`). It locks
+    the rows in id order, as the flush of an action does, so two feeds never deadlock."""
     ids = [m.id for m in meetings if m.in_calendar_since is None]
     if not ids:
         return
     table: sa.Table = Meeting.__table__  # type: ignore[attr-defined]
+    new = (
+        sa.select(table.c.id)
+        .where(table.c.id.in_(ids), table.c.in_calendar_since.is_(None))
+        .order_by(table.c.id)
+        .with_for_update()
+    )
     connection = await session.connection()
     await connection.execute(
         sa.update(table)
-        .where(table.c.id.in_(ids), table.c.in_calendar_since.is_(None))
+        .where(table.c.id.in_(new.scalar_subquery()), table.c.in_calendar_since.is_(None))
         .values(in_calendar_since=sa.func.now())
     )
 
