@@ -6,8 +6,8 @@ A feed wrote SEQUENCE from the meeting's version until now, and a calendar ignor
 SEQUENCE went down: the existing meetings start from their version. Their earlier steps are in the
 audit trail; their history starts here, and a cancellation made before it has no reason.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06
 """
 
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
