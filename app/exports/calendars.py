@@ -1,7 +1,11 @@
 """iCalendar (RFC 5545) feeds of meetings, workshops and study visits, built with the icalendar
 library. Every event's DTSTAMP is its last change, so an unchanged feed is byte for byte the
-same (and so is its ETag)."""
+same (and so is its ETag). A meeting keeps its UID for life; its SEQUENCE rises each time it is
+moved or cancelled, and a cancelled one says STATUS:CANCELLED (docs/partnerships.md). Serving a
+feed stamps the meetings it lists for the first time (`in_calendar_since`): from then on they are
+in a published calendar, and are cancelled rather than deleted."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
@@ -34,7 +38,7 @@ _STATUS = {
 class Entry:
     uid: str
     changed: datetime | None
-    version: int
+    sequence: int
     starts: date
     ends: date  # the last day, inclusive
     summary: str
@@ -57,7 +61,7 @@ def feed(name: str, entries: list[Entry]) -> bytes:
         event.add("summary", entry.summary)
         event.add("location", entry.location)
         event.add("status", _STATUS[MeetingStatus(entry.status)])
-        event.add("sequence", entry.version)
+        event.add("sequence", entry.sequence)
         if entry.description:
             event.add("description", entry.description)
         calendar.add_component(event)
@@ -65,16 +69,42 @@ def feed(name: str, entries: list[Entry]) -> bytes:
 
 
 def meeting_entry(meeting: Meeting, title: str) -> Entry:
+    cancelled = meeting.status == MeetingStatus.cancelled and meeting.cancelled_reason
     return Entry(
         uid=f"meeting-{meeting.id}",
         changed=meeting.updated_at,
-        version=meeting.version,
+        sequence=meeting.sequence,
         starts=meeting.start_date,
         ends=meeting.end_date,
         summary=f"{title}: {meeting.kind.replace('_', ' ')}",
         location=meeting.place,
         status=meeting.status,
-        description=meeting.outcome,
+        description=f"Cancelled: {meeting.cancelled_reason}" if cancelled else meeting.outcome,
+    )
+
+
+async def _stamp_listed(session: AsyncSession, meetings: Sequence[Meeting]) -> None:
+    """The meetings a feed lists for the first time are from now on in a published calendar
+    (`in_calendar_since`, read by the deletion rule `check_deletable`). One statement, whatever
+    their number, and one that never fails on a meeting deleted meanwhile: so it is sent on the
+    session's connection, past the guard that refuses bulk writes to keep them in the audit
+    trail, for a column the audit trail ignores by design (`Meeting.__audit_ignore__`). It locks
+    the rows in id order, as the flush of an action does, so two feeds never deadlock."""
+    ids = [m.id for m in meetings if m.in_calendar_since is None]
+    if not ids:
+        return
+    table: sa.Table = Meeting.__table__  # type: ignore[attr-defined]
+    new = (
+        sa.select(table.c.id)
+        .where(table.c.id.in_(ids), table.c.in_calendar_since.is_(None))
+        .order_by(table.c.id)
+        .with_for_update()
+    )
+    connection = await session.connection()
+    await connection.execute(
+        sa.update(table)
+        .where(table.c.id.in_(new.scalar_subquery()), table.c.in_calendar_since.is_(None))
+        .values(in_calendar_since=sa.func.now())
     )
 
 
@@ -82,7 +112,7 @@ def workshop_entry(workshop: Workshop) -> Entry:
     return Entry(
         uid=f"workshop-{workshop.id}",
         changed=workshop.updated_at,
-        version=workshop.version,
+        sequence=workshop.version,
         starts=workshop.starts,
         ends=workshop.ends,
         summary=f"Workshop: {workshop.title}",
@@ -96,7 +126,7 @@ def visit_entry(visit: StudyVisit, host: str) -> Entry:
     return Entry(
         uid=f"study-visit-{visit.id}",
         changed=visit.updated_at,
-        version=visit.version,
+        sequence=visit.version,
         starts=visit.visit_on,
         ends=visit.visit_on,
         summary=f"Study visit to {host} from {', '.join(visit.visiting_countries)}",
@@ -110,9 +140,10 @@ async def partnership_calendar(
     session: AsyncSession, principal: Principal, partnership_id: UUID
 ) -> bytes:
     partnership = await get_partnership(session, principal, partnership_id)
-    meetings = await session.scalars(
-        select(Meeting).where(Meeting.partnership_id == partnership.id)
+    meetings = list(
+        await session.scalars(select(Meeting).where(Meeting.partnership_id == partnership.id))
     )
+    await _stamp_listed(session, meetings)
     return feed(partnership.title, [meeting_entry(m, partnership.title) for m in meetings])
 
 
@@ -152,7 +183,9 @@ async def organisation_calendar(
         .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
         .where(is_party)
     )
-    entries = [meeting_entry(meeting, title) for meeting, title in meetings]
+    listed = [(meeting, title) for meeting, title in meetings]
+    await _stamp_listed(session, [meeting for meeting, _ in listed])
+    entries = [meeting_entry(meeting, title) for meeting, title in listed]
     if not everything:
         return feed(f"Partnership meetings of {organisation.name}", entries)
     workshops = await session.scalars(

@@ -136,6 +136,15 @@ class MeetingStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class MeetingAction(StrEnum):
+    """A step in a meeting's history (docs/partnerships.md: the life cycle)."""
+
+    create = "create"
+    hold = "hold"
+    cancel = "cancel"
+    reschedule = "reschedule"
+
+
 class DocumentKind(StrEnum):
     letter_of_intent = "letter_of_intent"
     budget = "budget"

@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from app.models.base import Tracked, new_id
 from app.models.enums import (
     DocumentKind,
+    MeetingAction,
     MeetingKind,
     MeetingStatus,
     MemberGroup,
@@ -167,16 +168,29 @@ class Member(Tracked, table=True):
 
 
 class Meeting(Tracked, table=True):
-    """A meeting or visit of a partnership: who hosts, where, when, and how it went."""
+    """A meeting or visit of a partnership: who hosts, where, when, and how it went; once
+    cancelled, why, by whom and when (docs/partnerships.md: the life cycle)."""
 
     __tablename__ = "meetings"
     __table_args__ = (
         sa.CheckConstraint(sql_in("kind", MeetingKind), name="kind"),
         sa.CheckConstraint(sql_in("status", MeetingStatus), name="status"),
         sa.CheckConstraint("end_date >= start_date", name="period_order"),
+        sa.CheckConstraint("sequence >= 0", name="sequence"),
+        # A cancellation is recorded whole, and only on a cancelled meeting (those cancelled
+        # before revision 0016 have none).
+        sa.CheckConstraint(
+            "(cancelled_at IS NULL AND cancelled_by IS NULL AND cancelled_reason IS NULL) OR "
+            "(status = 'cancelled' AND cancelled_at IS NOT NULL AND cancelled_by IS NOT NULL "
+            "AND cancelled_reason IS NOT NULL)",
+            name="cancellation",
+        ),
         sa.Index("ix_meetings_partnership_id_start_date", "partnership_id", "start_date", "id"),
         sa.Index("ix_meetings_host_organisation_id", "host_organisation_id"),
     )
+    # Bookkeeping of the calendar feeds, written when a feed is served: not a change of the
+    # meeting (no audit event, no new version).
+    __audit_ignore__ = frozenset({"in_calendar_since"})
 
     partnership_id: UUID = Field(foreign_key="partnerships.id", ondelete="RESTRICT")
     kind: str = Field(max_length=20)
@@ -186,6 +200,45 @@ class Meeting(Tracked, table=True):
     end_date: date
     status: str = Field(default=MeetingStatus.planned, max_length=20)
     outcome: str | None = Field(default=None, sa_type=sa.Text)
+    sequence: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="The iCalendar SEQUENCE: raised each time the meeting moves or is cancelled.",
+    )
+    cancelled_at: datetime | None = None
+    cancelled_by: str | None = Field(default=None, max_length=300)
+    cancelled_reason: str | None = Field(default=None, sa_type=sa.Text)
+    in_calendar_since: datetime | None = Field(
+        default=None, description="When a calendar feed first listed the meeting."
+    )
+
+
+class MeetingChange(SQLModel, table=True):
+    """A step in a meeting's history: created, held, cancelled or moved; who, when, why, and what
+    it changed. Never changed. Written in the same transaction as the change, so the outbox the
+    `meeting.cancelled` and `meeting.rescheduled` events will be published from."""
+
+    __tablename__ = "meeting_changes"
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("action", MeetingAction), name="action"),
+        sa.CheckConstraint(
+            "reason IS NOT NULL OR action NOT IN ('cancel', 'reschedule')", name="reason"
+        ),
+        sa.Index("ix_meeting_changes_meeting_id", "meeting_id", "changed_at", "id"),
+    )
+
+    id: UUID = Field(default_factory=new_id, primary_key=True)
+    meeting_id: UUID = Field(foreign_key="meetings.id", ondelete="RESTRICT")
+    action: str = Field(max_length=20)
+    changed_by: str = Field(max_length=300)
+    changed_at: datetime | None = Field(
+        default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
+    )
+    reason: str | None = Field(default=None, sa_type=sa.Text)
+    sequence: int
+    details: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(postgresql.JSONB(), nullable=False)
+    )
 
 
 class MeetingParticipant(SQLModel, table=True):

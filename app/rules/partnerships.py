@@ -8,16 +8,17 @@ calls the same checks and turns each violation into a warning.
 """
 
 from collections.abc import Iterable, Mapping, Sequence, Set
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
-from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.errors import CONFLICT, ProblemError, RuleMode, RuleViolation, rule
 from app.core.periods import last_day_within
 from app.models.enums import (
     ELIGIBLE_SWEDISH_APPLICANT_TYPES,
     EU_MEMBER_STATES,
     DocumentKind,
+    MeetingAction,
     MeetingStatus,
     MemberGroup,
     PersonKind,
@@ -26,7 +27,7 @@ from app.models.enums import (
     PhaseStatus,
     PoliticalSide,
 )
-from app.rules.words import in_words
+from app.rules.words import in_words, listing
 
 
 def _a(word: str) -> str:
@@ -768,27 +769,73 @@ def check_host(sides: Mapping[UUID, str], host_organisation_id: UUID) -> None:
         )
 
 
+# The life cycle of a meeting (docs/partnerships.md: the transition table): the state each
+# action applies to and the state it leaves the meeting in. A meeting is created planned, or held
+# when it is recorded after the fact; its state changes by these actions only.
+MEETING_ACTIONS: dict[MeetingAction, tuple[MeetingStatus, MeetingStatus]] = {
+    MeetingAction.hold: (MeetingStatus.planned, MeetingStatus.held),
+    MeetingAction.cancel: (MeetingStatus.planned, MeetingStatus.cancelled),
+    MeetingAction.reschedule: (MeetingStatus.planned, MeetingStatus.planned),
+}
+CREATED_AS = (MeetingStatus.planned, MeetingStatus.held)
+# What a held or cancelled meeting keeps as recorded.
+RECORDED_MEETING_FIELDS = ("status", "kind", "host_organisation_id", "start_date", "end_date")
+# What moves a meeting in its partners' calendars: changed by a move only, with its reason.
+MOVING_FIELDS = ("start_date", "end_date", "host_organisation_id")
+
 MEETING_TRANSITION = rule(
     "meeting-transition",
     "A meeting that happened or was cancelled stays so",
-    "A planned meeting is held or cancelled; a held or cancelled meeting does not change state.",
+    f"A meeting is created {listing(list(CREATED_AS), 'or')}, and its state changes by its "
+    "actions only: "
+    + "; ".join(
+        f"`{action}` takes a {before} meeting to {after}"
+        for action, (before, after) in MEETING_ACTIONS.items()
+    )
+    + ". A meeting is held only once its first day has come, a move changes its dates or host, "
+    "and a held or cancelled meeting keeps its state, kind, host and dates (docs/partnerships.md).",
     mode=RuleMode.refuse,
     reads=(
         "meetings.status",
         "meetings.start_date",
+        "meetings.end_date",
+        "meetings.host_organisation_id",
     ),
 )
 
-# What a held or cancelled meeting keeps as recorded.
-RECORDED_MEETING_FIELDS = ("status", "kind", "host_organisation_id", "start_date", "end_date")
 
-
-def check_not_held_ahead(status: str, end_date: date, today: date) -> None:
-    """`meeting-transition`: a meeting still to come is planned."""
-    if status != MeetingStatus.planned and end_date > today:
+def check_meeting_action(status: str, action: MeetingAction) -> MeetingStatus:
+    """`meeting-transition`: the action applies to a meeting in `status`; the state it leaves."""
+    before, after = MEETING_ACTIONS[action]
+    if status != before:
         raise RuleViolation(
-            MEETING_TRANSITION, "A meeting still to come is planned.", pointer="/status"
+            MEETING_TRANSITION,
+            f"The meeting is {status}; `{action}` applies to a {before} meeting only.",
         )
+    return after
+
+
+def check_started(start_date: date, today: date, pointer: str | None = "/status") -> None:
+    """`meeting-transition`: a meeting is held only once its first day has come."""
+    if start_date > today:
+        raise RuleViolation(
+            MEETING_TRANSITION,
+            f"The meeting starts {start_date}: a meeting still to come is planned, and held only "
+            "once its first day has come.",
+            pointer=pointer,
+        )
+
+
+def check_moved(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:
+    """`meeting-transition`: a move changes the meeting's dates or host; the fields it changes."""
+    moved = [f for f in MOVING_FIELDS if wanted[f] != current[f]]
+    if not moved:
+        raise RuleViolation(
+            MEETING_TRANSITION,
+            "The meeting is already on those dates with that host; a move changes them.",
+            pointer="/start_date",
+        )
+    return moved
 
 
 def check_record_kept(status: str, current: Mapping[str, Any], wanted: Mapping[str, Any]) -> None:
@@ -801,6 +848,104 @@ def check_record_kept(status: str, current: Mapping[str, Any], wanted: Mapping[s
             MEETING_TRANSITION,
             f"The meeting is {status}; its {', '.join(moved)} stay as recorded.",
             pointer=f"/{moved[0]}",
+        )
+
+
+# A cancellation's or a move's reason is a short text: ICLD's programme officers and the
+# compliance view read why a planned visit did not happen or moved.
+CHANGE_REASON_MAX_CHARS = 500
+
+MEETING_CHANGE_REASON = rule(
+    "meeting-change-reason",
+    "A meeting is cancelled or moved with its reason",
+    "A meeting is cancelled or moved by its action (`cancel`, `reschedule`) with a reason of "
+    f"{in_words(1)} to {CHANGE_REASON_MAX_CHARS} characters, kept in its history with who and "
+    "when. A change of its status to cancelled, or of its dates or host, in a PATCH carries no "
+    "reason and is refused, and so is a meeting created cancelled.",
+    mode=RuleMode.refuse,
+    reads=(
+        "meetings.status",
+        "meetings.start_date",
+        "meetings.end_date",
+        "meetings.host_organisation_id",
+        "meetings.cancelled_reason",
+    ),
+    constraints=("ck_meetings_cancellation",),
+)
+
+
+def check_change_reason(reason: str) -> None:
+    """`meeting-change-reason`: the reason of a cancellation or a move."""
+    if not 1 <= len(reason) <= CHANGE_REASON_MAX_CHARS:
+        raise RuleViolation(
+            MEETING_CHANGE_REASON,
+            f"A reason has 1 to {CHANGE_REASON_MAX_CHARS} characters, not {len(reason)}.",
+            pointer="/reason",
+        )
+
+
+def check_created_as(status: str, start_date: date, today: date) -> None:
+    """`meeting-change-reason` and `meeting-transition` of a new meeting: created planned, or held
+    once its first day has come; never cancelled (a cancellation has its reason)."""
+    if status not in CREATED_AS:
+        raise RuleViolation(
+            MEETING_CHANGE_REASON,
+            f"A meeting is created {listing(list(CREATED_AS), 'or')}; plan it, then cancel it "
+            "with its reason (POST .../meetings/{meeting_id}/cancel).",
+            pointer="/status",
+        )
+    if status == MeetingStatus.held:
+        check_started(start_date, today)
+
+
+def check_patch(
+    status: str, current: Mapping[str, Any], wanted: Mapping[str, Any], today: date
+) -> None:
+    """What a PATCH may change: of a planned meeting, neither a cancellation nor a move
+    (`meeting-change-reason`: those are actions with a reason); it may record it as held once
+    started; a held or cancelled meeting keeps its record (`meeting-transition`)."""
+    if status != MeetingStatus.planned:
+        check_record_kept(status, current, wanted)
+        return
+    if wanted["status"] == MeetingStatus.cancelled:
+        raise RuleViolation(
+            MEETING_CHANGE_REASON,
+            "A meeting is cancelled with its reason: POST .../meetings/{meeting_id}/cancel.",
+            pointer="/status",
+        )
+    moved = [f for f in MOVING_FIELDS if wanted[f] != current[f]]
+    if moved:
+        raise RuleViolation(
+            MEETING_CHANGE_REASON,
+            f"A meeting's {', '.join(moved)} change when it moves, with its reason: "
+            "POST .../meetings/{meeting_id}/reschedule.",
+            pointer=f"/{moved[0]}",
+        )
+    if wanted["status"] == MeetingStatus.held:
+        check_started(wanted["start_date"], today)
+
+
+# Deleting a meeting: only one entered by mistake, still planned, with no participants recorded
+# and never listed by a calendar feed (docs/partnerships.md: "in a published calendar"). Any
+# other stays in the record, and a planned one is cancelled instead: a 409 `conflict` (not a
+# rule of the programme, so not a 422) whose `instead` names the action.
+
+
+def check_deletable(status: str, participants: int, in_calendar_since: datetime | None) -> None:
+    """A meeting entered by mistake is deleted; any other answers 409, pointing at `cancel`."""
+    if status != MeetingStatus.planned:
+        raise ProblemError(CONFLICT, f"A meeting that was {status} stays in the record.")
+    why = []
+    if participants:
+        why.append(f"{participants} participant{'s' if participants > 1 else ''} recorded")
+    if in_calendar_since is not None:
+        why.append(f"been in a calendar feed since {in_calendar_since.date()}")
+    if why:
+        raise ProblemError(
+            CONFLICT,
+            f"The meeting has {listing(why)}, so it stays in the record: cancel it instead, "
+            "with its reason (POST .../meetings/{meeting_id}/cancel).",
+            instead=MeetingAction.cancel.value,
         )
 
 

@@ -1,6 +1,7 @@
-"""Meetings and visits of a partnership."""
+"""Meetings and visits of a partnership, the actions of their life cycle and their history."""
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Request, Response
@@ -8,10 +9,21 @@ from fastapi import APIRouter, Body, Request, Response
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.versions import etag_for
-from app.schemas.partnerships.meetings import MeetingCreate, MeetingRead, MeetingUpdate
+from app.schemas.partnerships.meetings import (
+    Cancellation,
+    CancelMeeting,
+    HoldMeeting,
+    MeetingChangePage,
+    MeetingChangeRead,
+    MeetingCreate,
+    MeetingRead,
+    MeetingUpdate,
+    RescheduleMeeting,
+)
 from app.services.common import answer_fields
 from app.services.partnerships import meetings as service
 
@@ -21,11 +33,20 @@ router = APIRouter(
 
 
 def read(view: service.MeetingView) -> MeetingRead:
+    meeting = view.meeting
+    cancellation = None
+    if meeting.cancelled_at is not None:
+        cancellation = Cancellation(
+            reason=meeting.cancelled_reason,
+            cancelled_by=meeting.cancelled_by,
+            cancelled_at=meeting.cancelled_at,
+        )
     return MeetingRead.model_validate(
         {
-            **answer_fields(view.meeting, MeetingRead),
+            **answer_fields(meeting, MeetingRead),
             "host_side": view.host_side,
             "participant_ids": view.participant_ids,
+            "cancellation": cancellation,
         }
     )
 
@@ -88,7 +109,8 @@ async def get_meeting(
 @router.patch(
     "/meetings/{meeting_id}",
     operation_id="update_meeting",
-    summary="Change a meeting, or record it as held or cancelled (JSON merge patch)",
+    summary="Change a meeting's kind, place, participants or outcome, or record it as held "
+    "(JSON merge patch)",
     responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
 )
 async def update_meeting(
@@ -110,7 +132,7 @@ async def update_meeting(
 @router.delete(
     "/meetings/{meeting_id}",
     operation_id="delete_meeting",
-    summary="Delete a planned meeting entered by mistake (held ones stay; cancel instead)",
+    summary="Delete a meeting entered by mistake (any other is cancelled instead: 409)",
     status_code=204,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
@@ -123,3 +145,82 @@ async def delete_meeting(
 ) -> Response:
     await service.delete_meeting(session, principal, partnership_id, meeting_id, if_match)
     return Response(status_code=204)
+
+
+def _action(
+    name: str,
+    summary: str,
+    description: str,
+    body_type: type[Any],
+    run: Callable[..., Awaitable[service.MeetingView]],
+) -> None:
+    async def act(
+        session: SessionDep,
+        principal: Writer,
+        response: Response,
+        partnership_id: UUID,
+        meeting_id: UUID,
+        body: body_type,  # type: ignore[valid-type]
+        if_match: IfMatch = None,
+    ) -> MeetingRead:
+        view = await run(session, principal, partnership_id, meeting_id, body, if_match)
+        set_etag(response, view.meeting.version)
+        return read(view)
+
+    router.add_api_route(
+        f"/meetings/{{meeting_id}}/{name}",
+        act,
+        methods=["POST"],
+        operation_id=f"{name}_meeting",
+        name=f"{name}_meeting",
+        summary=summary,
+        description=description,
+        responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    )
+
+
+_action(
+    "hold",
+    "Record a planned meeting as held, once its first day has come",
+    "The same as `PATCH` with `status` `held`. Needs `If-Match`.",
+    HoldMeeting,
+    service.hold_meeting,
+)
+_action(
+    "cancel",
+    "Cancel a planned meeting, past or future, with its reason",
+    "The meeting keeps its dates, host and participants and stays in lists, the calendar feeds "
+    "(`STATUS:CANCELLED`, same UID, SEQUENCE raised) and the history. Needs `If-Match`.",
+    CancelMeeting,
+    service.cancel_meeting,
+)
+_action(
+    "reschedule",
+    "Move a planned meeting to other dates or another host, with its reason",
+    "The meeting keeps its id and calendar UID (SEQUENCE raised); its history records the "
+    "dates and host it had and why it moved. Needs `If-Match`.",
+    RescheduleMeeting,
+    service.reschedule_meeting,
+)
+
+
+@router.get(
+    "/meetings/{meeting_id}/history",
+    operation_id="list_meeting_changes",
+    summary="A meeting's history: planned, moved, held, cancelled; who, when and why",
+    description="Oldest first.",
+    responses=problem_responses(400, 401, 403, 404, 422),
+)
+async def list_meeting_changes(
+    session: SessionDep,
+    principal: Authenticated,
+    page: PageDep,
+    partnership_id: UUID,
+    meeting_id: UUID,
+) -> MeetingChangePage:
+    changes, cursor = await service.list_changes(
+        session, principal, partnership_id, meeting_id, page
+    )
+    return MeetingChangePage(
+        items=[MeetingChangeRead.model_validate(c) for c in changes], next_cursor=cursor
+    )

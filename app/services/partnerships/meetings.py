@@ -1,8 +1,11 @@
-"""Meetings and visits of a partnership, and the activity-plan rules a phase starts under."""
+"""Meetings and visits of a partnership: their life cycle (plan, hold, cancel, move; delete only
+what was entered by mistake), their history, and the activity-plan rules a phase starts under.
+The rules of the life cycle are in `app/rules/partnerships.py` (MEETING_ACTIONS and its checks)."""
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,28 +13,44 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import CONFLICT, ProblemError
+from app.clock import today
+from app.core.paging import PageParams, paginate
 from app.core.periods import phase_years
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
-from app.models.enums import HOSTED_VISITS, MeetingStatus, PhaseKind
-from app.models.partnerships import Meeting, MeetingParticipant, Partnership, Phase
+from app.models.enums import HOSTED_VISITS, MeetingAction, MeetingStatus, PhaseKind
+from app.models.partnerships import (
+    Meeting,
+    MeetingChange,
+    MeetingParticipant,
+    Partnership,
+    Phase,
+)
 from app.models.people import Person
 from app.rules.partnerships import (
+    MOVING_FIELDS,
+    check_created_as,
+    check_deletable,
     check_host,
+    check_meeting_action,
     check_meetings_per_year,
     check_member_of_a_party,
-    check_not_held_ahead,
+    check_moved,
+    check_patch,
     check_reciprocal_visits,
-    check_record_kept,
+    check_started,
 )
 from app.schemas.partnerships.meetings import (
+    CancelMeeting,
+    HoldMeeting,
     MeetingCreate,
     MeetingFields,
     MeetingRead,
     MeetingUpdate,
+    RescheduleMeeting,
 )
 from app.schemas.partnerships.members import Side
+from app.services.access import audit
 from app.services.common import answer_columns, apply_changes, merge_patch, touch
 from app.services.partnerships.members import sides_of, sides_of_each
 from app.services.partnerships.partnerships import (
@@ -44,7 +63,9 @@ from app.services.partnerships.partnerships import (
 # A meeting in a list is a row (see `answer_columns`); one read by id, with its partnership,
 # is an ORM object (and is changed as one).
 MeetingRecord = Meeting | sa.Row[Any]
-_ANSWER = answer_columns(Meeting, MeetingRead)
+_ANSWER = answer_columns(Meeting, MeetingRead).add_columns(
+    col(Meeting.cancelled_reason), col(Meeting.cancelled_by), col(Meeting.cancelled_at)
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +141,6 @@ async def get_meeting(
 async def _check(
     session: AsyncSession, partnership: Partnership, data: MeetingFields
 ) -> dict[UUID, Side]:
-    check_not_held_ahead(data.status, data.end_date, date.today())
     sides = await sides_of(session, partnership)
     check_host(sides, data.host_organisation_id)
     ids = list(dict.fromkeys(data.participant_ids))
@@ -156,11 +176,13 @@ async def create_meeting(
     session: AsyncSession, principal: Principal, partnership_id: UUID, data: MeetingCreate
 ) -> MeetingView:
     partnership = await get_partnership(session, principal, partnership_id, for_update=True)
+    check_created_as(data.status, data.start_date, today())
     sides = await _check(session, partnership, data)
     meeting = Meeting(partnership_id=partnership.id, **data.model_dump(exclude={"participant_ids"}))
     session.add(meeting)
     await session.flush()
     await _set_participants(session, meeting, data.participant_ids)
+    record_change(session, principal, meeting, MeetingAction.create, details=_placed(meeting))
     await session.flush()
     await session.refresh(meeting)
     return MeetingView(
@@ -188,13 +210,17 @@ async def update_meeting(
         if field != "participant_ids"
     } | {"participant_ids": view.participant_ids}
     merged = merge_patch(current, patch, MeetingFields)
-    check_record_kept(meeting.status, current, merged.model_dump())
+    check_patch(meeting.status, current, merged.model_dump(), today())
     sides = await _check(session, partnership, merged)
+    held_now = meeting.status == MeetingStatus.planned and merged.status == MeetingStatus.held
     changed = apply_changes(meeting, merged.model_dump(exclude={"participant_ids"}))
     if merged.participant_ids != view.participant_ids:
         await _set_participants(session, meeting, merged.participant_ids)
         if not changed:
             touch(meeting)
+    if held_now:  # the same as the `hold` action, kept for the clients that PATCH it
+        record_change(session, principal, meeting, MeetingAction.hold, details=_held(meeting))
+        audit.label_next_flush(session, MeetingAction.hold.value)
     await session.flush()
     return MeetingView(
         meeting, sides[meeting.host_organisation_id], sorted(dict.fromkeys(merged.participant_ids))
@@ -208,14 +234,197 @@ async def delete_meeting(
     meeting_id: UUID,
     expected: Expected | None,
 ) -> None:
+    """Delete a meeting entered by mistake (`check_deletable`); the audit trail keeps it whole,
+    with its history's rows."""
     _, view = await get_meeting(session, principal, partnership_id, meeting_id, for_update=True)
     meeting = view.meeting
     assert isinstance(meeting, Meeting)  # read for update: an object, not a row
     check_version(expected, meeting.version)
-    if meeting.status != MeetingStatus.planned:
-        raise ProblemError(CONFLICT, f"A meeting that was {meeting.status} stays in the record.")
+    check_deletable(meeting.status, len(view.participant_ids), meeting.in_calendar_since)
+    for change in await session.scalars(
+        select(MeetingChange).where(MeetingChange.meeting_id == meeting.id)
+    ):
+        await session.delete(change)
+    await session.flush()  # the history before the meeting it refers to
     await session.delete(meeting)
     await session.flush()
+
+
+# The life cycle's actions and the history
+
+
+def _placed(meeting: Meeting) -> dict[str, Any]:
+    """Where and when the meeting is, and in which state: what a history entry records."""
+    return {"status": meeting.status, **{f: getattr(meeting, f) for f in MOVING_FIELDS}}
+
+
+def _held(meeting: Meeting) -> dict[str, Any]:
+    return {"outcome": meeting.outcome}
+
+
+def _jsonable(details: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        k: v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, UUID) else v
+        for k, v in details.items()
+    }
+
+
+def record_change(
+    session: AsyncSession,
+    principal: Principal,
+    meeting: Meeting,
+    action: MeetingAction,
+    *,
+    reason: str | None = None,
+    details: Mapping[str, Any],
+) -> MeetingChange:
+    """The one place a meeting's history is written, in the transaction of the change itself.
+
+    Events hook: when the API gains its events capability, a `cancel` entry is the event
+    `meeting.cancelled` and a `reschedule` entry `meeting.rescheduled`, published from these rows
+    (an outbox: written and committed with the change, or not at all). Nothing publishes them
+    yet."""
+    change = MeetingChange(
+        meeting_id=meeting.id,
+        action=action,
+        changed_by=principal.name or principal.id,
+        changed_at=datetime.now(UTC),
+        reason=reason,
+        sequence=meeting.sequence,
+        details=_jsonable(details),
+    )
+    session.add(change)
+    return change
+
+
+def _cancel(session: AsyncSession, principal: Principal, meeting: Meeting, reason: str) -> None:
+    """Cancel the planned meeting: it keeps its dates, host and participants; its calendar event
+    says CANCELLED with a higher SEQUENCE."""
+    apply_changes(
+        meeting,
+        {
+            "status": MeetingStatus.cancelled,
+            "cancelled_reason": reason,
+            "cancelled_by": principal.name or principal.id,
+            "cancelled_at": datetime.now(UTC),
+            "sequence": meeting.sequence + 1,
+        },
+    )
+    details = {f: getattr(meeting, f) for f in MOVING_FIELDS}
+    record_change(session, principal, meeting, MeetingAction.cancel, reason=reason, details=details)
+
+
+async def _locked(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    meeting_id: UUID,
+    action: MeetingAction,
+    expected: Expected | None,
+) -> tuple[Partnership, MeetingView, Meeting]:
+    """Every action: lock the partnership and the meeting (not found outside the caller's
+    scope), check the version it was read at, and that the action applies to its state."""
+    partnership, view = await get_meeting(
+        session, principal, partnership_id, meeting_id, for_update=True
+    )
+    meeting = view.meeting
+    assert isinstance(meeting, Meeting)  # read for update: an object, not a row
+    check_version(expected, meeting.version)
+    check_meeting_action(meeting.status, action)
+    return partnership, view, meeting
+
+
+async def _done(session: AsyncSession, action: MeetingAction, view: MeetingView) -> MeetingView:
+    audit.label_next_flush(session, action.value)
+    await session.flush()
+    return view
+
+
+async def hold_meeting(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    meeting_id: UUID,
+    data: HoldMeeting,
+    expected: Expected | None,
+) -> MeetingView:
+    _, view, meeting = await _locked(
+        session, principal, partnership_id, meeting_id, MeetingAction.hold, expected
+    )
+    check_started(meeting.start_date, today(), pointer=None)
+    outcome = {"outcome": data.outcome} if data.outcome is not None else {}
+    apply_changes(meeting, {"status": MeetingStatus.held, **outcome})
+    record_change(session, principal, meeting, MeetingAction.hold, details=_held(meeting))
+    return await _done(session, MeetingAction.hold, view)
+
+
+async def cancel_meeting(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    meeting_id: UUID,
+    data: CancelMeeting,
+    expected: Expected | None,
+) -> MeetingView:
+    _, view, meeting = await _locked(
+        session, principal, partnership_id, meeting_id, MeetingAction.cancel, expected
+    )
+    _cancel(session, principal, meeting, data.reason)
+    return await _done(session, MeetingAction.cancel, view)
+
+
+async def reschedule_meeting(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    meeting_id: UUID,
+    data: RescheduleMeeting,
+    expected: Expected | None,
+) -> MeetingView:
+    partnership, view, meeting = await _locked(
+        session, principal, partnership_id, meeting_id, MeetingAction.reschedule, expected
+    )
+    current = {f: getattr(meeting, f) for f in MOVING_FIELDS}
+    host = data.host_organisation_id or meeting.host_organisation_id
+    wanted: dict[str, Any] = {
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "host_organisation_id": host,
+    }
+    sides = await sides_of(session, partnership)
+    check_host(sides, host)
+    check_moved(current, wanted)
+    place = {"place": data.place} if data.place is not None else {}
+    details = {f"old_{f}": v for f, v in current.items()} | {
+        f"new_{f}": v for f, v in wanted.items()
+    }
+    if place and data.place != meeting.place:
+        details |= {"old_place": meeting.place, "new_place": data.place}
+    apply_changes(meeting, {**wanted, **place, "sequence": meeting.sequence + 1})
+    record_change(
+        session, principal, meeting, MeetingAction.reschedule, reason=data.reason, details=details
+    )
+    moved = MeetingView(meeting, sides[meeting.host_organisation_id], view.participant_ids)
+    return await _done(session, MeetingAction.reschedule, moved)
+
+
+async def list_changes(
+    session: AsyncSession,
+    principal: Principal,
+    partnership_id: UUID,
+    meeting_id: UUID,
+    page: PageParams,
+) -> tuple[list[MeetingChange], str | None]:
+    """The meeting's history, oldest first."""
+    _, meeting = await get_part(session, principal, partnership_id, Meeting, meeting_id)
+    return await paginate(
+        session,
+        select(MeetingChange).where(MeetingChange.meeting_id == meeting.id),
+        order=[col(MeetingChange.changed_at), col(MeetingChange.id)],
+        key=lambda c: (c.changed_at, c.id),
+        params=page,
+        sort_name="changed_at",
+    )
 
 
 def in_period(view: MeetingView, starts: date, ends: date) -> bool:
@@ -241,8 +450,11 @@ async def check_activity_plan(
     check_reciprocal_visits(start, end, hosted)
 
 
-async def cancel_after(session: AsyncSession, phase: Phase, day: date) -> int:
-    """Cancel (never delete) the phase's planned meetings from `day` on: it ended early."""
+async def cancel_after(
+    session: AsyncSession, principal: Principal, phase: Phase, day: date, decision_reference: str
+) -> int:
+    """Cancel (never delete) the phase's planned meetings from `day` on: it ended early. Each is
+    cancelled as the `cancel` action would, its reason naming the decision."""
     rows = await session.scalars(
         select(Meeting).where(
             Meeting.partnership_id == phase.partnership_id,
@@ -251,8 +463,9 @@ async def cancel_after(session: AsyncSession, phase: Phase, day: date) -> int:
             col(Meeting.start_date) <= phase.planned_end,
         )
     )
+    reason = f"The {phase.kind} phase was terminated from {day} (decision {decision_reference})."
     cancelled = 0
     for meeting in rows:
-        apply_changes(meeting, {"status": MeetingStatus.cancelled})
+        _cancel(session, principal, meeting, reason)
         cancelled += 1
     return cancelled

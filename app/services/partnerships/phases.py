@@ -244,7 +244,9 @@ async def terminate_phase(
         check_termination_date(phase.actual_start, phase.planned_end, data.effective_date)
         phase.actual_end = data.effective_date - timedelta(days=1)
         phase.status = PhaseStatus.terminated
-        cancelled = await meetings.cancel_after(session, phase, data.effective_date)
+        cancelled = await meetings.cancel_after(
+            session, principal, phase, data.effective_date, data.decision_reference
+        )
         return {
             "effective_date": data.effective_date,
             "actual_end": phase.actual_end,
