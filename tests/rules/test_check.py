@@ -21,7 +21,9 @@ from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db.migrations import upgrade_to_head
 from app.services.integrity import RULES, Audited, NotJudged
+from bench.generate import generate
 from tests.conftest import create_database, drop_database, plain_dsn, with_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +109,26 @@ async def demo_copy(server_url: str, demo_url: str) -> AsyncIterator[str]:
         await admin.close()
     yield with_database(server_url, name)
     await drop_database(server_url, name)
+
+
+async def test_the_bench_data_breaks_no_rule(server_url: str) -> None:
+    # bench/generate.py writes its rows with COPY, past every check: the same generator as the
+    # 1M data set, at 1k.
+    name = f"partnership_check_bench_{os.getpid()}"
+    url = await create_database(server_url, name)
+    try:
+        await asyncio.to_thread(upgrade_to_head, url)
+        await generate(plain_dsn(url), 1000)
+        code, out = await run("check", url=url)
+        assert findings(out) == set()
+        assert code == 0
+    finally:
+        await drop_database(server_url, name)
+
+
+async def test_a_database_that_cannot_be_read_is_not_a_pass(server_url: str) -> None:
+    code, out = await run("check", url=with_database(server_url, "partnership_no_such_database"))
+    assert (code, out) == (2, "")
 
 
 async def test_the_demo_data_breaks_no_rule(demo_url: str) -> None:
