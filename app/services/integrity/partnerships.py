@@ -98,8 +98,9 @@ async def phases(conn: AsyncConnection) -> AsyncIterator[Finding]:
     plan as it was made (its planned end before the first postponement or extension, which are
     judged when decided, from the decisions' record); `phases-do-not-overlap` and
     `project-after-inception` of each pair, on the days each phase runs (actual, else planned),
-    as every phase action judges them (a finding names the phase stored later); `early-termination-date` of a terminated phase (it took
-    effect the day after its actual end)."""
+    as every phase action judges them (a finding names the phase stored later);
+    `early-termination-date` of a terminated phase (it took effect the day after its actual
+    end)."""
     async for group in groups(
         conn,
         "SELECT ph.partnership_id, ph.id, ph.kind, ph.status, ph.planned_start, ph.planned_end, "
