@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from app.logging import configure_logging
@@ -51,7 +52,7 @@ def demo_data(settings: Settings, url: str) -> None:
 def check(settings: Settings, url: str) -> int:
     """Re-judge every refuse-rule over the whole database: print each row that breaks one
     (`rule.<code>  <url>  <message>`) and a closing count; 1 when any does, 0 when none, 2 when
-    the database could not be read."""
+    the check could not run to its end (never a pass, nor mistaken for findings)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.db.engine import make_engine
@@ -73,6 +74,10 @@ def check(settings: Settings, url: str) -> int:
         found = asyncio.run(run())
     except (OSError, SQLAlchemyError) as exc:
         print(f"check: the database could not be read: {exc}", file=sys.stderr)
+        return 2
+    except Exception:
+        traceback.print_exc()
+        print("check: stopped before every rule was judged", file=sys.stderr)
         return 2
     judged = sum(isinstance(how, Audited) for how in RULES.values())
     print(

@@ -19,6 +19,7 @@ import asyncpg
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db.migrations import upgrade_to_head
@@ -103,7 +104,7 @@ async def demo_copy(server_url: str, demo_url: str) -> AsyncIterator[str]:
     admin = await asyncpg.connect(plain_dsn(with_database(server_url, "postgres")))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        template = demo_url.rsplit("/", 1)[1].split("?")[0]
+        template = make_url(demo_url).database
         await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     finally:
         await admin.close()

@@ -67,7 +67,7 @@ async def groups(
         yield group
 
 
-def eligible_on(country: str, day: str) -> str:
+def partner_country_sql(country: str, day: str) -> str:
     """SQL: the country (a column) was an ICLD partner country on the day (a column): the same
     periods `app.services.countries.eligible_on` reads."""
     return (

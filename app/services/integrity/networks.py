@@ -16,10 +16,10 @@ from app.rules.networks import (
 )
 from app.services.integrity.base import (
     Finding,
-    eligible_on,
     groups,
     judge,
     network_member_url,
+    partner_country_sql,
     partnership_url,
     rows,
     workshop_url,
@@ -32,8 +32,8 @@ async def members(conn: AsyncConnection) -> AsyncIterator[Finding]:
     async for m in rows(
         conn,
         "SELECT m.network_id, m.id, o.name, o.country_code, n.country_codes, n.starts, n.ends, "
-        f"{eligible_on('o.country_code', 'n.starts')} AS on_start, "
-        f"{eligible_on('o.country_code', 'n.ends')} AS on_end "
+        f"{partner_country_sql('o.country_code', 'n.starts')} AS on_start, "
+        f"{partner_country_sql('o.country_code', 'n.ends')} AS on_end "
         "FROM network_members m JOIN networks n ON n.id = m.network_id "
         "JOIN organisations o ON o.id = m.organisation_id ORDER BY m.network_id, m.id",
     ):

@@ -29,10 +29,10 @@ from app.services.integrity.base import (
     PARTNERS,
     Finding,
     day,
-    eligible_on,
     groups,
     judge,
     part_url,
+    partner_country_sql,
     partnership_url,
     rows,
     sides,
@@ -64,7 +64,7 @@ async def partners(conn: AsyncConnection) -> AsyncIterator[Finding]:
     async for p in rows(
         conn,
         "SELECT pp.partnership_id, o.name, o.country_code, p.applied_on, "
-        f"{eligible_on('o.country_code', 'p.applied_on')} AS eligible "
+        f"{partner_country_sql('o.country_code', 'p.applied_on')} AS eligible "
         "FROM partnership_partners pp JOIN partnerships p ON p.id = pp.partnership_id "
         "JOIN organisations o ON o.id = pp.organisation_id "
         "ORDER BY pp.partnership_id, pp.organisation_id",
