@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint format migrate demo-data openapi bench
+.PHONY: run test lint format migrate demo-data check openapi bench
 
 $(BIN)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ migrate: $(BIN)/.installed-run
 
 demo-data: $(BIN)/.installed-run
 	$(BIN)/partnership-api demo-data
+
+## Re-judge every refuse-rule over the stored data; exit 1 if a row breaks one (README).
+check: $(BIN)/.installed-run
+	$(BIN)/partnership-api check
 
 openapi: $(BIN)/.installed-run
 	$(BIN)/partnership-api openapi

@@ -1,10 +1,13 @@
-"""The command line: `partnership-api serve | migrate | demo-data | openapi`."""
+"""The command line: `partnership-api serve | migrate | demo-data | check | create-api-key |
+openapi`."""
 
 import argparse
 import asyncio
 import logging
 import signal
 import sys
+import time
+import traceback
 from pathlib import Path
 
 from app.logging import configure_logging
@@ -44,6 +47,45 @@ def demo_data(settings: Settings, url: str) -> None:
             await engine.dispose()
 
     log.info("demo data loaded", extra={"added": asyncio.run(load())})
+
+
+def check(settings: Settings, url: str) -> int:
+    """Re-judge every refuse-rule over the whole database: print each row that breaks one
+    (`rule.<code>  <url>  <message>`) and a closing count; 1 when any does, 0 when none, 2 when
+    the check could not run to its end (never a pass, nor mistaken for findings)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.db.engine import make_engine
+    from app.services.integrity import RULES, Audited, audit_database, audits
+
+    async def run() -> int:
+        engine = make_engine(url, settings)
+        found = 0
+        try:
+            async for finding in audit_database(engine):
+                print(finding.line(), flush=True)
+                found += 1
+        finally:
+            await engine.dispose()
+        return found
+
+    started = time.perf_counter()
+    try:
+        found = asyncio.run(run())
+    except (OSError, SQLAlchemyError) as exc:
+        print(f"check: the database could not be read: {exc}", file=sys.stderr)
+        return 2
+    except Exception:
+        traceback.print_exc()
+        print("check: stopped before every rule was judged", file=sys.stderr)
+        return 2
+    judged = sum(isinstance(how, Audited) for how in RULES.values())
+    print(
+        f"{found} row(s) break a rule; {judged} refuse-rules judged by {len(audits())} audits "
+        f"in {time.perf_counter() - started:.1f} s, {len(RULES) - judged} cannot be judged on "
+        "stored state (docs/rules.md)"
+    )
+    return 1 if found else 0
 
 
 def create_api_key(
@@ -129,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--demo-data", action="store_true", help="load the demo data first")
     commands.add_parser("migrate", help="upgrade the database to the latest migration")
     commands.add_parser("demo-data", help="load the demo data (idempotent)")
+    commands.add_parser(
+        "check",
+        help="re-judge every refuse-rule over the stored data; print each row that breaks one, "
+        "exit 1 if any does",
+    )
     key = commands.add_parser("create-api-key", help="create an API key and print its secret once")
     key.add_argument("--name", required=True, help="what the key is for")
     key.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -149,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         migrate(settings, url)
     elif args.command == "demo-data":
         demo_data(settings, url)
+    elif args.command == "check":
+        return check(settings, url)
     elif args.command == "create-api-key":
         create_api_key(settings, url, args.name, args.role, args.organisation)
     elif args.command == "serve":

@@ -2,11 +2,16 @@
 
 Organisations are partner-side local governments in the partner countries; each tenth has two
 people, and a partnership with a Swedish municipality funded by a two-year project grant of four
-budget lines, with an approved project application of the same budget (not linked to the
-grant: the grant's `application_id` stays empty), four meetings (a visit each way in each year)
-and a study visit to its Swedish municipality. Every hundredth makes a thematic network with ten
-workshops, and a training programme with two implementers. The reference data (countries,
-Swedish municipalities and regions) comes from the migrations, as in production.
+budget lines, with an approved project application of the same budget in that year's round, with
+its signed letter of intent and its budget attached (not linked to the grant: the grant's
+`application_id` stays empty), four meetings (a visit each way in each year) and a study visit to
+its Swedish municipality. Every hundredth makes a thematic network with ten workshops, and a
+training programme with two implementers. The reference data (countries, Swedish municipalities
+and regions) comes from the migrations, as in production.
+
+The rows keep the programme's rules (`partnership-api check` finds none broken): a partnership
+is applied for, and a network runs, while its partner country is one (some became partner
+countries only in 2023).
 """
 
 import json
@@ -28,6 +33,9 @@ BATCH = 50_000
 THEMES = ("gender equality", "local democracy", "climate adaptation")
 LINES = (("travel", 1, 300000), ("venue", 1, 100000), ("travel", 2, 300000), ("venue", 2, 100000))
 NOW = datetime(2026, 1, 1, tzinfo=UTC)  # every row's created_at and updated_at
+APPLIED_ON = date(2015, 9, 30)  # the partnerships' application, unless the country came later
+FIRST_DECISION = date(2016, 1, 1)  # grants are decided from then, for 3000 days
+DECISION_DAYS = 3000
 TRACKED = ["id", "created_at", "updated_at", "version"]
 
 
@@ -157,16 +165,32 @@ async def backfill(dsn: str, count: int) -> None:
         await conn.close()
 
 
+async def partner_since(conn: asyncpg.Connection) -> dict[str, date]:
+    """The day each partner country became one (its first period in `country_eligibility`)."""
+    return {
+        r["country_code"]: r["since"]
+        for r in await conn.fetch(
+            "SELECT country_code, min(valid_from) AS since FROM country_eligibility "
+            "GROUP BY country_code"
+        )
+    }
+
+
 async def add_networks(conn: asyncpg.Connection, count: int) -> None:
     """One thematic network for every hundred organisations, of Sweden and a partner country,
-    three years long, on one of three themes."""
+    three years long, on one of three themes, starting in 2016-2024 (from the year the country
+    became a partner country, if later)."""
     rng = random.Random(SEED + 4)
+    since = await partner_since(conn)
     networks = []
     for i in range(max(count // 100, 1)):
-        starts = date(2016 + rng.randint(0, 8), 1, 1)
+        year = rng.randint(0, 8)
+        network_id, country = _id(rng), rng.choice(PARTNER_COUNTRIES)
+        first = max(2016, since[country].year + (since[country] > date(since[country].year, 1, 1)))
+        starts = date(first + year % (2025 - first), 1, 1)
         networks.append(
-            (_id(rng), NOW, NOW, 1, f"Network {i}",
-             THEMES[i % len(THEMES)], ["SE", rng.choice(PARTNER_COUNTRIES)], starts,
+            (network_id, NOW, NOW, 1, f"Network {i}",
+             THEMES[i % len(THEMES)], ["SE", country], starts,
              date(starts.year + 2, 12, 31), "active")
         )  # fmt: skip
     await conn.copy_records_to_table(
@@ -179,17 +203,35 @@ async def add_networks(conn: asyncpg.Connection, count: int) -> None:
 
 async def add_applications(conn: asyncpg.Connection) -> None:
     """For each grant: an approved project application of its partnership with the grant's
-    period and budget, filed three months before the decision."""
+    period and budget, created three months before the decision and submitted a month later in
+    the round of the year it was created (open from 1 January to 31 January of the next year),
+    with a letter of intent signed by both sides and a budget attached, each with its file
+    (rule.round-open, rule.application-attachments)."""
     rng = random.Random(SEED + 3)
-    applications, lines = [], []
+    documents_rng, rounds_rng = random.Random(SEED + 9), random.Random(SEED + 10)
+    applications, lines, documents, rounds = [], [], [], {}
     for g in await conn.fetch(
         "SELECT partnership_id, decided_on, starts, ends FROM grants ORDER BY id"
     ):
         aid = _id(rng)
         filed = datetime.combine(g["decided_on"] - timedelta(days=90), time(9), tzinfo=UTC)
+        call = filed.year
+        if call not in rounds:
+            rounds[call] = (_id(rounds_rng), NOW, NOW, 1, f"Round {call}", date(call, 1, 1),
+                            date(call + 1, 1, 31))  # fmt: skip
+        attached = []
+        for kind, signed in (("letter_of_intent", filed.date() - timedelta(days=30)),
+                             ("budget", None)):  # fmt: skip
+            did = _id(documents_rng)
+            attached.append(did)
+            documents.append(
+                (did, filed, filed, 1, g["partnership_id"], kind, kind.replace("_", " "), signed,
+                 signed, f"bench/{did}", f"{kind}.pdf", "application/pdf", 1024, "0" * 64)
+            )  # fmt: skip
         applications.append(
-            (aid, filed, filed, 1, g["partnership_id"], "project", g["starts"], g["ends"],
-             "approved", g["decided_on"] - timedelta(days=60), g["decided_on"])
+            (aid, filed, filed, 1, g["partnership_id"], "project", rounds[call][0], g["starts"],
+             g["ends"], attached, "approved", g["decided_on"] - timedelta(days=60),
+             g["decided_on"])
         )  # fmt: skip
         for position, (category, year, amount) in enumerate(LINES):
             lines.append(
@@ -197,10 +239,23 @@ async def add_applications(conn: asyncpg.Connection) -> None:
                  Decimal(amount))
             )  # fmt: skip
     await conn.copy_records_to_table(
+        "application_rounds",
+        records=list(rounds.values()),
+        columns=[*TRACKED, "title", "opens", "closes"],
+    )
+    await conn.copy_records_to_table(
+        "documents",
+        records=documents,
+        columns=[*TRACKED, "partnership_id", "kind", "title", "swedish_signed_on",
+                 "partner_signed_on", "file_key", "file_name", "content_type", "size_bytes",
+                 "sha256"],
+    )  # fmt: skip
+    await conn.copy_records_to_table(
         "applications",
         records=applications,
         columns=["id", "created_at", "updated_at", "version", "partnership_id", "kind",
-                 "planned_start", "planned_end", "status", "submitted_on", "decided_on"],
+                 "round_id", "planned_start", "planned_end", "attachment_ids", "status",
+                 "submitted_on", "decided_on"],
     )  # fmt: skip
     await conn.copy_records_to_table(
         "application_budget_lines",
@@ -219,16 +274,22 @@ async def add_partnerships_and_grants(conn: asyncpg.Connection, count: int) -> N
         )
     ]
     rng = random.Random(SEED + 2)
+    since = await partner_since(conn)
     partnerships, partners, grants, lines = [], [], [], []
     for i, org in enumerate(organisations(count)):
         if i % 10:
             continue
         pid, gid = (_id(rng) for _ in range(2))
-        decided = date(2016, 1, 1) + timedelta(days=rng.randint(0, 3000))
+        # Applied for once the partner's country is a partner country (rule.partner-country-
+        # eligible), decided from three months later.
+        applied_on = max(APPLIED_ON, since[str(org[5])])
+        earliest = max(FIRST_DECISION, applied_on + timedelta(days=90))
+        days = (FIRST_DECISION - earliest).days + DECISION_DAYS + 1
+        decided = earliest + timedelta(days=rng.randint(0, DECISION_DAYS) % days)
         starts = decided + timedelta(days=30)
         ends = last_day_within(starts, 2)
         partnerships.append(
-            (pid, NOW, NOW, 1, f"Partnership {i}", rng.choice(swedish), date(2015, 9, 30),
+            (pid, NOW, NOW, 1, f"Partnership {i}", rng.choice(swedish), applied_on,
              "project", ["local democracy"], ["participation"])
         )  # fmt: skip
         partners.append((pid, org[0]))

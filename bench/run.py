@@ -453,6 +453,26 @@ def verdicts(rows: list[Row], rss: dict[int, float]) -> list[str]:
     return out
 
 
+async def check_scales(server: str, scales: str) -> int:
+    """`partnership-api check` on each scale's data: 1 if any finds a broken row."""
+    failed = False
+    for scale in (int(s) for s in scales.split(",")):
+        print(f"== {scale} organisations")
+        url = await prepare(server, scale)
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "app.cli",
+            "check",
+            env={**os.environ, "DATABASE_URL": plain(url), "LOG_LEVEL": "WARNING"},
+        )
+        code = await process.wait()
+        print(f"  check: exit {code} in {time.perf_counter() - started:.1f} s")
+        failed |= code != 0
+    return 1 if failed else 0
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", default="1000,100000,1000000")
@@ -463,14 +483,22 @@ async def main() -> None:
     parser.add_argument(
         "--routes", default="", help="only routes whose name holds one of these (comma-separated)"
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only build (or backfill) each scale's database and run `partnership-api check` "
+        "on it, without serving (exits 1 when a check finds a broken row)",
+    )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
+    if not args.check and shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does it)")
     server = (
         to_asyncpg_url(os.environ["DATABASE_URL"])
         if os.environ.get("DATABASE_URL")
         else start_embedded_postgres(ROOT / ".data" / "bench", "postgres")
     )
+    if args.check:
+        raise SystemExit(await check_scales(server, args.scales))
     rows: list[Row] = []
     rss: dict[int, float] = {}
     plans: dict[int, dict[str, str]] = {}

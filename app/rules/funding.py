@@ -454,6 +454,15 @@ class Terms:
         return europe if only_europe else elsewhere
 
 
+def terms(regions: Iterable[str | None], partners: int, third_party: bool) -> Terms:
+    """A partnership's Terms, given its partners' funding regions (None for a country without
+    one), how many partners it has and whether it has a third party. DOMAIN.md §6: multilateral
+    partnerships have the trilateral ceilings as guide values."""
+    return Terms(
+        regions=frozenset(r or "" for r in regions), trilateral=third_party or partners > 1
+    )
+
+
 def project_years(starts: date, ends: date) -> list[tuple[date, date]]:
     """A phase's years, at most a project's longest (PROJECT_MAX_YEARS accounting years,
     [RED]): the last runs to the end of the period, however a postponement lengthened it."""

@@ -38,6 +38,7 @@ from app.rules.funding import (
     check_submitted_budget,
     known_round,
     officer_step,
+    terms,
 )
 from app.rules.partnerships import (
     UNKNOWN_PARTNERSHIP,
@@ -130,11 +131,7 @@ async def terms_of(session: AsyncSession, partnership: Partnership) -> Terms:
         .join(Organisation, col(Organisation.country_code) == col(Country.code))
         .where(col(Organisation.id).in_(partner_ids))
     )
-    # DOMAIN.md §6: multilateral partnerships have the trilateral ceilings as guide values.
-    return Terms(
-        regions=frozenset(r or "" for r in regions),
-        trilateral=partnership.third_party_id is not None or len(partner_ids) > 1,
-    )
+    return terms(regions, len(partner_ids), partnership.third_party_id is not None)
 
 
 async def named_partnership(
