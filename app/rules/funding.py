@@ -282,6 +282,7 @@ ONE_OPEN_APPLICATION = rule(
         "applications.kind",
         "applications.status",
     ),
+    constraints=("uq_applications_open",),
 )
 
 
@@ -352,6 +353,10 @@ INELIGIBLE_COST = rule(
     reads=(
         "application_budget_lines.category",
         "grant_budget_lines.category",
+    ),
+    constraints=(
+        "ck_application_budget_lines_category",
+        "ck_grant_budget_lines_category",
     ),
 )
 
@@ -910,6 +915,10 @@ EXCHANGE_RATE = rule(
         "grant_reported_costs.currency",
         "grant_reported_costs.rate",
         "grant_reported_costs.original_amount",
+    ),
+    constraints=(
+        "ck_grant_reported_costs_rate",
+        "ck_grant_reported_costs_amounts",
     ),
 )
 

@@ -136,6 +136,7 @@ VISIT_FROM_ONE_SOURCE = rule(
         "study_visits.programme_id",
         "study_visits.partnership_id",
     ),
+    constraints=("ck_study_visits_one_source",),
 )
 
 

@@ -220,6 +220,9 @@ async def break_rows(db: asyncpg.Connection, expect: Expect) -> None:
         "INSERT INTO phases (id, partnership_id, kind, planned_start, planned_end, status) "
         "VALUES (gen_random_uuid(), $1, $2, $3::text::date, $4::text::date, 'planned') RETURNING id"
     )
+    # The database refuses overlapping phases since revision 0015; a database from before it
+    # may hold them.
+    await db.execute("ALTER TABLE phases DROP CONSTRAINT ex_phases_period")
     overlapping = await one(phase, karlstad, "inception", "2020-06-01", "2021-05-31")
     expect("phases-do-not-overlap", f"{api}/partnerships/{karlstad}/phases/{overlapping}")
     early = await one(phase, alingsas, "project", "2012-01-01", "2012-12-31")

@@ -58,6 +58,7 @@ from app.rules.partnerships import (
     EXTENSION_LATER_END,
     HOST_IS_A_PARTY,
     INCEPTION_DURATION,
+    MEETING_CHANGE_REASON,
     MEETING_TRANSITION,
     MEMBER_OF_A_PARTY,
     PARTNER_COUNTRY_ELIGIBLE,
@@ -119,6 +120,11 @@ def audited(*audits: Audit) -> Audited:
     return Audited(audits)
 
 
+def stated_by_the_database(kind: ProblemKind, how: str) -> NotJudged:
+    """A rule the database states whole (`rule(..., constraints=...)`): no stored row breaks it."""
+    return NotJudged(IN_A_ROW + how, kind.constraints)
+
+
 # Why a rule of each sort is not judged on what is stored.
 CHANGE = "It judges a change (an action from a state, or a value against the one it replaces), "
 IN_A_ROW = "The database refuses a row that breaks it: "
@@ -168,13 +174,19 @@ RULES: dict[ProblemKind, Audited | NotJudged] = {
         "database states: one active phase per partnership, and a known status.",
         ("uq_phases_one_active", "ck_phases_status"),
     ),
+    MEETING_CHANGE_REASON: NotJudged(
+        CHANGE + "a cancellation or a move, judged on the action with its reason. What a state "
+        "shows of it, the database states: a cancellation is recorded whole, and a change in the "
+        "history has its reason.",
+        ("ck_meetings_cancellation", "ck_meeting_changes_reason"),
+    ),
     MEMBER_OF_A_PARTY: audited(partnerships.members, partnerships.meetings),
     TEAM_MEMBER_KIND: audited(partnerships.members),
     HOST_IS_A_PARTY: audited(partnerships.meetings),
     MEETING_TRANSITION: audited(partnerships.meetings),
     SIGNED_ONLY_LETTER_OF_INTENT: audited(partnerships.documents),
     # Networks
-    NETWORK_PERIOD: NotJudged(IN_A_ROW + "a CHECK constraint.", ("ck_networks_period_order",)),
+    NETWORK_PERIOD: stated_by_the_database(NETWORK_PERIOD, "a CHECK constraint."),
     NETWORK_MEMBER_COUNTRY: audited(networks.members, networks.partnerships),
     NETWORK_PARTNER_ELIGIBLE: audited(networks.members),
     UNKNOWN_NETWORK: NotJudged(
@@ -183,26 +195,20 @@ RULES: dict[ProblemKind, Audited | NotJudged] = {
     WORKSHOP_WITHIN_NETWORK: audited(networks.workshops),
     WORKSHOP_MEMBERS_ONLY: audited(networks.workshops),
     WORKSHOP_PARTICIPANTS: audited(networks.participants),
-    WORKSHOP_PERIOD: NotJudged(IN_A_ROW + "a CHECK constraint.", ("ck_workshops_period_order",)),
+    WORKSHOP_PERIOD: stated_by_the_database(WORKSHOP_PERIOD, "a CHECK constraint."),
     # Training programmes and study visits
-    PROGRAMME_PERIOD: NotJudged(
-        IN_A_ROW + "a CHECK constraint.", ("ck_training_programmes_period_order",)
-    ),
+    PROGRAMME_PERIOD: stated_by_the_database(PROGRAMME_PERIOD, "a CHECK constraint."),
     PROGRAMME_LEAD: audited(programmes.programmes),
     VISIT_WITHIN_PROGRAMME: audited(programmes.study_visits),
     VISITING_COUNTRIES_TAKE_PART: audited(programmes.study_visits),
-    VISIT_FROM_ONE_SOURCE: NotJudged(
-        IN_A_ROW + "a CHECK constraint.", ("ck_study_visits_one_source",)
-    ),
+    VISIT_FROM_ONE_SOURCE: stated_by_the_database(VISIT_FROM_ONE_SOURCE, "a CHECK constraint."),
     CONTACTS_OF_THE_HOST: audited(programmes.study_visits),
     UNKNOWN_PROGRAMME: NotJudged(
         FOREIGN_KEY, ("fk_study_visits_programme_id_training_programmes",)
     ),
     ONE_ENTRY_PER_COUNTRY: audited(programmes.programmes),
     # Funding
-    ROUND_PERIOD: NotJudged(
-        IN_A_ROW + "a CHECK constraint.", ("ck_application_rounds_period_order",)
-    ),
+    ROUND_PERIOD: stated_by_the_database(ROUND_PERIOD, "a CHECK constraint."),
     ROUND_OPEN: audited(funding.applications),
     UNKNOWN_ROUND: NotJudged(FOREIGN_KEY, ("fk_applications_round_id_application_rounds",)),
     APPLICATION_TRANSITION: NotJudged(
@@ -212,22 +218,19 @@ RULES: dict[ProblemKind, Audited | NotJudged] = {
     ),
     APPLICATION_ATTACHMENTS: audited(funding.attachments),
     APPLICATION_BUDGET: audited(funding.applications),
-    ONE_OPEN_APPLICATION: NotJudged(
-        IN_A_ROW + "a unique index on the undecided applications of a partnership and kind.",
-        ("uq_applications_open",),
+    ONE_OPEN_APPLICATION: stated_by_the_database(
+        ONE_OPEN_APPLICATION,
+        "a unique index on the undecided applications of a partnership and kind.",
     ),
-    APPLICATION_PERIOD: NotJudged(
-        IN_A_ROW + "a CHECK constraint.", ("ck_applications_planned_order",)
-    ),
+    APPLICATION_PERIOD: stated_by_the_database(APPLICATION_PERIOD, "a CHECK constraint."),
     WHOLE_KRONOR: audited(funding.grants, funding.amendments),
-    INELIGIBLE_COST: NotJudged(
-        IN_A_ROW + "CHECK constraints allow only the funded categories.",
-        ("ck_application_budget_lines_category", "ck_grant_budget_lines_category"),
+    INELIGIBLE_COST: stated_by_the_database(
+        INELIGIBLE_COST, "CHECK constraints allow only the funded categories."
     ),
     BUDGET_YEAR: audited(funding.applications, funding.grants),
     BUDGET_CEILING: audited(funding.applications, funding.grants),
     BUDGET_LINE_ONCE: audited(funding.applications, funding.grants),
-    GRANT_PERIOD: NotJudged(IN_A_ROW + "a CHECK constraint.", ("ck_grants_period_order",)),
+    GRANT_PERIOD: stated_by_the_database(GRANT_PERIOD, "a CHECK constraint."),
     BUDGET_LINES_SUM: audited(funding.grants),
     GRANT_APPLICATION: audited(funding.grants),
     AMENDMENT: NotJudged(
@@ -240,10 +243,10 @@ RULES: dict[ProblemKind, Audited | NotJudged] = {
     GRANT_CLOSED: audited(funding.reports),
     REPORT_YEAR: audited(funding.reports),
     COST_BEYOND_BUDGET_LINE: audited(funding.reports),
-    EXCHANGE_RATE: NotJudged(
-        IN_A_ROW + "CHECK constraints: a rate for a foreign currency only, positive, and a "
-        "cost of at least an öre.",
-        ("ck_grant_reported_costs_rate", "ck_grant_reported_costs_amounts"),
+    EXCHANGE_RATE: stated_by_the_database(
+        EXCHANGE_RATE,
+        "CHECK constraints: a rate for a foreign currency only, positive, and a cost of at least "
+        "an öre.",
     ),
     REPORT_TRANSITION: NotJudged(
         CHANGE + "a decision against the report's status (a known status is a CHECK constraint).",

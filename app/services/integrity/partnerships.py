@@ -15,9 +15,9 @@ from app.rules.partnerships import (
     check_fits,
     check_host,
     check_member_of_a_party,
-    check_not_held_ahead,
     check_partner_country,
     check_signature,
+    check_started,
     check_swedish_applicant,
     check_team_member_kind,
     check_termination_date,
@@ -169,13 +169,13 @@ async def members(conn: AsyncConnection) -> AsyncIterator[Finding]:
 
 async def meetings(conn: AsyncConnection) -> AsyncIterator[Finding]:
     """`host-is-a-party` of each meeting, `member-of-a-party` of its participants, and
-    `meeting-transition` as far as a state shows it: a meeting held is not still to come. (That
-    a held or cancelled meeting stays so is judged on each change; a phase terminated early
-    cancels its meetings to come, so a cancelled meeting may lie ahead.)"""
+    `meeting-transition` as far as a state shows it: a meeting is held only once it started.
+    (That a held or cancelled meeting stays so is judged on each change; a cancelled meeting may
+    lie ahead.)"""
     today = date.today()  # the day the meetings' service judges by
     async for m in rows(
         conn,
-        "SELECT m.partnership_id, m.id, m.host_organisation_id, m.status, m.end_date, "
+        "SELECT m.partnership_id, m.id, m.host_organisation_id, m.status, m.start_date, "
         f"p.swedish_party_id, p.third_party_id, {PARTNERS} AS partners "
         "FROM meetings m JOIN partnerships p ON p.id = m.partnership_id "
         "ORDER BY m.partnership_id, m.id",
@@ -185,7 +185,7 @@ async def meetings(conn: AsyncConnection) -> AsyncIterator[Finding]:
         if found := judge(url, check_host, parties, m.host_organisation_id):
             yield found
         if m.status == MeetingStatus.held and (
-            found := judge(url, check_not_held_ahead, m.status, m.end_date, today)
+            found := judge(url, check_started, m.start_date, today, None)
         ):
             yield found
     async for m in rows(
