@@ -20,7 +20,7 @@ from app.models.audit import AuditEvent
 from app.models.enums import MemberGroup, PersonKind, PoliticalSide
 from app.models.networks import Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
-from app.models.partnerships import Member, Partnership
+from app.models.partnerships import Meeting, MeetingParticipant, Member, Partnership
 from app.models.people import Person
 from app.models.programmes import StudyVisit
 from app.rules.networks import check_participants
@@ -105,22 +105,30 @@ async def _check_organisation(
 
 
 async def _check_memberships(session: AsyncSession, person: Person, organisation_id: UUID) -> None:
-    """A member of a partnership's teams acts for one of its parties, wherever they move."""
+    """A member of a partnership's teams, or a participant of its meetings, acts for one of its
+    parties, wherever they move (`member-of-a-party`)."""
     from app.services.partnerships.members import (
         sides_of,  # members builds on people, not the reverse
     )
 
+    in_teams = select(Member.partnership_id).where(Member.person_id == person.id)
+    at_meetings = (
+        select(Meeting.partnership_id)
+        .join(MeetingParticipant, col(MeetingParticipant.meeting_id) == col(Meeting.id))
+        .where(MeetingParticipant.person_id == person.id)
+    )
     partnerships = await session.scalars(
         select(Partnership)
-        .join(Member, col(Member.partnership_id) == col(Partnership.id))
-        .where(Member.person_id == person.id)
+        .where(col(Partnership.id).in_(in_teams.union(at_meetings)))
+        .order_by(col(Partnership.title), col(Partnership.id))
     )
     for partnership in partnerships:
         if organisation_id not in await sides_of(session, partnership):
             raise RuleViolation(
                 MEMBER_OF_A_PARTY,
-                f"{person.given_name} {person.family_name} sits in a team of "
-                f"'{partnership.title}', whose parties do not include that organisation.",
+                f"{person.given_name} {person.family_name} sits in a team or took part in a "
+                f"meeting of '{partnership.title}', whose parties do not include that "
+                "organisation.",
                 pointer="/organisation_id",
             )
 
