@@ -324,12 +324,7 @@ exempt(
     ["unknown-organisation"],
     ["create_organisation"],
 )
-exempt(
-    DELETED + " (a person names an organisation; nothing names a person's organisation "
-    "through the person)",
-    ["unknown-organisation"],
-    ["delete_person", "delete_study_visit"],
-)
+exempt(DELETED, ["unknown-organisation"], ["delete_person", "delete_study_visit"])
 
 # politician-political-side, official-has-no-party
 

@@ -44,7 +44,6 @@ class Attempt:
     reported: bool | None = None
     """Judge as reported though the rule refuses elsewhere (the row says why)."""
     headers: dict[str, str] = field(default_factory=dict)
-    content: bytes | None = None
 
 
 Build = Callable[[World], Awaitable[Attempt]]

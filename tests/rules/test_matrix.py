@@ -21,6 +21,7 @@ from httpx import AsyncClient, Response
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tests.conftest import ROOT
 from tests.rules import (  # noqa: F401  (each module registers its rows)
     cases_funding,
     cases_meetings,
@@ -154,6 +155,13 @@ async def test_every_write_that_touches_a_rules_data_has_a_row(anonymous: AsyncC
     assert stale == [], "the write no longer touches what the rule reads: drop the entry"
 
 
+def test_the_known_gaps_are_those_docs_rules_md_lists() -> None:
+    docs = (ROOT / "docs" / "rules.md").read_text()
+    section = docs.split("**Known gaps**", 1)[1].split("\n\n", 2)[1]
+    listed = set(re.findall(r"^\| `([\w-]+)` \| `(\w+)` \|", section, re.MULTILINE))
+    assert listed == {(code.removeprefix("rule."), op) for code, op in KNOWN_GAPS}
+
+
 def test_rows_are_counted_per_rule() -> None:
     """Not a check: the matrix's shape, printed for the report (pytest -s)."""
     per_rule: dict[str, int] = defaultdict(int)
@@ -220,10 +228,6 @@ async def _send(client: AsyncClient, attempt: Attempt) -> Response:
     headers = dict(attempt.headers)
     if attempt.method in ("PATCH", "PUT", "DELETE"):
         headers.setdefault("If-Match", "*")
-    if attempt.content is not None:
-        return await client.request(
-            attempt.method, attempt.path, content=attempt.content, headers=headers
-        )
     return await client.request(attempt.method, attempt.path, json=attempt.body, headers=headers)
 
 
@@ -248,6 +252,7 @@ async def test_row(
         return
     watched = _watched(spec, attempt)
     before = await _snapshot(client, watched)
+    assert [(url, status) for url, status, _, _ in before if status != 200] == []
     events = await _audit_events(connection)
     response = await _send(client, attempt)
     assert response.status_code == attempt.status, response.text
