@@ -1,7 +1,7 @@
 """Matrix rows of the funding rules (app/rules/funding.py): rounds, applications, budgets,
 grants, amendments, reports and payments."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from app.clock import today
 from tests.rules.cases_partnerships import inception_grant
@@ -82,7 +82,8 @@ async def a_round_that_closes_before_it_opens(w: World) -> Attempt:
 @row("round-period", "update_application_round")
 async def a_round_made_to_close_before_it_opens(w: World) -> Attempt:
     round_ = await w.open_round()
-    return Attempt("PATCH", f"{ROUNDS}/{round_['id']}", {"closes": round_["opens"][:4] + "-01-01"})
+    day_before = date.fromisoformat(round_["opens"]) - timedelta(days=1)
+    return Attempt("PATCH", f"{ROUNDS}/{round_['id']}", {"closes": str(day_before)})
 
 
 async def closed_round(w: World) -> Json:
@@ -714,7 +715,7 @@ async def a_grant_closed_out_months_ago(w: World) -> Attempt:
             p,
             decided_on=str(starts - timedelta(days=30)),
             starts=str(starts),
-            ends=str(starts.replace(year=starts.year + 2) - timedelta(days=1)),
+            ends=str(starts + timedelta(days=729)),  # two project years
         ),
     )
     body = {
