@@ -117,13 +117,16 @@ def check_round_named(kind: str, round_id: UUID | None) -> None:
         )
 
 
-def check_round_open(title: str, opens: date, closes: date, day: date) -> None:
-    """`round-open`: the round named is open on `day` (of creation, of submission)."""
+def check_round_open(
+    title: str, opens: date, closes: date, day: date, pointer: str = "/round_id"
+) -> None:
+    """`round-open`: the round named is open on `day` (of creation, of submission; and when the
+    round's period changes, on each day an application was submitted in it)."""
     if not opens <= day <= closes:
         raise RuleViolation(
             ROUND_OPEN,
             f"The round {title!r} is open {opens}..{closes}, not on {day}.",
-            pointer="/round_id",
+            pointer=pointer,
         )
 
 
@@ -857,10 +860,12 @@ def check_report_year(
     postponed_days: int,
     closed_on: date | None,
     filed: UUID | None,
+    pointer: str = "/year",
 ) -> None:
     """`report-year` (and `grant-closed` for a year a close-out cancelled): an interim report on
     a year before the grant's last, the final report on the last, none `filed` already for
-    that kind and year."""
+    that kind and year; when a close-out shortens the grant, for each report filed (`pointer`
+    names the field that changed)."""
     years = len(grant_years(starts, ends, postponed_days))
     expected = "the last year" if kind == ReportKind.final else "a year before the last"
     fits = year == years if kind == ReportKind.final else year < years
@@ -869,7 +874,7 @@ def check_report_year(
         raise RuleViolation(
             GRANT_CLOSED if closed_on and year > years else REPORT_YEAR,
             f"The grant{closed} has {years} project year(s); a {kind} report covers {expected}.",
-            pointer="/year",
+            pointer=pointer,
         )
     if filed:
         raise RuleViolation(

@@ -567,15 +567,18 @@ TEAM_KINDS = {
 }
 
 
-def check_team_member_kind(team: MemberGroup, person_kind: str, who: str) -> None:
-    """`team-member-kind`: the person (`who`) is of the kind the team is made of."""
+def check_team_member_kind(
+    team: MemberGroup, person_kind: str, who: str, pointer: str = "/person_id"
+) -> None:
+    """`team-member-kind`: the person (`who`) is of the kind the team is made of (when they
+    join it, and when their kind changes: `pointer` names the field that changed)."""
     expected = TEAM_KINDS.get(team)
     if expected is not None and person_kind != expected:
         raise RuleViolation(
             TEAM_MEMBER_KIND,
             f"The {team.value.replace('_', ' ')} is made of {expected}s; {who} is an "
             f"{person_kind}.",
-            pointer="/person_id",
+            pointer=pointer,
         )
 
 

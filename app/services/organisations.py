@@ -13,8 +13,9 @@ from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import writable_organisation
 from app.core.versions import Expected, check_version
+from app.models.access import ApiKey
 from app.models.enums import OrganisationType, Role
-from app.models.networks import Network, NetworkMember
+from app.models.networks import Network, NetworkMember, Workshop
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner
 from app.rules.networks import check_member_country, check_partner_eligible, partner_country_days
@@ -193,6 +194,11 @@ async def _check_where_it_takes_part(
     for (applied_on,) in as_partner:
         eligible = await partner_country_on(session, country_code, applied_on)
         check_partner_country(name, country_code, applied_on, eligible=eligible, pointer=pointer)
+    if country_code != organisation.country_code:
+        # funding builds on organisations, not the reverse
+        from app.services.funding.applications import check_ceilings_of_partner
+
+        await check_ceilings_of_partner(session, organisation.id, country_code, pointer)
     networks = await session.scalars(
         select(Network)
         .where(
@@ -242,5 +248,26 @@ async def delete_organisation(
         raise ProblemError(
             CONFLICT, f"{organisation.name} is reference data and cannot be deleted."
         )
+    await _not_named(session, organisation)
     await session.delete(organisation)
     await session.flush()
+
+
+async def _not_named(session: AsyncSession, organisation: Organisation) -> None:
+    """The foreign keys refuse to delete an organisation something refers to (409); a workshop
+    and an API key name theirs in a list, so the same answer is given here
+    (`unknown-organisation`: what they name exists)."""
+    named = sa.literal(organisation.id) == sa.any_(col(Workshop.organisation_ids))
+    workshop = await session.scalar(select(Workshop.title).where(named).limit(1))
+    if workshop is not None:
+        raise ProblemError(
+            CONFLICT,
+            f"The workshop '{workshop}' names {organisation.name} among its organisations.",
+        )
+    key = await session.scalar(
+        select(ApiKey.name)
+        .where(sa.literal(organisation.id) == sa.any_(col(ApiKey.organisation_ids)))
+        .limit(1)
+    )
+    if key is not None:
+        raise ProblemError(CONFLICT, f"The API key '{key}' acts for {organisation.name}.")

@@ -4,8 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -24,7 +26,7 @@ from app.models.funding import (
     ApplicationRound,
 )
 from app.models.organisations import Organisation
-from app.models.partnerships import Document, Partnership
+from app.models.partnerships import Document, Partnership, PartnershipPartner
 from app.rules.funding import (
     UNDECIDED,
     Attachment,
@@ -123,15 +125,57 @@ async def view(session: AsyncSession, application: Application) -> ApplicationVi
     return ApplicationView(application, (await _budgets(session, [application.id]))[application.id])
 
 
-async def terms_of(session: AsyncSession, partnership: Partnership) -> Terms:
-    """The partners' funding regions and whether the partnership is trilateral."""
+async def terms_of(
+    session: AsyncSession, partnership: Partnership, moved: tuple[UUID, str] | None = None
+) -> Terms:
+    """The partners' funding regions and whether the partnership is trilateral; with `moved`
+    (a partner and a country), as if that partner were in that country."""
     partner_ids = (await partners_of(session, [partnership.id]))[partnership.id]
+    country: Any = col(Organisation.country_code)
+    if moved is not None:
+        country = sa.case((col(Organisation.id) == moved[0], sa.literal(moved[1])), else_=country)
     regions = await session.scalars(
         select(Country.funding_region)
-        .join(Organisation, col(Organisation.country_code) == col(Country.code))
+        .join(Organisation, country == col(Country.code))
         .where(col(Organisation.id).in_(partner_ids))
     )
     return terms(regions, len(partner_ids), partnership.third_party_id is not None)
+
+
+async def check_ceilings_of_partner(
+    session: AsyncSession, organisation_id: UUID, country_code: str, pointer: str
+) -> None:
+    """`budget-ceiling` when a partner moves to another country: the undecided applications of
+    its partnerships, under the ceilings of its new country's funding region."""
+    partnerships = await session.scalars(
+        select(Partnership)
+        .join(PartnershipPartner, col(PartnershipPartner.partnership_id) == col(Partnership.id))
+        .where(PartnershipPartner.organisation_id == organisation_id)
+    )
+    for partnership in partnerships:
+        applications = list(
+            await session.scalars(
+                select(Application)
+                .where(
+                    Application.partnership_id == partnership.id,
+                    col(Application.status).in_(UNDECIDED),
+                )
+                .order_by(col(Application.created_at), col(Application.id))
+            )
+        )
+        if not applications:
+            continue
+        terms = await terms_of(session, partnership, moved=(organisation_id, country_code))
+        budgets = await _budgets(session, [a.id for a in applications])
+        for application in applications:
+            check_budget(
+                [(line.year, line.amount) for line in budgets[application.id]],
+                ApplicationKind(application.kind),
+                application.planned_start,
+                application.planned_end,
+                terms,
+                pointer,
+            )
 
 
 async def named_partnership(
@@ -235,14 +279,7 @@ async def create_application(
 ) -> ApplicationView:
     partnership = await named_partnership(session, principal, data.partnership_id)
     ensure_can_write_in(principal, partnership.swedish_party_id)  # the Swedish party applies
-    open_one = await session.scalar(
-        select(Application.id).where(
-            Application.partnership_id == partnership.id,
-            Application.kind == data.kind,
-            col(Application.status).in_(UNDECIDED),
-        )
-    )
-    check_one_open(data.kind, open_one)
+    await _check_one_open(session, partnership, data.kind)
     await _check(session, partnership, data)
     application = Application(**data.model_dump(exclude={"budget"}))
     session.add(application)
@@ -252,6 +289,20 @@ async def create_application(
     await session.flush()
     await session.refresh(application)
     return await view(session, application)
+
+
+async def _check_one_open(
+    session: AsyncSession, partnership: Partnership, kind: str, other_than: UUID | None = None
+) -> None:
+    """`one-open-application`: the partnership has no other undecided application of `kind`."""
+    stmt = select(Application.id).where(
+        Application.partnership_id == partnership.id,
+        Application.kind == kind,
+        col(Application.status).in_(UNDECIDED),
+    )
+    if other_than is not None:
+        stmt = stmt.where(Application.id != other_than)
+    check_one_open(kind, await session.scalar(stmt))
 
 
 async def update_application(
@@ -279,6 +330,8 @@ async def update_application(
         ],
     }
     merged = merge_patch(state, patch, ApplicationFields)
+    if merged.kind != application.kind:
+        await _check_one_open(session, partnership, merged.kind, other_than=application.id)
     await _check(session, partnership, merged)
     changed = apply_changes(application, merged.model_dump(exclude={"budget"}))
     if [_line(x) for x in current.budget] != [_line(x) for x in merged.budget]:
