@@ -800,6 +800,7 @@ MEETING_TRANSITION = rule(
     mode=RuleMode.refuse,
     reads=(
         "meetings.status",
+        "meetings.kind",
         "meetings.start_date",
         "meetings.end_date",
         "meetings.host_organisation_id",
@@ -872,6 +873,7 @@ MEETING_CHANGE_REASON = rule(
         "meetings.end_date",
         "meetings.host_organisation_id",
         "meetings.cancelled_reason",
+        "meeting_changes.reason",
     ),
     constraints=("ck_meetings_cancellation",),
 )

@@ -20,6 +20,17 @@ def of(table: str, *columns: str) -> frozenset[str]:
 
 _TRACKED = ("version", "updated_at")
 _DECISION = every("partnership_decisions")
+_HISTORY = "meeting_changes"
+# A meeting cancelled, by `cancel` or by its phase's early end (`cancel_after`).
+_CANCELLATION = of(
+    "meetings",
+    "status",
+    "cancelled_reason",
+    "cancelled_by",
+    "cancelled_at",
+    "sequence",
+    *_TRACKED,
+) | every(_HISTORY)
 
 WRITES: dict[str, frozenset[str]] = {
     # Reference data (app/services/organisations.py, people.py)
@@ -85,7 +96,7 @@ WRITES: dict[str, frozenset[str]] = {
     "extend_phase": of("phases", "planned_end", *_TRACKED) | _DECISION,
     "terminate_phase": of("phases", "actual_end", "status", *_TRACKED)
     | of("partnerships", "status", *_TRACKED)
-    | of("meetings", "status", *_TRACKED)
+    | _CANCELLATION
     | _DECISION,
     "complete_phase": of("phases", "actual_end", "status", *_TRACKED)
     | of("partnerships", "status", *_TRACKED)
@@ -93,20 +104,25 @@ WRITES: dict[str, frozenset[str]] = {
     "create_member": every("partnership_members"),
     "update_member": of("partnership_members", "role", "start_date", "end_date", *_TRACKED),
     "delete_member": every("partnership_members"),
-    "create_meeting": every("meetings", "meeting_participants"),
-    "update_meeting": of(
+    "create_meeting": every("meetings", "meeting_participants", _HISTORY),
+    # A merge patch neither moves nor cancels a meeting (rule.meeting-change-reason): its dates
+    # and host are taken unchanged only; its `status` `held` is the `hold` action, with its entry
+    # in the history.
+    "update_meeting": of("meetings", "kind", "place", "status", "outcome", *_TRACKED)
+    | every("meeting_participants", _HISTORY),
+    "delete_meeting": every("meetings", "meeting_participants", _HISTORY),
+    "hold_meeting": of("meetings", "status", "outcome", *_TRACKED) | every(_HISTORY),
+    "cancel_meeting": _CANCELLATION,
+    "reschedule_meeting": of(
         "meetings",
-        "kind",
-        "host_organisation_id",
-        "place",
         "start_date",
         "end_date",
-        "status",
-        "outcome",
+        "host_organisation_id",
+        "place",
+        "sequence",
         *_TRACKED,
     )
-    | every("meeting_participants"),
-    "delete_meeting": every("meetings", "meeting_participants"),
+    | every(_HISTORY),
     "create_document": every("documents"),
     "update_document": of(
         "documents", "kind", "title", "swedish_signed_on", "partner_signed_on", *_TRACKED
