@@ -28,15 +28,10 @@ from app.models.enums import (
     ReportStatus,
 )
 from app.rules.partnerships import PROJECT_MAX_YEARS, longest_end
-from app.rules.words import in_words
+from app.rules.words import in_words, listing
 
 _T = TypeVar("_T")
 ZERO = Decimal(0)
-
-
-def _listed(words: Sequence[str], conjunction: str = "and") -> str:
-    """`a, b and c` (or `a, b or c`)."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def _words(names: Iterable[str]) -> list[str]:
@@ -205,7 +200,7 @@ APPLICATION_ATTACHMENTS = rule(
     "application-attachments",
     "An application has its letter of intent and budget",
     "A submitted application has among its attachments "
-    f"{_listed([f'a {kind}' for kind in _words(REQUIRED_ATTACHMENTS)])}, "
+    f"{listing([f'a {kind}' for kind in _words(REQUIRED_ATTACHMENTS)])}, "
     "documents of its own partnership.",
     mode=RuleMode.refuse,
     reads=(
@@ -349,7 +344,7 @@ INELIGIBLE_COSTS = ("salaries", "per_diems", "extra_days")
 INELIGIBLE_COST = rule(
     "ineligible-cost",
     "Not a cost ICLD funds",
-    f"{_listed(_words(INELIGIBLE_COSTS)).capitalize()} are not funded, "
+    f"{listing(_words(INELIGIBLE_COSTS)).capitalize()} are not funded, "
     "nor costs the guidelines do not name (DOMAIN.md §6, [BUD]). Funded: "
     f"{', '.join(CostCategory)}.",
     mode=RuleMode.refuse,
@@ -397,7 +392,7 @@ def check_project_year(year: int) -> None:
     if not 1 <= year <= PROJECT_MAX_YEARS:
         raise RuleViolation(
             BUDGET_YEAR,
-            f"a project year is {_listed([str(n) for n in range(1, PROJECT_MAX_YEARS + 1)], 'or')}",
+            f"a project year is {listing([str(n) for n in range(1, PROJECT_MAX_YEARS + 1)], 'or')}",
         )
 
 
