@@ -29,14 +29,16 @@ test: lint
 	$(BIN)/partnership-api openapi --check
 	$(BIN)/python -m pytest
 
+## Ruff, mypy (strict, tests included) and the import contracts of pyproject.toml.
 lint: $(BIN)/.installed-test
-	$(BIN)/ruff check app alembic tests bench
-	$(BIN)/ruff format --check app alembic tests bench
-	$(BIN)/mypy app
+	$(BIN)/ruff check app alembic tests bench tools
+	$(BIN)/ruff format --check app alembic tests bench tools
+	$(BIN)/mypy app tests tools
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed-test
-	$(BIN)/ruff check --fix app alembic tests bench
-	$(BIN)/ruff format app alembic tests bench
+	$(BIN)/ruff check --fix app alembic tests bench tools
+	$(BIN)/ruff format app alembic tests bench tools
 
 migrate: $(BIN)/.installed-run
 	$(BIN)/partnership-api migrate
