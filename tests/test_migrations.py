@@ -21,12 +21,12 @@ from app.db.migrations import (
     upgrade_to_head,
 )
 from app.models import metadata
-from tests.conftest import create_database, drop_database, plain_dsn
+from tests.conftest import create_database, drop_database, plain_dsn, worker_suffix
 
 
 @pytest.fixture
 async def scratch_url(server_url: str) -> AsyncIterator[str]:
-    name = "partnership_migrations"
+    name = f"partnership_migrations{worker_suffix()}"
     url = await create_database(server_url, name)
     yield url
     await drop_database(server_url, name)
