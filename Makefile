@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test` (0: one process); each worker has databases of its own.
+TEST_WORKERS ?= 2
 export HOST PORT
 
 .PHONY: run test lint format migrate demo-data check openapi bench
@@ -24,19 +26,22 @@ $(BIN)/.installed-test: pyproject.toml
 run: $(BIN)/.installed-run
 	$(BIN)/partnership-api serve --demo-data
 
-## Lint, type-check, check openapi.md is current, and run the whole test suite.
+## Lint, type-check, check openapi.md is current, and run the whole test suite in TEST_WORKERS
+## processes (idle workers take tests queued for busy ones, the slowest start first).
 test: lint
 	$(BIN)/partnership-api openapi --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
+## Ruff, mypy (strict, tests included) and the import contracts of pyproject.toml.
 lint: $(BIN)/.installed-test
-	$(BIN)/ruff check app alembic tests bench
-	$(BIN)/ruff format --check app alembic tests bench
-	$(BIN)/mypy app
+	$(BIN)/ruff check app alembic tests bench tools
+	$(BIN)/ruff format --check app alembic tests bench tools
+	$(BIN)/mypy app tests tools
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed-test
-	$(BIN)/ruff check --fix app alembic tests bench
-	$(BIN)/ruff format app alembic tests bench
+	$(BIN)/ruff check --fix app alembic tests bench tools
+	$(BIN)/ruff format app alembic tests bench tools
 
 migrate: $(BIN)/.installed-run
 	$(BIN)/partnership-api migrate

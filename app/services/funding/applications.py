@@ -4,10 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -17,7 +15,6 @@ from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, partnership_in_scope, scope_partnerships
 from app.core.versions import Expected, check_version
-from app.models.countries import Country
 from app.models.enums import ApplicationAction, ApplicationKind, ApplicationStatus
 from app.models.funding import (
     Application,
@@ -26,7 +23,7 @@ from app.models.funding import (
     ApplicationRound,
 )
 from app.models.organisations import Organisation
-from app.models.partnerships import Document, Partnership, PartnershipPartner
+from app.models.partnerships import Document, Partnership
 from app.rules.funding import (
     UNDECIDED,
     Attachment,
@@ -55,6 +52,7 @@ from app.schemas.funding.applications import (
 )
 from app.services.access import audit
 from app.services.common import apply_changes, merge_patch, touch
+from app.services.countries import funding_regions
 from app.services.partnerships.meetings import check_activity_plan
 from app.services.partnerships.members import steering_group_missing
 from app.services.partnerships.partnerships import eligible_partner_country, get_owned, partners_of
@@ -131,51 +129,8 @@ async def terms_of(
     """The partners' funding regions and whether the partnership is trilateral; with `moved`
     (a partner and a country), as if that partner were in that country."""
     partner_ids = (await partners_of(session, [partnership.id]))[partnership.id]
-    country: Any = col(Organisation.country_code)
-    if moved is not None:
-        country = sa.case((col(Organisation.id) == moved[0], sa.literal(moved[1])), else_=country)
-    regions = await session.scalars(
-        select(Country.funding_region)
-        .join(Organisation, country == col(Country.code))
-        .where(col(Organisation.id).in_(partner_ids))
-    )
+    regions = await funding_regions(session, partner_ids, moved)
     return terms(regions, len(partner_ids), partnership.third_party_id is not None)
-
-
-async def check_ceilings_of_partner(
-    session: AsyncSession, organisation_id: UUID, country_code: str, pointer: str
-) -> None:
-    """`budget-ceiling` when a partner moves to another country: the undecided applications of
-    its partnerships, under the ceilings of its new country's funding region."""
-    partnerships = await session.scalars(
-        select(Partnership)
-        .join(PartnershipPartner, col(PartnershipPartner.partnership_id) == col(Partnership.id))
-        .where(PartnershipPartner.organisation_id == organisation_id)
-    )
-    for partnership in partnerships:
-        applications = list(
-            await session.scalars(
-                select(Application)
-                .where(
-                    Application.partnership_id == partnership.id,
-                    col(Application.status).in_(UNDECIDED),
-                )
-                .order_by(col(Application.created_at), col(Application.id))
-            )
-        )
-        if not applications:
-            continue
-        terms = await terms_of(session, partnership, moved=(organisation_id, country_code))
-        budgets = await _budgets(session, [a.id for a in applications])
-        for application in applications:
-            check_budget(
-                [(line.year, line.amount) for line in budgets[application.id]],
-                ApplicationKind(application.kind),
-                application.planned_start,
-                application.planned_end,
-                terms,
-                pointer,
-            )
 
 
 async def named_partnership(
