@@ -5,7 +5,7 @@ key never both run (the last tests, on a scratch database with real connections)
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -272,3 +272,117 @@ async def test_the_openapi_document_declares_the_key_on_every_post(app: FastAPI)
             assert kind.title in operation["responses"][str(kind.status)]["description"], path
     others = [op for ops in spec["paths"].values() for m, op in ops.items() if m != "post"]
     assert not any(p["name"] == HEADER for op in others for p in op.get("parameters", ()))
+
+
+# Two requests that really run at once: the suite's fixtures run every request of a test on one
+# connection in one transaction, so these run an app of their own on a scratch database, with
+# its own pool and committed data.
+
+
+@pytest.fixture
+async def live(server_url: str, settings: Settings) -> AsyncIterator[AsyncClient]:
+    """An administrator's client of an app on a scratch database, on real connections."""
+    name = f"partnership_idempotency_{os.getpid()}"
+    url = await create_database(server_url, name)
+    try:
+        await asyncio.to_thread(upgrade_to_head, url)
+        app = create_app(settings, database_url=url)
+        async with app.router.lifespan_context(app):
+            async with app.state.sessionmaker() as session:
+                session.info["principal"] = system_principal("tests")
+                data = ApiKeyCreate(name="live admin", role=Role.admin, organisation_ids=[])
+                _, token = await create_api_key(session, session.info["principal"], data)
+                await session.commit()
+            async with AsyncClient(
+                transport=ASGITransport(app=app, raise_app_exceptions=False),
+                base_url="http://testserver",
+                headers={"Authorization": f"Bearer {token}"},
+            ) as http:
+                yield http
+    finally:
+        await drop_database(server_url, name)
+
+
+async def approved_report(client: AsyncClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    grant, filed = await filed_report(client)
+    assert (await decide(client, grant, filed, "approve")).status_code == 200
+    return grant, filed
+
+
+def held(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Event, asyncio.Event]:
+    """Make payments wait, once made and flushed, until released: (entered, release)."""
+    entered, release = asyncio.Event(), asyncio.Event()
+    real_pay = payments.pay
+
+    async def pay_and_wait(*args: Any) -> Any:
+        made = await real_pay(*args)
+        entered.set()
+        await asyncio.wait_for(release.wait(), 10)
+        return made
+
+    monkeypatch.setattr(payments, "pay", pay_and_wait)
+    return entered, release
+
+
+async def test_a_retry_while_the_first_runs_is_a_409_and_then_its_answer(
+    live: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grant, filed = await approved_report(live)
+    entered, release = held(monkeypatch)
+    key = str(uuid.uuid4())
+    running = asyncio.create_task(pay(live, grant, payment(filed), key))
+    await asyncio.wait_for(entered.wait(), 10)
+    for body in (payment(filed), payment(filed, "5")):  # whatever its body
+        retry = await asyncio.wait_for(pay(live, grant, body, key), 10)
+        assert (retry.status_code, retry.json()["code"]) == (409, "idempotency-key-in-progress")
+    org = await create_organisation(live)  # another key is not held up
+    person = {
+        "organisation_id": org["id"],
+        "kind": "official",
+        "given_name": "A",
+        "family_name": "B",
+    }
+    other_key = await asyncio.wait_for(
+        live.post(PEOPLE_PATH, headers={HEADER: "o"}, json=person), 10
+    )
+    assert other_key.status_code == 201, other_key.text
+    release.set()
+    first = await running
+    assert first.status_code == 201, first.text
+    same_answer(first, await pay(live, grant, payment(filed), key))
+    assert [p["id"] for p in await paid(live, grant)] == [first.json()["id"]]
+
+
+async def test_concurrent_identical_requests_make_one_payment(live: AsyncClient) -> None:
+    grant, filed = await approved_report(live)
+    key = str(uuid.uuid4())
+    answers = await asyncio.wait_for(
+        asyncio.gather(*(pay(live, grant, payment(filed), key) for _ in range(6))), 30
+    )
+    statuses = [a.status_code for a in answers]
+    assert set(statuses) <= {201, 409}, [a.text for a in answers]
+    made = [a for a in answers if a.status_code == 201]
+    assert made and len({a.content for a in made}) == 1  # the one payment, replayed or not
+    assert len([a for a in made if REPLAYED_HEADER.lower() not in a.headers]) == 1
+    for refused in (a for a in answers if a.status_code == 409):
+        assert refused.json()["code"] == "idempotency-key-in-progress"
+    assert [p["id"] for p in await paid(live, grant)] == [made[0].json()["id"]]
+
+
+async def test_a_request_that_failed_frees_its_key_at_once(
+    live: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grant, filed = await approved_report(live)
+    real_pay = payments.pay
+
+    async def pay_then_fail(*args: Any) -> Any:
+        await real_pay(*args)
+        raise RuntimeError("the process fell over")
+
+    monkeypatch.setattr(payments, "pay", pay_then_fail)
+    key = str(uuid.uuid4())
+    assert (await pay(live, grant, payment(filed), key)).status_code == 500
+    monkeypatch.setattr(payments, "pay", real_pay)
+    retried = await pay(live, grant, payment(filed), key)
+    assert retried.status_code == 201, retried.text
+    assert [p["id"] for p in await paid(live, grant)] == [retried.json()["id"]]
