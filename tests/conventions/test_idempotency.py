@@ -136,6 +136,22 @@ async def test_a_refusal_is_kept_and_replayed(client: AsyncClient) -> None:
     assert fresh.status_code == 201, fresh.text
 
 
+async def test_a_conflict_from_the_database_and_a_bad_body_are_kept_too(
+    client: AsyncClient,
+) -> None:
+    grant, filed = await filed_report(client)
+    assert (await decide(client, grant, filed, "approve")).status_code == 200
+    assert (await pay(client, grant, payment(filed, "1000", "UTB 9"), None)).status_code == 201
+    key = str(uuid.uuid4())
+    duplicate = await pay(client, grant, payment(filed, "2000", "UTB 9"), key)
+    assert (duplicate.status_code, duplicate.json()["code"]) == (409, "conflict")  # a unique index
+    same_answer(duplicate, await pay(client, grant, payment(filed, "2000", "UTB 9"), key))
+    invalid = await pay(client, grant, {"report_id": filed["id"]}, key + "-2")
+    assert (invalid.status_code, invalid.json()["code"]) == (422, "validation-error")
+    same_answer(invalid, await pay(client, grant, {"report_id": filed["id"]}, key + "-2"))
+    assert len(await paid(client, grant)) == 1
+
+
 async def test_a_crash_keeps_nothing_and_a_retry_runs(
     client: AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
