@@ -6,13 +6,14 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
 
 from app.api.idempotency import HEADER, KINDS, MAX_KEY_LENGTH, REPLAYED_HEADER
 from app.core.principal import system_principal
@@ -296,27 +297,45 @@ async def test_the_openapi_document_declares_the_key_on_every_post(app: FastAPI)
 
 
 @pytest.fixture
-async def live(server_url: str, settings: Settings) -> AsyncIterator[AsyncClient]:
-    """An administrator's client of an app on a scratch database, on real connections."""
+async def live_database(server_url: str) -> AsyncIterator[tuple[str, str]]:
+    """A scratch database, migrated, with an administrator's API key: (its URL, the token)."""
     name = f"partnership_idempotency_{os.getpid()}"
     url = await create_database(server_url, name)
     try:
         await asyncio.to_thread(upgrade_to_head, url)
-        app = create_app(settings, database_url=url)
-        async with app.router.lifespan_context(app):
-            async with app.state.sessionmaker() as session:
+        engine = create_async_engine(url)
+        try:
+            async with AsyncSession(engine) as session:
                 session.info["principal"] = system_principal("tests")
                 data = ApiKeyCreate(name="live admin", role=Role.admin, organisation_ids=[])
                 _, token = await create_api_key(session, session.info["principal"], data)
                 await session.commit()
-            async with AsyncClient(
-                transport=ASGITransport(app=app, raise_app_exceptions=False),
-                base_url="http://testserver",
-                headers={"Authorization": f"Bearer {token}"},
-            ) as http:
-                yield http
+        finally:
+            await engine.dispose()
+        yield url, token
     finally:
         await drop_database(server_url, name)
+
+
+@asynccontextmanager
+async def replica(settings: Settings, url: str, token: str) -> AsyncIterator[AsyncClient]:
+    """An administrator's client of one more app (a replica) on the database, with its own pool."""
+    app = create_app(settings, database_url=url)
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(
+            transport=ASGITransport(app=app, raise_app_exceptions=False),
+            base_url="http://testserver",
+            headers={"Authorization": f"Bearer {token}"},
+        ) as http,
+    ):
+        yield http
+
+
+@pytest.fixture
+async def live(live_database: tuple[str, str], settings: Settings) -> AsyncIterator[AsyncClient]:
+    async with replica(settings, *live_database) as http:
+        yield http
 
 
 async def approved_report(client: AsyncClient) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -366,6 +385,27 @@ async def test_a_retry_while_the_first_runs_is_a_409_and_then_its_answer(
     first = await running
     assert first.status_code == 201, first.text
     same_answer(first, await pay(live, grant, payment(filed), key))
+    assert [p["id"] for p in await paid(live, grant)] == [first.json()["id"]]
+
+
+async def test_replicas_share_the_keys(
+    live: AsyncClient,
+    live_database: tuple[str, str],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    grant, filed = await approved_report(live)
+    entered, release = held(monkeypatch)
+    key = str(uuid.uuid4())
+    async with replica(settings, *live_database) as other:
+        running = asyncio.create_task(pay(live, grant, payment(filed), key))
+        await asyncio.wait_for(entered.wait(), 10)
+        retry = await asyncio.wait_for(pay(other, grant, payment(filed), key), 10)
+        assert (retry.status_code, retry.json()["code"]) == (409, "idempotency-key-in-progress")
+        release.set()
+        first = await running
+        assert first.status_code == 201, first.text
+        same_answer(first, await pay(other, grant, payment(filed), key))
     assert [p["id"] for p in await paid(live, grant)] == [first.json()["id"]]
 
 
