@@ -193,6 +193,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "If-Match",
                 "If-None-Match",
                 "X-Request-ID",
+                "Idempotency-Key",
             ],
             expose_headers=[
                 "ETag",
@@ -203,6 +204,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "RateLimit-Remaining",
                 "RateLimit-Reset",
                 "Content-Disposition",
+                "Idempotent-Replayed",
             ],
         )
     return app

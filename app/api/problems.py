@@ -230,11 +230,18 @@ def install_problem_handlers(app: FastAPI) -> None:
     # Anything else is caught by UnhandledErrorMiddleware, inside the request-id middleware.
 
 
+# Kinds `app/api/openapi.py` documents on the operations they apply to (the `Idempotency-Key`
+# problems on POSTs), rather than on every route answering their status.
+OPERATION_KINDS: set[str] = set()
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for a route's possible problems (their content: `app/api/openapi.py`)."""
     return {s: {"description": _describe(s)} for s in statuses}
 
 
 def _describe(status: int) -> str:
-    kinds = [k for k in PROBLEM_KINDS.values() if k.status == status]
+    kinds = [
+        k for k in PROBLEM_KINDS.values() if k.status == status and k.code not in OPERATION_KINDS
+    ]
     return " / ".join(sorted({k.title for k in kinds})) or "Problem"

@@ -16,6 +16,7 @@ from app.models.funding import (
     Report,
     ReportedCost,
 )
+from app.models.idempotency import IdempotencyKey
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
 from app.models.partnerships import (
@@ -47,6 +48,7 @@ __all__ = [
     "Document",
     "Grant",
     "GrantBudgetLine",
+    "IdempotencyKey",
     "Meeting",
     "MeetingChange",
     "MeetingParticipant",
