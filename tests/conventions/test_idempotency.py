@@ -228,7 +228,7 @@ async def test_keys_are_their_callers_own(client: AsyncClient, connection: Async
 async def test_a_malformed_key_is_a_400(client: AsyncClient, value: str) -> None:
     org = await create_organisation(client)
     body = {"organisation_id": org["id"], "kind": "official", "given_name": "A", "family_name": "B"}
-    answer = await client.post(PEOPLE_PATH, headers={HEADER: value.encode()}, json=body)
+    answer = await client.post(PEOPLE_PATH, headers=[(HEADER.encode(), value.encode())], json=body)
     assert (answer.status_code, answer.json()["code"]) == (400, "invalid-idempotency-key")
 
 
