@@ -19,6 +19,7 @@ $(BIN)/.installed-run: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 $(BIN)/.installed-test: requirements-test.lock pyproject.toml
@@ -26,6 +27,7 @@ $(BIN)/.installed-test: requirements-test.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@ $(BIN)/.installed-run
 
 # The locking tool, pinned so that two people refreshing the lock resolve the same way.
