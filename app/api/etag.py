@@ -41,8 +41,9 @@ _VERSION_TAG = re.compile(r'"v(0|[1-9][0-9]*)"')
 
 def expected_versions(if_match: str | None) -> Expected | None:
     """The versions an `If-Match` header names: its `"v<n>"` ETags, or any for `*`. Other tags
-    name no version of ours, so they match none."""
-    if if_match is None:
+    name no version of ours, so they match none. An empty header names nothing: as if absent
+    (428), not a stale version (412)."""
+    if if_match is None or not if_match.strip():
         return None
     tags = {t.strip() for t in if_match.split(",")}
     versions = frozenset(int(m.group(1)) for t in tags if (m := _VERSION_TAG.fullmatch(t)))

@@ -166,6 +166,8 @@ async def test_changes_without_if_match_are_428(client: AsyncClient) -> None:
     url = f"{ORG_PATH}/{made['id']}"
     for response in (
         await client.patch(url, json={"name": "Blind write"}),
+        await client.patch(url, json={"name": "Blind write"}, headers={"If-Match": ""}),
+        await client.delete(url, headers={"If-Match": " "}),
         await client.delete(url),
     ):
         assert response.status_code == 428
