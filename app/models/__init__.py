@@ -4,6 +4,7 @@ from app.models.access import ApiKey, User
 from app.models.audit import AuditEvent
 from app.models.base import metadata
 from app.models.countries import Country, CountryEligibility
+from app.models.events import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.models.funding import (
     Amendment,
     Application,
@@ -45,6 +46,7 @@ __all__ = [
     "CountryEligibility",
     "Decision",
     "Document",
+    "Event",
     "Grant",
     "GrantBudgetLine",
     "Meeting",
@@ -66,6 +68,9 @@ __all__ = [
     "StudyVisit",
     "TrainingProgramme",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "Workshop",
     "WorkshopParticipant",
     "metadata",

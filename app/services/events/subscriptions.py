@@ -1,0 +1,181 @@
+"""Webhook subscriptions: who may subscribe to what, the signing secret and its rotation, and
+the delivery log.
+
+Scoping is that of reads (app/core/scopes.py): ICLD staff subscribe to every organisation's
+events or to some; a coordinator only to its own organisations' (an event reaches a
+subscription when one of the organisations that may read its object is in the subscription's
+scope, so a coordinator's subscription never gets an object it could not read). A subscription
+is seen and changed by whoever created it, and by admins."""
+
+import base64
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from app.core.errors import FORBIDDEN, ProblemError
+from app.core.paging import PageParams, paginate
+from app.core.principal import Principal
+from app.core.versions import Expected, check_version
+from app.models.enums import Role
+from app.models.events import WebhookAttempt, WebhookSubscription
+from app.schemas.events import WebhookSubscriptionCreate, WebhookSubscriptionUpdate
+from app.services.common import apply_changes, get_one, touch
+from app.services.events.targets import validate_target
+from app.settings import Settings
+
+
+def new_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _scope(principal: Principal, organisation_ids: list[UUID] | None) -> list[UUID] | None:
+    """The organisations a subscription may cover: anything for staff; for a coordinator its own
+    organisations (the default) or some of them (else 403)."""
+    if principal.sees_everything:
+        return organisation_ids
+    if organisation_ids is None:
+        return sorted(principal.organisation_ids)
+    outside = [o for o in organisation_ids if o not in principal.organisation_ids]
+    if outside or not organisation_ids:
+        raise ProblemError(
+            FORBIDDEN, "A subscription may only cover organisations of your own (at least one)."
+        )
+    return organisation_ids
+
+
+def _visible(principal: Principal, stmt: Any) -> Any:
+    if principal.role is Role.admin:
+        return stmt
+    return stmt.where(
+        WebhookSubscription.owner_type == principal.kind,
+        WebhookSubscription.owner_id == principal.id,
+    )
+
+
+async def list_subscriptions(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[WebhookSubscription], str | None]:
+    return await paginate(
+        session,
+        _visible(principal, select(WebhookSubscription)),
+        order=[col(WebhookSubscription.created_at), col(WebhookSubscription.id)],
+        key=lambda s: (s.created_at, s.id),
+        params=page,
+        sort_name="created_at",
+    )
+
+
+async def get_subscription(
+    session: AsyncSession, principal: Principal, subscription_id: UUID, *, for_update: bool = False
+) -> WebhookSubscription:
+    stmt = _visible(
+        principal, select(WebhookSubscription).where(WebhookSubscription.id == subscription_id)
+    )
+    found: WebhookSubscription = await get_one(
+        session, stmt, f"No webhook subscription {subscription_id}.", for_update=for_update
+    )
+    return found
+
+
+async def create_subscription(
+    session: AsyncSession, principal: Principal, data: WebhookSubscriptionCreate, settings: Settings
+) -> tuple[WebhookSubscription, str]:
+    organisation_ids = _scope(principal, data.organisation_ids)
+    await validate_target(data.url, settings)
+    secret = new_secret()
+    subscription = WebhookSubscription(
+        url=data.url,
+        event_types=data.event_types,
+        organisation_ids=organisation_ids,
+        description=data.description,
+        active=data.active,
+        secret=secret,
+        owner_type=principal.kind,
+        owner_id=principal.id,
+    )
+    session.add(subscription)
+    await session.flush()
+    await session.refresh(subscription)
+    return subscription, secret
+
+
+async def update_subscription(
+    session: AsyncSession,
+    principal: Principal,
+    subscription_id: UUID,
+    patch: WebhookSubscriptionUpdate,
+    expected: Expected | None,
+    settings: Settings,
+) -> WebhookSubscription:
+    subscription = await get_subscription(session, principal, subscription_id, for_update=True)
+    check_version(expected, subscription.version)
+    given = patch.model_dump(exclude_unset=True)
+    changes: dict[str, Any] = {}
+    if "url" in given and given["url"] is not None:
+        await validate_target(given["url"], settings)
+        changes["url"] = given["url"]
+    if "event_types" in given:
+        changes["event_types"] = given["event_types"] or []
+    if "organisation_ids" in given:
+        changes["organisation_ids"] = _scope(principal, given["organisation_ids"])
+    if "description" in given:
+        changes["description"] = given["description"]
+    if "active" in given and given["active"] is not None:
+        changes["active"] = given["active"]
+        if given["active"]:
+            changes["paused_reason"] = None
+    if apply_changes(subscription, changes):
+        await session.flush()
+        await session.refresh(subscription)
+    return subscription
+
+
+async def delete_subscription(
+    session: AsyncSession, principal: Principal, subscription_id: UUID, expected: Expected | None
+) -> None:
+    subscription = await get_subscription(session, principal, subscription_id, for_update=True)
+    check_version(expected, subscription.version)
+    await session.delete(subscription)
+    await session.flush()
+
+
+async def rotate_secret(
+    session: AsyncSession,
+    principal: Principal,
+    subscription_id: UUID,
+    expected: Expected | None,
+    settings: Settings,
+) -> tuple[WebhookSubscription, str]:
+    """A new secret; the one it replaces still signs deliveries (beside the new one, as the
+    specification allows several signatures) for WEBHOOK_SECRET_GRACE_S."""
+    subscription = await get_subscription(session, principal, subscription_id, for_update=True)
+    check_version(expected, subscription.version)
+    secret = new_secret()
+    subscription.previous_secret = subscription.secret
+    subscription.previous_secret_expires_at = datetime.now(UTC) + timedelta(
+        seconds=settings.webhook_secret_grace_s
+    )
+    subscription.secret = secret
+    touch(subscription)
+    await session.flush()
+    await session.refresh(subscription)
+    return subscription, secret
+
+
+async def list_attempts(
+    session: AsyncSession, principal: Principal, subscription_id: UUID, page: PageParams
+) -> tuple[list[WebhookAttempt], str | None]:
+    await get_subscription(session, principal, subscription_id)
+    return await paginate(
+        session,
+        select(WebhookAttempt).where(WebhookAttempt.subscription_id == subscription_id),
+        order=[col(WebhookAttempt.attempted_at), col(WebhookAttempt.id)],
+        key=lambda a: (a.attempted_at, a.id),
+        params=page,
+        sort_name="attempted_at",
+    )
