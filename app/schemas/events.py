@@ -69,6 +69,8 @@ class WebhookSubscriptionCreate(RequestModel):
 class WebhookSubscriptionUpdate(RequestModel):
     """A JSON merge patch: every field optional."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"active": False}]})
+
     url: str | None = Field(default=None, min_length=8, max_length=2000)
     event_types: list[str] | None = Field(default=None, max_length=50)
     organisation_ids: list[UUID] | None = Field(default=None, max_length=50)
