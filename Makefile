@@ -20,9 +20,10 @@ $(BIN)/.installed-test: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(BIN)/.installed-run
 
-## Start the service with demo data (embedded PostgreSQL unless DATABASE_URL is set).
+## Start the service with demo data (embedded PostgreSQL unless DATABASE_URL is set); its webhook
+## worker delivers to receivers on loopback too.
 run: $(BIN)/.installed-run
-	$(BIN)/partnership-api serve --demo-data
+	WEBHOOK_ALLOW_LOOPBACK=$${WEBHOOK_ALLOW_LOOPBACK:-true} $(BIN)/partnership-api serve --demo-data
 
 ## Lint, type-check, check openapi.md is current, and run the whole test suite.
 test: lint

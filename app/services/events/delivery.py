@@ -95,6 +95,15 @@ def make_queue(settings: Settings, url: str, engine: AsyncEngine) -> procrastina
         attempt = context.job.attempts if context.job is not None else 0
         await deliver(engine, settings, UUID(delivery_id), attempt)
 
+    @queue.periodic(cron="* * * * *", periodic_id="retry-stalled")
+    @queue.task(name="retry_stalled_jobs", queue=QUEUE)
+    async def retry_stalled_jobs(timestamp: int) -> None:
+        """Jobs left `doing` by a worker that died (no heartbeat for 30 s) run again: at least
+        once, even then."""
+        for job in await queue.job_manager.get_stalled_jobs():
+            log.warning("retrying a stalled job", extra={"job_id": job.id})
+            await queue.job_manager.retry_job(job)
+
     return queue
 
 
