@@ -319,3 +319,64 @@ async def test_a_paused_subscription_gets_nothing(
     await create_partnership(admin, partner["id"])
     await asyncio.sleep(0.5)
     assert receiver.received == []
+
+
+async def test_two_workers_deliver_each_event_once(
+    admin: AsyncClient,
+    scratch: str,
+    engine: AsyncEngine,
+    hook_settings: Settings,
+    receiver: Receiver,
+) -> None:
+    workers = [
+        asyncio.create_task(run_worker(make_queue(hook_settings, scratch, engine), hook_settings))
+        for _ in range(2)
+    ]
+    try:
+        subscription = await subscribe(admin, receiver.url, event_types=["partnership.created"])
+        partner = await create_organisation(admin, name=f"Partner {uuid.uuid4().hex[:6]}")
+        made = [
+            (await create_partnership(admin, partner["id"], title=f"Twin {n}"))["id"]
+            for n in range(8)
+        ]
+        await receiver.wait_for(8)
+        await asyncio.sleep(0.5)
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+    delivered = [verified(subscription["secret"], h, b) for h, b, _ in receiver.received]
+    # Each once, and in the order the changes committed (one subscription's jobs share a lock).
+    assert [e["object"]["id"] for e in delivered] == made
+    async with engine.connect() as conn:
+        attempts = await conn.scalars(
+            text("SELECT attempts FROM webhook_deliveries WHERE subscription_id = :id"),
+            {"id": subscription["id"]},
+        )
+        assert list(attempts) == [1] * 8
+
+
+async def test_a_subscription_failing_to_the_last_attempt_is_paused_with_why(
+    admin: AsyncClient,
+    scratch: str,
+    engine: AsyncEngine,
+    hook_settings: Settings,
+    receiver: Receiver,
+) -> None:
+    settings = hook_settings.model_copy(update={"webhook_max_attempts": 3})
+    worker = asyncio.create_task(run_worker(make_queue(settings, scratch, engine), settings))
+    try:
+        receiver.script = [500, 502, 503, 500]
+        subscription = await subscribe(admin, receiver.url, event_types=["partnership.created"])
+        partner = await create_organisation(admin, name=f"Partner {uuid.uuid4().hex[:6]}")
+        await create_partnership(admin, partner["id"])
+        await receiver.wait_for(3)
+        await asyncio.sleep(0.5)
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+    assert [status for _, _, status in receiver.received] == [500, 502, 503]
+    read = (await admin.get(f"{SUBS}/{subscription['id']}")).json()
+    assert read["active"] is False
+    assert "3 failed attempts" in read["paused_reason"]
+    assert "HTTP 503" in read["paused_reason"]

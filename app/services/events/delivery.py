@@ -268,7 +268,7 @@ async def deliver(engine: AsyncEngine, settings: Settings, delivery_id: UUID, at
                 .values(
                     active=False,
                     paused_reason=f"Paused after {attempt + 1} failed attempts; last: "
-                    f"{error or status}"[:500],
+                    + (f"HTTP {status}: {error or ''}" if status is not None else str(error))[:400],
                     version=subscriptions.c.version + 1,
                     updated_at=now,
                 )
