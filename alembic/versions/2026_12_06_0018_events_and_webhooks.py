@@ -30,37 +30,54 @@ depends_on: str | Sequence[str] | None = None
 # gets a delivery and a procrastinate job in the same transaction. Jobs of one subscription
 # share a procrastinate lock, so they run one at a time, in the order deferred.
 FAN_OUT = """
-CREATE FUNCTION webhook_fan_out() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION webhook_readers(partnership uuid, organisation uuid) RETURNS uuid[]
+LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN partnership IS NOT NULL THEN coalesce((
+            SELECT array_remove(ARRAY[p.swedish_party_id, p.third_party_id], NULL)
+                   || coalesce((SELECT array_agg(pp.organisation_id) FROM partnership_partners pp
+                                WHERE pp.partnership_id = p.id), '{}')
+              FROM partnerships p WHERE p.id = partnership), '{}')
+        WHEN organisation IS NOT NULL THEN ARRAY[organisation]
+        ELSE '{}'::uuid[]
+    END
+$$;
+CREATE FUNCTION webhook_defer(delivery_ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    readers uuid[];
     jobs procrastinate.procrastinate_job_to_defer_v1[];
 BEGIN
-    IF NEW.partnership_id IS NOT NULL THEN
-        SELECT array_remove(ARRAY[p.swedish_party_id, p.third_party_id], NULL)
-               || coalesce((SELECT array_agg(pp.organisation_id) FROM partnership_partners pp
-                            WHERE pp.partnership_id = p.id), '{}')
-          INTO readers FROM partnerships p WHERE p.id = NEW.partnership_id;
-    ELSIF NEW.organisation_id IS NOT NULL THEN
-        readers := ARRAY[NEW.organisation_id];
+    SELECT array_agg(ROW('webhooks', 'deliver_webhook', 0,
+                         'webhook-subscription:' || d.subscription_id, NULL,
+                         jsonb_build_object('delivery_id', d.id), NULL
+                        )::procrastinate.procrastinate_job_to_defer_v1 ORDER BY o.n)
+      INTO jobs
+      FROM unnest(delivery_ids) WITH ORDINALITY AS o(id, n)
+      JOIN webhook_deliveries d ON d.id = o.id;
+    IF jobs IS NOT NULL THEN
+        PERFORM procrastinate.procrastinate_defer_jobs_v1(jobs);
     END IF;
-    readers := coalesce(readers, '{}');
-    WITH owed AS (
+END;
+$$;
+CREATE FUNCTION webhook_fan_out() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    owed uuid[];
+BEGIN
+    WITH inserted AS (
         INSERT INTO webhook_deliveries (id, subscription_id, event_id, status, attempts)
         SELECT gen_random_uuid(), s.id, NEW.id, 'pending', 0
           FROM webhook_subscriptions s
          WHERE s.active
-           AND (cardinality(s.event_types) = 0 OR NEW.type = ANY (s.event_types))
-           AND (s.organisation_ids IS NULL OR s.organisation_ids && readers)
+           AND CASE WHEN NEW.type = 'ping' THEN s.id = NEW.object_id  -- to its subscription only
+               ELSE (cardinality(s.event_types) = 0 OR NEW.type = ANY (s.event_types))
+                    AND (s.organisation_ids IS NULL OR s.organisation_ids
+                         && webhook_readers(NEW.partnership_id, NEW.organisation_id))
+               END
         ON CONFLICT DO NOTHING
-        RETURNING id, subscription_id
+        RETURNING id
     )
-    SELECT array_agg(ROW('webhooks', 'deliver_webhook', 0,
-                         'webhook-subscription:' || subscription_id, NULL,
-                         jsonb_build_object('delivery_id', id), NULL
-                        )::procrastinate.procrastinate_job_to_defer_v1)
-      INTO jobs FROM owed;
-    IF jobs IS NOT NULL THEN
-        PERFORM procrastinate.procrastinate_defer_jobs_v1(jobs);
+    SELECT array_agg(id) INTO owed FROM inserted;
+    IF owed IS NOT NULL THEN
+        PERFORM webhook_defer(owed);
     END IF;
     RETURN NULL;
 END;
@@ -237,6 +254,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP TRIGGER events_fan_out ON events")
     op.execute("DROP FUNCTION webhook_fan_out()")
+    op.execute("DROP FUNCTION webhook_defer(uuid[])")
+    op.execute("DROP FUNCTION webhook_readers(uuid, uuid)")
     op.drop_index(
         "ix_webhook_attempts_subscription_id_attempted_at_id", table_name="webhook_attempts"
     )

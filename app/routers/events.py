@@ -17,6 +17,10 @@ from app.schemas.event_types import EVENT_TYPES
 from app.schemas.events import (
     EventTypePage,
     EventTypeRead,
+    PingRead,
+    RedeliveryRead,
+    RedeliveryRequest,
+    ReplayRead,
     WebhookAttemptPage,
     WebhookAttemptRead,
     WebhookSubscriptionCreate,
@@ -187,3 +191,44 @@ async def list_webhook_attempts(
     return WebhookAttemptPage(
         items=[WebhookAttemptRead.model_validate(a) for a in found], next_cursor=cursor
     )
+
+
+@router.post(
+    SUBSCRIPTIONS + "/{subscription_id}/ping",
+    operation_id="ping_webhook_subscription",
+    summary="Send a `ping` event to this subscription, to test its receiver",
+    status_code=202,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def ping_webhook_subscription(
+    session: SessionDep, principal: Writer, subscription_id: UUID
+) -> PingRead:
+    return PingRead(event_id=await service.ping(session, principal, subscription_id))
+
+
+@router.post(
+    SUBSCRIPTIONS + "/{subscription_id}/deliveries/{delivery_id}/replay",
+    operation_id="replay_webhook_delivery",
+    summary="Send one delivery again (its `delivery_id` is in the delivery log)",
+    status_code=202,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def replay_webhook_delivery(
+    session: SessionDep, principal: Writer, subscription_id: UUID, delivery_id: UUID
+) -> ReplayRead:
+    await service.replay(session, principal, subscription_id, delivery_id)
+    return ReplayRead(delivery_id=delivery_id)
+
+
+@router.post(
+    SUBSCRIPTIONS + "/{subscription_id}/redeliver",
+    operation_id="redeliver_webhook_events",
+    summary="Send again every event of a time range the subscription would get now",
+    status_code=202,
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
+)
+async def redeliver_webhook_events(
+    session: SessionDep, principal: Writer, subscription_id: UUID, body: RedeliveryRequest
+) -> RedeliveryRead:
+    count = await service.redeliver(session, principal, subscription_id, body.since, body.until)
+    return RedeliveryRead(deliveries=count)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
 
 from app.core.paging import Page
 from app.schemas.common import RequestModel, ResponseModel
@@ -118,3 +118,32 @@ class WebhookAttemptRead(ResponseModel):
 
 class WebhookAttemptPage(Page[WebhookAttemptRead]):
     """One page of a subscription's delivery log."""
+
+
+class RedeliveryRequest(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"since": "2026-12-01T00:00:00Z", "until": "2026-12-02T00:00:00Z"}]
+        }
+    )
+
+    since: AwareDatetime = Field(description="Events that happened at or after this (RFC 3339).")
+    until: AwareDatetime = Field(description="... and before this.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "RedeliveryRequest":
+        if self.until <= self.since:
+            raise ValueError("until must be after since")
+        return self
+
+
+class RedeliveryRead(ResponseModel):
+    deliveries: int = Field(description="How many events were queued again, oldest first.")
+
+
+class PingRead(ResponseModel):
+    event_id: UUID = Field(description="The `ping` event's id (its `webhook-id`).")
+
+
+class ReplayRead(ResponseModel):
+    delivery_id: UUID

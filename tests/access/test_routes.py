@@ -246,6 +246,7 @@ async def test_a_coordinator_cannot_reach_another_organisations_objects(
         "workshop_id",
         "round_id",
         "subscription_id",  # a caller's own: no organisation's (tests/events)
+        "delivery_id",
     }
     async with authorised(
         client, await api_key(connection, Role.coordinator, [uuid.UUID(org_a["id"])])
@@ -296,6 +297,7 @@ async def test_a_viewer_cannot_write_anything(
             "workshop_id",
             "round_id",
             "subscription_id",
+            "delivery_id",
         )
     }
     async with authorised(

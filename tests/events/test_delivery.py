@@ -380,3 +380,62 @@ async def test_a_subscription_failing_to_the_last_attempt_is_paused_with_why(
     assert read["active"] is False
     assert "3 failed attempts" in read["paused_reason"]
     assert "HTTP 503" in read["paused_reason"]
+
+
+async def test_a_ping_reaches_only_its_subscription(
+    admin: AsyncClient, receiver: Receiver, worker: None
+) -> None:
+    target = await subscribe(admin, receiver.url)
+    await subscribe(admin, receiver.url)  # another, of every type: gets no ping
+    pinged = await admin.post(f"{SUBS}/{target['id']}/ping")
+    assert pinged.status_code == 202, pinged.text
+    await receiver.wait_for(1)
+    await asyncio.sleep(0.3)
+    assert len(receiver.received) == 1
+    headers, body, _ = receiver.received[0]
+    event = verified(target["secret"], headers, body)
+    assert event["type"] == "ping"
+    assert event["id"] == pinged.json()["event_id"]
+    assert event["data"] == {"subscription_id": target["id"]}
+
+
+async def test_replay_one_delivery_and_redeliver_a_range(
+    admin: AsyncClient, receiver: Receiver, worker: None
+) -> None:
+    subscription = await subscribe(admin, receiver.url, event_types=["partnership.created"])
+    partner = await create_organisation(admin, name=f"Partner {uuid.uuid4().hex[:6]}")
+    first = await create_partnership(admin, partner["id"], title="First")
+    second = await create_partnership(admin, partner["id"], title="Second")
+    await receiver.wait_for(2)
+    log = (await admin.get(f"{SUBS}/{subscription['id']}/attempts")).json()["items"]
+    assert len(log) == 2
+    replayed = await admin.post(
+        f"{SUBS}/{subscription['id']}/deliveries/{log[0]['delivery_id']}/replay"
+    )
+    assert replayed.status_code == 202, replayed.text
+    await receiver.wait_for(3)
+    again = verified(subscription["secret"], receiver.received[2][0], receiver.received[2][1])
+    assert again["object"]["id"] == first["id"]
+    assert receiver.received[2][0]["webhook-id"] == receiver.received[0][0]["webhook-id"]
+    # A range: both events again, oldest first; nothing of other types or other subscriptions'.
+    since = "2000-01-01T00:00:00Z"
+    redelivered = await admin.post(
+        f"{SUBS}/{subscription['id']}/redeliver",
+        json={"since": since, "until": "2100-01-01T00:00:00Z"},
+    )
+    assert redelivered.status_code == 202, redelivered.text
+    count = redelivered.json()["deliveries"]
+    assert count >= 2  # the module's earlier tests made partnerships too
+    await receiver.wait_for(3 + count)
+    await asyncio.sleep(0.3)
+    assert len(receiver.received) == 3 + count
+    ids = [
+        verified(subscription["secret"], h, b)["object"]["id"] for h, b, _ in receiver.received[3:]
+    ]
+    assert ids.index(first["id"]) < ids.index(second["id"])
+    refused = await admin.post(
+        f"{SUBS}/{subscription['id']}/redeliver", json={"since": since, "until": since}
+    )
+    assert refused.status_code == 422
+    missing = await admin.post(f"{SUBS}/{subscription['id']}/deliveries/{uuid.uuid4()}/replay")
+    assert missing.status_code == 404

@@ -8,15 +8,17 @@ scope, so a coordinator's subscription never gets an object it could not read). 
 is seen and changed by whoever created it, and by admins."""
 
 import base64
+import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import FORBIDDEN, ProblemError
+from app.core.errors import CONFLICT, FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, ProblemError
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
@@ -179,3 +181,101 @@ async def list_attempts(
         params=page,
         sort_name="attempted_at",
     )
+
+
+def _usable(subscription: WebhookSubscription) -> None:
+    if not subscription.active:
+        raise ProblemError(
+            CONFLICT, "The subscription is paused: resume it (`active: true`) first."
+        )
+
+
+async def ping(session: AsyncSession, principal: Principal, subscription_id: UUID) -> UUID:
+    """A `ping` event to this subscription only (the fan-out sends a ping to the subscription it
+    names), delivered like any other once this transaction commits."""
+    subscription = await get_subscription(session, principal, subscription_id)
+    _usable(subscription)
+    event_id = uuid4()
+    await session.execute(
+        sa.text(
+            "INSERT INTO events (id, type, occurred_at, object_type, object_id, object_url, "
+            "actor_type, actor_id, payload) VALUES (:id, 'ping', now(), 'webhook_subscriptions', "
+            ":subscription, :url, :actor_type, :actor_id, "
+            "CAST(:payload AS jsonb))"
+        ),
+        {
+            "id": event_id,
+            "subscription": subscription.id,
+            "payload": json.dumps({"subscription_id": str(subscription.id)}),
+            "url": f"/api/v1/webhook-subscriptions/{subscription.id}",
+            "actor_type": principal.kind,
+            "actor_id": principal.id,
+        },
+    )
+    return event_id
+
+
+async def replay(
+    session: AsyncSession, principal: Principal, subscription_id: UUID, delivery_id: UUID
+) -> None:
+    """Send one delivery again, whatever became of it."""
+    subscription = await get_subscription(session, principal, subscription_id)
+    _usable(subscription)
+    found = await session.execute(
+        sa.text(
+            "UPDATE webhook_deliveries SET status = 'pending' "
+            "WHERE id = :id AND subscription_id = :subscription RETURNING id"
+        ),
+        {"id": delivery_id, "subscription": subscription.id},
+    )
+    if found.first() is None:
+        raise ProblemError(NOT_FOUND, f"No delivery {delivery_id} of this subscription.")
+    await session.execute(
+        sa.text("SELECT webhook_defer(ARRAY[CAST(:id AS uuid)])"), {"id": delivery_id}
+    )
+
+
+REDELIVER = sa.text(
+    """
+    WITH owed AS (
+        INSERT INTO webhook_deliveries (id, subscription_id, event_id, status, attempts)
+        SELECT gen_random_uuid(), s.id, e.id, 'pending', 0
+          FROM events e JOIN webhook_subscriptions s ON s.id = :subscription
+         WHERE e.occurred_at >= :since AND e.occurred_at < :until AND e.type <> 'ping'
+           AND (cardinality(s.event_types) = 0 OR e.type = ANY (s.event_types))
+           AND (s.organisation_ids IS NULL
+                OR s.organisation_ids && webhook_readers(e.partnership_id, e.organisation_id))
+        ON CONFLICT (subscription_id, event_id) DO UPDATE SET status = 'pending'
+        RETURNING id, event_id
+    )
+    SELECT owed.id FROM owed JOIN events e ON e.id = owed.event_id
+     ORDER BY e.occurred_at, e.id
+    """
+)
+MOST_REDELIVERED = 10_000
+
+
+async def redeliver(
+    session: AsyncSession,
+    principal: Principal,
+    subscription_id: UUID,
+    since: datetime,
+    until: datetime,
+) -> int:
+    """Every event of [since, until) the subscription would get now (its types and scope), sent
+    again in the order they happened; at most MOST_REDELIVERED at once."""
+    subscription = await get_subscription(session, principal, subscription_id, for_update=True)
+    _usable(subscription)
+    ids = list(
+        await session.scalars(
+            REDELIVER, {"subscription": subscription.id, "since": since, "until": until}
+        )
+    )
+    if len(ids) > MOST_REDELIVERED:
+        raise ProblemError(
+            VALIDATION_ERROR,
+            f"{len(ids)} events in that range; redeliver at most {MOST_REDELIVERED} at once.",
+        )
+    if ids:
+        await session.execute(sa.text("SELECT webhook_defer(:ids)"), {"ids": ids})
+    return len(ids)
