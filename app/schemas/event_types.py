@@ -15,8 +15,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from app.models.enums import ApplicationStatus, MeetingStatus, PhaseStatus
-from app.models.funding import Application, Grant, Payment
+from app.models.enums import ApplicationStatus, MeetingStatus, PhaseStatus, ReportStatus
+from app.models.funding import Amendment, Application, Grant, Payment, Report
 from app.models.partnerships import Meeting, Partnership, Phase
 from app.models.people import Person
 
@@ -83,6 +83,31 @@ class GrantPayload(_Payload):
     ends: date
     amount: Decimal
     status: str
+
+
+class AmendmentPayload(_Payload):
+    """The amendment decided (not who decided it: a name)."""
+
+    id: UUID
+    grant_id: UUID
+    kind: str
+    reference: str
+    decided_on: date
+    amount_change: Decimal
+    ends_before: date
+    ends_after: date
+
+
+class ReportPayload(_Payload):
+    """The report's decision (not its narrative, which may name people)."""
+
+    id: UUID
+    grant_id: UUID
+    kind: str
+    year: int
+    status: str
+    submitted_on: date
+    decided_on: date | None
 
 
 class PaymentPayload(_Payload):
@@ -227,6 +252,22 @@ EVENT_TYPES: tuple[EventType, ...] = (
         GrantPayload,
         lambda o: f"/api/v1/grants/{o.id}",
         _created,
+    ),
+    EventType(
+        "grant.amended",
+        "An amendment (extension, postponement or reallocation) of a grant was decided.",
+        Amendment,
+        AmendmentPayload,
+        lambda o: f"/api/v1/grants/{o.grant_id}/amendments/{o.id}",
+        _created,
+    ),
+    EventType(
+        "report.approved",
+        "A grant's report was approved.",
+        Report,
+        ReportPayload,
+        lambda o: f"/api/v1/grants/{o.grant_id}/reports/{o.id}",
+        _became("status", ReportStatus.approved),
     ),
     EventType(
         "payment.made",

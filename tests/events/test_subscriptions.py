@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.models.enums import Role
+from tests.access.test_routes import objects_of
 from tests.conftest import api_key, authorised
 from tests.factories import create_organisation, create_partnership, create_person
 
@@ -50,6 +51,8 @@ async def test_each_event_type_is_listed_with_its_payload_schema(client: AsyncCl
         "grant.decided",
         "payment.made",
         "person.erased",
+        "grant.amended",
+        "report.approved",
     } <= set(types)
     erased = types["person.erased"]["payload_schema"]
     assert set(erased["properties"]) == {"id", "organisation_id", "erased_at"}
@@ -194,3 +197,22 @@ async def test_an_erasure_event_names_no_one(
     assert event.type == "person.erased"
     assert set(event.payload) == {"id", "organisation_id", "erased_at"}
     assert "Zebulon" not in str(event.payload) and "Testberg" not in str(event.payload)
+
+
+async def test_funding_events_carry_their_partnership_for_scoping(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    organisation = await create_organisation(client, name="Funded Council")
+    objects = await objects_of(client, organisation["id"])
+    rows = await connection.execute(
+        text("SELECT type, object_id FROM events WHERE partnership_id = :id"),
+        {"id": objects["partnership_id"]},
+    )
+    found = {(row.type, str(row.object_id)) for row in rows}
+    assert {
+        ("partnership.created", objects["partnership_id"]),
+        ("grant.decided", objects["grant_id"]),
+        ("report.approved", objects["report_id"]),
+        ("payment.made", objects["payment_id"]),
+        ("grant.amended", objects["amendment_id"]),
+    } <= found

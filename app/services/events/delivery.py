@@ -198,8 +198,10 @@ async def deliver(engine: AsyncEngine, settings: Settings, delivery_id: UUID, at
                 .where(deliveries.c.id == delivery_id)
             )
         ).first()
-    if row is None or row.status == "delivered":
-        return  # its subscription was deleted, or a replayed job finds it done
+    if row is None:
+        return  # its subscription was deleted
+    # A delivery already made is sent again: each job is one send asked for (a replay, a
+    # redelivery, a stalled job run again); at least once, receivers dedupe by webhook-id.
     if not row.active:
         await _finish(engine, delivery_id, status="skipped")
         return

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from app.core.principal import Principal
 from app.models.events import Event
-from app.models.funding import Grant, Payment
+from app.models.funding import Amendment, Grant, Payment, Report
 from app.models.people import Person
 from app.schemas.event_types import BY_MODEL, Changes
 
 
 def _partnership_id(session: Session, obj: Any) -> Any:
-    if isinstance(obj, Payment):
+    if isinstance(obj, Payment | Amendment | Report):
         grant = session.get(Grant, obj.grant_id)  # in the identity map: the service read it
         return grant.partnership_id if grant is not None else None
     return getattr(obj, "partnership_id", None) or (
