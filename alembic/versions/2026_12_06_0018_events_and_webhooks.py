@@ -42,6 +42,25 @@ LANGUAGE sql STABLE AS $$
         ELSE '{}'::uuid[]
     END
 $$;
+-- Whether the subscription's owner may read an object these organisations may read, now: an API
+-- key not revoked nor expired, a user still known; ICLD staff read everything, a coordinator or
+-- viewer its current organisations' objects only (a key's or user's organisations may change
+-- after the subscription was made). Subscriptions made by the command line ('system') pass.
+CREATE FUNCTION webhook_owner_reads(owner_type text, owner_id text, readers uuid[])
+RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT CASE owner_type
+        WHEN 'api_key' THEN EXISTS (
+            SELECT 1 FROM api_keys k
+             WHERE k.id::text = owner_id AND k.revoked_at IS NULL
+               AND (k.expires_at IS NULL OR k.expires_at > now())
+               AND (k.role NOT IN ('coordinator', 'viewer') OR k.organisation_ids && readers))
+        WHEN 'user' THEN EXISTS (
+            SELECT 1 FROM users u
+             WHERE u.id::text = owner_id
+               AND (u.role NOT IN ('coordinator', 'viewer') OR u.organisation_ids && readers))
+        ELSE true
+    END
+$$;
 CREATE FUNCTION webhook_defer(delivery_ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     jobs procrastinate.procrastinate_job_to_defer_v1[];
@@ -61,6 +80,7 @@ $$;
 CREATE FUNCTION webhook_fan_out() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     owed uuid[];
+    readers uuid[] := webhook_readers(NEW.partnership_id, NEW.organisation_id);
 BEGIN
     WITH inserted AS (
         INSERT INTO webhook_deliveries (id, subscription_id, event_id, status, attempts)
@@ -69,8 +89,8 @@ BEGIN
          WHERE s.active
            AND CASE WHEN NEW.type = 'ping' THEN s.id = NEW.object_id  -- to its subscription only
                ELSE (cardinality(s.event_types) = 0 OR NEW.type = ANY (s.event_types))
-                    AND (s.organisation_ids IS NULL OR s.organisation_ids
-                         && webhook_readers(NEW.partnership_id, NEW.organisation_id))
+                    AND (s.organisation_ids IS NULL OR s.organisation_ids && readers)
+                    AND webhook_owner_reads(s.owner_type, s.owner_id, readers)
                END
         ON CONFLICT DO NOTHING
         RETURNING id
@@ -255,6 +275,7 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER events_fan_out ON events")
     op.execute("DROP FUNCTION webhook_fan_out()")
     op.execute("DROP FUNCTION webhook_defer(uuid[])")
+    op.execute("DROP FUNCTION webhook_owner_reads(text, text, uuid[])")
     op.execute("DROP FUNCTION webhook_readers(uuid, uuid)")
     op.drop_index(
         "ix_webhook_attempts_subscription_id_attempted_at_id", table_name="webhook_attempts"

@@ -448,3 +448,38 @@ async def test_replay_one_delivery_and_redeliver_a_range(
     assert refused.status_code == 422
     missing = await admin.post(f"{SUBS}/{subscription['id']}/deliveries/{uuid.uuid4()}/replay")
     assert missing.status_code == 404
+
+
+async def test_after_a_rotation_both_secrets_verify_during_the_grace_period(
+    admin: AsyncClient, receiver: Receiver, worker: None
+) -> None:
+    subscription = await subscribe(admin, receiver.url, event_types=["partnership.created"])
+    rotated = await admin.post(
+        f"{SUBS}/{subscription['id']}/rotate-secret", headers={"If-Match": '"v1"'}
+    )
+    assert rotated.status_code == 200, rotated.text
+    partner = await create_organisation(admin, name=f"Partner {uuid.uuid4().hex[:6]}")
+    await create_partnership(admin, partner["id"])
+    await receiver.wait_for(1)
+    headers, body, _ = receiver.received[0]
+    assert len(headers["webhook-signature"].split(" ")) == 2
+    verified(subscription["secret"], headers, body)  # receivers not yet switched
+    verified(rotated.json()["secret"], headers, body)  # receivers switched
+
+
+async def test_a_revoked_keys_subscription_gets_nothing_more(
+    admin: AsyncClient, engine: AsyncEngine, receiver: Receiver, worker: None
+) -> None:
+    mine = await create_organisation(admin, name=f"Mine {uuid.uuid4().hex[:6]}")
+    token = await token_for(engine, Role.coordinator, [mine["id"]])
+    async with as_client(admin, token) as coordinator:
+        subscription = await subscribe(coordinator, receiver.url)
+    await create_partnership(admin, mine["id"], title="Before")
+    await receiver.wait_for(1)
+    keys = (await admin.get("/api/v1/api-keys", params={"limit": 100})).json()["items"]
+    [key] = [k for k in keys if token.startswith(f"pk_{k['prefix']}_")]
+    assert (await admin.post(f"/api/v1/api-keys/{key['id']}/revoke")).status_code == 200
+    await create_partnership(admin, mine["id"], title="After")
+    await asyncio.sleep(0.5)
+    delivered = [verified(subscription["secret"], h, b) for h, b, _ in receiver.received]
+    assert [e["data"]["title"] for e in delivered] == ["Before"]

@@ -245,6 +245,8 @@ REDELIVER = sa.text(
            AND (cardinality(s.event_types) = 0 OR e.type = ANY (s.event_types))
            AND (s.organisation_ids IS NULL
                 OR s.organisation_ids && webhook_readers(e.partnership_id, e.organisation_id))
+           AND webhook_owner_reads(s.owner_type, s.owner_id,
+                                   webhook_readers(e.partnership_id, e.organisation_id))
         ON CONFLICT (subscription_id, event_id) DO UPDATE SET status = 'pending'
         RETURNING id, event_id
     )
