@@ -7,6 +7,7 @@ events and a worker on connections of its own, so these tests have a database to
 import asyncio
 import json
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -43,6 +44,9 @@ class Receiver:
 
     script: list[int] = field(default_factory=list)
     received: list[tuple[dict[str, str], bytes, int]] = field(default_factory=list)
+    extra: dict[int, str] = field(default_factory=dict)
+    """Header lines to add to answers of a status."""
+    times: list[float] = field(default_factory=list)
     port: int = 0
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -56,10 +60,11 @@ class Receiver:
         body = await reader.readexactly(int(headers.get("content-length", "0")))
         status = self.script.pop(0) if self.script else 204
         self.received.append((headers, body, status))
+        self.times.append(time.monotonic())
         self.arrived.set()
-        writer.write(
-            f"HTTP/1.1 {status} X\r\ncontent-length: 2\r\nconnection: close\r\n\r\nno".encode()
-        )
+        extra = self.extra.get(status, "")
+        head = f"HTTP/1.1 {status} X\r\n{extra}content-length: 2\r\nconnection: close\r\n\r\n"
+        writer.write(head.encode() + b"no")
         await writer.drain()
         writer.close()
 
@@ -483,3 +488,27 @@ async def test_a_revoked_keys_subscription_gets_nothing_more(
     await asyncio.sleep(0.5)
     delivered = [verified(subscription["secret"], h, b) for h, b, _ in receiver.received]
     assert [e["data"]["title"] for e in delivered] == ["Before"]
+
+
+async def test_408_and_429_are_retried_and_retry_after_is_honoured(
+    admin: AsyncClient,
+    scratch: str,
+    engine: AsyncEngine,
+    hook_settings: Settings,
+    receiver: Receiver,
+) -> None:
+    settings = hook_settings.model_copy(update={"webhook_retry_max_delay_s": 5.0})
+    worker = asyncio.create_task(run_worker(make_queue(settings, scratch, engine), settings))
+    try:
+        receiver.script = [408, 429]
+        receiver.extra = {429: "retry-after: 1\r\n"}
+        await subscribe(admin, receiver.url, event_types=["partnership.created"])
+        partner = await create_organisation(admin, name=f"Partner {uuid.uuid4().hex[:6]}")
+        await create_partnership(admin, partner["id"])
+        await receiver.wait_for(3)
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+    assert [status for _, _, status in receiver.received] == [408, 429, 204]
+    # Backoff alone would wait 0.05-0.2 s before the third attempt; the receiver asked for 1 s.
+    assert receiver.times[2] - receiver.times[1] >= 0.95
