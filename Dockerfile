@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# The Partnership API: wheels built and installed into a virtual environment in one stage, copied
-# into a slim runtime that runs as a non-root user. Build: `docker build -t partnership-api .`
+# The Partnership API: the locked dependencies and the project's wheel installed into a virtual
+# environment in one stage, copied into a slim runtime that runs as a non-root user.
+# Build: `docker build -t partnership-api .`
 #
 # In a container DATABASE_URL must be set. Without it the service starts an embedded PostgreSQL in
 # DATA_DIR, which is for local development only: this image keeps no data folder for it (/app is
@@ -13,12 +14,18 @@ ENV PIP_NO_CACHE_DIR=1 \
 
 RUN python -m venv /opt/venv
 WORKDIR /src
-# README.md is the package's long description (`readme` in pyproject.toml).
+# The dependencies from the lock file only (exact versions, every file's hash checked), in a layer
+# of their own that a change to app/ does not rebuild; `make lock` rewrites requirements.lock.
+COPY requirements.lock ./
+RUN /opt/venv/bin/pip install --upgrade pip \
+ && /opt/venv/bin/pip install --require-hashes -r requirements.lock
+# Then the project itself with --no-deps, so nothing is fetched unchecked; `pip check` fails the
+# build if the lock lacks a dependency of pyproject.toml. README.md is the package's long
+# description (`readme` in pyproject.toml).
 COPY pyproject.toml README.md ./
 COPY app ./app
-RUN /opt/venv/bin/pip install --upgrade pip \
- && /opt/venv/bin/pip wheel --wheel-dir /wheels . \
- && /opt/venv/bin/pip install --no-index --find-links /wheels /wheels/*.whl
+RUN /opt/venv/bin/pip install --no-deps . \
+ && /opt/venv/bin/pip check
 
 
 FROM python:3.11-slim AS runtime

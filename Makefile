@@ -4,40 +4,75 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test` (0: one process); each worker has databases of its own.
+TEST_WORKERS ?= 2
 export HOST PORT
 
-.PHONY: run test lint format migrate demo-data check openapi bench
+.PHONY: run test lint format migrate demo-data check openapi bench lock
 
-$(BIN)/.installed-run: pyproject.toml
+# Installs come from the lock files (exact versions, every file's hash), never from pyproject's
+# ranges; the project itself is not in them and goes in last with --no-deps. `pip install -r`
+# adds and upgrades but never removes: a package dropped from the lock stays in .venv until
+# .venv is deleted. The stamps also depend on pyproject.toml because `-e .` reads its scripts.
+$(BIN)/.installed-run: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@
 
-$(BIN)/.installed-test: pyproject.toml
+$(BIN)/.installed-test: requirements-test.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@ $(BIN)/.installed-run
+
+# The locking tool, pinned so that two people refreshing the lock resolve the same way.
+UV_VERSION := 0.13.9
+# One lock for every platform (--universal: environment markers where a platform differs, the
+# hashes of every wheel and sdist of each pinned version), from Python 3.11, the lowest we support.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock"
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+## Rewrite both lock files from pyproject.toml (after adding, removing or changing a dependency;
+## then commit them). Pins the ranges still allow are kept; `make lock UPGRADE=1` moves every
+## package to its newest allowed version. The test lock is resolved first and bounds the runtime
+## one, so a package in both has the same version in both: tests run what production runs.
+UPGRADE ?= 0
+lock: $(BIN)/uv
+	$(UV_COMPILE) $(if $(filter 1,$(UPGRADE)),--upgrade) pyproject.toml --extra test \
+		-o requirements-test.lock
+	$(UV_COMPILE) $(if $(filter 1,$(UPGRADE)),--upgrade) pyproject.toml \
+		--constraint requirements-test.lock -o requirements.lock
 
 ## Start the service with demo data (embedded PostgreSQL unless DATABASE_URL is set); its webhook
 ## worker delivers to receivers on loopback too.
 run: $(BIN)/.installed-run
 	WEBHOOK_ALLOW_LOOPBACK=$${WEBHOOK_ALLOW_LOOPBACK:-true} $(BIN)/partnership-api serve --demo-data
 
-## Lint, type-check, check openapi.md is current, and run the whole test suite.
+## Lint, type-check, check openapi.md is current, and run the whole test suite in TEST_WORKERS
+## processes (idle workers take tests queued for busy ones, the slowest start first).
 test: lint
 	$(BIN)/partnership-api openapi --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
+## Ruff, mypy (strict, tests included) and the import contracts of pyproject.toml.
 lint: $(BIN)/.installed-test
-	$(BIN)/ruff check app alembic tests bench
-	$(BIN)/ruff format --check app alembic tests bench
-	$(BIN)/mypy app
+	$(BIN)/ruff check app alembic tests bench tools
+	$(BIN)/ruff format --check app alembic tests bench tools
+	$(BIN)/mypy app tests tools
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed-test
-	$(BIN)/ruff check --fix app alembic tests bench
-	$(BIN)/ruff format app alembic tests bench
+	$(BIN)/ruff check --fix app alembic tests bench tools
+	$(BIN)/ruff format app alembic tests bench tools
 
 migrate: $(BIN)/.installed-run
 	$(BIN)/partnership-api migrate

@@ -211,6 +211,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "If-Match",
                 "If-None-Match",
                 "X-Request-ID",
+                "Idempotency-Key",
             ],
             expose_headers=[
                 "ETag",
@@ -221,6 +222,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "RateLimit-Remaining",
                 "RateLimit-Reset",
                 "Content-Disposition",
+                "Idempotent-Replayed",
             ],
         )
     return app

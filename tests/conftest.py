@@ -3,6 +3,12 @@
 The suite runs on the embedded PostgreSQL (a fresh `partnership_test` database in `.data/`) unless
 DATABASE_URL names a server, which it then uses. The schema is built by the migrations; every test
 runs inside a transaction that is rolled back, so tests see the same data and never each other's.
+
+Under pytest-xdist (`pytest -n 2`) each worker is a process with databases of its own: their names
+carry the worker's id (`worker_suffix()`), and with DATABASE_URL each worker migrates a database
+beside the one named (`<name>_gw0`, ...) and drops it at the end. The embedded server is started
+once: the wheel starts it under an inter-process file lock, so the second worker finds it running
+and joins it, and the last process to leave stops it.
 """
 
 import asyncio
@@ -34,6 +40,22 @@ def _server_url() -> str:
     if os.environ.get("DATABASE_URL"):
         return to_asyncpg_url(os.environ["DATABASE_URL"])
     return start_embedded_postgres(ROOT / ".data" / "test", "postgres")
+
+
+def worker_suffix() -> str:
+    """`_gw0`, `_gw1`, ... in a pytest-xdist worker, so workers never share a database; else ''."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"_{worker}" if worker else ""
+
+
+# The slowest tests (the fuzzer takes over a minute): under pytest-xdist they start first, so the
+# other workers run the rest meanwhile instead of waiting for them at the end.
+SLOW_FIRST = ("tests/test_schemathesis.py::", "tests/funding/test_balance_properties.py::")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if worker_suffix():  # every worker sorts alike, so their collections still match
+        items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
 
 
 def with_database(url: str, database: str) -> str:
@@ -74,12 +96,15 @@ def server_url() -> str:
 
 @pytest.fixture(scope="session")
 async def database_url(server_url: str) -> AsyncIterator[str]:
-    if os.environ.get("DATABASE_URL"):
+    if os.environ.get("DATABASE_URL") and not worker_suffix():
         url = to_asyncpg_url(os.environ["DATABASE_URL"])
         await asyncio.to_thread(upgrade_to_head, url)
         yield url
         return
-    name = f"partnership_test_{os.getpid()}"  # runs side by side do not share a database
+    if os.environ.get("DATABASE_URL"):  # a worker of several: a database of its own beside it
+        name = f"{make_url(server_url).database or 'partnership_test'}{worker_suffix()}"
+    else:  # runs side by side do not share a database
+        name = f"partnership_test_{os.getpid()}"
     url = await create_database(server_url, name)
     await asyncio.to_thread(upgrade_to_head, url)
     yield url

@@ -22,12 +22,12 @@ from app.db.migrations import (
 )
 from app.models import metadata
 from app.rules.partnerships import PROJECT_MAX_YEARS
-from tests.conftest import create_database, drop_database, plain_dsn
+from tests.conftest import create_database, drop_database, plain_dsn, worker_suffix
 
 
 @pytest.fixture
 async def scratch_url(server_url: str) -> AsyncIterator[str]:
-    name = "partnership_migrations"
+    name = f"partnership_migrations{worker_suffix()}"
     url = await create_database(server_url, name)
     yield url
     await drop_database(server_url, name)

@@ -50,7 +50,7 @@ async def test_a_programme_has_one_lead_and_known_countries(client: AsyncClient)
         {"country_code": "SE", "weeks": 2},
         {"country_code": "ZA", "weeks": 2},
     ]
-    body = {
+    body: dict[str, Any] = {
         "title": "x",
         "funder": "Sida",
         "starts": "2020-01-01",

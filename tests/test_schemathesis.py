@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from app.db.migrations import upgrade_to_head
-from tests.conftest import ROOT, create_database, drop_database
+from tests.conftest import ROOT, create_database, drop_database, worker_suffix
 
-DATABASE = "partnership_fuzz"
+DATABASE = f"partnership_fuzz{worker_suffix()}"
 READY_TIMEOUT_S = 30
 SCHEMATHESIS_TIMEOUT_S = 240
 SEED = 20240601

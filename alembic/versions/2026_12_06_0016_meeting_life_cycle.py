@@ -34,6 +34,8 @@ def upgrade() -> None:
     op.add_column(
         "meetings", sa.Column("in_calendar_since", sa.DateTime(timezone=True), nullable=True)
     )
+    # The feeds served every meeting before this revision: each may be in someone's calendar.
+    op.execute("UPDATE meetings SET in_calendar_since = created_at")
     op.create_check_constraint(op.f("ck_meetings_sequence"), "meetings", "sequence >= 0")
     op.create_check_constraint(
         op.f("ck_meetings_cancellation"),

@@ -8,7 +8,7 @@ pinned in pyproject.toml); a later procrastinate with migrations of its own gets
 migration applying them (docs/events.md).
 
 Revision ID: 0018
-Revises: 0016 (0017 once the Idempotency-Key migration is merged)
+Revises: 0017
 Create Date: 2026-12-06
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0018"
-down_revision: str | None = "0016"  # "0017" once Idempotency-Key is on main
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from app.api import idempotency
 from app.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from app.api.ratelimit import EXEMPT_PATHS
 
@@ -34,7 +35,9 @@ def _build(app: FastAPI) -> dict[str, Any]:
     schemas.update(problem_schema.pop("$defs", {}))
     schemas["Problem"] = problem_schema
     for route, path in spec["paths"].items():
-        for operation in path.values():
+        for method, operation in path.items():
+            if method == "post":
+                _document_idempotency(operation)
             if route not in EXEMPT_PATHS:
                 operation["responses"].setdefault("429", {"description": "Too many requests"})
             for status, response in operation.get("responses", {}).items():
@@ -44,7 +47,24 @@ def _build(app: FastAPI) -> dict[str, Any]:
                         response["description"] = (
                             "Validation error, or a broken programme rule (its `code` names it; "
                             "GET /problems lists them)"
-                        )
+                        ) + (" / Idempotency key reused" if method == "post" else "")
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     return spec
+
+
+def _document_idempotency(operation: dict[str, Any]) -> None:
+    """A POST answers the `Idempotency-Key` problems too (`app/api/idempotency.py`)."""
+    responses = operation.setdefault("responses", {})
+    for kind in idempotency.KINDS:
+        response = responses.setdefault(str(kind.status), {"description": ""})
+        titles = [t for t in response["description"].split(" / ") if t]
+        response["description"] = " / ".join(sorted({*titles, kind.title}))
+    operation["responses"] = dict(sorted(responses.items(), key=lambda item: str(item[0])))
+    for parameter in operation.get("parameters", ()):
+        if parameter["name"] == idempotency.HEADER:  # a plain string for generated clients
+            parameter["schema"] = {
+                "type": "string",
+                "maxLength": idempotency.MAX_KEY_LENGTH + 2,
+                "examples": ["8e03978e-40d5-43e8-bc93-6894a57f9324"],
+            }

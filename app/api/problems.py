@@ -32,6 +32,7 @@ from app.core.errors import (
     RULE_PREFIX,
     VALIDATION_ERROR,
     FieldError,
+    InvalidChanges,
     ProblemError,
     ProblemKind,
 )
@@ -128,8 +129,8 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = field_errors(exc.errors())
+    assert isinstance(exc, RequestValidationError | InvalidChanges)
+    errors = field_errors(exc.errors() if isinstance(exc, RequestValidationError) else exc.errors)
     rules = sorted({e.rule for e in errors if e.rule})
     # A single broken programme rule is named by the problem itself, so a client can switch on it.
     if len(rules) == 1 and rules[0] in PROBLEM_KINDS and len(errors) == 1:
@@ -222,6 +223,7 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(InvalidChanges, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(IntegrityError, _on_integrity)
     app.add_exception_handler(DBAPIError, _on_database)
@@ -230,11 +232,18 @@ def install_problem_handlers(app: FastAPI) -> None:
     # Anything else is caught by UnhandledErrorMiddleware, inside the request-id middleware.
 
 
+# Kinds `app/api/openapi.py` documents on the operations they apply to (the `Idempotency-Key`
+# problems on POSTs), rather than on every route answering their status.
+OPERATION_KINDS: set[str] = set()
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for a route's possible problems (their content: `app/api/openapi.py`)."""
     return {s: {"description": _describe(s)} for s in statuses}
 
 
 def _describe(status: int) -> str:
-    kinds = [k for k in PROBLEM_KINDS.values() if k.status == status]
+    kinds = [
+        k for k in PROBLEM_KINDS.values() if k.status == status and k.code not in OPERATION_KINDS
+    ]
     return " / ".join(sorted({k.title for k in kinds})) or "Problem"

@@ -3,12 +3,14 @@
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi import routing as fastapi_routing
 from fastapi.routing import APIRoute
 from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
+
+from app.api import idempotency
 
 MERGE_PATCH = "application/merge-patch+json"
 
@@ -21,7 +23,19 @@ def location_of(request: Request, route_name: str, **params: object) -> str:
 class TransactionalRoute(APIRoute):
     """Opens the request's session (`SessionDep`), commits it once the endpoint returned, so a
     failed commit is an error response and never a 2xx, and closes it. Services only flush; any
-    exception rolls back (the session's close)."""
+    exception rolls back (the session's close).
+
+    A POST also takes an `Idempotency-Key` (`app/api/idempotency.py`): a stored answer is sent
+    again instead of running the endpoint, and the endpoint's answer is kept in the same
+    transaction as its change."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if "POST" in {m.upper() for m in kwargs.get("methods") or ()}:
+            kwargs["dependencies"] = [
+                *(kwargs.get("dependencies") or ()),
+                Depends(idempotency.claim_key),
+            ]
+        super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -29,7 +43,21 @@ class TransactionalRoute(APIRoute):
         async def handle(request: Request) -> Response:
             async with request.app.state.sessionmaker() as session:
                 request.state.db_session = session
-                response = await handler(request)
+                try:
+                    response = await handler(request)
+                except idempotency.Replay as replay:
+                    return replay.response
+                except Exception as exc:
+                    claim = getattr(request.state, "idempotency", None)
+                    if claim is None:
+                        raise
+                    answer = await idempotency.finish_failed(request, session, claim, exc)
+                    if answer is None:
+                        raise
+                    return answer
+                claim = getattr(request.state, "idempotency", None)
+                if claim is not None:
+                    await idempotency.finish(session, claim, response)
                 if session.in_transaction():
                     await session.commit()
                 return response

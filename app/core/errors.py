@@ -158,6 +158,16 @@ class ProblemError(Exception):
         self.extra = extra
 
 
+class InvalidChanges(Exception):
+    """A change (a merge patch applied to what is stored) whose result does not validate; the
+    HTTP layer answers it as the request's validation error. `errors` are Pydantic's, located
+    in the request body."""
+
+    def __init__(self, errors: list[Any]) -> None:
+        super().__init__("The changed resource does not validate.")
+        self.errors = errors
+
+
 class RuleViolation(ProblemError):
     """A programme rule (DOMAIN.md) is broken by stored data plus the request."""
 

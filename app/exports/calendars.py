@@ -89,7 +89,11 @@ async def _stamp_listed(session: AsyncSession, meetings: Sequence[Meeting]) -> N
     their number, and one that never fails on a meeting deleted meanwhile: so it is sent on the
     session's connection, past the guard that refuses bulk writes to keep them in the audit
     trail, for a column the audit trail ignores by design (`Meeting.__audit_ignore__`). It locks
-    the rows in id order, as the flush of an action does, so two feeds never deadlock."""
+    the rows in id order, as the flush of an action does, so two feeds never deadlock.
+
+    The feed reads its meetings `FOR KEY SHARE`, so a meeting is never both served and deleted:
+    a DELETE that locked it first commits before the feed reads (the meeting is gone), and one
+    that comes after waits for the feed's commit and then finds the stamp (409)."""
     ids = [m.id for m in meetings if m.in_calendar_since is None]
     if not ids:
         return
@@ -141,7 +145,11 @@ async def partnership_calendar(
 ) -> bytes:
     partnership = await get_partnership(session, principal, partnership_id)
     meetings = list(
-        await session.scalars(select(Meeting).where(Meeting.partnership_id == partnership.id))
+        await session.scalars(
+            select(Meeting)
+            .where(Meeting.partnership_id == partnership.id)
+            .with_for_update(key_share=True)  # see _stamp_listed
+        )
     )
     await _stamp_listed(session, meetings)
     return feed(partnership.title, [meeting_entry(m, partnership.title) for m in meetings])
@@ -182,6 +190,7 @@ async def organisation_calendar(
         select(Meeting, Partnership.title)
         .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
         .where(is_party)
+        .with_for_update(key_share=True, of=Meeting)  # see _stamp_listed
     )
     listed = [(meeting, title) for meeting, title in meetings]
     await _stamp_listed(session, [meeting for meeting, _ in listed])

@@ -17,6 +17,7 @@ from app.models.funding import (
     Report,
     ReportedCost,
 )
+from app.models.idempotency import IdempotencyKey
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
 from app.models.partnerships import (
@@ -49,6 +50,7 @@ __all__ = [
     "Event",
     "Grant",
     "GrantBudgetLine",
+    "IdempotencyKey",
     "Meeting",
     "MeetingChange",
     "MeetingParticipant",

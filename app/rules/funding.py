@@ -28,15 +28,10 @@ from app.models.enums import (
     ReportStatus,
 )
 from app.rules.partnerships import PROJECT_MAX_YEARS, longest_end
-from app.rules.words import in_words
+from app.rules.words import in_words, listing
 
 _T = TypeVar("_T")
 ZERO = Decimal(0)
-
-
-def _listed(words: Sequence[str], conjunction: str = "and") -> str:
-    """`a, b and c` (or `a, b or c`)."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def _words(names: Iterable[str]) -> list[str]:
@@ -117,13 +112,16 @@ def check_round_named(kind: str, round_id: UUID | None) -> None:
         )
 
 
-def check_round_open(title: str, opens: date, closes: date, day: date) -> None:
-    """`round-open`: the round named is open on `day` (of creation, of submission)."""
+def check_round_open(
+    title: str, opens: date, closes: date, day: date, pointer: str = "/round_id"
+) -> None:
+    """`round-open`: the round named is open on `day` (of creation, of submission; and when the
+    round's period changes, on each day an application was submitted in it)."""
     if not opens <= day <= closes:
         raise RuleViolation(
             ROUND_OPEN,
             f"The round {title!r} is open {opens}..{closes}, not on {day}.",
-            pointer="/round_id",
+            pointer=pointer,
         )
 
 
@@ -202,7 +200,7 @@ APPLICATION_ATTACHMENTS = rule(
     "application-attachments",
     "An application has its letter of intent and budget",
     "A submitted application has among its attachments "
-    f"{_listed([f'a {kind}' for kind in _words(REQUIRED_ATTACHMENTS)])}, "
+    f"{listing([f'a {kind}' for kind in _words(REQUIRED_ATTACHMENTS)])}, "
     "documents of its own partnership.",
     mode=RuleMode.refuse,
     reads=(
@@ -346,7 +344,7 @@ INELIGIBLE_COSTS = ("salaries", "per_diems", "extra_days")
 INELIGIBLE_COST = rule(
     "ineligible-cost",
     "Not a cost ICLD funds",
-    f"{_listed(_words(INELIGIBLE_COSTS)).capitalize()} are not funded, "
+    f"{listing(_words(INELIGIBLE_COSTS)).capitalize()} are not funded, "
     "nor costs the guidelines do not name (DOMAIN.md §6, [BUD]). Funded: "
     f"{', '.join(CostCategory)}.",
     mode=RuleMode.refuse,
@@ -394,7 +392,7 @@ def check_project_year(year: int) -> None:
     if not 1 <= year <= PROJECT_MAX_YEARS:
         raise RuleViolation(
             BUDGET_YEAR,
-            f"a project year is {_listed([str(n) for n in range(1, PROJECT_MAX_YEARS + 1)], 'or')}",
+            f"a project year is {listing([str(n) for n in range(1, PROJECT_MAX_YEARS + 1)], 'or')}",
         )
 
 
@@ -857,10 +855,12 @@ def check_report_year(
     postponed_days: int,
     closed_on: date | None,
     filed: UUID | None,
+    pointer: str = "/year",
 ) -> None:
     """`report-year` (and `grant-closed` for a year a close-out cancelled): an interim report on
     a year before the grant's last, the final report on the last, none `filed` already for
-    that kind and year."""
+    that kind and year; when a close-out shortens the grant, for each report filed (`pointer`
+    names the field that changed)."""
     years = len(grant_years(starts, ends, postponed_days))
     expected = "the last year" if kind == ReportKind.final else "a year before the last"
     fits = year == years if kind == ReportKind.final else year < years
@@ -869,7 +869,7 @@ def check_report_year(
         raise RuleViolation(
             GRANT_CLOSED if closed_on and year > years else REPORT_YEAR,
             f"The grant{closed} has {years} project year(s); a {kind} report covers {expected}.",
-            pointer="/year",
+            pointer=pointer,
         )
     if filed:
         raise RuleViolation(

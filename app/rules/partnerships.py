@@ -27,6 +27,7 @@ from app.models.enums import (
     PhaseStatus,
     PoliticalSide,
 )
+from app.rules.reference import SWEDEN
 from app.rules.words import in_words, listing
 
 
@@ -39,7 +40,6 @@ def _a(word: str) -> str:
 SIDES = ("swedish", "partner")
 # The political sides a steering group and an inception team hold a politician of, on each side.
 POLITICAL_SIDES = (PoliticalSide.majority, PoliticalSide.opposition)
-SWEDEN = "SE"
 
 UNKNOWN_PARTNERSHIP = rule(
     "unknown-partnership",
@@ -173,6 +173,7 @@ def last_day(phase: PhaseFacts) -> date:
 PROJECT_MIN_YEARS = 1
 PROJECT_MAX_YEARS = 3
 INCEPTION_MAX_YEARS = 1
+INCEPTION_MAX_MONTHS = 12 * INCEPTION_MAX_YEARS
 
 PROJECT_DURATION = rule(
     "project-duration",
@@ -193,9 +194,9 @@ PROJECT_DURATION = rule(
 
 INCEPTION_DURATION = rule(
     "inception-duration",
-    f"An inception lasts at most {12 * INCEPTION_MAX_YEARS} months",
+    f"An inception lasts at most {INCEPTION_MAX_MONTHS} months",
     "An inception (preparation) phase is planned for at most "
-    f"{in_words(12 * INCEPTION_MAX_YEARS)} months (DOMAIN.md §7).",
+    f"{in_words(INCEPTION_MAX_MONTHS)} months (DOMAIN.md §7).",
     mode=RuleMode.refuse,
     reads=(
         "phases.kind",
@@ -261,7 +262,7 @@ def check_inception_ran(start: date, end: date) -> None:
     if end > longest_end(PhaseKind.inception, start):
         raise RuleViolation(
             INCEPTION_DURATION,
-            f"The inception runs {start}..{end}, over {in_words(12 * INCEPTION_MAX_YEARS)} months.",
+            f"The inception runs {start}..{end}, over {in_words(INCEPTION_MAX_MONTHS)} months.",
         )
 
 
@@ -567,15 +568,18 @@ TEAM_KINDS = {
 }
 
 
-def check_team_member_kind(team: MemberGroup, person_kind: str, who: str) -> None:
-    """`team-member-kind`: the person (`who`) is of the kind the team is made of."""
+def check_team_member_kind(
+    team: MemberGroup, person_kind: str, who: str, pointer: str = "/person_id"
+) -> None:
+    """`team-member-kind`: the person (`who`) is of the kind the team is made of (when they
+    join it, and when their kind changes: `pointer` names the field that changed)."""
     expected = TEAM_KINDS.get(team)
     if expected is not None and person_kind != expected:
         raise RuleViolation(
             TEAM_MEMBER_KIND,
             f"The {team.value.replace('_', ' ')} is made of {expected}s; {who} is an "
             f"{person_kind}.",
-            pointer="/person_id",
+            pointer=pointer,
         )
 
 
@@ -797,6 +801,7 @@ MEETING_TRANSITION = rule(
     mode=RuleMode.refuse,
     reads=(
         "meetings.status",
+        "meetings.kind",
         "meetings.start_date",
         "meetings.end_date",
         "meetings.host_organisation_id",
@@ -869,6 +874,7 @@ MEETING_CHANGE_REASON = rule(
         "meetings.end_date",
         "meetings.host_organisation_id",
         "meetings.cancelled_reason",
+        "meeting_changes.reason",
     ),
     constraints=("ck_meetings_cancellation",),
 )

@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from app.core.errors import NOT_FOUND, ProblemError
+from app.core.errors import NOT_FOUND, InvalidChanges, ProblemError
 from app.models.base import Tracked
 
 S = TypeVar("S", bound=BaseModel)
@@ -27,7 +26,7 @@ def merge_patch(current: Mapping[str, Any], patch: BaseModel, schema: type[S]) -
     try:
         return schema.model_validate(merged)
     except ValidationError as exc:
-        raise RequestValidationError(
+        raise InvalidChanges(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         ) from exc
 

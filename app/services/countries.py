@@ -3,6 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +14,7 @@ from app.core.errors import NOT_FOUND, ProblemError
 from app.core.paging import PageParams, paginate
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
+from app.models.organisations import Organisation
 from app.rules.reference import check_known_countries
 from app.services.common import text_search
 
@@ -97,3 +100,20 @@ async def check_countries(session: AsyncSession, codes: list[tuple[str, str]]) -
         )
     )
     check_known_countries(codes, known)
+
+
+async def funding_regions(
+    session: AsyncSession, organisation_ids: list[UUID], moved: tuple[UUID, str] | None = None
+) -> list[str | None]:
+    """The funding regions of the organisations' countries (None for a country without one);
+    with `moved` (an organisation and a country), as if that organisation were in that country.
+    What a partnership's ceilings are judged on (`rules.funding.terms`)."""
+    country: Any = col(Organisation.country_code)
+    if moved is not None:
+        country = sa.case((col(Organisation.id) == moved[0], sa.literal(moved[1])), else_=country)
+    regions = await session.scalars(
+        select(Country.funding_region)
+        .join(Organisation, country == col(Country.code))
+        .where(col(Organisation.id).in_(organisation_ids))
+    )
+    return list(regions)

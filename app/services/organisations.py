@@ -1,6 +1,8 @@
 """Organisations: queries and the rules that need stored data."""
 
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -13,10 +15,13 @@ from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import writable_organisation
 from app.core.versions import Expected, check_version
-from app.models.enums import OrganisationType, Role
-from app.models.networks import Network, NetworkMember
+from app.models.access import ApiKey
+from app.models.enums import ApplicationKind, OrganisationType, Role
+from app.models.funding import Application, ApplicationBudgetLine
+from app.models.networks import Network, NetworkMember, Workshop
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner
+from app.rules.funding import UNDECIDED, check_budget, terms
 from app.rules.networks import check_member_country, check_partner_eligible, partner_country_days
 from app.rules.partnerships import check_partner_country, check_swedish_applicant, check_third_party
 from app.rules.reference import (
@@ -38,7 +43,7 @@ from app.services.common import (
     read_one,
     text_search,
 )
-from app.services.countries import check_countries, partner_country_on
+from app.services.countries import check_countries, funding_regions, partner_country_on
 
 _TABLE: sa.Table = Organisation.__table__  # type: ignore[attr-defined]
 _ANSWER = answer_columns(Organisation, OrganisationRead)
@@ -193,6 +198,8 @@ async def _check_where_it_takes_part(
     for (applied_on,) in as_partner:
         eligible = await partner_country_on(session, country_code, applied_on)
         check_partner_country(name, country_code, applied_on, eligible=eligible, pointer=pointer)
+    if country_code != organisation.country_code:
+        await _check_ceilings_of_partner(session, organisation.id, country_code, pointer)
     networks = await session.scalars(
         select(Network)
         .where(
@@ -233,6 +240,65 @@ async def _check_where_it_takes_part(
             check_partner_eligible(country_code, partner_country, pointer)
 
 
+async def _check_ceilings_of_partner(
+    session: AsyncSession, organisation_id: UUID, country_code: str, pointer: str
+) -> None:
+    """`budget-ceiling` when a partner moves to another country: the undecided applications of
+    its partnerships, under the ceilings of its new country's funding region. (Read here from
+    the tables: the funding services build on organisations, not the reverse.)"""
+    partnerships = await session.execute(
+        select(col(Partnership.id), col(Partnership.third_party_id))
+        .join(PartnershipPartner, col(PartnershipPartner.partnership_id) == col(Partnership.id))
+        .where(PartnershipPartner.organisation_id == organisation_id)
+        .order_by(col(Partnership.id))
+    )
+    for partnership_id, third_party_id in partnerships.all():
+        applications = list(
+            await session.scalars(
+                select(Application)
+                .where(
+                    Application.partnership_id == partnership_id,
+                    col(Application.status).in_(UNDECIDED),
+                )
+                .order_by(col(Application.created_at), col(Application.id))
+            )
+        )
+        if not applications:
+            continue
+        partner_ids = list(
+            await session.scalars(
+                select(PartnershipPartner.organisation_id).where(
+                    PartnershipPartner.partnership_id == partnership_id
+                )
+            )
+        )
+        regions = await funding_regions(session, partner_ids, (organisation_id, country_code))
+        ceilings = terms(regions, len(partner_ids), third_party_id is not None)
+        lines = await session.execute(
+            select(
+                col(ApplicationBudgetLine.application_id),
+                col(ApplicationBudgetLine.year),
+                col(ApplicationBudgetLine.amount),
+            )
+            .where(col(ApplicationBudgetLine.application_id).in_([a.id for a in applications]))
+            .order_by(
+                col(ApplicationBudgetLine.application_id), col(ApplicationBudgetLine.position)
+            )
+        )
+        budgets: dict[UUID, list[tuple[int, Decimal]]] = defaultdict(list)
+        for application_id, year, amount in lines:
+            budgets[application_id].append((year, amount))
+        for application in applications:
+            check_budget(
+                budgets[application.id],
+                ApplicationKind(application.kind),
+                application.planned_start,
+                application.planned_end,
+                ceilings,
+                pointer,
+            )
+
+
 async def delete_organisation(
     session: AsyncSession, principal: Principal, organisation_id: UUID, expected: Expected | None
 ) -> None:
@@ -242,5 +308,26 @@ async def delete_organisation(
         raise ProblemError(
             CONFLICT, f"{organisation.name} is reference data and cannot be deleted."
         )
+    await _not_named(session, organisation)
     await session.delete(organisation)
     await session.flush()
+
+
+async def _not_named(session: AsyncSession, organisation: Organisation) -> None:
+    """The foreign keys refuse to delete an organisation something refers to (409); a workshop
+    and an API key name theirs in a list, so the same answer is given here
+    (`unknown-organisation`: what they name exists)."""
+    named = sa.literal(organisation.id) == sa.any_(col(Workshop.organisation_ids))
+    workshop = await session.scalar(select(Workshop.title).where(named).limit(1))
+    if workshop is not None:
+        raise ProblemError(
+            CONFLICT,
+            f"The workshop '{workshop}' names {organisation.name} among its organisations.",
+        )
+    key = await session.scalar(
+        select(ApiKey.name)
+        .where(sa.literal(organisation.id) == sa.any_(col(ApiKey.organisation_ids)))
+        .limit(1)
+    )
+    if key is not None:
+        raise ProblemError(CONFLICT, f"The API key '{key}' acts for {organisation.name}.")

@@ -1,5 +1,7 @@
 """People: queries and the rules that need stored data."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,11 +17,15 @@ from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, scope_people
 from app.core.versions import Expected, check_version
 from app.models.audit import AuditEvent
-from app.models.enums import PersonKind, PoliticalSide
+from app.models.enums import MemberGroup, PersonKind, PoliticalSide
+from app.models.networks import Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
-from app.models.partnerships import Member, Partnership
+from app.models.partnerships import Meeting, MeetingParticipant, Member, Partnership
 from app.models.people import Person
-from app.rules.partnerships import MEMBER_OF_A_PARTY
+from app.models.programmes import StudyVisit
+from app.rules.networks import check_participants
+from app.rules.partnerships import MEMBER_OF_A_PARTY, check_team_member_kind
+from app.rules.programmes import check_contacts
 from app.schemas.people import PersonCreate, PersonFields, PersonRead, PersonUpdate
 from app.services.access import audit
 from app.services.common import (
@@ -99,24 +105,86 @@ async def _check_organisation(
 
 
 async def _check_memberships(session: AsyncSession, person: Person, organisation_id: UUID) -> None:
-    """A member of a partnership's teams acts for one of its parties, wherever they move."""
+    """A member of a partnership's teams, or a participant of its meetings, acts for one of its
+    parties, wherever they move (`member-of-a-party`)."""
     from app.services.partnerships.members import (
         sides_of,  # members builds on people, not the reverse
     )
 
+    in_teams = select(Member.partnership_id).where(Member.person_id == person.id)
+    at_meetings = (
+        select(Meeting.partnership_id)
+        .join(MeetingParticipant, col(MeetingParticipant.meeting_id) == col(Meeting.id))
+        .where(MeetingParticipant.person_id == person.id)
+    )
     partnerships = await session.scalars(
         select(Partnership)
-        .join(Member, col(Member.partnership_id) == col(Partnership.id))
-        .where(Member.person_id == person.id)
+        .where(col(Partnership.id).in_(in_teams.union(at_meetings)))
+        .order_by(col(Partnership.title), col(Partnership.id))
     )
     for partnership in partnerships:
         if organisation_id not in await sides_of(session, partnership):
             raise RuleViolation(
                 MEMBER_OF_A_PARTY,
-                f"{person.given_name} {person.family_name} sits in a team of "
-                f"'{partnership.title}', whose parties do not include that organisation.",
+                f"{person.given_name} {person.family_name} sits in a team or took part in a "
+                f"meeting of '{partnership.title}', whose parties do not include that "
+                "organisation.",
                 pointer="/organisation_id",
             )
+
+
+async def _check_teams(session: AsyncSession, person: Person, kind: PersonKind) -> None:
+    """`team-member-kind`, from the person's side: a new kind still fits every team they sit
+    in (a steering-group politician does not become an official)."""
+    teams = await session.scalars(select(Member.team).where(Member.person_id == person.id))
+    for team in dict.fromkeys(teams):
+        check_team_member_kind(
+            MemberGroup(team), kind, f"{person.given_name} {person.family_name}", "/kind"
+        )
+
+
+async def _check_where_they_take_part(
+    session: AsyncSession, person: Person, organisation_id: UUID
+) -> None:
+    """A person who moves to another organisation keeps the rules of what they take part in:
+    the workshops they attend (`workshop-participants`: of an organisation taking part, within
+    its cap) and the study visits they are a contact of (`contacts-of-the-host`)."""
+    workshops = await session.scalars(
+        select(Workshop)
+        .join(WorkshopParticipant, col(WorkshopParticipant.workshop_id) == col(Workshop.id))
+        .where(WorkshopParticipant.person_id == person.id)
+        .order_by(col(Workshop.starts), col(Workshop.id))
+    )
+    for workshop in workshops:
+        rows = await session.execute(
+            select(Person.id, Person.organisation_id)
+            .join(WorkshopParticipant, col(WorkshopParticipant.person_id) == col(Person.id))
+            .where(WorkshopParticipant.workshop_id == workshop.id)
+        )
+        organisation_of = {person_id: org for person_id, org in rows} | {person.id: organisation_id}
+        with _at("/organisation_id", f"In the workshop '{workshop.title}': "):
+            check_participants(
+                list(organisation_of),
+                organisation_of,
+                workshop.organisation_ids,
+                workshop.participants_per_organisation,
+            )
+    visits = await session.scalars(
+        select(StudyVisit).where(sa.literal(person.id) == sa.any_(col(StudyVisit.contact_ids)))
+    )
+    for visit in visits:
+        with _at("/organisation_id", f"As a contact of the study visit of {visit.visit_on}: "):
+            check_contacts([person.id], {person.id: organisation_id}, visit.host_organisation_id)
+
+
+@contextmanager
+def _at(pointer: str, context: str) -> Iterator[None]:
+    """A rule's violation about what the person takes part in, pointed at the field of the
+    person that broke it."""
+    try:
+        yield
+    except RuleViolation as exc:
+        raise RuleViolation(exc.kind, context + exc.detail, pointer=pointer) from None
 
 
 async def create_person(session: AsyncSession, principal: Principal, data: PersonCreate) -> Person:
@@ -144,6 +212,9 @@ async def update_person(
     if merged.organisation_id != person.organisation_id:
         await _check_organisation(session, principal, merged.organisation_id)
         await _check_memberships(session, person, merged.organisation_id)
+        await _check_where_they_take_part(session, person, merged.organisation_id)
+    if merged.kind != person.kind:
+        await _check_teams(session, person, merged.kind)
     if apply_changes(person, merged.model_dump()):
         await session.flush()
     return person
@@ -154,6 +225,17 @@ async def delete_person(
 ) -> None:
     person = await get_person(session, principal, person_id, for_update=True)
     check_version(expected, person.version)
+    # The foreign keys refuse to delete a member, a meeting's or a workshop's participant (409);
+    # a study visit names its contacts in a list, so the same answer is given here.
+    visit_on = await session.scalar(
+        select(col(StudyVisit.visit_on)).where(
+            sa.literal(person.id) == sa.any_(col(StudyVisit.contact_ids))
+        )
+    )
+    if visit_on is not None:
+        raise ProblemError(
+            CONFLICT, f"The person is a contact of the study visit of {visit_on}: it names them."
+        )
     await session.delete(person)
     await session.flush()
     # A deleted person can no longer be erased, so the trail keeps no personal values of them.

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import NOT_FOUND, ProblemError
+from app.core.errors import RuleViolation
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships, scope_study_visits
@@ -15,6 +15,7 @@ from app.core.versions import Expected, check_version
 from app.models.partnerships import Partnership
 from app.models.people import Person
 from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingProgramme
+from app.rules.partnerships import UNKNOWN_PARTNERSHIP
 from app.rules.programmes import (
     check_contacts,
     check_visit_within_programme,
@@ -217,7 +218,11 @@ async def _check_visit(session: AsyncSession, principal: Principal, data: StudyV
             principal, select(Partnership.id).where(Partnership.id == data.partnership_id)
         )
         if await session.scalar(visible) is None:
-            raise ProblemError(NOT_FOUND, f"No partnership {data.partnership_id}.")
+            raise RuleViolation(
+                UNKNOWN_PARTNERSHIP,
+                f"No partnership {data.partnership_id}.",
+                pointer="/partnership_id",
+            )
     if data.contact_ids:
         rows = await session.execute(
             select(Person.id, Person.organisation_id).where(col(Person.id).in_(data.contact_ids))

@@ -1,6 +1,7 @@
 """The audit trail records every write with its actor; people can be exported and erased."""
 
 import uuid
+from typing import Any
 
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -12,7 +13,7 @@ from tests.factories import ORG_PATH, PEOPLE_PATH, create_organisation, create_p
 EVENTS = "/api/v1/audit-events"
 
 
-async def events_of(client: AsyncClient, object_id: str) -> list[dict[str, object]]:
+async def events_of(client: AsyncClient, object_id: str) -> list[dict[str, Any]]:
     response = await client.get(EVENTS, params={"object_id": object_id})
     assert response.status_code == 200
     return list(response.json()["items"])

@@ -5,11 +5,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-async def walk(client: AsyncClient, path: str, **params: object) -> list[dict[str, object]]:
+async def walk(client: AsyncClient, path: str, **params: str | int) -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
     cursor = None
     for _ in range(100):
-        query = {**params, **({"cursor": cursor} if cursor else {})}
+        query: dict[str, str | int] = {**params, **({"cursor": cursor} if cursor else {})}
         response = await client.get(path, params=query)
         assert response.status_code == 200, response.text
         page = response.json()

@@ -1,6 +1,7 @@
 """Shared steps of the funding tests: rounds open today, partnerships ready to apply."""
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from httpx import AsyncClient, Response
@@ -11,7 +12,7 @@ from tests.factories import PARTNERSHIPS_PATH, create_organisation, create_partn
 ROUNDS, APPLICATIONS = "/api/v1/application-rounds", "/api/v1/applications"
 
 
-def sek(amount: int | str) -> dict[str, str]:
+def sek(amount: int | str | Decimal) -> dict[str, str]:
     return {"amount": f"{amount}", "currency": "SEK"}
 
 

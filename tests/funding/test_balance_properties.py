@@ -186,13 +186,13 @@ async def step(
                 (money(p["amount"]) for p in now["payments"] if p["report_id"] == report["id"]),
                 ZERO,
             )
-            body = {
+            payment: dict[str, Any] = {
                 "report_id": report["id"],
                 "amount": sek(around(money(report["total"]) - paid, how)),
                 "paid_on": str(today()),
                 "reference": ref,
             }
-            return await client.post(f"{url}/payments", json=body)
+            return await client.post(f"{url}/payments", json=payment)
     raise AssertionError(plan)
 
 

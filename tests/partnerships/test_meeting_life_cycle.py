@@ -233,6 +233,14 @@ async def test_a_planned_meeting_is_held_once_its_first_day_has_come(client: Asy
     assert await rule(ahead_held) == "rule.meeting-transition"
 
 
+async def test_a_meeting_is_held_without_a_body(client: AsyncClient) -> None:
+    p = await partnership(client)
+    begun = await meeting(client, p, day(0), "swedish")
+    held = await client.post(url(p, begun, "hold"), headers={"If-Match": '"v1"'})
+    assert held.status_code == 200, held.text
+    assert (held.json()["status"], held.json()["outcome"]) == ("held", None)
+
+
 async def test_only_a_planned_meeting_is_held_cancelled_or_moved(client: AsyncClient) -> None:
     p = await partnership(client)
     moving = {"start_date": "2020-06-01", "end_date": "2020-06-02", "reason": "Visa refused"}

@@ -1,9 +1,13 @@
 """Where the database can state a rule, it does: a change that a service lets through by mistake
 is refused by the database and answered with the rule's 422, never a 500 or a 409."""
 
+import re
+from pathlib import Path
+
 import pytest
 from httpx import AsyncClient
 
+from app.core.errors import CONSTRAINT_RULES
 from app.services.partnerships import phases
 from tests.factories import create_organisation, create_partnership, create_phase
 
@@ -35,3 +39,11 @@ async def test_problems_name_the_constraints_that_state_a_rule(anonymous: AsyncC
     assert rule["constraints"] == ["ex_phases_period"]
     period = (await anonymous.get("/problems/rule.network-period")).json()
     assert period["constraints"] == ["ck_networks_period_order"]
+
+
+def test_architecture_lists_every_constraint_that_states_a_rule() -> None:
+    # ARCHITECTURE.md's table of the rules the database states names each constraint once.
+    text = (Path(__file__).resolve().parents[2] / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("## Rules the database states too", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`((?:ck|uq|ex)_[a-z_]+)`", section))
+    assert listed == set(CONSTRAINT_RULES)

@@ -179,13 +179,34 @@ def _action(
     )
 
 
-_action(
-    "hold",
-    "Record a planned meeting as held, once its first day has come",
-    "The same as `PATCH` with `status` `held`. Needs `If-Match`.",
-    HoldMeeting,
-    service.hold_meeting,
+NO_OUTCOME = HoldMeeting()  # a hold without a body records no outcome
+
+
+@router.post(
+    "/meetings/{meeting_id}/hold",
+    operation_id="hold_meeting",
+    name="hold_meeting",
+    summary="Record a planned meeting as held, once its first day has come",
+    description="The same as `PATCH` with `status` `held`. The body (the outcome) is optional. "
+    "Needs `If-Match`.",
+    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
 )
+async def hold_meeting(
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    partnership_id: UUID,
+    meeting_id: UUID,
+    body: Annotated[HoldMeeting, Body()] = NO_OUTCOME,
+    if_match: IfMatch = None,
+) -> MeetingRead:
+    view = await service.hold_meeting(
+        session, principal, partnership_id, meeting_id, body, if_match
+    )
+    set_etag(response, view.meeting.version)
+    return read(view)
+
+
 _action(
     "cancel",
     "Cancel a planned meeting, past or future, with its reason",

@@ -15,7 +15,6 @@ from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, partnership_in_scope, scope_partnerships
 from app.core.versions import Expected, check_version
-from app.models.countries import Country
 from app.models.enums import ApplicationAction, ApplicationKind, ApplicationStatus
 from app.models.funding import (
     Application,
@@ -53,6 +52,7 @@ from app.schemas.funding.applications import (
 )
 from app.services.access import audit
 from app.services.common import apply_changes, merge_patch, touch
+from app.services.countries import funding_regions
 from app.services.partnerships.meetings import check_activity_plan
 from app.services.partnerships.members import steering_group_missing
 from app.services.partnerships.partnerships import eligible_partner_country, get_owned, partners_of
@@ -123,14 +123,13 @@ async def view(session: AsyncSession, application: Application) -> ApplicationVi
     return ApplicationView(application, (await _budgets(session, [application.id]))[application.id])
 
 
-async def terms_of(session: AsyncSession, partnership: Partnership) -> Terms:
-    """The partners' funding regions and whether the partnership is trilateral."""
+async def terms_of(
+    session: AsyncSession, partnership: Partnership, moved: tuple[UUID, str] | None = None
+) -> Terms:
+    """The partners' funding regions and whether the partnership is trilateral; with `moved`
+    (a partner and a country), as if that partner were in that country."""
     partner_ids = (await partners_of(session, [partnership.id]))[partnership.id]
-    regions = await session.scalars(
-        select(Country.funding_region)
-        .join(Organisation, col(Organisation.country_code) == col(Country.code))
-        .where(col(Organisation.id).in_(partner_ids))
-    )
+    regions = await funding_regions(session, partner_ids, moved)
     return terms(regions, len(partner_ids), partnership.third_party_id is not None)
 
 
@@ -235,14 +234,7 @@ async def create_application(
 ) -> ApplicationView:
     partnership = await named_partnership(session, principal, data.partnership_id)
     ensure_can_write_in(principal, partnership.swedish_party_id)  # the Swedish party applies
-    open_one = await session.scalar(
-        select(Application.id).where(
-            Application.partnership_id == partnership.id,
-            Application.kind == data.kind,
-            col(Application.status).in_(UNDECIDED),
-        )
-    )
-    check_one_open(data.kind, open_one)
+    await _check_one_open(session, partnership, data.kind)
     await _check(session, partnership, data)
     application = Application(**data.model_dump(exclude={"budget"}))
     session.add(application)
@@ -252,6 +244,20 @@ async def create_application(
     await session.flush()
     await session.refresh(application)
     return await view(session, application)
+
+
+async def _check_one_open(
+    session: AsyncSession, partnership: Partnership, kind: str, other_than: UUID | None = None
+) -> None:
+    """`one-open-application`: the partnership has no other undecided application of `kind`."""
+    stmt = select(Application.id).where(
+        Application.partnership_id == partnership.id,
+        Application.kind == kind,
+        col(Application.status).in_(UNDECIDED),
+    )
+    if other_than is not None:
+        stmt = stmt.where(Application.id != other_than)
+    check_one_open(kind, await session.scalar(stmt))
 
 
 async def update_application(
@@ -279,6 +285,8 @@ async def update_application(
         ],
     }
     merged = merge_patch(state, patch, ApplicationFields)
+    if merged.kind != application.kind:
+        await _check_one_open(session, partnership, merged.kind, other_than=application.id)
     await _check(session, partnership, merged)
     changed = apply_changes(application, merged.model_dump(exclude={"budget"}))
     if [_line(x) for x in current.budget] != [_line(x) for x in merged.budget]:

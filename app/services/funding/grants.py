@@ -40,6 +40,7 @@ from app.rules.funding import (
     check_grant_application,
     check_grant_open,
     check_not_below_reported,
+    check_report_year,
     nominal_years,
     reallocate_lines,
     reduce_lines,
@@ -393,6 +394,21 @@ async def _close_out(
         select(sa.func.max(Report.year)).where(Report.grant_id == grant.id, NOT_RETURNED)
     )
     years = check_close_out(grant.starts, grant.ends, grant.postponed_days, body.closes_on, latest)
+    # The reports it keeps still cover a year of the shorter grant: an interim report on what
+    # is now its last year would leave no place for the final one (`report-year`).
+    for kind, year in await session.execute(
+        select(Report.kind, Report.year).where(Report.grant_id == grant.id, NOT_RETURNED)
+    ):
+        check_report_year(
+            kind,
+            year,
+            grant.starts,
+            body.closes_on,
+            grant.postponed_days,
+            None,
+            None,
+            "/closes_on",
+        )
     for line in lines:
         if line.year > years:
             line.amount = ZERO

@@ -7,7 +7,8 @@ from sqlmodel import col, select
 
 from app.core.paging import PageParams, paginate
 from app.core.versions import Expected, check_version
-from app.models.funding import ApplicationRound
+from app.models.funding import Application, ApplicationRound
+from app.rules.funding import check_round_open
 from app.schemas.funding.rounds import RoundCreate, RoundFields, RoundUpdate
 from app.services.common import apply_changes, get_one, merge_patch
 
@@ -49,6 +50,26 @@ async def update_round(
     row = await get_round(session, round_id, for_update=True)
     check_version(expected, row.version)
     current = {field: getattr(row, field) for field in RoundFields.model_fields}
-    if apply_changes(row, merge_patch(current, patch, RoundFields).model_dump()):
+    merged = merge_patch(current, patch, RoundFields)
+    if (merged.opens, merged.closes) != (row.opens, row.closes):
+        await _check_submissions(session, row, merged)
+    if apply_changes(row, merged.model_dump()):
         await session.flush()
     return row
+
+
+async def _check_submissions(
+    session: AsyncSession, row: ApplicationRound, merged: RoundFields
+) -> None:
+    """`round-open` from the round's side: its new period still holds each day an application
+    was submitted in it. (A draft is judged when it is submitted: a round may close early.)"""
+    pointer = "/closes" if merged.opens == row.opens else "/opens"
+    days = await session.scalars(
+        select(col(Application.submitted_on))
+        .where(Application.round_id == row.id, col(Application.submitted_on).is_not(None))
+        .distinct()
+        .order_by(col(Application.submitted_on))
+    )
+    for day in days:
+        assert day is not None
+        check_round_open(merged.title, merged.opens, merged.closes, day, pointer)

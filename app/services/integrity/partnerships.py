@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.clock import today
 from app.models.enums import MeetingStatus, MemberGroup, PhaseStatus
 from app.rules.partnerships import (
     SIGNATURE_FIELDS,
@@ -172,7 +173,7 @@ async def meetings(conn: AsyncConnection) -> AsyncIterator[Finding]:
     `meeting-transition` as far as a state shows it: a meeting is held only once it started.
     (That a held or cancelled meeting stays so is judged on each change; a cancelled meeting may
     lie ahead.)"""
-    today = date.today()  # the day the meetings' service judges by
+    day = today()  # the day the meetings' service judges by (Stockholm)
     async for m in rows(
         conn,
         "SELECT m.partnership_id, m.id, m.host_organisation_id, m.status, m.start_date, "
@@ -185,7 +186,7 @@ async def meetings(conn: AsyncConnection) -> AsyncIterator[Finding]:
         if found := judge(url, check_host, parties, m.host_organisation_id):
             yield found
         if m.status == MeetingStatus.held and (
-            found := judge(url, check_started, m.start_date, today, None)
+            found := judge(url, check_started, m.start_date, day, None)
         ):
             yield found
     async for m in rows(

@@ -143,10 +143,12 @@ async def update_network(
         check_workshop_within_network(
             (starts, ends), (merged.starts, merged.ends), changed="network"
         )
+    # What a member's rules are judged against: the countries if they change, else the period.
+    changed = "/country_codes" if merged.country_codes != network.country_codes else "/starts"
     for member in await list_members(session, network.id):
         organisation = await session.get(Organisation, member.organisation_id)
         assert organisation is not None
-        await _check_member_country(session, merged, organisation, "/country_codes")
+        await _check_member_country(session, merged, organisation, changed)
     if merged.country_codes != network.country_codes:
         for _, name, code in await parties_in_network(session, network.id):
             check_member_country(name, code, merged.country_codes, "/country_codes")

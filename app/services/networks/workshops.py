@@ -72,7 +72,13 @@ async def get_workshop(session: AsyncSession, workshop_id: UUID) -> Workshop:
 
 
 async def _check(session: AsyncSession, data: WorkshopFields) -> None:
-    await check_organisations(session, [("/host_organisation_id", data.host_organisation_id)])
+    await check_organisations(
+        session,
+        [
+            ("/host_organisation_id", data.host_organisation_id),
+            *((f"/organisation_ids/{i}", o) for i, o in enumerate(data.organisation_ids)),
+        ],
+    )
     await check_countries(session, [("/country_code", data.country_code)])
     if data.network_id is None:
         return

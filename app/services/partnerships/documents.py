@@ -115,11 +115,22 @@ async def delete_document(
 ) -> str | None:
     """Delete the document; answer the key of its file, to `discard` once committed."""
 
-    async def not_submitted(document: Document) -> None:
+    async def not_attached(document: Document) -> None:
         await _not_submitted(session, document, "deleted")
+        # A draft (or a withdrawn or decided application) names it too: deleted, it would
+        # name a document that is not there (`application-attachments`).
+        application_id = await session.scalar(
+            select(Application.id).where(col(Application.attachment_ids).contains([document.id]))
+        )
+        if application_id:
+            raise ProblemError(
+                CONFLICT,
+                f"The document is an attachment of application {application_id}: it cannot be "
+                "deleted (take it off the draft first).",
+            )
 
     document = await DOCUMENTS.delete(
-        session, principal, partnership_id, document_id, expected, check=not_submitted
+        session, principal, partnership_id, document_id, expected, check=not_attached
     )
     return document.file_key
 
