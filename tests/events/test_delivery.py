@@ -63,8 +63,8 @@ class Receiver:
         self.times.append(time.monotonic())
         self.arrived.set()
         extra = self.extra.get(status, "")
-        head = f"HTTP/1.1 {status} X\r\n{extra}content-length: 2\r\nconnection: close\r\n\r\n"
-        writer.write(head.encode() + b"no")
+        answer = f"HTTP/1.1 {status} X\r\n{extra}content-length: 2\r\nconnection: close\r\n\r\n"
+        writer.write(answer.encode() + b"no")
         await writer.drain()
         writer.close()
 
