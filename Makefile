@@ -52,9 +52,10 @@ lock: $(BIN)/uv
 	$(UV_COMPILE) $(if $(filter 1,$(UPGRADE)),--upgrade) pyproject.toml \
 		--constraint requirements-test.lock -o requirements.lock
 
-## Start the service with demo data (embedded PostgreSQL unless DATABASE_URL is set).
+## Start the service with demo data (embedded PostgreSQL unless DATABASE_URL is set); its webhook
+## worker delivers to receivers on loopback too.
 run: $(BIN)/.installed-run
-	$(BIN)/partnership-api serve --demo-data
+	WEBHOOK_ALLOW_LOOPBACK=$${WEBHOOK_ALLOW_LOOPBACK:-true} $(BIN)/partnership-api serve --demo-data
 
 ## Lint, type-check, check openapi.md is current, and run the whole test suite in TEST_WORKERS
 ## processes (idle workers take tests queued for busy ones, the slowest start first).

@@ -1,5 +1,5 @@
-"""The command line: `partnership-api serve | migrate | demo-data | check | create-api-key |
-openapi`."""
+"""The command line: `partnership-api serve | worker | migrate | demo-data | check |
+create-api-key | openapi`."""
 
 import argparse
 import asyncio
@@ -149,6 +149,30 @@ def serve(settings: Settings, url: str, *, with_demo_data: bool) -> None:
     )
 
 
+def worker(settings: Settings, url: str) -> None:
+    """A webhook worker until SIGTERM or SIGINT; run as many as needed, on as many hosts: they
+    share the queue in PostgreSQL, and each job runs in one of them (docs/events.md)."""
+    from app.db.engine import make_engine
+    from app.services.events.delivery import make_queue, run_worker
+
+    async def run() -> None:
+        engine = make_engine(url, settings)
+        task = asyncio.create_task(run_worker(make_queue(settings, url, engine), settings))
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, task.cancel)
+        try:
+            await task
+        except asyncio.CancelledError:
+            log.info("worker stopped")
+        finally:
+            await engine.dispose()
+
+    if settings.migrate_on_start:
+        migrate(settings, url)
+    asyncio.run(run())
+
+
 def openapi(output: Path, check: bool) -> int:
     from app.openapi_markdown import render_openapi_markdown
 
@@ -170,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("serve", help="migrate, then serve on HOST:PORT")
     run.add_argument("--demo-data", action="store_true", help="load the demo data first")
     commands.add_parser("migrate", help="upgrade the database to the latest migration")
+    commands.add_parser("worker", help="deliver webhooks (as many workers as wanted)")
     commands.add_parser("demo-data", help="load the demo data (idempotent)")
     commands.add_parser(
         "check",
@@ -200,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         return check(settings, url)
     elif args.command == "create-api-key":
         create_api_key(settings, url, args.name, args.role, args.organisation)
+    elif args.command == "worker":
+        worker(settings, url)
     elif args.command == "serve":
         serve(settings, url, with_demo_data=args.demo_data)
     return 0

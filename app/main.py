@@ -1,8 +1,9 @@
 """The app factory: routers, middleware, error handlers, lifespan."""
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 import fastapi_offline
@@ -51,6 +52,7 @@ from app.routers import problems, programmes, public
 from app.routers.partnerships import results
 from app.routers.access import users
 from app.routers.networks import workshops
+from app.routers import events
 
 # isort: on
 from app.services.access.audit import install_audit_hook
@@ -84,12 +86,23 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         # What exists by now (modules, the app, its schemas and prepared statements) lives as
         # long as the process: frozen out of the garbage collector, which would otherwise walk
         # it all on every full collection, a pause of tens of ms under load (bench/README.md).
+        # One webhook worker in this process (WORKER_IN_PROCESS), so `make run` needs nothing
+        # else; production can run `partnership-api worker` processes instead (docs/events.md).
+        worker = None
+        if settings.worker_in_process:
+            from app.services.events.delivery import make_queue, run_worker
+
+            worker = asyncio.create_task(run_worker(make_queue(settings, url, engine), settings))
         gc.collect()
         gc.freeze()
         try:
             yield
         finally:
             gc.unfreeze()  # an app started again in the same process (tests) starts afresh
+            if worker is not None:
+                worker.cancel()
+                with suppress(asyncio.CancelledError):
+                    await worker
             await engine.dispose()
 
     app = FastAPI(
@@ -131,6 +144,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "name": "public",
                 "description": "Published partnerships and announced networks, for anyone.",
             },
+            {
+                "name": "events",
+                "description": "Event types and signed webhooks for other systems.",
+            },
             {"name": "problems", "description": "What each problem `type` means."},
             {"name": "health", "description": "Liveness and readiness."},
         ],
@@ -167,6 +184,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         api_keys.router,
         users.router,
         audit_events.router,
+        events.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(problems.router)

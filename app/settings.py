@@ -92,6 +92,34 @@ class Settings(BaseSettings):
         default=False, description="FastAPI's OpenTelemetry spans, metrics and logs."
     )
 
+    # Webhooks (docs/events.md)
+    worker_in_process: bool = Field(
+        default=True,
+        description="`serve` runs one webhook worker in its own process; with dedicated "
+        "`partnership-api worker` processes, set it false.",
+    )
+    worker_concurrency: int = Field(default=10, ge=1, le=100)
+    worker_polling_interval_s: float = Field(
+        default=5.0, gt=0, description="How often a worker looks for jobs due (retries)."
+    )
+    webhook_allow_loopback: bool = Field(
+        default=False,
+        description="Accept webhook targets on loopback (127.0.0.0/8, ::1), over http too: for "
+        "tests and the demo. Private, link-local and metadata addresses are refused always.",
+    )
+    webhook_connect_timeout_s: float = Field(default=5.0, gt=0)
+    webhook_read_timeout_s: float = Field(default=10.0, gt=0)
+    webhook_retry_base_s: float = Field(
+        default=30.0, gt=0, description="The first retry's delay; each next one doubles it."
+    )
+    webhook_retry_max_delay_s: float = Field(default=3600.0, gt=0)
+    webhook_max_attempts: int = Field(
+        default=30, ge=1, description="About a day with the default delays."
+    )
+    webhook_secret_grace_s: int = Field(
+        default=86400, ge=0, description="How long a rotated secret still signs deliveries."
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -15,11 +15,12 @@ of whatever it holds only one of.
 """
 
 import re
+import uuid
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.principal import TokenClaims, system_principal
@@ -262,6 +263,36 @@ async def demo(client: AsyncClient, connection: AsyncConnection) -> AsyncClient:
         },
     )
     await created(client, f"/api/v1/applications/{application['id']}/withdraw", {})
+    hooks = [
+        await created(client, "/api/v1/webhook-subscriptions", {"url": "https://93.184.215.14/h"})
+        for _ in range(2)
+    ]
+    # Attempts are written by a worker (tests/events); two of them, as a worker would log them.
+    event_id = await connection.scalar(text("SELECT id FROM events LIMIT 1"))
+    delivery = uuid.uuid4()
+    await connection.execute(
+        text(
+            "INSERT INTO webhook_deliveries (id, subscription_id, event_id, status, attempts) "
+            "VALUES (:id, :subscription, :event, 'delivered', 2)"
+        ),
+        {"id": delivery, "subscription": hooks[0]["id"], "event": event_id},
+    )
+    for status in (500, 204):
+        await connection.execute(
+            text(
+                "INSERT INTO webhook_attempts (id, delivery_id, subscription_id, event_id, "
+                "attempted_at, status_code, duration_ms, success) VALUES (:id, :delivery, "
+                ":subscription, :event, now() + :n * interval '1 s', :status, 5, :status < 300)"
+            ),
+            {
+                "id": uuid.uuid4(),
+                "delivery": delivery,
+                "subscription": hooks[0]["id"],
+                "event": event_id,
+                "n": status,
+                "status": status,
+            },
+        )
     return client
 
 

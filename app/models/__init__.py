@@ -4,6 +4,7 @@ from app.models.access import ApiKey, User
 from app.models.audit import AuditEvent
 from app.models.base import metadata
 from app.models.countries import Country, CountryEligibility
+from app.models.events import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.models.funding import (
     Amendment,
     Application,
@@ -46,6 +47,7 @@ __all__ = [
     "CountryEligibility",
     "Decision",
     "Document",
+    "Event",
     "Grant",
     "GrantBudgetLine",
     "IdempotencyKey",
@@ -68,6 +70,9 @@ __all__ = [
     "StudyVisit",
     "TrainingProgramme",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "Workshop",
     "WorkshopParticipant",
     "metadata",

@@ -245,6 +245,8 @@ async def test_a_coordinator_cannot_reach_another_organisations_objects(
         "network_id",
         "workshop_id",
         "round_id",
+        "subscription_id",  # a caller's own: no organisation's (tests/events)
+        "delivery_id",
     }
     async with authorised(
         client, await api_key(connection, Role.coordinator, [uuid.UUID(org_a["id"])])
@@ -294,6 +296,8 @@ async def test_a_viewer_cannot_write_anything(
             "network_id",
             "workshop_id",
             "round_id",
+            "subscription_id",
+            "delivery_id",
         )
     }
     async with authorised(

@@ -216,4 +216,29 @@ WRITES: dict[str, frozenset[str]] = {
     # Access (app/services/access/api_keys.py)
     "create_api_key": every("api_keys"),
     "revoke_api_key": of("api_keys", "revoked_at"),
+    # Webhooks (app/services/events/subscriptions.py; the fan-out writes deliveries at commit)
+    "create_webhook_subscription": every("webhook_subscriptions"),
+    "update_webhook_subscription": of(
+        "webhook_subscriptions",
+        "url",
+        "event_types",
+        "organisation_ids",
+        "description",
+        "active",
+        "paused_reason",
+        *_TRACKED,
+    ),
+    "delete_webhook_subscription": every(
+        "webhook_subscriptions", "webhook_deliveries", "webhook_attempts"
+    ),
+    "rotate_webhook_secret": of(
+        "webhook_subscriptions",
+        "secret",
+        "previous_secret",
+        "previous_secret_expires_at",
+        *_TRACKED,
+    ),
+    "ping_webhook_subscription": every("events", "webhook_deliveries"),
+    "replay_webhook_delivery": of("webhook_deliveries", "status"),
+    "redeliver_webhook_events": every("webhook_deliveries"),
 }

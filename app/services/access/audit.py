@@ -18,6 +18,7 @@ from app.core.errors import NOT_FOUND, ProblemError
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.models.audit import AuditEvent
+from app.services.events.outbox import events_of
 
 # Kept out of every event: derived by the database, or bookkeeping of the change itself.
 _NEVER_AUDITED = frozenset({"created_at", "updated_at", "version", "search"})
@@ -83,7 +84,8 @@ def _record(session: Session, flush_context: UOWTransaction, instances: Any) -> 
         *((o, "update") for o in session.dirty if session.is_modified(o)),
         *((o, "delete") for o in session.deleted),
     ]
-    events = []
+    events: list[Any] = []
+    changed = []
     for obj, kind in pending:
         if isinstance(obj, AuditEvent):
             continue
@@ -93,6 +95,7 @@ def _record(session: Session, flush_context: UOWTransaction, instances: Any) -> 
         principal: Principal | None = session.info.get("principal")
         if principal is None:
             raise RuntimeError("a write without an actor: set session.info['principal']")
+        changed.append((obj, kind, changes))
         events.append(
             AuditEvent(
                 occurred_at=datetime.now(UTC),
@@ -106,6 +109,8 @@ def _record(session: Session, flush_context: UOWTransaction, instances: Any) -> 
                 request_id=request_id_var.get(),
             )
         )
+    if changed:  # the outbox: events for other systems, in the same flush (docs/events.md)
+        events.extend(events_of(session, changed, session.info["principal"]))
     session.add_all(events)
 
 

@@ -1,0 +1,234 @@
+"""Events for other systems: the catalogue of event types, webhook subscriptions and their
+delivery log (docs/events.md)."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Request, Response
+
+from app.api.auth import Authenticated, Writer
+from app.api.deps import IfMatch, SessionDep
+from app.api.etag import conditional, set_etag
+from app.api.pagination import PageDep
+from app.api.problems import problem_responses
+from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.versions import etag_for
+from app.schemas.event_types import EVENT_TYPES
+from app.schemas.events import (
+    EventTypePage,
+    EventTypeRead,
+    PingRead,
+    RedeliveryRead,
+    RedeliveryRequest,
+    ReplayRead,
+    WebhookAttemptPage,
+    WebhookAttemptRead,
+    WebhookSubscriptionCreate,
+    WebhookSubscriptionCreated,
+    WebhookSubscriptionPage,
+    WebhookSubscriptionRead,
+    WebhookSubscriptionUpdate,
+)
+from app.services.events import subscriptions as service
+
+router = APIRouter(tags=["events"], route_class=TransactionalRoute)
+SUBSCRIPTIONS = "/webhook-subscriptions"
+
+
+@router.get(
+    "/event-types",
+    operation_id="list_event_types",
+    summary="List the event types, each with the JSON Schema of its payload",
+    responses=problem_responses(401, 422),
+)
+async def list_event_types(principal: Authenticated) -> EventTypePage:
+    return EventTypePage(
+        items=[
+            EventTypeRead(
+                name=t.name,
+                description=t.description,
+                object_type=t.model.__tablename__,
+                payload_schema=t.json_schema(),
+            )
+            for t in EVENT_TYPES
+        ],
+        next_cursor=None,
+    )
+
+
+@router.get(
+    SUBSCRIPTIONS,
+    operation_id="list_webhook_subscriptions",
+    summary="List webhook subscriptions (yours; admins: all)",
+    description="Oldest first. Never their secrets.",
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def list_webhook_subscriptions(
+    session: SessionDep, principal: Writer, page: PageDep
+) -> WebhookSubscriptionPage:
+    found, cursor = await service.list_subscriptions(session, principal, page)
+    return WebhookSubscriptionPage(
+        items=[WebhookSubscriptionRead.model_validate(s) for s in found], next_cursor=cursor
+    )
+
+
+@router.post(
+    SUBSCRIPTIONS,
+    operation_id="create_webhook_subscription",
+    summary="Subscribe a URL to events; the signing secret is in this answer only",
+    status_code=201,
+    responses=problem_responses(400, 401, 403, 413, 422),
+)
+async def create_webhook_subscription(
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    response: Response,
+    body: WebhookSubscriptionCreate,
+) -> WebhookSubscriptionCreated:
+    subscription, secret = await service.create_subscription(
+        session, principal, body, request.app.state.settings
+    )
+    response.headers["Location"] = location_of(
+        request, "get_webhook_subscription", subscription_id=subscription.id
+    )
+    response.headers["Cache-Control"] = "no-store"
+    set_etag(response, subscription.version)
+    return WebhookSubscriptionCreated(
+        **WebhookSubscriptionRead.model_validate(subscription).model_dump(), secret=secret
+    )
+
+
+@router.get(
+    SUBSCRIPTIONS + "/{subscription_id}",
+    operation_id="get_webhook_subscription",
+    summary="Get a webhook subscription",
+    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+)
+async def get_webhook_subscription(
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    response: Response,
+    subscription_id: UUID,
+) -> WebhookSubscriptionRead:
+    subscription = await service.get_subscription(session, principal, subscription_id)
+    if unchanged := conditional(request, response, etag_for(subscription.version)):
+        return unchanged  # type: ignore[return-value]
+    return WebhookSubscriptionRead.model_validate(subscription)
+
+
+@router.patch(
+    SUBSCRIPTIONS + "/{subscription_id}",
+    operation_id="update_webhook_subscription",
+    summary="Change a webhook subscription (JSON merge patch); `active: false` pauses it",
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
+)
+async def update_webhook_subscription(
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    response: Response,
+    subscription_id: UUID,
+    body: Annotated[WebhookSubscriptionUpdate, Body(media_type=MERGE_PATCH)],
+    if_match: IfMatch = None,
+) -> WebhookSubscriptionRead:
+    subscription = await service.update_subscription(
+        session, principal, subscription_id, body, if_match, request.app.state.settings
+    )
+    set_etag(response, subscription.version)
+    return WebhookSubscriptionRead.model_validate(subscription)
+
+
+@router.delete(
+    SUBSCRIPTIONS + "/{subscription_id}",
+    operation_id="delete_webhook_subscription",
+    summary="Delete a webhook subscription and its delivery log",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+)
+async def delete_webhook_subscription(
+    session: SessionDep, principal: Writer, subscription_id: UUID, if_match: IfMatch = None
+) -> Response:
+    await service.delete_subscription(session, principal, subscription_id, if_match)
+    return Response(status_code=204)
+
+
+@router.post(
+    SUBSCRIPTIONS + "/{subscription_id}/rotate-secret",
+    operation_id="rotate_webhook_secret",
+    summary="A new signing secret, in this answer only; the old one signs too for a grace period",
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+)
+async def rotate_webhook_secret(
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    response: Response,
+    subscription_id: UUID,
+    if_match: IfMatch = None,
+) -> WebhookSubscriptionCreated:
+    subscription, secret = await service.rotate_secret(
+        session, principal, subscription_id, if_match, request.app.state.settings
+    )
+    response.headers["Cache-Control"] = "no-store"
+    set_etag(response, subscription.version)
+    return WebhookSubscriptionCreated(
+        **WebhookSubscriptionRead.model_validate(subscription).model_dump(), secret=secret
+    )
+
+
+@router.get(
+    SUBSCRIPTIONS + "/{subscription_id}/attempts",
+    operation_id="list_webhook_attempts",
+    summary="The delivery log: every attempt, oldest first",
+    responses=problem_responses(400, 401, 403, 404, 422),
+)
+async def list_webhook_attempts(
+    session: SessionDep, principal: Writer, subscription_id: UUID, page: PageDep
+) -> WebhookAttemptPage:
+    found, cursor = await service.list_attempts(session, principal, subscription_id, page)
+    return WebhookAttemptPage(
+        items=[WebhookAttemptRead.model_validate(a) for a in found], next_cursor=cursor
+    )
+
+
+@router.post(
+    SUBSCRIPTIONS + "/{subscription_id}/ping",
+    operation_id="ping_webhook_subscription",
+    summary="Send a `ping` event to this subscription, to test its receiver",
+    status_code=202,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def ping_webhook_subscription(
+    session: SessionDep, principal: Writer, subscription_id: UUID
+) -> PingRead:
+    return PingRead(event_id=await service.ping(session, principal, subscription_id))
+
+
+@router.post(
+    SUBSCRIPTIONS + "/{subscription_id}/deliveries/{delivery_id}/replay",
+    operation_id="replay_webhook_delivery",
+    summary="Send one delivery again (its `delivery_id` is in the delivery log)",
+    status_code=202,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def replay_webhook_delivery(
+    session: SessionDep, principal: Writer, subscription_id: UUID, delivery_id: UUID
+) -> ReplayRead:
+    await service.replay(session, principal, subscription_id, delivery_id)
+    return ReplayRead(delivery_id=delivery_id)
+
+
+@router.post(
+    SUBSCRIPTIONS + "/{subscription_id}/redeliver",
+    operation_id="redeliver_webhook_events",
+    summary="Send again every event of a time range the subscription would get now",
+    status_code=202,
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
+)
+async def redeliver_webhook_events(
+    session: SessionDep, principal: Writer, subscription_id: UUID, body: RedeliveryRequest
+) -> RedeliveryRead:
+    count = await service.redeliver(session, principal, subscription_id, body.since, body.until)
+    return RedeliveryRead(deliveries=count)

@@ -1,0 +1,149 @@
+"""Events and webhook subscriptions (docs/events.md)."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
+
+from app.core.paging import Page
+from app.schemas.common import RequestModel, ResponseModel
+from app.schemas.event_types import EVENT_TYPE_NAMES
+
+EventTypeName = str
+
+
+def _known_types(value: list[str] | None) -> list[str] | None:
+    if value is None:
+        return value
+    unknown = sorted(set(value) - EVENT_TYPE_NAMES)
+    if unknown:
+        raise ValueError(f"unknown event types: {', '.join(unknown)} (see GET /api/v1/event-types)")
+    return sorted(set(value))
+
+
+class EventTypeRead(ResponseModel):
+    name: str = Field(description="`<resource>.<verb>`")
+    description: str
+    object_type: str = Field(description="The table of the object the event is about.")
+    payload_schema: dict[str, Any] = Field(description="JSON Schema of the envelope's `data`.")
+
+
+class EventTypePage(Page[EventTypeRead]):
+    """Every event type (one page)."""
+
+
+class WebhookSubscriptionCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://finance.example.org/hooks/icld",
+                    "event_types": ["grant.decided", "payment.made"],
+                    "description": "Finance system",
+                }
+            ]
+        }
+    )
+
+    url: str = Field(
+        min_length=8,
+        max_length=2000,
+        description="Where deliveries are POSTed: https, on a public address.",
+    )
+    event_types: list[str] = Field(
+        default_factory=list, max_length=50, description="The types wanted; empty: every type."
+    )
+    organisation_ids: list[UUID] | None = Field(
+        default=None,
+        max_length=50,
+        description="Only events about these organisations' objects. Null: every organisation "
+        "(ICLD staff); a coordinator's default and limit are its own organisations.",
+    )
+    description: str | None = Field(default=None, max_length=500)
+    active: bool = True
+
+    _types = field_validator("event_types")(_known_types)
+
+
+class WebhookSubscriptionUpdate(RequestModel):
+    """A JSON merge patch: every field optional."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"active": False}]})
+
+    url: str | None = Field(default=None, min_length=8, max_length=2000)
+    event_types: list[str] | None = Field(default=None, max_length=50)
+    organisation_ids: list[UUID] | None = Field(default=None, max_length=50)
+    description: str | None = Field(default=None, max_length=500)
+    active: bool | None = None
+
+    _types = field_validator("event_types")(_known_types)
+
+
+class WebhookSubscriptionRead(ResponseModel):
+    id: UUID
+    url: str
+    event_types: list[str]
+    organisation_ids: list[UUID] | None
+    description: str | None
+    active: bool
+    paused_reason: str | None = Field(description="Why the service paused it, if it did.")
+    previous_secret_expires_at: datetime | None = Field(
+        description="Until when the secret before the last rotation still signs deliveries."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookSubscriptionCreated(WebhookSubscriptionRead):
+    secret: str = Field(
+        description="The signing secret (`whsec_...`): shown this once, never again."
+    )
+
+
+class WebhookSubscriptionPage(Page[WebhookSubscriptionRead]):
+    """One page of webhook subscriptions."""
+
+
+class WebhookAttemptRead(ResponseModel):
+    id: UUID
+    delivery_id: UUID
+    event_id: UUID
+    attempted_at: datetime
+    success: bool
+    status_code: int | None = Field(description="The receiver's status; null if none came.")
+    duration_ms: int
+    error: str | None
+
+
+class WebhookAttemptPage(Page[WebhookAttemptRead]):
+    """One page of a subscription's delivery log."""
+
+
+class RedeliveryRequest(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"since": "2026-12-01T00:00:00Z", "until": "2026-12-02T00:00:00Z"}]
+        }
+    )
+
+    since: AwareDatetime = Field(description="Events that happened at or after this (RFC 3339).")
+    until: AwareDatetime = Field(description="... and before this.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "RedeliveryRequest":
+        if self.until <= self.since:
+            raise ValueError("until must be after since")
+        return self
+
+
+class RedeliveryRead(ResponseModel):
+    deliveries: int = Field(description="How many events were queued again, oldest first.")
+
+
+class PingRead(ResponseModel):
+    event_id: UUID = Field(description="The `ping` event's id (its `webhook-id`).")
+
+
+class ReplayRead(ResponseModel):
+    delivery_id: UUID

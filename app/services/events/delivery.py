@@ -1,0 +1,297 @@
+"""Delivery: procrastinate's job queue on PostgreSQL runs one job per delivery; the job signs the
+event per Standard Webhooks and POSTs it; a failure that may pass (5xx, 408, 429, a timeout, a
+connection error) is retried with exponential backoff and jitter (docs/events.md).
+
+The jobs are deferred by the database itself, in the transaction of the change (the fan-out
+trigger of migration 0018, which names `QUEUE` and `TASK`); this module only runs them."""
+
+import json
+import logging
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import procrastinate
+import sqlalchemy as sa
+from procrastinate import JobContext, RetryDecision
+from procrastinate.jobs import Job
+from procrastinate.retry import BaseRetryStrategy
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+from standardwebhooks import Webhook
+
+from app.models.events import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from app.services.events.targets import TargetRefused, check_target
+from app.settings import Settings
+
+log = logging.getLogger("partnership_api.webhooks")
+
+QUEUE = "webhooks"
+TASK = "deliver_webhook"
+RESPONSE_BYTES_READ = 4096
+"""At most this much of a receiver's answer is read (and kept, cut to 500 characters, when it
+is an error)."""
+USER_AGENT = "partnership-api-webhooks/1"
+
+
+class Retryable(Exception):
+    """A failed attempt that may succeed later."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class DeliveryRetry(BaseRetryStrategy):
+    """Exponential backoff with jitter: attempt n waits a random time between half and all of
+    base * 2**n, at most WEBHOOK_RETRY_MAX_DELAY_S, or the receiver's Retry-After if longer;
+    WEBHOOK_MAX_ATTEMPTS attempts in all (about a day with the defaults)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.base = settings.webhook_retry_base_s
+        self.max_delay = settings.webhook_retry_max_delay_s
+        self.max_attempts = settings.webhook_max_attempts
+
+    def delay(self, attempts: int, retry_after: float | None) -> float:
+        ceiling = min(self.max_delay, self.base * 2**attempts)
+        wait = random.uniform(ceiling / 2, ceiling)
+        if retry_after is not None:
+            wait = max(wait, min(retry_after, self.max_delay))
+        return wait
+
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+        if not isinstance(exception, Retryable) or job.attempts + 1 >= self.max_attempts:
+            return None
+        wait = timedelta(seconds=self.delay(job.attempts, exception.retry_after))
+        decision: RetryDecision = RetryDecision(retry_at=datetime.now(UTC) + wait)
+        return decision
+
+
+def libpq_dsn(url: str) -> str:
+    """psycopg's form of the app's SQLAlchemy URL (a socket folder stays in `host`)."""
+    parsed = make_url(url).set(drivername="postgresql")
+    host = parsed.query.get("host")
+    dsn = parsed.set(query={}).render_as_string(hide_password=False)
+    return f"{dsn}?host={host}" if host else dsn
+
+
+def make_queue(settings: Settings, url: str, engine: AsyncEngine) -> procrastinate.App:
+    """procrastinate on the app's database (its tables in the schema `procrastinate`), with the
+    delivery task."""
+    connector = procrastinate.PsycopgConnector(
+        conninfo=libpq_dsn(url),
+        min_size=1,
+        max_size=settings.worker_concurrency + 2,
+        kwargs={"options": "-c search_path=procrastinate -c TimeZone=UTC"},
+    )
+    queue = procrastinate.App(connector=connector)
+
+    @queue.task(name=TASK, queue=QUEUE, retry=DeliveryRetry(settings), pass_context=True)
+    async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
+        attempt = context.job.attempts if context.job is not None else 0
+        await deliver(engine, settings, UUID(delivery_id), attempt)
+
+    @queue.periodic(cron="* * * * *", periodic_id="retry-stalled")
+    @queue.task(name="retry_stalled_jobs", queue=QUEUE)
+    async def retry_stalled_jobs(timestamp: int) -> None:
+        """Jobs left `doing` by a worker that died (no heartbeat for 30 s) run again: at least
+        once, even then."""
+        for job in await queue.job_manager.get_stalled_jobs():
+            log.warning("retrying a stalled job", extra={"job_id": job.id})
+            await queue.job_manager.retry_job(job)
+
+    return queue
+
+
+async def run_worker(queue: procrastinate.App, settings: Settings) -> None:
+    """A worker until cancelled: jobs as they are deferred (LISTEN/NOTIFY), and those due (the
+    retries) every WORKER_POLLING_INTERVAL_S."""
+    try:
+        async with queue.open_async():
+            await queue.run_worker_async(
+                queues=[QUEUE],
+                concurrency=settings.worker_concurrency,
+                fetch_job_polling_interval=settings.worker_polling_interval_s,
+                install_signal_handlers=False,
+                delete_jobs="successful",
+            )
+    except Exception:
+        log.exception("the webhook worker stopped")
+        raise
+
+
+def envelope(event: Any, base_url: str | None) -> dict[str, Any]:
+    """What a receiver gets: the event, its object, who acted, and the payload (`data`)."""
+    url = f"{base_url.rstrip('/')}{event.object_url}" if base_url else event.object_url
+    return {
+        "id": str(event.id),
+        "type": event.type,
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "object": {"type": event.object_type, "id": str(event.object_id), "url": url},
+        "actor": {"type": event.actor_type, "id": event.actor_id},
+        "data": event.payload,
+    }
+
+
+def signature(subscription: Any, msg_id: str, at: datetime, body: str) -> str:
+    """`webhook-signature`: by the secret, and by the one before it during its grace period."""
+    signatures = [Webhook(subscription.secret).sign(msg_id, at, body)]
+    previous, until = subscription.previous_secret, subscription.previous_secret_expires_at
+    if previous and until is not None and until > at:
+        signatures.append(Webhook(previous).sign(msg_id, at, body))
+    return " ".join(signatures)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # an HTTP date: the backoff decides
+
+
+async def _post(url: str, body: str, headers: dict[str, str], settings: Settings) -> httpx.Response:
+    timeout = httpx.Timeout(
+        settings.webhook_read_timeout_s,
+        connect=settings.webhook_connect_timeout_s,
+        pool=settings.webhook_connect_timeout_s,
+    )
+    async with (
+        httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client,
+        client.stream("POST", url, content=body.encode(), headers=headers) as response,
+    ):
+        read = b""
+        async for chunk in response.aiter_raw():
+            read += chunk
+            if len(read) >= RESPONSE_BYTES_READ:
+                break
+        response._content = read[:RESPONSE_BYTES_READ]  # what is kept of it, at most
+        return response
+
+
+async def deliver(engine: AsyncEngine, settings: Settings, delivery_id: UUID, attempt: int) -> None:
+    deliveries, subscriptions, events = (
+        WebhookDelivery.__table__,  # type: ignore[attr-defined]
+        WebhookSubscription.__table__,  # type: ignore[attr-defined]
+        Event.__table__,  # type: ignore[attr-defined]
+    )
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                sa.select(
+                    deliveries.c.status,
+                    subscriptions.c.id.label("subscription_id"),
+                    subscriptions.c.url,
+                    subscriptions.c.active,
+                    subscriptions.c.secret,
+                    subscriptions.c.previous_secret,
+                    subscriptions.c.previous_secret_expires_at,
+                    *(c.label(f"event_{c.key}") for c in events.c),
+                )
+                .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
+                .join(events, events.c.id == deliveries.c.event_id)
+                .where(deliveries.c.id == delivery_id)
+            )
+        ).first()
+    if row is None:
+        return  # its subscription was deleted
+    # A delivery already made is sent again: each job is one send asked for (a replay, a
+    # redelivery, a stalled job run again); at least once, receivers dedupe by webhook-id.
+    if not row.active:
+        await _finish(engine, delivery_id, status="skipped")
+        return
+    event = SimpleNamespace(**{k[6:]: v for k, v in row._mapping.items() if k.startswith("event_")})
+    body = json.dumps(envelope(event, settings.public_base_url), separators=(",", ":"))
+    now = datetime.now(UTC)
+    headers = {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        "webhook-id": str(event.id),
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": signature(row, str(event.id), now, body),
+    }
+    status: int | None = None
+    error: str | None = None
+    retry_after: float | None = None
+    retryable = True
+    started = time.perf_counter()
+    try:
+        await check_target(row.url, settings)
+        response = await _post(row.url, body, headers, settings)
+        status = response.status_code
+        if not 200 <= status < 300:
+            error = response.content.decode("utf-8", "replace")[:500] or None
+            retryable = status >= 500 or status in (408, 429)
+            if status in (408, 429):
+                retry_after = _retry_after(response.headers.get("retry-after"))
+    except TargetRefused as reason:
+        error, retryable = f"target refused: {reason}", False
+    except httpx.TimeoutException as exc:
+        error = f"timeout: {type(exc).__name__}"
+    except httpx.HTTPError as exc:
+        error = f"connection error: {type(exc).__name__}: {exc}"[:500]
+    duration_ms = round((time.perf_counter() - started) * 1000)
+    success = status is not None and 200 <= status < 300
+    exhausted = attempt + 1 >= settings.webhook_max_attempts
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.insert(WebhookAttempt.__table__).values(  # type: ignore[attr-defined]
+                id=uuid4(),
+                delivery_id=delivery_id,
+                subscription_id=row.subscription_id,
+                event_id=event.id,
+                attempted_at=now,
+                status_code=status,
+                duration_ms=duration_ms,
+                error=error,
+                success=success,
+            )
+        )
+        final = "delivered" if success else "failed" if not retryable or exhausted else "pending"
+        await conn.execute(
+            sa.update(deliveries)
+            .where(deliveries.c.id == delivery_id)
+            .values(
+                status=final,
+                attempts=deliveries.c.attempts + 1,
+                delivered_at=now if success else None,
+            )
+        )
+        if retryable and exhausted and not success:
+            # Failing for about a day: paused, with why, until its owner resumes it.
+            await conn.execute(
+                sa.update(subscriptions)
+                .where(subscriptions.c.id == row.subscription_id)
+                .values(
+                    active=False,
+                    paused_reason=f"Paused after {attempt + 1} failed attempts; last: "
+                    + (f"HTTP {status}: {error or ''}" if status is not None else str(error))[:400],
+                    version=subscriptions.c.version + 1,
+                    updated_at=now,
+                )
+            )
+    log.info(
+        "webhook attempt",
+        extra={
+            "delivery_id": str(delivery_id),
+            "status_code": status,
+            "duration_ms": duration_ms,
+            "success": success,
+        },
+    )
+    if not success and retryable and not exhausted:
+        raise Retryable(error or f"HTTP {status}", retry_after)
+
+
+async def _finish(engine: AsyncEngine, delivery_id: UUID, *, status: str) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.update(WebhookDelivery.__table__)  # type: ignore[attr-defined]
+            .where(WebhookDelivery.__table__.c.id == delivery_id)  # type: ignore[attr-defined]
+            .values(status=status)
+        )

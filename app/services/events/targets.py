@@ -1,0 +1,89 @@
+"""Where a webhook may be sent: no server-side request forgery. A target is https, and every
+address its host resolves to is a public one: never loopback, private, link-local (cloud
+metadata: 169.254.169.254), shared, multicast, reserved or unspecified. Loopback, over http
+too, only when WEBHOOK_ALLOW_LOOPBACK is set (tests, the demo). Checked when a subscription is
+created or changed, and again before each delivery (a name may resolve elsewhere by then)."""
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from app.core.errors import FieldError, ProblemError, problem_kind
+from app.settings import Settings
+
+TARGET_REFUSED = problem_kind(
+    "webhook-target-refused",
+    422,
+    "Webhook target refused",
+    "A webhook target must be an https URL whose host resolves only to public addresses (not "
+    "loopback, private, link-local or cloud-metadata ones).",
+)
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class TargetRefused(Exception):
+    """Why a target may not be called."""
+
+
+def refused(reason: str) -> ProblemError:
+    return ProblemError(
+        TARGET_REFUSED,
+        reason,
+        errors=[
+            FieldError(pointer="/url", location="body", message=reason, type=TARGET_REFUSED.code)
+        ],
+    )
+
+
+def _allowed(address: Address, settings: Settings) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return settings.webhook_allow_loopback
+    return address.is_global and not address.is_multicast
+
+
+async def resolve(host: str) -> list[Address]:
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError as error:
+        raise TargetRefused(f"the host {host!r} does not resolve: {error}") from error
+    return [ipaddress.ip_address(info[4][0]) for info in infos]
+
+
+async def check_target(url: str, settings: Settings) -> list[Address]:
+    """The addresses `url` may be called at; TargetRefused when it may not be called."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        raise TargetRefused("the URL names no host")
+    if parts.username or parts.password:
+        raise TargetRefused("the URL must not carry credentials")
+    if parts.scheme not in ("https", "http"):
+        raise TargetRefused("the URL must be https")
+    addresses = await resolve(host)
+    bad = [a for a in addresses if not _allowed(a, settings)]
+    if bad or not addresses:
+        raise TargetRefused(
+            f"the host {host!r} resolves to {bad[0] if bad else 'nothing'}, which is not a public "
+            "address"
+        )
+    loopback_only = all(a.is_loopback for a in addresses)
+    if parts.scheme != "https" and not loopback_only:
+        raise TargetRefused("the URL must be https")
+    return addresses
+
+
+async def validate_target(url: str, settings: Settings) -> None:
+    """As `check_target`, answering a 422 problem at `/url`."""
+    try:
+        await check_target(url, settings)
+    except TargetRefused as reason:
+        raise refused(f"Webhook target refused: {reason}.") from None
