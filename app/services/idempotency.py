@@ -5,8 +5,8 @@ transaction (`try_lock`): every replica sees it, and it ends with the transactio
 ends, a crash or a lost connection included, so no key is ever stuck "in progress". A finished
 request's answer is a row of `idempotency_keys`, written in the same transaction as the change it
 answers (`store`): a change is never committed without its answer, nor an answer without its
-change. Rows live `KEY_LIFETIME`; `sweep_expired_keys` deletes the expired ones (a bounded batch
-on every store until the job queue calls it periodically).
+change. Rows live `KEY_LIFETIME`; `sweep_expired_keys` deletes the expired ones: the job queue's
+worker every ten minutes, and a bounded batch on every store.
 
 Statements go through the session's connection, not the ORM: these rows are plumbing, not
 resources, and stay out of the audit trail.
@@ -107,7 +107,7 @@ async def store(session: AsyncSession, caller: str, key: str, answer: Answer) ->
 
 async def sweep_expired_keys(session: AsyncSession, limit: int | None = None) -> int:
     """Delete expired answers (at most `limit`, oldest first; rows another transaction holds are
-    skipped) and answer how many. The job queue runs it periodically; until then every store
+    skipped) and answer how many. The job queue runs it every ten minutes; besides, every store
     sweeps a batch. The caller commits."""
     conn = await session.connection()
     expired = (

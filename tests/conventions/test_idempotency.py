@@ -23,6 +23,7 @@ from app.models.enums import Role
 from app.schemas.access import ApiKeyCreate
 from app.services import idempotency as keys
 from app.services.access.api_keys import create_api_key
+from app.services.events.delivery import SWEEP_TASK, make_queue
 from app.services.funding import payments
 from app.settings import Settings
 from tests.conftest import api_key, authorised, create_database, drop_database
@@ -442,3 +443,37 @@ async def test_a_request_that_failed_frees_its_key_at_once(
     retried = await pay(live, grant, payment(filed), key)
     assert retried.status_code == 201, retried.text
     assert [p["id"] for p in await paid(live, grant)] == [retried.json()["id"]]
+
+
+async def test_the_job_queue_sweeps_expired_keys(
+    live_database: tuple[str, str], settings: Settings
+) -> None:
+    url, token = live_database
+    async with replica(settings, url, token) as http:
+        org = await create_organisation(http)
+        body = {
+            "organisation_id": org["id"],
+            "kind": "official",
+            "given_name": "A",
+            "family_name": "B",
+        }
+        for key in ("stale", "fresh"):
+            assert (
+                await http.post(PEOPLE_PATH, headers={HEADER: key}, json=body)
+            ).status_code == 201
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' "
+                    "WHERE key = 'stale'"
+                )
+            )
+        queue = make_queue(settings, url, engine)
+        await queue.tasks[SWEEP_TASK].func(timestamp=0)  # what the worker runs every ten minutes
+        async with engine.connect() as conn:
+            left = await conn.scalars(text("SELECT key FROM idempotency_keys ORDER BY key"))
+            assert list(left) == ["fresh"]
+    finally:
+        await engine.dispose()

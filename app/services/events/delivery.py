@@ -21,17 +21,19 @@ from procrastinate import JobContext, RetryDecision
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from standardwebhooks import Webhook
 
 from app.models.events import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.services.events.targets import TargetRefused, check_target
+from app.services.idempotency import sweep_expired_keys
 from app.settings import Settings
 
 log = logging.getLogger("partnership_api.webhooks")
 
 QUEUE = "webhooks"
 TASK = "deliver_webhook"
+SWEEP_TASK = "sweep_idempotency_keys"
 RESPONSE_BYTES_READ = 4096
 """At most this much of a receiver's answer is read (and kept, cut to 500 characters, when it
 is an error)."""
@@ -103,6 +105,14 @@ def make_queue(settings: Settings, url: str, engine: AsyncEngine) -> procrastina
         for job in await queue.job_manager.get_stalled_jobs():
             log.warning("retrying a stalled job", extra={"job_id": job.id})
             await queue.job_manager.retry_job(job)
+
+    @queue.periodic(cron="*/10 * * * *", periodic_id="sweep-idempotency-keys")
+    @queue.task(name=SWEEP_TASK, queue=QUEUE)
+    async def sweep_idempotency_keys(timestamp: int) -> None:
+        """Idempotency-Key answers past their 24 hours are deleted (docs/conventions.md)."""
+        async with AsyncSession(engine) as session, session.begin():
+            swept = await sweep_expired_keys(session)
+        log.info("idempotency keys swept", extra={"swept": swept})
 
     return queue
 
