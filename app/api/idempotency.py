@@ -173,6 +173,10 @@ def _answer(claim: Claim, response: Response) -> keys.Answer | None:
     body = getattr(response, "body", None)
     if not isinstance(body, bytes | memoryview):  # a streamed answer cannot be kept
         return None
+    if "no-store" in response.headers.get("cache-control", ""):
+        # A secret shown once (an API key's token, a webhook's signing secret) is never kept,
+        # here neither: the key stays free, and a retry runs again.
+        return None
     headers = [
         (name.decode("latin-1"), value.decode("latin-1"))
         for name, value in response.raw_headers

@@ -122,3 +122,14 @@ async def sweep_expired_keys(session: AsyncSession, limit: int | None = None) ->
         sa.delete(_KEYS).where(sa.tuple_(_KEYS.c.caller, _KEYS.c.key).in_(expired))
     )
     return int(result.rowcount or 0)
+
+
+async def forget_answers_naming(session: AsyncSession, value: str) -> int:
+    """Delete the stored answers whose body names `value` (a person's id, when the person is
+    erased: no replay may hand their data out again) and answer how many."""
+    conn = await session.connection()
+    result = await conn.execute(
+        sa.text("DELETE FROM idempotency_keys WHERE position(CAST(:needle AS bytea) IN body) > 0"),
+        {"needle": value.encode()},
+    )
+    return int(result.rowcount or 0)

@@ -27,6 +27,7 @@ from app.rules.networks import check_participants
 from app.rules.partnerships import MEMBER_OF_A_PARTY, check_team_member_kind
 from app.rules.programmes import check_contacts
 from app.schemas.people import PersonCreate, PersonFields, PersonRead, PersonUpdate
+from app.services import idempotency
 from app.services.access import audit
 from app.services.common import (
     answer_columns,
@@ -263,6 +264,8 @@ async def erase_person(session: AsyncSession, principal: Principal, person_id: U
     await session.flush()
     # Every event about the person, the erasure's own included, loses the personal values.
     await audit.erase_values(session, "people", str(person.id), PERSONAL_FIELDS)
+    # Answers kept for Idempotency-Key retries may hold the person as they were.
+    await idempotency.forget_answers_naming(session, str(person.id))
     await session.flush()
     return person
 

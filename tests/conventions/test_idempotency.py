@@ -275,6 +275,43 @@ async def test_an_expired_key_is_forgotten_and_swept(
     assert list(remaining) == ["old"]
 
 
+async def test_a_secret_shown_once_is_not_kept(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    # An API key's token is stored only as a hash; the answers kept for retries must not hold it.
+    body = {"name": "finance system", "role": "programme_officer", "organisation_ids": []}
+    first = await client.post("/api/v1/api-keys", headers={HEADER: "new-key"}, json=body)
+    again = await client.post("/api/v1/api-keys", headers={HEADER: "new-key"}, json=body)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert REPLAYED_HEADER not in again.headers  # run again: there was nothing to replay
+    assert first.json()["id"] != again.json()["id"]
+    kept = await connection.scalar(
+        text("SELECT count(*) FROM idempotency_keys WHERE key = 'new-key'")
+    )
+    assert kept == 0
+
+
+async def test_erasing_a_person_forgets_the_answers_that_name_them(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    org = await create_organisation(client)
+    body = {
+        "organisation_id": org["id"],
+        "kind": "official",
+        "given_name": "Ana",
+        "family_name": "Erasable",
+        "email": "ana@example.org",
+    }
+    made = await client.post(PEOPLE_PATH, headers={HEADER: "ana"}, json=body)
+    assert made.status_code == 201
+    erased = await client.post(f"{PEOPLE_PATH}/{made.json()['id']}/erase")
+    assert erased.status_code == 200
+    stored = await connection.scalars(text("SELECT body FROM idempotency_keys"))
+    assert not any(b"Erasable" in bytes(b) for b in stored)
+    retried = await client.post(PEOPLE_PATH, headers={HEADER: "ana"}, json=body)
+    assert REPLAYED_HEADER not in retried.headers  # nothing of the erased person is handed out
+
+
 async def test_the_openapi_document_declares_the_key_on_every_post(app: FastAPI) -> None:
     spec = app.openapi()
     posts = [(path, ops["post"]) for path, ops in spec["paths"].items() if "post" in ops]
