@@ -114,6 +114,11 @@ async def test_pause_resume_and_delete(client: AsyncClient) -> None:
         "https://10.0.0.5/hooks",  # private
         "https://[fe80::1]/hooks",  # link-local IPv6
         "https://[::ffff:169.254.169.254]/hooks",  # link-local behind an IPv4-mapped address
+        "https://[64:ff9b::a9fe:a9fe]/hooks",  # metadata through NAT64
+        "https://[64:ff9b:1::a00:1]/hooks",  # private through local-use NAT64
+        "https://[2002:a9fe:a9fe::]/hooks",  # metadata through 6to4
+        "https://[::a00:1]/hooks",  # private in the IPv4-compatible form
+        "https://[fec0::1]/hooks",  # site-local
         "http://93.184.215.14/hooks",  # public, but not https
         "ftp://93.184.215.14/hooks",
     ],

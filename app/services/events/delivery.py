@@ -5,6 +5,7 @@ connection error) is retried with exponential backoff and jitter (docs/events.md
 The jobs are deferred by the database itself, in the transaction of the change (the fan-out
 trigger of migration 0018, which names `QUEUE` and `TASK`); this module only runs them."""
 
+import asyncio
 import json
 import logging
 import random
@@ -12,6 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID, uuid4
 
 import httpx
@@ -25,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from standardwebhooks import Webhook
 
 from app.models.events import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
-from app.services.events.targets import TargetRefused, check_target
+from app.services.events.targets import Address, TargetRefused, check_target
 from app.services.idempotency import sweep_expired_keys
 from app.settings import Settings
 
@@ -165,15 +167,37 @@ def _retry_after(value: str | None) -> float | None:
         return None  # an HTTP date: the backoff decides
 
 
-async def _post(url: str, body: str, headers: dict[str, str], settings: Settings) -> httpx.Response:
+def _pinned(url: str, address: Address) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """`url` with its host replaced by the address that was checked, the Host header it named,
+    and the TLS server name to verify: the connection goes where the check looked, whatever the
+    name resolves to a moment later (DNS rebinding)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    named = f"{host}:{parts.port}" if parts.port else host
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), {"Host": named}, extensions
+
+
+async def _post(
+    url: str, address: Address, body: str, headers: dict[str, str], settings: Settings
+) -> httpx.Response:
     timeout = httpx.Timeout(
         settings.webhook_read_timeout_s,
         connect=settings.webhook_connect_timeout_s,
         pool=settings.webhook_connect_timeout_s,
     )
+    pinned, host, extensions = _pinned(url, address)
     async with (
         httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client,
-        client.stream("POST", url, content=body.encode(), headers=headers) as response,
+        client.stream(
+            "POST",
+            pinned,
+            content=body.encode(),
+            headers={**headers, **host},
+            extensions=extensions,
+        ) as response,
     ):
         read = b""
         async for chunk in response.aiter_raw():
@@ -230,9 +254,13 @@ async def deliver(engine: AsyncEngine, settings: Settings, delivery_id: UUID, at
     retry_after: float | None = None
     retryable = True
     started = time.perf_counter()
+    # The whole delivery, not only each read, is bounded: a receiver that trickles its answer
+    # does not hold a worker.
+    total = settings.webhook_connect_timeout_s + settings.webhook_read_timeout_s
     try:
-        await check_target(row.url, settings)
-        response = await _post(row.url, body, headers, settings)
+        addresses = await check_target(row.url, settings)
+        async with asyncio.timeout(total):
+            response = await _post(row.url, addresses[0], body, headers, settings)
         status = response.status_code
         if not 200 <= status < 300:
             error = response.content.decode("utf-8", "replace")[:500] or None
@@ -243,6 +271,8 @@ async def deliver(engine: AsyncEngine, settings: Settings, delivery_id: UUID, at
         error, retryable = f"target refused: {reason}", False
     except httpx.TimeoutException as exc:
         error = f"timeout: {type(exc).__name__}"
+    except TimeoutError:
+        error = f"timeout: no whole answer within {total} s"
     except httpx.HTTPError as exc:
         error = f"connection error: {type(exc).__name__}: {exc}"[:500]
     duration_ms = round((time.perf_counter() - started) * 1000)

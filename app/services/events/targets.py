@@ -37,9 +37,28 @@ def refused(reason: str) -> ProblemError:
     )
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, the IPv4-compatible
+# form): a gateway may forward them to that IPv4 address, so it is judged instead.
+_EMBEDS_IPV4 = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("::/96"),
+)
+_SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")
+
+
 def _allowed(address: Address, settings: Settings) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _SITE_LOCAL:
+            return False
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        elif address.sixtofour is not None:
+            address = address.sixtofour
+        elif any(address in net for net in _EMBEDS_IPV4) and int(address) >> 32 != 0:
+            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        elif address in _EMBEDS_IPV4[2]:
+            return False  # :: and the IPv4-compatible zeros
     if address.is_loopback:
         return settings.webhook_allow_loopback
     return address.is_global and not address.is_multicast
