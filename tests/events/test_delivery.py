@@ -485,6 +485,12 @@ async def test_a_revoked_keys_subscription_gets_nothing_more(
     [key] = [k for k in keys if token.startswith(f"pk_{k['prefix']}_")]
     assert (await admin.post(f"/api/v1/api-keys/{key['id']}/revoke")).status_code == 200
     await create_partnership(admin, mine["id"], title="After")
+    # A replay of what it received before is judged at the send too: nothing goes out.
+    log = await attempts_of(admin, subscription["id"], 1)
+    replayed = await admin.post(
+        f"{SUBS}/{subscription['id']}/deliveries/{log[0]['delivery_id']}/replay"
+    )
+    assert replayed.status_code == 202, replayed.text
     await asyncio.sleep(0.5)
     delivered = [verified(subscription["secret"], h, b) for h, b, _ in receiver.received]
     assert [e["data"]["title"] for e in delivered] == ["Before"]

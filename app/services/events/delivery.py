@@ -225,6 +225,18 @@ async def deliver(engine: AsyncEngine, settings: Settings, delivery_id: UUID, at
                     subscriptions.c.secret,
                     subscriptions.c.previous_secret,
                     subscriptions.c.previous_secret_expires_at,
+                    # The owner may still read the object now (a key revoked, a coordinator's
+                    # organisations changed): judged at each send, so retries and replays too.
+                    sa.case(
+                        (events.c.type == "ping", sa.true()),
+                        else_=sa.func.webhook_owner_reads(
+                            subscriptions.c.owner_type,
+                            subscriptions.c.owner_id,
+                            sa.func.webhook_readers(
+                                events.c.partnership_id, events.c.organisation_id
+                            ),
+                        ),
+                    ).label("owner_reads"),
                     *(c.label(f"event_{c.key}") for c in events.c),
                 )
                 .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
@@ -236,7 +248,7 @@ async def deliver(engine: AsyncEngine, settings: Settings, delivery_id: UUID, at
         return  # its subscription was deleted
     # A delivery already made is sent again: each job is one send asked for (a replay, a
     # redelivery, a stalled job run again); at least once, receivers dedupe by webhook-id.
-    if not row.active:
+    if not row.active or not row.owner_reads:
         await _finish(engine, delivery_id, status="skipped")
         return
     event = SimpleNamespace(**{k[6:]: v for k, v in row._mapping.items() if k.startswith("event_")})
