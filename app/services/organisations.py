@@ -189,10 +189,11 @@ async def _check_where_it_takes_part(
         select(sa.func.count()).where(Partnership.third_party_id == organisation.id)
     ):
         check_third_party(name, country_code, pointer)
-    as_partner = await session.execute(
+    as_partner = await session.execute(  # each day applied for once, however many partnerships
         select(col(Partnership.applied_on))
         .join(PartnershipPartner, col(PartnershipPartner.partnership_id) == col(Partnership.id))
         .where(PartnershipPartner.organisation_id == organisation.id)
+        .distinct()
         .order_by(col(Partnership.applied_on))
     )
     for (applied_on,) in as_partner:

@@ -24,7 +24,7 @@ from app.models.partnerships import Meeting, MeetingParticipant, Member, Partner
 from app.models.people import Person
 from app.models.programmes import StudyVisit
 from app.rules.networks import check_participants
-from app.rules.partnerships import MEMBER_OF_A_PARTY, check_team_member_kind
+from app.rules.partnerships import check_member_of_a_party, check_team_member_kind
 from app.rules.programmes import check_contacts
 from app.schemas.people import PersonCreate, PersonFields, PersonRead, PersonUpdate
 from app.services import idempotency
@@ -124,14 +124,13 @@ async def _check_memberships(session: AsyncSession, person: Person, organisation
         .order_by(col(Partnership.title), col(Partnership.id))
     )
     for partnership in partnerships:
-        if organisation_id not in await sides_of(session, partnership):
-            raise RuleViolation(
-                MEMBER_OF_A_PARTY,
-                f"{person.given_name} {person.family_name} sits in a team or took part in a "
-                f"meeting of '{partnership.title}', whose parties do not include that "
-                "organisation.",
-                pointer="/organisation_id",
-            )
+        check_member_of_a_party(
+            await sides_of(session, partnership),
+            organisation_id,
+            f"{person.given_name} {person.family_name}, in a team or at a meeting of "
+            f"'{partnership.title}',",
+            "/organisation_id",
+        )
 
 
 async def _check_teams(session: AsyncSession, person: Person, kind: PersonKind) -> None:

@@ -52,10 +52,10 @@ from app.schemas.funding.applications import (
 )
 from app.services.access import audit
 from app.services.common import apply_changes, merge_patch, touch
-from app.services.countries import funding_regions
+from app.services.countries import funding_regions, partner_country_on
 from app.services.partnerships.meetings import check_activity_plan
 from app.services.partnerships.members import steering_group_missing
-from app.services.partnerships.partnerships import eligible_partner_country, get_owned, partners_of
+from app.services.partnerships.partnerships import get_owned, partners_of
 
 # Applications
 
@@ -367,7 +367,7 @@ async def submit(
             partner.name,
             partner.country_code,
             day,
-            eligible=await eligible_partner_country(session, partner.country_code, day),
+            eligible=await partner_country_on(session, partner.country_code, day),
         )
     if application.kind == ApplicationKind.project:
         check_steering_group(await steering_group_missing(session, partnership, day))

@@ -10,23 +10,21 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
+from app.core.errors import NOT_FOUND, ProblemError
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import partnership_in_scope, scope_partnerships
 from app.core.versions import Expected, check_version
-from app.models.countries import Country
 from app.models.enums import PartnershipStatus, Principle
 from app.models.networks import Network
 from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner, Phase
-from app.rules.networks import UNKNOWN_NETWORK, check_member_country
+from app.rules.networks import check_member_country, known_network
 from app.rules.partnerships import (
     check_partner_country,
     check_swedish_applicant,
     check_third_party,
 )
-from app.rules.reference import UNKNOWN_ORGANISATION
 from app.schemas.partnerships.partnerships import (
     PartnershipCreate,
     PartnershipFields,
@@ -41,7 +39,8 @@ from app.services.common import (
     read_one,
     text_search,
 )
-from app.services.countries import eligible_on
+from app.services.countries import partner_country_on
+from app.services.organisations import check_organisations
 
 # A partnership read for an answer (a row, see `answer_columns`) or to change (an ORM object).
 PartnershipRecord = Partnership | sa.Row[Any]
@@ -240,26 +239,16 @@ async def _organisations(session: AsyncSession, ids: list[UUID]) -> dict[UUID, O
     return {o.id: o for o in found}
 
 
-async def eligible_partner_country(session: AsyncSession, code: str, on: date) -> bool:
-    found = await session.scalar(select(Country.code).where(Country.code == code, eligible_on(on)))
-    return found is not None
-
-
 async def _check_parties(session: AsyncSession, data: PartnershipCreate) -> list[Organisation]:
     """The parties' rules; answers the Swedish party and the partners."""
-    ids = [data.swedish_party_id, *data.partner_ids]
-    if data.third_party_id:
-        ids.append(data.third_party_id)
-    organisations = await _organisations(session, ids)
-    for pointer, organisation_id in [
-        ("/swedish_party_id", data.swedish_party_id),
-        *((f"/partner_ids/{i}", p) for i, p in enumerate(data.partner_ids)),
-        *([("/third_party_id", data.third_party_id)] if data.third_party_id else []),
-    ]:
-        if organisation_id not in organisations:
-            raise RuleViolation(
-                UNKNOWN_ORGANISATION, f"No organisation {organisation_id}.", pointer=pointer
-            )
+    organisations = await check_organisations(
+        session,
+        [
+            ("/swedish_party_id", data.swedish_party_id),
+            *((f"/partner_ids/{i}", p) for i, p in enumerate(data.partner_ids)),
+            *([("/third_party_id", data.third_party_id)] if data.third_party_id else []),
+        ],
+    )
     swedish = organisations[data.swedish_party_id]
     check_swedish_applicant(swedish.name, swedish.country_code, swedish.type)
     for i, partner_id in enumerate(data.partner_ids):
@@ -268,7 +257,7 @@ async def _check_parties(session: AsyncSession, data: PartnershipCreate) -> list
             partner.name,
             partner.country_code,
             data.applied_on,
-            eligible=await eligible_partner_country(session, partner.country_code, data.applied_on),
+            eligible=await partner_country_on(session, partner.country_code, data.applied_on),
             pointer=f"/partner_ids/{i}",
         )
     if data.third_party_id:
@@ -284,9 +273,7 @@ async def _check_network(
     (`network-member-country`: a partnership of a network is held to its members' rule)."""
     if network_id is None:
         return
-    network = await session.get(Network, network_id)
-    if network is None:
-        raise RuleViolation(UNKNOWN_NETWORK, f"No network {network_id}.", pointer="/network_id")
+    network = known_network(await session.get(Network, network_id), network_id)
     for party in parties:
         check_member_country(party.name, party.country_code, network.country_codes, "/network_id")
 
