@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import NetworkMemberStatus, NetworkStatus
-from app.rules.networks import check_network_period
+from app.rules.networks import SMALLEST_GROUP, check_network_period
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 
@@ -145,11 +145,11 @@ class ParticipantFigures(ResponseModel):
     people: int = Field(description="Distinct people.")
     by_country: dict[str, int] | None = Field(
         description="By the country of the participant's organisation, sorted by country. "
-        "Null outside ICLD when a country has fewer than 5 people taking part."
+        f"Null outside ICLD when a country has fewer than {SMALLEST_GROUP} people taking part."
     )
     by_gender: dict[str, int] | None = Field(
         description="By recorded gender, sorted by gender. Null outside ICLD when a gender has "
-        "fewer than 5 people taking part."
+        f"fewer than {SMALLEST_GROUP} people taking part."
     )
 
 
