@@ -63,7 +63,7 @@ async def activities(
     partnerships = list(await session.scalars(stmt))
     if not partnerships and partnership_id:
         raise ProblemError(NOT_FOUND, f"No published partnership {partnership_id} with a grant.")
-    data = await _gather(session, [p.id for p in partnerships])
+    data = await _gather(session, [p.id for p in partnerships]) if partnerships else _Data()
     on = today()
     built = [_partnership(p, data, ref, settings.public_base_url, on) for p in partnerships]
     xml = iati.activities_xml(
