@@ -23,8 +23,8 @@ from app.models.enums import Role
 from app.schemas.access import ApiKeyCreate
 from app.services import idempotency as keys
 from app.services.access.api_keys import create_api_key
-from app.services.events.delivery import SWEEP_TASK, make_queue
 from app.services.funding import payments
+from app.services.jobs import SWEEP_TASK, make_queue
 from app.settings import Settings
 from tests.conftest import api_key, authorised, create_database, drop_database
 from tests.factories import PEOPLE_PATH, create_organisation
