@@ -161,7 +161,7 @@ def worker(settings: Settings, url: str) -> None:
     """A webhook worker until SIGTERM or SIGINT; run as many as needed, on as many hosts: they
     share the queue in PostgreSQL, and each job runs in one of them (docs/events.md)."""
     from app.db.engine import make_engine
-    from app.services.events.delivery import make_queue, run_worker
+    from app.services.jobs import make_queue, run_worker
 
     async def run() -> None:
         engine = make_engine(url, settings)

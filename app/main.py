@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         # else; production can run `partnership-api worker` processes instead (docs/events.md).
         worker = None
         if settings.worker_in_process:
-            from app.services.events.delivery import make_queue, run_worker
+            from app.services.jobs import make_queue, run_worker
 
             worker = asyncio.create_task(run_worker(make_queue(settings, url, engine), settings))
         gc.collect()
