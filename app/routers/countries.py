@@ -1,6 +1,5 @@
 """Countries: public reference data."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -13,6 +12,7 @@ from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
+from app.schemas.common import IsoDate
 from app.schemas.countries import CountryPage, CountryRead, EligibilityPeriodRead
 from app.services import countries as service
 
@@ -32,7 +32,8 @@ async def list_countries(
     principal: CurrentPrincipal,
     page: PageDep,
     eligible_on: Annotated[
-        date | None, Query(description="Only countries that were ICLD partner countries that day.")
+        IsoDate | None,
+        Query(description="Only countries that were ICLD partner countries that day."),
     ] = None,
     funding_region: Annotated[FundingRegion | None, Query()] = None,
     q: SearchQuery = None,
