@@ -1,6 +1,6 @@
 """Inputs are strict where the schema names a format (docs/conventions.md, "Representation"):
 a date is a "YYYY-MM-DD" string, a time an RFC 3339 string with its offset, an amount a canonical
-decimal string."""
+decimal string; a URL whose %-escapes are not UTF-8 is a 400."""
 
 from typing import Any
 
@@ -153,3 +153,23 @@ async def test_an_amount_is_a_canonical_decimal_string(client: AsyncClient) -> N
     ]
     assert (costs[2]["rate"], costs[2]["amount"]["amount"]) == ("10.512345", "110.38")
 
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/countries?q=%ff",
+        "/api/v1/countries?q=%C3",  # a sequence cut short
+        "/api/v1/countries?q=%ED%A0%80",  # an encoded surrogate
+        "/api/v1/countries?%ff=1",
+        "/api/v1/countries?q=ok&funding_region=%C0%AF",  # an overlong "/"
+        "/api/v1/organisations/%ff",
+    ],
+)
+async def test_escapes_that_are_not_utf8_are_a_400(anonymous: AsyncClient, url: str) -> None:
+    body = assert_problem(await anonymous.get(url), 400, "bad-request")
+    assert "not UTF-8" in body["detail"]
+
+
+async def test_escaped_utf8_is_read(anonymous: AsyncClient) -> None:
+    found = await anonymous.get("/api/v1/countries?q=%C3%85land")
+    assert [c["code"] for c in found.json()["items"]] == ["AX"]
