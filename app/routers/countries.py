@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
+from app.api.auth import OPTIONAL_AUTH, PublicCaller
 from app.api.deps import SearchQuery, SessionDep
 from app.api.etag import conditional, content_etag
 from app.api.pagination import PageDep
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/countries", tags=["countries"], route_class=Transact
 )
 async def list_countries(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     page: PageDep,
     eligible_on: Annotated[
         IsoDate | None,
@@ -54,7 +54,7 @@ async def list_countries(
 )
 async def get_country(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     request: Request,
     response: Response,
     code: Annotated[str, Path(pattern=r"^[A-Za-z]{2}$", examples=["KE"])],
