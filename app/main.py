@@ -18,6 +18,7 @@ from app.api.middleware import (
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
     UnhandledErrorMiddleware,
+    Utf8UrlMiddleware,
 )
 from app.api.oidc import OidcVerifier
 from app.api.openapi import install_openapi
@@ -198,6 +199,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
     )
+    app.add_middleware(Utf8UrlMiddleware)
     app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:  # with none, browsers are refused by their own same-origin rule

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 
-from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
+from app.api.auth import OPTIONAL_AUTH, PublicCaller
 from app.api.deps import SessionDep
 from app.api.etag import conditional, content_etag
 from app.api.problems import problem_responses
@@ -48,7 +48,7 @@ def _xml(request: Request, body: bytes) -> Response:
     responses={**problem_responses(401, 422, 503), **_XML},
 )
 async def get_iati_activities(
-    session: SessionDep, principal: CurrentPrincipal, request: Request
+    session: SessionDep, principal: PublicCaller, request: Request
 ) -> Response:
     return _xml(request, await iati_activities.activities(session, request.app.state.settings))
 
@@ -62,7 +62,7 @@ async def get_iati_activities(
     responses={**problem_responses(401, 404, 422, 503), **_XML},
 )
 async def get_iati_partnership(
-    session: SessionDep, principal: CurrentPrincipal, request: Request, partnership_id: UUID
+    session: SessionDep, principal: PublicCaller, request: Request, partnership_id: UUID
 ) -> Response:
     settings = request.app.state.settings
     return _xml(request, await iati_activities.activities(session, settings, partnership_id))
