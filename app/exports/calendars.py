@@ -19,11 +19,12 @@ from sqlmodel import col, select
 from app.clock import STOCKHOLM
 from app.core.errors import NOT_FOUND, ProblemError
 from app.core.principal import Principal
-from app.models.enums import MeetingStatus
+from app.models.enums import CalendarFeed, MeetingStatus
 from app.models.networks import Workshop
 from app.models.organisations import Organisation
 from app.models.partnerships import Meeting, Partnership, PartnershipPartner
 from app.models.programmes import StudyVisit
+from app.services.calendars import no_such_feed, open_subscription, readable_organisation
 from app.services.networks.networks import get_network
 from app.services.partnerships.partnerships import get_partnership
 
@@ -182,12 +183,7 @@ async def organisation_calendar(
     hosts or its partnerships make. A caller who may read the organisation may read all of
     these: they are its own partnerships' and its own visits (core.scopes.scope_partnerships and
     scope_study_visits), so no further scoping is needed."""
-    if not principal.in_scope(organisation_id):
-        # Another organisation's calendar is its own object: not found, as everything out of scope.
-        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
-    organisation = await session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
+    organisation = await readable_organisation(session, principal, organisation_id)
     is_party = sa.or_(
         col(Partnership.swedish_party_id) == organisation_id,
         col(Partnership.third_party_id) == organisation_id,
@@ -230,3 +226,21 @@ async def organisation_calendar(
     entries += [visit_entry(visit, host) for visit, host in visits]
     return feed(f"Calendar of {organisation.name}", entries)
 
+
+async def subscribed_calendar(session: AsyncSession, token: str) -> bytes:
+    """The feed of the subscription a token names, as its owner may read it now: what the
+    authenticated route answers its owner. Every refusal is the same 404 (`no_such_feed`), an
+    owner who lost the feed's object included, so the answer tells nothing of why."""
+    subscription, owner = await open_subscription(session, token)
+    try:
+        if subscription.feed == CalendarFeed.partnership and subscription.partnership_id:
+            return await partnership_calendar(session, owner, subscription.partnership_id)
+        if subscription.feed == CalendarFeed.organisation and subscription.organisation_id:
+            return await organisation_calendar(
+                session, owner, subscription.organisation_id, everything=True
+            )
+    except ProblemError as exc:
+        if exc.kind is NOT_FOUND:
+            raise no_such_feed() from None
+        raise
+    raise no_such_feed()  # a feed this version does not know (ck_calendar_subscriptions_feed)
