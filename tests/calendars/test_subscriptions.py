@@ -110,6 +110,19 @@ async def test_an_organisations_subscription_serves_its_whole_calendar(
     assert b"BEGIN:VEVENT" in served.content
 
 
+async def test_a_retry_with_its_idempotency_key_makes_another_as_the_token_is_never_kept(
+    client: AsyncClient,
+) -> None:
+    p = await partnership(client)
+    request = {"feed": "partnership", "partnership_id": p["id"]}
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    first, retry = [await client.post(SUBS, json=request, headers=headers) for _ in range(2)]
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert "idempotent-replayed" not in retry.headers
+    assert first.json()["token"] != retry.json()["token"]
+    assert len((await client.get(SUBS)).json()["items"]) == 2
+
+
 @pytest.fixture
 def public_base_url(app: Any) -> Iterator[str]:
     original = app.state.settings
