@@ -84,7 +84,10 @@ async function run(): Promise<void> {
     200,
   ).items;
   const karlstad = swedish[0];
-  check(karlstad !== undefined && swedish.length === 1, `one Karlstad expected: ${swedish}`);
+  check(
+    karlstad !== undefined && swedish.length === 1,
+    `one Karlstad expected: ${JSON.stringify(swedish)}`,
+  );
 
   const partnershipIds: string[] = [];
   for (const town of ["Kitwe", "Ndola"]) {
@@ -157,7 +160,8 @@ async function run(): Promise<void> {
   });
   const changed = answer(patched, 200);
   const newEtag = patched.response.headers.get("ETag");
-  check(JSON.stringify(changed.themes) === '["open data"]', `themes not patched: ${changed.themes}`);
+  const themes = JSON.stringify(changed.themes);
+  check(themes === '["open data"]', `themes not patched: ${themes}`);
   check(newEtag !== null && newEtag !== etag, `the ETag stayed ${etag} after a change`);
   const stale = problem(
     await client.PATCH("/api/v1/partnerships/{partnership_id}", {
@@ -167,7 +171,10 @@ async function run(): Promise<void> {
     }),
     412,
   );
-  check(stale["current_etag"] === newEtag, `412 without the current ETag: ${JSON.stringify(stale)}`);
+  check(
+    stale["current_etag"] === newEtag,
+    `412 without the current ETag: ${JSON.stringify(stale)}`,
+  );
   step(`patched with If-Match ${etag}, now ${newEtag}; the old one gets 412`);
 
   const refused = problem(
