@@ -3,8 +3,9 @@
 For each scale: a database `bench_<scale>` is created, migrated and filled (kept between runs),
 our service (uvicorn, one worker, production settings) and the twin (bench/twin.py) start on
 loopback against it, and each route is driven by wrk at a fixed concurrency for a bounded time
-(throughput), then by an open-loop client at a fixed request rate (latency). The table goes to
-stdout and, as JSON, to bench/results/.
+(throughput), then by an open-loop client at a fixed request rate (latency); then the writes
+(bench/writes.py) likewise, each beside the twin's one INSERT. The table goes to stdout and, as
+JSON, to bench/results/.
 """
 
 import argparse
@@ -12,11 +13,13 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -29,8 +32,10 @@ import httpx
 from app.core.paging import encode_cursor
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.migrations import upgrade_to_head
+from bench import writes
 from bench.generate import backfill, generate
-from bench.query_count import count_queries
+from bench.query_count import count_queries, count_writes
+from bench.writes import Write
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -121,14 +126,26 @@ def signed_in(url: str, token: str) -> dict[str, str]:
     return {} if any(p in url for p in public) else {"Authorization": f"Bearer {token}"}
 
 
-def wrk(url: str, seconds: int, connections: int, token: str) -> float:
-    headers = [f"-H{k}: {v}" for k, v in signed_in(url, token).items()]
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", *headers, url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def wrk(
+    url: str, seconds: int, connections: int, token: str, load: list[Write] | None = None
+) -> float:
+    """Requests/s of GETs of `url`, or of the POSTs of a `load` to its server."""
+    if load is None:
+        script, headers = None, [f"-H{k}: {v}" for k, v in signed_in(url, token).items()]
+    else:
+        script = writes.lua_script(load, secrets.token_hex(4), f"Bearer {token}")
+        headers = []
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        if script is not None:
+            lua.write(script)
+            lua.flush()
+            headers = ["-s", lua.name]
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", *headers, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
@@ -136,26 +153,54 @@ def wrk(url: str, seconds: int, connections: int, token: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-async def latency(url: str, rate: int, seconds: float, token: str) -> tuple[float, float]:
-    """Open loop: a request every 1/rate s whatever the answers, so queueing shows in p99."""
+async def latency(
+    url: str, rate: int, seconds: float, token: str, load: list[Write] | None = None
+) -> tuple[float, float]:
+    """Open loop: a request every 1/rate s whatever the answers, so queueing shows in p99. GETs
+    of `url`, or the POSTs of a `load` to its server in turn."""
     timings: list[float] = []
+    signed = signed_in(url, token) if load is None else {"Authorization": f"Bearer {token}"}
+    run = secrets.token_hex(4)
     async with httpx.AsyncClient(
-        timeout=10, limits=httpx.Limits(max_connections=64), headers=signed_in(url, token)
+        timeout=10, limits=httpx.Limits(max_connections=64), headers=signed
     ) as http:
 
-        async def one() -> None:
+        async def one(n: int) -> None:
             started = time.perf_counter()
-            response = await http.get(url)
+            if load is None:
+                response = await http.get(url)
+            else:
+                path, headers, body = load[n % len(load)].request(f"{run}-{n}")
+                response = await http.post(url + path, content=body, headers=headers)
             response.raise_for_status()
             timings.append((time.perf_counter() - started) * 1000)
 
         tasks = []
-        for _ in range(int(rate * seconds)):
-            tasks.append(asyncio.create_task(one()))
+        for n in range(int(rate * seconds)):
+            tasks.append(asyncio.create_task(one(n)))
             await asyncio.sleep(1 / rate)
         await asyncio.gather(*tasks)
     timings.sort()
     return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+
+
+async def measure(
+    url: str,
+    args: argparse.Namespace,
+    token: str,
+    load: list[Write] | None = None,
+    apart: bool = False,
+) -> tuple[float, float, float]:
+    """Requests/s after a warm-up, then p50 and p99 in ms at a fixed rate (`--rate`, or
+    `--write-rate` for a load of writes). With `apart`, each of
+    the three runs sends writes of its own (every third of the load): wrk stops with requests in
+    flight, and a stored key replayed while it still runs would answer 409."""
+    warm, timed, paced = (load[i::3] for i in range(3)) if apart and load else (load,) * 3
+    wrk(url, 2, args.connections, token, warm)  # warm up
+    rps = wrk(url, args.seconds, args.connections, token, timed)
+    rate = args.rate if load is None else args.write_rate
+    p50, p99 = await latency(url, rate, args.latency_seconds, token, paced)
+    return rps, p50, p99
 
 
 @dataclass(frozen=True)
@@ -331,9 +376,121 @@ def rss_mb(pid: int) -> float:
     return kb / 1024
 
 
+def chosen(name: str, args: argparse.Namespace) -> bool:
+    """Whether the route is run: `--routes` names none, or a word of its name."""
+    return not args.routes or any(part in name for part in args.routes.split(","))
+
+
+def row(
+    name: str,
+    scale: int,
+    ours: tuple[float, float, float],
+    twin: tuple[float, float, float],
+    statements: int,
+) -> Row:
+    print(f"  {name}: ours {ours[0]:.0f}/s, twin {twin[0]:.0f}/s")
+    return Row(
+        route=name,
+        scale=scale,
+        ours_rps=round(ours[0], 1),
+        twin_rps=round(twin[0], 1),
+        ratio=round(ours[0] / twin[0], 2),
+        ours_p50_ms=round(ours[1], 2),
+        ours_p99_ms=round(ours[2], 2),
+        twin_p50_ms=round(twin[1], 2),
+        twin_p99_ms=round(twin[2], 2),
+        queries_per_request=statements,
+    )
+
+
+async def same_write(ours_port: int, twin_port: int, write: Write, token: str) -> None:
+    """As `same_json`, for a write: both answer 201 with the same JSON but for the new row's id
+    and times (each write sent with a token of its own, read back as `UNIQUE`)."""
+
+    async def answer(port: int) -> dict[str, Any]:
+        unique = secrets.token_hex(4)
+        path, headers, body = write.request(unique)
+        async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http:
+            target = f"http://127.0.0.1:{port}{path}"
+            response = await http.post(target, content=body, headers=headers)
+        if response.status_code != 201:
+            raise SystemExit(f"POST {path}: {response.status_code} {response.text}")
+        found = json.loads(response.text.replace(unique, writes.UNIQUE))
+        return {k: v for k, v in found.items() if k not in ("id", "created_at", "updated_at")}
+
+    ours, twin = await answer(ours_port), await answer(twin_port)
+    if ours != twin:
+        raise SystemExit(f"POST {write.path}: the twin answers other JSON:\n{ours}\n{twin}")
+
+
+async def bench_writes(
+    url: str,
+    scale: int,
+    env: dict[str, str],
+    ports: tuple[int, int],
+    token: str,
+    selected: list[tuple[str, writes.Variant]],
+    args: argparse.Namespace,
+) -> tuple[dict[str, dict[str, Any]], list[Row]]:
+    """The write variants `selected`, route by route, each beside the twin's INSERT of the same
+    rows (measured once for each route, first); ours with the outbox or the audit hook detached
+    on servers of their own, up from the start, so that the variants of a route run one after
+    the other. Their statements and rows written are counted in-process. What they wrote is
+    deleted after (and before, should an earlier run have stopped midway)."""
+    ours_port, twin_port = ports
+    ports_of: dict[str | None, int] = {None: ours_port}
+    servers = []
+    conn = await asyncpg.connect(plain(url))
+    signed = {"Authorization": f"Bearer {token}"}
+    rows = []
+    try:
+        for detach in dict.fromkeys(v.detached for _, v in selected if v.detached):
+            ports_of[detach] = free_port()  # the same app with a part detached
+            servers.append(
+                start(
+                    [sys.executable, "-m", "bench.serve", detach],
+                    {**env, "HOST": "127.0.0.1", "PORT": str(ports_of[detach])},
+                )
+            )
+        for port in ports_of.values():
+            await wait_up(f"http://127.0.0.1:{port}/healthz")
+        await writes.clean_up(conn)
+        base = f"http://127.0.0.1:{ours_port}"
+        async with httpx.AsyncClient(base_url=base, headers=signed) as http:
+            loads = await writes.loads(conn, http)
+        written = await count_writes(url, token, loads)
+        for route in dict.fromkeys(route for route, _ in selected):
+            await same_write(ours_port, twin_port, loads[route][0], token)
+            twin = await measure(f"http://127.0.0.1:{twin_port}", args, token, loads[route])
+            for variant in (v for r, v in selected if r == route):
+                base = f"http://127.0.0.1:{ports_of[variant.detached]}"
+                load = loads[route]
+                async with httpx.AsyncClient(base_url=base, headers=signed) as http:
+                    if variant.key == "fresh":
+                        load = writes.with_fresh_keys(load)
+                    elif variant.key == "replayed":
+                        load = await writes.stored_keys(http, load, 3 * writes.STORED_KEYS)
+                    if variant.subscribed:
+                        await writes.subscribe(http)
+                try:
+                    figures = await measure(base, args, token, load, variant.key == "replayed")
+                finally:
+                    if variant.subscribed:
+                        await writes.unsubscribe(conn)
+                name = writes.row_name(route, variant)
+                rows.append(row(name, scale, figures, twin, written[name]["statements"]))
+        await writes.clean_up(conn)
+    finally:
+        await conn.close()
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    return written, rows
+
+
 async def bench_scale(
     server: str, scale: int, args: argparse.Namespace
-) -> tuple[list[Row], float, dict[str, str]]:
+) -> tuple[list[Row], float, dict[str, str], dict[str, dict[str, Any]]]:
     print(f"== {scale} organisations")
     url = await prepare(server, scale)
     ours_port, twin_port = free_port(), free_port()
@@ -343,6 +500,10 @@ async def bench_scale(
         "MIGRATE_ON_START": "false",
         "RATE_LIMIT_PER_MINUTE": "100000000",
         "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "100000000",
+        # As on a replica that only serves: webhooks are a worker's work (the payments' jobs wait
+        # in the queue), and the bench's subscription points at loopback, where nothing listens.
+        "WORKER_IN_PROCESS": "false",
+        "WEBHOOK_ALLOW_LOOPBACK": "true",
     }
     ours = start(
         [sys.executable, "-m", "app.cli", "serve"],
@@ -364,7 +525,8 @@ async def bench_scale(
         ],
         env,
     )
-    rows = []
+    rows: list[Row] = []
+    written: dict[str, dict[str, Any]] = {}
     try:
         token = api_key(env)
         await wait_up(f"http://127.0.0.1:{ours_port}/healthz")
@@ -374,48 +536,39 @@ async def bench_scale(
         for name, plan in plans.items():
             print(f"  {name} deep page plan: {plan}")
         for name, path in (await routes_for(url)).items():
-            if args.routes and not any(part in name for part in args.routes.split(",")):
+            if not chosen(name, args):
                 continue
             await same_json(ours_port, twin_port, path, token)
-            result: dict[str, float] = {}
-            for who, port in (("ours", ours_port), ("twin", twin_port)):
-                target = f"http://127.0.0.1:{port}{path}"
-                wrk(target, 2, args.connections, token)  # warm up
-                result[f"{who}_rps"] = wrk(target, args.seconds, args.connections, token)
-                p50, p99 = await latency(target, args.rate, args.latency_seconds, token)
-                result[f"{who}_p50"], result[f"{who}_p99"] = p50, p99
-            rows.append(
-                Row(
-                    route=name,
-                    scale=scale,
-                    ours_rps=round(result["ours_rps"], 1),
-                    twin_rps=round(result["twin_rps"], 1),
-                    ratio=round(result["ours_rps"] / result["twin_rps"], 2),
-                    ours_p50_ms=round(result["ours_p50"], 2),
-                    ours_p99_ms=round(result["ours_p99"], 2),
-                    twin_p50_ms=round(result["twin_p50"], 2),
-                    twin_p99_ms=round(result["twin_p99"], 2),
-                    queries_per_request=queries[name],
-                )
+            ours_figures = await measure(f"http://127.0.0.1:{ours_port}{path}", args, token)
+            twin_figures = await measure(f"http://127.0.0.1:{twin_port}{path}", args, token)
+            rows.append(row(name, scale, ours_figures, twin_figures, queries[name]))
+        if selected_writes := [
+            (route, v)
+            for route in ("person", "payment")
+            for v in writes.variants(route)
+            if chosen(writes.row_name(route, v), args)
+        ]:
+            written, write_rows = await bench_writes(
+                url, scale, env, (ours_port, twin_port), token, selected_writes, args
             )
-            print(f"  {name}: ours {result['ours_rps']:.0f}/s, twin {result['twin_rps']:.0f}/s")
+            rows += write_rows
         rss = rss_mb(ours.pid)
     finally:
         for process in (ours, twin):
             process.terminate()
             process.wait(timeout=30)
-    return rows, rss, plans
+    return rows, rss, plans, written
 
 
 def table(rows: list[Row], rss: dict[int, float]) -> str:
     head = (
-        f"{'route':<33} {'scale':>8} {'ours/s':>8} {'twin/s':>8} {'ratio':>6} "
+        f"{'route':<36} {'scale':>8} {'ours/s':>8} {'twin/s':>8} {'ratio':>6} "
         f"{'p50 ms':>7} {'p99 ms':>7} {'twin p99':>8} {'queries':>7} {'RSS MB':>7}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
-            f"{r.route:<33} {r.scale:>8} {r.ours_rps:>8.0f} {r.twin_rps:>8.0f} {r.ratio:>6.2f} "
+            f"{r.route:<36} {r.scale:>8} {r.ours_rps:>8.0f} {r.twin_rps:>8.0f} {r.ratio:>6.2f} "
             f"{r.ours_p50_ms:>7.2f} {r.ours_p99_ms:>7.2f} {r.twin_p99_ms:>8.2f} "
             f"{r.queries_per_request:>7} {rss[r.scale]:>7.0f}"
         )
@@ -430,7 +583,7 @@ def verdicts(rows: list[Row], rss: dict[int, float]) -> list[str]:
             f"floor: our framework and middleware with no database reach {min(floor):.2f}-"
             f"{max(floor):.2f} of the twin's requests/s, the ceiling of any route's ratio"
         )
-    routes = [r for r in rows if r.route != FLOOR]
+    routes = [r for r in rows if r.route != FLOOR and not r.route.startswith("POST ")]
     if routes:
         worst = min(routes, key=lambda r: r.ratio)
         out.append(
@@ -450,6 +603,27 @@ def verdicts(rows: list[Row], rss: dict[int, float]) -> list[str]:
     out.append(
         f"RSS after runs: max {peak:.0f} MB -> target < 200 MB: {'met' if peak < 200 else 'MISSED'}"
     )
+    return out
+
+
+def write_verdicts(rows: list[Row], written: dict[int, dict[str, dict[str, Any]]]) -> list[str]:
+    """Each write variant's statements and rows written (counted in-process), and its requests/s
+    and p50 against the same write as shipped without a key: what a key, a replay, a subscription
+    add, and what detaching the outbox or the whole audit hook takes away."""
+    out = []
+    by_name = {(r.route, r.scale): r for r in rows}
+    for scale, counted in written.items():
+        for name, count in counted.items():
+            added = ", ".join(f"{table} +{n}" for table, n in count["rows"].items()) or "none"
+            line = f"{name} ({scale}): {count['statements']} statements; rows written: {added}"
+            shipped = by_name.get((f"{name.split(':')[0]}: no key", scale))
+            this = by_name.get((name, scale))
+            if this is not None and shipped is not None and this is not shipped:
+                line += (
+                    f"; {this.ours_rps / shipped.ours_rps - 1:+.0%} requests/s, p50 "
+                    f"{this.ours_p50_ms - shipped.ours_p50_ms:+.1f} ms against no key"
+                )
+            out.append(line)
     return out
 
 
@@ -479,6 +653,12 @@ async def main() -> None:
     parser.add_argument("--seconds", type=int, default=8, help="wrk duration per route")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rate", type=int, default=50, help="requests/s for latency")
+    parser.add_argument(
+        "--write-rate",
+        type=int,
+        default=20,
+        help="writes/s for latency (below what our slowest write sustains, so p50 is no queue)",
+    )
     parser.add_argument("--latency-seconds", type=float, default=8)
     parser.add_argument(
         "--routes", default="", help="only routes whose name holds one of these (comma-separated)"
@@ -502,13 +682,16 @@ async def main() -> None:
     rows: list[Row] = []
     rss: dict[int, float] = {}
     plans: dict[int, dict[str, str]] = {}
+    written: dict[int, dict[str, dict[str, Any]]] = {}
     for scale in (int(s) for s in args.scales.split(",")):
-        scale_rows, rss[scale], plans[scale] = await bench_scale(server, scale, args)
+        scale_rows, rss[scale], plans[scale], written[scale] = await bench_scale(
+            server, scale, args
+        )
         rows += scale_rows
     print()
     print(table(rows, rss))
     print()
-    for line in verdicts(rows, rss):
+    for line in verdicts(rows, rss) + write_verdicts(rows, written):
         print(line)
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -520,6 +703,7 @@ async def main() -> None:
                 "args": vars(args),
                 "rss_mb": rss,
                 "deep_page_plans": plans,
+                "writes": written,
                 "rows": [asdict(r) for r in rows],
             },
             indent=2,
