@@ -24,7 +24,7 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 import httpx
@@ -54,6 +54,8 @@ class Row:
     twin_p50_ms: float
     twin_p99_ms: float
     queries_per_request: int
+    ours_cpu_ms: float  # the server process's CPU time per request under wrk (not PostgreSQL's)
+    twin_cpu_ms: float
 
 
 def plain(url: str) -> str:
@@ -128,8 +130,9 @@ def signed_in(url: str, token: str) -> dict[str, str]:
 
 def wrk(
     url: str, seconds: int, connections: int, token: str, load: list[Write] | None = None
-) -> float:
-    """Requests/s of GETs of `url`, or of the POSTs of a `load` to its server."""
+) -> tuple[float, int]:
+    """Requests/s, and requests done, of GETs of `url`, or of the POSTs of a `load` to its
+    server."""
     if load is None:
         script, headers = None, [f"-H{k}: {v}" for k, v in signed_in(url, token).items()]
     else:
@@ -147,10 +150,24 @@ def wrk(
             check=True,
         ).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    done = re.search(r"(\d+) requests in", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses under load")
-    return float(match.group(1)) if match else 0.0
+    return (float(match.group(1)) if match else 0.0), (int(done.group(1)) if done else 0)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process (all its threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Figures(NamedTuple):
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    cpu_ms: float
 
 
 async def latency(
@@ -186,21 +203,25 @@ async def latency(
 
 async def measure(
     url: str,
+    pid: int,
     args: argparse.Namespace,
     token: str,
     load: list[Write] | None = None,
     apart: bool = False,
-) -> tuple[float, float, float]:
-    """Requests/s after a warm-up, then p50 and p99 in ms at a fixed rate (`--rate`, or
-    `--write-rate` for a load of writes). With `apart`, each of
-    the three runs sends writes of its own (every third of the load): wrk stops with requests in
-    flight, and a stored key replayed while it still runs would answer 409."""
+) -> Figures:
+    """Requests/s after a warm-up, with the CPU time the server (process `pid`) spent on each,
+    then p50 and p99 in ms at a fixed rate (`--rate`, or `--write-rate` for a load of writes).
+    CPU time per request moves far less than requests/s when the machine is shared. With
+    `apart`, each of the three runs sends writes of its own (every third of the load): wrk stops
+    with requests in flight, and a stored key replayed while it still runs would answer 409."""
     warm, timed, paced = (load[i::3] for i in range(3)) if apart and load else (load,) * 3
     wrk(url, 2, args.connections, token, warm)  # warm up
-    rps = wrk(url, args.seconds, args.connections, token, timed)
+    cpu = cpu_seconds(pid)
+    rps, done = wrk(url, args.seconds, args.connections, token, timed)
+    cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / max(done, 1)
     rate = args.rate if load is None else args.write_rate
     p50, p99 = await latency(url, rate, args.latency_seconds, token, paced)
-    return rps, p50, p99
+    return Figures(rps, p50, p99, cpu_ms)
 
 
 @dataclass(frozen=True)
@@ -381,25 +402,24 @@ def chosen(name: str, args: argparse.Namespace) -> bool:
     return not args.routes or any(part in name for part in args.routes.split(","))
 
 
-def row(
-    name: str,
-    scale: int,
-    ours: tuple[float, float, float],
-    twin: tuple[float, float, float],
-    statements: int,
-) -> Row:
-    print(f"  {name}: ours {ours[0]:.0f}/s, twin {twin[0]:.0f}/s")
+def row(name: str, scale: int, ours: Figures, twin: Figures, statements: int) -> Row:
+    print(
+        f"  {name}: ours {ours.rps:.0f}/s ({ours.cpu_ms:.2f} CPU ms each), "
+        f"twin {twin.rps:.0f}/s ({twin.cpu_ms:.2f})"
+    )
     return Row(
         route=name,
         scale=scale,
-        ours_rps=round(ours[0], 1),
-        twin_rps=round(twin[0], 1),
-        ratio=round(ours[0] / twin[0], 2),
-        ours_p50_ms=round(ours[1], 2),
-        ours_p99_ms=round(ours[2], 2),
-        twin_p50_ms=round(twin[1], 2),
-        twin_p99_ms=round(twin[2], 2),
+        ours_rps=round(ours.rps, 1),
+        twin_rps=round(twin.rps, 1),
+        ratio=round(ours.rps / twin.rps, 2),
+        ours_p50_ms=round(ours.p50_ms, 2),
+        ours_p99_ms=round(ours.p99_ms, 2),
+        twin_p50_ms=round(twin.p50_ms, 2),
+        twin_p99_ms=round(twin.p99_ms, 2),
         queries_per_request=statements,
+        ours_cpu_ms=round(ours.cpu_ms, 2),
+        twin_cpu_ms=round(twin.cpu_ms, 2),
     )
 
 
@@ -423,11 +443,14 @@ async def same_write(ours_port: int, twin_port: int, write: Write, token: str) -
         raise SystemExit(f"POST {write.path}: the twin answers other JSON:\n{ours}\n{twin}")
 
 
+Served = tuple[int, subprocess.Popen[bytes]]  # a server's port and process
+
+
 async def bench_writes(
     url: str,
     scale: int,
     env: dict[str, str],
-    ports: tuple[int, int],
+    served: tuple[Served, Served],
     token: str,
     selected: list[tuple[str, writes.Variant]],
     args: argparse.Namespace,
@@ -437,22 +460,22 @@ async def bench_writes(
     on servers of their own, up from the start, so that the variants of a route run one after
     the other. Their statements and rows written are counted in-process. What they wrote is
     deleted after (and before, should an earlier run have stopped midway)."""
-    ours_port, twin_port = ports
-    ports_of: dict[str | None, int] = {None: ours_port}
-    servers = []
+    (ours_port, ours), (twin_port, twin_process) = served
+    servers: dict[str | None, Served] = {None: (ours_port, ours)}
     conn = await asyncpg.connect(plain(url))
     signed = {"Authorization": f"Bearer {token}"}
     rows = []
     try:
         for detach in dict.fromkeys(v.detached for _, v in selected if v.detached):
-            ports_of[detach] = free_port()  # the same app with a part detached
-            servers.append(
+            port = free_port()  # the same app with a part detached
+            servers[detach] = (
+                port,
                 start(
                     [sys.executable, "-m", "bench.serve", detach],
-                    {**env, "HOST": "127.0.0.1", "PORT": str(ports_of[detach])},
-                )
+                    {**env, "HOST": "127.0.0.1", "PORT": str(port)},
+                ),
             )
-        for port in ports_of.values():
+        for port, _ in servers.values():
             await wait_up(f"http://127.0.0.1:{port}/healthz")
         await writes.clean_up(conn)
         base = f"http://127.0.0.1:{ours_port}"
@@ -461,9 +484,11 @@ async def bench_writes(
         written = await count_writes(url, token, loads)
         for route in dict.fromkeys(route for route, _ in selected):
             await same_write(ours_port, twin_port, loads[route][0], token)
-            twin = await measure(f"http://127.0.0.1:{twin_port}", args, token, loads[route])
+            twin_base = f"http://127.0.0.1:{twin_port}"
+            twin = await measure(twin_base, twin_process.pid, args, token, loads[route])
             for variant in (v for r, v in selected if r == route):
-                base = f"http://127.0.0.1:{ports_of[variant.detached]}"
+                port, process = servers[variant.detached]
+                base = f"http://127.0.0.1:{port}"
                 load = loads[route]
                 async with httpx.AsyncClient(base_url=base, headers=signed) as http:
                     if variant.key == "fresh":
@@ -473,7 +498,8 @@ async def bench_writes(
                     if variant.subscribed:
                         await writes.subscribe(http)
                 try:
-                    figures = await measure(base, args, token, load, variant.key == "replayed")
+                    replay = variant.key == "replayed"
+                    figures = await measure(base, process.pid, args, token, load, replay)
                 finally:
                     if variant.subscribed:
                         await writes.unsubscribe(conn)
@@ -482,9 +508,10 @@ async def bench_writes(
         await writes.clean_up(conn)
     finally:
         await conn.close()
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
+        for detach, (_, process) in servers.items():
+            if detach is not None:
+                process.terminate()
+                process.wait(timeout=30)
     return written, rows
 
 
@@ -539,17 +566,20 @@ async def bench_scale(
             if not chosen(name, args):
                 continue
             await same_json(ours_port, twin_port, path, token)
-            ours_figures = await measure(f"http://127.0.0.1:{ours_port}{path}", args, token)
-            twin_figures = await measure(f"http://127.0.0.1:{twin_port}{path}", args, token)
-            rows.append(row(name, scale, ours_figures, twin_figures, queries[name]))
+            figures = [
+                await measure(f"http://127.0.0.1:{port}{path}", process.pid, args, token)
+                for port, process in ((ours_port, ours), (twin_port, twin))
+            ]
+            rows.append(row(name, scale, *figures, queries[name]))
         if selected_writes := [
             (route, v)
             for route in ("person", "payment")
             for v in writes.variants(route)
             if chosen(writes.row_name(route, v), args)
         ]:
+            served = (ours_port, ours), (twin_port, twin)
             written, write_rows = await bench_writes(
-                url, scale, env, (ours_port, twin_port), token, selected_writes, args
+                url, scale, env, served, token, selected_writes, args
             )
             rows += write_rows
         rss = rss_mb(ours.pid)
@@ -563,14 +593,16 @@ async def bench_scale(
 def table(rows: list[Row], rss: dict[int, float]) -> str:
     head = (
         f"{'route':<36} {'scale':>8} {'ours/s':>8} {'twin/s':>8} {'ratio':>6} "
-        f"{'p50 ms':>7} {'p99 ms':>7} {'twin p99':>8} {'queries':>7} {'RSS MB':>7}"
+        f"{'p50 ms':>7} {'p99 ms':>7} {'twin p99':>8} {'queries':>7} {'CPU ms':>6} "
+        f"{'twin CPU':>8} {'RSS MB':>7}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
             f"{r.route:<36} {r.scale:>8} {r.ours_rps:>8.0f} {r.twin_rps:>8.0f} {r.ratio:>6.2f} "
             f"{r.ours_p50_ms:>7.2f} {r.ours_p99_ms:>7.2f} {r.twin_p99_ms:>8.2f} "
-            f"{r.queries_per_request:>7} {rss[r.scale]:>7.0f}"
+            f"{r.queries_per_request:>7} {r.ours_cpu_ms:>6.2f} {r.twin_cpu_ms:>8.2f} "
+            f"{rss[r.scale]:>7.0f}"
         )
     return "\n".join(lines)
 
@@ -620,8 +652,9 @@ def write_verdicts(rows: list[Row], written: dict[int, dict[str, dict[str, Any]]
             this = by_name.get((name, scale))
             if this is not None and shipped is not None and this is not shipped:
                 line += (
-                    f"; {this.ours_rps / shipped.ours_rps - 1:+.0%} requests/s, p50 "
-                    f"{this.ours_p50_ms - shipped.ours_p50_ms:+.1f} ms against no key"
+                    f"; against no key: {this.ours_rps / shipped.ours_rps - 1:+.0%} requests/s, "
+                    f"{this.ours_cpu_ms - shipped.ours_cpu_ms:+.2f} CPU ms a write, p50 "
+                    f"{this.ours_p50_ms - shipped.ours_p50_ms:+.1f} ms"
                 )
             out.append(line)
     return out
