@@ -143,17 +143,18 @@ def wrk(
             lua.write(script)
             lua.flush()
             headers = ["-s", lua.name]
-        out = subprocess.run(
+        ran = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", *headers, url],
             capture_output=True,
             text=True,
             check=True,
-        ).stdout
+        )
+    out = ran.stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     done = re.search(r"(\d+) requests in", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
-        raise SystemExit(f"{url}: {errors.group(1)} error responses under load")
+        raise SystemExit(f"{url}: {errors.group(1)} error responses under load\n{ran.stderr}")
     return (float(match.group(1)) if match else 0.0), (int(done.group(1)) if done else 0)
 
 

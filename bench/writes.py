@@ -87,7 +87,8 @@ def with_fresh_keys(load: list[Write]) -> list[Write]:
 
 def lua_script(load: list[Write], token: str, authorization: str) -> str:
     """wrk's script for a load: each request the next write, its `UNIQUE` made of `token` and
-    the request's number (a new `token` for every run of wrk keeps them unique)."""
+    the request's number (a new `token` for every run of wrk keeps them unique); the first
+    answers that are not 2xx go to stderr."""
 
     def text(value: str) -> str:
         assert value.isascii()
@@ -110,6 +111,13 @@ request = function()
   local headers = {{["Content-Type"] = "application/json", ["Authorization"] = authorization}}
   if w.key then headers["Idempotency-Key"] = (string.gsub(w.key, "{UNIQUE}", unique)) end
   return wrk.format("POST", w.path, headers, (string.gsub(w.body, "{UNIQUE}", unique)))
+end
+local told = 0
+response = function(status, headers, body)
+  if status >= 300 and told < 3 then
+    told = told + 1
+    io.stderr:write(status, " ", string.sub(body, 1, 300), "\\n")
+  end
 end
 """
 
