@@ -85,18 +85,29 @@ def with_fresh_keys(load: list[Write]) -> list[Write]:
     return [replace(w, key=f"{MARK}-{UNIQUE}") for w in load]
 
 
+def stored_unique(write: Write) -> str | None:
+    """The token a stored write was sent with (`stored_keys`): in its key, and in its answer."""
+    if write.key is None or UNIQUE in write.key:
+        return None
+    return write.key.removeprefix(f"{MARK}-")
+
+
 def lua_script(load: list[Write], token: str, authorization: str) -> str:
     """wrk's script for a load: each request the next write, its `UNIQUE` made of `token` and
-    the request's number (a new `token` for every run of wrk keeps them unique); the first
-    answers that are not 2xx go to stderr."""
+    the request's number (a new `token` for every run of wrk keeps them unique). Stored writes
+    (a replay) are sent one at a time each, whatever the answers' delays: each is free again
+    when its answer, which holds its token, comes back; two requests with one key at once would
+    answer 409. The first answers that are not 2xx go to stderr."""
 
-    def text(value: str) -> str:
+    def text(value: str | None) -> str:
+        if value is None:
+            return "nil"
         assert value.isascii()
         return json.dumps(value)  # an ASCII JSON string is a Lua string too
 
     entries = ",\n".join(
-        f"  {{path = {text(w.path)}, body = {text(w.body)}, "
-        f"key = {text(w.key) if w.key is not None else 'nil'}}}"
+        f"  {{path = {text(w.path)}, body = {text(w.body)}, key = {text(w.key)}, "
+        f"stored = {text(stored_unique(w))}}}"
         for w in load
     )
     return f"""
@@ -104,9 +115,16 @@ local writes = {{
 {entries}
 }}
 local token, authorization, n = {text(token)}, {text(authorization)}, 0
+local free, stored = {{}}, {{}}
+for i, w in ipairs(writes) do
+  if w.stored then
+    free[#free + 1] = i
+    stored[w.stored] = i
+  end
+end
 request = function()
   n = n + 1
-  local w = writes[(n - 1) % #writes + 1]
+  local w = writes[table.remove(free, 1) or (n - 1) % #writes + 1]
   local unique = token .. "-" .. n
   local headers = {{["Content-Type"] = "application/json", ["Authorization"] = authorization}}
   if w.key then headers["Idempotency-Key"] = (string.gsub(w.key, "{UNIQUE}", unique)) end
@@ -114,6 +132,8 @@ request = function()
 end
 local told = 0
 response = function(status, headers, body)
+  local answered = stored[string.match(body, "{MARK.replace("-", "%-")} ([%x%-]+)") or ""]
+  if answered then free[#free + 1] = answered end
   if status >= 300 and told < 3 then
     told = told + 1
     io.stderr:write(status, " ", string.sub(body, 1, 300), "\\n")
