@@ -28,8 +28,8 @@ from app.services.access import audit
 MARK = "bench-write"
 UNIQUE = "@N@"  # in a write's body or key: a token of its own for each request
 PAYABLE_GRANTS = 32  # payments go round these grants: sixteen connections rarely meet on one lock
-STORED_KEYS = 100  # for each run of a replay, in turn: far more than the requests in flight, so
-# no key is replayed twice at once (409 `idempotency-key-in-progress`)
+STORED_KEYS = 100  # for each of a replay's three runs (warm-up, throughput, latency): more than
+# the requests in flight, none of which may hold a key sent again (409 key-in-progress)
 HOOK = "http://127.0.0.1:9/bench"  # never called: the bench's servers run no worker
 
 
