@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api.deps import SessionDep
 from app.api.oidc import InvalidToken, SigningKeysUnavailable
+from app.api.problems import answers
 from app.api.ratelimit import TOKEN_ACCEPTED
 from app.core.errors import FORBIDDEN, KEYS_UNAVAILABLE, UNAUTHORIZED, ProblemError, unauthorized
 from app.core.principal import ANONYMOUS, Principal
@@ -23,6 +24,7 @@ from app.services.access import api_keys, users
 _bearer = HTTPBearer(auto_error=False, description="An API key (pk_...) or an access token.")
 
 
+@answers(UNAUTHORIZED, KEYS_UNAVAILABLE)
 async def get_principal(
     request: Request,
     session: SessionDep,
@@ -42,9 +44,7 @@ async def get_principal(
             try:
                 claims = await request.app.state.oidc.verify(token)
             except SigningKeysUnavailable as exc:
-                raise ProblemError(
-                    KEYS_UNAVAILABLE, KEYS_UNAVAILABLE.description, headers={"Retry-After": "30"}
-                ) from exc
+                raise ProblemError(KEYS_UNAVAILABLE) from exc
             except InvalidToken as exc:
                 raise unauthorized(f"The access token was refused: {exc}.") from exc
             principal = await users.sign_in(session, claims)
@@ -59,8 +59,11 @@ OPTIONAL_AUTH: dict[str, Any] = {"security": [{}, {"HTTPBearer": []}]}
 
 
 def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
-    """A dependency admitting authenticated principals with one of `roles` (any role if none)."""
+    """A dependency admitting authenticated principals with one of `roles` (any role if none).
+    Its 403 also stands for the services' own refusals of a role or scope (an object moved into
+    an organisation outside the caller's scope)."""
 
+    @answers(UNAUTHORIZED, FORBIDDEN)
     async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if not principal.authenticated:
             raise unauthorized(UNAUTHORIZED.description)

@@ -7,20 +7,18 @@ from fastapi import APIRouter, Request, Response
 from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
 from app.api.deps import SessionDep
 from app.api.etag import conditional, content_etag
+from app.api.headers import conditional_read
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
+from app.core.errors import NOT_CONFIGURED, NOT_FOUND
 from app.exports import iati_activities
 
 router = APIRouter(prefix="/iati", tags=["public"], route_class=TransactionalRoute)
 
-_XML = {
-    **problem_responses(401, 404, 422, 503),
-    200: {
-        "content": {"application/xml": {"schema": {"type": "string"}}},
-        "description": "IATI 2.03 activities, valid against the official schema",
-    },
-    304: {"description": "Not modified"},
-}
+_XML = conditional_read(
+    content={"application/xml": {"schema": {"type": "string"}}},
+    description="IATI 2.03 activities, valid against the official schema",
+)
 
 
 def _xml(request: Request, body: bytes) -> Response:
@@ -38,7 +36,7 @@ def _xml(request: Request, body: bytes) -> Response:
     "commitments (decisions and amendments) and reimbursements. No personal data.",
     openapi_extra=OPTIONAL_AUTH,
     response_class=Response,
-    responses=_XML,
+    responses=problem_responses(NOT_FOUND, NOT_CONFIGURED) | _XML,
 )
 async def get_iati_activities(
     session: SessionDep, principal: CurrentPrincipal, request: Request
@@ -52,7 +50,7 @@ async def get_iati_activities(
     summary="One partnership and its grants as IATI 2.03 activities",
     openapi_extra=OPTIONAL_AUTH,
     response_class=Response,
-    responses=_XML,
+    responses=problem_responses(NOT_FOUND, NOT_CONFIGURED) | _XML,
 )
 async def get_iati_partnership(
     session: SessionDep, principal: CurrentPrincipal, request: Request, partnership_id: UUID
