@@ -21,6 +21,7 @@ from app.api.problems import (
 )
 from app.api.ratelimit import EXEMPT_PATHS, RATE_LIMITED
 from app.core.errors import (
+    BAD_REQUEST,
     KEYS_UNAVAILABLE,
     PAYLOAD_TOO_LARGE,
     UNAUTHORIZED,
@@ -83,11 +84,15 @@ def _complete(operation: dict[str, Any], route: RouteContext, method: str) -> No
     if RATE_LIMITED in kinds:
         for response in responses.values():
             response.setdefault("headers", {}).update(headers.RATE_LIMIT_REFS)
-    if if_match_header in calls:  # answers 428 without it (app/api/deps.py)
-        for parameter in operation["parameters"]:
-            if parameter["name"] == IF_MATCH:
-                parameter["required"] = True
-                parameter["schema"] = {"type": "string"}
+    for parameter in operation.get("parameters", ()):
+        if parameter["name"] == IF_MATCH:
+            # Required where a change without it answers 428 (app/api/deps.py); a blank one
+            # counts as missing (app/api/etag.py), so a required one is not blank.
+            required = if_match_header in calls
+            parameter["required"] = required
+            parameter["schema"] = {"type": "string", "examples": ['"v1"']} | (
+                {"pattern": r"\S"} if required else {}
+            )
     operation["responses"] = dict(sorted(responses.items()))
 
 
@@ -112,8 +117,8 @@ def _problems(route: RouteContext, calls: set[Callable[..., Any]]) -> set[Proble
         kinds.update(DEPENDENCY_PROBLEMS.get(call, ()))
     if _validates(route.dependant):
         kinds.add(VALIDATION_ERROR)
-    if route.body_field is not None:
-        kinds.add(PAYLOAD_TOO_LARGE)
+    if route.body_field is not None:  # a body that is not even text is a 400 (FastAPI's own)
+        kinds.update((BAD_REQUEST, PAYLOAD_TOO_LARGE))
     if route.path_format not in EXEMPT_PATHS:
         kinds.add(RATE_LIMITED)
     return kinds

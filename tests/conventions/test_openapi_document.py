@@ -276,3 +276,39 @@ def test_the_problems_described_do_not_depend_on_the_order_of_imports() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert reversed_order.stdout == (ROOT / "openapi.md").read_text(encoding="utf-8")
+
+
+def nullable(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "null" or any(nullable(s) for s in schema.get("anyOf", ()))
+
+
+async def test_a_merge_patch_takes_null_exactly_where_it_is_declared(
+    client: AsyncClient, app: FastAPI
+) -> None:
+    """A null clears a field that may be empty, and is refused, before the version is even
+    compared, for one that always has a value: as each patch's schema says."""
+    spec = app.openapi()
+    objects = await every_object(client)
+    schemas = spec["components"]["schemas"]
+    refused = cleared = 0
+    for method, path, op in operations(spec):
+        body = op.get("requestBody", {}).get("content", {}).get("application/merge-patch+json")
+        if body is None:
+            continue
+        patch = schemas[body["schema"]["$ref"].rsplit("/", 1)[-1]]
+        for name, field in patch["properties"].items():
+            answer = await client.request(
+                method, url(path, objects), json={name: None}, headers={"If-Match": STALE}
+            )
+            errors = (answer.json().get("errors") or []) if answer.status_code >= 400 else []
+            at_field = [e for e in errors if e["pointer"] == f"/{name}"]
+            if nullable(field):
+                assert not any("may not be null" in e["message"] for e in at_field), (path, name)
+                cleared += 1
+            else:
+                assert answer.status_code == 422, (path, name, answer.text)
+                assert [e["message"] for e in at_field] == [
+                    "may not be null: it always has a value (leave it out to keep it)"
+                ], (path, name)
+                refused += 1
+    assert refused >= 40 and cleared >= 20, (refused, cleared)
