@@ -32,6 +32,7 @@ from app.schemas.events import (
     WebhookSubscriptionUpdate,
 )
 from app.services.events import subscriptions as service
+from app.services.events.targets import TARGET_REFUSED
 
 router = APIRouter(tags=["events"], route_class=TransactionalRoute)
 SUBSCRIPTIONS = "/webhook-subscriptions"
@@ -77,7 +78,7 @@ async def list_webhook_subscriptions(
     operation_id="create_webhook_subscription",
     summary="Subscribe a URL to events; the signing secret is in this answer only",
     status_code=201,
-    responses=created(),
+    responses=problem_responses(TARGET_REFUSED) | created(),
 )
 async def create_webhook_subscription(
     session: SessionDep,
@@ -122,7 +123,7 @@ async def get_webhook_subscription(
     SUBSCRIPTIONS + "/{subscription_id}",
     operation_id="update_webhook_subscription",
     summary="Change a webhook subscription (JSON merge patch); `active: false` pauses it",
-    responses=problem_responses(NOT_FOUND, CONFLICT) | changed(),
+    responses=problem_responses(NOT_FOUND, CONFLICT, TARGET_REFUSED) | changed(),
 )
 async def update_webhook_subscription(
     session: SessionDep,

@@ -312,3 +312,19 @@ async def test_a_merge_patch_takes_null_exactly_where_it_is_declared(
                 ], (path, name)
                 refused += 1
     assert refused >= 40 and cleared >= 20, (refused, cleared)
+
+
+async def test_an_unknown_id_is_a_declared_404(client: AsyncClient, app: FastAPI) -> None:
+    spec = app.openapi()
+    unknown = "00000000-0000-4000-8000-000000000000"
+    checked = 0
+    for method, path, op in operations(spec):
+        if "{" not in path:
+            continue
+        target = re.sub(r"\{code\}", "QQ", re.sub(r"\{\w+_id\}", unknown, path))
+        body = body_example(op, spec)
+        answer = await client.request(method, target, json=body, headers={"If-Match": "*"})
+        assert answer.status_code == 404, (method, path, answer.text)
+        declared(op, answer)
+        checked += 1
+    assert checked >= 100
