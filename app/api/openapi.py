@@ -77,8 +77,7 @@ def _complete(operation: dict[str, Any], route: RouteContext, method: str) -> No
     kinds = _problems(route, calls)
     responses: dict[str, Any] = operation["responses"]
     for status in sorted({k.status for k in kinds}):
-        of_status = {k for k in kinds if k.status == status}
-        responses[str(status)] = _problem_response(status, of_status)
+        responses[str(status)] = _problem_response({k for k in kinds if k.status == status})
     if method == "POST":
         _document_idempotency(operation, kinds)
     if RATE_LIMITED in kinds:
@@ -130,7 +129,8 @@ def _validates(dependant: Dependant) -> bool:
     return bool(own) or any(_validates(sub) for sub in dependant.dependencies)
 
 
-def _problem_response(status: int, kinds: set[ProblemKind]) -> dict[str, Any]:
+def _problem_response(kinds: set[ProblemKind]) -> dict[str, Any]:
+    """One status's answer: the titles of the kinds it can be, and the headers they carry."""
     titles = sorted(k.title for k in kinds if k is not VALIDATION_ERROR and k.mode is None)
     if VALIDATION_ERROR in kinds:
         titles = [_VALIDATION, *titles]
