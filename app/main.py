@@ -28,34 +28,30 @@ from app.api.routing import skip_routers_by_prefix
 from app.db.engine import make_engine, make_sessionmaker, resolve_database_url
 from app.db.migrations import head_revision
 from app.logging import stamp_request_ids
-
-# isort: off
-# In the order the routers were once imported by name. The OpenAPI descriptions of a route's
-# problem statuses list the kinds registered by the time the route is declared, so this order
-# keeps the published document as it is; declaring each route's problems explicitly (issue 15)
-# will make the order irrelevant.
-from app.routers.access import api_keys
-from app.routers.funding import rounds, applications
-from app.routers.access import audit_events
-from app.routers import calendars
-from app.routers.partnerships import compliance
-from app.routers import countries
-from app.routers.partnerships import documents
-from app.routers.funding import figures, grants
-from app.routers import health, iati
-from app.routers.partnerships import meetings, members
-from app.routers.networks import networks
-from app.routers import organisations
-from app.routers.partnerships import partnerships
-from app.routers import people
-from app.routers.partnerships import phases
-from app.routers import problems, programmes, public
-from app.routers.partnerships import results
-from app.routers.access import users
-from app.routers.networks import workshops
-from app.routers import events
-
-# isort: on
+from app.routers import (
+    calendars,
+    countries,
+    events,
+    health,
+    iati,
+    organisations,
+    people,
+    problems,
+    programmes,
+    public,
+)
+from app.routers.access import api_keys, audit_events, users
+from app.routers.funding import applications, figures, grants, rounds
+from app.routers.networks import networks, workshops
+from app.routers.partnerships import (
+    compliance,
+    documents,
+    meetings,
+    members,
+    partnerships,
+    phases,
+    results,
+)
 from app.services.access.audit import install_audit_hook
 from app.settings import Settings, get_settings
 

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api.deps import SessionDep
 from app.api.oidc import InvalidToken, SigningKeysUnavailable
+from app.api.problems import answers
 from app.api.ratelimit import COUNT_AS_ANONYMOUS, TOKEN_ACCEPTED
 from app.core.errors import FORBIDDEN, KEYS_UNAVAILABLE, UNAUTHORIZED, ProblemError, unauthorized
 from app.core.principal import ANONYMOUS, Principal
@@ -40,9 +41,7 @@ async def _authenticate(request: Request, session: SessionDep) -> Principal:
     try:
         claims = await request.app.state.oidc.verify(token)
     except SigningKeysUnavailable as exc:
-        raise ProblemError(
-            KEYS_UNAVAILABLE, KEYS_UNAVAILABLE.description, headers={"Retry-After": "30"}
-        ) from exc
+        raise ProblemError(KEYS_UNAVAILABLE) from exc  # with its Retry-After
     except InvalidToken as exc:
         raise unauthorized(f"The access token was refused: {exc}.") from exc
     return await users.sign_in(session, claims)
@@ -55,6 +54,7 @@ def _acting(request: Request, session: SessionDep, principal: Principal) -> Prin
     return principal
 
 
+@answers(UNAUTHORIZED, KEYS_UNAVAILABLE)
 async def get_principal(
     request: Request, session: SessionDep, _declared: Declared = None
 ) -> Principal:
@@ -86,8 +86,11 @@ OPTIONAL_AUTH: dict[str, Any] = {"security": [{}, {"HTTPBearer": []}]}
 
 
 def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
-    """A dependency admitting authenticated principals with one of `roles` (any role if none)."""
+    """A dependency admitting authenticated principals with one of `roles` (any role if none).
+    Its 403 also stands for the services' own refusals of a role or scope (an object moved into
+    an organisation outside the caller's scope)."""
 
+    @answers(UNAUTHORIZED, FORBIDDEN)
     async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if not principal.authenticated:
             raise unauthorized(UNAUTHORIZED.description)

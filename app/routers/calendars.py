@@ -7,11 +7,13 @@ from fastapi import APIRouter, Request, Response
 
 from app.api.auth import Authenticated
 from app.api.deps import SessionDep
+from app.api.headers import created
 from app.api.ics import ICS_RESPONSES, ics_response
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.redaction import CALENDAR_FEEDS
 from app.api.routing import TransactionalRoute, location_of
+from app.core.errors import NOT_FOUND
 from app.exports import calendars as service
 from app.schemas.calendars import (
     CalendarSubscriptionCreate,
@@ -91,7 +93,6 @@ SUBSCRIPTIONS = "/calendar-subscriptions"
     operation_id="list_calendar_subscriptions",
     summary="List calendar subscriptions (yours; admins: all)",
     description="Oldest first. Never their tokens.",
-    responses=problem_responses(400, 401, 422),
 )
 async def list_calendar_subscriptions(
     session: SessionDep, principal: Authenticated, page: PageDep
@@ -110,7 +111,7 @@ async def list_calendar_subscriptions(
     "feed without credentials, with your rights at each fetch, until you delete the "
     "subscription.",
     status_code=201,
-    responses=problem_responses(400, 401, 404, 409, 413, 422),
+    responses=problem_responses(NOT_FOUND) | created(etag=False),
 )
 async def create_calendar_subscription(
     session: SessionDep,
@@ -139,7 +140,7 @@ async def create_calendar_subscription(
     SUBSCRIPTIONS + "/{subscription_id}",
     operation_id="get_calendar_subscription",
     summary="Get a calendar subscription",
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_calendar_subscription(
     session: SessionDep, principal: Authenticated, subscription_id: UUID
@@ -153,7 +154,7 @@ async def get_calendar_subscription(
     operation_id="delete_calendar_subscription",
     summary="Revoke a calendar subscription: its URL serves nothing from now on",
     status_code=204,
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def delete_calendar_subscription(
     session: SessionDep, principal: Authenticated, subscription_id: UUID
@@ -170,7 +171,7 @@ async def delete_calendar_subscription(
     "at this moment; 404 alike for an unknown or revoked address and for an owner who may no "
     "longer read the feed.",
     response_class=Response,
-    responses={200: ICS_RESPONSES[200], 304: ICS_RESPONSES[304], **problem_responses(404)},
+    responses=ICS_RESPONSES,
 )
 async def get_subscribed_calendar(session: SessionDep, request: Request, token: str) -> Response:
     response = ics_response(request, await service.subscribed_calendar(session, token))

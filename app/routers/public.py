@@ -12,6 +12,7 @@ from app.api.ics import ICS_RESPONSES, ics_response
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
+from app.core.errors import NOT_FOUND
 from app.exports import calendars
 from app.models.enums import PartnershipStatus, Principle
 from app.schemas.public import (
@@ -32,7 +33,6 @@ router = APIRouter(prefix="/public", tags=["public"], route_class=TransactionalR
     summary="Published partnerships (public)",
     description="Sorted by title, then id. Parties, aims and phases; never people.",
     openapi_extra=OPTIONAL_AUTH,
-    responses=problem_responses(400, 401, 422),
 )
 async def list_published_partnerships(
     session: SessionDep,
@@ -56,7 +56,7 @@ async def list_published_partnerships(
     operation_id="get_published_partnership",
     summary="A published partnership (public)",
     openapi_extra=OPTIONAL_AUTH,
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_published_partnership(
     session: SessionDep, principal: PublicCaller, partnership_id: UUID
@@ -71,7 +71,6 @@ async def get_published_partnership(
     description="Sorted by title, then id. Planned networks are not announced yet. Never people, "
     "never participant figures.",
     openapi_extra=OPTIONAL_AUTH,
-    responses=problem_responses(400, 401, 422),
 )
 async def list_public_networks(
     session: SessionDep,
@@ -92,7 +91,7 @@ async def list_public_networks(
     operation_id="get_public_network",
     summary="An announced network (public)",
     openapi_extra=OPTIONAL_AUTH,
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_public_network(
     session: SessionDep, principal: PublicCaller, network_id: UUID

@@ -1,7 +1,7 @@
 """Events and webhook subscriptions (docs/events.md)."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -10,7 +10,8 @@ from app.core.paging import Page
 from app.schemas.common import RequestModel, ResponseModel, Timestamp
 from app.schemas.event_types import EVENT_TYPE_NAMES
 
-EventTypeName = str
+# The names are checked by `_known_types` (with its own message); the document lists them.
+EventTypeName = Annotated[str, Field(json_schema_extra={"enum": sorted(EVENT_TYPE_NAMES)})]
 
 
 def _known_types(value: list[str] | None) -> list[str] | None:
@@ -51,7 +52,7 @@ class WebhookSubscriptionCreate(RequestModel):
         max_length=2000,
         description="Where deliveries are POSTed: https, on a public address.",
     )
-    event_types: list[str] = Field(
+    event_types: list[EventTypeName] = Field(
         default_factory=list, max_length=50, description="The types wanted; empty: every type."
     )
     organisation_ids: list[UUID] | None = Field(
@@ -72,7 +73,7 @@ class WebhookSubscriptionUpdate(RequestModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"active": False}]})
 
     url: str | None = Field(default=None, min_length=8, max_length=2000)
-    event_types: list[str] | None = Field(default=None, max_length=50)
+    event_types: list[EventTypeName] | None = Field(default=None, max_length=50)
     organisation_ids: list[UUID] | None = Field(default=None, max_length=50)
     description: str | None = Field(default=None, max_length=500)
     active: bool | None = None

@@ -14,7 +14,7 @@ from app.rules.programmes import (
     check_one_source,
     check_programme_period,
 )
-from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 
 Text = Annotated[
@@ -105,8 +105,10 @@ class ProgrammeCreate(ProgrammeFields):
         return self
 
 
-class ProgrammeUpdate(RequestModel):
+class ProgrammeUpdate(MergePatch):
     """A JSON merge patch of the programme's own fields (implementers are set on creation)."""
+
+    patches = ProgrammeFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"ends": "2021-06-30"}]})
 
@@ -169,8 +171,10 @@ class StudyVisitCreate(StudyVisitFields):
     )
 
 
-class StudyVisitUpdate(RequestModel):
+class StudyVisitUpdate(MergePatch):
     """A JSON merge patch."""
+
+    patches = StudyVisitFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"topics": ["adult education"]}]})
 

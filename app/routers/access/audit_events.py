@@ -10,6 +10,7 @@ from app.api.deps import SessionDep
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
+from app.core.errors import NOT_FOUND
 from app.schemas.access import AuditEventPage, AuditEventRead
 from app.schemas.common import Timestamp
 from app.services.access import audit as service
@@ -22,7 +23,6 @@ router = APIRouter(prefix="/audit-events", tags=["access"], route_class=Transact
     operation_id="list_audit_events",
     summary="List audit events",
     description="Oldest first. Filter by object, actor and a time range [since, until).",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_audit_events(
     session: SessionDep,
@@ -47,7 +47,7 @@ async def list_audit_events(
     "/{event_id}",
     operation_id="get_audit_event",
     summary="Get an audit event",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_audit_event(session: SessionDep, principal: Admin, event_id: UUID) -> AuditEventRead:
     return AuditEventRead.model_validate(await service.get_event(session, event_id))

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.api.auth import Staff
 from app.api.deps import SessionDep
-from app.api.problems import problem_responses
+from app.api.headers import Responses, header
 from app.api.routing import TransactionalRoute
 from app.clock import today
 from app.exports import funding_csv
@@ -17,9 +17,16 @@ from app.services.funding import figures as service
 
 router = APIRouter(prefix="/funding", tags=["funding"], route_class=TransactionalRoute)
 
-_CSV = {
-    **problem_responses(400, 401, 403, 422),
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"},
+_CSV: Responses = {
+    200: {
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "CSV",
+        "headers": {
+            "Content-Disposition": header(
+                "`attachment`, with the file's name.", {"type": "string"}, required=True
+            )
+        },
+    },
 }
 Year = Annotated[int, Query(ge=1990, le=2100, description="A calendar year.", examples=[2023])]
 AnyYear = Annotated[
@@ -46,7 +53,6 @@ def _csv(body: str, name: str) -> Response:
     "/alerts",
     operation_id="get_funding_alerts",
     summary="Overdue reports and grants near their end (programme officers)",
-    responses=problem_responses(401, 403, 422),
 )
 async def get_funding_alerts(
     session: SessionDep,
@@ -67,7 +73,6 @@ async def get_funding_alerts(
     "/summary",
     operation_id="get_funding_summary",
     summary="A year's grants and payments by partner country, region, kind and theme",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def get_funding_summary(session: SessionDep, principal: Staff, year: Year) -> FundingSummary:
     return await service.summary(session, year)

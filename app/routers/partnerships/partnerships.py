@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import CONFLICT, NOT_FOUND
 from app.core.principal import Principal
 from app.core.versions import etag_for
 from app.models.enums import PartnershipStatus, Principle
@@ -41,7 +43,6 @@ def read(partnership: service.PartnershipRecord, partner_ids: list[UUID]) -> Par
     summary="List partnerships",
     description="Sorted by title, then id. Coordinators and viewers see the partnerships their "
     "organisations are parties of.",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_partnerships(
     session: SessionDep,
@@ -79,7 +80,7 @@ async def list_partnerships(
     operation_id="create_partnership",
     summary="Create a partnership",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 413, 422),
+    responses=created(),
 )
 async def create_partnership(
     session: SessionDep,
@@ -100,7 +101,7 @@ async def create_partnership(
     "/{partnership_id}",
     operation_id="get_partnership",
     summary="Get a partnership",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_partnership(
     session: SessionDep,
@@ -120,7 +121,7 @@ async def get_partnership(
     "/{partnership_id}",
     operation_id="update_partnership",
     summary="Change a partnership's description (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_partnership(
     session: SessionDep,
@@ -142,7 +143,7 @@ async def update_partnership(
     "/{partnership_id}/decisions",
     operation_id="list_partnership_decisions",
     summary="Every action taken on the partnership's phases, oldest first",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_partnership_decisions(
     session: SessionDep, principal: Authenticated, partnership_id: UUID
@@ -156,7 +157,7 @@ async def list_partnership_decisions(
     "/{partnership_id}/publish",
     operation_id="publish_partnership",
     summary="Publish a partnership's summary (anyone may then read it under /public)",
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(NOT_FOUND, CONFLICT) | changed(),
 )
 async def publish_partnership(
     session: SessionDep, principal: Staff, response: Response, partnership_id: UUID
@@ -168,7 +169,7 @@ async def publish_partnership(
     "/{partnership_id}/unpublish",
     operation_id="unpublish_partnership",
     summary="Withdraw a partnership's public summary",
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(NOT_FOUND, CONFLICT) | changed(),
 )
 async def unpublish_partnership(
     session: SessionDep, principal: Staff, response: Response, partnership_id: UUID

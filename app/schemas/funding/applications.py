@@ -25,7 +25,7 @@ from app.rules.funding import (
     check_whole_kronor,
 )
 from app.rules.partnerships import PROJECT_MAX_YEARS, check_duration
-from app.schemas.common import NO_CONTROL, IsoDate, Money, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, Money, RequestModel, ResponseModel
 
 Text = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_CONTROL)]
 Note = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_CONTROL)]
@@ -156,8 +156,10 @@ class ApplicationCreate(ApplicationFields):
     )
 
 
-class ApplicationUpdate(RequestModel):
+class ApplicationUpdate(MergePatch):
     """A JSON merge patch of a draft; `budget` and `attachment_ids` are replaced whole."""
+
+    patches = ApplicationFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"planned_end": "2028-01-31"}]})
 

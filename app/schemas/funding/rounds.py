@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.rules.funding import check_round_period
-from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 
 
 class RoundFields(RequestModel):
@@ -35,8 +35,10 @@ class RoundCreate(RoundFields):
     )
 
 
-class RoundUpdate(RequestModel):
+class RoundUpdate(MergePatch):
     """A JSON merge patch."""
+
+    patches = RoundFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"closes": "2027-03-26"}]})
 

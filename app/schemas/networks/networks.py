@@ -10,7 +10,7 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import NetworkMemberStatus, NetworkStatus
 from app.rules.networks import SMALLEST_GROUP, check_network_period
-from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 
 Title = Annotated[
@@ -56,8 +56,10 @@ class NetworkCreate(NetworkFields):
     )
 
 
-class NetworkUpdate(RequestModel):
+class NetworkUpdate(MergePatch):
     """A JSON merge patch."""
+
+    patches = NetworkFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "closed"}]})
 
@@ -110,8 +112,10 @@ class NetworkMemberCreate(NetworkMemberFields):
     organisation_id: UUID
 
 
-class NetworkMemberUpdate(RequestModel):
+class NetworkMemberUpdate(MergePatch):
     """A JSON merge patch: a member's status or join date."""
+
+    patches = NetworkMemberFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "active"}]})
 

@@ -11,7 +11,7 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import ParticipantGender, WorkshopStatus
 from app.rules.networks import PARTICIPANTS_PER_ORGANISATION, check_workshop_period
-from app.schemas.common import IsoDate, RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.networks.networks import Theme, Title
 from app.schemas.organisations import CountryCode
 
@@ -58,8 +58,10 @@ class WorkshopCreate(WorkshopFields):
     )
 
 
-class WorkshopUpdate(RequestModel):
+class WorkshopUpdate(MergePatch):
     """A JSON merge patch."""
+
+    patches = WorkshopFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "held"}]})
 

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from app.core.errors import as_field_error
 from app.models.enums import DocumentKind
 from app.rules.partnerships import SIGNATURE_FIELDS, check_signature
-from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 
 Title = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
@@ -49,8 +49,10 @@ class DocumentCreate(DocumentFields):
     )
 
 
-class DocumentUpdate(RequestModel):
+class DocumentUpdate(MergePatch):
     """A JSON merge patch; send `null` to clear a date."""
+
+    patches = DocumentFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"partner_signed_on": "2020-11-30"}]})
 

@@ -10,7 +10,7 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import MeetingAction, MeetingKind, MeetingStatus
 from app.rules.partnerships import CHANGE_REASON_MAX_CHARS, check_change_reason
-from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 
 Place = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL)
@@ -52,10 +52,12 @@ class MeetingCreate(MeetingFields):
     )
 
 
-class MeetingUpdate(RequestModel):
+class MeetingUpdate(MergePatch):
     """A JSON merge patch of what does not move the meeting in anyone's calendar: its kind (while
     planned), place, participants and outcome; `status` `held` records a meeting that has started
     as held. A cancellation and a move are actions with their reason (`cancel`, `reschedule`)."""
+
+    patches = MeetingFields
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"status": "held", "outcome": "Letter of intent signed"}]}

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field, model_validator
 
 from app.models.enums import MemberGroup, MemberRole
-from app.schemas.common import IsoDate, RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
 
 Side = Literal["swedish", "partner", "third_party"]
 
@@ -42,8 +42,10 @@ class MemberCreate(MemberFields):
     team: MemberGroup
 
 
-class MemberUpdate(RequestModel):
+class MemberUpdate(MergePatch):
     """A JSON merge patch: a membership's role and dates."""
+
+    patches = MemberFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"end_date": "2022-12-31"}]})
 

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, StringConstraints, computed_field
 
 from app.core.paging import Page
 from app.models.enums import PartnershipStatus, Principle
-from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 
 Theme = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
@@ -59,8 +59,10 @@ class PartnershipCreate(PartnershipFields):
     )
 
 
-class PartnershipUpdate(RequestModel):
+class PartnershipUpdate(MergePatch):
     """A JSON merge patch of the descriptive fields (parties and status do not change here)."""
+
+    patches = PartnershipFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"themes": ["gender equality"]}]})
 

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, StringConstraints
 
 from app.models.enums import Principle, ResultSide
-from app.schemas.common import IsoDate, RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
 
 Description = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
@@ -37,8 +37,10 @@ class ResultCreate(ResultFields):
     )
 
 
-class ResultUpdate(RequestModel):
+class ResultUpdate(MergePatch):
     """A JSON merge patch."""
+
+    patches = ResultFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"side": "both"}]})
 

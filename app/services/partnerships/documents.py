@@ -52,6 +52,7 @@ STORAGE_UNAVAILABLE = problem_kind(
     503,
     "File storage unavailable",
     "The file store did not answer; retry later.",
+    retry_after_s=30,
 )
 
 _ZIP = b"PK\x03\x04"
@@ -270,6 +271,4 @@ def content_disposition(file_name: str) -> str:
 
 def _unavailable(exc: StorageError) -> ProblemError:
     log.error("file store unavailable", exc_info=exc)
-    return ProblemError(
-        STORAGE_UNAVAILABLE, STORAGE_UNAVAILABLE.description, headers={"Retry-After": "30"}
-    )
+    return ProblemError(STORAGE_UNAVAILABLE)
