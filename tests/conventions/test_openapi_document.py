@@ -56,7 +56,7 @@ async def created(client: AsyncClient, path: str, body: dict[str, Any]) -> dict[
 
 async def every_object(client: AsyncClient) -> dict[str, str]:
     """One object for each path parameter of the document, by its name; a network's member
-    under `network_member_id`."""
+    under `network_member_id`, a calendar subscription under `calendar_subscription_id`."""
     organisation = await create_organisation(client, name="Declared organisation")
     ids = await objects_of(client, organisation["id"])
     network = await gender_network(client, country_codes=["SE", "ZM"])
@@ -80,6 +80,11 @@ async def every_object(client: AsyncClient) -> dict[str, str]:
         "/api/v1/webhook-subscriptions",
         {"url": "http://127.0.0.1:9/hooks", "event_types": ["grant.decided"]},
     )
+    calendar = await created(
+        client,
+        "/api/v1/calendar-subscriptions",
+        {"feed": "organisation", "organisation_id": organisation["id"]},
+    )
     key = await created(
         client, "/api/v1/api-keys", {"name": "declared", "role": "admin", "organisation_ids": []}
     )
@@ -92,6 +97,8 @@ async def every_object(client: AsyncClient) -> dict[str, str]:
         "programme_id": (await itp_322(client))["id"],
         "round_id": (await open_round(client))["id"],
         "subscription_id": subscription["id"],
+        "calendar_subscription_id": calendar["id"],
+        "token": calendar["token"],
         "key_id": key["id"],
         "event_id": events["items"][0]["id"],
         # No user signs in and no webhook is delivered in a rolled-back test: unknown ids.
@@ -105,6 +112,8 @@ def url(path: str, objects: dict[str, str]) -> str:
         name = match.group(1)
         if name == "member_id" and path.startswith("/api/v1/networks/"):
             name = "network_member_id"
+        if name == "subscription_id" and path.startswith("/api/v1/calendar-subscriptions/"):
+            name = "calendar_subscription_id"
         return objects[name]
 
     return re.sub(r"\{(\w+)\}", value, path)
