@@ -25,15 +25,58 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 # No string may hold a NUL or other C0 control character except tab and newlines: PostgreSQL
 # cannot store NUL, and the others only ever arrive by mistake.
-NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f"
+NO_CONTROL = rf"^[^{CONTROL}]*$"
+# What a request's strings are stripped of, once judged: Unicode's White_Space.
+WHITE_SPACE = (
+    "".join(map(chr, (*range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B))))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+# The same, less the control characters \x0b and \x0c, as a regex class. Spelled out because
+# `\s` is another set in each dialect: Python's adds \x1c-\x1f, ECMAScript's leaves out \x85 and
+# adds \ufeff.
+SPACE = r" \t\n\r\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# A text with something in it: a character that is neither whitespace nor a control character,
+# and no control character.
+NOT_BLANK = rf"^[{SPACE}]*[^{SPACE}{CONTROL}][^{CONTROL}]*$"
 
-Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL)
-]
-ShortName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
-]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20, pattern=NO_CONTROL)]
+
+@dataclass(frozen=True)
+class NotBlank:
+    """A text of at most `max_length` characters as sent, with no control character and
+    something in it besides whitespace (else it is refused as too short); stripped. Annotate a
+    `str` with it; the JSON Schema states it with `NOT_BLANK`."""
+
+    max_length: int
+
+    def _check(self, value: str) -> str:
+        stripped = value.strip(WHITE_SPACE)
+        if not stripped:
+            raise PydanticCustomError(
+                "string_too_short", "String should have at least 1 character", {"min_length": 1}
+            )
+        return stripped
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        text = core_schema.str_schema(max_length=self.max_length, pattern=NO_CONTROL)
+        return core_schema.no_info_after_validator_function(self._check, text)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": self.max_length,
+            "pattern": NOT_BLANK,
+        }
+
+
+Name = Annotated[str, NotBlank(200)]
+ShortName = Annotated[str, NotBlank(100)]
+Code = Annotated[str, StringConstraints(max_length=20, pattern=NO_CONTROL)]
 
 
 # Inputs are strict where the schema names a format (docs/conventions.md, "Representation"):
@@ -80,22 +123,43 @@ class DecimalString:
     """A decimal sent as a canonical string: an optional '-', ASCII digits without leading zeros
     (at most `whole_digits`), and an optional '.' with 1 to `places` decimals. Never a JSON number
     (a float loses cents), and no '+', exponent, '_', space or digits other than 0-9. Annotate a
-    `Decimal` with it; the JSON Schema then states exactly the strings accepted."""
+    `Decimal` with it; the JSON Schema then states exactly the strings accepted. A `positive` one
+    takes no '-' and no zero, and its pattern says so."""
 
     whole_digits: int
     places: int
     example: str
+    positive: bool = False
 
     @property
     def pattern(self) -> str:
+        return self._positive_pattern if self.positive else self._signed_pattern
+
+    @property
+    def _signed_pattern(self) -> str:
         whole, places = self.whole_digits, self.places
         return rf"^-?(0|[1-9][0-9]{{0,{whole - 1}}})(\.[0-9]{{1,{places}}})?$"
+
+    @property
+    def _positive_pattern(self) -> str:
+        """A whole part from 1, or 0 and decimals that are not all zeros (`0.05`, `0.5`,
+        `0.50`): no lookahead, which not every regex dialect has."""
+        whole, places = self.whole_digits, self.places
+        fractions = "|".join(
+            "0" * zeros
+            + "[1-9]"
+            + (f"[0-9]{{0,{places - zeros - 1}}}" if places - zeros > 1 else "")
+            for zeros in range(places)
+        )
+        return rf"^([1-9][0-9]{{0,{whole - 1}}}(\.[0-9]{{1,{places}}})?|0\.({fractions}))$"
 
     def _check(self, value: object) -> object:
         if isinstance(value, Decimal):  # from this service's own code
             return value
         if isinstance(value, str) and re.fullmatch(self.pattern, value):
             return value
+        if isinstance(value, str) and re.fullmatch(self._signed_pattern, value):
+            raise PydanticCustomError("greater_than", "Input should be greater than 0", {"gt": 0})
         raise PydanticCustomError(
             "decimal_format",
             f"Input should be a decimal string such as '{self.example}': {self._shape}",
@@ -103,9 +167,10 @@ class DecimalString:
 
     @property
     def _shape(self) -> str:
+        sign, above = ("", ", greater than 0") if self.positive else ("an optional '-', ", "")
         return (
-            f"an optional '-', up to {self.whole_digits} digits 0-9 without leading zeros, and "
-            f"an optional '.' with 1 to {self.places} decimals"
+            f"{sign}up to {self.whole_digits} digits 0-9 without leading zeros, and an optional "
+            f"'.' with 1 to {self.places} decimals{above}"
         )
 
     def __get_pydantic_core_schema__(
@@ -130,12 +195,29 @@ Amount = Annotated[
     Field(max_digits=14, decimal_places=2),
     DecimalString(whole_digits=12, places=2, example="12500.00"),
 ]
+# One that must be more than nothing: a budget line, a grant, a cost, a payment.
+PositiveAmount = Annotated[
+    Decimal,
+    Field(max_digits=14, decimal_places=2),
+    DecimalString(whole_digits=12, places=2, example="12500.00", positive=True),
+]
 
 
 class RequestModel(BaseModel):
-    """Request bodies: unknown fields are refused (no mass assignment)."""
+    """Request bodies: unknown fields are refused (no mass assignment). A string is judged as
+    sent, so by exactly the lengths and patterns the document states, and then stripped of
+    surrounding whitespace before any rule reads it."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _stripped(cls, value: Any) -> Any:
+        if type(value) is str:  # not a StrEnum's member
+            return value.strip(WHITE_SPACE)
+        if isinstance(value, list):
+            return [v.strip(WHITE_SPACE) if type(v) is str else v for v in value]
+        return value
 
 
 class MergePatch(RequestModel):
@@ -211,3 +293,9 @@ class Money(BaseModel):
     def _two_decimals(cls, value: Decimal) -> Decimal:
         cents = value.quantize(Decimal("0.01"))  # exact: more decimals were refused above
         return cents.copy_abs() if cents.is_zero() else cents  # "-0" is answered "0.00"
+
+
+class PositiveMoney(Money):
+    """Money of more than 0: the pattern of its amount admits no '-' and no zero."""
+
+    amount: PositiveAmount

@@ -20,9 +20,7 @@ from app.models.enums import ELIGIBLE_SWEDISH_APPLICANT_TYPES, OrganisationType
 from app.rules.reference import SWEDEN, check_not_reference_type, check_org_number_swedish
 from app.schemas.common import Code, MergePatch, Name, RequestModel, ResponseModel
 
-CountryCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
-]
+CountryCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Za-z]{2}$")]
 _ORG_NUMBER = re.compile(r"^(?:16)?([0-9]{6})-?([0-9]{4})$")
 # Its form as the document states it: the check digit is beyond a pattern.
 OrgNumber = Annotated[

@@ -14,15 +14,18 @@ from app.rules.programmes import (
     check_one_source,
     check_programme_period,
 )
-from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
+from app.schemas.common import (
+    NO_CONTROL,
+    IsoDate,
+    MergePatch,
+    NotBlank,
+    RequestModel,
+    ResponseModel,
+)
 from app.schemas.organisations import CountryCode
 
-Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
-]
-Topic = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
-]
+Text = Annotated[str, NotBlank(300)]
+Topic = Annotated[str, NotBlank(100)]
 
 
 class Segment(BaseModel):

@@ -1,11 +1,15 @@
 """Inputs are strict where the schema names a format (docs/conventions.md, "Representation"):
 a date is a "YYYY-MM-DD" string, a time an RFC 3339 string with its offset, an amount a canonical
-decimal string; a URL whose %-escapes are not UTF-8 is a 400."""
+decimal string; a URL whose %-escapes are not UTF-8 is a 400. A text and an amount that must be
+more than 0 are refused exactly where the document's schema says."""
 
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from tests.conventions.test_errors import assert_problem
 from tests.funding.helpers import GRANTS, ROUNDS, create_grant, line_id, partnership
@@ -173,3 +177,82 @@ async def test_escapes_that_are_not_utf8_are_a_400(anonymous: AsyncClient, url: 
 async def test_escaped_utf8_is_read(anonymous: AsyncClient) -> None:
     found = await anonymous.get("/api/v1/countries?q=%C3%85land")
     assert [c["code"] for c in found.json()["items"]] == ["AX"]
+
+
+async def document_schema(client: AsyncClient, name: str) -> Draft202012Validator:
+    """A validator of the schema `name` of the OpenAPI document the service serves, with its
+    references resolved in that document: what a client reads the API to take."""
+    spec = (await client.get("/openapi.json")).json()
+    document = Resource.from_contents(spec, default_specification=DRAFT202012)
+    return Draft202012Validator(
+        {"$ref": f"urn:openapi#/components/schemas/{name}"},
+        registry=Registry().with_resource("urn:openapi", document),
+    )
+
+
+# A text that may not be blank (a round's title: at most 200 characters), as sent: as stored, or
+# the error it is refused with. It is judged as sent, then stripped of Unicode's White_Space.
+TITLES: dict[str, str] = {
+    "Spring": "Spring",
+    " \u3000Spring round\u2028\t": "Spring round",
+    "\ufeff": "\ufeff",  # a zero-width no-break space is no whitespace to Unicode
+    "": "string_too_short",
+    " ": "string_too_short",
+    "\t\n\r": "string_too_short",
+    "\u3000\xa0\x85\u2000": "string_too_short",
+    "\x0bSpring": "string_pattern_mismatch",  # a control character, where it would be stripped
+    "Spring\x00": "string_pattern_mismatch",
+    "a" * 200: "a" * 200,
+    " " + "a" * 199: "a" * 199,
+    "a" * 200 + " ": "string_too_long",  # 201 characters as sent
+}
+
+
+async def test_a_text_is_refused_exactly_as_the_document_says(client: AsyncClient) -> None:
+    document = await document_schema(client, "RoundCreate")
+    for title, outcome in TITLES.items():
+        body = {"title": title, "opens": "2026-01-01", "closes": "2026-03-31"}
+        response = await client.post(ROUNDS, json=body)
+        assert (response.status_code == 201) == document.is_valid(body), repr(title)
+        if response.status_code == 201:
+            assert response.json()["title"] == outcome, repr(title)
+        else:
+            assert_refused(response, "body", "/title", outcome)
+
+
+# Amounts of a reported cost, which is more than 0: accepted, or the error it is refused with.
+COSTS = {
+    "0.01": None,
+    "0.1": None,
+    "0.50": None,
+    "7": None,
+    "9999.99": None,
+    "0": "greater_than",
+    "0.0": "greater_than",
+    "0.00": "greater_than",
+    "-0": "greater_than",
+    "-0.01": "greater_than",
+    "-5": "greater_than",
+    "0.001": "decimal_format",
+    "00.5": "decimal_format",
+    "1e3": "decimal_format",
+}
+
+
+async def test_an_amount_more_than_nothing_is_refused_as_its_pattern_says(
+    client: AsyncClient,
+) -> None:
+    document = await document_schema(client, "PositiveMoney")
+    grant = await create_grant(client, await partnership(client))
+    travel = line_id(grant, "travel", 1)
+    refused = await report(client, grant, *(cost(travel, amount) for amount in COSTS))
+    body = assert_problem(refused, 422, "validation-error")
+    errors = {e["pointer"]: e["type"] for e in body["errors"]}
+    for i, (amount, error) in enumerate(COSTS.items()):
+        assert errors.get(f"/costs/{i}/amount/amount") == error, amount
+        assert document.is_valid({"amount": amount}) == (error is None), amount
+    assert len(errors) == sum(error is not None for error in COSTS.values())
+    accepted = [cost(travel, amount) for amount, error in COSTS.items() if error is None]
+    filed = await report(client, grant, *accepted)
+    assert filed.status_code == 201, filed.text
+    assert filed.json()["total"] == {"amount": "10007.60", "currency": "SEK"}

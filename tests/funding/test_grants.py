@@ -144,6 +144,63 @@ async def test_grant_decisions_follow_the_rules(client: AsyncClient) -> None:
     assert twice.status_code == 409  # the same decision reference
 
 
+def refused_at(response: Any) -> list[tuple[str, str]]:
+    assert response.status_code == 422, response.text
+    return [(e["pointer"], e["type"]) for e in response.json()["errors"]]
+
+
+async def test_an_amount_of_nothing_or_less_is_refused_at_the_amount(client: AsyncClient) -> None:
+    """Budget lines, decided amounts, amendments' amounts, costs and payments are more than 0,
+    as the pattern of their `PositiveMoney` says; a payment is in SEK, as its constant says."""
+    p = await partnership(client)
+    for amount in ("0", "0.00", "-0", "-5"):
+        decided = await client.post(
+            GRANTS, json=grant_body(p, amount=sek(amount), budget=[line("travel", 1, amount)])
+        )
+        assert refused_at(decided) == [
+            ("/amount/amount", "greater_than"),
+            ("/budget/0/amount/amount", "greater_than"),
+        ]
+    grant = await create_grant(client, p)
+    travel_1, venue_1 = line_id(grant, "travel", 1), line_id(grant, "venue", 1)
+    cut = await amend(
+        client, grant, kind="reduction", reductions=[{"line_id": venue_1, "amount": sek(0)}]
+    )
+    assert refused_at(cut) == [("/reduction/reductions/0/amount/amount", "greater_than")]
+    moved = await amend(
+        client,
+        grant,
+        kind="reallocation",
+        moves=[{"from_line_id": venue_1, "to_line_id": travel_1, "amount": sek(-1000)}],
+    )
+    assert refused_at(moved) == [("/reallocation/moves/0/amount/amount", "greater_than")]
+    added = await amend(
+        client, grant, kind="extension", new_end="2021-12-31", additions=[line("travel", 2, "0")]
+    )
+    assert refused_at(added) == [("/extension/additions/0/amount/amount", "greater_than")]
+
+    nothing = await report(
+        client, grant, "interim", 1, cost(travel_1, "0.00"), cost(travel_1, "0.01")
+    )
+    assert refused_at(nothing) == [("/costs/0/amount/amount", "greater_than")]
+    filed = await report(client, grant, "interim", 1, cost(travel_1, "1000"))
+    assert (await decide(client, grant, filed.json(), "approve")).status_code == 200
+    assert refused_at(await pay(client, grant, filed.json(), "-0.50")) == [
+        ("/amount/amount", "greater_than")
+    ]
+    in_euros = await client.post(
+        f"{GRANTS}/{grant['id']}/payments",
+        json={
+            "report_id": filed.json()["id"],
+            "amount": {"amount": "100.00", "currency": "EUR"},
+            "paid_on": "2020-11-30",
+            "reference": "UTB 1",
+        },
+    )
+    assert refused_at(in_euros) == [("/amount/currency", "literal_error")]
+    assert (await pay(client, grant, filed.json(), "0.01")).status_code == 201
+
+
 async def test_a_grant_answers_its_approved_application_once(client: AsyncClient) -> None:
     from tests.funding.helpers import attachments
 

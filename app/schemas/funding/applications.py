@@ -25,23 +25,30 @@ from app.rules.funding import (
     check_whole_kronor,
 )
 from app.rules.partnerships import PROJECT_MAX_YEARS, check_duration
-from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, Money, RequestModel, ResponseModel
+from app.schemas.common import (
+    NO_CONTROL,
+    IsoDate,
+    MergePatch,
+    Money,
+    NotBlank,
+    PositiveMoney,
+    RequestModel,
+    ResponseModel,
+)
 
 Text = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_CONTROL)]
-Note = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_CONTROL)]
+Note = Annotated[str, NotBlank(2000)]
 
 
 def sek(amount: Decimal) -> Money:
     return Money(amount=amount, currency="SEK")
 
 
-def whole_kronor(money: Money, field: str = "") -> Money:
-    """A budget or decided amount: positive whole kronor in SEK. `field` names it when a model
-    validator calls (a field validator's error already points at its field)."""
+def whole_kronor(money: PositiveMoney, field: str = "") -> PositiveMoney:
+    """A budget or decided amount: whole kronor in SEK (and positive, by its type). `field` names
+    it when a model validator calls (a field validator's error already points at its field)."""
     with as_field_error(field):
         check_whole_kronor(money.currency, money.amount)
-    if money.amount <= 0:
-        raise ValueError("an amount must be positive")
     return money
 
 
@@ -53,7 +60,7 @@ class BudgetLineIn(RequestModel):
         max_length=40, description="A funded cost category (see rule.ineligible-cost)."
     )
     year: int = Field(description=f"The project year, 1 to {PROJECT_MAX_YEARS}.")
-    amount: Money = Field(description="SEK, whole kronor.")
+    amount: PositiveMoney = Field(description="SEK, whole kronor.")
     description: str | None = Field(default=None, max_length=500, pattern=NO_CONTROL)
 
     @field_validator("category")
@@ -72,7 +79,7 @@ class BudgetLineIn(RequestModel):
 
     @field_validator("amount")
     @classmethod
-    def _whole(cls, value: Money) -> Money:
+    def _whole(cls, value: PositiveMoney) -> PositiveMoney:
         return whole_kronor(value)
 
 

@@ -11,7 +11,6 @@ from pydantic import (
     ConfigDict,
     Field,
     RootModel,
-    StringConstraints,
     field_validator,
     model_validator,
 )
@@ -39,6 +38,8 @@ from app.schemas.common import (
     DecimalString,
     IsoDate,
     Money,
+    NotBlank,
+    PositiveMoney,
     RequestModel,
     ResponseModel,
 )
@@ -52,7 +53,7 @@ from app.schemas.funding.applications import (
 
 Reference = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NO_CONTROL),
+    NotBlank(50),
 ]
 _CENT = Decimal("0.01")
 
@@ -113,13 +114,13 @@ class GrantCreate(RequestModel):
     decided_on: IsoDate
     starts: IsoDate
     ends: IsoDate
-    amount: Money = Field(description="SEK, whole kronor.")
+    amount: PositiveMoney = Field(description="SEK, whole kronor.")
     conditions: Text | None = None
     budget: list[BudgetLineIn] = Field(min_length=1, max_length=60)
 
     @field_validator("amount")
     @classmethod
-    def _whole(cls, value: Money) -> Money:
+    def _whole(cls, value: PositiveMoney) -> PositiveMoney:
         return whole_kronor(value)
 
     @model_validator(mode="after")
@@ -217,11 +218,11 @@ class Postponement(_AmendmentBase):
 class Move(RequestModel):
     from_line_id: UUID
     to_line_id: UUID
-    amount: Money
+    amount: PositiveMoney
 
     @field_validator("amount")
     @classmethod
-    def _whole(cls, value: Money) -> Money:
+    def _whole(cls, value: PositiveMoney) -> PositiveMoney:
         return whole_kronor(value)
 
     @model_validator(mode="after")
@@ -238,11 +239,11 @@ class Reallocation(_AmendmentBase):
 
 class Cut(RequestModel):
     line_id: UUID
-    amount: Money
+    amount: PositiveMoney
 
     @field_validator("amount")
     @classmethod
-    def _whole(cls, value: Money) -> Money:
+    def _whole(cls, value: PositiveMoney) -> PositiveMoney:
         return whole_kronor(value)
 
 
@@ -304,7 +305,7 @@ class AmendmentRead(ResponseModel):
 
 class CostIn(RequestModel):
     budget_line_id: UUID
-    amount: Money = Field(description="As paid: in SEK, or in the currency paid in.")
+    amount: PositiveMoney = Field(description="As paid: in SEK, or in the currency paid in.")
     rate: ExchangeRate | None = Field(
         default=None, description="SEK per unit of the currency; none for SEK."
     )
@@ -312,8 +313,6 @@ class CostIn(RequestModel):
 
     @model_validator(mode="after")
     def _rate(self) -> Self:
-        if self.amount.amount <= 0:
-            raise ValueError("a cost is positive")
         with as_field_error("rate"):
             check_exchange_rate(self.amount.currency, self.rate, self.sek)
         return self
@@ -347,7 +346,7 @@ class ReportCreate(RequestModel):
 
     kind: ReportKind
     year: int = Field(ge=1, le=PROJECT_MAX_YEARS)
-    narrative: Annotated[str, StringConstraints(min_length=1, max_length=50_000)]
+    narrative: Annotated[str, NotBlank(50_000)]
     costs: list[CostIn] = Field(max_length=200)
     submitted_on: PastDay | None = Field(
         default=None, description="When it reached ICLD (default today; for a paper report)."
@@ -390,6 +389,12 @@ class ReportDecision(RequestModel):
 # Payments
 
 
+class PaymentAmount(PositiveMoney):
+    """A payment's amount: more than 0, in SEK."""
+
+    currency: Literal["SEK"] = Field(default="SEK", description="Payments are in SEK.")
+
+
 class PaymentCreate(RequestModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -405,18 +410,9 @@ class PaymentCreate(RequestModel):
     )
 
     report_id: UUID
-    amount: Money
+    amount: PaymentAmount
     paid_on: PastDay
     reference: Reference
-
-    @field_validator("amount")
-    @classmethod
-    def _sek(cls, value: Money) -> Money:
-        if value.currency != "SEK":
-            raise ValueError("payments are in SEK")
-        if value.amount <= 0:
-            raise ValueError("a payment is positive")
-        return value
 
 
 class PaymentRead(ResponseModel):

@@ -4,19 +4,18 @@ from datetime import date, datetime
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.rules.funding import check_round_period
-from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, NotBlank, RequestModel, ResponseModel
+
+Title = Annotated[str, NotBlank(200)]
 
 
 class RoundFields(RequestModel):
-    title: Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
-    ]
+    title: Title
     opens: IsoDate = Field(description="The first day applications are taken.")
     closes: IsoDate = Field(description="The last day applications are taken.")
 
@@ -42,7 +41,7 @@ class RoundUpdate(MergePatch):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"closes": "2027-03-26"}]})
 
-    title: str | None = Field(default=None, min_length=1, max_length=200, pattern=NO_CONTROL)
+    title: Title | None = None
     opens: IsoDate | None = None
     closes: IsoDate | None = None
 

@@ -10,15 +10,17 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import NetworkMemberStatus, NetworkStatus
 from app.rules.networks import SMALLEST_GROUP, check_network_period
-from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
+from app.schemas.common import (
+    IsoDate,
+    MergePatch,
+    NotBlank,
+    RequestModel,
+    ResponseModel,
+)
 from app.schemas.organisations import CountryCode
 
-Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
-]
-Theme = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
-]
+Title = Annotated[str, NotBlank(300)]
+Theme = Annotated[str, NotBlank(100)]
 
 
 class NetworkFields(RequestModel):

@@ -4,16 +4,20 @@ from datetime import date, datetime
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from app.core.errors import as_field_error
 from app.models.enums import DocumentKind
 from app.rules.partnerships import SIGNATURE_FIELDS, check_signature
-from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
+from app.schemas.common import (
+    IsoDate,
+    MergePatch,
+    NotBlank,
+    RequestModel,
+    ResponseModel,
+)
 
-Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
-]
+Title = Annotated[str, NotBlank(300)]
 
 
 class DocumentFields(RequestModel):

@@ -10,12 +10,18 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import MeetingAction, MeetingKind, MeetingStatus
 from app.rules.partnerships import CHANGE_REASON_MAX_CHARS, check_change_reason
-from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
+from app.schemas.common import (
+    NO_CONTROL,
+    NOT_BLANK,
+    IsoDate,
+    MergePatch,
+    NotBlank,
+    RequestModel,
+    ResponseModel,
+)
 
-Place = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL)
-]
-Outcome = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Place = Annotated[str, NotBlank(200)]
+Outcome = Annotated[str, StringConstraints(max_length=4000)]
 
 
 class MeetingFields(RequestModel):
@@ -103,13 +109,17 @@ class MeetingRead(ResponseModel):
     updated_at: datetime
 
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, pattern=NO_CONTROL)]
+Reason = Annotated[str, StringConstraints(pattern=NO_CONTROL)]
 
 
 class ChangeReason(RequestModel):
     reason: Reason = Field(
         description=f"Why, in 1 to {CHANGE_REASON_MAX_CHARS} characters; kept in the history.",
-        json_schema_extra={"minLength": 1, "maxLength": CHANGE_REASON_MAX_CHARS},
+        json_schema_extra={
+            "minLength": 1,
+            "maxLength": CHANGE_REASON_MAX_CHARS,
+            "pattern": NOT_BLANK,
+        },
     )
 
     @model_validator(mode="after")

@@ -8,15 +8,17 @@ from pydantic import ConfigDict, Field, StringConstraints, computed_field
 
 from app.core.paging import Page
 from app.models.enums import PartnershipStatus, Principle
-from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
+from app.schemas.common import (
+    IsoDate,
+    MergePatch,
+    NotBlank,
+    RequestModel,
+    ResponseModel,
+)
 
-Theme = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
-]
-Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
-]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+Theme = Annotated[str, NotBlank(100)]
+Title = Annotated[str, NotBlank(300)]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
 
 
 class PartnershipFields(RequestModel):

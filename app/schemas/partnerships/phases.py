@@ -5,12 +5,12 @@ from datetime import date, datetime
 from typing import Annotated, Any, Self
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from app.core.errors import as_field_error
 from app.models.enums import PhaseAction, PhaseKind, PhaseStatus
 from app.rules.partnerships import check_duration, check_pause
-from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
+from app.schemas.common import IsoDate, NotBlank, RequestModel, ResponseModel
 
 
 class PhaseCreate(RequestModel):
@@ -46,10 +46,8 @@ class PhaseRead(ResponseModel):
     updated_at: datetime
 
 
-Reference = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
-]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Reference = Annotated[str, NotBlank(100)]
+Reason = Annotated[str, NotBlank(4000)]
 
 
 class DecisionFields(RequestModel):

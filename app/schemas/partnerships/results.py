@@ -4,14 +4,12 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import ConfigDict, StringConstraints
+from pydantic import ConfigDict
 
 from app.models.enums import Principle, ResultSide
-from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, NotBlank, RequestModel, ResponseModel
 
-Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
-]
+Description = Annotated[str, NotBlank(4000)]
 
 
 class ResultFields(RequestModel):
