@@ -1,17 +1,36 @@
 """Calendar subscriptions: a secret URL per feed for calendar apps (docs/calendars.md)."""
 
 from datetime import datetime
-from typing import Self
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, RootModel
 
 from app.core.paging import Page
 from app.models.enums import CalendarFeed
 from app.schemas.common import RequestModel, ResponseModel
 
 
-class CalendarSubscriptionCreate(RequestModel):
+class PartnershipFeed(RequestModel):
+    feed: Literal[CalendarFeed.partnership] = Field(
+        description="The partnership's meetings (`…/partnerships/{id}/meetings.ics`)."
+    )
+    partnership_id: UUID
+
+
+class OrganisationFeed(RequestModel):
+    feed: Literal[CalendarFeed.organisation] = Field(
+        description="Everything the organisation hosts or attends "
+        "(`…/organisations/{id}/calendar.ics`)."
+    )
+    organisation_id: UUID
+
+
+class CalendarSubscriptionCreate(
+    RootModel[Annotated[PartnershipFeed | OrganisationFeed, Field(discriminator="feed")]]
+):
+    """A feed, by its kind, with the id of its object and nothing else."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -20,34 +39,22 @@ class CalendarSubscriptionCreate(RequestModel):
         }
     )
 
-    feed: CalendarFeed = Field(
-        description="`partnership`: its meetings (`…/partnerships/{id}/meetings.ics`); "
-        "`organisation`: everything it hosts or attends (`…/organisations/{id}/calendar.ics`)."
-    )
-    partnership_id: UUID | None = Field(default=None, description="For a `partnership` feed.")
-    organisation_id: UUID | None = Field(default=None, description="For an `organisation` feed.")
+    @property
+    def feed(self) -> CalendarFeed:
+        return self.root.feed
 
-    @model_validator(mode="after")
-    def _names_its_feeds_object(self) -> Self:
-        given = {
-            feed
-            for feed, object_id in (
-                (CalendarFeed.partnership, self.partnership_id),
-                (CalendarFeed.organisation, self.organisation_id),
-            )
-            if object_id is not None
-        }
-        if given != {self.feed}:
-            raise ValueError(
-                f"a {self.feed.value} feed names its {self.feed.value}_id, and nothing else"
-            )
-        return self
+    @property
+    def partnership_id(self) -> UUID | None:
+        return self.root.partnership_id if isinstance(self.root, PartnershipFeed) else None
+
+    @property
+    def organisation_id(self) -> UUID | None:
+        return self.root.organisation_id if isinstance(self.root, OrganisationFeed) else None
 
     @property
     def object_id(self) -> UUID:
-        found = self.partnership_id or self.organisation_id
-        assert found is not None  # the validator above
-        return found
+        root = self.root
+        return root.partnership_id if isinstance(root, PartnershipFeed) else root.organisation_id
 
 
 class CalendarSubscriptionRead(ResponseModel):

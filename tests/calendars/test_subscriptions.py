@@ -24,6 +24,7 @@ from tests.access.test_rate_limits import close_rate_limiter, fresh_window
 from tests.access.tokens import TokenKit
 from tests.conftest import api_key, authorised
 from tests.conventions.test_errors import assert_problem
+from tests.conventions.test_strict_inputs import document_schema
 from tests.factories import PARTNERSHIPS_PATH, create_organisation
 from tests.partnerships.test_phases import meeting, partnership
 
@@ -145,6 +146,8 @@ async def test_behind_a_public_address_the_urls_are_https_and_webcal(
 async def test_a_subscription_names_its_feeds_object_and_nothing_else(
     client: AsyncClient,
 ) -> None:
+    """As the document's schema says: each body refused here is invalid by it."""
+    document = await document_schema(client, "CalendarSubscriptionCreate")
     p = await partnership(client)
     for body in (
         {"feed": "partnership", "organisation_id": p["partner_ids"][0]},
@@ -154,11 +157,14 @@ async def test_a_subscription_names_its_feeds_object_and_nothing_else(
             "partnership_id": p["id"],
             "organisation_id": p["swedish_party_id"],
         },
+        {"feed": "partnership", "organisation_id": None, "partnership_id": p["id"]},
         {"feed": "partnership"},
         {"feed": "network", "partnership_id": p["id"]},
     ):
         response = await client.post(SUBS, json=body)
         assert_problem(response, 422, "validation-error")
+        assert not document.is_valid(body), body
+    assert document.is_valid({"feed": "partnership", "partnership_id": p["id"]})
     missing = await subscribe(client, "partnership", str(uuid.uuid4()))
     assert_problem(missing, 404, "not-found")
     assert (await client.get(SUBS)).json()["items"] == []
