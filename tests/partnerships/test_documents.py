@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import pytest
 from httpx import ASGITransport, AsyncClient, Response
+from jsonschema import Draft202012Validator
 from moto.server import ThreadedMotoServer
 from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 
@@ -263,9 +264,34 @@ async def test_a_generic_binary_file_is_typed_by_its_file_names_extension(
     document = await create_document(files, p)
     url = f"{documents_url(p)}/{document['id']}"
     generic = "application/octet-stream"
-    for name in (None, "scan", "scan.txt", "scan.png"):  # no name, no extension, another type
+    for name in (None, "scan.png"):  # no name; the name of another type
         response = await upload(files, url, PDF, generic, **({"filename": name} if name else {}))
         assert (response.status_code, response.json()["code"]) == (415, "unsupported-media-type")
+    # A name is refused as its pattern in the document says unless it ends in an accepted
+    # extension, whatever the Content-Type (the document cannot tie one to the other).
+    spec = (await files.get("/openapi.json")).json()
+    upload_file = spec["paths"][
+        f"{PARTNERSHIPS_PATH}/{{partnership_id}}/documents/{{document_id}}/file"
+    ]
+    [named] = [
+        p["schema"]["anyOf"][0] for p in upload_file["put"]["parameters"] if p["name"] == "filename"
+    ]
+    declared = Draft202012Validator(named)
+    assert all(declared.is_valid(n) for n in ("Plan 2024.DOCX", "visit.jpeg", "loi.pdf", "a.Odt"))
+    refused_names = ("scan", "pdf", "scan.txt", "scan.pdf ", "scan.pdf.exe")
+    assert not any(declared.is_valid(n) for n in refused_names)
+    # And a final newline, which ECMAScript's `$` (JSON Schema's dialect) does not take before,
+    # though Python's, which the validator above uses, does.
+    for name in (*refused_names, "scan.pdf\n"):
+        for content_type in (generic, "application/pdf"):
+            response = await upload(files, url, PDF, content_type, filename=name)
+            [error] = response.json()["errors"]
+            assert (response.status_code, error["location"], error["pointer"], error["type"]) == (
+                422,
+                "query",
+                "filename",
+                "string_pattern_mismatch",
+            ), (name, content_type)
     assert stored(storage) == []
 
     zipped = b"PK\x03\x04" + b"\x00" * 26

@@ -32,8 +32,12 @@ StoreDep = Annotated[FileStore, Depends(get_file_store)]
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 _FILE_CONTENT: dict[str, Any] = {media: _BINARY for media in service.ACCEPTED}
+# An upload has a byte at least: an empty file is refused (422).
+_NOT_EMPTY = {"schema": {**_BINARY["schema"], "minLength": 1}}
 # The generic type last: openapi-python-client sends the last type a body of bytes is listed with.
-_UPLOAD_CONTENT: dict[str, Any] = {**_FILE_CONTENT, service.GENERIC: _BINARY}
+_UPLOAD_CONTENT: dict[str, Any] = {
+    media: _NOT_EMPTY for media in (*service.ACCEPTED, service.GENERIC)
+}
 
 
 @router.get(
@@ -176,7 +180,13 @@ async def upload_document_file(
     document_id: UUID,
     filename: Annotated[
         str | None,
-        Query(max_length=service.FILE_NAME_MAX, description="The file's name, for its download."),
+        Query(
+            max_length=service.FILE_NAME_MAX,
+            pattern=service.FILE_NAME_PATTERN,
+            description="The file's name, for its download, ending in one of "
+            f"{', '.join(service.BY_EXTENSION)} (in any case): the extension types a body sent "
+            f"as {service.GENERIC}.",
+        ),
     ] = None,
     if_match: IfMatchToReplace = None,
 ) -> DocumentRead:

@@ -70,6 +70,15 @@ BY_EXTENSION = {ext: media for media, (_, ext) in ACCEPTED.items()} | {".jpeg": 
 FILE_NAME_MAX = 255
 
 
+def _any_case(text: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in text)
+
+
+# A file's name ends in one of those extensions, in any case (no inline flag: not every regex
+# dialect has one). Unanchored at the start, as JSON Schema's patterns are.
+FILE_NAME_PATTERN = r"\.(" + "|".join(_any_case(ext[1:]) for ext in BY_EXTENSION) + ")$"
+
+
 DOCUMENTS = Parts(Document, DocumentFields, order=(col(Document.created_at), col(Document.id)))
 
 list_documents = DOCUMENTS.read_all
@@ -145,7 +154,8 @@ def media_type_of(content_type: str | None, file_name: str | None) -> str:
     application/octet-stream the one the file name's extension names; else 415."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media == GENERIC:
-        extension = "." + (file_name or "").rpartition(".")[2].strip().lower()
+        _, dot, extension = (file_name or "").rpartition(".")
+        extension = dot + extension.lower()
         if extension not in BY_EXTENSION:
             raise ProblemError(
                 UNSUPPORTED_MEDIA_TYPE,
