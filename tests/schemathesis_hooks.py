@@ -1,10 +1,11 @@
 """Loaded by the Schemathesis CLI that `tests/test_schemathesis.py` runs (`SCHEMATHESIS_HOOKS`).
 
 Every built-in check runs. `positive_data_acceptance` is told (in the test's configuration) to
-let 400, 412 and 422 through, because the server rightly refuses some schema-valid requests for
-reasons no schema can state; `refused_only_for_what_the_schema_cannot_state` below then fails
-every such refusal that is not one of those reasons. So a schema-valid request refused because
-the document under-describes the API (a pattern, a bound, a closed list left out) still fails.
+let 400, 412 and 422 through (and 415 for a document's file), because the server rightly refuses
+some schema-valid requests for reasons no schema can state;
+`refused_only_for_what_the_schema_cannot_state` below then fails every such refusal that is not
+one of those reasons. So a schema-valid request refused because the document under-describes the
+API (a pattern, a bound, a closed list left out) still fails.
 """
 
 import json
@@ -33,6 +34,14 @@ BEYOND_JSON_SCHEMA = {
     "the organisation number's check digit is wrong": "a check digit (Luhn)",
     "the third digit of an organisation number is 2 or more": "a check digit's convention",
 }
+# A file's refusals JSON Schema has no words for, by the start of the 415's detail.
+FILE_BEYOND_JSON_SCHEMA = {
+    "The file's content is not ": "a file's first bytes (its signature) against the type it is "
+    "sent as",
+    "A file sent as application/octet-stream needs a file name": "a parameter required with one "
+    "media type of the body only, which OpenAPI cannot tie to it (a name sent is held to its "
+    "pattern, a 422 otherwise)",
+}
 # A programme rule (code `rule.<name>`) judges schema-valid data on stored data, on the calendar
 # or across fields: GET /problems describes each, and its 422 names it.
 RULE = "rule."
@@ -42,6 +51,8 @@ def _explained(problem: dict[str, Any]) -> bool:
     code = str(problem.get("code", ""))
     if code in SERVER_STATE or code.startswith(RULE):
         return True
+    if code == "unsupported-media-type":
+        return str(problem.get("detail", "")).startswith(tuple(FILE_BEYOND_JSON_SCHEMA))
     if code != "validation-error":
         return False
     errors = problem.get("errors") or []
@@ -57,7 +68,7 @@ def refused_only_for_what_the_schema_cannot_state(ctx: Any, response: Any, case:
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive:
         return
-    if is_unexpected_http_status_case(case) or response.status_code not in (400, 412, 422):
+    if is_unexpected_http_status_case(case) or response.status_code not in (400, 412, 415, 422):
         return
     try:
         problem = json.loads(response.content)
