@@ -39,8 +39,8 @@ from app.models.partnerships import Meeting, Partnership, Phase
 from app.models.people import Person
 from app.schemas.common import Money
 from app.schemas.funding.applications import sek
-from app.schemas.funding.figures import OverdueReport
 from app.schemas.funding.grants import Figures
+from app.schemas.partnerships.compliance import OverdueReport
 
 
 class _Payload(BaseModel):

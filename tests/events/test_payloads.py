@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.schemas.event_types import EVENT_TYPES
 from app.schemas.funding.applications import ApplicationRead
-from app.schemas.funding.figures import OverdueReport
 from app.schemas.funding.grants import AmendmentRead, GrantRead, PaymentRead, ReportRead
+from app.schemas.partnerships.compliance import OverdueReport
 from app.schemas.partnerships.meetings import MeetingRead
 from app.schemas.partnerships.partnerships import PartnershipRead
 from app.schemas.partnerships.phases import PhaseRead

@@ -6,9 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from app.models.enums import PhaseKind, PhaseStatus
+from app.models.enums import PhaseKind, PhaseStatus, ReportKind
 from app.rules.partnerships import MEETINGS_A_PROJECT_YEAR
-from app.schemas.funding.figures import OverdueReport
 
 
 class ProjectYear(BaseModel):
@@ -43,6 +42,17 @@ class PhaseCompliance(BaseModel):
     )
     reciprocal_hosting_planned: bool
     reciprocal_hosting_held: bool | None = Field(description="Null until the phase has ended.")
+
+
+class OverdueReport(BaseModel):
+    grant_id: UUID
+    reference: str
+    partnership_id: UUID
+    partnership_title: str
+    kind: ReportKind
+    year: int
+    due_on: date
+    days_overdue: int
 
 
 class Finding(BaseModel):

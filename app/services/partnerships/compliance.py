@@ -43,11 +43,11 @@ from app.rules.partnerships import (
     missing_politicians,
     sides_short_of_visits,
 )
-from app.schemas.funding.figures import OverdueReport
 from app.schemas.partnerships.compliance import (
     Compliance,
     Finding,
     Hosting,
+    OverdueReport,
     PhaseCompliance,
     ProjectYear,
 )
