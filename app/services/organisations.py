@@ -1,6 +1,7 @@
 """Organisations: queries and the rules that need stored data."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -89,6 +90,15 @@ async def read_organisation(session: AsyncSession, organisation_id: UUID) -> sa.
     return await read_one(
         session, _BY_ID, f"No organisation {organisation_id}.", {"id": organisation_id}
     )
+
+
+async def organisations_by_id(
+    session: AsyncSession, ids: Collection[UUID]
+) -> dict[UUID, OrganisationRead]:
+    """Organisations as `GET /organisations/{id}` answers them (anyone may read them), in one
+    statement."""
+    rows = await session.execute(_ANSWER.where(_TABLE.c.id.in_(list(ids))))
+    return {row.id: OrganisationRead.model_validate(row) for row in rows}
 
 
 async def get_organisation(

@@ -8,47 +8,30 @@ from fastapi import APIRouter, Body, Request, Response
 
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
-from app.api.etag import conditional, set_etag
+from app.api.etag import set_etag
+from app.api.expand import conditional_read, expand_query
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
-from app.core.versions import etag_for
 from app.schemas.partnerships.meetings import (
-    Cancellation,
     CancelMeeting,
     HoldMeeting,
     MeetingChangePage,
     MeetingChangeRead,
     MeetingCreate,
+    MeetingExpand,
     MeetingRead,
     MeetingUpdate,
     RescheduleMeeting,
 )
-from app.services.common import answer_fields
+from app.services import expansions
 from app.services.partnerships import meetings as service
 
 router = APIRouter(
     prefix="/partnerships/{partnership_id}", tags=["partnerships"], route_class=TransactionalRoute
 )
 
-
-def read(view: service.MeetingView) -> MeetingRead:
-    meeting = view.meeting
-    cancellation = None
-    if meeting.cancelled_at is not None:
-        cancellation = Cancellation(
-            reason=meeting.cancelled_reason,
-            cancelled_by=meeting.cancelled_by,
-            cancelled_at=meeting.cancelled_at,
-        )
-    return MeetingRead.model_validate(
-        {
-            **answer_fields(meeting, MeetingRead),
-            "host_side": view.host_side,
-            "participant_ids": view.participant_ids,
-            "cancellation": cancellation,
-        }
-    )
+Expansions = Annotated[list[MeetingExpand], expand_query(MeetingExpand)]
 
 
 @router.get(
@@ -58,9 +41,11 @@ def read(view: service.MeetingView) -> MeetingRead:
     responses=problem_responses(401, 403, 404, 422),
 )
 async def list_meetings(
-    session: SessionDep, principal: Authenticated, partnership_id: UUID
+    session: SessionDep, principal: Authenticated, partnership_id: UUID, expand: Expansions
 ) -> list[MeetingRead]:
-    return [read(v) for v in await service.list_meetings(session, principal, partnership_id)]
+    views = await service.list_meetings(session, principal, partnership_id)
+    embedded = await expansions.in_meetings(session, views, expand)
+    return [service.answer(v, embedded[v.meeting.id]) for v in views]
 
 
 @router.post(
@@ -83,7 +68,7 @@ async def create_meeting(
         request, "get_meeting", partnership_id=partnership_id, meeting_id=view.meeting.id
     )
     set_etag(response, view.meeting.version)
-    return read(view)
+    return service.answer(view)
 
 
 @router.get(
@@ -99,11 +84,13 @@ async def get_meeting(
     response: Response,
     partnership_id: UUID,
     meeting_id: UUID,
+    expand: Expansions,
 ) -> MeetingRead:
     _, view = await service.get_meeting(session, principal, partnership_id, meeting_id)
-    if unchanged := conditional(request, response, etag_for(view.meeting.version)):
+    if unchanged := conditional_read(request, response, view.meeting.version, expand):
         return unchanged  # type: ignore[return-value]
-    return read(view)
+    embedded = await expansions.in_meetings(session, [view], expand)
+    return service.answer(view, embedded[view.meeting.id])
 
 
 @router.patch(
@@ -126,7 +113,7 @@ async def update_meeting(
         session, principal, partnership_id, meeting_id, body, if_match
     )
     set_etag(response, view.meeting.version)
-    return read(view)
+    return service.answer(view)
 
 
 @router.delete(
@@ -165,7 +152,7 @@ def _action(
     ) -> MeetingRead:
         view = await run(session, principal, partnership_id, meeting_id, body, if_match)
         set_etag(response, view.meeting.version)
-        return read(view)
+        return service.answer(view)
 
     router.add_api_route(
         f"/meetings/{{meeting_id}}/{name}",
@@ -204,7 +191,7 @@ async def hold_meeting(
         session, principal, partnership_id, meeting_id, body, if_match
     )
     set_etag(response, view.meeting.version)
-    return read(view)
+    return service.answer(view)
 
 
 _action(

@@ -76,6 +76,15 @@ class Compliance(BaseModel):
     warnings: list[Finding]
 
 
+class ComplianceBrief(BaseModel):
+    """A partnership's compliance in brief, as an overview shows it (the whole view: `GET
+    /partnerships/{id}/compliance`)."""
+
+    as_of: date
+    met: bool = Field(description="True when the view has no warning.")
+    warnings: list[Finding] = Field(description="As the whole view lists them.")
+
+
 class ComplianceSummary(BaseModel):
     partnership_id: UUID
     title: str

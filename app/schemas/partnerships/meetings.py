@@ -1,16 +1,18 @@
 """Meetings and visits of a partnership, the actions of their life cycle and their history."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import MISSING, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import MeetingAction, MeetingKind, MeetingStatus
 from app.rules.partnerships import CHANGE_REASON_MAX_CHARS, check_change_reason
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.organisations import OrganisationRead
 
 Place = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL)
@@ -77,6 +79,12 @@ class Cancellation(ResponseModel):
     cancelled_at: datetime
 
 
+class MeetingExpand(StrEnum):
+    """What `expand` embeds in a meeting (docs/front-ends.md)."""
+
+    host = "host"
+
+
 class MeetingRead(ResponseModel):
     id: UUID
     partnership_id: UUID
@@ -99,6 +107,9 @@ class MeetingRead(ResponseModel):
     )
     created_at: datetime
     updated_at: datetime
+    host: OrganisationRead | MISSING = Field(
+        default=MISSING, description="`expand=host`: the host organisation."
+    )
 
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, pattern=NO_CONTROL)]

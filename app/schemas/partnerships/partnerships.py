@@ -1,14 +1,21 @@
 """Partnerships: request and response models."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints, computed_field
+from pydantic import MISSING, ConfigDict, Field, StringConstraints, computed_field
 
 from app.core.paging import Page
 from app.models.enums import PartnershipStatus, Principle
 from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.networks.networks import NetworkRead
+from app.schemas.organisations import OrganisationRead
+from app.schemas.partnerships.compliance import ComplianceBrief
+from app.schemas.partnerships.meetings import MeetingRead
+from app.schemas.partnerships.members import Side
+from app.schemas.partnerships.phases import PhaseRead
 
 Theme = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
@@ -72,6 +79,31 @@ class PartnershipUpdate(RequestModel):
     network_id: UUID | None = None
 
 
+class PartnershipExpand(StrEnum):
+    """What `expand` embeds in a partnership (docs/front-ends.md)."""
+
+    parties = "parties"
+    current_phase = "current_phase"
+    next_meeting = "next_meeting"
+    compliance = "compliance"
+    network = "network"
+
+
+class PartyRead(OrganisationRead):
+    """A party of a partnership: the organisation as `GET /organisations/{id}` answers it, and
+    its side."""
+
+    side: Side
+
+
+class CurrentPhase(PhaseRead):
+    """The phase a partnership is in: the active one; else the planned one that starts first;
+    else the one that ended last."""
+
+    starts: date = Field(description="The day it started, or is planned to.")
+    ends: date = Field(description="The day it ended, or is planned to.")
+
+
 class PartnershipRead(ResponseModel):
     id: UUID
     title: str
@@ -88,6 +120,27 @@ class PartnershipRead(ResponseModel):
     published_at: datetime | None = Field(description="Set while its public summary is shown.")
     created_at: datetime
     updated_at: datetime
+    # Present only when asked for with `expand` (docs/front-ends.md, "Expanding related objects").
+    parties: list[PartyRead] | MISSING = Field(
+        default=MISSING,
+        description="`expand=parties`: the Swedish party, the partners (by id), then the third "
+        "party, each with its side.",
+    )
+    current_phase: CurrentPhase | MISSING | None = Field(
+        default=MISSING,
+        description="`expand=current_phase`: the phase it is in; null when it has none.",
+    )
+    next_meeting: MeetingRead | MISSING | None = Field(
+        default=MISSING,
+        description="`expand=next_meeting`: the first planned meeting that has not ended by "
+        "today; null when none is planned.",
+    )
+    compliance: ComplianceBrief | MISSING = Field(
+        default=MISSING, description="`expand=compliance`: the programme's rules today, in brief."
+    )
+    network: NetworkRead | MISSING | None = Field(
+        default=MISSING, description="`expand=network`: its network; null when it has none."
+    )
 
     @computed_field(  # type: ignore[prop-decorator]
         description="bilateral, trilateral (an EU third party) or multilateral (several partners)"

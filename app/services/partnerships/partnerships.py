@@ -1,12 +1,14 @@
 """Partnerships and their parties: queries and the rules that need stored data."""
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -33,6 +35,7 @@ from app.schemas.partnerships.partnerships import (
 )
 from app.services.common import (
     answer_columns,
+    answer_fields,
     apply_changes,
     get_one,
     merge_patch,
@@ -130,6 +133,43 @@ async def read_partnership(
     """A partnership to answer with, in the caller's scope (a row, see `answer_columns`)."""
     stmt = scope_partnerships(principal, _ANSWER.where(_PARTNERSHIPS.c.id == partnership_id))
     return await read_one(session, stmt, f"No partnership {partnership_id}.")
+
+
+def answer(
+    partnership: PartnershipRecord,
+    partner_ids: list[UUID],
+    embedded: Mapping[str, Any] | None = None,
+) -> PartnershipRead:
+    """A partnership as its routes answer it, with the objects `expand` embeds in it."""
+    fields = answer_fields(partnership, PartnershipRead)
+    return PartnershipRead.model_validate(
+        {**fields, "partner_ids": partner_ids, **(embedded or {})}
+    )
+
+
+# The partner-side parties of a partnership as one column of its row (in `partners_of`'s order).
+_PARTNER_IDS = (
+    sa.select(
+        sa.func.array_agg(
+            aggregate_order_by(
+                col(PartnershipPartner.organisation_id), col(PartnershipPartner.organisation_id)
+            )
+        )
+    )
+    .where(col(PartnershipPartner.partnership_id) == _PARTNERSHIPS.c.id)
+    .scalar_subquery()
+    .label("partner_ids")
+)
+
+
+async def readable_partnerships(
+    session: AsyncSession, principal: Principal, ids: Collection[UUID]
+) -> dict[UUID, PartnershipRead]:
+    """Those of `ids` the principal may read, as `GET /partnerships/{id}` answers them, in one
+    statement: the others are left out, as that route answers 404 for them."""
+    stmt = _ANSWER.add_columns(_PARTNER_IDS).where(_PARTNERSHIPS.c.id.in_(list(ids)))
+    rows = await session.execute(scope_partnerships(principal, stmt))
+    return {row.id: answer(row, list(row.partner_ids or [])) for row in rows}
 
 
 async def partners_of(session: AsyncSession, ids: list[UUID]) -> dict[UUID, list[UUID]]:
