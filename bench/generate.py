@@ -4,9 +4,11 @@ Organisations are partner-side local governments in the partner countries; each 
 people, and a partnership with a Swedish municipality funded by a two-year project grant of four
 budget lines, with an approved project application of the same budget in that year's round, with
 its signed letter of intent and its budget attached (not linked to the grant: the grant's
-`application_id` stays empty), four meetings (a visit each way in each year) and a study visit to
-its Swedish municipality. Every hundredth makes a thematic network with ten workshops, and a
-training programme with two implementers. The reference data (countries, Swedish municipalities
+`application_id` stays empty), four meetings (a visit each way in each year), a study visit to
+its Swedish municipality, and a project phase over the grant's years (completed when the grant
+ended before 2026, else active, with a digital meeting planned in its last month). Every
+hundredth makes a thematic network with ten workshops, and a training programme with two
+implementers. The reference data (countries, Swedish municipalities
 and regions) comes from the migrations, as in production.
 
 The rows keep the programme's rules (`partnership-api check` finds none broken): a partnership
@@ -359,6 +361,42 @@ async def add_meetings(conn: asyncpg.Connection) -> None:
     )
 
 
+async def add_phases(conn: asyncpg.Connection) -> None:
+    """For each partnership, a project phase over its grant's two years: completed as planned
+    when the grant ended before NOW, else active; an active one also has a digital meeting
+    planned twenty days before its end, hosted by the Swedish party (the overview screen's next
+    meeting, bench/overview.py)."""
+    rng = random.Random(SEED + 9)
+    phases, meetings = [], []
+    for g in await conn.fetch(
+        "SELECT g.partnership_id, g.starts, g.ends, p.swedish_party_id FROM grants g "
+        "JOIN partnerships p ON p.id = g.partnership_id ORDER BY g.partnership_id"
+    ):
+        ended = g["ends"] < NOW.date()
+        phases.append(
+            (_id(rng), NOW, NOW, 1, g["partnership_id"], "project", g["starts"], g["ends"],
+             g["starts"], g["ends"] if ended else None, "completed" if ended else "active")
+        )  # fmt: skip
+        if not ended:
+            on = g["ends"] - timedelta(days=20)
+            meetings.append(
+                (_id(rng), NOW, NOW, 1, g["partnership_id"], "digital_meeting",
+                 g["swedish_party_id"], "Online", on, on, "planned")
+            )  # fmt: skip
+    await conn.copy_records_to_table(
+        "phases",
+        records=phases,
+        columns=[*TRACKED, "partnership_id", "kind", "planned_start", "planned_end",
+                 "actual_start", "actual_end", "status"],
+    )  # fmt: skip
+    await conn.copy_records_to_table(
+        "meetings",
+        records=meetings,
+        columns=[*TRACKED, "partnership_id", "kind", "host_organisation_id", "place",
+                 "start_date", "end_date", "status"],
+    )  # fmt: skip
+
+
 async def add_study_visits(conn: asyncpg.Connection) -> None:
     """For each partnership with a grant: a study visit to its Swedish municipality from the
     partner's country, half a year into the grant."""
@@ -485,4 +523,5 @@ FILLS: tuple[tuple[str, Fill], ...] = (
     ("study_visits", lambda conn, count: add_study_visits(conn)),
     ("workshops", lambda conn, count: add_workshops(conn)),
     ("training_programmes", lambda conn, count: add_programmes(conn)),
+    ("phases", lambda conn, count: add_phases(conn)),
 )

@@ -29,6 +29,7 @@ import httpx
 from app.core.paging import encode_cursor
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.migrations import upgrade_to_head
+from bench import overview
 from bench.generate import backfill, generate
 from bench.query_count import count_queries
 
@@ -399,6 +400,8 @@ async def bench_scale(
                 )
             )
             print(f"  {name}: ours {result['ours_rps']:.0f}/s, twin {result['twin_rps']:.0f}/s")
+        if not args.routes or "overview" in args.routes:
+            await overview.overview(url, ours_port, token, scale)
         rss = rss_mb(ours.pid)
     finally:
         for process in (ours, twin):
@@ -507,6 +510,9 @@ async def main() -> None:
         rows += scale_rows
     print()
     print(table(rows, rss))
+    if overview.RESULTS:
+        print()
+        print(overview.overview_table(overview.RESULTS))
     print()
     for line in verdicts(rows, rss):
         print(line)
@@ -521,6 +527,7 @@ async def main() -> None:
                 "rss_mb": rss,
                 "deep_page_plans": plans,
                 "rows": [asdict(r) for r in rows],
+                "overview": [asdict(r) for r in overview.RESULTS],
             },
             indent=2,
         )

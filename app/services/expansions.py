@@ -30,7 +30,7 @@ from app.services.funding import applications
 from app.services.networks.networks import networks_by_id
 from app.services.organisations import organisations_by_id
 from app.services.partnerships import meetings
-from app.services.partnerships.compliance import compliance_of_each
+from app.services.partnerships.compliance import compliance_of_each, default_day
 from app.services.partnerships.members import sides_from
 from app.services.partnerships.partnerships import PartnershipRecord, readable_partnerships
 from app.services.partnerships.phases import current_phases
@@ -68,14 +68,13 @@ async def in_partnerships(
         phases = await current_phases(session, ids)
         for p in partnerships:
             found[p.id]["current_phase"] = phases.get(p.id)
-    day = today()
     if PartnershipExpand.next_meeting in expand:
-        upcoming = await meetings.next_meetings(session, sides, day)
+        upcoming = await meetings.next_meetings(session, sides, today())
         for p in partnerships:
             view = upcoming.get(p.id)
             found[p.id]["next_meeting"] = None if view is None else meetings.answer(view)
     if PartnershipExpand.compliance in expand:
-        judged = await compliance_of_each(session, partnerships, day)
+        judged = await compliance_of_each(session, partnerships, default_day())
         for p, compliance in zip(partnerships, judged, strict=True):
             found[p.id]["compliance"] = ComplianceBrief(
                 as_of=compliance.as_of, met=not compliance.warnings, warnings=compliance.warnings

@@ -1,6 +1,6 @@
 """The compliance view: a partnership's, and across the programme for ICLD's programme officers."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -48,7 +48,7 @@ async def list_compliance(
     ] = False,
     as_of: Annotated[date | None, Query()] = None,
 ) -> ComplianceSummaryPage:
-    day = as_of or datetime.now(UTC).date()
+    day = as_of or service.default_day()
     page: PageParams = await page_params(limit=limit, cursor=cursor)
     rows, _, next_cursor = await list_partnerships(
         session, principal, PartnershipFilters(status=status, country=country), page
@@ -84,5 +84,5 @@ async def get_partnership_compliance(
         date | None, Query(description="Judge as on this day (default today).")
     ] = None,
 ) -> Compliance:
-    day = as_of or datetime.now(UTC).date()
+    day = as_of or service.default_day()
     return await service.compliance(session, principal, partnership_id, day)

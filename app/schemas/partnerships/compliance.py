@@ -77,8 +77,7 @@ class Compliance(BaseModel):
 
 
 class ComplianceBrief(BaseModel):
-    """A partnership's compliance in brief, as an overview shows it (the whole view: `GET
-    /partnerships/{id}/compliance`)."""
+    """A partnership's compliance today in brief (the whole view: its `/compliance`)."""
 
     as_of: date
     met: bool = Field(description="True when the view has no warning.")

@@ -90,15 +90,13 @@ class PartnershipExpand(StrEnum):
 
 
 class PartyRead(OrganisationRead):
-    """A party of a partnership: the organisation as `GET /organisations/{id}` answers it, and
-    its side."""
+    """A party: the organisation as `GET /organisations/{id}` answers it, and its side."""
 
-    side: Side
+    side: Side = Field(description="Which side of the partnership it is on.")
 
 
 class CurrentPhase(PhaseRead):
-    """The phase a partnership is in: the active one; else the planned one that starts first;
-    else the one that ended last."""
+    """The phase a partnership is in: the active one, else the next planned, else the last."""
 
     starts: date = Field(description="The day it started, or is planned to.")
     ends: date = Field(description="The day it ended, or is planned to.")

@@ -57,8 +57,8 @@ async def list_phases(session: AsyncSession, partnership_id: UUID) -> list[Phase
     return list(rows)
 
 
-# Which phase a partnership is in: the active one; else the planned one that starts first; else
-# the one that ended last.
+# Which phase a partnership is in (`CurrentPhase`): the active one; else the planned one that
+# starts first; else the one that ended last (ties: by id).
 _CURRENT_FIRST = sa.case(
     (col(Phase.status) == PhaseStatus.active, 0),
     (col(Phase.status) == PhaseStatus.planned, 1),
