@@ -4,6 +4,7 @@ objects"). Every embedded object is compared with what its own route answers the
 where that route answers 404. The routes and their values are read from the OpenAPI document,
 so a value added later is held to the same check."""
 
+import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -107,6 +108,19 @@ async def test_fields_are_absent_unless_asked_for_and_unknown_values_are_refused
         assert refused.status_code == 422, bad
         [error] = refused.json()["errors"]
         assert (error["location"], error["pointer"], error["type"]) == ("query", "expand.0", "enum")
+
+
+async def test_no_route_embeds_anything_for_an_anonymous_caller(anonymous: AsyncClient) -> None:
+    for template, values in EXPANDABLE.items():
+        path = template.format(
+            partnership_id=uuid.uuid4(),
+            meeting_id=uuid.uuid4(),
+            member_id=uuid.uuid4(),
+            grant_id=uuid.uuid4(),
+            workshop_id=uuid.uuid4(),
+        )
+        response = await anonymous.get(path + query(sorted(values), limit=False))
+        assert response.status_code == 401, template
 
 
 async def test_the_overview_screen_in_one_request(client: AsyncClient) -> None:
