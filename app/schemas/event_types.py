@@ -127,6 +127,13 @@ class ErasedPersonPayload(_Payload):
     erased_at: datetime
 
 
+class DeletedPersonPayload(_Payload):
+    """Which person was deleted, and from which organisation: no name, nothing else."""
+
+    id: UUID
+    organisation_id: UUID
+
+
 Changes = dict[str, list[Any]]
 
 
@@ -147,6 +154,10 @@ class EventType:
 
 def _created(kind: str, changes: Changes) -> bool:
     return kind == "create"
+
+
+def _deleted(kind: str, changes: Changes) -> bool:
+    return kind == "delete"
 
 
 def _became(field: str, value: str) -> Callable[[str, Changes], bool]:
@@ -230,6 +241,14 @@ EVENT_TYPES: tuple[EventType, ...] = (
         _moved,
     ),
     EventType(
+        "meeting.deleted",
+        "A meeting entered by mistake was deleted; the payload is its last state.",
+        Meeting,
+        MeetingPayload,
+        lambda o: f"/api/v1/partnerships/{o.partnership_id}/meetings/{o.id}",
+        _deleted,
+    ),
+    EventType(
         "application.submitted",
         "An application was submitted to ICLD.",
         Application,
@@ -284,6 +303,14 @@ EVENT_TYPES: tuple[EventType, ...] = (
         ErasedPersonPayload,
         lambda o: f"/api/v1/people/{o.id}",
         _set("erased_at"),
+    ),
+    EventType(
+        "person.deleted",
+        "A person was deleted. The payload names no one.",
+        Person,
+        DeletedPersonPayload,
+        lambda o: f"/api/v1/people/{o.id}",
+        _deleted,
     ),
 )
 
