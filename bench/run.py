@@ -140,7 +140,10 @@ async def latency(url: str, rate: int, seconds: float, token: str) -> tuple[floa
     """Open loop: a request every 1/rate s whatever the answers, so queueing shows in p99."""
     timings: list[float] = []
     async with httpx.AsyncClient(
-        timeout=10, limits=httpx.Limits(max_connections=64), headers=signed_in(url, token)
+        timeout=10,
+        limits=httpx.Limits(max_connections=64),
+        # As wrk and the twin: uncompressed (compression is measured on its own, below).
+        headers={**signed_in(url, token), "Accept-Encoding": "identity"},
     ) as http:
 
         async def one() -> None:
@@ -300,6 +303,54 @@ async def deep_page_plans(url: str) -> dict[str, str]:
     return plans
 
 
+# Compression's cost and gain: one list, plainly, gzipped, and revalidated (a 304 to the
+# If-None-Match of its ETag), by wrk on our service only (the twin neither compresses nor tags).
+COMPRESSED = (
+    "/api/v1/organisations?country=KE&limit=20",
+    "/api/v1/organisations?country=KE&limit=100",
+)
+COMPRESSION: dict[int, list[dict[str, Any]]] = {}
+
+
+def _wrk_with(url: str, headers: dict[str, str], seconds: int, connections: int) -> float:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
+    command += [f"-H{k}: {v}" for k, v in headers.items()]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return float(match.group(1)) if match else 0.0
+
+
+async def compression_cost(port: int, seconds: int, connections: int) -> list[dict[str, Any]]:
+    """Requests/s and bytes on the wire of each COMPRESSED list: without Accept-Encoding, with
+    `Accept-Encoding: gzip`, and answered 304 to If-None-Match."""
+    found = []
+    for path in COMPRESSED:
+        url = f"http://127.0.0.1:{port}{path}"
+        async with httpx.AsyncClient() as http:
+            plain = await http.get(url, headers={"Accept-Encoding": "identity"})
+            async with http.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as zipped:
+                gzip_bytes = len(b"".join([c async for c in zipped.aiter_raw()]))
+        assert zipped.headers.get("content-encoding") == "gzip", path
+        row: dict[str, Any] = {
+            "path": path,
+            "identity_bytes": len(plain.content),
+            "gzip_bytes": gzip_bytes,
+        }
+        for name, headers in (
+            ("identity", {}),
+            ("gzip", {"Accept-Encoding": "gzip"}),
+            ("not_modified", {"If-None-Match": plain.headers["etag"]}),
+        ):
+            row[f"{name}_rps"] = _wrk_with(url, headers, seconds, connections)
+        print(
+            f"  compression {path}: {row['identity_bytes']} B at {row['identity_rps']:.0f}/s, "
+            f"gzip {row['gzip_bytes']} B at {row['gzip_rps']:.0f}/s, "
+            f"304 at {row['not_modified_rps']:.0f}/s"
+        )
+        found.append(row)
+    return found
+
+
 async def same_json(ours_port: int, twin_port: int, path: str, token: str) -> None:
     """The twin is only a yardstick if it answers what we answer: the same JSON, byte for
     byte once parsed."""
@@ -399,6 +450,8 @@ async def bench_scale(
                 )
             )
             print(f"  {name}: ours {result['ours_rps']:.0f}/s, twin {result['twin_rps']:.0f}/s")
+        if not args.routes or "compression" in args.routes.split(","):
+            COMPRESSION[scale] = await compression_cost(ours_port, args.seconds, args.connections)
         rss = rss_mb(ours.pid)
     finally:
         for process in (ours, twin):
@@ -520,6 +573,7 @@ async def main() -> None:
                 "args": vars(args),
                 "rss_mb": rss,
                 "deep_page_plans": plans,
+                "compression": COMPRESSION,
                 "rows": [asdict(r) for r in rows],
             },
             indent=2,
