@@ -79,7 +79,8 @@ class EventPage(Page[EventEnvelope]):
 
     sync_cursor: str | None = Field(
         description="Where this page ends: keep it, and pass it as `after` to get the events "
-        "that commit later. On an empty page, the `after` you sent (null if none)."
+        "that commit later. On the last page, the end of the feed as it stood (past events "
+        "you may not see); null only while no event exists."
     )
 
 

@@ -22,10 +22,16 @@ async def list_events(
     session: AsyncSession, principal: Principal, types: Sequence[str], page: PageParams
 ) -> tuple[list[Event], str | None, str | None]:
     """One page of the events after `page.cursor`, its next cursor (null on the last page) and
-    the cursor where it ends (to pull later from)."""
+    the cursor where it ends (to pull later from).
+
+    The last position committed is read first, and the page stops there: positions become
+    visible in increasing order (migration 0022), so every event up to it is visible by then,
+    and a last page can end at it, past the events the caller may not see, which its next pull
+    then need not walk again."""
+    horizon = await session.scalar(sa.select(sa.func.max(col(Event.position))))
     readers = sa.func.webhook_readers(col(Event.partnership_id), col(Event.organisation_id))
     stmt = select(Event).where(
-        col(Event.position).is_not(None),
+        col(Event.position) <= sa.literal(horizon, sa.BigInteger()),
         col(Event.type) != "ping",  # a subscription's own test, not a change
         sa.func.webhook_owner_reads(principal.kind, principal.id, readers),
     )
@@ -40,5 +46,6 @@ async def list_events(
         params=page,
         sort_name=SORT,
     )
-    ends = encode_cursor(SORT, (found[-1].position,)) if found else page.cursor
-    return found, next_cursor, ends
+    if next_cursor is not None or horizon is None:
+        return found, next_cursor, next_cursor or page.cursor
+    return found, None, encode_cursor(SORT, (horizon,))
