@@ -133,7 +133,15 @@ def serve(settings: Settings, url: str, *, with_demo_data: bool) -> None:
     if settings.migrate_on_start:
         migrate(settings, url)
     if with_demo_data:
+        from app.demo.iati import DEMO_REPORTING_ORG_REF, demo_settings
+
         demo_data(settings, url)
+        if settings.iati_reporting_org_ref not in (None, DEMO_REPORTING_ORG_REF):
+            log.warning(
+                "serve --demo-data: IATI_REPORTING_ORG_REF is ignored, the demo identifier used",
+                extra={"iati_reporting_org_ref": DEMO_REPORTING_ORG_REF},
+            )
+        settings = demo_settings(settings)
     app = create_app(settings, database_url=url)
     # Uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler that kills
     # the process before atexit runs, leaving the embedded PostgreSQL running. Exit normally.
@@ -153,7 +161,7 @@ def worker(settings: Settings, url: str) -> None:
     """A webhook worker until SIGTERM or SIGINT; run as many as needed, on as many hosts: they
     share the queue in PostgreSQL, and each job runs in one of them (docs/events.md)."""
     from app.db.engine import make_engine
-    from app.services.events.delivery import make_queue, run_worker
+    from app.services.jobs import make_queue, run_worker
 
     async def run() -> None:
         engine = make_engine(url, settings)

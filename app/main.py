@@ -19,6 +19,7 @@ from app.api.middleware import (
     CompressionMiddleware,
     RequestContextMiddleware,
     UnhandledErrorMiddleware,
+    Utf8UrlMiddleware,
 )
 from app.api.oidc import OidcVerifier
 from app.api.openapi import install_openapi
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         # else; production can run `partnership-api worker` processes instead (docs/events.md).
         worker = None
         if settings.worker_in_process:
-            from app.services.events.delivery import make_queue, run_worker
+            from app.services.jobs import make_queue, run_worker
 
             worker = asyncio.create_task(run_worker(make_queue(settings, url, engine), settings))
         gc.collect()
@@ -205,6 +206,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
     )
+    app.add_middleware(Utf8UrlMiddleware)
     app.add_middleware(RateLimitMiddleware, settings=settings)
     # Documents' files are PDF, images or zip archives already: never compressed again.
     app.add_middleware(

@@ -119,6 +119,12 @@ class Settings(BaseSettings):
     webhook_secret_grace_s: int = Field(
         default=86400, ge=0, description="How long a rotated secret still signs deliveries."
     )
+    event_retention_days: int = Field(
+        default=90,
+        ge=1,
+        description="How long events, webhook delivery attempts and finished jobs are kept; a "
+        "delivery still pending keeps its event.",
+    )
 
 
 @lru_cache

@@ -162,9 +162,9 @@ async def demo(client: AsyncClient, connection: AsyncConnection) -> AsyncClient:
     partnerships = (await client.get("/api/v1/partnerships")).json()["items"]
     first = partnerships[0]
     funded = {g["partnership_id"] for g in (await client.get("/api/v1/grants")).json()["items"]}
-    assert len(funded) >= 2
-    for partnership_id in funded:  # published, with grants: in the public views and IATI
-        await created(client, f"/api/v1/partnerships/{partnership_id}/publish", {})
+    published = {p["id"] for p in partnerships if p["published_at"]}
+    # Published, with grants: in the public views and IATI (the demo publishes its seeds').
+    assert len(funded & published) >= 2
     org = first["swedish_party_id"]
     await create_person(client, org, given_name="Second")
     for n in range(2):

@@ -48,14 +48,14 @@ KEY_REUSED = problem_kind(
     422,
     "Idempotency key reused",
     f"This `{HEADER}` was used within the last 24 hours for another request (another path, "
-    "query or body); use a new key for a new request.",
+    "query, body or `If-Match`); use a new key for a new request.",
 )
 KINDS = (INVALID_KEY, KEY_IN_PROGRESS, KEY_REUSED)
 OPERATION_KINDS.update(kind.code for kind in KINDS)  # documented on POSTs (app/api/openapi.py)
 HEADER_DESCRIPTION = (
     "Optional. A unique key (e.g. a UUID) that makes a retry of this request safe: for 24 hours a "
-    "request with the same key and the same body gets the first answer (with "
-    f"`{REPLAYED_HEADER}: true`) without running again. Another body: 422 "
+    "request with the same key, the same body and the same `If-Match` gets the first answer "
+    f"(with `{REPLAYED_HEADER}: true`) without running again. Another body or `If-Match`: 422 "
     f"`{KEY_REUSED.code}`; the first still running: 409 `{KEY_IN_PROGRESS.code}`."
 )
 _BARE = frozenset(chr(c) for c in range(0x21, 0x7F)) - {'"', "\\"}
@@ -90,15 +90,21 @@ def parse_key(raw: str) -> str:
     return parsed
 
 
-def fingerprint(body: bytes) -> str:
+def fingerprint(body: bytes, if_match: str | None = None) -> str:
     """sha256 of a body: of its canonical JSON when it is JSON (so a client that orders its keys
-    or spaces differently on a retry is still sending the same body), else of its bytes."""
+    or spaces differently on a retry is still sending the same body), else of its bytes; with
+    the ETags `If-Match` names, when it names any (a precondition is part of the request)."""
     try:
         parsed = json.loads(body) if body else None
     except ValueError:
-        return hashlib.sha256(body).hexdigest()
-    canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+        digest = hashlib.sha256(body).hexdigest()
+    else:
+        canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        digest = hashlib.sha256(canonical.encode()).hexdigest()
+    tags = sorted({tag.strip() for tag in (if_match or "").split(",")} - {""})
+    if not tags:  # no precondition: the body's digest alone, as before If-Match counted
+        return digest
+    return hashlib.sha256(f"{digest}\nIf-Match: {', '.join(tags)}".encode()).hexdigest()
 
 
 def caller_of(principal: Principal) -> str:
@@ -145,7 +151,7 @@ async def claim_key(
     scope = request.scope
     query = scope.get("query_string", b"").decode("latin-1")
     path = scope["path"] + (f"?{query}" if query else "")
-    digest = fingerprint(await request.body())
+    digest = fingerprint(await request.body(), ",".join(request.headers.getlist("if-match")))
     if not await keys.try_lock(session, caller, key):
         raise ProblemError(KEY_IN_PROGRESS, KEY_IN_PROGRESS.description)
     stored = await keys.find(session, caller, key)

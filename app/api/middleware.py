@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import ClassVar
+from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
@@ -14,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import PROBLEM_MEDIA_TYPE, problem_body
 from app.core.context import request_id_var
-from app.core.errors import INTERNAL_ERROR, PAYLOAD_TOO_LARGE, ProblemKind
+from app.core.errors import BAD_REQUEST, INTERNAL_ERROR, PAYLOAD_TOO_LARGE, ProblemKind
 
 access_log = logging.getLogger("partnership_api.access")
 log = logging.getLogger(__name__)
@@ -202,6 +203,35 @@ class CompressionMiddleware:
             await send(message)
 
         await self.gzip(scope, receive, weaken)
+
+
+def decodes_as_utf8(raw: bytes) -> bool:
+    """Whether a raw path or query string, percent-decoded, is UTF-8."""
+    if raw.isascii() and b"%" not in raw:
+        return True  # nearly every request: nothing to decode
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class Utf8UrlMiddleware:
+    """Answer 400 when the path or the query string holds percent-encoded bytes that are not
+    UTF-8 (`?q=%ff`): the server and Starlette would read them as U+FFFD, so the app would
+    silently answer another question than the one asked."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for part, raw in (("path", scope.get("raw_path")), ("query", scope["query_string"])):
+                if raw is not None and not decodes_as_utf8(raw):
+                    detail = f"The {part} is not UTF-8 once its %-escapes are decoded."
+                    await send_problem(send, BAD_REQUEST, detail, scope["path"])
+                    return
+        await self.app(scope, receive, send)
 
 
 class UnhandledErrorMiddleware:

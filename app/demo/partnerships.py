@@ -1,6 +1,11 @@
 """The seed documents' partnerships, made through the services so that every rule applies.
 
-Dates are the seeds' where they give them; where they do not, the assumption is noted.
+Dates are the seeds' where they give them; where they do not, the assumption is noted. The
+two partnerships whose course the seeds make public knowledge (Karlstad - Makueni from the
+municipality's press release, Alingsås - Chililabombwe from a municipal memo and a press
+release) are published, so that the public views and the IATI file of `make run` show them.
+The drafts are not: the seeds only name them, and their dates are assumptions (Lessebo's
+partner is a placeholder too).
 """
 
 from datetime import date, timedelta
@@ -33,6 +38,7 @@ from app.schemas.partnerships.phases import (
     StartPhase,
     TerminatePhase,
 )
+from app.services import public
 from app.services.partnerships import meetings, members, partnerships, phases
 
 
@@ -48,6 +54,10 @@ async def load_demo_partnerships(session: AsyncSession, orgs: dict[str, Organisa
     ):
         added += await make(session, principal, orgs)
     return added
+
+
+async def _publish(session: AsyncSession, principal: Principal, partnership: Partnership) -> None:
+    await public.set_published(session, principal, partnership.id, True)
 
 
 async def _exists(session: AsyncSession, title: str) -> bool:
@@ -164,6 +174,7 @@ async def _karlstad_makueni(
             reason="Inception approved (seed 000)",
         ),
     )
+    await _publish(session, principal, partnership)  # seed 000 is Karlstad's press release
     return 1
 
 
@@ -306,6 +317,7 @@ async def _alingsas_chililabombwe(
             reason="Both parties agree the goals are met; ICLD informed, no objection",
         ),
     )
+    await _publish(session, principal, partnership)  # seed 004 is a municipal memo (public)
     return 1
 
 

@@ -1,7 +1,7 @@
 """Events for other systems (docs/events.md): the outbox every change writes in its own
 transaction, the webhook subscriptions, and each delivery with its attempts."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql
 from sqlmodel import Field, SQLModel
 
 from app.models.base import Tracked, new_id
+from app.models.enums import ReportKind, sql_in
 
 
 class Event(SQLModel, table=True):
@@ -100,6 +101,7 @@ class WebhookAttempt(SQLModel, table=True):
             "attempted_at",
             "id",
         ),
+        sa.Index("ix_webhook_attempts_attempted_at", "attempted_at"),  # the retention sweep
     )
 
     id: UUID = Field(default_factory=new_id, primary_key=True)
@@ -111,3 +113,20 @@ class WebhookAttempt(SQLModel, table=True):
     duration_ms: int
     error: str | None = Field(default=None, max_length=500)
     success: bool
+
+
+class ReportOverdueNotice(SQLModel, table=True):
+    """A report (a grant's kind and year) announced as overdue (`report.overdue`): its primary
+    key makes the announcement once per report, whatever the runs or workers. Kept after the
+    event itself is swept, so a report is never announced twice."""
+
+    __tablename__ = "report_overdue_notices"
+    __table_args__ = (sa.CheckConstraint(sql_in("kind", ReportKind), name="kind"),)
+
+    grant_id: UUID = Field(foreign_key="grants.id", ondelete="CASCADE", primary_key=True)
+    kind: str = Field(max_length=20, primary_key=True)
+    year: int = Field(primary_key=True)
+    due_on: date
+    announced_at: datetime | None = Field(
+        default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
+    )

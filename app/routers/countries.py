@@ -1,11 +1,10 @@
 """Countries: public reference data."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
+from app.api.auth import OPTIONAL_AUTH, PublicCaller
 from app.api.deps import SearchQuery, SessionDep
 from app.api.etag import conditional, content_etag
 from app.api.pagination import PageDep
@@ -13,6 +12,7 @@ from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
+from app.schemas.common import IsoDate
 from app.schemas.countries import CountryPage, CountryRead, EligibilityPeriodRead
 from app.services import countries as service
 
@@ -29,10 +29,11 @@ router = APIRouter(prefix="/countries", tags=["countries"], route_class=Transact
 )
 async def list_countries(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     page: PageDep,
     eligible_on: Annotated[
-        date | None, Query(description="Only countries that were ICLD partner countries that day.")
+        IsoDate | None,
+        Query(description="Only countries that were ICLD partner countries that day."),
     ] = None,
     funding_region: Annotated[FundingRegion | None, Query()] = None,
     q: SearchQuery = None,
@@ -53,7 +54,7 @@ async def list_countries(
 )
 async def get_country(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     request: Request,
     response: Response,
     code: Annotated[str, Path(pattern=r"^[A-Za-z]{2}$", examples=["KE"])],

@@ -53,7 +53,7 @@ async def list_event_types(principal: Authenticated) -> EventTypePage:
             EventTypeRead(
                 name=t.name,
                 description=t.description,
-                object_type=t.model.__tablename__,
+                object_type=t.object_type,
                 payload_schema=t.json_schema(),
             )
             for t in EVENT_TYPES

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal, Staff, Writer
+from app.api.auth import OPTIONAL_AUTH, PublicCaller, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.pagination import PageDep
@@ -35,7 +35,7 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], route_class=
 )
 async def list_organisations(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     page: PageDep,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["SE"])] = None,
     type: Annotated[OrganisationType | None, Query()] = None,
@@ -83,7 +83,7 @@ async def create_organisation(
 )
 async def get_organisation(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     request: Request,
     response: Response,
     organisation_id: UUID,

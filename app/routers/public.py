@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
+from app.api.auth import OPTIONAL_AUTH, PublicCaller
 from app.api.deps import SearchQuery, SessionDep
 from app.api.ics import ICS_RESPONSES, ics_response
 from app.api.pagination import PageDep
@@ -36,7 +36,7 @@ router = APIRouter(prefix="/public", tags=["public"], route_class=TransactionalR
 )
 async def list_published_partnerships(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     page: PageDep,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["ZM"])] = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
@@ -59,7 +59,7 @@ async def list_published_partnerships(
     responses=problem_responses(401, 404, 422),
 )
 async def get_published_partnership(
-    session: SessionDep, principal: CurrentPrincipal, partnership_id: UUID
+    session: SessionDep, principal: PublicCaller, partnership_id: UUID
 ) -> PublicPartnership:
     return await service.get_published(session, partnership_id)
 
@@ -75,7 +75,7 @@ async def get_published_partnership(
 )
 async def list_public_networks(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     page: PageDep,
     theme: Annotated[str | None, Query(max_length=100)] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["GT"])] = None,
@@ -95,7 +95,7 @@ async def list_public_networks(
     responses=problem_responses(401, 404, 422),
 )
 async def get_public_network(
-    session: SessionDep, principal: CurrentPrincipal, network_id: UUID
+    session: SessionDep, principal: PublicCaller, network_id: UUID
 ) -> PublicNetwork:
     return await service.get_network(session, network_id)
 
@@ -110,7 +110,7 @@ async def get_public_network(
     responses=ICS_RESPONSES,
 )
 async def get_public_network_calendar(
-    session: SessionDep, principal: CurrentPrincipal, request: Request, network_id: UUID
+    session: SessionDep, principal: PublicCaller, request: Request, network_id: UUID
 ) -> Response:
     body = await calendars.network_calendar(session, network_id, announced_only=True)
     return ics_response(request, body)

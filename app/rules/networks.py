@@ -17,6 +17,10 @@ from app.rules.words import in_words
 
 T = TypeVar("T")
 
+# Below this many distinct people, a group's count could point at a person: outside ICLD a
+# breakdown of a network's participants is shown only when each of its groups has this many.
+SMALLEST_GROUP = 5
+
 NETWORK_PERIOD = rule(
     "network-period",
     "A network ends after it starts",

@@ -1,73 +1,104 @@
 """The event catalogue (docs/events.md): each type, when a flushed change is one, and its payload.
 
-A payload is a snapshot of the object's own fields, named as its read route names them, and
-never personal data: no person's name, e-mail, phone, title or party, no meeting participants, no
-one's name in a cancellation (`cancelled_by`). Each payload is a Pydantic model, so
-`GET /api/v1/event-types` publishes its JSON Schema and the snapshot is built by the same model.
+A payload is a snapshot of the object as its read route answers it: the read schema's own
+fields, with the same names and shapes (money as `{"amount", "currency"}`), less what the row
+alone cannot give (fields built from other rows: a partnership's partners, a grant's budget)
+and less anything that is or may be personal data: no person's name, e-mail, phone, title or
+party, no meeting participants, no one's name in a cancellation or an amendment, and no free
+text (descriptions, narratives, notes, outcomes, reasons, conditions), which may name people.
+`tests/events/test_payloads.py` holds each payload to its read schema. Each payload is a
+Pydantic model, so `GET /api/v1/event-types` publishes its JSON Schema and the snapshot is built
+by the same model.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from app.models.enums import ApplicationStatus, MeetingStatus, PhaseStatus, ReportStatus
+from app.models.enums import (
+    AmendmentKind,
+    ApplicationKind,
+    ApplicationStatus,
+    GrantStatus,
+    MeetingKind,
+    MeetingStatus,
+    PartnershipStatus,
+    PhaseKind,
+    PhaseStatus,
+    Principle,
+    ReportKind,
+    ReportStatus,
+)
 from app.models.funding import Amendment, Application, Grant, Payment, Report
 from app.models.partnerships import Meeting, Partnership, Phase
 from app.models.people import Person
+from app.schemas.common import Money
+from app.schemas.funding.applications import sek
+from app.schemas.funding.figures import OverdueReport
+from app.schemas.funding.grants import Figures
 
 
 class _Payload(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+def _in_sek(value: Any) -> Any:
+    """A stored amount (SEK) as the read routes write it."""
+    return sek(value) if isinstance(value, Decimal) else value
+
+
+Sek = Annotated[Money, BeforeValidator(_in_sek)]
+
+
 class PartnershipPayload(_Payload):
     id: UUID
     title: str
-    status: str
+    themes: list[str]
+    principles: list[Principle]
     swedish_party_id: UUID
     third_party_id: UUID | None
-    network_id: UUID | None
     applied_on: date
-    themes: list[str]
+    network_id: UUID | None
+    status: PartnershipStatus
     published_at: datetime | None
 
 
 class PhasePayload(_Payload):
     id: UUID
     partnership_id: UUID
-    kind: str
-    status: str
+    kind: PhaseKind
     planned_start: date
     planned_end: date
     actual_start: date | None
     actual_end: date | None
+    status: PhaseStatus
 
 
 class MeetingPayload(_Payload):
     id: UUID
     partnership_id: UUID
-    kind: str
-    status: str
+    kind: MeetingKind
     host_organisation_id: UUID
     place: str
     start_date: date
     end_date: date
+    status: MeetingStatus
     sequence: int
 
 
 class ApplicationPayload(_Payload):
     id: UUID
     partnership_id: UUID
-    kind: str
+    kind: ApplicationKind
     round_id: UUID | None
-    status: str
     planned_start: date
     planned_end: date
+    status: ApplicationStatus
     submitted_on: date | None
     decided_on: date | None
 
@@ -76,36 +107,50 @@ class GrantPayload(_Payload):
     id: UUID
     partnership_id: UUID
     application_id: UUID | None
-    kind: str
+    kind: ApplicationKind
     reference: str
     decided_on: date
     starts: date
-    ends: date
-    amount: Decimal
-    status: str
+    original: Figures
+    current: Figures
+    status: GrantStatus
+    closed_on: date | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _figures(cls, grant: Any) -> Any:
+        """The stored grant's figures, as decided and as amended, as its read route gives them."""
+        if not isinstance(grant, Grant):
+            return grant
+        return {
+            **{name: getattr(grant, name) for name in cls.model_fields if hasattr(grant, name)},
+            "original": {"amount": sek(grant.original_amount), "ends": grant.original_ends},
+            "current": {"amount": sek(grant.amount), "ends": grant.ends},
+        }
 
 
 class AmendmentPayload(_Payload):
-    """The amendment decided (not who decided it: a name)."""
+    """The amendment decided (not who decided it, a name, nor its details, which hold its
+    reason)."""
 
     id: UUID
     grant_id: UUID
-    kind: str
+    kind: AmendmentKind
     reference: str
     decided_on: date
-    amount_change: Decimal
+    amount_change: Sek
     ends_before: date
     ends_after: date
 
 
 class ReportPayload(_Payload):
-    """The report's decision (not its narrative, which may name people)."""
+    """The report's decision (not its narrative nor the decision's note, which may name people)."""
 
     id: UUID
     grant_id: UUID
-    kind: str
+    kind: ReportKind
     year: int
-    status: str
+    status: ReportStatus
     submitted_on: date
     decided_on: date | None
 
@@ -114,7 +159,7 @@ class PaymentPayload(_Payload):
     id: UUID
     grant_id: UUID
     report_id: UUID
-    amount: Decimal
+    amount: Sek
     paid_on: date
     reference: str
 
@@ -128,10 +173,12 @@ class ErasedPersonPayload(_Payload):
 
 
 class DeletedPersonPayload(_Payload):
-    """Which person was deleted, and from which organisation: no name, nothing else."""
+    """Which person was deleted, from which organisation, and when they had been erased if they
+    had: no name, nothing else."""
 
     id: UUID
     organisation_id: UUID
+    erased_at: datetime | None
 
 
 Changes = dict[str, list[Any]]
@@ -142,14 +189,20 @@ class EventType:
     name: str
     description: str
     model: type[Any]
-    payload: type[_Payload]
+    """The table of the object the event is about."""
+    payload: type[BaseModel]
     url: Callable[[Any], str]
-    happened: Callable[[str, Changes], bool]
+    happened: Callable[[str, Changes], bool] | None
     """Whether a flushed change (kind: create, update or delete; its [before, after] fields)
-    is this event."""
+    is this event; None for an event no change makes, which a periodic task writes."""
+
+    @property
+    def object_type(self) -> str:
+        return str(self.model.__tablename__)
 
     def json_schema(self) -> dict[str, Any]:
-        return self.payload.model_json_schema()
+        """The payload as it is sent (money amounts are strings)."""
+        return self.payload.model_json_schema(mode="serialization")
 
 
 def _created(kind: str, changes: Changes) -> bool:
@@ -297,6 +350,15 @@ EVENT_TYPES: tuple[EventType, ...] = (
         _created,
     ),
     EventType(
+        "report.overdue",
+        "A grant's report is past its due date and none is filed (or the one filed was "
+        "returned); told once per report. The object is the grant, whose `reports_due` lists it.",
+        Grant,
+        OverdueReport,
+        lambda o: f"/api/v1/grants/{o.grant_id}",
+        None,
+    ),
+    EventType(
         "person.erased",
         "A person's personal data was erased. The payload names no one.",
         Person,
@@ -317,5 +379,6 @@ EVENT_TYPES: tuple[EventType, ...] = (
 BY_NAME: dict[str, EventType] = {t.name: t for t in EVENT_TYPES}
 BY_MODEL: dict[type[Any], list[EventType]] = {}
 for _type in EVENT_TYPES:
-    BY_MODEL.setdefault(_type.model, []).append(_type)
+    if _type.happened is not None:
+        BY_MODEL.setdefault(_type.model, []).append(_type)
 EVENT_TYPE_NAMES = frozenset(BY_NAME)

@@ -4,10 +4,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from app.core.paging import Page
-from app.schemas.common import RequestModel, ResponseModel
+from app.schemas.common import RequestModel, ResponseModel, Timestamp
 from app.schemas.event_types import EVENT_TYPE_NAMES
 
 EventTypeName = str
@@ -178,8 +178,8 @@ class RedeliveryRequest(RequestModel):
         }
     )
 
-    since: AwareDatetime = Field(description="Events that happened at or after this (RFC 3339).")
-    until: AwareDatetime = Field(description="... and before this.")
+    since: Timestamp = Field(description="Events that happened at or after this (RFC 3339).")
+    until: Timestamp = Field(description="... and before this.")
 
     @model_validator(mode="after")
     def _ordered(self) -> "RedeliveryRequest":

@@ -14,7 +14,7 @@ from app.rules.programmes import (
     check_one_source,
     check_programme_period,
 )
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 
 Text = Annotated[
@@ -50,8 +50,8 @@ class ProgrammeFields(RequestModel):
     title: Text
     code: Annotated[str, StringConstraints(max_length=50, pattern=NO_CONTROL)] | None = None
     funder: Text
-    starts: date
-    ends: date
+    starts: IsoDate
+    ends: IsoDate
     segments: list[Segment] = Field(default_factory=list, max_length=20)
     participant_countries: list[ParticipantCountry] = Field(default_factory=list, max_length=60)
 
@@ -113,8 +113,8 @@ class ProgrammeUpdate(RequestModel):
     title: Text | None = None
     code: Annotated[str, StringConstraints(max_length=50, pattern=NO_CONTROL)] | None = None
     funder: Text | None = None
-    starts: date | None = None
-    ends: date | None = None
+    starts: IsoDate | None = None
+    ends: IsoDate | None = None
     segments: list[Segment] | None = Field(default=None, max_length=20)
     participant_countries: list[ParticipantCountry] | None = Field(default=None, max_length=60)
 
@@ -138,7 +138,7 @@ class ProgrammePage(Page[ProgrammeRead]):
 
 
 class StudyVisitFields(RequestModel):
-    visit_on: date
+    visit_on: IsoDate
     host_organisation_id: UUID
     programme_id: UUID | None = None
     partnership_id: UUID | None = None
@@ -174,7 +174,7 @@ class StudyVisitUpdate(RequestModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"topics": ["adult education"]}]})
 
-    visit_on: date | None = None
+    visit_on: IsoDate | None = None
     host_organisation_id: UUID | None = None
     programme_id: UUID | None = None
     partnership_id: UUID | None = None

@@ -23,13 +23,14 @@ from app.models.enums import Role
 from app.schemas.access import ApiKeyCreate
 from app.services import idempotency as keys
 from app.services.access.api_keys import create_api_key
-from app.services.events.delivery import SWEEP_TASK, make_queue
 from app.services.funding import payments
+from app.services.jobs import SWEEP_TASK, make_queue
 from app.settings import Settings
 from tests.conftest import api_key, authorised, create_database, drop_database
-from tests.factories import PEOPLE_PATH, create_organisation
+from tests.factories import PARTNERSHIPS_PATH, PEOPLE_PATH, create_organisation
 from tests.funding.helpers import GRANTS, create_grant, line_id, partnership, sek
 from tests.funding.test_grants import cost, decide, report
+from tests.partnerships.test_phases import meeting
 
 
 async def filed_report(client: AsyncClient) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -136,6 +137,32 @@ async def test_a_refusal_is_kept_and_replayed(client: AsyncClient) -> None:
     # A new key is a new request.
     fresh = await pay(client, grant, payment(filed), str(uuid.uuid4()))
     assert fresh.status_code == 201, fresh.text
+
+
+async def test_another_if_match_with_the_same_key_is_another_request(client: AsyncClient) -> None:
+    p = await partnership(client)
+    m = await meeting(client, p, "2020-04-20", "swedish")
+    url = f"{PARTNERSHIPS_PATH}/{p['id']}/meetings/{m['id']}"
+    moved = await client.patch(url, json={"place": "Town hall"}, headers={"If-Match": '"v1"'})
+    assert moved.headers["etag"] == '"v2"'
+    key = str(uuid.uuid4())
+    stale = await client.post(f"{url}/hold", json={}, headers={HEADER: key, "If-Match": '"v1"'})
+    assert (stale.status_code, stale.json()["code"]) == (412, "precondition-failed")
+    # The same request again (a retry after a timeout) gets its answer, the 412.
+    same_answer(
+        stale, await client.post(f"{url}/hold", json={}, headers={HEADER: key, "If-Match": '"v1"'})
+    )
+    # Read again and sent with the current ETag, it is another request (draft-ietf-httpapi-
+    # idempotency-key-header: the key's fingerprint covers the request): refused, not
+    # replayed as the old 412, and not run.
+    current = (await client.get(url)).headers["etag"]
+    reused = await client.post(f"{url}/hold", json={}, headers={HEADER: key, "If-Match": current})
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency-key-reused")
+    assert (await client.get(url)).json()["status"] == "planned"
+    held = await client.post(
+        f"{url}/hold", json={}, headers={HEADER: str(uuid.uuid4()), "If-Match": current}
+    )
+    assert (held.status_code, held.json()["status"]) == (200, "held")
 
 
 async def test_a_conflict_from_the_database_and_a_bad_body_are_kept_too(

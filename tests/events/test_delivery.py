@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from app.clock import today
+from app.core.periods import add_months, add_years
 from app.core.principal import system_principal
 from app.db.engine import make_engine, make_sessionmaker
 from app.db.migrations import upgrade_to_head
@@ -29,10 +31,12 @@ from app.models.enums import Role
 from app.models.partnerships import Partnership
 from app.schemas.access import ApiKeyCreate
 from app.services.access.api_keys import create_api_key
-from app.services.events.delivery import make_queue, run_worker
+from app.services.funding import figures, overdue
+from app.services.jobs import RETENTION_TASK, make_queue, run_worker
 from app.settings import Settings
 from tests.conftest import create_database, drop_database
 from tests.factories import create_organisation, create_partnership, reference_municipality
+from tests.funding.helpers import create_grant, partnership
 
 SUBS = "/api/v1/webhook-subscriptions"
 
@@ -518,3 +522,107 @@ async def test_408_and_429_are_retried_and_retry_after_is_honoured(
     assert [status for _, _, status in receiver.received] == [408, 429, 204]
     # Backoff alone would wait 0.05-0.2 s before the third attempt; the receiver asked for 1 s.
     assert receiver.times[2] - receiver.times[1] >= 0.95
+
+
+async def test_two_workers_at_once_announce_an_overdue_report_once(
+    admin: AsyncClient,
+    engine: AsyncEngine,
+    receiver: Receiver,
+    worker: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    subscription = await subscribe(admin, receiver.url, event_types=["report.overdue"])
+    # Two project years from 15 months ago: the interim report on the first is overdue today.
+    starts = add_months(today(), -15)
+    grant = await create_grant(
+        admin,
+        await partnership(admin),
+        reference=f"KP {uuid.uuid4().hex[:8]}",
+        decided_on=str(starts - timedelta(days=30)),
+        starts=str(starts),
+        ends=str(add_years(starts, 2) - timedelta(days=1)),
+    )
+    # Both runs judge what is overdue before either writes (each waits for the other here),
+    # as two workers running the periodic task at the same moment would.
+    judged = figures.overdue_reports
+    arrived: list[None] = []
+    both = asyncio.Event()
+
+    async def judged_together(*args: Any) -> Any:
+        found = await judged(*args)
+        arrived.append(None)
+        if len(arrived) == 2:
+            both.set()
+        await asyncio.wait_for(both.wait(), 10)
+        return found
+
+    monkeypatch.setattr(overdue, "overdue_reports", judged_together)
+
+    async def run() -> int:
+        async with AsyncSession(engine) as session, session.begin():
+            return await overdue.announce_overdue_reports(session, today())
+
+    announced = await asyncio.gather(run(), run())
+    monkeypatch.setattr(overdue, "overdue_reports", judged)
+    assert await run() == 0
+    # The worker's own hourly run may have come first: then neither announced it, but it is
+    # announced once all the same.
+    assert sum(announced) <= 1
+    async with engine.connect() as conn:
+        events = list(
+            await conn.scalars(
+                text("SELECT payload FROM events WHERE type = 'report.overdue' AND object_id = :g"),
+                {"g": grant["id"]},
+            )
+        )
+    assert [(e["kind"], e["year"]) for e in events] == [("interim", 1)]
+    await receiver.wait_for(1)
+    await asyncio.sleep(0.5)
+    assert len(receiver.received) == 1
+    headers, body, _ = receiver.received[0]
+    event = verified(subscription["secret"], headers, body)
+    assert (event["type"], event["object"]["id"], event["data"]["grant_id"]) == (
+        "report.overdue",
+        grant["id"],
+        grant["id"],
+    )
+    assert event["actor"] == {"type": "system", "id": "system:report-overdue"}
+
+
+async def test_the_job_queue_sweeps_events_past_the_retention_period(
+    admin: AsyncClient, scratch: str, engine: AsyncEngine, hook_settings: Settings
+) -> None:
+    subscription = await subscribe(admin, "http://127.0.0.1:9/hooks")  # nothing listens
+    partner = await create_organisation(admin, name=f"Partner {uuid.uuid4().hex[:6]}")
+    old, owed = [
+        await create_partnership(admin, partner["id"], title=title) for title in ("Old", "Owed")
+    ]
+    async with engine.begin() as conn:
+        ids = {
+            str(row.object_id): row.event_id
+            for row in await conn.execute(
+                text(
+                    "SELECT e.id AS event_id, e.object_id FROM events e "
+                    "JOIN webhook_deliveries d ON d.event_id = e.id "
+                    "WHERE d.subscription_id = :s"
+                ),
+                {"s": subscription["id"]},
+            )
+        }
+        await conn.execute(
+            text("UPDATE events SET occurred_at = now() - interval '3 days' WHERE id = ANY(:ids)"),
+            {"ids": list(ids.values())},
+        )
+        await conn.execute(  # the old one was delivered; the other is still owed (pending)
+            text("UPDATE webhook_deliveries SET status = 'delivered' WHERE event_id = :id"),
+            {"id": ids[old["id"]]},
+        )
+    settings = hook_settings.model_copy(update={"event_retention_days": 2})
+    queue = make_queue(settings, scratch, engine)
+    async with queue.open_async():
+        await queue.tasks[RETENTION_TASK].func(timestamp=0)  # what a worker runs every hour
+    async with engine.connect() as conn:
+        left = await conn.scalars(
+            text("SELECT id FROM events WHERE id = ANY(:ids)"), {"ids": list(ids.values())}
+        )
+        assert list(left) == [ids[owed["id"]]]

@@ -4,11 +4,13 @@ import uuid
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from httpx import AsyncClient
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.models.enums import Role
+from app.services.events import subscriptions
 from tests.access.test_routes import objects_of
 from tests.conftest import api_key, authorised
 from tests.factories import create_organisation, create_partnership, create_person
@@ -221,3 +223,43 @@ async def test_funding_events_carry_their_partnership_for_scoping(
         ("payment.made", objects["payment_id"]),
         ("grant.amended", objects["amendment_id"]),
     } <= found
+
+
+async def test_a_redelivery_over_the_limit_is_refused_before_anything_is_written(
+    client: AsyncClient,
+    connection: AsyncConnection,
+    engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    subscription = (await client.post(SUBS, json={"url": PUBLIC_TARGET})).json()
+    partner = await create_organisation(client)
+    for n in range(3):
+        await create_partnership(client, partner["id"], title=f"Redelivered {n}")
+    monkeypatch.setattr(subscriptions, "MOST_REDELIVERED", 2)
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    url = f"{SUBS}/{subscription['id']}/redeliver"
+    window = {"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"}
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        refused = await client.post(url, json=window)
+    finally:
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", record)
+    assert (refused.status_code, refused.json()["code"]) == (422, "validation-error")
+    assert refused.json()["errors"][0]["pointer"] == "/until"
+    assert "More than 2 events" in refused.json()["detail"]
+    # Counted first, and refused before a delivery was written or a job deferred.
+    assert any("count(*)" in s for s in statements)
+    assert not any("webhook_deliveries" in s and "INSERT" in s for s in statements)
+    assert not any("webhook_defer" in s for s in statements)
+    monkeypatch.setattr(subscriptions, "MOST_REDELIVERED", 3)
+    accepted = await client.post(url, json=window)
+    assert (accepted.status_code, accepted.json()) == (202, {"deliveries": 3})
+    owed = await connection.scalar(
+        text("SELECT count(*) FROM webhook_deliveries WHERE subscription_id = :id"),
+        {"id": subscription["id"]},
+    )
+    assert owed == 3

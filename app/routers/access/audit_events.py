@@ -4,7 +4,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from app.api.auth import Admin
 from app.api.deps import SessionDep
@@ -12,6 +11,7 @@ from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.schemas.access import AuditEventPage, AuditEventRead
+from app.schemas.common import Timestamp
 from app.services.access import audit as service
 
 router = APIRouter(prefix="/audit-events", tags=["access"], route_class=TransactionalRoute)
@@ -31,8 +31,8 @@ async def list_audit_events(
     object_type: Annotated[str | None, Query(max_length=60, examples=["people"])] = None,
     object_id: Annotated[str | None, Query(max_length=100)] = None,
     actor_id: Annotated[str | None, Query(max_length=300)] = None,
-    since: Annotated[AwareDatetime | None, Query(description="RFC 3339, with offset")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="RFC 3339, with offset")] = None,
+    since: Annotated[Timestamp | None, Query(description="RFC 3339, with offset")] = None,
+    until: Annotated[Timestamp | None, Query(description="RFC 3339, with offset")] = None,
 ) -> AuditEventPage:
     filters = service.AuditFilters(
         object_type=object_type, object_id=object_id, actor_id=actor_id, since=since, until=until

@@ -1,7 +1,6 @@
 """The programme's funding figures for ICLD's programme officers and finance office: alerts,
 the yearly summary, and CSV exports (docs/funding.md)."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -12,6 +11,7 @@ from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.clock import today
 from app.exports import funding_csv
+from app.schemas.common import IsoDate
 from app.schemas.funding.figures import FundingAlerts, FundingSummary
 from app.services.funding import figures as service
 
@@ -51,7 +51,7 @@ def _csv(body: str, name: str) -> Response:
 async def get_funding_alerts(
     session: SessionDep,
     principal: Staff,
-    on: Annotated[date | None, Query(description="The day judged (default: today).")] = None,
+    on: Annotated[IsoDate | None, Query(description="The day judged (default: today).")] = None,
     within_days: Annotated[int, Query(ge=1, le=730)] = 90,
 ) -> FundingAlerts:
     day = on or today()

@@ -13,6 +13,7 @@ from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.versions import etag_for
 from app.routers.partnerships.partnerships import read as partnership_read
+from app.rules.networks import SMALLEST_GROUP
 from app.schemas.networks.networks import (
     NetworkCreate,
     NetworkMemberCreate,
@@ -165,7 +166,8 @@ async def update_network_member(
     summary="The network in figures: members, workshops held, participants, partnerships",
     description="Participants are counted per held workshop, by the country of their "
     "organisation and by recorded gender: two breakdowns side by side, never crossed, never "
-    "per person; outside ICLD a breakdown with a group of fewer than 5 people is withheld.",
+    f"per person; outside ICLD a breakdown with a group of fewer than {SMALLEST_GROUP} people "
+    "is withheld.",
     responses=problem_responses(401, 403, 404, 422),
 )
 async def get_network_summary(

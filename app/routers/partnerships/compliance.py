@@ -1,6 +1,6 @@
 """The compliance view: a partnership's, and across the programme for ICLD's programme officers."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -13,6 +13,7 @@ from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.core.paging import PageParams
 from app.models.enums import PartnershipStatus
+from app.schemas.common import IsoDate
 from app.schemas.partnerships.compliance import Compliance, ComplianceSummary, ComplianceSummaryPage
 from app.services.partnerships import compliance as service
 from app.services.partnerships.partnerships import PartnershipFilters, list_partnerships
@@ -46,7 +47,7 @@ async def list_compliance(
     with_warnings: Annotated[
         bool, Query(description="Only partnerships with warnings (on this page).")
     ] = False,
-    as_of: Annotated[date | None, Query()] = None,
+    as_of: Annotated[IsoDate | None, Query()] = None,
 ) -> ComplianceSummaryPage:
     day = as_of or datetime.now(UTC).date()
     page: PageParams = await page_params(limit=limit, cursor=cursor)
@@ -81,7 +82,7 @@ async def get_partnership_compliance(
     principal: Authenticated,
     partnership_id: UUID,
     as_of: Annotated[
-        date | None, Query(description="Judge as on this day (default today).")
+        IsoDate | None, Query(description="Judge as on this day (default today).")
     ] = None,
 ) -> Compliance:
     day = as_of or datetime.now(UTC).date()

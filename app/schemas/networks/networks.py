@@ -9,8 +9,8 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import NetworkMemberStatus, NetworkStatus
-from app.rules.networks import check_network_period
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.rules.networks import SMALLEST_GROUP, check_network_period
+from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 
 Title = Annotated[
@@ -26,8 +26,8 @@ class NetworkFields(RequestModel):
     theme: Theme
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
     country_codes: list[CountryCode] = Field(min_length=1, max_length=30)
-    starts: date
-    ends: date
+    starts: IsoDate
+    ends: IsoDate
     coordinator_id: UUID | None = Field(default=None, description="The coordinating organisation.")
     status: NetworkStatus = NetworkStatus.planned
 
@@ -65,8 +65,8 @@ class NetworkUpdate(RequestModel):
     theme: Theme | None = None
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
     country_codes: list[CountryCode] | None = Field(default=None, min_length=1, max_length=30)
-    starts: date | None = None
-    ends: date | None = None
+    starts: IsoDate | None = None
+    ends: IsoDate | None = None
     coordinator_id: UUID | None = None
     status: NetworkStatus | None = None
 
@@ -90,7 +90,7 @@ class NetworkPage(Page[NetworkRead]):
 
 
 class NetworkMemberFields(RequestModel):
-    joined_on: date
+    joined_on: IsoDate
     status: NetworkMemberStatus = NetworkMemberStatus.invited
 
 
@@ -115,7 +115,7 @@ class NetworkMemberUpdate(RequestModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "active"}]})
 
-    joined_on: date | None = None
+    joined_on: IsoDate | None = None
     status: NetworkMemberStatus | None = None
 
 
@@ -145,11 +145,11 @@ class ParticipantFigures(ResponseModel):
     people: int = Field(description="Distinct people.")
     by_country: dict[str, int] | None = Field(
         description="By the country of the participant's organisation, sorted by country. "
-        "Null outside ICLD when a country has fewer than 5 people taking part."
+        f"Null outside ICLD when a country has fewer than {SMALLEST_GROUP} people taking part."
     )
     by_gender: dict[str, int] | None = Field(
         description="By recorded gender, sorted by gender. Null outside ICLD when a gender has "
-        "fewer than 5 people taking part."
+        f"fewer than {SMALLEST_GROUP} people taking part."
     )
 
 

@@ -10,7 +10,7 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import MeetingAction, MeetingKind, MeetingStatus
 from app.rules.partnerships import CHANGE_REASON_MAX_CHARS, check_change_reason
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
 
 Place = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL)
@@ -22,8 +22,8 @@ class MeetingFields(RequestModel):
     kind: MeetingKind
     host_organisation_id: UUID = Field(description="The party that hosts it.")
     place: Place
-    start_date: date
-    end_date: date
+    start_date: IsoDate
+    end_date: IsoDate
     participant_ids: list[UUID] = Field(default_factory=list, max_length=200)
     status: MeetingStatus = MeetingStatus.planned
     outcome: Outcome | None = Field(default=None, description="A short outcome, once held.")
@@ -64,8 +64,8 @@ class MeetingUpdate(RequestModel):
     kind: MeetingKind | None = None
     host_organisation_id: UUID | None = None
     place: Place | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     participant_ids: list[UUID] | None = Field(default=None, max_length=200)
     status: MeetingStatus | None = None
     outcome: Outcome | None = None
@@ -141,8 +141,8 @@ class RescheduleMeeting(ChangeReason):
         }
     )
 
-    start_date: date
-    end_date: date
+    start_date: IsoDate
+    end_date: IsoDate
     host_organisation_id: UUID | None = Field(
         default=None, description="The new host; unchanged when left out."
     )

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, StringConstraints, computed_field
 
 from app.core.paging import Page
 from app.models.enums import PartnershipStatus, Principle
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
 
 Theme = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_CONTROL)
@@ -53,7 +53,7 @@ class PartnershipCreate(PartnershipFields):
     third_party_id: UUID | None = Field(
         default=None, description="An optional third party from an EU member state."
     )
-    applied_on: date = Field(description="When it was applied for; eligibility is judged then.")
+    applied_on: IsoDate = Field(description="When it was applied for; eligibility is judged then.")
     network_id: UUID | None = Field(
         default=None, description="The network it belongs to or grew from, if any."
     )

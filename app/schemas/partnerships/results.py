@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, StringConstraints
 
 from app.models.enums import Principle, ResultSide
-from app.schemas.common import RequestModel, ResponseModel
+from app.schemas.common import IsoDate, RequestModel, ResponseModel
 
 Description = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
@@ -18,7 +18,7 @@ class ResultFields(RequestModel):
     principle: Principle
     side: ResultSide
     description: Description
-    observed_on: date
+    observed_on: IsoDate
 
 
 class ResultCreate(ResultFields):
@@ -45,7 +45,7 @@ class ResultUpdate(RequestModel):
     principle: Principle | None = None
     side: ResultSide | None = None
     description: Description | None = None
-    observed_on: date | None = None
+    observed_on: IsoDate | None = None
 
 
 class ResultRead(ResponseModel):

@@ -3,7 +3,8 @@ event per Standard Webhooks and POSTs it; a failure that may pass (5xx, 408, 429
 connection error) is retried with exponential backoff and jitter (docs/events.md).
 
 The jobs are deferred by the database itself, in the transaction of the change (the fan-out
-trigger of migration 0018, which names `QUEUE` and `TASK`); this module only runs them."""
+trigger of migration 0018, which names `QUEUE` and `TASK`); this module sends them, and
+`app/services/jobs.py` registers the task with the queue's worker."""
 
 import asyncio
 import json
@@ -17,26 +18,22 @@ from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID, uuid4
 
 import httpx
-import procrastinate
 import sqlalchemy as sa
-from procrastinate import JobContext, RetryDecision
+from procrastinate import RetryDecision
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 from standardwebhooks import Webhook
 
 from app.models.events import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.schemas.events import EventEnvelope
 from app.services.events.targets import Address, TargetRefused, check_target
-from app.services.idempotency import sweep_expired_keys
 from app.settings import Settings
 
 log = logging.getLogger("partnership_api.webhooks")
 
 QUEUE = "webhooks"
 TASK = "deliver_webhook"
-SWEEP_TASK = "sweep_idempotency_keys"
 RESPONSE_BYTES_READ = 4096
 """At most this much of a receiver's answer is read (and kept, cut to 500 characters, when it
 is an error)."""
@@ -74,67 +71,6 @@ class DeliveryRetry(BaseRetryStrategy):
         wait = timedelta(seconds=self.delay(job.attempts, exception.retry_after))
         decision: RetryDecision = RetryDecision(retry_at=datetime.now(UTC) + wait)
         return decision
-
-
-def libpq_dsn(url: str) -> str:
-    """psycopg's form of the app's SQLAlchemy URL (a socket folder stays in `host`)."""
-    parsed = make_url(url).set(drivername="postgresql")
-    host = parsed.query.get("host")
-    dsn = parsed.set(query={}).render_as_string(hide_password=False)
-    return f"{dsn}?host={host}" if host else dsn
-
-
-def make_queue(settings: Settings, url: str, engine: AsyncEngine) -> procrastinate.App:
-    """procrastinate on the app's database (its tables in the schema `procrastinate`), with the
-    delivery task."""
-    connector = procrastinate.PsycopgConnector(
-        conninfo=libpq_dsn(url),
-        min_size=1,
-        max_size=settings.worker_concurrency + 2,
-        kwargs={"options": "-c search_path=procrastinate -c TimeZone=UTC"},
-    )
-    queue = procrastinate.App(connector=connector)
-
-    @queue.task(name=TASK, queue=QUEUE, retry=DeliveryRetry(settings), pass_context=True)
-    async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
-        attempt = context.job.attempts if context.job is not None else 0
-        await deliver(engine, settings, UUID(delivery_id), attempt)
-
-    @queue.periodic(cron="* * * * *", periodic_id="retry-stalled")
-    @queue.task(name="retry_stalled_jobs", queue=QUEUE)
-    async def retry_stalled_jobs(timestamp: int) -> None:
-        """Jobs left `doing` by a worker that died (no heartbeat for 30 s) run again: at least
-        once, even then."""
-        for job in await queue.job_manager.get_stalled_jobs():
-            log.warning("retrying a stalled job", extra={"job_id": job.id})
-            await queue.job_manager.retry_job(job)
-
-    @queue.periodic(cron="*/10 * * * *", periodic_id="sweep-idempotency-keys")
-    @queue.task(name=SWEEP_TASK, queue=QUEUE)
-    async def sweep_idempotency_keys(timestamp: int) -> None:
-        """Idempotency-Key answers past their 24 hours are deleted (docs/conventions.md)."""
-        async with AsyncSession(engine) as session, session.begin():
-            swept = await sweep_expired_keys(session)
-        log.info("idempotency keys swept", extra={"swept": swept})
-
-    return queue
-
-
-async def run_worker(queue: procrastinate.App, settings: Settings) -> None:
-    """A worker until cancelled: jobs as they are deferred (LISTEN/NOTIFY), and those due (the
-    retries) every WORKER_POLLING_INTERVAL_S."""
-    try:
-        async with queue.open_async():
-            await queue.run_worker_async(
-                queues=[QUEUE],
-                concurrency=settings.worker_concurrency,
-                fetch_job_polling_interval=settings.worker_polling_interval_s,
-                install_signal_handlers=False,
-                delete_jobs="successful",
-            )
-    except Exception:
-        log.exception("the webhook worker stopped")
-        raise
 
 
 def envelope(event: Any, base_url: str | None) -> dict[str, Any]:

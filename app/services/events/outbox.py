@@ -31,7 +31,7 @@ def events_of(
     found = []
     for obj, kind, changes in changed:
         for event_type in BY_MODEL.get(type(obj), ()):
-            if not event_type.happened(kind, changes):
+            if event_type.happened is None or not event_type.happened(kind, changes):
                 continue
             with session.no_autoflush:
                 partnership_id = _partnership_id(session, obj)

@@ -18,7 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.errors import CONFLICT, FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, ProblemError
+from app.core.errors import (
+    CONFLICT,
+    FORBIDDEN,
+    NOT_FOUND,
+    VALIDATION_ERROR,
+    FieldError,
+    ProblemError,
+)
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
@@ -235,18 +242,23 @@ async def replay(
     )
 
 
+# The events of [since, until) a subscription would get now: its types and scope, and what its
+# owner may read (the fan-out's own conditions).
+_OWED = """
+      FROM events e JOIN webhook_subscriptions s ON s.id = :subscription
+     WHERE e.occurred_at >= :since AND e.occurred_at < :until AND e.type <> 'ping'
+       AND (cardinality(s.event_types) = 0 OR e.type = ANY (s.event_types))
+       AND (s.organisation_ids IS NULL
+            OR s.organisation_ids && webhook_readers(e.partnership_id, e.organisation_id))
+       AND webhook_owner_reads(s.owner_type, s.owner_id,
+                               webhook_readers(e.partnership_id, e.organisation_id))
+"""
+COUNT_OWED = sa.text(f"SELECT count(*) FROM (SELECT 1 {_OWED} LIMIT :most) AS owed")
 REDELIVER = sa.text(
-    """
+    f"""
     WITH owed AS (
         INSERT INTO webhook_deliveries (id, subscription_id, event_id, status, attempts)
-        SELECT gen_random_uuid(), s.id, e.id, 'pending', 0
-          FROM events e JOIN webhook_subscriptions s ON s.id = :subscription
-         WHERE e.occurred_at >= :since AND e.occurred_at < :until AND e.type <> 'ping'
-           AND (cardinality(s.event_types) = 0 OR e.type = ANY (s.event_types))
-           AND (s.organisation_ids IS NULL
-                OR s.organisation_ids && webhook_readers(e.partnership_id, e.organisation_id))
-           AND webhook_owner_reads(s.owner_type, s.owner_id,
-                                   webhook_readers(e.partnership_id, e.organisation_id))
+        SELECT gen_random_uuid(), s.id, e.id, 'pending', 0 {_OWED}
         ON CONFLICT (subscription_id, event_id) DO UPDATE SET status = 'pending'
         RETURNING id, event_id
     )
@@ -265,19 +277,25 @@ async def redeliver(
     until: datetime,
 ) -> int:
     """Every event of [since, until) the subscription would get now (its types and scope), sent
-    again in the order they happened; at most MOST_REDELIVERED at once."""
+    again in the order they happened; at most MOST_REDELIVERED at once, counted (no further
+    than one past the limit) before anything is written."""
     subscription = await get_subscription(session, principal, subscription_id, for_update=True)
     _usable(subscription)
-    ids = list(
-        await session.scalars(
-            REDELIVER, {"subscription": subscription.id, "since": since, "until": until}
+    window = {"subscription": subscription.id, "since": since, "until": until}
+    owed = await session.scalar(COUNT_OWED, {**window, "most": MOST_REDELIVERED + 1})
+    if owed is not None and owed > MOST_REDELIVERED:
+        too_many = (
+            f"More than {MOST_REDELIVERED} events in that range; redeliver at most "
+            f"{MOST_REDELIVERED} at once (a shorter range)."
         )
-    )
-    if len(ids) > MOST_REDELIVERED:
         raise ProblemError(
             VALIDATION_ERROR,
-            f"{len(ids)} events in that range; redeliver at most {MOST_REDELIVERED} at once.",
+            too_many,
+            errors=[
+                FieldError(pointer="/until", location="body", message=too_many, type="value_error")
+            ],
         )
+    ids = list(await session.scalars(REDELIVER, window))
     if ids:
         await session.execute(sa.text("SELECT webhook_defer(:ids)"), {"ids": ids})
     return len(ids)

@@ -19,6 +19,7 @@ from app.models.organisations import Organisation
 from app.models.partnerships import Partnership
 from app.models.people import Person
 from app.rules.networks import (
+    SMALLEST_GROUP,
     check_member_country,
     check_member_may_leave,
     check_partner_eligible,
@@ -231,11 +232,6 @@ async def update_member(
     if apply_changes(member, merge_patch(current, patch, NetworkMemberFields).model_dump()):
         await session.flush()
     return member
-
-
-# Below this many distinct people, a group's count could point at a person: outside ICLD a
-# breakdown is shown only when each of its groups has at least this many.
-SMALLEST_GROUP = 5
 
 
 async def summary(session: AsyncSession, principal: Principal, network_id: UUID) -> NetworkSummary:
