@@ -5,7 +5,7 @@ visible, so positions become visible in increasing order and a client pulling
 (docs/events.md, "Pulling events").
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0018"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import ClassVar
 from urllib.parse import unquote_to_bytes
 
+from opentelemetry import trace
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import PROBLEM_MEDIA_TYPE, problem_body
+from app.api.redaction import loggable_path
 from app.core.context import request_id_var
 from app.core.errors import BAD_REQUEST, INTERNAL_ERROR, PAYLOAD_TOO_LARGE, ProblemKind
 
@@ -46,6 +48,9 @@ class RequestContextMiddleware:
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
+        path = loggable_path(scope["path"])
+        if path != scope["path"]:  # FastAPI's telemetry span (when on) noted the path as sent
+            trace.get_current_span().set_attribute("url.path", path)
         status = 500
 
         async def send_with_headers(message: Message) -> None:
@@ -65,7 +70,7 @@ class RequestContextMiddleware:
                 "request",
                 extra={
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": path,
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },

@@ -17,6 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from app.api.redaction import loggable_path
 from app.core.context import request_id_var
 from app.core.errors import (
     BAD_REQUEST,
@@ -64,7 +65,7 @@ def problem_body(kind: ProblemKind, detail: str, instance: str) -> dict[str, Any
         "status": kind.status,
         "detail": detail,
         "code": kind.code,
-        "instance": instance,
+        "instance": loggable_path(instance),
         "request_id": request_id_var.get(),
     }
 
@@ -156,7 +157,7 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     detail = kind.description if exc.detail in (None, "", kind.title) else str(exc.detail)
     headers = dict(exc.headers or {})
     if exc.status_code == 404:
-        detail = f"No route {request.method} {request.url.path}."
+        detail = f"No route {request.method} {loggable_path(request.url.path)}."
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
     return problem_response(request, kind, detail, headers=headers)

@@ -3,6 +3,7 @@
 from app.models.access import ApiKey, User
 from app.models.audit import AuditEvent
 from app.models.base import metadata
+from app.models.calendars import CalendarSubscription
 from app.models.countries import Country, CountryEligibility
 from app.models.events import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.models.funding import (
@@ -43,6 +44,7 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationRound",
     "AuditEvent",
+    "CalendarSubscription",
     "Country",
     "CountryEligibility",
     "Decision",

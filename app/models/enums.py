@@ -253,6 +253,13 @@ class ReportKind(StrEnum):
     final = "final"
 
 
+class CalendarFeed(StrEnum):
+    """The feeds a calendar subscription serves (docs/calendars.md)."""
+
+    partnership = "partnership"  # a partnership's meetings: .../partnerships/{id}/meetings.ics
+    organisation = "organisation"  # all an organisation hosts or attends: .../calendar.ics
+
+
 class ReportStatus(StrEnum):
     submitted = "submitted"
     approved = "approved"

@@ -241,4 +241,7 @@ WRITES: dict[str, frozenset[str]] = {
     "ping_webhook_subscription": every("events", "webhook_deliveries"),
     "replay_webhook_delivery": of("webhook_deliveries", "status"),
     "redeliver_webhook_events": every("webhook_deliveries"),
+    # Calendar subscriptions (app/services/calendars.py)
+    "create_calendar_subscription": every("calendar_subscriptions"),
+    "delete_calendar_subscription": every("calendar_subscriptions"),
 }
