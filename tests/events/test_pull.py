@@ -169,7 +169,11 @@ async def test_deletions_appear(client: AsyncClient) -> None:
     meeting_gone, person_gone = items
     assert meeting_gone["data"]["partnership_id"] == partnership["id"]
     assert meeting_gone["data"]["status"] == "planned"
-    assert person_gone["data"] == {"id": person["id"], "organisation_id": partner["id"]}
+    assert person_gone["data"] == {
+        "id": person["id"],
+        "organisation_id": partner["id"],
+        "erased_at": None,
+    }
     assert (await client.get(meeting_gone["object"]["url"])).status_code == 404
 
 
