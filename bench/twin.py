@@ -1,6 +1,8 @@
 """The raw twin: the same data and the same JSON as the Partnership API's benchmarked routes
 (bench/run.py), served by bare Starlette on asyncpg, with no ORM, no validation and no
-middleware (the grants' due reports use the API's own date arithmetic, a pure function).
+middleware (the grants' due reports use the API's own date arithmetic, a pure function). Its
+writes (a person, a payment) are one INSERT each, its own transaction, answered as the API
+answers them; no check, no audit trail, no event, no Idempotency-Key.
 
 Run: DATABASE_URL=postgresql://... uvicorn bench.twin:app
 """
@@ -9,6 +11,7 @@ import base64
 import contextlib
 import json
 import os
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -436,6 +439,30 @@ async def get_person(request: Request) -> Response:
     return await _one("SELECT * FROM people", request.path_params["person_id"], _people)
 
 
+PERSON_FIELDS = ("kind", "given_name", "family_name", "title", "party", "political_side", "email",
+                 "phone")  # fmt: skip
+
+
+def _created(body: dict[str, Any], location: str, version: int) -> Response:
+    return _json(body, 201, {"Location": location, "ETag": f'"v{version}"'})
+
+
+async def create_person(request: Request) -> Response:
+    """A person as sent, in one INSERT (the organisation's foreign key is the only check)."""
+    assert pool is not None
+    body = json.loads(await request.body())
+    row = await pool.fetchrow(
+        "INSERT INTO people (id, organisation_id, kind, given_name, family_name, title, party, "
+        "political_side, email, phone) VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10) "
+        "RETURNING *",
+        uuid.uuid4(),
+        body["organisation_id"],
+        *(body.get(field) for field in PERSON_FIELDS),
+    )
+    [answer] = await _people([row])
+    return _created(answer, f"/api/v1/people/{row['id']}", row["version"])
+
+
 async def _workshops(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
     return [
         {
@@ -547,6 +574,34 @@ async def get_study_visit(request: Request) -> Response:
     return await _one("SELECT * FROM study_visits", request.path_params["visit_id"], _study_visits)
 
 
+async def create_payment(request: Request) -> Response:
+    """A payment as sent, in one INSERT: no check of the report, its approval or what it leaves
+    to pay, and no lock of the grant."""
+    assert pool is not None
+    body = json.loads(await request.body())
+    row = await pool.fetchrow(
+        "INSERT INTO grant_payments (id, grant_id, report_id, amount, paid_on, reference) "
+        "VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6) RETURNING *",
+        uuid.uuid4(),
+        request.path_params["grant_id"],
+        body["report_id"],
+        Decimal(body["amount"]["amount"]),
+        date.fromisoformat(body["paid_on"]),
+        body["reference"],
+    )
+    answer = {
+        "id": str(row["id"]),
+        "grant_id": str(row["grant_id"]),
+        "report_id": str(row["report_id"]),
+        "amount": _sek(row["amount"]),
+        "paid_on": _day(row["paid_on"]),
+        "reference": row["reference"],
+        "created_at": _stamp(row["created_at"]),
+    }
+    location = f"/api/v1/grants/{row['grant_id']}/payments/{row['id']}"
+    return _created(answer, location, row["version"])
+
+
 MEETING_SQL = (
     "SELECT m.*, p.swedish_party_id, p.third_party_id FROM partnerships p "
     "LEFT JOIN meetings m ON m.partnership_id = p.id"
@@ -636,6 +691,7 @@ app = Starlette(
         Route("/api/v1/organisations/{organisation_id}", get_organisation),
         Route("/api/v1/grants", list_grants),
         Route("/api/v1/grants/{grant_id}", get_grant),
+        Route("/api/v1/grants/{grant_id}/payments", create_payment, methods=["POST"]),
         Route("/api/v1/partnerships", list_partnerships),
         Route("/api/v1/partnerships/{partnership_id}", get_partnership),
         Route("/api/v1/applications", list_applications),
@@ -643,6 +699,7 @@ app = Starlette(
         Route("/api/v1/networks", list_networks),
         Route("/api/v1/networks/{network_id}", get_network),
         Route("/api/v1/people", list_people),
+        Route("/api/v1/people", create_person, methods=["POST"]),
         Route("/api/v1/people/{person_id}", get_person),
         Route("/api/v1/workshops", list_workshops),
         Route("/api/v1/workshops/{workshop_id}", get_workshop),

@@ -1,5 +1,6 @@
 """The OpenAPI document: every 4xx/5xx answer is documented as `application/problem+json`."""
 
+from collections import Counter
 from typing import Any
 
 from fastapi import FastAPI
@@ -50,7 +51,19 @@ def _build(app: FastAPI) -> dict[str, Any]:
                         ) + (" / Idempotency key reused" if method == "post" else "")
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
+    _distinct_titles(schemas)
     return spec
+
+
+def _distinct_titles(schemas: dict[str, Any]) -> None:
+    """Give each component a title of its own. FastAPI splits a model that reads otherwise than
+    it writes (`Money`: a number or a string in, a string out) into `Money-Input` and
+    `Money-Output`, both titled `Money`; openapi-python-client names classes by title, so it made
+    `Money` twice and dropped every schema using the second (all of funding's answers)."""
+    titles = Counter(schema.get("title") for schema in schemas.values())
+    for name, schema in schemas.items():
+        if titles[schema.get("title")] > 1:
+            schema["title"] = name
 
 
 def _document_idempotency(operation: dict[str, Any]) -> None:

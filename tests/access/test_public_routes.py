@@ -23,14 +23,20 @@ from tests.test_networks import add, gender_network
 
 
 async def public_objects(client: AsyncClient) -> dict[str, str]:
-    """A published partnership with a grant, and an announced network with a member."""
+    """A published partnership with a grant and a calendar subscription, and an announced network
+    with a member."""
     p = await partnership(client, title="Alingsås - Chililabombwe")
     await create_grant(client, p)
     assert (await client.post(f"{PARTNERSHIPS_PATH}/{p['id']}/publish")).status_code == 200
     network = await gender_network(client)
     member = await create_organisation(client, country_code="GT", name="Municipalidad")
     assert (await add(client, network, member["id"])).status_code == 201
+    subscription = await client.post(
+        "/api/v1/calendar-subscriptions", json={"feed": "partnership", "partnership_id": p["id"]}
+    )
+    assert subscription.status_code == 201, subscription.text
     return {
+        "token": subscription.json()["token"],
         "code": "SE",
         "organisation_id": member["id"],
         "partnership_id": p["id"],

@@ -30,6 +30,8 @@ StoreDep = Annotated[FileStore, Depends(get_file_store)]
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 _FILE_CONTENT: dict[str, Any] = {media: _BINARY for media in service.ACCEPTED}
+# The generic type last: openapi-python-client sends the last type a body of bytes is listed with.
+_UPLOAD_CONTENT: dict[str, Any] = {**_FILE_CONTENT, service.GENERIC: _BINARY}
 
 
 @router.get(
@@ -142,12 +144,14 @@ async def read_body(request: Request) -> bytes:
     summary="Upload or replace a document's file: the raw bytes, with their Content-Type",
     description=(
         "The body is the file itself (at most `MAX_UPLOAD_BYTES`, 20 MiB by default), sent with "
-        "its Content-Type: PDF, PNG, JPEG, .docx or .odt. The file's first bytes must match the "
-        "type (415 otherwise). Replacing a file needs `If-Match`; the first upload may omit it. "
-        "Answers the document's metadata with its new ETag."
+        "its Content-Type: PDF, PNG, JPEG, .docx or .odt; or as `application/octet-stream` with "
+        f"a `filename` whose extension names the type ({', '.join(service.BY_EXTENSION)}). "
+        "The file's first bytes must match the type (415 otherwise). Replacing a file needs "
+        "`If-Match`; the first upload may omit it. Answers the document's metadata with its new "
+        "ETag."
     ),
     responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 428, 503),
-    openapi_extra={"requestBody": {"required": True, "content": _FILE_CONTENT}},
+    openapi_extra={"requestBody": {"required": True, "content": _UPLOAD_CONTENT}},
 )
 async def upload_document_file(
     # The body is read first, before authentication's query opens a transaction: a slow upload
