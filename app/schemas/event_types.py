@@ -172,6 +172,15 @@ class ErasedPersonPayload(_Payload):
     erased_at: datetime
 
 
+class DeletedPersonPayload(_Payload):
+    """Which person was deleted, from which organisation, and when they had been erased if they
+    had: no name, nothing else."""
+
+    id: UUID
+    organisation_id: UUID
+    erased_at: datetime | None
+
+
 Changes = dict[str, list[Any]]
 
 
@@ -198,6 +207,10 @@ class EventType:
 
 def _created(kind: str, changes: Changes) -> bool:
     return kind == "create"
+
+
+def _deleted(kind: str, changes: Changes) -> bool:
+    return kind == "delete"
 
 
 def _became(field: str, value: str) -> Callable[[str, Changes], bool]:
@@ -281,6 +294,14 @@ EVENT_TYPES: tuple[EventType, ...] = (
         _moved,
     ),
     EventType(
+        "meeting.deleted",
+        "A meeting entered by mistake was deleted; the payload is its last state.",
+        Meeting,
+        MeetingPayload,
+        lambda o: f"/api/v1/partnerships/{o.partnership_id}/meetings/{o.id}",
+        _deleted,
+    ),
+    EventType(
         "application.submitted",
         "An application was submitted to ICLD.",
         Application,
@@ -344,6 +365,14 @@ EVENT_TYPES: tuple[EventType, ...] = (
         ErasedPersonPayload,
         lambda o: f"/api/v1/people/{o.id}",
         _set("erased_at"),
+    ),
+    EventType(
+        "person.deleted",
+        "A person was deleted. The payload names no one.",
+        Person,
+        DeletedPersonPayload,
+        lambda o: f"/api/v1/people/{o.id}",
+        _deleted,
     ),
 )
 

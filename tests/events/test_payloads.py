@@ -45,6 +45,8 @@ READ: dict[str, type[BaseModel]] = {
     "payment.made": PaymentRead,
     "report.overdue": OverdueReport,
     "person.erased": PersonRead,
+    "meeting.deleted": MeetingRead,
+    "person.deleted": PersonRead,
 }
 TIMES = {"created_at", "updated_at"}
 LEFT_OUT: dict[type[BaseModel], set[str]] = {
