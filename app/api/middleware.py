@@ -10,7 +10,7 @@ from typing import ClassVar
 from urllib.parse import unquote_to_bytes
 
 from opentelemetry import trace
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -173,7 +173,7 @@ class CompressionMiddleware:
     bytes or more: Starlette's GZipMiddleware, not entered at all for other clients.
 
     A strong ETag names exact bytes (RFC 9110, 8.8.1), so one under which the answer is sent
-    compressed, or a 304 to a client that takes compressed answers, is made weak (`W/"v3"`);
+    compressed, or a 304 to a client that holds it weak (so compressed), is made weak (`W/"v3"`);
     `If-None-Match` compares weakly, and `If-Match` takes `W/"v<n>"` for version n
     (app/api/etag.py)."""
 
@@ -198,12 +198,17 @@ class CompressionMiddleware:
             await self.app(scope, receive, send)
             return
 
+        held = Headers(scope=scope).get("if-none-match", "")
+
         async def weaken(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 etag = headers.get("etag")
                 compressed = headers.get("content-encoding") == "gzip"
-                if etag and etag.startswith('"') and (compressed or message["status"] == 304):
+                # A 304 names the tag the client holds: weak if the answer it holds came
+                # compressed, strong if it came small enough to be sent as it was.
+                revalidated = message["status"] == 304 and f"W/{etag}" in held
+                if etag and etag.startswith('"') and (compressed or revalidated):
                     headers["etag"] = "W/" + etag
             await send(message)
 

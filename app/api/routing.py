@@ -13,6 +13,7 @@ from starlette.types import Scope
 
 from app.api import idempotency
 from app.api.etag import tag_list
+from app.api.headers import conditional_read
 from app.core.principal import ANONYMOUS
 
 MERGE_PATCH = "application/merge-patch+json"
@@ -41,8 +42,11 @@ class TransactionalRoute(APIRoute):
             ]
         super().__init__(path, endpoint, **kwargs)
         self.is_list = "GET" in (self.methods or ()) and _is_list(self.response_model)
-        if self.is_list:
-            self.responses.setdefault(304, {"description": "Not modified"})
+        if self.is_list:  # answered with an ETag, and 304 (`handle` below): declared as a read's
+            for status, declared in conditional_read().items():
+                merged = {**declared, **self.responses.get(status, {})}
+                merged["headers"] = {**declared["headers"], **merged.get("headers", {})}
+                self.responses[status] = merged
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
