@@ -54,6 +54,7 @@ from app.routers.partnerships import results
 from app.routers.access import users
 from app.routers.networks import workshops
 from app.routers import events
+from app.routers import partner_interests
 
 # isort: on
 from app.services.access.audit import install_audit_hook
@@ -142,8 +143,14 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             },
             {"name": "programmes", "description": "Training programmes and study visits."},
             {
+                "name": "partner-search",
+                "description": "Declarations of interest, their ranked matches, and the draft "
+                "partnership a match becomes.",
+            },
+            {
                 "name": "public",
-                "description": "Published partnerships and announced networks, for anyone.",
+                "description": "Published partnerships, announced networks and listed "
+                "declarations of interest, for anyone.",
             },
             {
                 "name": "events",
@@ -186,6 +193,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         users.router,
         audit_events.router,
         events.router,
+        partner_interests.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(problems.router)

@@ -151,6 +151,7 @@ UNKNOWN_ORGANISATION = rule(
         "study_visits.host_organisation_id",
         "meetings.host_organisation_id",
         "api_keys.organisation_ids",
+        "partner_interests.organisation_id",
     ),
 )
 
