@@ -240,7 +240,8 @@ async def test_a_declaration_is_made_read_changed_renewed_and_withdrawn(
     assert [e["action"] for e in trail.json()["items"]] == ["create", "update", "renew", "withdraw"]
     events = await connection.execute(
         text(
-            "SELECT type, organisation_id, payload FROM events WHERE object_id = :id ORDER BY occurred_at, id"
+            "SELECT type, organisation_id, payload FROM events WHERE object_id = :id "
+            "ORDER BY occurred_at, id"
         ),
         {"id": interest["id"]},
     )

@@ -89,9 +89,7 @@ INTERESTS = [
 ]
 
 
-async def load_demo_partner_interests(
-    session: AsyncSession, orgs: dict[str, Organisation]
-) -> int:
+async def load_demo_partner_interests(session: AsyncSession, orgs: dict[str, Organisation]) -> int:
     """Each organisation's declaration, unless it has one; listed in the public directory."""
     principal = session.info["principal"]
     network_id = await session.scalar(
