@@ -254,7 +254,7 @@ async def test_a_declaration_is_made_read_changed_renewed_and_withdrawn(
 
 
 async def test_who_may_declare_is_the_parties_rule(client: AsyncClient) -> None:
-    cases = [
+    cases: list[tuple[Json, Json, str, str]] = [
         # A Swedish body that may not hold the grant.
         (
             await create_organisation(
@@ -359,6 +359,13 @@ async def test_a_coordinator_declares_for_its_own_organisation_and_sees_listed_c
         assert "Municipalidad Ejemplo B" in [
             m["organisation"]["name"] for m in by_staff.json()["items"]
         ]
+        # Its organisation's size, the signal no shipped figure gives: a coordinator records it.
+        sized = await coordinator.patch(
+            f"/api/v1/organisations/{are['id']}",
+            json={"population": 12_000},
+            headers={"If-Match": '"v1"'},
+        )
+        assert (sized.status_code, sized.json()["population"]) == (200, 12_000)
         # Only ICLD staff make a match into a partnership.
         refused = await coordinator.post(
             f"{INTERESTS}/{made.json()['id']}/matches/{unlisted['id']}/partnership"

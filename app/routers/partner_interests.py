@@ -113,7 +113,7 @@ async def get_partner_interest(
     response: Response,
     interest_id: UUID,
 ) -> PartnerInterestRead:
-    interest = await service.get_interest(session, principal, interest_id)
+    interest = await service.read_interest(session, principal, interest_id)
     if unchanged := conditional(request, response, etag_for(interest.version)):
         return unchanged  # type: ignore[return-value]
     return read(interest)

@@ -58,7 +58,7 @@ REFERENCE_ORGANISATION_FIXED = rule(
     "reference-organisation-fixed",
     "A reference organisation's identity is fixed",
     f"The {listing(list(REFERENCE_IDENTITY.values()))} of a shipped municipality or region "
-    "cannot change; only its English name and organisation number can.",
+    "cannot change; only its English name, organisation number and population can.",
     mode=RuleMode.refuse,
     reads=(
         "organisations.type",

@@ -167,8 +167,8 @@ async def update_organisation(
     if changed and principal.role is Role.coordinator:
         raise ProblemError(
             FORBIDDEN,
-            "Coordinators change only their organisation's English name and organisation "
-            f"number, not its {', '.join(changed)}.",
+            "Coordinators change only their organisation's English name, organisation number "
+            f"and population, not its {', '.join(changed)}.",
         )
     if merged.country_code != organisation.country_code:
         await check_countries(session, [("/country_code", merged.country_code)])

@@ -51,14 +51,24 @@ from app.schemas.partner_interests import (
     MatchToPartnership,
     PartnerInterestCreate,
     PartnerInterestFields,
+    PartnerInterestRead,
     PartnerInterestUpdate,
 )
 from app.schemas.partnerships.partnerships import PartnershipCreate, PartnershipOrigin
 from app.services.access import audit
-from app.services.common import apply_changes, get_one, merge_patch
+from app.services.common import (
+    answer_columns,
+    apply_changes,
+    get_one,
+    merge_patch,
+    read_one,
+)
 from app.services.countries import eligible_on, partner_country_on
 from app.services.organisations import check_organisations
 from app.services.partnerships import partnerships
+
+_TABLE: sa.Table = PartnerInterest.__table__  # type: ignore[attr-defined]
+_ANSWER = answer_columns(PartnerInterest, PartnerInterestRead)
 
 
 @dataclass(frozen=True)
@@ -82,8 +92,8 @@ def current(on: date) -> sa.ColumnElement[bool]:
 
 async def list_interests(
     session: AsyncSession, principal: Principal, filters: InterestFilters, page: PageParams
-) -> tuple[list[PartnerInterest], str | None]:
-    stmt = scope_partner_interests(principal, select(PartnerInterest))
+) -> tuple[list[sa.Row[Any]], str | None]:
+    stmt = scope_partner_interests(principal, _ANSWER)
     if filters.organisation_id:
         stmt = stmt.where(PartnerInterest.organisation_id == filters.organisation_id)
     if filters.side:
@@ -102,11 +112,20 @@ async def list_interests(
     return await paginate(
         session,
         stmt,
-        order=[col(PartnerInterest.created_at), col(PartnerInterest.id)],
+        order=[_TABLE.c.created_at, _TABLE.c.id],
         key=lambda i: (i.created_at, i.id),
         params=page,
         sort_name="created_at",
+        as_rows=True,
     )
+
+
+async def read_interest(
+    session: AsyncSession, principal: Principal, interest_id: UUID
+) -> sa.Row[Any]:
+    """A declaration to answer with, in the caller's scope (a row, see `answer_columns`)."""
+    stmt = scope_partner_interests(principal, _ANSWER.where(_TABLE.c.id == interest_id))
+    return await read_one(session, stmt, f"No declaration of interest {interest_id}.")
 
 
 async def get_interest(
