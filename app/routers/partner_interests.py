@@ -189,7 +189,7 @@ async def withdraw_partner_interest(
 async def list_partner_interest_matches(
     session: SessionDep, principal: Authenticated, page: PageDep, interest_id: UUID
 ) -> PartnerInterestMatchPage:
-    _, candidates, cursor = await service.rank_candidates(session, principal, interest_id, page)
+    candidates, cursor = await service.rank_candidates(session, principal, interest_id, page)
     return PartnerInterestMatchPage(
         items=[
             PartnerInterestMatch(

@@ -313,7 +313,7 @@ def _with_organisation() -> Any:
 
 async def rank_candidates(
     session: AsyncSession, principal: Principal, interest_id: UUID, page: PageParams
-) -> tuple[PartnerInterest, list[Candidate], str | None]:
+) -> tuple[list[Candidate], str | None]:
     """The open, unexpired declarations of the other side that the caller may be shown, ranked
     for the declaration `interest_id` (docs/partner-search.md), one page of them. The whole
     ranking is computed (the candidates are few: those open at once), in four statements
@@ -353,8 +353,7 @@ async def rank_candidates(
             )
         )
     ranked.sort(key=lambda c: ranking_key(c.score, c.interest.id))
-    items, cursor = _page(ranked, page)
-    return own, items, cursor
+    return _page(ranked, page)
 
 
 async def _candidates(
