@@ -6,7 +6,8 @@ budget lines, with an approved project application of the same budget in that ye
 its signed letter of intent and its budget attached (not linked to the grant: the grant's
 `application_id` stays empty), four meetings (a visit each way in each year) and a study visit to
 its Swedish municipality. Every hundredth makes a thematic network with ten workshops, and a
-training programme with two implementers. The reference data (countries, Swedish municipalities
+training programme with two implementers; every twentieth declares it seeks a Swedish partner
+(and every tenth Swedish municipality a partner). The reference data (countries, Swedish municipalities
 and regions) comes from the migrations, as in production.
 
 The rows keep the programme's rules (`partnership-api check` finds none broken): a partnership
