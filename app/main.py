@@ -36,6 +36,7 @@ from app.routers import (
     health,
     iati,
     organisations,
+    partner_interests,
     people,
     problems,
     programmes,
@@ -145,8 +146,14 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             },
             {"name": "programmes", "description": "Training programmes and study visits."},
             {
+                "name": "partner-search",
+                "description": "Declarations of interest, their ranked matches, and the draft "
+                "partnership a match becomes.",
+            },
+            {
                 "name": "public",
-                "description": "Published partnerships and announced networks, for anyone.",
+                "description": "Published partnerships, announced networks and listed "
+                "declarations of interest, for anyone.",
             },
             {
                 "name": "events",
@@ -189,6 +196,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         users.router,
         audit_events.router,
         events.router,
+        partner_interests.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(problems.router)

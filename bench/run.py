@@ -285,6 +285,10 @@ LISTS = {
         "/api/v1/training-programmes?limit=20", "training_programmes", "TRUE", ("starts",),
         "starts", "training programme",
     ),
+    "partner interests": Listed(
+        "/api/v1/partner-interests?status=open&limit=20", "partner_interests", "status = 'open'",
+        ("created_at",), "created_at", "declaration of interest",
+    ),
     "study visits": Listed(
         "/api/v1/study-visits?host_organisation_id={host}&limit=20", "study_visits",
         "host_organisation_id = '{host}'", ("visit_on",), "visit_on", "study visit",

@@ -34,7 +34,9 @@ router = APIRouter(prefix="/partnerships", tags=["partnerships"], route_class=Tr
 
 def read(partnership: service.PartnershipRecord, partner_ids: list[UUID]) -> PartnershipRead:
     fields = answer_fields(partnership, PartnershipRead)
-    return PartnershipRead.model_validate({**fields, "partner_ids": partner_ids})
+    return PartnershipRead.model_validate(
+        {**fields, "partner_ids": partner_ids, "origin": service.origin_of(partnership)}
+    )
 
 
 @router.get(

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints, computed_field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field
 
 from app.core.paging import Page
 from app.models.enums import PartnershipStatus, Principle
@@ -74,6 +74,13 @@ class PartnershipUpdate(MergePatch):
     network_id: UUID | None = None
 
 
+class PartnershipOrigin(BaseModel):
+    """The two declarations of interest a partnership was made from (docs/partner-search.md)."""
+
+    swedish_interest_id: UUID
+    partner_interest_id: UUID
+
+
 class PartnershipRead(ResponseModel):
     id: UUID
     title: str
@@ -88,6 +95,9 @@ class PartnershipRead(ResponseModel):
     network_id: UUID | None
     status: PartnershipStatus = Field(description="Changed by the phases' actions only.")
     published_at: datetime | None = Field(description="Set while its public summary is shown.")
+    origin: PartnershipOrigin | None = Field(
+        description="The match it was made from, if it was (never changes)."
+    )
     created_at: datetime
     updated_at: datetime
 
