@@ -65,14 +65,14 @@ test: lint
 
 ## Ruff, mypy (strict, tests included) and the import contracts of pyproject.toml.
 lint: $(BIN)/.installed-test
-	$(BIN)/ruff check app alembic tests bench tools
-	$(BIN)/ruff format --check app alembic tests bench tools
+	$(BIN)/ruff check app alembic tests bench tools clients
+	$(BIN)/ruff format --check app alembic tests bench tools clients
 	$(BIN)/mypy app tests tools
 	$(BIN)/lint-imports
 
 format: $(BIN)/.installed-test
-	$(BIN)/ruff check --fix app alembic tests bench tools
-	$(BIN)/ruff format app alembic tests bench tools
+	$(BIN)/ruff check --fix app alembic tests bench tools clients
+	$(BIN)/ruff format app alembic tests bench tools clients
 
 migrate: $(BIN)/.installed-run
 	$(BIN)/partnership-api migrate

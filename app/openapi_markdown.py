@@ -31,6 +31,11 @@ def render_openapi_markdown() -> str:
         out += [f"## {tag['name']}", "", tag.get("description", ""), ""]
         for method, path, op in ops:
             out += _operation(method, path, op)
+    headers = spec["components"].get("headers", {})
+    if headers:
+        out += ["## Headers", ""]
+        for name, header in headers.items():
+            out += _header(name, header)
     out += ["## Schemas", ""]
     for name, schema in sorted(spec["components"]["schemas"].items()):
         out += _schema(name, schema)
@@ -57,12 +62,34 @@ def _operation(method: str, path: str, op: dict[str, Any]) -> list[str]:
     if body:
         for media, content in body["content"].items():
             lines += ["", f"Request body ({media}): {_type(content.get('schema', {}))}"]
-    lines += ["", "| status | description | body |", "|---|---|---|"]
-    for status, response in op.get("responses", {}).items():
+    responses = op.get("responses", {})
+    lines += ["", "| status | description | headers | body |", "|---|---|---|---|"]
+    for status, response in responses.items():
         content = response.get("content", {})
         shown = ", ".join(f"{m}: {_type(c.get('schema', {}))}" for m, c in content.items())
-        lines.append(f"| {status} | {response.get('description', '')} | {shown} |")
+        own = [
+            f"`{name}`" + ("" if header.get("required") else " (optional)")
+            for name, header in response.get("headers", {}).items()
+            if "$ref" not in header
+        ]
+        lines.append(
+            f"| {status} | {response.get('description', '')} | {', '.join(own)} | {shown} |"
+        )
+    shared = sorted(
+        {
+            name
+            for response in responses.values()
+            for name, header in response.get("headers", {}).items()
+            if "$ref" in header
+        }
+    )
+    if shared:
+        lines += ["", "Every answer may carry " + ", ".join(f"`{n}`" for n in shared) + "."]
     return [*lines, ""]
+
+
+def _header(name: str, header: dict[str, Any]) -> list[str]:
+    return [f"### {name}", "", f"{_type(header.get('schema', {}))}: {header['description']}", ""]
 
 
 def _schema(name: str, schema: dict[str, Any]) -> list[str]:

@@ -8,7 +8,8 @@ its signed letter of intent and its budget attached (not linked to the grant: th
 its Swedish municipality, and a project phase over the grant's years (completed when the grant
 ended before 2026, else active, with a digital meeting planned in its last month). Every
 hundredth makes a thematic network with ten workshops, and a training programme with two
-implementers. The reference data (countries, Swedish municipalities
+implementers; every twentieth declares it seeks a Swedish partner (and every tenth Swedish
+municipality a partner). The reference data (countries, Swedish municipalities
 and regions) comes from the migrations, as in production.
 
 The rows keep the programme's rules (`partnership-api check` finds none broken): a partnership
@@ -33,6 +34,7 @@ TYPES = ["municipality", "county", "district", "city", "local_government_associa
 SYLLABLES = ["ka", "lu", "mbo", "ne", "sa", "ti", "vo", "za", "ri", "go", "ma", "ku", "le", "bra"]
 BATCH = 50_000
 THEMES = ("gender equality", "local democracy", "climate adaptation")
+INTEREST_STATUSES = ("open", "open", "open", "open", "matched", "withdrawn")
 LINES = (("travel", 1, 300000), ("venue", 1, 100000), ("travel", 2, 300000), ("venue", 2, 100000))
 NOW = datetime(2026, 1, 1, tzinfo=UTC)  # every row's created_at and updated_at
 APPLIED_ON = date(2015, 9, 30)  # the partnerships' application, unless the country came later
@@ -511,6 +513,38 @@ async def add_programmes(conn: asyncpg.Connection) -> None:
     )
 
 
+async def add_partner_interests(conn: asyncpg.Connection, count: int) -> None:
+    """For each twentieth organisation, a declaration of interest seeking a Swedish partner
+    (open four times in six, else matched or withdrawn), and one for every tenth Swedish
+    municipality naming two partner countries; all could start on 2026-03-01 (every partner
+    country is one then), and expire a year after NOW."""
+    swedish = [
+        r["id"]
+        for r in await conn.fetch(
+            "SELECT id FROM organisations WHERE is_reference AND type = 'municipality' ORDER BY id"
+        )
+    ]
+    rng = random.Random(SEED + 8)
+    declared: list[tuple[object, str, list[str]]] = [
+        (org[0], "partner", []) for i, org in enumerate(organisations(count)) if i % 20 == 5
+    ]
+    declared += [(org, "swedish", rng.sample(PARTNER_COUNTRIES, 2)) for org in swedish[::10]]
+    rows = []
+    for organisation_id, side, countries in declared:
+        status = rng.choice(INTEREST_STATUSES)
+        rows.append(
+            (_id(rng), NOW, NOW, 1, organisation_id, side, [rng.choice(THEMES)],
+             ["participation"], "A local challenge, in the organisation's own words.", countries,
+             "inception", date(2026, 3, 1), rng.random() < 0.5, status, date(2027, 1, 1))
+        )  # fmt: skip
+    await conn.copy_records_to_table(
+        "partner_interests",
+        records=rows,
+        columns=[*TRACKED, "organisation_id", "side", "themes", "principles", "local_challenge",
+                 "countries", "phase_kind", "earliest_start", "listed", "status", "expires_on"],
+    )  # fmt: skip
+
+
 Fill = Callable[[asyncpg.Connection, int], Awaitable[None]]
 
 # What is made after the organisations and their people, in order, each with the table it fills
@@ -524,4 +558,5 @@ FILLS: tuple[tuple[str, Fill], ...] = (
     ("workshops", lambda conn, count: add_workshops(conn)),
     ("training_programmes", lambda conn, count: add_programmes(conn)),
     ("phases", lambda conn, count: add_phases(conn)),
+    ("partner_interests", add_partner_interests),
 )

@@ -3,8 +3,9 @@
 For each scale: a database `bench_<scale>` is created, migrated and filled (kept between runs),
 our service (uvicorn, one worker, production settings) and the twin (bench/twin.py) start on
 loopback against it, and each route is driven by wrk at a fixed concurrency for a bounded time
-(throughput), then by an open-loop client at a fixed request rate (latency). The table goes to
-stdout and, as JSON, to bench/results/.
+(throughput), then by an open-loop client at a fixed request rate (latency); then the writes
+(bench/writes.py) likewise, each beside the twin's one INSERT. The table goes to stdout and, as
+JSON, to bench/results/.
 """
 
 import argparse
@@ -12,16 +13,18 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 import httpx
@@ -29,9 +32,10 @@ import httpx
 from app.core.paging import encode_cursor
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.migrations import upgrade_to_head
-from bench import overview
+from bench import overview, writes
 from bench.generate import backfill, generate
-from bench.query_count import count_queries
+from bench.query_count import count_queries, count_writes
+from bench.writes import Write
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -50,6 +54,8 @@ class Row:
     twin_p50_ms: float
     twin_p99_ms: float
     queries_per_request: int
+    ours_cpu_ms: float  # the server process's CPU time per request under wrk (not PostgreSQL's)
+    twin_cpu_ms: float
 
 
 def plain(url: str) -> str:
@@ -122,41 +128,104 @@ def signed_in(url: str, token: str) -> dict[str, str]:
     return {} if any(p in url for p in public) else {"Authorization": f"Bearer {token}"}
 
 
-def wrk(url: str, seconds: int, connections: int, token: str) -> float:
-    headers = [f"-H{k}: {v}" for k, v in signed_in(url, token).items()]
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", *headers, url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def wrk(
+    url: str, seconds: int, connections: int, token: str, load: list[Write] | None = None
+) -> tuple[float, int]:
+    """Requests/s, and requests done, of GETs of `url`, or of the POSTs of a `load` to its
+    server."""
+    if load is None:
+        script, headers = None, [f"-H{k}: {v}" for k, v in signed_in(url, token).items()]
+    else:
+        script = writes.lua_script(load, secrets.token_hex(4), f"Bearer {token}")
+        headers = []
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        if script is not None:
+            lua.write(script)
+            lua.flush()
+            headers = ["-s", lua.name]
+        ran = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", *headers, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    out = ran.stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    done = re.search(r"(\d+) requests in", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
-        raise SystemExit(f"{url}: {errors.group(1)} error responses under load")
-    return float(match.group(1)) if match else 0.0
+        raise SystemExit(f"{url}: {errors.group(1)} error responses under load\n{ran.stderr}")
+    return (float(match.group(1)) if match else 0.0), (int(done.group(1)) if done else 0)
 
 
-async def latency(url: str, rate: int, seconds: float, token: str) -> tuple[float, float]:
-    """Open loop: a request every 1/rate s whatever the answers, so queueing shows in p99."""
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process (all its threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Figures(NamedTuple):
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    cpu_ms: float
+
+
+async def latency(
+    url: str, rate: int, seconds: float, token: str, load: list[Write] | None = None
+) -> tuple[float, float]:
+    """Open loop: a request every 1/rate s whatever the answers, so queueing shows in p99. GETs
+    of `url`, or the POSTs of a `load` to its server in turn."""
     timings: list[float] = []
+    signed = signed_in(url, token) if load is None else {"Authorization": f"Bearer {token}"}
+    run = secrets.token_hex(4)
     async with httpx.AsyncClient(
-        timeout=10, limits=httpx.Limits(max_connections=64), headers=signed_in(url, token)
+        timeout=10,
+        limits=httpx.Limits(max_connections=64),
+        # As wrk and the twin: uncompressed (compression is measured on its own, below).
+        headers={**signed, "Accept-Encoding": "identity"},
     ) as http:
 
-        async def one() -> None:
+        async def one(n: int) -> None:
             started = time.perf_counter()
-            response = await http.get(url)
+            if load is None:
+                response = await http.get(url)
+            else:
+                path, headers, body = load[n % len(load)].request(f"{run}-{n}")
+                response = await http.post(url + path, content=body, headers=headers)
             response.raise_for_status()
             timings.append((time.perf_counter() - started) * 1000)
 
         tasks = []
-        for _ in range(int(rate * seconds)):
-            tasks.append(asyncio.create_task(one()))
+        for n in range(int(rate * seconds)):
+            tasks.append(asyncio.create_task(one(n)))
             await asyncio.sleep(1 / rate)
         await asyncio.gather(*tasks)
     timings.sort()
     return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+
+
+async def measure(
+    url: str,
+    pid: int,
+    args: argparse.Namespace,
+    token: str,
+    load: list[Write] | None = None,
+    apart: bool = False,
+) -> Figures:
+    """Requests/s after a warm-up, with the CPU time the server (process `pid`) spent on each,
+    then p50 and p99 in ms at a fixed rate (`--rate`, or `--write-rate` for a load of writes).
+    CPU time per request moves far less than requests/s when the machine is shared. With
+    `apart`, each of the three runs sends writes of its own (every third of the load): wrk stops
+    with requests in flight, and a stored key replayed while it still runs would answer 409."""
+    warm, timed, paced = (load[i::3] for i in range(3)) if apart and load else (load,) * 3
+    wrk(url, 2, args.connections, token, warm)  # warm up
+    cpu = cpu_seconds(pid)
+    rps, done = wrk(url, args.seconds, args.connections, token, timed)
+    cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / max(done, 1)
+    rate = args.rate if load is None else args.write_rate
+    p50, p99 = await latency(url, rate, args.latency_seconds, token, paced)
+    return Figures(rps, p50, p99, cpu_ms)
 
 
 @dataclass(frozen=True)
@@ -215,6 +284,10 @@ LISTS = {
     "training programmes": Listed(
         "/api/v1/training-programmes?limit=20", "training_programmes", "TRUE", ("starts",),
         "starts", "training programme",
+    ),
+    "partner interests": Listed(
+        "/api/v1/partner-interests?status=open&limit=20", "partner_interests", "status = 'open'",
+        ("created_at",), "created_at", "declaration of interest",
     ),
     "study visits": Listed(
         "/api/v1/study-visits?host_organisation_id={host}&limit=20", "study_visits",
@@ -301,6 +374,59 @@ async def deep_page_plans(url: str) -> dict[str, str]:
     return plans
 
 
+# Compression's cost and gain: one list, plainly, gzipped, and revalidated (a 304 to the
+# If-None-Match of its ETag), by wrk on our service only (the twin neither compresses nor tags).
+COMPRESSED = (
+    "/api/v1/organisations?country=KE&limit=20",
+    "/api/v1/organisations?country=KE&limit=100",
+)
+COMPRESSION: dict[int, list[dict[str, Any]]] = {}
+ROUNDS = 3
+
+
+def _wrk_with(url: str, headers: dict[str, str], seconds: int, connections: int) -> float:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
+    command += [f"-H{k}: {v}" for k, v in headers.items()]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return float(match.group(1)) if match else 0.0
+
+
+async def compression_cost(port: int, seconds: int, connections: int) -> list[dict[str, Any]]:
+    """Requests/s (the best of ROUNDS) and bytes on the wire of each COMPRESSED list: without
+    Accept-Encoding, with `Accept-Encoding: gzip`, and answered 304 to If-None-Match."""
+    found = []
+    for path in COMPRESSED:
+        url = f"http://127.0.0.1:{port}{path}"
+        async with httpx.AsyncClient() as http:
+            plain = await http.get(url, headers={"Accept-Encoding": "identity"})
+            async with http.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as zipped:
+                gzip_bytes = len(b"".join([c async for c in zipped.aiter_raw()]))
+        assert zipped.headers.get("content-encoding") == "gzip", path
+        row: dict[str, Any] = {
+            "path": path,
+            "identity_bytes": len(plain.content),
+            "gzip_bytes": gzip_bytes,
+        }
+        variants = {
+            "identity": {},
+            "gzip": {"Accept-Encoding": "gzip"},
+            "not_modified": {"If-None-Match": plain.headers["etag"]},
+        }
+        # Interleaved rounds, the best of each kept: a shared machine's load drifts.
+        for _ in range(ROUNDS):
+            for name, headers in variants.items():
+                rps = _wrk_with(url, headers, seconds, connections)
+                row[f"{name}_rps"] = max(row.get(f"{name}_rps", 0.0), rps)
+        print(
+            f"  compression {path}: {row['identity_bytes']} B at {row['identity_rps']:.0f}/s, "
+            f"gzip {row['gzip_bytes']} B at {row['gzip_rps']:.0f}/s, "
+            f"304 at {row['not_modified_rps']:.0f}/s"
+        )
+        found.append(row)
+    return found
+
+
 async def same_json(ours_port: int, twin_port: int, path: str, token: str) -> None:
     """The twin is only a yardstick if it answers what we answer: the same JSON, byte for
     byte once parsed."""
@@ -332,9 +458,127 @@ def rss_mb(pid: int) -> float:
     return kb / 1024
 
 
+def chosen(name: str, args: argparse.Namespace) -> bool:
+    """Whether the route is run: `--routes` names none, or a word of its name."""
+    return not args.routes or any(part in name for part in args.routes.split(","))
+
+
+def row(name: str, scale: int, ours: Figures, twin: Figures, statements: int) -> Row:
+    print(
+        f"  {name}: ours {ours.rps:.0f}/s ({ours.cpu_ms:.2f} CPU ms each), "
+        f"twin {twin.rps:.0f}/s ({twin.cpu_ms:.2f})"
+    )
+    return Row(
+        route=name,
+        scale=scale,
+        ours_rps=round(ours.rps, 1),
+        twin_rps=round(twin.rps, 1),
+        ratio=round(ours.rps / twin.rps, 2),
+        ours_p50_ms=round(ours.p50_ms, 2),
+        ours_p99_ms=round(ours.p99_ms, 2),
+        twin_p50_ms=round(twin.p50_ms, 2),
+        twin_p99_ms=round(twin.p99_ms, 2),
+        queries_per_request=statements,
+        ours_cpu_ms=round(ours.cpu_ms, 2),
+        twin_cpu_ms=round(twin.cpu_ms, 2),
+    )
+
+
+async def same_write(ours_port: int, twin_port: int, write: Write, token: str) -> None:
+    """As `same_json`, for a write: both answer 201 with the same JSON but for the new row's id
+    and times (each write sent with a token of its own, read back as `UNIQUE`)."""
+
+    async def answer(port: int) -> dict[str, Any]:
+        unique = secrets.token_hex(4)
+        path, headers, body = write.request(unique)
+        async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http:
+            target = f"http://127.0.0.1:{port}{path}"
+            response = await http.post(target, content=body, headers=headers)
+        if response.status_code != 201:
+            raise SystemExit(f"POST {path}: {response.status_code} {response.text}")
+        found = json.loads(response.text.replace(unique, writes.UNIQUE))
+        return {k: v for k, v in found.items() if k not in ("id", "created_at", "updated_at")}
+
+    ours, twin = await answer(ours_port), await answer(twin_port)
+    if ours != twin:
+        raise SystemExit(f"POST {write.path}: the twin answers other JSON:\n{ours}\n{twin}")
+
+
+Served = tuple[int, subprocess.Popen[bytes]]  # a server's port and process
+
+
+async def bench_writes(
+    url: str,
+    scale: int,
+    env: dict[str, str],
+    served: tuple[Served, Served],
+    token: str,
+    selected: list[tuple[str, writes.Variant]],
+    args: argparse.Namespace,
+) -> tuple[dict[str, dict[str, Any]], list[Row]]:
+    """The write variants `selected`, route by route, each beside the twin's INSERT of the same
+    rows (measured once for each route, first); ours with the outbox or the audit hook detached
+    on servers of their own, up from the start, so that the variants of a route run one after
+    the other. Their statements and rows written are counted in-process. What they wrote is
+    deleted after (and before, should an earlier run have stopped midway)."""
+    (ours_port, ours), (twin_port, twin_process) = served
+    servers: dict[str | None, Served] = {None: (ours_port, ours)}
+    conn = await asyncpg.connect(plain(url))
+    signed = {"Authorization": f"Bearer {token}"}
+    rows = []
+    try:
+        for detach in dict.fromkeys(v.detached for _, v in selected if v.detached):
+            port = free_port()  # the same app with a part detached
+            servers[detach] = (
+                port,
+                start(
+                    [sys.executable, "-m", "bench.serve", detach],
+                    {**env, "HOST": "127.0.0.1", "PORT": str(port)},
+                ),
+            )
+        for port, _ in servers.values():
+            await wait_up(f"http://127.0.0.1:{port}/healthz")
+        await writes.clean_up(conn)
+        base = f"http://127.0.0.1:{ours_port}"
+        async with httpx.AsyncClient(base_url=base, headers=signed) as http:
+            loads = await writes.loads(conn, http)
+        written = await count_writes(url, token, loads)
+        for route in dict.fromkeys(route for route, _ in selected):
+            await same_write(ours_port, twin_port, loads[route][0], token)
+            twin_base = f"http://127.0.0.1:{twin_port}"
+            twin = await measure(twin_base, twin_process.pid, args, token, loads[route])
+            for variant in (v for r, v in selected if r == route):
+                port, process = servers[variant.detached]
+                base = f"http://127.0.0.1:{port}"
+                load = loads[route]
+                async with httpx.AsyncClient(base_url=base, headers=signed) as http:
+                    if variant.key == "fresh":
+                        load = writes.with_fresh_keys(load)
+                    elif variant.key == "replayed":
+                        load = await writes.stored_keys(http, load, 3 * writes.STORED_KEYS)
+                    if variant.subscribed:
+                        await writes.subscribe(http)
+                try:
+                    replay = variant.key == "replayed"
+                    figures = await measure(base, process.pid, args, token, load, replay)
+                finally:
+                    if variant.subscribed:
+                        await writes.unsubscribe(conn)
+                name = writes.row_name(route, variant)
+                rows.append(row(name, scale, figures, twin, written[name]["statements"]))
+        await writes.clean_up(conn)
+    finally:
+        await conn.close()
+        for detach, (_, process) in servers.items():
+            if detach is not None:
+                process.terminate()
+                process.wait(timeout=30)
+    return written, rows
+
+
 async def bench_scale(
     server: str, scale: int, args: argparse.Namespace
-) -> tuple[list[Row], float, dict[str, str]]:
+) -> tuple[list[Row], float, dict[str, str], dict[str, dict[str, Any]]]:
     print(f"== {scale} organisations")
     url = await prepare(server, scale)
     ours_port, twin_port = free_port(), free_port()
@@ -344,6 +588,10 @@ async def bench_scale(
         "MIGRATE_ON_START": "false",
         "RATE_LIMIT_PER_MINUTE": "100000000",
         "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "100000000",
+        # As on a replica that only serves: webhooks are a worker's work (the payments' jobs wait
+        # in the queue), and the bench's subscription points at loopback, where nothing listens.
+        "WORKER_IN_PROCESS": "false",
+        "WEBHOOK_ALLOW_LOOPBACK": "true",
     }
     ours = start(
         [sys.executable, "-m", "app.cli", "serve"],
@@ -365,7 +613,8 @@ async def bench_scale(
         ],
         env,
     )
-    rows = []
+    rows: list[Row] = []
+    written: dict[str, dict[str, Any]] = {}
     try:
         token = api_key(env)
         await wait_up(f"http://127.0.0.1:{ours_port}/healthz")
@@ -375,52 +624,50 @@ async def bench_scale(
         for name, plan in plans.items():
             print(f"  {name} deep page plan: {plan}")
         for name, path in (await routes_for(url)).items():
-            if args.routes and not any(part in name for part in args.routes.split(",")):
+            if not chosen(name, args):
                 continue
             await same_json(ours_port, twin_port, path, token)
-            result: dict[str, float] = {}
-            for who, port in (("ours", ours_port), ("twin", twin_port)):
-                target = f"http://127.0.0.1:{port}{path}"
-                wrk(target, 2, args.connections, token)  # warm up
-                result[f"{who}_rps"] = wrk(target, args.seconds, args.connections, token)
-                p50, p99 = await latency(target, args.rate, args.latency_seconds, token)
-                result[f"{who}_p50"], result[f"{who}_p99"] = p50, p99
-            rows.append(
-                Row(
-                    route=name,
-                    scale=scale,
-                    ours_rps=round(result["ours_rps"], 1),
-                    twin_rps=round(result["twin_rps"], 1),
-                    ratio=round(result["ours_rps"] / result["twin_rps"], 2),
-                    ours_p50_ms=round(result["ours_p50"], 2),
-                    ours_p99_ms=round(result["ours_p99"], 2),
-                    twin_p50_ms=round(result["twin_p50"], 2),
-                    twin_p99_ms=round(result["twin_p99"], 2),
-                    queries_per_request=queries[name],
-                )
+            figures = [
+                await measure(f"http://127.0.0.1:{port}{path}", process.pid, args, token)
+                for port, process in ((ours_port, ours), (twin_port, twin))
+            ]
+            rows.append(row(name, scale, *figures, queries[name]))
+        if selected_writes := [
+            (route, v)
+            for route in ("person", "payment")
+            for v in writes.variants(route)
+            if chosen(writes.row_name(route, v), args)
+        ]:
+            served = (ours_port, ours), (twin_port, twin)
+            written, write_rows = await bench_writes(
+                url, scale, env, served, token, selected_writes, args
             )
-            print(f"  {name}: ours {result['ours_rps']:.0f}/s, twin {result['twin_rps']:.0f}/s")
-        if not args.routes or "overview" in args.routes:
+            rows += write_rows
+        if chosen("compression", args):
+            COMPRESSION[scale] = await compression_cost(ours_port, args.seconds, args.connections)
+        if chosen("overview", args):
             await overview.overview(url, ours_port, token, scale)
         rss = rss_mb(ours.pid)
     finally:
         for process in (ours, twin):
             process.terminate()
             process.wait(timeout=30)
-    return rows, rss, plans
+    return rows, rss, plans, written
 
 
 def table(rows: list[Row], rss: dict[int, float]) -> str:
     head = (
-        f"{'route':<33} {'scale':>8} {'ours/s':>8} {'twin/s':>8} {'ratio':>6} "
-        f"{'p50 ms':>7} {'p99 ms':>7} {'twin p99':>8} {'queries':>7} {'RSS MB':>7}"
+        f"{'route':<36} {'scale':>8} {'ours/s':>8} {'twin/s':>8} {'ratio':>6} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'twin p99':>8} {'queries':>7} {'CPU ms':>6} "
+        f"{'twin CPU':>8} {'RSS MB':>7}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
-            f"{r.route:<33} {r.scale:>8} {r.ours_rps:>8.0f} {r.twin_rps:>8.0f} {r.ratio:>6.2f} "
+            f"{r.route:<36} {r.scale:>8} {r.ours_rps:>8.0f} {r.twin_rps:>8.0f} {r.ratio:>6.2f} "
             f"{r.ours_p50_ms:>7.2f} {r.ours_p99_ms:>7.2f} {r.twin_p99_ms:>8.2f} "
-            f"{r.queries_per_request:>7} {rss[r.scale]:>7.0f}"
+            f"{r.queries_per_request:>7} {r.ours_cpu_ms:>6.2f} {r.twin_cpu_ms:>8.2f} "
+            f"{rss[r.scale]:>7.0f}"
         )
     return "\n".join(lines)
 
@@ -433,7 +680,7 @@ def verdicts(rows: list[Row], rss: dict[int, float]) -> list[str]:
             f"floor: our framework and middleware with no database reach {min(floor):.2f}-"
             f"{max(floor):.2f} of the twin's requests/s, the ceiling of any route's ratio"
         )
-    routes = [r for r in rows if r.route != FLOOR]
+    routes = [r for r in rows if r.route != FLOOR and not r.route.startswith("POST ")]
     if routes:
         worst = min(routes, key=lambda r: r.ratio)
         out.append(
@@ -453,6 +700,34 @@ def verdicts(rows: list[Row], rss: dict[int, float]) -> list[str]:
     out.append(
         f"RSS after runs: max {peak:.0f} MB -> target < 200 MB: {'met' if peak < 200 else 'MISSED'}"
     )
+    return out
+
+
+def write_verdicts(rows: list[Row], written: dict[int, dict[str, dict[str, Any]]]) -> list[str]:
+    """Each write variant's statements, rows written and CPU time a write (counted in-process),
+    then its requests/s, server CPU time and p50 as served, each against the same write as
+    shipped without a key: what a key, a replay, a subscription add, and what detaching the
+    outbox or the whole audit hook takes away."""
+    out = []
+    by_name = {(r.route, r.scale): r for r in rows}
+    for scale, counted in written.items():
+        for name, count in counted.items():
+            shipped_name = f"{name.split(':')[0]}: no key"
+            added = ", ".join(f"{table} +{n}" for table, n in count["rows"].items()) or "none"
+            line = (
+                f"{name} ({scale}): {count['statements']} statements; rows written: {added}; "
+                f"in-process {count['cpu_ms']:.2f} CPU ms a write"
+            )
+            if name != shipped_name:
+                line += f" ({count['cpu_ms'] - counted[shipped_name]['cpu_ms']:+.2f})"
+            shipped, this = by_name.get((shipped_name, scale)), by_name.get((name, scale))
+            if this is not None and shipped is not None and this is not shipped:
+                line += (
+                    f"; served, against no key: {this.ours_rps / shipped.ours_rps - 1:+.0%} "
+                    f"requests/s, {this.ours_cpu_ms - shipped.ours_cpu_ms:+.2f} CPU ms a write, "
+                    f"p50 {this.ours_p50_ms - shipped.ours_p50_ms:+.1f} ms"
+                )
+            out.append(line)
     return out
 
 
@@ -482,6 +757,12 @@ async def main() -> None:
     parser.add_argument("--seconds", type=int, default=8, help="wrk duration per route")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rate", type=int, default=50, help="requests/s for latency")
+    parser.add_argument(
+        "--write-rate",
+        type=int,
+        default=20,
+        help="writes/s for latency (below what our slowest write sustains, so p50 is no queue)",
+    )
     parser.add_argument("--latency-seconds", type=float, default=8)
     parser.add_argument(
         "--routes", default="", help="only routes whose name holds one of these (comma-separated)"
@@ -505,8 +786,11 @@ async def main() -> None:
     rows: list[Row] = []
     rss: dict[int, float] = {}
     plans: dict[int, dict[str, str]] = {}
+    written: dict[int, dict[str, dict[str, Any]]] = {}
     for scale in (int(s) for s in args.scales.split(",")):
-        scale_rows, rss[scale], plans[scale] = await bench_scale(server, scale, args)
+        scale_rows, rss[scale], plans[scale], written[scale] = await bench_scale(
+            server, scale, args
+        )
         rows += scale_rows
     print()
     print(table(rows, rss))
@@ -514,7 +798,7 @@ async def main() -> None:
         print()
         print(overview.overview_table(overview.RESULTS))
     print()
-    for line in verdicts(rows, rss):
+    for line in verdicts(rows, rss) + write_verdicts(rows, written):
         print(line)
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -526,6 +810,8 @@ async def main() -> None:
                 "args": vars(args),
                 "rss_mb": rss,
                 "deep_page_plans": plans,
+                "compression": COMPRESSION,
+                "writes": written,
                 "rows": [asdict(r) for r in rows],
                 "overview": [asdict(r) for r in overview.RESULTS],
             },

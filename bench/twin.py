@@ -1,6 +1,8 @@
 """The raw twin: the same data and the same JSON as the Partnership API's benchmarked routes
 (bench/run.py), served by bare Starlette on asyncpg, with no ORM, no validation and no
-middleware (the grants' due reports use the API's own date arithmetic, a pure function).
+middleware (the grants' due reports use the API's own date arithmetic, a pure function). Its
+writes (a person, a payment) are one INSERT each, its own transaction, answered as the API
+answers them; no check, no audit trail, no event, no Idempotency-Key.
 
 Run: DATABASE_URL=postgresql://... uvicorn bench.twin:app
 """
@@ -9,6 +11,7 @@ import base64
 import contextlib
 import json
 import os
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,8 +35,8 @@ ELIGIBLE = {
     "municipal_company",
 }
 COLUMNS = (
-    "id, type, country_code, name, name_en, official_code, org_number, is_reference, "
-    "created_at, updated_at, version"
+    "id, type, country_code, name, name_en, official_code, org_number, population, "
+    "is_reference, created_at, updated_at, version"
 )
 pool: asyncpg.Pool | None = None
 
@@ -47,6 +50,7 @@ def _row(r: asyncpg.Record) -> dict[str, Any]:
         "name_en": r["name_en"],
         "official_code": r["official_code"],
         "org_number": r["org_number"],
+        "population": r["population"],
         "is_reference": r["is_reference"],
         "created_at": r["created_at"].isoformat().replace("+00:00", "Z"),
         "updated_at": r["updated_at"].isoformat().replace("+00:00", "Z"),
@@ -246,7 +250,8 @@ async def get_grant(request: Request) -> Response:
 
 PARTNERSHIP_COLUMNS = (
     "id, title, description, local_challenge, themes, principles, swedish_party_id, "
-    "third_party_id, applied_on, network_id, status, published_at, created_at, updated_at, version"
+    "third_party_id, applied_on, network_id, status, published_at, origin_swedish_interest_id, "
+    "origin_partner_interest_id, created_at, updated_at, version"
 )
 
 
@@ -284,6 +289,12 @@ async def _partnerships(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
                 "network_id": _uuid(r["network_id"]),
                 "status": r["status"],
                 "published_at": _stamp(r["published_at"]) if r["published_at"] else None,
+                "origin": {
+                    "swedish_interest_id": str(r["origin_swedish_interest_id"]),
+                    "partner_interest_id": str(r["origin_partner_interest_id"]),
+                }
+                if r["origin_swedish_interest_id"]
+                else None,
                 "created_at": _stamp(r["created_at"]),
                 "updated_at": _stamp(r["updated_at"]),
                 "form": form,
@@ -436,6 +447,30 @@ async def get_person(request: Request) -> Response:
     return await _one("SELECT * FROM people", request.path_params["person_id"], _people)
 
 
+PERSON_FIELDS = ("kind", "given_name", "family_name", "title", "party", "political_side", "email",
+                 "phone")  # fmt: skip
+
+
+def _created(body: dict[str, Any], location: str, version: int) -> Response:
+    return _json(body, 201, {"Location": location, "ETag": f'"v{version}"'})
+
+
+async def create_person(request: Request) -> Response:
+    """A person as sent, in one INSERT (the organisation's foreign key is the only check)."""
+    assert pool is not None
+    body = json.loads(await request.body())
+    row = await pool.fetchrow(
+        "INSERT INTO people (id, organisation_id, kind, given_name, family_name, title, party, "
+        "political_side, email, phone) VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10) "
+        "RETURNING *",
+        uuid.uuid4(),
+        body["organisation_id"],
+        *(body.get(field) for field in PERSON_FIELDS),
+    )
+    [answer] = await _people([row])
+    return _created(answer, f"/api/v1/people/{row['id']}", row["version"])
+
+
 async def _workshops(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
     return [
         {
@@ -547,6 +582,34 @@ async def get_study_visit(request: Request) -> Response:
     return await _one("SELECT * FROM study_visits", request.path_params["visit_id"], _study_visits)
 
 
+async def create_payment(request: Request) -> Response:
+    """A payment as sent, in one INSERT: no check of the report, its approval or what it leaves
+    to pay, and no lock of the grant."""
+    assert pool is not None
+    body = json.loads(await request.body())
+    row = await pool.fetchrow(
+        "INSERT INTO grant_payments (id, grant_id, report_id, amount, paid_on, reference) "
+        "VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6) RETURNING *",
+        uuid.uuid4(),
+        request.path_params["grant_id"],
+        body["report_id"],
+        Decimal(body["amount"]["amount"]),
+        date.fromisoformat(body["paid_on"]),
+        body["reference"],
+    )
+    answer = {
+        "id": str(row["id"]),
+        "grant_id": str(row["grant_id"]),
+        "report_id": str(row["report_id"]),
+        "amount": _sek(row["amount"]),
+        "paid_on": _day(row["paid_on"]),
+        "reference": row["reference"],
+        "created_at": _stamp(row["created_at"]),
+    }
+    location = f"/api/v1/grants/{row['grant_id']}/payments/{row['id']}"
+    return _created(answer, location, row["version"])
+
+
 MEETING_SQL = (
     "SELECT m.*, p.swedish_party_id, p.third_party_id FROM partnerships p "
     "LEFT JOIN meetings m ON m.partnership_id = p.id"
@@ -590,6 +653,44 @@ async def _meetings(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+async def _partner_interests(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(r["id"]),
+            "organisation_id": str(r["organisation_id"]),
+            "side": r["side"],
+            "themes": list(r["themes"]),
+            "principles": list(r["principles"]),
+            "local_challenge": r["local_challenge"],
+            "countries": list(r["countries"]),
+            "funding_regions": list(r["funding_regions"]),
+            "phase_kind": r["phase_kind"],
+            "earliest_start": _day(r["earliest_start"]),
+            "network_id": _uuid(r["network_id"]),
+            "listed": r["listed"],
+            "status": r["status"],
+            "expires_on": _day(r["expires_on"]),
+            "created_at": _stamp(r["created_at"]),
+            "updated_at": _stamp(r["updated_at"]),
+        }
+        for r in rows
+    ]
+
+
+async def list_partner_interests(request: Request) -> Response:
+    rows, cursor = await _page(
+        request, "SELECT * FROM partner_interests", {"status": "status"}, ("created_at", "id"),
+        "created_at", (datetime.fromisoformat,),
+    )  # fmt: skip
+    return _json({"items": await _partner_interests(list(rows)), "next_cursor": cursor})
+
+
+async def get_partner_interest(request: Request) -> Response:
+    return await _one(
+        "SELECT * FROM partner_interests", request.path_params["interest_id"], _partner_interests
+    )
 
 
 async def list_meetings(request: Request) -> Response:
@@ -636,6 +737,7 @@ app = Starlette(
         Route("/api/v1/organisations/{organisation_id}", get_organisation),
         Route("/api/v1/grants", list_grants),
         Route("/api/v1/grants/{grant_id}", get_grant),
+        Route("/api/v1/grants/{grant_id}/payments", create_payment, methods=["POST"]),
         Route("/api/v1/partnerships", list_partnerships),
         Route("/api/v1/partnerships/{partnership_id}", get_partnership),
         Route("/api/v1/applications", list_applications),
@@ -643,6 +745,7 @@ app = Starlette(
         Route("/api/v1/networks", list_networks),
         Route("/api/v1/networks/{network_id}", get_network),
         Route("/api/v1/people", list_people),
+        Route("/api/v1/people", create_person, methods=["POST"]),
         Route("/api/v1/people/{person_id}", get_person),
         Route("/api/v1/workshops", list_workshops),
         Route("/api/v1/workshops/{workshop_id}", get_workshop),
@@ -650,6 +753,8 @@ app = Starlette(
         Route("/api/v1/training-programmes/{programme_id}", get_programme),
         Route("/api/v1/study-visits", list_study_visits),
         Route("/api/v1/study-visits/{visit_id}", get_study_visit),
+        Route("/api/v1/partner-interests", list_partner_interests),
+        Route("/api/v1/partner-interests/{interest_id}", get_partner_interest),
         Route("/api/v1/partnerships/{partnership_id}/meetings", list_meetings),
         Route("/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}", get_meeting),
         Route("/healthz", health),

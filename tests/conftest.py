@@ -50,7 +50,11 @@ def worker_suffix() -> str:
 
 # The slowest tests (the fuzzer takes over a minute): under pytest-xdist they start first, so the
 # other workers run the rest meanwhile instead of waiting for them at the end.
-SLOW_FIRST = ("tests/test_schemathesis.py::", "tests/funding/test_balance_properties.py::")
+SLOW_FIRST = (
+    "tests/test_schemathesis.py::",
+    "tests/test_clients.py::",
+    "tests/funding/test_balance_properties.py::",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -24,7 +24,7 @@ def expand_query(values: type[StrEnum]) -> Any:
     )
 
 
-def conditional_read(
+def conditional_expanded(
     request: Request, response: Response, version: int, expand: list[Any]
 ) -> Response | None:
     """`conditional` for a read that may embed other objects: its ETag names the object's own

@@ -3,17 +3,15 @@
 from fastapi import Request, Response
 
 from app.api.etag import conditional, content_etag
+from app.api.headers import conditional_read
 from app.api.problems import problem_responses
+from app.core.errors import NOT_FOUND
 
 ICS = "text/calendar; charset=utf-8"
-ICS_RESPONSES = {
-    **problem_responses(401, 404, 422),
-    200: {
-        "content": {"text/calendar": {"schema": {"type": "string"}}},
-        "description": "An iCalendar (RFC 5545) feed",
-    },
-    304: {"description": "Not modified"},
-}
+ICS_RESPONSES = problem_responses(NOT_FOUND) | conditional_read(
+    content={"text/calendar": {"schema": {"type": "string"}}},
+    description="An iCalendar (RFC 5545) feed",
+)
 
 
 def ics_response(request: Request, body: bytes) -> Response:

@@ -7,13 +7,17 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import ClassVar
+from urllib.parse import unquote_to_bytes
 
-from starlette.datastructures import MutableHeaders
+from opentelemetry import trace
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import PROBLEM_MEDIA_TYPE, problem_body
+from app.api.redaction import loggable_path
 from app.core.context import request_id_var
-from app.core.errors import INTERNAL_ERROR, PAYLOAD_TOO_LARGE, ProblemKind
+from app.core.errors import BAD_REQUEST, INTERNAL_ERROR, PAYLOAD_TOO_LARGE, ProblemKind
 
 access_log = logging.getLogger("partnership_api.access")
 log = logging.getLogger(__name__)
@@ -44,6 +48,9 @@ class RequestContextMiddleware:
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
+        path = loggable_path(scope["path"])
+        if path != scope["path"]:  # FastAPI's telemetry span (when on) noted the path as sent
+            trace.get_current_span().set_attribute("url.path", path)
         status = 500
 
         async def send_with_headers(message: Message) -> None:
@@ -63,7 +70,7 @@ class RequestContextMiddleware:
                 "request",
                 extra={
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": path,
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
@@ -147,6 +154,94 @@ class BodySizeLimitMiddleware:
     async def _reject(self, scope: Scope, send: Send, limit: int) -> None:
         detail = f"The request body is over the limit of {limit} bytes."
         await send_problem(send, PAYLOAD_TOO_LARGE, detail, scope["path"], close=True)
+
+
+def accepts_gzip(scope: Scope) -> bool:
+    """Whether the request's `Accept-Encoding` names gzip with a weight above 0."""
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            for coding in value.decode("latin-1").lower().split(","):
+                token, _, params = coding.partition(";")
+                if token.strip() == "gzip":
+                    weight = params.strip().removeprefix("q=").strip()
+                    return not weight or weight.strip("0.") != ""
+    return False
+
+
+class CompressionMiddleware:
+    """gzip for a client that asks (`Accept-Encoding: gzip`), of answers of `minimum_size`
+    bytes or more: Starlette's GZipMiddleware, not entered at all for other clients.
+
+    A strong ETag names exact bytes (RFC 9110, 8.8.1), so one under which the answer is sent
+    compressed, or a 304 to a client that holds it weak (so compressed), is made weak (`W/"v3"`);
+    `If-None-Match` compares weakly, and `If-Match` takes `W/"v<n>"` for version n
+    (app/api/etag.py)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        minimum_size: int,
+        compresslevel: int,
+        exclude_content_types: tuple[str, ...] = (),
+    ) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(
+            app,
+            minimum_size=minimum_size,
+            compresslevel=compresslevel,
+            exclude_content_types=DEFAULT_EXCLUDED_CONTENT_TYPES + exclude_content_types,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not accepts_gzip(scope):
+            await self.app(scope, receive, send)
+            return
+
+        held = Headers(scope=scope).get("if-none-match", "")
+
+        async def weaken(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                etag = headers.get("etag")
+                compressed = headers.get("content-encoding") == "gzip"
+                # A 304 names the tag the client holds: weak if the answer it holds came
+                # compressed, strong if it came small enough to be sent as it was.
+                revalidated = message["status"] == 304 and f"W/{etag}" in held
+                if etag and etag.startswith('"') and (compressed or revalidated):
+                    headers["etag"] = "W/" + etag
+            await send(message)
+
+        await self.gzip(scope, receive, weaken)
+
+
+def decodes_as_utf8(raw: bytes) -> bool:
+    """Whether a raw path or query string, percent-decoded, is UTF-8."""
+    if raw.isascii() and b"%" not in raw:
+        return True  # nearly every request: nothing to decode
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class Utf8UrlMiddleware:
+    """Answer 400 when the path or the query string holds percent-encoded bytes that are not
+    UTF-8 (`?q=%ff`): the server and Starlette would read them as U+FFFD, so the app would
+    silently answer another question than the one asked."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for part, raw in (("path", scope.get("raw_path")), ("query", scope["query_string"])):
+                if raw is not None and not decodes_as_utf8(raw):
+                    detail = f"The {part} is not UTF-8 once its %-escapes are decoded."
+                    await send_problem(send, BAD_REQUEST, detail, scope["path"])
+                    return
+        await self.app(scope, receive, send)
 
 
 class UnhandledErrorMiddleware:

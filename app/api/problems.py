@@ -5,8 +5,8 @@ documentation (see `app/routers/problems.py`).
 """
 
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from app.api.redaction import loggable_path
 from app.core.context import request_id_var
 from app.core.errors import (
     BAD_REQUEST,
@@ -64,7 +65,7 @@ def problem_body(kind: ProblemKind, detail: str, instance: str) -> dict[str, Any
         "status": kind.status,
         "detail": detail,
         "code": kind.code,
-        "instance": instance,
+        "instance": loggable_path(instance),
         "request_id": request_id_var.get(),
     }
 
@@ -79,6 +80,8 @@ def problem_response(
     extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body = problem_body(kind, detail, request.url.path)
+    if kind.retry_after_s is not None:
+        headers = {"Retry-After": str(kind.retry_after_s), **(headers or {})}
     if errors is not None:
         body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
     if extra:
@@ -156,7 +159,7 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     detail = kind.description if exc.detail in (None, "", kind.title) else str(exc.detail)
     headers = dict(exc.headers or {})
     if exc.status_code == 404:
-        detail = f"No route {request.method} {request.url.path}."
+        detail = f"No route {request.method} {loggable_path(request.url.path)}."
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
     return problem_response(request, kind, detail, headers=headers)
@@ -212,12 +215,7 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
         log.error("database error", exc_info=exc)
         return problem_response(request, INTERNAL_ERROR, INTERNAL_ERROR.description)
     log.error("database unavailable", exc_info=exc)
-    return problem_response(
-        request,
-        DATABASE_UNAVAILABLE,
-        DATABASE_UNAVAILABLE.description,
-        headers={"Retry-After": "5"},
-    )
+    return problem_response(request, DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE.description)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -232,18 +230,38 @@ def install_problem_handlers(app: FastAPI) -> None:
     # Anything else is caught by UnhandledErrorMiddleware, inside the request-id middleware.
 
 
-# Kinds `app/api/openapi.py` documents on the operations they apply to (the `Idempotency-Key`
-# problems on POSTs), rather than on every route answering their status.
-OPERATION_KINDS: set[str] = set()
+class ProblemResponses(dict[str, Any]):
+    """The problems a route declares it can answer with, of one status. `app/api/openapi.py`
+    describes them, with every other problem the route's dependencies can answer with, when the
+    document is built, so that no description depends on what was imported first."""
+
+    def __init__(self, kinds: Sequence[ProblemKind]) -> None:
+        super().__init__(description="")
+        self.kinds = tuple(kinds)
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for a route's possible problems (their content: `app/api/openapi.py`)."""
-    return {s: {"description": _describe(s)} for s in statuses}
+def problem_responses(*kinds: ProblemKind) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the problems a route itself can answer with (an unknown id, a
+    conflict, ...). The problems of its dependencies (credentials, `If-Match`, paging,
+    `Idempotency-Key`, the session), of validation and of the rate limit are added to it by
+    `app/api/openapi.py`."""
+    by_status: dict[int, list[ProblemKind]] = {}
+    for kind in kinds:
+        by_status.setdefault(kind.status, []).append(kind)
+    return {status: ProblemResponses(found) for status, found in sorted(by_status.items())}
 
 
-def _describe(status: int) -> str:
-    kinds = [
-        k for k in PROBLEM_KINDS.values() if k.status == status and k.code not in OPERATION_KINDS
-    ]
-    return " / ".join(sorted({k.title for k in kinds})) or "Problem"
+DependencyT = TypeVar("DependencyT", bound=Callable[..., Any])
+# The problems each dependency can answer with (`answers`), read by `app/api/openapi.py`.
+DEPENDENCY_PROBLEMS: dict[Callable[..., Any], tuple[ProblemKind, ...]] = {}
+
+
+def answers(*kinds: ProblemKind) -> Callable[[DependencyT], DependencyT]:
+    """Declare the problems a dependency can answer with: the OpenAPI document declares them on
+    every operation that depends on it, however deeply."""
+
+    def register(dependency: DependencyT) -> DependencyT:
+        DEPENDENCY_PROBLEMS[dependency] = kinds
+        return dependency
+
+    return register

@@ -19,7 +19,12 @@ counted after the app), never by more than the requests in flight.
 
 The authentication marks the request's scope when it accepted the token (`TOKEN_ACCEPTED`); a
 request whose token no route checked (`/problems`, an unknown path) counts against its address's
-ordinary anonymous bucket, so no unchecked token ever gets a bucket of its own.
+ordinary anonymous bucket, so no unchecked token ever gets a bucket of its own. A public route
+ignores a token it refused and answers as to an anonymous caller; it counts the request against
+that same anonymous bucket before doing any work (`COUNT_AS_ANONYMOUS`), and answers 429 when it
+is spent, so a junk token buys no more of the public data than no token, and an expired token
+polling public data does not spend the failed-credentials budget its address's valid tokens
+depend on.
 
 The window is aligned to the clock (`int(time.time()) // 60`), so replicas sharing Redis agree on
 it. A Redis outage lets requests through (fail open) rather than turning every answer into a 5xx.
@@ -40,7 +45,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware import send_problem
-from app.core.errors import problem_kind
+from app.core.errors import ProblemError, problem_kind
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,6 +70,10 @@ Clock = Callable[[], float]
 
 # Set in the ASGI scope by the authentication when it accepted the request's bearer token.
 TOKEN_ACCEPTED = "partnership_api.token_accepted"
+# Set in the ASGI scope on a request with a bearer token, for a public route that ignores the
+# token it refused: awaited, it counts the request against its address's anonymous budget, and
+# raises the 429 problem when that is spent, before the route does any work.
+COUNT_AS_ANONYMOUS = "partnership_api.count_as_anonymous"
 
 
 class Limiter(Protocol):
@@ -275,11 +284,13 @@ class RateLimitMiddleware:
         )
 
     async def _with_token(self, scope: Scope, receive: Receive, send: Send, digest: str) -> None:
-        """Read both buckets before the app, count one of them once its answer starts."""
+        """Read both buckets before the app, count one of them once its answer starts (or, for
+        a public route that ignored the token, when it asks to count it as anonymous)."""
         limiter = self.limiter
         token_key, token_limit = f"t:{digest}", self.settings.rate_limit_per_minute
-        failed_key = f"authfail:ip:{client_host(scope)}"
-        failed_limit = self.settings.rate_limit_anonymous_per_minute
+        anonymous_key = f"ip:{client_host(scope)}"
+        anonymous_limit = self.settings.rate_limit_anonymous_per_minute
+        failed_key, failed_limit = f"authfail:{anonymous_key}", anonymous_limit
         try:
             token_ok, _, reset_s = await limiter.peek(token_key, token_limit)
             failed_ok, _, _ = await limiter.peek(failed_key, failed_limit)
@@ -298,23 +309,45 @@ class RateLimitMiddleware:
             await _refuse(scope, send, failed_limit, reset_s, detail)
             return
 
+        counted: dict[str, str] | None = None  # the limit headers once counted as anonymous
+
+        async def count_as_anonymous() -> None:
+            nonlocal counted
+            try:
+                allowed, remaining, reset_s = await limiter.hit(anonymous_key, anonymous_limit)
+            except RedisUnavailable:
+                counted = {}  # fail open, without limit headers
+                return
+            counted = _limit_headers(anonymous_limit, remaining, reset_s)
+            if not allowed:
+                detail = f"Over the limit of {anonymous_limit} requests per minute for this client"
+                raise ProblemError(
+                    RATE_LIMITED,
+                    f"{detail}; retry in {reset_s} seconds.",
+                    headers={"Retry-After": str(reset_s)},
+                )
+
+        scope[COUNT_AS_ANONYMOUS] = count_as_anonymous
+
         async def counting_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                if scope.get(TOKEN_ACCEPTED):
-                    key, limit = token_key, token_limit
-                elif message["status"] == 401:
-                    key, limit = failed_key, failed_limit
-                else:  # no route looked at the token: an anonymous request
-                    key = f"ip:{client_host(scope)}"
-                    limit = self.settings.rate_limit_anonymous_per_minute
-                try:
-                    _, remaining, reset = await limiter.hit(key, limit)
-                except RedisUnavailable:
-                    pass  # fail open, without limit headers
-                else:
-                    headers = MutableHeaders(scope=message)
-                    for name, value in _limit_headers(limit, remaining, reset).items():
-                        headers[name] = value
+                extra = counted
+                if extra is None:
+                    if scope.get(TOKEN_ACCEPTED):
+                        key, limit = token_key, token_limit
+                    elif message["status"] == 401:
+                        key, limit = failed_key, failed_limit
+                    else:  # no route looked at the token: an anonymous request
+                        key, limit = anonymous_key, anonymous_limit
+                    try:
+                        _, remaining, reset = await limiter.hit(key, limit)
+                    except RedisUnavailable:
+                        extra = {}  # fail open, without limit headers
+                    else:
+                        extra = _limit_headers(limit, remaining, reset)
+                headers = MutableHeaders(scope=message)
+                for name, value in extra.items():
+                    headers[name] = value
             await send(message)
 
         await self.app(scope, receive, counting_send)

@@ -29,6 +29,8 @@ class ProblemKind:
     """For a programme rule: the stored data it is judged on, as `table.column`."""
     constraints: tuple[str, ...] = ()
     """For a programme rule: the database constraints that state it too."""
+    retry_after_s: int | None = None
+    """For an outage: the seconds a client should wait before it retries (`Retry-After`)."""
 
 
 # Every kind of problem the API can answer with; rules register theirs with `rule()`.
@@ -38,8 +40,10 @@ PROBLEM_KINDS: dict[str, ProblemKind] = {}
 CONSTRAINT_RULES: dict[str, ProblemKind] = {}
 
 
-def problem_kind(code: str, status: int, title: str, description: str) -> ProblemKind:
-    kind = ProblemKind(code, status, title, description)
+def problem_kind(
+    code: str, status: int, title: str, description: str, *, retry_after_s: int | None = None
+) -> ProblemKind:
+    kind = ProblemKind(code, status, title, description, retry_after_s=retry_after_s)
     PROBLEM_KINDS[code] = kind
     return kind
 
@@ -98,6 +102,7 @@ DATABASE_UNAVAILABLE = problem_kind(
     503,
     "Database unavailable",
     "The database did not answer in time; retry later.",
+    retry_after_s=5,
 )
 
 
@@ -194,6 +199,7 @@ KEYS_UNAVAILABLE = problem_kind(
     "Signing keys unavailable",
     "The identity provider's signing keys could not be fetched, so no access token can be "
     "checked; retry later, or use an API key.",
+    retry_after_s=30,
 )
 FORBIDDEN = problem_kind("forbidden", 403, "Forbidden", "Your role may not do this.")
 

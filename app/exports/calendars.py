@@ -1,31 +1,40 @@
 """iCalendar (RFC 5545) feeds of meetings, workshops and study visits, built with the icalendar
-library. Every event's DTSTAMP is its last change, so an unchanged feed is byte for byte the
-same (and so is its ETag). A meeting keeps its UID for life; its SEQUENCE rises each time it is
-moved or cancelled, and a cancelled one says STATUS:CANCELLED (docs/partnerships.md). Serving a
-feed stamps the meetings it lists for the first time (`in_calendar_since`): from then on they are
-in a published calendar, and are cancelled rather than deleted."""
+library (docs/calendars.md). Every event's DTSTAMP is its last change, so an unchanged feed is
+byte for byte the same (and so is its ETag). A meeting keeps its UID for life; its SEQUENCE rises
+each time it is moved or cancelled, and a cancelled one says STATUS:CANCELLED
+(docs/partnerships.md). Events are whole days (DATE values), the same days in every time zone;
+the calendar names ICLD's zone for the apps that want one. Serving a feed stamps the meetings it
+lists for the first time (`in_calendar_since`): from then on they are in a published calendar,
+and are cancelled rather than deleted."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 import sqlalchemy as sa
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.clock import STOCKHOLM
 from app.core.errors import NOT_FOUND, ProblemError
 from app.core.principal import Principal
-from app.models.enums import MeetingStatus
+from app.models.enums import CalendarFeed, MeetingStatus
 from app.models.networks import Workshop
 from app.models.organisations import Organisation
 from app.models.partnerships import Meeting, Partnership, PartnershipPartner
 from app.models.programmes import StudyVisit
+from app.services.calendars import no_such_feed, open_subscription, readable_organisation
 from app.services.networks.networks import get_network
 from app.services.partnerships.partnerships import get_partnership
 
 PRODID = "-//ICLD//Partnership API//EN"
+# The calendar's own time zone, the programme's (app/clock.py), for apps that show one
+# (X-WR-TIMEZONE). No event depends on it: every event is a whole day, a DATE without a time.
+TIME_ZONE = STOCKHOLM.key
+# How often a subscribed calendar app should fetch the feed again (RFC 7986 REFRESH-INTERVAL,
+# and Outlook's X-PUBLISHED-TTL).
+REFRESH_INTERVAL = timedelta(hours=1)
 # Meetings and workshops share the states planned / held / cancelled.
 _STATUS = {
     MeetingStatus.planned: "CONFIRMED",
@@ -51,7 +60,11 @@ def feed(name: str, entries: list[Entry]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
+    calendar.add("name", name)
     calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", TIME_ZONE)
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     for entry in sorted(entries, key=lambda e: (e.starts, e.uid)):
         event = Event()
         event.add("uid", f"{entry.uid}@partnership-api")
@@ -83,33 +96,35 @@ def meeting_entry(meeting: Meeting, title: str) -> Entry:
     )
 
 
-async def _stamp_listed(session: AsyncSession, meetings: Sequence[Meeting]) -> None:
-    """The meetings a feed lists for the first time are from now on in a published calendar
-    (`in_calendar_since`, read by the deletion rule `check_deletable`). One statement, whatever
-    their number, and one that never fails on a meeting deleted meanwhile: so it is sent on the
-    session's connection, past the guard that refuses bulk writes to keep them in the audit
-    trail, for a column the audit trail ignores by design (`Meeting.__audit_ignore__`). It locks
-    the rows in id order, as the flush of an action does, so two feeds never deadlock.
+async def _stamp_listed(session: AsyncSession, meetings: list[Meeting]) -> list[Meeting]:
+    """The meetings a feed may serve, those it lists for the first time stamped: from now on
+    they are in a published calendar (`in_calendar_since`, read by the deletion rule
+    `check_deletable`), and a DELETE of one answers 409.
 
-    The feed reads its meetings `FOR KEY SHARE`, so a meeting is never both served and deleted:
-    a DELETE that locked it first commits before the feed reads (the meeting is gone), and one
-    that comes after waits for the feed's commit and then finds the stamp (409)."""
-    ids = [m.id for m in meetings if m.in_calendar_since is None]
-    if not ids:
-        return
+    A meeting read with its stamp is served as it is: a stamp is never removed, so nothing can
+    delete it meanwhile, and a feed whose meetings are all stamped reads without a lock and
+    writes nothing. The new ones are stamped in one statement that locks them in id order (as
+    the flush of an action does, so two feeds never deadlock) and answers the ones still there:
+    a meeting whose DELETE committed after the feed read it is not served, and a DELETE that
+    comes after the stamp waits for the feed's commit and then finds it (409). It is sent on the
+    session's connection, past the guard that refuses bulk writes to keep them in the audit
+    trail, for a column the audit trail ignores by design (`Meeting.__audit_ignore__`)."""
+    new = [m.id for m in meetings if m.in_calendar_since is None]
+    if not new:
+        return meetings
     table: sa.Table = Meeting.__table__  # type: ignore[attr-defined]
-    new = (
-        sa.select(table.c.id)
-        .where(table.c.id.in_(ids), table.c.in_calendar_since.is_(None))
-        .order_by(table.c.id)
-        .with_for_update()
-    )
+    locked = sa.select(table.c.id).where(table.c.id.in_(new)).order_by(table.c.id).with_for_update()
     connection = await session.connection()
-    await connection.execute(
-        sa.update(table)
-        .where(table.c.id.in_(new.scalar_subquery()), table.c.in_calendar_since.is_(None))
-        .values(in_calendar_since=sa.func.now())
+    stamped = set(
+        await connection.scalars(
+            sa.update(table)
+            .where(table.c.id.in_(locked.scalar_subquery()))
+            # A feed that stamped it meanwhile keeps its day.
+            .values(in_calendar_since=sa.func.coalesce(table.c.in_calendar_since, sa.func.now()))
+            .returning(table.c.id)
+        )
     )
+    return [m for m in meetings if m.in_calendar_since is not None or m.id in stamped]
 
 
 def workshop_entry(workshop: Workshop) -> Entry:
@@ -144,15 +159,11 @@ async def partnership_calendar(
     session: AsyncSession, principal: Principal, partnership_id: UUID
 ) -> bytes:
     partnership = await get_partnership(session, principal, partnership_id)
-    meetings = list(
-        await session.scalars(
-            select(Meeting)
-            .where(Meeting.partnership_id == partnership.id)
-            .with_for_update(key_share=True)  # see _stamp_listed
-        )
+    meetings = await session.scalars(
+        select(Meeting).where(Meeting.partnership_id == partnership.id)
     )
-    await _stamp_listed(session, meetings)
-    return feed(partnership.title, [meeting_entry(m, partnership.title) for m in meetings])
+    served = await _stamp_listed(session, list(meetings))
+    return feed(partnership.title, [meeting_entry(m, partnership.title) for m in served])
 
 
 async def network_calendar(
@@ -172,12 +183,7 @@ async def organisation_calendar(
     hosts or its partnerships make. A caller who may read the organisation may read all of
     these: they are its own partnerships' and its own visits (core.scopes.scope_partnerships and
     scope_study_visits), so no further scoping is needed."""
-    if not principal.in_scope(organisation_id):
-        # Another organisation's calendar is its own object: not found, as everything out of scope.
-        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
-    organisation = await session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
+    organisation = await readable_organisation(session, principal, organisation_id)
     is_party = sa.or_(
         col(Partnership.swedish_party_id) == organisation_id,
         col(Partnership.third_party_id) == organisation_id,
@@ -190,11 +196,11 @@ async def organisation_calendar(
         select(Meeting, Partnership.title)
         .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
         .where(is_party)
-        .with_for_update(key_share=True, of=Meeting)  # see _stamp_listed
     )
     listed = [(meeting, title) for meeting, title in meetings]
-    await _stamp_listed(session, [meeting for meeting, _ in listed])
-    entries = [meeting_entry(meeting, title) for meeting, title in listed]
+    titles = {meeting.id: title for meeting, title in listed}
+    served = await _stamp_listed(session, [meeting for meeting, _ in listed])
+    entries = [meeting_entry(meeting, titles[meeting.id]) for meeting in served]
     if not everything:
         return feed(f"Partnership meetings of {organisation.name}", entries)
     workshops = await session.scalars(
@@ -219,3 +225,22 @@ async def organisation_calendar(
     )
     entries += [visit_entry(visit, host) for visit, host in visits]
     return feed(f"Calendar of {organisation.name}", entries)
+
+
+async def subscribed_calendar(session: AsyncSession, token: str) -> bytes:
+    """The feed of the subscription a token names, as its owner may read it now: what the
+    authenticated route answers its owner. Every refusal is the same 404 (`no_such_feed`), an
+    owner who lost the feed's object included, so the answer tells nothing of why."""
+    subscription, owner = await open_subscription(session, token)
+    try:
+        if subscription.feed == CalendarFeed.partnership and subscription.partnership_id:
+            return await partnership_calendar(session, owner, subscription.partnership_id)
+        if subscription.feed == CalendarFeed.organisation and subscription.organisation_id:
+            return await organisation_calendar(
+                session, owner, subscription.organisation_id, everything=True
+            )
+    except ProblemError as exc:
+        if exc.kind is NOT_FOUND:
+            raise no_such_feed() from None
+        raise
+    raise no_such_feed()  # a feed this version does not know (ck_calendar_subscriptions_feed)

@@ -3,6 +3,7 @@
 from app.models.access import ApiKey, User
 from app.models.audit import AuditEvent
 from app.models.base import metadata
+from app.models.calendars import CalendarSubscription
 from app.models.countries import Country, CountryEligibility
 from app.models.events import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.models.funding import (
@@ -20,6 +21,7 @@ from app.models.funding import (
 from app.models.idempotency import IdempotencyKey
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
+from app.models.partner_interests import PartnerInterest
 from app.models.partnerships import (
     Decision,
     Document,
@@ -43,6 +45,7 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationRound",
     "AuditEvent",
+    "CalendarSubscription",
     "Country",
     "CountryEligibility",
     "Decision",
@@ -58,6 +61,7 @@ __all__ = [
     "Network",
     "NetworkMember",
     "Organisation",
+    "PartnerInterest",
     "Partnership",
     "PartnershipPartner",
     "Payment",

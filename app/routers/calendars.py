@@ -1,4 +1,5 @@
-"""Calendar feeds (iCalendar) a municipal calendar can subscribe to."""
+"""Calendar feeds (iCalendar), and the subscriptions that serve them at secret URLs to
+calendar apps, which cannot send credentials (docs/calendars.md)."""
 
 from uuid import UUID
 
@@ -6,9 +7,21 @@ from fastapi import APIRouter, Request, Response
 
 from app.api.auth import Authenticated
 from app.api.deps import SessionDep
+from app.api.headers import created
 from app.api.ics import ICS_RESPONSES, ics_response
-from app.api.routing import TransactionalRoute
+from app.api.pagination import PageDep
+from app.api.problems import problem_responses
+from app.api.redaction import CALENDAR_FEEDS
+from app.api.routing import TransactionalRoute, location_of
+from app.core.errors import NOT_FOUND
 from app.exports import calendars as service
+from app.schemas.calendars import (
+    CalendarSubscriptionCreate,
+    CalendarSubscriptionCreated,
+    CalendarSubscriptionPage,
+    CalendarSubscriptionRead,
+)
+from app.services import calendars as subscriptions
 
 router = APIRouter(tags=["calendars"], route_class=TransactionalRoute)
 
@@ -70,3 +83,98 @@ async def get_network_calendar(
     session: SessionDep, principal: Authenticated, request: Request, network_id: UUID
 ) -> Response:
     return ics_response(request, await service.network_calendar(session, network_id))
+
+
+SUBSCRIPTIONS = "/calendar-subscriptions"
+
+
+@router.get(
+    SUBSCRIPTIONS,
+    operation_id="list_calendar_subscriptions",
+    summary="List calendar subscriptions (yours; admins: all)",
+    description="Oldest first. Never their tokens.",
+)
+async def list_calendar_subscriptions(
+    session: SessionDep, principal: Authenticated, page: PageDep
+) -> CalendarSubscriptionPage:
+    found, cursor = await subscriptions.list_subscriptions(session, principal, page)
+    return CalendarSubscriptionPage(
+        items=[CalendarSubscriptionRead.model_validate(s) for s in found], next_cursor=cursor
+    )
+
+
+@router.post(
+    SUBSCRIPTIONS,
+    operation_id="create_calendar_subscription",
+    summary="Subscribe to a feed you may read; its secret URL is in this answer only",
+    description="The answer's `url` (and `webcal_url`, which opens a calendar app) serves the "
+    "feed without credentials, with your rights at each fetch, until you delete the "
+    "subscription.",
+    status_code=201,
+    responses=problem_responses(NOT_FOUND) | created(etag=False),
+)
+async def create_calendar_subscription(
+    session: SessionDep,
+    principal: Authenticated,
+    request: Request,
+    response: Response,
+    body: CalendarSubscriptionCreate,
+) -> CalendarSubscriptionCreated:
+    subscription, token = await subscriptions.create_subscription(session, principal, body)
+    response.headers["Location"] = location_of(
+        request, "get_calendar_subscription", subscription_id=subscription.id
+    )
+    response.headers["Cache-Control"] = "no-store"
+    path = request.url_for("get_subscribed_calendar", token=token).path
+    base = request.app.state.settings.public_base_url or str(request.base_url)
+    url = base.rstrip("/") + path
+    return CalendarSubscriptionCreated(
+        **CalendarSubscriptionRead.model_validate(subscription).model_dump(),
+        token=token,
+        url=url,
+        webcal_url="webcal://" + url.partition("://")[2],
+    )
+
+
+@router.get(
+    SUBSCRIPTIONS + "/{subscription_id}",
+    operation_id="get_calendar_subscription",
+    summary="Get a calendar subscription",
+    responses=problem_responses(NOT_FOUND),
+)
+async def get_calendar_subscription(
+    session: SessionDep, principal: Authenticated, subscription_id: UUID
+) -> CalendarSubscriptionRead:
+    found = await subscriptions.get_subscription(session, principal, subscription_id)
+    return CalendarSubscriptionRead.model_validate(found)
+
+
+@router.delete(
+    SUBSCRIPTIONS + "/{subscription_id}",
+    operation_id="delete_calendar_subscription",
+    summary="Revoke a calendar subscription: its URL serves nothing from now on",
+    status_code=204,
+    responses=problem_responses(NOT_FOUND),
+)
+async def delete_calendar_subscription(
+    session: SessionDep, principal: Authenticated, subscription_id: UUID
+) -> Response:
+    await subscriptions.delete_subscription(session, principal, subscription_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    CALENDAR_FEEDS + "{token}.ics",
+    operation_id="get_subscribed_calendar",
+    summary="A subscribed feed, at its secret URL (no credentials)",
+    description="For calendar apps. The feed its subscription names, as its owner may read it "
+    "at this moment; 404 alike for an unknown or revoked address and for an owner who may no "
+    "longer read the feed.",
+    response_class=Response,
+    responses=ICS_RESPONSES,
+)
+async def get_subscribed_calendar(session: SessionDep, request: Request, token: str) -> Response:
+    response = ics_response(request, await service.subscribed_calendar(session, token))
+    # Judged at each fetch: any cache asks again (a 304 when unchanged), and keeps it private.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,18 +1,20 @@
 """Countries: public reference data."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
+from app.api.auth import OPTIONAL_AUTH, PublicCaller
 from app.api.deps import SearchQuery, SessionDep
 from app.api.etag import conditional, content_etag
+from app.api.headers import conditional_read
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
+from app.core.errors import NOT_FOUND
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
+from app.schemas.common import IsoDate
 from app.schemas.countries import CountryPage, CountryRead, EligibilityPeriodRead
 from app.services import countries as service
 
@@ -25,14 +27,14 @@ router = APIRouter(prefix="/countries", tags=["countries"], route_class=Transact
     openapi_extra=OPTIONAL_AUTH,
     summary="List countries",
     description="Countries sorted by ISO code. Filter by partner-country eligibility on a date.",
-    responses=problem_responses(400, 401, 422),
 )
 async def list_countries(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     page: PageDep,
     eligible_on: Annotated[
-        date | None, Query(description="Only countries that were ICLD partner countries that day.")
+        IsoDate | None,
+        Query(description="Only countries that were ICLD partner countries that day."),
     ] = None,
     funding_region: Annotated[FundingRegion | None, Query()] = None,
     q: SearchQuery = None,
@@ -49,11 +51,11 @@ async def list_countries(
     operation_id="get_country",
     openapi_extra=OPTIONAL_AUTH,
     summary="Get a country",
-    responses={**problem_responses(401, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_country(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     request: Request,
     response: Response,
     code: Annotated[str, Path(pattern=r"^[A-Za-z]{2}$", examples=["KE"])],

@@ -14,6 +14,7 @@ NOT_READY = problem_kind(
     503,
     "Not ready",
     "The database does not answer, or its schema is not at the migration this code expects.",
+    retry_after_s=5,
 )
 
 
@@ -35,7 +36,7 @@ async def healthz() -> Health:
     "/readyz",
     operation_id="get_readiness",
     summary="The database answers and its schema is at the migration head",
-    responses=problem_responses(503),
+    responses=problem_responses(NOT_READY),
 )
 async def readyz(request: Request) -> Readiness:
     expected: str = request.app.state.expected_migration
@@ -43,14 +44,11 @@ async def readyz(request: Request) -> Readiness:
         async with request.app.state.sessionmaker() as session:
             current = await session.scalar(text("SELECT version_num FROM alembic_version"))
     except Exception as exc:  # any failure to reach the database means "not ready"
-        raise ProblemError(
-            NOT_READY, "The database did not answer.", headers={"Retry-After": "5"}
-        ) from exc
+        raise ProblemError(NOT_READY, "The database did not answer.") from exc
     if current != expected:
         raise ProblemError(
             NOT_READY,
             f"The schema is at migration {current}, the code expects {expected}.",
-            headers={"Retry-After": "5"},
             migration=current,
             expected_migration=expected,
         )

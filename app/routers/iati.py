@@ -1,28 +1,26 @@
 """IATI 2.03 activity files of the programme's grants: public, as IATI data is published."""
 
 import re
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 
-from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
+from app.api.auth import OPTIONAL_AUTH, PublicCaller
 from app.api.deps import SessionDep
 from app.api.etag import conditional, content_etag
+from app.api.headers import conditional_read
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
+from app.core.errors import NOT_CONFIGURED, NOT_FOUND
 from app.exports import iati_activities
 
 router = APIRouter(prefix="/iati", tags=["public"], route_class=TransactionalRoute)
 
-_XML: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {"application/xml": {"schema": {"type": "string"}}},
-        "description": "IATI 2.03 activities, valid against the official schema (checked before "
-        "each answer) and made to pass IATI's Standard ruleset (tested)",
-    },
-    304: {"description": "Not modified"},
-}
+_XML = conditional_read(
+    content={"application/xml": {"schema": {"type": "string"}}},
+    description="IATI 2.03 activities, valid against the official schema (checked before each "
+    "answer) and made to pass IATI's Standard ruleset (tested)",
+)
 
 
 _GENERATED = re.compile(rb' generated-datetime="[^"]*"')
@@ -45,10 +43,10 @@ def _xml(request: Request, body: bytes) -> Response:
     "so that the IATI Registry's fetch does not fail.",
     openapi_extra=OPTIONAL_AUTH,
     response_class=Response,
-    responses={**problem_responses(401, 422, 503), **_XML},
+    responses=problem_responses(NOT_CONFIGURED) | _XML,
 )
 async def get_iati_activities(
-    session: SessionDep, principal: CurrentPrincipal, request: Request
+    session: SessionDep, principal: PublicCaller, request: Request
 ) -> Response:
     return _xml(request, await iati_activities.activities(session, request.app.state.settings))
 
@@ -59,10 +57,10 @@ async def get_iati_activities(
     summary="One partnership and its grants as IATI 2.03 activities",
     openapi_extra=OPTIONAL_AUTH,
     response_class=Response,
-    responses={**problem_responses(401, 404, 422, 503), **_XML},
+    responses=problem_responses(NOT_FOUND, NOT_CONFIGURED) | _XML,
 )
 async def get_iati_partnership(
-    session: SessionDep, principal: CurrentPrincipal, request: Request, partnership_id: UUID
+    session: SessionDep, principal: PublicCaller, request: Request, partnership_id: UUID
 ) -> Response:
     settings = request.app.state.settings
     return _xml(request, await iati_activities.activities(session, settings, partnership_id))

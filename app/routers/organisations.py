@@ -5,12 +5,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal, Staff, Writer
+from app.api.auth import OPTIONAL_AUTH, PublicCaller, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import CONFLICT, NOT_FOUND
 from app.core.versions import etag_for
 from app.models.enums import OrganisationType
 from app.schemas.organisations import (
@@ -31,11 +33,10 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], route_class=
     summary="List organisations",
     description="Sorted by name, then id. `q` searches the names (prefix words, Swedish and "
     "English stemming).",
-    responses=problem_responses(400, 401, 422),
 )
 async def list_organisations(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     page: PageDep,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["SE"])] = None,
     type: Annotated[OrganisationType | None, Query()] = None,
@@ -57,7 +58,7 @@ async def list_organisations(
     operation_id="create_organisation",
     summary="Create an organisation",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 409, 413, 422),
+    responses=problem_responses(CONFLICT) | created(),
 )
 async def create_organisation(
     session: SessionDep,
@@ -79,11 +80,11 @@ async def create_organisation(
     operation_id="get_organisation",
     openapi_extra=OPTIONAL_AUTH,
     summary="Get an organisation",
-    responses={**problem_responses(401, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_organisation(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     request: Request,
     response: Response,
     organisation_id: UUID,
@@ -98,7 +99,7 @@ async def get_organisation(
     "/{organisation_id}",
     operation_id="update_organisation",
     summary="Change an organisation (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND, CONFLICT) | changed(),
 )
 async def update_organisation(
     session: SessionDep,
@@ -120,7 +121,7 @@ async def update_organisation(
     operation_id="delete_organisation",
     summary="Delete an organisation",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(NOT_FOUND, CONFLICT),
 )
 async def delete_organisation(
     session: SessionDep, principal: Staff, organisation_id: UUID, if_match: IfMatch = None

@@ -9,9 +9,11 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from app.api.auth import Admin, Authenticated, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import CONFLICT, NOT_FOUND
 from app.core.versions import etag_for
 from app.models.enums import PersonKind, PoliticalSide
 from app.schemas.access import AuditEventRead
@@ -28,7 +30,6 @@ router = APIRouter(prefix="/people", tags=["people"], route_class=TransactionalR
     summary="List people",
     description="Sorted by family name, given name, then id. Coordinators and viewers see the "
     "people of their own organisations.",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_people(
     session: SessionDep,
@@ -51,7 +52,7 @@ async def list_people(
     operation_id="create_person",
     summary="Create a person",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 413, 422),
+    responses=created(),
 )
 async def create_person(
     session: SessionDep,
@@ -70,7 +71,7 @@ async def create_person(
     "/{person_id}",
     operation_id="get_person",
     summary="Get a person",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_person(
     session: SessionDep,
@@ -89,7 +90,7 @@ async def get_person(
     "/{person_id}",
     operation_id="update_person",
     summary="Change a person (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND, CONFLICT) | changed(),
 )
 async def update_person(
     session: SessionDep,
@@ -109,7 +110,7 @@ async def update_person(
     operation_id="delete_person",
     summary="Delete a person",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(NOT_FOUND, CONFLICT),
 )
 async def delete_person(
     session: SessionDep, principal: Writer, person_id: UUID, if_match: IfMatch = None
@@ -122,7 +123,7 @@ async def delete_person(
     "/{person_id}/export",
     operation_id="export_person",
     summary="Export everything stored about a person (admins)",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def export_person(session: SessionDep, principal: Admin, person_id: UUID) -> PersonExport:
     person, organisation, events = await service.export_person(session, principal, person_id)
@@ -138,7 +139,7 @@ async def export_person(session: SessionDep, principal: Admin, person_id: UUID) 
     "/{person_id}/erase",
     operation_id="erase_person",
     summary="Erase a person: contact details removed, name pseudonymised, links kept (admins)",
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(NOT_FOUND, CONFLICT),
 )
 async def erase_person(session: SessionDep, principal: Admin, person_id: UUID) -> PersonRead:
     return PersonRead.model_validate(await service.erase_person(session, principal, person_id))

@@ -46,7 +46,7 @@ async def list_problem_types() -> list[ProblemType]:
     "/{code}",
     operation_id="get_problem_type",
     summary="What one kind of problem means",
-    responses=problem_responses(404),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_problem_type(code: Annotated[str, Path(max_length=100)]) -> ProblemType:
     kind = PROBLEM_KINDS.get(code)

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import NOT_FOUND
 from app.core.versions import etag_for
 from app.schemas.programmes import (
     Implementer,
@@ -38,7 +40,6 @@ def read(programme: service.ProgrammeRecord, implementers: list[Implementer]) ->
     "/training-programmes",
     operation_id="list_training_programmes",
     summary="List training programmes, by start",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_training_programmes(
     session: SessionDep, principal: Authenticated, page: PageDep
@@ -52,7 +53,7 @@ async def list_training_programmes(
     operation_id="create_training_programme",
     summary="Create a training programme",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 413, 422),
+    responses=created(),
 )
 async def create_training_programme(
     session: SessionDep,
@@ -74,7 +75,7 @@ async def create_training_programme(
     "/training-programmes/{programme_id}",
     operation_id="get_training_programme",
     summary="Get a training programme",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_training_programme(
     session: SessionDep,
@@ -94,7 +95,7 @@ async def get_training_programme(
     "/training-programmes/{programme_id}",
     operation_id="update_training_programme",
     summary="Change a training programme (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_training_programme(
     session: SessionDep,
@@ -116,7 +117,6 @@ async def update_training_programme(
     summary="List study visits, by date",
     description="Coordinators and viewers see the visits their organisations host, and those "
     "of their partnerships.",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_study_visits(
     session: SessionDep,
@@ -138,7 +138,7 @@ async def list_study_visits(
     operation_id="create_study_visit",
     summary="Record a study visit",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 404, 413, 422),
+    responses=problem_responses(NOT_FOUND) | created(),
 )
 async def create_study_visit(
     session: SessionDep,
@@ -157,7 +157,7 @@ async def create_study_visit(
     "/study-visits/{visit_id}",
     operation_id="get_study_visit",
     summary="Get a study visit",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_study_visit(
     session: SessionDep,
@@ -176,7 +176,7 @@ async def get_study_visit(
     "/study-visits/{visit_id}",
     operation_id="update_study_visit",
     summary="Change a study visit (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_study_visit(
     session: SessionDep,
@@ -196,7 +196,7 @@ async def update_study_visit(
     operation_id="delete_study_visit",
     summary="Delete a study visit",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(NOT_FOUND),
 )
 async def delete_study_visit(
     session: SessionDep, principal: Staff, visit_id: UUID, if_match: IfMatch = None

@@ -6,17 +6,20 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.auth import OPTIONAL_AUTH, CurrentPrincipal
+from app.api.auth import OPTIONAL_AUTH, PublicCaller
 from app.api.deps import SearchQuery, SessionDep
 from app.api.ics import ICS_RESPONSES, ics_response
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
+from app.core.errors import NOT_FOUND
 from app.exports import calendars
-from app.models.enums import PartnershipStatus, Principle
+from app.models.enums import PartnerInterestSide, PartnershipStatus, Principle
 from app.schemas.public import (
     PublicNetwork,
     PublicNetworkPage,
+    PublicPartnerInterest,
+    PublicPartnerInterestPage,
     PublicPartnership,
     PublicPartnershipPage,
 )
@@ -32,11 +35,10 @@ router = APIRouter(prefix="/public", tags=["public"], route_class=TransactionalR
     summary="Published partnerships (public)",
     description="Sorted by title, then id. Parties, aims and phases; never people.",
     openapi_extra=OPTIONAL_AUTH,
-    responses=problem_responses(400, 401, 422),
 )
 async def list_published_partnerships(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     page: PageDep,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["ZM"])] = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
@@ -56,10 +58,10 @@ async def list_published_partnerships(
     operation_id="get_published_partnership",
     summary="A published partnership (public)",
     openapi_extra=OPTIONAL_AUTH,
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_published_partnership(
-    session: SessionDep, principal: CurrentPrincipal, partnership_id: UUID
+    session: SessionDep, principal: PublicCaller, partnership_id: UUID
 ) -> PublicPartnership:
     return await service.get_published(session, partnership_id)
 
@@ -71,11 +73,10 @@ async def get_published_partnership(
     description="Sorted by title, then id. Planned networks are not announced yet. Never people, "
     "never participant figures.",
     openapi_extra=OPTIONAL_AUTH,
-    responses=problem_responses(400, 401, 422),
 )
 async def list_public_networks(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: PublicCaller,
     page: PageDep,
     theme: Annotated[str | None, Query(max_length=100)] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["GT"])] = None,
@@ -92,10 +93,10 @@ async def list_public_networks(
     operation_id="get_public_network",
     summary="An announced network (public)",
     openapi_extra=OPTIONAL_AUTH,
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_public_network(
-    session: SessionDep, principal: CurrentPrincipal, network_id: UUID
+    session: SessionDep, principal: PublicCaller, network_id: UUID
 ) -> PublicNetwork:
     return await service.get_network(session, network_id)
 
@@ -110,7 +111,44 @@ async def get_public_network(
     responses=ICS_RESPONSES,
 )
 async def get_public_network_calendar(
-    session: SessionDep, principal: CurrentPrincipal, request: Request, network_id: UUID
+    session: SessionDep, principal: PublicCaller, request: Request, network_id: UUID
 ) -> Response:
     body = await calendars.network_calendar(session, network_id, announced_only=True)
     return ics_response(request, body)
+
+
+@router.get(
+    "/partner-interests",
+    operation_id="list_listed_partner_interests",
+    summary="Declarations of interest listed by their organisations (public)",
+    description="Sorted by when they were made, then id. Open, not expired, and listed by "
+    "their organisation: what it seeks; never people nor contact details "
+    "(docs/partner-search.md).",
+    openapi_extra=OPTIONAL_AUTH,
+)
+async def list_listed_partner_interests(
+    session: SessionDep,
+    principal: PublicCaller,
+    page: PageDep,
+    side: Annotated[PartnerInterestSide | None, Query()] = None,
+    theme: Annotated[str | None, Query(max_length=100)] = None,
+    country: Annotated[
+        str | None,
+        Query(pattern=r"^[A-Za-z]{2}$", examples=["GT"], description="The organisation's."),
+    ] = None,
+) -> PublicPartnerInterestPage:
+    items, cursor = await service.list_partner_interests(session, page, side, theme, country)
+    return PublicPartnerInterestPage(items=items, next_cursor=cursor)
+
+
+@router.get(
+    "/partner-interests/{interest_id}",
+    operation_id="get_listed_partner_interest",
+    summary="A listed declaration of interest (public)",
+    openapi_extra=OPTIONAL_AUTH,
+    responses=problem_responses(NOT_FOUND),
+)
+async def get_listed_partner_interest(
+    session: SessionDep, principal: PublicCaller, interest_id: UUID
+) -> PublicPartnerInterest:
+    return await service.get_partner_interest(session, interest_id)

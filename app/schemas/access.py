@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from app.core.paging import Page
 from app.models.enums import Role
-from app.schemas.common import Name, RequestModel, ResponseModel
+from app.schemas.common import Name, RequestModel, ResponseModel, Timestamp
 
 
 class ApiKeyCreate(RequestModel):
@@ -29,7 +29,7 @@ class ApiKeyCreate(RequestModel):
     organisation_ids: list[UUID] = Field(
         default_factory=list, max_length=50, description="Required for coordinators and viewers."
     )
-    expires_at: AwareDatetime | None = Field(
+    expires_at: Timestamp | None = Field(
         default=None, description="Optional expiry (RFC 3339 with offset), in the future."
     )
 

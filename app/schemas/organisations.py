@@ -18,12 +18,17 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import ELIGIBLE_SWEDISH_APPLICANT_TYPES, OrganisationType
 from app.rules.reference import SWEDEN, check_not_reference_type, check_org_number_swedish
-from app.schemas.common import Code, Name, RequestModel, ResponseModel
+from app.schemas.common import Code, MergePatch, Name, RequestModel, ResponseModel
 
 CountryCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
 ]
-_ORG_NUMBER = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
+Population = Annotated[int, Field(gt=0, le=100_000_000)]
+_ORG_NUMBER = re.compile(r"^(?:16)?([0-9]{6})-?([0-9]{4})$")
+# Its form as the document states it: the check digit is beyond a pattern.
+OrgNumber = Annotated[
+    str, Field(json_schema_extra={"pattern": r"^\s*" + _ORG_NUMBER.pattern[1:-1] + r"\s*$"})
+]
 
 
 def normalise_org_number(value: str) -> str:
@@ -51,8 +56,13 @@ class OrganisationFields(RequestModel):
     official_code: Code | None = Field(
         default=None, description="A national code (SCB code for Swedish municipalities)."
     )
-    org_number: str | None = Field(
+    org_number: OrgNumber | None = Field(
         default=None, description="Swedish organisationsnummer (with a valid check digit)."
+    )
+    population: Population | None = Field(
+        default=None,
+        description="Inhabitants, as last recorded: the size signal of partner search "
+        "(docs/partner-search.md).",
     )
 
     @field_validator("org_number")
@@ -88,8 +98,10 @@ class OrganisationCreate(OrganisationFields):
         return self
 
 
-class OrganisationUpdate(RequestModel):
+class OrganisationUpdate(MergePatch):
     """A JSON merge patch (RFC 7396): send only what changes; null clears an optional field."""
+
+    patches = OrganisationFields
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"name_en": "Makueni County Government"}]}
@@ -100,7 +112,8 @@ class OrganisationUpdate(RequestModel):
     name: Name | None = None
     name_en: Name | None = None
     official_code: Code | None = None
-    org_number: str | None = None
+    org_number: OrgNumber | None = None
+    population: Population | None = None
 
 
 class OrganisationRead(ResponseModel):
@@ -111,6 +124,7 @@ class OrganisationRead(ResponseModel):
     name_en: str | None
     official_code: str | None
     org_number: str | None
+    population: int | None
     is_reference: bool = Field(
         description="Shipped reference data (a Swedish municipality or region)."
     )

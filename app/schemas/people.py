@@ -16,7 +16,7 @@ from app.rules.reference import (
     official_party_field,
 )
 from app.schemas.access import AuditEventRead
-from app.schemas.common import Name, RequestModel, ResponseModel, ShortName
+from app.schemas.common import MergePatch, Name, RequestModel, ResponseModel, ShortName
 from app.schemas.organisations import OrganisationRead
 
 
@@ -77,8 +77,10 @@ class PersonCreate(PersonFields):
     )
 
 
-class PersonUpdate(RequestModel):
+class PersonUpdate(MergePatch):
     """A JSON merge patch (RFC 7396): send only what changes; null clears an optional field."""
+
+    patches = PersonFields
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"title": "Kommunalråd", "phone": "+46701234567"}]}

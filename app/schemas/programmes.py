@@ -14,7 +14,7 @@ from app.rules.programmes import (
     check_one_source,
     check_programme_period,
 )
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 
 Text = Annotated[
@@ -50,8 +50,8 @@ class ProgrammeFields(RequestModel):
     title: Text
     code: Annotated[str, StringConstraints(max_length=50, pattern=NO_CONTROL)] | None = None
     funder: Text
-    starts: date
-    ends: date
+    starts: IsoDate
+    ends: IsoDate
     segments: list[Segment] = Field(default_factory=list, max_length=20)
     participant_countries: list[ParticipantCountry] = Field(default_factory=list, max_length=60)
 
@@ -105,16 +105,18 @@ class ProgrammeCreate(ProgrammeFields):
         return self
 
 
-class ProgrammeUpdate(RequestModel):
+class ProgrammeUpdate(MergePatch):
     """A JSON merge patch of the programme's own fields (implementers are set on creation)."""
+
+    patches = ProgrammeFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"ends": "2021-06-30"}]})
 
     title: Text | None = None
     code: Annotated[str, StringConstraints(max_length=50, pattern=NO_CONTROL)] | None = None
     funder: Text | None = None
-    starts: date | None = None
-    ends: date | None = None
+    starts: IsoDate | None = None
+    ends: IsoDate | None = None
     segments: list[Segment] | None = Field(default=None, max_length=20)
     participant_countries: list[ParticipantCountry] | None = Field(default=None, max_length=60)
 
@@ -138,7 +140,7 @@ class ProgrammePage(Page[ProgrammeRead]):
 
 
 class StudyVisitFields(RequestModel):
-    visit_on: date
+    visit_on: IsoDate
     host_organisation_id: UUID
     programme_id: UUID | None = None
     partnership_id: UUID | None = None
@@ -169,12 +171,14 @@ class StudyVisitCreate(StudyVisitFields):
     )
 
 
-class StudyVisitUpdate(RequestModel):
+class StudyVisitUpdate(MergePatch):
     """A JSON merge patch."""
+
+    patches = StudyVisitFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"topics": ["adult education"]}]})
 
-    visit_on: date | None = None
+    visit_on: IsoDate | None = None
     host_organisation_id: UUID | None = None
     programme_id: UUID | None = None
     partnership_id: UUID | None = None

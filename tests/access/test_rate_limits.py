@@ -22,7 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 from starlette.types import Receive, Scope, Send
 
 from app.api.middleware import RequestContextMiddleware
-from app.api.ratelimit import TOKEN_ACCEPTED, MemoryLimiter, RateLimitMiddleware, RedisLimiter
+from app.api.ratelimit import (
+    COUNT_AS_ANONYMOUS,
+    TOKEN_ACCEPTED,
+    MemoryLimiter,
+    RateLimitMiddleware,
+    RedisLimiter,
+    RedisUnavailable,
+)
 from app.main import create_app
 from app.models.enums import Role
 from app.settings import Settings
@@ -402,3 +409,63 @@ async def test_the_real_authentication_marks_accepted_tokens(
             assert limit_headers(refused)[:2] == ("7", "6")
     finally:
         await close_rate_limiter(app)
+
+
+async def test_public_routes_count_a_refused_token_as_no_token(
+    settings: Settings, connection: AsyncConnection
+) -> None:
+    """A public route ignores a token it refused: the request spends the address's anonymous
+    budget, never its failed-credentials budget, and gets no more than a request without a
+    token would (docs/access-control.md, "Rate limits")."""
+    await fresh_window()
+    app = create_app(
+        settings.model_copy(
+            update={"rate_limit_per_minute": 50, "rate_limit_anonymous_per_minute": 3}
+        )
+    )
+    app.state.sessionmaker = async_sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    token = await api_key(connection, Role.programme_officer)
+    transport = ASGITransport(app=app, raise_app_exceptions=False, client=("192.0.2.31", 1))
+    try:
+        async with AsyncClient(transport=transport, base_url="http://t") as client:
+            for n, junk in enumerate(("pk_0_junk", "expired-or-not-a-jwt", "pk_1_junk")):
+                response = await client.get("/api/v1/countries", headers=bearer(junk))
+                assert response.status_code == 200, response.text
+                assert limit_headers(response)[:2] == ("3", str(2 - n))
+            # The anonymous budget is spent, with a token as without one...
+            assert_rate_limited(await client.get("/api/v1/countries"), 3)
+            refused = await client.get("/api/v1/organisations", headers=bearer("pk_2_junk"))
+            assert_rate_limited(refused, 3)
+            # ...and the failed-credentials budget is whole: a route that needs credentials
+            # still answers a junk token with its 401, the first refusal of the window.
+            unauthorised = await client.get("/api/v1/people", headers=bearer("pk_3_junk"))
+            assert unauthorised.status_code == 401
+            assert limit_headers(unauthorised)[:2] == ("3", "2")
+            # An accepted token on a public route counts as its own.
+            accepted = await client.get("/api/v1/countries", headers=bearer(token))
+            assert accepted.status_code == 200
+            assert limit_headers(accepted)[:2] == ("50", "49")
+    finally:
+        await close_rate_limiter(app)
+
+
+async def test_a_public_route_ignoring_a_token_fails_open_when_redis_fails() -> None:
+    """Redis answered the reads before the app, then failed: the request passes unlimited."""
+
+    class FailingHits(MemoryLimiter):
+        async def hit(self, key: str, limit: int) -> tuple[bool, int, int]:
+            raise RedisUnavailable("down since the reads")
+
+    async def public_route(scope: Scope, receive: Receive, send: Send) -> None:
+        await scope[COUNT_AS_ANONYMOUS]()  # what a public route does with a refused token
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    stack = RateLimitMiddleware(public_route, make_settings(), limiter=FailingHits())
+    transport = ASGITransport(app=stack, client=("192.0.2.32", 1))
+    async with AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.get("/public", headers=bearer("junk"))
+    assert response.status_code == 200
+    assert "ratelimit-limit" not in response.headers

@@ -2,6 +2,7 @@
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from httpx import AsyncClient
@@ -65,6 +66,13 @@ async def test_every_operation_has_a_tag_and_every_body_an_example(client: Async
                     continue  # a file's raw bytes (documents): no JSON example to give
                 name = content["schema"]["$ref"].rsplit("/", 1)[-1]
                 assert schemas[name].get("examples"), f"{method} {path}: {name} has no example"
+
+
+async def test_every_schema_has_a_title_of_its_own(client: AsyncClient) -> None:
+    """openapi-python-client names a model by its title: two alike make it drop one (clients/)."""
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    titles = Counter(schema.get("title", name) for name, schema in schemas.items())
+    assert [title for title, count in titles.items() if count > 1] == []
 
 
 async def test_errors_are_documented_as_problem_json(client: AsyncClient) -> None:

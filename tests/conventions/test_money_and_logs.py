@@ -21,7 +21,7 @@ def test_money_is_a_two_decimal_string() -> None:
 
 
 def test_money_refuses_floats_and_bad_currencies() -> None:
-    with pytest.raises(ValidationError, match="decimal strings"):
+    with pytest.raises(ValidationError, match="decimal string"):
         Money(amount=12.5)
     with pytest.raises(ValidationError):
         Money(amount="1.00", currency="sek")

@@ -255,6 +255,30 @@ async def test_files_of_the_wrong_type_or_empty_are_refused(
     assert (docx.status_code, docx.json()["file_name"]) == (200, "plan.docx")
 
 
+async def test_a_generic_binary_file_is_typed_by_its_file_names_extension(
+    files: AsyncClient, storage: Path
+) -> None:
+    """What a generated client sends: application/octet-stream, and the file's name."""
+    p = await partnership(files)
+    document = await create_document(files, p)
+    url = f"{documents_url(p)}/{document['id']}"
+    generic = "application/octet-stream"
+    for name in (None, "scan", "scan.txt", "scan.png"):  # no name, no extension, another type
+        response = await upload(files, url, PDF, generic, **({"filename": name} if name else {}))
+        assert (response.status_code, response.json()["code"]) == (415, "unsupported-media-type")
+    assert stored(storage) == []
+
+    zipped = b"PK\x03\x04" + b"\x00" * 26
+    docx = await upload(files, url, zipped, generic, filename="Plan 2024.DOCX")
+    assert docx.status_code == 200, docx.text
+    assert (docx.json()["content_type"], docx.json()["file_name"]) == (DOCX, "Plan 2024.DOCX")
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(16)
+    photo = await upload(files, url, jpeg, generic, filename="visit.jpeg", if_match='"v2"')
+    assert (photo.status_code, photo.json()["content_type"]) == (200, "image/jpeg")
+    download = await files.get(f"{url}/file")
+    assert (download.content, download.headers["content-type"]) == (jpeg, "image/jpeg")
+
+
 async def test_uploads_have_their_own_size_limit(
     settings: Settings, connection: AsyncConnection, tmp_path: Path
 ) -> None:

@@ -6,9 +6,11 @@ from fastapi import APIRouter, Request, Response
 
 from app.api.auth import Admin
 from app.api.deps import SessionDep
+from app.api.headers import created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute, location_of
+from app.core.errors import CONFLICT, NOT_FOUND
 from app.schemas.access import ApiKeyCreate, ApiKeyCreated, ApiKeyPage, ApiKeyRead
 from app.services.access import api_keys as service
 
@@ -20,7 +22,6 @@ router = APIRouter(prefix="/api-keys", tags=["access"], route_class=Transactiona
     operation_id="list_api_keys",
     summary="List API keys (never their secrets)",
     description="Oldest first.",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_api_keys(session: SessionDep, principal: Admin, page: PageDep) -> ApiKeyPage:
     keys, cursor = await service.list_api_keys(session, page)
@@ -32,7 +33,7 @@ async def list_api_keys(session: SessionDep, principal: Admin, page: PageDep) ->
     operation_id="create_api_key",
     summary="Create an API key; its secret is in this answer only",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 413, 422),
+    responses=created(etag=False),
 )
 async def create_api_key(
     session: SessionDep, principal: Admin, request: Request, response: Response, body: ApiKeyCreate
@@ -47,7 +48,7 @@ async def create_api_key(
     "/{key_id}",
     operation_id="get_api_key",
     summary="Get an API key",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_api_key(session: SessionDep, principal: Admin, key_id: UUID) -> ApiKeyRead:
     return ApiKeyRead.model_validate(await service.get_api_key(session, key_id))
@@ -57,7 +58,7 @@ async def get_api_key(session: SessionDep, principal: Admin, key_id: UUID) -> Ap
     "/{key_id}/revoke",
     operation_id="revoke_api_key",
     summary="Revoke an API key (it stops working at once; the record stays)",
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(NOT_FOUND, CONFLICT),
 )
 async def revoke_api_key(session: SessionDep, principal: Admin, key_id: UUID) -> ApiKeyRead:
     return ApiKeyRead.model_validate(await service.revoke_api_key(session, key_id))

@@ -9,6 +9,7 @@ from app.api.deps import SessionDep
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
+from app.core.errors import NOT_FOUND
 from app.schemas.access import UserPage, UserRead
 from app.services.access import users as service
 
@@ -20,7 +21,6 @@ router = APIRouter(prefix="/users", tags=["access"], route_class=TransactionalRo
     operation_id="list_users",
     summary="List users",
     description="Sorted by subject.",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_users(session: SessionDep, principal: Admin, page: PageDep) -> UserPage:
     users, cursor = await service.list_users(session, page)
@@ -31,7 +31,7 @@ async def list_users(session: SessionDep, principal: Admin, page: PageDep) -> Us
     "/{user_id}",
     operation_id="get_user",
     summary="Get a user",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_user(session: SessionDep, principal: Admin, user_id: UUID) -> UserRead:
     return UserRead.model_validate(await service.get_user(session, user_id))

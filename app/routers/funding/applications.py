@@ -9,9 +9,11 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import NOT_FOUND
 from app.core.versions import etag_for
 from app.models.enums import ApplicationAction, ApplicationStatus
 from app.schemas.funding.applications import (
@@ -27,7 +29,7 @@ from app.services.funding import applications as service
 
 router = APIRouter(prefix="/applications", tags=["funding"], route_class=TransactionalRoute)
 
-_ACTION = problem_responses(400, 401, 403, 404, 413, 422)
+_ACTION = problem_responses(NOT_FOUND) | changed()
 NO_NOTE = ActionNote()  # the body of an action is optional
 
 
@@ -36,7 +38,6 @@ NO_NOTE = ActionNote()  # the body of an action is optional
     operation_id="list_applications",
     summary="List applications, oldest first",
     description="ICLD staff see all; others the applications of their partnerships.",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_applications(
     session: SessionDep,
@@ -57,7 +58,7 @@ async def list_applications(
     operation_id="create_application",
     summary="Start an application (a draft) for the Swedish party of a partnership",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 413, 422),
+    responses=created(),
 )
 async def create_application(
     session: SessionDep,
@@ -78,7 +79,7 @@ async def create_application(
     "/{application_id}",
     operation_id="get_application",
     summary="Get an application",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_application(
     session: SessionDep,
@@ -97,7 +98,7 @@ async def get_application(
     "/{application_id}",
     operation_id="update_application",
     summary="Change a draft application (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_application(
     session: SessionDep,
@@ -116,7 +117,7 @@ async def update_application(
     "/{application_id}/events",
     operation_id="list_application_events",
     summary="The application's workflow: every step with who took it and when",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_application_events(
     session: SessionDep, principal: Authenticated, application_id: UUID

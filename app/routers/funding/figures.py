@@ -1,25 +1,32 @@
 """The programme's funding figures for ICLD's programme officers and finance office: alerts,
 the yearly summary, and CSV exports (docs/funding.md)."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from app.api.auth import Staff
 from app.api.deps import SessionDep
-from app.api.problems import problem_responses
+from app.api.headers import Responses, header
 from app.api.routing import TransactionalRoute
 from app.clock import today
 from app.exports import funding_csv
+from app.schemas.common import IsoDate
 from app.schemas.funding.figures import FundingAlerts, FundingSummary
 from app.services.funding import figures as service
 
 router = APIRouter(prefix="/funding", tags=["funding"], route_class=TransactionalRoute)
 
-_CSV = {
-    **problem_responses(400, 401, 403, 422),
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"},
+_CSV: Responses = {
+    200: {
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "CSV",
+        "headers": {
+            "Content-Disposition": header(
+                "`attachment`, with the file's name.", {"type": "string"}, required=True
+            )
+        },
+    },
 }
 Year = Annotated[int, Query(ge=1990, le=2100, description="A calendar year.", examples=[2023])]
 AnyYear = Annotated[
@@ -46,12 +53,11 @@ def _csv(body: str, name: str) -> Response:
     "/alerts",
     operation_id="get_funding_alerts",
     summary="Overdue reports and grants near their end (programme officers)",
-    responses=problem_responses(401, 403, 422),
 )
 async def get_funding_alerts(
     session: SessionDep,
     principal: Staff,
-    on: Annotated[date | None, Query(description="The day judged (default: today).")] = None,
+    on: Annotated[IsoDate | None, Query(description="The day judged (default: today).")] = None,
     within_days: Annotated[int, Query(ge=1, le=730)] = 90,
 ) -> FundingAlerts:
     day = on or today()
@@ -67,7 +73,6 @@ async def get_funding_alerts(
     "/summary",
     operation_id="get_funding_summary",
     summary="A year's grants and payments by partner country, region, kind and theme",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def get_funding_summary(session: SessionDep, principal: Staff, year: Year) -> FundingSummary:
     return await service.summary(session, year)

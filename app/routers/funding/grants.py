@@ -10,10 +10,12 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import SessionDep
 from app.api.etag import conditional, set_etag
-from app.api.expand import conditional_read, expand_query
+from app.api.expand import conditional_expanded, expand_query
+from app.api.headers import conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute, location_of
+from app.core.errors import CONFLICT, NOT_FOUND
 from app.core.versions import etag_for
 from app.models.enums import GrantStatus, ReportStatus
 from app.models.funding import Amendment, Payment
@@ -41,7 +43,7 @@ from app.services.funding import payments, reports
 router = APIRouter(prefix="/grants", tags=["funding"], route_class=TransactionalRoute)
 
 NO_NOTE = ReportDecision()
-_WRITE = problem_responses(400, 401, 403, 404, 409, 413, 422)
+_WRITE = problem_responses(NOT_FOUND, CONFLICT)
 
 Expansions = Annotated[list[GrantExpand], expand_query(GrantExpand)]
 
@@ -142,7 +144,6 @@ def read_payment(p: Payment) -> PaymentRead:
     operation_id="list_grants",
     summary="List grants, by decision date",
     description="ICLD staff see all; others the grants of their partnerships.",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_grants(
     session: SessionDep,
@@ -164,7 +165,7 @@ async def list_grants(
     operation_id="create_grant",
     summary="Record a grant decision with its budget lines (ICLD staff)",
     status_code=201,
-    responses=_WRITE,
+    responses=_WRITE | created(),
 )
 async def create_grant(
     session: SessionDep, principal: Staff, request: Request, response: Response, body: GrantCreate
@@ -179,7 +180,7 @@ async def create_grant(
     "/{grant_id}",
     operation_id="get_grant",
     summary="Get a grant: original and current figures side by side, reports due",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_grant(
     session: SessionDep,
@@ -190,7 +191,7 @@ async def get_grant(
     expand: Expansions,
 ) -> GrantRead:
     view = await service.read_grant(session, principal, grant_id)
-    if unchanged := conditional_read(request, response, view.grant.version, expand):
+    if unchanged := conditional_expanded(request, response, view.grant.version, expand):
         return unchanged  # type: ignore[return-value]
     embedded = await expansions.in_grants(session, principal, [view.grant], expand)
     return GrantRead.model_validate({**_fields(view), **embedded[view.grant.id]})
@@ -200,7 +201,7 @@ async def get_grant(
     "/{grant_id}/amendments",
     operation_id="list_grant_amendments",
     summary="The grant's amendments, in the order decided",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_grant_amendments(
     session: SessionDep, principal: Authenticated, grant_id: UUID
@@ -230,7 +231,7 @@ def _amendment(a: Amendment) -> AmendmentRead:
     description="A decision with its own reference, never an overwrite: the grant keeps its "
     "original figures and shows the current ones beside them (ICLD staff).",
     status_code=201,
-    responses=_WRITE,
+    responses=_WRITE | created(etag=False),
 )
 async def amend_grant(
     session: SessionDep,
@@ -251,7 +252,7 @@ async def amend_grant(
     "/{grant_id}/amendments/{amendment_id}",
     operation_id="get_grant_amendment",
     summary="Get an amendment (never changed once decided)",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_grant_amendment(
     session: SessionDep, principal: Authenticated, grant_id: UUID, amendment_id: UUID
@@ -263,7 +264,7 @@ async def get_grant_amendment(
     "/{grant_id}/reports",
     operation_id="list_grant_reports",
     summary="The grant's reports, in the order filed",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_grant_reports(
     session: SessionDep, principal: Authenticated, grant_id: UUID
@@ -276,7 +277,7 @@ async def list_grant_reports(
     operation_id="file_grant_report",
     summary="File an interim or final report with its costs (the Swedish party)",
     status_code=201,
-    responses=_WRITE,
+    responses=_WRITE | created(),
 )
 async def file_grant_report(
     session: SessionDep,
@@ -298,7 +299,7 @@ async def file_grant_report(
     "/{grant_id}/reports/{report_id}",
     operation_id="get_grant_report",
     summary="Get a report",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_grant_report(
     session: SessionDep,
@@ -356,7 +357,7 @@ async def return_grant_report(
     "/{grant_id}/payments",
     operation_id="list_grant_payments",
     summary="The grant's payments, by date",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_grant_payments(
     session: SessionDep, principal: Authenticated, grant_id: UUID
@@ -369,7 +370,7 @@ async def list_grant_payments(
     operation_id="pay_grant",
     summary="Reimburse an approved report (ICLD staff)",
     status_code=201,
-    responses=_WRITE,
+    responses=_WRITE | created(),
 )
 async def pay_grant(
     session: SessionDep,
@@ -391,7 +392,7 @@ async def pay_grant(
     "/{grant_id}/payments/{payment_id}",
     operation_id="get_grant_payment",
     summary="Get a payment",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_grant_payment(
     session: SessionDep, principal: Authenticated, grant_id: UUID, payment_id: UUID
@@ -403,7 +404,7 @@ async def get_grant_payment(
     "/{grant_id}/balance",
     operation_id="get_grant_balance",
     summary="Decided, reported, approved, paid and remaining, for the grant and each line",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_grant_balance(
     session: SessionDep, principal: Authenticated, grant_id: UUID

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Body, Request, Response
 from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import NOT_FOUND
 from app.core.versions import etag_for
 from app.schemas.funding.rounds import RoundCreate, RoundPage, RoundRead, RoundUpdate
 from app.services.funding import rounds as service
@@ -22,7 +24,6 @@ router = APIRouter(prefix="/application-rounds", tags=["funding"], route_class=T
     "",
     operation_id="list_application_rounds",
     summary="List application rounds, by opening day",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_application_rounds(
     session: SessionDep, principal: Authenticated, page: PageDep
@@ -36,7 +37,7 @@ async def list_application_rounds(
     operation_id="create_application_round",
     summary="Open a call for applications (ICLD staff)",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 413, 422),
+    responses=created(),
 )
 async def create_application_round(
     session: SessionDep, principal: Staff, request: Request, response: Response, body: RoundCreate
@@ -51,7 +52,7 @@ async def create_application_round(
     "/{round_id}",
     operation_id="get_application_round",
     summary="Get an application round",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_application_round(
     session: SessionDep,
@@ -70,7 +71,7 @@ async def get_application_round(
     "/{round_id}",
     operation_id="update_application_round",
     summary="Change a round, e.g. extend its closing day (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_application_round(
     session: SessionDep,

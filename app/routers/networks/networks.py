@@ -8,9 +8,11 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import CONFLICT, NOT_FOUND
 from app.core.versions import etag_for
 from app.rules.networks import SMALLEST_GROUP
 from app.schemas.networks.networks import (
@@ -35,7 +37,6 @@ router = APIRouter(prefix="/networks", tags=["networks"], route_class=Transactio
     operation_id="list_networks",
     summary="List networks",
     description="Sorted by title, then id.",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_networks(
     session: SessionDep,
@@ -56,7 +57,7 @@ async def list_networks(
     operation_id="create_network",
     summary="Create a network",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 413, 422),
+    responses=created(),
 )
 async def create_network(
     session: SessionDep, principal: Staff, request: Request, response: Response, body: NetworkCreate
@@ -71,7 +72,7 @@ async def create_network(
     "/{network_id}",
     operation_id="get_network",
     summary="Get a network",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_network(
     session: SessionDep,
@@ -90,7 +91,7 @@ async def get_network(
     "/{network_id}",
     operation_id="update_network",
     summary="Change a network (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_network(
     session: SessionDep,
@@ -109,7 +110,7 @@ async def update_network(
     "/{network_id}/members",
     operation_id="list_network_members",
     summary="List a network's members, by join date",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_network_members(
     session: SessionDep, principal: Authenticated, network_id: UUID
@@ -125,7 +126,7 @@ async def list_network_members(
     operation_id="add_network_member",
     summary="Add (invite) an organisation to a network",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
+    responses=problem_responses(NOT_FOUND, CONFLICT) | created(location=False),
 )
 async def add_network_member(
     session: SessionDep,
@@ -143,7 +144,7 @@ async def add_network_member(
     "/{network_id}/members/{member_id}",
     operation_id="update_network_member",
     summary="Change a member's status or join date (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_network_member(
     session: SessionDep,
@@ -167,7 +168,7 @@ async def update_network_member(
     "organisation and by recorded gender: two breakdowns side by side, never crossed, never "
     f"per person; outside ICLD a breakdown with a group of fewer than {SMALLEST_GROUP} people "
     "is withheld.",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_network_summary(
     session: SessionDep, principal: Authenticated, network_id: UUID
@@ -180,7 +181,7 @@ async def get_network_summary(
     operation_id="list_network_partnerships",
     summary="The partnerships that belong to the network or grew from it",
     description="As GET /api/v1/partnerships, limited to the network (and to the caller's scope).",
-    responses=problem_responses(400, 401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_network_partnerships(
     session: SessionDep, principal: Authenticated, page: PageDep, network_id: UUID

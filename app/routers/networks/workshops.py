@@ -8,10 +8,12 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
-from app.api.expand import conditional_read, expand_query
+from app.api.expand import conditional_expanded, expand_query
+from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import NOT_FOUND
 from app.core.versions import etag_for
 from app.schemas.networks.workshops import (
     WorkshopCreate,
@@ -33,7 +35,6 @@ Expansions = Annotated[list[WorkshopExpand], expand_query(WorkshopExpand)]
     "",
     operation_id="list_workshops",
     summary="List workshops, by start",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_workshops(
     session: SessionDep,
@@ -55,7 +56,7 @@ async def list_workshops(
     operation_id="create_workshop",
     summary="Plan a workshop",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 404, 413, 422),
+    responses=problem_responses(NOT_FOUND) | created(),
 )
 async def create_workshop(
     session: SessionDep,
@@ -74,7 +75,7 @@ async def create_workshop(
     "/{workshop_id}",
     operation_id="get_workshop",
     summary="Get a workshop",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_workshop(
     session: SessionDep,
@@ -85,7 +86,7 @@ async def get_workshop(
     expand: Expansions,
 ) -> WorkshopRead:
     workshop = await service.read_workshop(session, workshop_id)
-    if unchanged := conditional_read(request, response, workshop.version, expand):
+    if unchanged := conditional_expanded(request, response, workshop.version, expand):
         return unchanged  # type: ignore[return-value]
     embedded = await expansions.in_workshops(session, [workshop], expand)
     return WorkshopRead.model_validate({**workshop._mapping, **embedded[workshop.id]})
@@ -95,7 +96,7 @@ async def get_workshop(
     "/{workshop_id}",
     operation_id="update_workshop",
     summary="Change a workshop, or record it as held (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_workshop(
     session: SessionDep,
@@ -115,7 +116,7 @@ async def update_workshop(
     operation_id="list_workshop_participants",
     summary="The people taking part, with their recorded gender (organisers only; never public)",
     description="Answers with the workshop's ETag, which `PUT` needs in `If-Match`.",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def list_workshop_participants(
     session: SessionDep,
@@ -134,7 +135,7 @@ async def list_workshop_participants(
     "/{workshop_id}/participants",
     operation_id="set_workshop_participants",
     summary="Set the people taking part (organisers only; If-Match the workshop's ETag)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def set_workshop_participants(
     session: SessionDep,

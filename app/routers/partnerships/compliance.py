@@ -1,18 +1,19 @@
 """The compliance view: a partnership's, and across the programme for ICLD's programme officers."""
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from app.api.auth import Authenticated, Staff
 from app.api.deps import SessionDep
-from app.api.pagination import page_params
+from app.api.pagination import paging
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
+from app.core.errors import NOT_FOUND
 from app.core.paging import PageParams
 from app.models.enums import PartnershipStatus
+from app.schemas.common import IsoDate
 from app.schemas.partnerships.compliance import Compliance, ComplianceSummary, ComplianceSummaryPage
 from app.services.partnerships import compliance as service
 from app.services.partnerships.partnerships import PartnershipFilters, list_partnerships
@@ -34,22 +35,19 @@ MAX_COMPLIANCE_PAGE = 25
     summary="Every partnership's compliance summary (programme officers)",
     description="Sorted by title, then id, like the partnership list; at most "
     f"{MAX_COMPLIANCE_PAGE} a page.",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_compliance(
     session: SessionDep,
     principal: Staff,
-    limit: Annotated[int, Query(ge=1, le=MAX_COMPLIANCE_PAGE)] = 10,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    page: Annotated[PageParams, Depends(paging(MAX_COMPLIANCE_PAGE, default_limit=10))],
     status: Annotated[PartnershipStatus | None, Query()] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
     with_warnings: Annotated[
         bool, Query(description="Only partnerships with warnings (on this page).")
     ] = False,
-    as_of: Annotated[date | None, Query()] = None,
+    as_of: Annotated[IsoDate | None, Query()] = None,
 ) -> ComplianceSummaryPage:
     day = as_of or service.default_day()
-    page: PageParams = await page_params(limit=limit, cursor=cursor)
     rows, _, next_cursor = await list_partnerships(
         session, principal, PartnershipFilters(status=status, country=country), page
     )
@@ -74,14 +72,14 @@ async def list_compliance(
     "/compliance",
     operation_id="get_partnership_compliance",
     summary="The programme's rules per phase and project year: meetings, hosting, groups",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def get_partnership_compliance(
     session: SessionDep,
     principal: Authenticated,
     partnership_id: UUID,
     as_of: Annotated[
-        date | None, Query(description="Judge as on this day (default today).")
+        IsoDate | None, Query(description="Judge as on this day (default today).")
     ] = None,
 ) -> Compliance:
     day = as_of or service.default_day()

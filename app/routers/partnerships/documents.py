@@ -6,10 +6,12 @@ from uuid import UUID
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, Query, Request, Response
 
 from app.api.auth import Authenticated, Writer
-from app.api.deps import IfMatch, SessionDep
-from app.api.etag import conditional, not_modified, set_etag
+from app.api.deps import IfMatch, IfMatchToReplace, SessionDep
+from app.api.etag import CACHE_CONTROL, conditional, not_modified, set_etag
+from app.api.headers import changed, conditional_read, created, header
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import CONFLICT, NOT_FOUND, PAYLOAD_TOO_LARGE
 from app.core.versions import etag_for
 from app.schemas.partnerships.documents import DocumentCreate, DocumentRead, DocumentUpdate
 from app.services.partnerships import documents as service
@@ -30,13 +32,15 @@ StoreDep = Annotated[FileStore, Depends(get_file_store)]
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 _FILE_CONTENT: dict[str, Any] = {media: _BINARY for media in service.ACCEPTED}
+# The generic type last: openapi-python-client sends the last type a body of bytes is listed with.
+_UPLOAD_CONTENT: dict[str, Any] = {**_FILE_CONTENT, service.GENERIC: _BINARY}
 
 
 @router.get(
     "",
     operation_id="list_documents",
     summary="List a partnership's documents, oldest first",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_documents(
     session: SessionDep, principal: Authenticated, partnership_id: UUID
@@ -50,7 +54,7 @@ async def list_documents(
     operation_id="create_document",
     summary="Record a document's metadata (upload its file next)",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 404, 413, 422),
+    responses=problem_responses(NOT_FOUND) | created(),
 )
 async def create_document(
     session: SessionDep,
@@ -72,7 +76,7 @@ async def create_document(
     "/{document_id}",
     operation_id="get_document",
     summary="Get a document's metadata",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_document(
     session: SessionDep,
@@ -92,7 +96,7 @@ async def get_document(
     "/{document_id}",
     operation_id="update_document",
     summary="Change a document's metadata (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND, CONFLICT) | changed(),
 )
 async def update_document(
     session: SessionDep,
@@ -115,7 +119,7 @@ async def update_document(
     operation_id="delete_document",
     summary="Delete a document and its file",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(NOT_FOUND, CONFLICT),
 )
 async def delete_document(
     session: SessionDep,
@@ -142,12 +146,21 @@ async def read_body(request: Request) -> bytes:
     summary="Upload or replace a document's file: the raw bytes, with their Content-Type",
     description=(
         "The body is the file itself (at most `MAX_UPLOAD_BYTES`, 20 MiB by default), sent with "
-        "its Content-Type: PDF, PNG, JPEG, .docx or .odt. The file's first bytes must match the "
-        "type (415 otherwise). Replacing a file needs `If-Match`; the first upload may omit it. "
-        "Answers the document's metadata with its new ETag."
+        "its Content-Type: PDF, PNG, JPEG, .docx or .odt; or as `application/octet-stream` with "
+        f"a `filename` whose extension names the type ({', '.join(service.BY_EXTENSION)}). "
+        "The file's first bytes must match the type (415 otherwise). Replacing a file needs "
+        "`If-Match`; the first upload may omit it. Answers the document's metadata with its new "
+        "ETag."
     ),
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 428, 503),
-    openapi_extra={"requestBody": {"required": True, "content": _FILE_CONTENT}},
+    responses=problem_responses(
+        NOT_FOUND,
+        CONFLICT,
+        PAYLOAD_TOO_LARGE,
+        service.UNSUPPORTED_MEDIA_TYPE,
+        service.STORAGE_UNAVAILABLE,
+    )
+    | changed(),
+    openapi_extra={"requestBody": {"required": True, "content": _UPLOAD_CONTENT}},
 )
 async def upload_document_file(
     # The body is read first, before authentication's query opens a transaction: a slow upload
@@ -165,7 +178,7 @@ async def upload_document_file(
         str | None,
         Query(max_length=service.FILE_NAME_MAX, description="The file's name, for its download."),
     ] = None,
-    if_match: IfMatch = None,
+    if_match: IfMatchToReplace = None,
 ) -> DocumentRead:
     document, replaced = await service.put_file(
         session,
@@ -189,21 +202,16 @@ async def upload_document_file(
     operation_id="download_document_file",
     summary="Download a document's file",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The file, as uploaded",
-            "content": _FILE_CONTENT,
-            "headers": {
-                "ETag": {"description": "The file's SHA-256", "schema": {"type": "string"}},
-                "Content-Disposition": {
-                    "description": "attachment, with the file's name",
-                    "schema": {"type": "string"},
-                },
-            },
+    responses=problem_responses(NOT_FOUND, service.STORAGE_UNAVAILABLE)
+    | conditional_read(
+        description="The file, as uploaded; its ETag is of its bytes",
+        content=_FILE_CONTENT,
+        headers={
+            "Content-Disposition": header(
+                "`attachment`, with the file's name.", {"type": "string"}, required=True
+            )
         },
-        304: {"description": "Not modified"},
-        **problem_responses(401, 403, 404, 422, 503),
-    },
+    ),
 )
 async def download_document_file(
     session: SessionDep,
@@ -216,12 +224,13 @@ async def download_document_file(
     document = await service.get_document(session, principal, partnership_id, document_id)
     tag = service.file_etag(document)
     if not_modified(request, tag):
-        return Response(status_code=304, headers={"ETag": tag})
+        return Response(status_code=304, headers={"ETag": tag, "Cache-Control": CACHE_CONTROL})
     return Response(
         content=await service.read_file(store, document),
         media_type=document.content_type,
         headers={
             "ETag": tag,
+            "Cache-Control": CACHE_CONTROL,
             "Content-Disposition": service.content_disposition(document.file_name or "document"),
         },
     )

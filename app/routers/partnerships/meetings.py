@@ -9,10 +9,12 @@ from fastapi import APIRouter, Body, Request, Response
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import set_etag
-from app.api.expand import conditional_read, expand_query
+from app.api.expand import conditional_expanded, expand_query
+from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import CONFLICT, NOT_FOUND
 from app.schemas.partnerships.meetings import (
     CancelMeeting,
     HoldMeeting,
@@ -38,7 +40,7 @@ Expansions = Annotated[list[MeetingExpand], expand_query(MeetingExpand)]
     "/meetings",
     operation_id="list_meetings",
     summary="List a partnership's meetings and visits, by date",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_meetings(
     session: SessionDep, principal: Authenticated, partnership_id: UUID, expand: Expansions
@@ -53,7 +55,7 @@ async def list_meetings(
     operation_id="create_meeting",
     summary="Plan a meeting or visit",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 404, 413, 422),
+    responses=problem_responses(NOT_FOUND) | created(),
 )
 async def create_meeting(
     session: SessionDep,
@@ -75,7 +77,7 @@ async def create_meeting(
     "/meetings/{meeting_id}",
     operation_id="get_meeting",
     summary="Get a meeting",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_meeting(
     session: SessionDep,
@@ -87,7 +89,7 @@ async def get_meeting(
     expand: Expansions,
 ) -> MeetingRead:
     _, view = await service.get_meeting(session, principal, partnership_id, meeting_id)
-    if unchanged := conditional_read(request, response, view.meeting.version, expand):
+    if unchanged := conditional_expanded(request, response, view.meeting.version, expand):
         return unchanged  # type: ignore[return-value]
     embedded = await expansions.in_meetings(session, [view], expand)
     return service.answer(view, embedded[view.meeting.id])
@@ -98,7 +100,7 @@ async def get_meeting(
     operation_id="update_meeting",
     summary="Change a meeting's kind, place, participants or outcome, or record it as held "
     "(JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_meeting(
     session: SessionDep,
@@ -121,7 +123,7 @@ async def update_meeting(
     operation_id="delete_meeting",
     summary="Delete a meeting entered by mistake (any other is cancelled instead: 409)",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(NOT_FOUND, CONFLICT),
 )
 async def delete_meeting(
     session: SessionDep,
@@ -162,7 +164,7 @@ def _action(
         name=f"{name}_meeting",
         summary=summary,
         description=description,
-        responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+        responses=problem_responses(NOT_FOUND) | changed(),
     )
 
 
@@ -176,7 +178,7 @@ NO_OUTCOME = HoldMeeting()  # a hold without a body records no outcome
     summary="Record a planned meeting as held, once its first day has come",
     description="The same as `PATCH` with `status` `held`. The body (the outcome) is optional. "
     "Needs `If-Match`.",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def hold_meeting(
     session: SessionDep,
@@ -217,7 +219,7 @@ _action(
     operation_id="list_meeting_changes",
     summary="A meeting's history: planned, moved, held, cancelled; who, when and why",
     description="Oldest first.",
-    responses=problem_responses(400, 401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_meeting_changes(
     session: SessionDep,

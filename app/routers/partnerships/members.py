@@ -8,9 +8,11 @@ from fastapi import APIRouter, Body, Request, Response
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import set_etag
-from app.api.expand import conditional_read, expand_query
+from app.api.expand import conditional_expanded, expand_query
+from app.api.headers import changed, conditional_read, created
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import NOT_FOUND
 from app.models.partnerships import Member
 from app.schemas.partnerships.members import (
     MemberCreate,
@@ -40,7 +42,7 @@ def read(member: Member, side: Side, embedded: dict[str, Any] | None = None) -> 
     "",
     operation_id="list_members",
     summary="List a partnership's members, by team and start date",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_members(
     session: SessionDep, principal: Authenticated, partnership_id: UUID, expand: Expansions
@@ -55,7 +57,7 @@ async def list_members(
     operation_id="create_member",
     summary="Add a person to a team",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 404, 413, 422),
+    responses=problem_responses(NOT_FOUND) | created(),
 )
 async def create_member(
     session: SessionDep,
@@ -77,7 +79,7 @@ async def create_member(
     "/{member_id}",
     operation_id="get_member",
     summary="Get a membership",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_member(
     session: SessionDep,
@@ -89,7 +91,7 @@ async def get_member(
     expand: Expansions,
 ) -> MemberRead:
     member, side, _ = await service.get_member(session, principal, partnership_id, member_id)
-    if unchanged := conditional_read(request, response, member.version, expand):
+    if unchanged := conditional_expanded(request, response, member.version, expand):
         return unchanged  # type: ignore[return-value]
     embedded = await expansions.in_members(session, principal, [member], expand)
     return read(member, side, embedded[member.id])
@@ -99,7 +101,7 @@ async def get_member(
     "/{member_id}",
     operation_id="update_member",
     summary="Change a membership's role or dates (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_member(
     session: SessionDep,
@@ -122,7 +124,7 @@ async def update_member(
     operation_id="delete_member",
     summary="Remove a membership",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(NOT_FOUND),
 )
 async def delete_member(
     session: SessionDep,

@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import set_etag
-from app.api.expand import conditional_read, expand_query
+from app.api.expand import conditional_expanded, expand_query
+from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import CONFLICT, NOT_FOUND
 from app.core.principal import Principal
 from app.models.enums import PartnershipStatus, Principle
 from app.schemas.partnerships.partnerships import (
@@ -39,7 +41,6 @@ Expansions = Annotated[list[PartnershipExpand], expand_query(PartnershipExpand)]
     summary="List partnerships",
     description="Sorted by title, then id. Coordinators and viewers see the partnerships their "
     "organisations are parties of.",
-    responses=problem_responses(400, 401, 403, 422),
 )
 async def list_partnerships(
     session: SessionDep,
@@ -82,7 +83,7 @@ async def list_partnerships(
     operation_id="create_partnership",
     summary="Create a partnership",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 413, 422),
+    responses=created(),
 )
 async def create_partnership(
     session: SessionDep,
@@ -103,7 +104,7 @@ async def create_partnership(
     "/{partnership_id}",
     operation_id="get_partnership",
     summary="Get a partnership",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_partnership(
     session: SessionDep,
@@ -114,7 +115,7 @@ async def get_partnership(
     expand: Expansions,
 ) -> PartnershipRead:
     partnership = await service.read_partnership(session, principal, partnership_id)
-    if unchanged := conditional_read(request, response, partnership.version, expand):
+    if unchanged := conditional_expanded(request, response, partnership.version, expand):
         return unchanged  # type: ignore[return-value]
     partners = await service.partners_of(session, [partnership.id])
     embedded = await expansions.in_partnerships(session, [partnership], partners, expand)
@@ -125,7 +126,7 @@ async def get_partnership(
     "/{partnership_id}",
     operation_id="update_partnership",
     summary="Change a partnership's description (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_partnership(
     session: SessionDep,
@@ -147,7 +148,7 @@ async def update_partnership(
     "/{partnership_id}/decisions",
     operation_id="list_partnership_decisions",
     summary="Every action taken on the partnership's phases, oldest first",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_partnership_decisions(
     session: SessionDep, principal: Authenticated, partnership_id: UUID
@@ -161,7 +162,7 @@ async def list_partnership_decisions(
     "/{partnership_id}/publish",
     operation_id="publish_partnership",
     summary="Publish a partnership's summary (anyone may then read it under /public)",
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(NOT_FOUND, CONFLICT) | changed(),
 )
 async def publish_partnership(
     session: SessionDep, principal: Staff, response: Response, partnership_id: UUID
@@ -173,7 +174,7 @@ async def publish_partnership(
     "/{partnership_id}/unpublish",
     operation_id="unpublish_partnership",
     summary="Withdraw a partnership's public summary",
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(NOT_FOUND, CONFLICT) | changed(),
 )
 async def unpublish_partnership(
     session: SessionDep, principal: Staff, response: Response, partnership_id: UUID

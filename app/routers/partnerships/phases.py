@@ -9,8 +9,10 @@ from fastapi import APIRouter, Request, Response
 from app.api.auth import Authenticated, Staff
 from app.api.deps import SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.headers import changed, conditional_read, created
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute, location_of
+from app.core.errors import NOT_FOUND
 from app.core.versions import etag_for
 from app.schemas.partnerships.phases import (
     CompletePhase,
@@ -35,7 +37,7 @@ router = APIRouter(
     "",
     operation_id="list_phases",
     summary="List a partnership's phases, in time order",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_phases(
     session: SessionDep, principal: Authenticated, partnership_id: UUID
@@ -49,7 +51,7 @@ async def list_phases(
     operation_id="create_phase",
     summary="Plan a phase",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 404, 413, 422),
+    responses=problem_responses(NOT_FOUND) | created(),
 )
 async def create_phase(
     session: SessionDep,
@@ -71,7 +73,7 @@ async def create_phase(
     "/{phase_id}",
     operation_id="get_phase",
     summary="Get a phase",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_phase(
     session: SessionDep,
@@ -109,7 +111,7 @@ def _action(
         operation_id=f"{name}_phase",
         name=f"{name}_phase",
         summary=summary,
-        responses=problem_responses(400, 401, 403, 404, 413, 422),
+        responses=problem_responses(NOT_FOUND) | changed(),
     )
 
 

@@ -8,8 +8,10 @@ from fastapi import APIRouter, Body, Request, Response
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.headers import changed, conditional_read, created
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
+from app.core.errors import NOT_FOUND
 from app.core.versions import etag_for
 from app.schemas.partnerships.results import ResultCreate, ResultRead, ResultUpdate
 from app.services.partnerships import results as service
@@ -25,7 +27,7 @@ router = APIRouter(
     "",
     operation_id="list_results",
     summary="List a partnership's results, oldest first",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(NOT_FOUND),
 )
 async def list_results(
     session: SessionDep, principal: Authenticated, partnership_id: UUID
@@ -39,7 +41,7 @@ async def list_results(
     operation_id="create_result",
     summary="Record a result",
     status_code=201,
-    responses=problem_responses(400, 401, 403, 404, 413, 422),
+    responses=problem_responses(NOT_FOUND) | created(),
 )
 async def create_result(
     session: SessionDep,
@@ -61,7 +63,7 @@ async def create_result(
     "/{result_id}",
     operation_id="get_result",
     summary="Get a result",
-    responses={**problem_responses(401, 403, 404, 422), 304: {"description": "Not modified"}},
+    responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_result(
     session: SessionDep,
@@ -81,7 +83,7 @@ async def get_result(
     "/{result_id}",
     operation_id="update_result",
     summary="Change a result (JSON merge patch)",
-    responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(NOT_FOUND) | changed(),
 )
 async def update_result(
     session: SessionDep,
@@ -104,7 +106,7 @@ async def update_result(
     operation_id="delete_result",
     summary="Delete a result",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(NOT_FOUND),
 )
 async def delete_result(
     session: SessionDep,

@@ -25,7 +25,7 @@ from app.rules.funding import (
     check_whole_kronor,
 )
 from app.rules.partnerships import PROJECT_MAX_YEARS, check_duration
-from app.schemas.common import NO_CONTROL, Money, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, Money, RequestModel, ResponseModel
 
 Text = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_CONTROL)]
 Note = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_CONTROL)]
@@ -109,8 +109,8 @@ class ApplicationFields(RequestModel):
     round_id: UUID | None = Field(
         default=None, description="The round; none for an inception application (any time)."
     )
-    planned_start: date
-    planned_end: date
+    planned_start: IsoDate
+    planned_end: IsoDate
     description: Text | None = None
     budget: list[BudgetLineIn] = Field(default_factory=list, max_length=60)
     attachment_ids: list[UUID] = Field(
@@ -156,15 +156,17 @@ class ApplicationCreate(ApplicationFields):
     )
 
 
-class ApplicationUpdate(RequestModel):
+class ApplicationUpdate(MergePatch):
     """A JSON merge patch of a draft; `budget` and `attachment_ids` are replaced whole."""
+
+    patches = ApplicationFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"planned_end": "2028-01-31"}]})
 
     kind: ApplicationKind | None = None
     round_id: UUID | None = None
-    planned_start: date | None = None
-    planned_end: date | None = None
+    planned_start: IsoDate | None = None
+    planned_end: IsoDate | None = None
     description: Text | None = None
     budget: list[BudgetLineIn] | None = Field(default=None, max_length=60)
     attachment_ids: list[UUID] | None = Field(default=None, max_length=20)

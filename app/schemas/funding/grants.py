@@ -36,7 +36,14 @@ from app.rules.funding import (
     check_move_lines,
 )
 from app.rules.partnerships import PROJECT_MAX_YEARS, check_duration, check_postponement_days
-from app.schemas.common import NO_CONTROL, Money, RequestModel, ResponseModel
+from app.schemas.common import (
+    NO_CONTROL,
+    DecimalString,
+    IsoDate,
+    Money,
+    RequestModel,
+    ResponseModel,
+)
 from app.schemas.funding.applications import (
     ApplicationRead,
     BudgetLineIn,
@@ -60,7 +67,13 @@ def _not_future(day: date) -> date:
     return day
 
 
-PastDay = Annotated[date, AfterValidator(_not_future)]
+PastDay = Annotated[IsoDate, AfterValidator(_not_future)]
+# numeric(14, 6) in the database.
+ExchangeRate = Annotated[
+    Decimal,
+    Field(max_digits=14, decimal_places=6),
+    DecimalString(whole_digits=8, places=6, example="10.512300"),
+]
 
 
 def sek_amount(original: Decimal, rate: Decimal) -> Decimal:
@@ -101,9 +114,9 @@ class GrantCreate(RequestModel):
     )
     kind: ApplicationKind
     reference: Reference = Field(description="ICLD's decision reference (diarienummer).")
-    decided_on: date
-    starts: date
-    ends: date
+    decided_on: IsoDate
+    starts: IsoDate
+    ends: IsoDate
     amount: Money = Field(description="SEK, whole kronor.")
     conditions: Text | None = None
     budget: list[BudgetLineIn] = Field(min_length=1, max_length=60)
@@ -194,12 +207,12 @@ class GrantPage(Page[GrantRead]):
 
 class _AmendmentBase(RequestModel):
     reference: Reference
-    decided_on: date
+    decided_on: IsoDate
 
 
 class Extension(_AmendmentBase):
     kind: Literal[AmendmentKind.extension]
-    new_end: date
+    new_end: IsoDate
     additions: list[BudgetLineIn] = Field(
         default_factory=list,
         max_length=30,
@@ -258,7 +271,7 @@ class Reduction(_AmendmentBase):
 
 class CloseOut(_AmendmentBase):
     kind: Literal[AmendmentKind.close_out]
-    closes_on: date = Field(description="The grant's last day: before its current end.")
+    closes_on: IsoDate = Field(description="The grant's last day: before its current end.")
 
 
 class AmendmentCreate(
@@ -310,20 +323,10 @@ class AmendmentRead(ResponseModel):
 class CostIn(RequestModel):
     budget_line_id: UUID
     amount: Money = Field(description="As paid: in SEK, or in the currency paid in.")
-    rate: Decimal | None = Field(
-        default=None,
-        max_digits=14,
-        decimal_places=6,
-        description="SEK per unit of the currency; none for SEK.",
+    rate: ExchangeRate | None = Field(
+        default=None, description="SEK per unit of the currency; none for SEK."
     )
     description: str | None = Field(default=None, max_length=500, pattern=NO_CONTROL)
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _no_float(cls, value: object) -> object:
-        if isinstance(value, float):
-            raise ValueError("send rates as decimal strings, not as floats")
-        return value
 
     @model_validator(mode="after")
     def _rate(self) -> Self:

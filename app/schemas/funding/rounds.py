@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.rules.funding import check_round_period
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 
 
 class RoundFields(RequestModel):
@@ -17,8 +17,8 @@ class RoundFields(RequestModel):
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
     ]
-    opens: date = Field(description="The first day applications are taken.")
-    closes: date = Field(description="The last day applications are taken.")
+    opens: IsoDate = Field(description="The first day applications are taken.")
+    closes: IsoDate = Field(description="The last day applications are taken.")
 
     @model_validator(mode="after")
     def _period(self) -> Self:
@@ -35,14 +35,16 @@ class RoundCreate(RoundFields):
     )
 
 
-class RoundUpdate(RequestModel):
+class RoundUpdate(MergePatch):
     """A JSON merge patch."""
+
+    patches = RoundFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"closes": "2027-03-26"}]})
 
     title: str | None = Field(default=None, min_length=1, max_length=200, pattern=NO_CONTROL)
-    opens: date | None = None
-    closes: date | None = None
+    opens: IsoDate | None = None
+    closes: IsoDate | None = None
 
 
 class RoundRead(ResponseModel):

@@ -10,7 +10,7 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import NetworkMemberStatus, NetworkStatus
 from app.rules.networks import SMALLEST_GROUP, check_network_period
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 
 Title = Annotated[
@@ -26,8 +26,8 @@ class NetworkFields(RequestModel):
     theme: Theme
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
     country_codes: list[CountryCode] = Field(min_length=1, max_length=30)
-    starts: date
-    ends: date
+    starts: IsoDate
+    ends: IsoDate
     coordinator_id: UUID | None = Field(default=None, description="The coordinating organisation.")
     status: NetworkStatus = NetworkStatus.planned
 
@@ -56,8 +56,10 @@ class NetworkCreate(NetworkFields):
     )
 
 
-class NetworkUpdate(RequestModel):
+class NetworkUpdate(MergePatch):
     """A JSON merge patch."""
+
+    patches = NetworkFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "closed"}]})
 
@@ -65,8 +67,8 @@ class NetworkUpdate(RequestModel):
     theme: Theme | None = None
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
     country_codes: list[CountryCode] | None = Field(default=None, min_length=1, max_length=30)
-    starts: date | None = None
-    ends: date | None = None
+    starts: IsoDate | None = None
+    ends: IsoDate | None = None
     coordinator_id: UUID | None = None
     status: NetworkStatus | None = None
 
@@ -90,7 +92,7 @@ class NetworkPage(Page[NetworkRead]):
 
 
 class NetworkMemberFields(RequestModel):
-    joined_on: date
+    joined_on: IsoDate
     status: NetworkMemberStatus = NetworkMemberStatus.invited
 
 
@@ -110,12 +112,14 @@ class NetworkMemberCreate(NetworkMemberFields):
     organisation_id: UUID
 
 
-class NetworkMemberUpdate(RequestModel):
+class NetworkMemberUpdate(MergePatch):
     """A JSON merge patch: a member's status or join date."""
+
+    patches = NetworkMemberFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "active"}]})
 
-    joined_on: date | None = None
+    joined_on: IsoDate | None = None
     status: NetworkMemberStatus | None = None
 
 

@@ -12,7 +12,7 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import ParticipantGender, WorkshopStatus
 from app.rules.networks import PARTICIPANTS_PER_ORGANISATION, check_workshop_period
-from app.schemas.common import RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.networks.networks import NetworkRead, Theme, Title
 from app.schemas.organisations import CountryCode
 
@@ -23,8 +23,8 @@ class WorkshopFields(RequestModel):
     host_organisation_id: UUID
     country_code: CountryCode
     city: Title
-    starts: date
-    ends: date
+    starts: IsoDate
+    ends: IsoDate
     topics: list[Theme] = Field(default_factory=list, max_length=20)
     organisation_ids: list[UUID] = Field(
         default_factory=list, max_length=100, description="The organisations taking part."
@@ -59,8 +59,10 @@ class WorkshopCreate(WorkshopFields):
     )
 
 
-class WorkshopUpdate(RequestModel):
+class WorkshopUpdate(MergePatch):
     """A JSON merge patch."""
+
+    patches = WorkshopFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "held"}]})
 
@@ -68,8 +70,8 @@ class WorkshopUpdate(RequestModel):
     host_organisation_id: UUID | None = None
     country_code: CountryCode | None = None
     city: Title | None = None
-    starts: date | None = None
-    ends: date | None = None
+    starts: IsoDate | None = None
+    ends: IsoDate | None = None
     topics: list[Theme] | None = Field(default=None, max_length=20)
     organisation_ids: list[UUID] | None = Field(default=None, max_length=100)
     participants_per_organisation: int | None = Field(default=None, ge=1, le=50)

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from app.core.errors import as_field_error
 from app.models.enums import DocumentKind
 from app.rules.partnerships import SIGNATURE_FIELDS, check_signature
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 
 Title = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
@@ -19,10 +19,10 @@ Title = Annotated[
 class DocumentFields(RequestModel):
     kind: DocumentKind
     title: Title
-    swedish_signed_on: date | None = Field(
+    swedish_signed_on: IsoDate | None = Field(
         default=None, description="Letters of intent only: the day the Swedish side signed."
     )
-    partner_signed_on: date | None = Field(
+    partner_signed_on: IsoDate | None = Field(
         default=None, description="Letters of intent only: the day the partner side signed."
     )
 
@@ -49,15 +49,17 @@ class DocumentCreate(DocumentFields):
     )
 
 
-class DocumentUpdate(RequestModel):
+class DocumentUpdate(MergePatch):
     """A JSON merge patch; send `null` to clear a date."""
+
+    patches = DocumentFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"partner_signed_on": "2020-11-30"}]})
 
     kind: DocumentKind | None = None
     title: Title | None = None
-    swedish_signed_on: date | None = None
-    partner_signed_on: date | None = None
+    swedish_signed_on: IsoDate | None = None
+    partner_signed_on: IsoDate | None = None
 
 
 class DocumentRead(ResponseModel):

@@ -11,7 +11,7 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import MeetingAction, MeetingKind, MeetingStatus
 from app.rules.partnerships import CHANGE_REASON_MAX_CHARS, check_change_reason
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.organisations import OrganisationRead
 
 Place = Annotated[
@@ -24,8 +24,8 @@ class MeetingFields(RequestModel):
     kind: MeetingKind
     host_organisation_id: UUID = Field(description="The party that hosts it.")
     place: Place
-    start_date: date
-    end_date: date
+    start_date: IsoDate
+    end_date: IsoDate
     participant_ids: list[UUID] = Field(default_factory=list, max_length=200)
     status: MeetingStatus = MeetingStatus.planned
     outcome: Outcome | None = Field(default=None, description="A short outcome, once held.")
@@ -54,10 +54,12 @@ class MeetingCreate(MeetingFields):
     )
 
 
-class MeetingUpdate(RequestModel):
+class MeetingUpdate(MergePatch):
     """A JSON merge patch of what does not move the meeting in anyone's calendar: its kind (while
     planned), place, participants and outcome; `status` `held` records a meeting that has started
     as held. A cancellation and a move are actions with their reason (`cancel`, `reschedule`)."""
+
+    patches = MeetingFields
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"status": "held", "outcome": "Letter of intent signed"}]}
@@ -66,8 +68,8 @@ class MeetingUpdate(RequestModel):
     kind: MeetingKind | None = None
     host_organisation_id: UUID | None = None
     place: Place | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     participant_ids: list[UUID] | None = Field(default=None, max_length=200)
     status: MeetingStatus | None = None
     outcome: Outcome | None = None
@@ -152,8 +154,8 @@ class RescheduleMeeting(ChangeReason):
         }
     )
 
-    start_date: date
-    end_date: date
+    start_date: IsoDate
+    end_date: IsoDate
     host_organisation_id: UUID | None = Field(
         default=None, description="The new host; unchanged when left out."
     )

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import MISSING, ConfigDict, Field, model_validator
 
 from app.models.enums import MemberGroup, MemberRole
-from app.schemas.common import RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.people import PersonRead
 
 Side = Literal["swedish", "partner", "third_party"]
@@ -16,8 +16,8 @@ Side = Literal["swedish", "partner", "third_party"]
 
 class MemberFields(RequestModel):
     role: MemberRole
-    start_date: date
-    end_date: date | None = Field(default=None, description="Last day; null while it lasts.")
+    start_date: IsoDate
+    end_date: IsoDate | None = Field(default=None, description="Last day; null while it lasts.")
 
     @model_validator(mode="after")
     def _order(self) -> Self:
@@ -44,14 +44,16 @@ class MemberCreate(MemberFields):
     team: MemberGroup
 
 
-class MemberUpdate(RequestModel):
+class MemberUpdate(MergePatch):
     """A JSON merge patch: a membership's role and dates."""
+
+    patches = MemberFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"end_date": "2022-12-31"}]})
 
     role: MemberRole | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
 
 
 class MemberExpand(StrEnum):

@@ -5,11 +5,11 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import MISSING, ConfigDict, Field, StringConstraints, computed_field
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StringConstraints, computed_field
 
 from app.core.paging import Page
 from app.models.enums import PartnershipStatus, Principle
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.networks.networks import NetworkRead
 from app.schemas.organisations import OrganisationRead
 from app.schemas.partnerships.compliance import ComplianceBrief
@@ -60,14 +60,16 @@ class PartnershipCreate(PartnershipFields):
     third_party_id: UUID | None = Field(
         default=None, description="An optional third party from an EU member state."
     )
-    applied_on: date = Field(description="When it was applied for; eligibility is judged then.")
+    applied_on: IsoDate = Field(description="When it was applied for; eligibility is judged then.")
     network_id: UUID | None = Field(
         default=None, description="The network it belongs to or grew from, if any."
     )
 
 
-class PartnershipUpdate(RequestModel):
+class PartnershipUpdate(MergePatch):
     """A JSON merge patch of the descriptive fields (parties and status do not change here)."""
+
+    patches = PartnershipFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"themes": ["gender equality"]}]})
 
@@ -102,6 +104,13 @@ class CurrentPhase(PhaseRead):
     ends: date = Field(description="The day it ended, or is planned to.")
 
 
+class PartnershipOrigin(BaseModel):
+    """The two declarations of interest a partnership was made from (docs/partner-search.md)."""
+
+    swedish_interest_id: UUID
+    partner_interest_id: UUID
+
+
 class PartnershipRead(ResponseModel):
     id: UUID
     title: str
@@ -116,6 +125,9 @@ class PartnershipRead(ResponseModel):
     network_id: UUID | None
     status: PartnershipStatus = Field(description="Changed by the phases' actions only.")
     published_at: datetime | None = Field(description="Set while its public summary is shown.")
+    origin: PartnershipOrigin | None = Field(
+        description="The match it was made from, if it was (never changes)."
+    )
     created_at: datetime
     updated_at: datetime
     # Present only when asked for with `expand` (docs/front-ends.md, "Expanding related objects").

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from app.core.errors import as_field_error
 from app.models.enums import PhaseAction, PhaseKind, PhaseStatus
 from app.rules.partnerships import check_duration, check_pause
-from app.schemas.common import NO_CONTROL, RequestModel, ResponseModel
+from app.schemas.common import NO_CONTROL, IsoDate, RequestModel, ResponseModel
 
 
 class PhaseCreate(RequestModel):
@@ -23,8 +23,8 @@ class PhaseCreate(RequestModel):
     )
 
     kind: PhaseKind
-    planned_start: date
-    planned_end: date = Field(description="The last day of the phase.")
+    planned_start: IsoDate
+    planned_end: IsoDate = Field(description="The last day of the phase.")
 
     @model_validator(mode="after")
     def _duration(self) -> Self:
@@ -70,7 +70,7 @@ class StartPhase(DecisionFields):
         }
     )
 
-    actual_start: date
+    actual_start: IsoDate
 
 
 class PostponePhase(DecisionFields):
@@ -87,8 +87,8 @@ class PostponePhase(DecisionFields):
         }
     )
 
-    paused_from: date
-    paused_until: date = Field(description="The last day of the pause.")
+    paused_from: IsoDate
+    paused_until: IsoDate = Field(description="The last day of the pause.")
 
     @model_validator(mode="after")
     def _length(self) -> Self:
@@ -114,7 +114,7 @@ class ExtendPhase(DecisionFields):
         }
     )
 
-    new_planned_end: date
+    new_planned_end: IsoDate
 
 
 class TerminatePhase(DecisionFields):
@@ -130,7 +130,7 @@ class TerminatePhase(DecisionFields):
         }
     )
 
-    effective_date: date = Field(description="The first day the phase is no longer in force.")
+    effective_date: IsoDate = Field(description="The first day the phase is no longer in force.")
 
 
 class CompletePhase(DecisionFields):
@@ -146,7 +146,7 @@ class CompletePhase(DecisionFields):
         }
     )
 
-    actual_end: date
+    actual_end: IsoDate
 
 
 class DecisionRead(ResponseModel):

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, StringConstraints
 
 from app.models.enums import Principle, ResultSide
-from app.schemas.common import RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
 
 Description = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
@@ -18,7 +18,7 @@ class ResultFields(RequestModel):
     principle: Principle
     side: ResultSide
     description: Description
-    observed_on: date
+    observed_on: IsoDate
 
 
 class ResultCreate(ResultFields):
@@ -37,15 +37,17 @@ class ResultCreate(ResultFields):
     )
 
 
-class ResultUpdate(RequestModel):
+class ResultUpdate(MergePatch):
     """A JSON merge patch."""
+
+    patches = ResultFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"side": "both"}]})
 
     principle: Principle | None = None
     side: ResultSide | None = None
     description: Description | None = None
-    observed_on: date | None = None
+    observed_on: IsoDate | None = None
 
 
 class ResultRead(ResponseModel):

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -26,8 +27,19 @@ TOKEN_PREFIX = "pk_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def _hash(token: str) -> str:
+def secret_hash(token: str) -> str:
+    """What is stored of a secret token: its SHA-256 (the token is random, so no salt or slow
+    hash is needed)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def refusal(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> str | None:
+    """Why a key no longer works (revoked, expired), or None while it does."""
+    if revoked_at is not None:
+        return "This API key has been revoked."
+    if expires_at is not None and expires_at <= now:
+        return "This API key has expired."
+    return None
 
 
 async def check_scope(
@@ -48,7 +60,7 @@ async def create_api_key(
     key = ApiKey(
         name=data.name,
         prefix=prefix,
-        secret_hash=_hash(token),
+        secret_hash=secret_hash(token),
         role=data.role,
         organisation_ids=list(dict.fromkeys(data.organisation_ids)),
         created_by=principal.name or principal.id,
@@ -77,19 +89,22 @@ _BY_PREFIX = sa.select(
 async def authenticate(session: AsyncSession, token: str) -> Principal:
     prefix = token[len(TOKEN_PREFIX) :].split("_", 1)[0]
     key = (await session.execute(_BY_PREFIX, {"prefix": prefix})).first()
-    if key is None or not hmac.compare_digest(key.secret_hash, _hash(token)):
+    if key is None or not hmac.compare_digest(key.secret_hash, secret_hash(token)):
         raise unauthorized("Unknown API key.")
     now = datetime.now(UTC)
-    if key.revoked_at is not None:
-        raise unauthorized("This API key has been revoked.")
-    if key.expires_at is not None and key.expires_at <= now:
-        raise unauthorized("This API key has expired.")
+    if refused := refusal(key.revoked_at, key.expires_at, now):
+        raise unauthorized(refused)
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         # Once a minute at most: then the key is loaded as an ORM object, as every write is.
         stored = await session.get(ApiKey, key.id)
         if stored is None:  # deleted since the read above
             raise unauthorized("Unknown API key.")
         stored.last_used_at = now
+    return principal_of(key)
+
+
+def principal_of(key: Any) -> Principal:
+    """The principal a key (a row or an `ApiKey`) acts as."""
     return Principal(
         kind="api_key",
         id=str(key.id),

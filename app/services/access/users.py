@@ -58,6 +58,17 @@ def _principal(
     )
 
 
+def principal_of(user: User) -> Principal:
+    """The principal a stored user is, with the role and organisations of its last token."""
+    return Principal(
+        kind="user",
+        id=str(user.id),
+        name=user.name,
+        role=Role(user.role),
+        organisation_ids=frozenset(user.organisation_ids),
+    )
+
+
 def _refresh(user: User, claims: TokenClaims, role: Role, organisations: list[UUID]) -> None:
     latest = {
         "name": claims.name,

@@ -44,13 +44,15 @@ UNSUPPORTED_MEDIA_TYPE = problem_kind(
     415,
     "Unsupported media type",
     "Files are PDF, PNG, JPEG, Word (.docx) or OpenDocument text (.odt), sent with their own "
-    "Content-Type; the file's first bytes must match it.",
+    "Content-Type, or as application/octet-stream with a file name that ends in the type's "
+    "extension; the file's first bytes must match the type.",
 )
 STORAGE_UNAVAILABLE = problem_kind(
     "storage-unavailable",
     503,
     "File storage unavailable",
     "The file store did not answer; retry later.",
+    retry_after_s=30,
 )
 
 _ZIP = b"PK\x03\x04"
@@ -62,6 +64,9 @@ ACCEPTED: dict[str, tuple[bytes, str]] = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (_ZIP, ".docx"),
     "application/vnd.oasis.opendocument.text": (_ZIP, ".odt"),
 }
+# A generic binary body (what a generated client sends) is typed by its file name's extension.
+GENERIC = "application/octet-stream"
+BY_EXTENSION = {ext: media for media, (_, ext) in ACCEPTED.items()} | {".jpeg": "image/jpeg"}
 FILE_NAME_MAX = 255
 
 
@@ -135,9 +140,20 @@ async def delete_document(
     return document.file_key
 
 
-def media_type_of(content_type: str | None) -> str:
-    """The accepted media type a Content-Type header names (parameters dropped), or 415."""
+def media_type_of(content_type: str | None, file_name: str | None) -> str:
+    """The accepted media type a Content-Type header names (parameters dropped), or for
+    application/octet-stream the one the file name's extension names; else 415."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media == GENERIC:
+        extension = "." + (file_name or "").rpartition(".")[2].strip().lower()
+        if extension not in BY_EXTENSION:
+            raise ProblemError(
+                UNSUPPORTED_MEDIA_TYPE,
+                f"A file sent as {GENERIC} needs a file name ending in "
+                + ", ".join(BY_EXTENSION)
+                + f"; {file_name or '(none)'!r} does not.",
+            )
+        return BY_EXTENSION[extension]
     if media not in ACCEPTED:
         raise ProblemError(
             UNSUPPORTED_MEDIA_TYPE,
@@ -199,7 +215,7 @@ async def put_file(
         check_version(expected, document.version)
     if document.file_key is not None:
         await _not_submitted(session, document, "given another file")
-    media = media_type_of(content_type)
+    media = media_type_of(content_type, file_name)
     check_content(media, data)
     key = f"{document.id}-{uuid.uuid4().hex}"
     try:
@@ -255,6 +271,4 @@ def content_disposition(file_name: str) -> str:
 
 def _unavailable(exc: StorageError) -> ProblemError:
     log.error("file store unavailable", exc_info=exc)
-    return ProblemError(
-        STORAGE_UNAVAILABLE, STORAGE_UNAVAILABLE.description, headers={"Retry-After": "30"}
-    )
+    return ProblemError(STORAGE_UNAVAILABLE)

@@ -30,6 +30,7 @@ from app.rules.partnerships import (
 from app.schemas.partnerships.partnerships import (
     PartnershipCreate,
     PartnershipFields,
+    PartnershipOrigin,
     PartnershipRead,
     PartnershipUpdate,
 )
@@ -48,7 +49,19 @@ from app.services.organisations import check_organisations
 # A partnership read for an answer (a row, see `answer_columns`) or to change (an ORM object).
 PartnershipRecord = Partnership | sa.Row[Any]
 _PARTNERSHIPS: sa.Table = Partnership.__table__  # type: ignore[attr-defined]
-_ANSWER = answer_columns(Partnership, PartnershipRead)
+_ANSWER = answer_columns(Partnership, PartnershipRead).add_columns(
+    _PARTNERSHIPS.c.origin_swedish_interest_id, _PARTNERSHIPS.c.origin_partner_interest_id
+)
+
+
+def origin_of(partnership: PartnershipRecord) -> PartnershipOrigin | None:
+    """The two declarations of interest the partnership was made from, if it was."""
+    if partnership.origin_swedish_interest_id is None:
+        return None
+    return PartnershipOrigin(
+        swedish_interest_id=partnership.origin_swedish_interest_id,
+        partner_interest_id=partnership.origin_partner_interest_id,
+    )
 
 
 @dataclass(frozen=True)
@@ -143,7 +156,12 @@ def answer(
     """A partnership as its routes answer it, with the objects `expand` embeds in it."""
     fields = answer_fields(partnership, PartnershipRead)
     return PartnershipRead.model_validate(
-        {**fields, "partner_ids": partner_ids, **(embedded or {})}
+        {
+            **fields,
+            "partner_ids": partner_ids,
+            "origin": origin_of(partnership),
+            **(embedded or {}),
+        }
     )
 
 
@@ -336,11 +354,18 @@ async def parties_in_network(session: AsyncSession, network_id: UUID) -> list[tu
     return [(str(title), str(name), str(code)) for title, name, code in rows]
 
 
-async def create_partnership(session: AsyncSession, data: PartnershipCreate) -> Partnership:
+async def create_partnership(
+    session: AsyncSession, data: PartnershipCreate, origin: PartnershipOrigin | None = None
+) -> Partnership:
+    """A new draft partnership; `origin`: the match of two declarations of interest it is made
+    from (app/services/partner_interests.py)."""
     parties = await _check_parties(session, data)
     await _check_network(session, data.network_id, parties)
     fields = data.model_dump(exclude={"partner_ids"})
     fields["principles"] = list(dict.fromkeys(data.principles))
+    if origin is not None:
+        fields["origin_swedish_interest_id"] = origin.swedish_interest_id
+        fields["origin_partner_interest_id"] = origin.partner_interest_id
     partnership = Partnership(**fields)
     session.add(partnership)
     await session.flush()
