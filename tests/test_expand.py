@@ -245,6 +245,22 @@ async def test_an_expanded_read_keeps_its_version_etag_but_is_never_answered_304
     assert expanded.json()["current_phase"] is None
 
 
+async def test_an_expanded_list_is_answered_304_until_an_embedded_object_changes(
+    client: AsyncClient,
+) -> None:
+    partner = await create_organisation(client)
+    p = await create_partnership(client, partner["id"])
+    url = f"{PARTNERSHIPS_PATH}?expand=current_phase"
+    etag = (await client.get(url)).headers["ETag"]
+    assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
+    # A phase changes no partnership's version, but the list's tag is its whole answer's.
+    phase = await create_phase(client, p["id"], "project", "2027-01-01", "2027-12-31")
+    again = await client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 200, again.text
+    assert again.headers["ETag"] != etag
+    assert again.json()["items"][0]["current_phase"]["id"] == phase["id"]
+
+
 # What each embedded object must be: derived from the object's own routes, as the same caller.
 Expect = Callable[[AsyncClient, dict[str, Any], dict[str, Any]], Awaitable[Any]]
 
