@@ -4,9 +4,12 @@ Organisations are partner-side local governments in the partner countries; each 
 people, and a partnership with a Swedish municipality funded by a two-year project grant of four
 budget lines, with an approved project application of the same budget in that year's round, with
 its signed letter of intent and its budget attached (not linked to the grant: the grant's
-`application_id` stays empty), four meetings (a visit each way in each year) and a study visit to
-its Swedish municipality. Every hundredth makes a thematic network with ten workshops, and a
-training programme with two implementers. The reference data (countries, Swedish municipalities
+`application_id` stays empty), four meetings (a visit each way in each year), a study visit to
+its Swedish municipality, and a project phase over the grant's years (completed when the grant
+ended before 2026, else active, with a digital meeting planned in its last month). Every
+hundredth makes a thematic network with ten workshops, and a training programme with two
+implementers; every twentieth declares it seeks a Swedish partner (and every tenth Swedish
+municipality a partner). The reference data (countries, Swedish municipalities
 and regions) comes from the migrations, as in production.
 
 The rows keep the programme's rules (`partnership-api check` finds none broken): a partnership
@@ -31,6 +34,7 @@ TYPES = ["municipality", "county", "district", "city", "local_government_associa
 SYLLABLES = ["ka", "lu", "mbo", "ne", "sa", "ti", "vo", "za", "ri", "go", "ma", "ku", "le", "bra"]
 BATCH = 50_000
 THEMES = ("gender equality", "local democracy", "climate adaptation")
+INTEREST_STATUSES = ("open", "open", "open", "open", "matched", "withdrawn")
 LINES = (("travel", 1, 300000), ("venue", 1, 100000), ("travel", 2, 300000), ("venue", 2, 100000))
 NOW = datetime(2026, 1, 1, tzinfo=UTC)  # every row's created_at and updated_at
 APPLIED_ON = date(2015, 9, 30)  # the partnerships' application, unless the country came later
@@ -359,6 +363,42 @@ async def add_meetings(conn: asyncpg.Connection) -> None:
     )
 
 
+async def add_phases(conn: asyncpg.Connection) -> None:
+    """For each partnership, a project phase over its grant's two years: completed as planned
+    when the grant ended before NOW, else active; an active one also has a digital meeting
+    planned twenty days before its end, hosted by the Swedish party (the overview screen's next
+    meeting, bench/overview.py)."""
+    rng = random.Random(SEED + 9)
+    phases, meetings = [], []
+    for g in await conn.fetch(
+        "SELECT g.partnership_id, g.starts, g.ends, p.swedish_party_id FROM grants g "
+        "JOIN partnerships p ON p.id = g.partnership_id ORDER BY g.partnership_id"
+    ):
+        ended = g["ends"] < NOW.date()
+        phases.append(
+            (_id(rng), NOW, NOW, 1, g["partnership_id"], "project", g["starts"], g["ends"],
+             g["starts"], g["ends"] if ended else None, "completed" if ended else "active")
+        )  # fmt: skip
+        if not ended:
+            on = g["ends"] - timedelta(days=20)
+            meetings.append(
+                (_id(rng), NOW, NOW, 1, g["partnership_id"], "digital_meeting",
+                 g["swedish_party_id"], "Online", on, on, "planned")
+            )  # fmt: skip
+    await conn.copy_records_to_table(
+        "phases",
+        records=phases,
+        columns=[*TRACKED, "partnership_id", "kind", "planned_start", "planned_end",
+                 "actual_start", "actual_end", "status"],
+    )  # fmt: skip
+    await conn.copy_records_to_table(
+        "meetings",
+        records=meetings,
+        columns=[*TRACKED, "partnership_id", "kind", "host_organisation_id", "place",
+                 "start_date", "end_date", "status"],
+    )  # fmt: skip
+
+
 async def add_study_visits(conn: asyncpg.Connection) -> None:
     """For each partnership with a grant: a study visit to its Swedish municipality from the
     partner's country, half a year into the grant."""
@@ -473,6 +513,38 @@ async def add_programmes(conn: asyncpg.Connection) -> None:
     )
 
 
+async def add_partner_interests(conn: asyncpg.Connection, count: int) -> None:
+    """For each twentieth organisation, a declaration of interest seeking a Swedish partner
+    (open four times in six, else matched or withdrawn), and one for every tenth Swedish
+    municipality naming two partner countries; all could start on 2026-03-01 (every partner
+    country is one then), and expire a year after NOW."""
+    swedish = [
+        r["id"]
+        for r in await conn.fetch(
+            "SELECT id FROM organisations WHERE is_reference AND type = 'municipality' ORDER BY id"
+        )
+    ]
+    rng = random.Random(SEED + 8)
+    declared: list[tuple[object, str, list[str]]] = [
+        (org[0], "partner", []) for i, org in enumerate(organisations(count)) if i % 20 == 5
+    ]
+    declared += [(org, "swedish", rng.sample(PARTNER_COUNTRIES, 2)) for org in swedish[::10]]
+    rows = []
+    for organisation_id, side, countries in declared:
+        status = rng.choice(INTEREST_STATUSES)
+        rows.append(
+            (_id(rng), NOW, NOW, 1, organisation_id, side, [rng.choice(THEMES)],
+             ["participation"], "A local challenge, in the organisation's own words.", countries,
+             "inception", date(2026, 3, 1), rng.random() < 0.5, status, date(2027, 1, 1))
+        )  # fmt: skip
+    await conn.copy_records_to_table(
+        "partner_interests",
+        records=rows,
+        columns=[*TRACKED, "organisation_id", "side", "themes", "principles", "local_challenge",
+                 "countries", "phase_kind", "earliest_start", "listed", "status", "expires_on"],
+    )  # fmt: skip
+
+
 Fill = Callable[[asyncpg.Connection, int], Awaitable[None]]
 
 # What is made after the organisations and their people, in order, each with the table it fills
@@ -485,4 +557,6 @@ FILLS: tuple[tuple[str, Fill], ...] = (
     ("study_visits", lambda conn, count: add_study_visits(conn)),
     ("workshops", lambda conn, count: add_workshops(conn)),
     ("training_programmes", lambda conn, count: add_programmes(conn)),
+    ("phases", lambda conn, count: add_phases(conn)),
+    ("partner_interests", add_partner_interests),
 )

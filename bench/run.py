@@ -32,7 +32,7 @@ import httpx
 from app.core.paging import encode_cursor
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.migrations import upgrade_to_head
-from bench import writes
+from bench import overview, writes
 from bench.generate import backfill, generate
 from bench.query_count import count_queries, count_writes
 from bench.writes import Write
@@ -180,7 +180,10 @@ async def latency(
     signed = signed_in(url, token) if load is None else {"Authorization": f"Bearer {token}"}
     run = secrets.token_hex(4)
     async with httpx.AsyncClient(
-        timeout=10, limits=httpx.Limits(max_connections=64), headers=signed
+        timeout=10,
+        limits=httpx.Limits(max_connections=64),
+        # As wrk and the twin: uncompressed (compression is measured on its own, below).
+        headers={**signed, "Accept-Encoding": "identity"},
     ) as http:
 
         async def one(n: int) -> None:
@@ -282,6 +285,10 @@ LISTS = {
         "/api/v1/training-programmes?limit=20", "training_programmes", "TRUE", ("starts",),
         "starts", "training programme",
     ),
+    "partner interests": Listed(
+        "/api/v1/partner-interests?status=open&limit=20", "partner_interests", "status = 'open'",
+        ("created_at",), "created_at", "declaration of interest",
+    ),
     "study visits": Listed(
         "/api/v1/study-visits?host_organisation_id={host}&limit=20", "study_visits",
         "host_organisation_id = '{host}'", ("visit_on",), "visit_on", "study visit",
@@ -365,6 +372,59 @@ async def deep_page_plans(url: str) -> dict[str, str]:
     finally:
         await conn.close()
     return plans
+
+
+# Compression's cost and gain: one list, plainly, gzipped, and revalidated (a 304 to the
+# If-None-Match of its ETag), by wrk on our service only (the twin neither compresses nor tags).
+COMPRESSED = (
+    "/api/v1/organisations?country=KE&limit=20",
+    "/api/v1/organisations?country=KE&limit=100",
+)
+COMPRESSION: dict[int, list[dict[str, Any]]] = {}
+ROUNDS = 3
+
+
+def _wrk_with(url: str, headers: dict[str, str], seconds: int, connections: int) -> float:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
+    command += [f"-H{k}: {v}" for k, v in headers.items()]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return float(match.group(1)) if match else 0.0
+
+
+async def compression_cost(port: int, seconds: int, connections: int) -> list[dict[str, Any]]:
+    """Requests/s (the best of ROUNDS) and bytes on the wire of each COMPRESSED list: without
+    Accept-Encoding, with `Accept-Encoding: gzip`, and answered 304 to If-None-Match."""
+    found = []
+    for path in COMPRESSED:
+        url = f"http://127.0.0.1:{port}{path}"
+        async with httpx.AsyncClient() as http:
+            plain = await http.get(url, headers={"Accept-Encoding": "identity"})
+            async with http.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as zipped:
+                gzip_bytes = len(b"".join([c async for c in zipped.aiter_raw()]))
+        assert zipped.headers.get("content-encoding") == "gzip", path
+        row: dict[str, Any] = {
+            "path": path,
+            "identity_bytes": len(plain.content),
+            "gzip_bytes": gzip_bytes,
+        }
+        variants = {
+            "identity": {},
+            "gzip": {"Accept-Encoding": "gzip"},
+            "not_modified": {"If-None-Match": plain.headers["etag"]},
+        }
+        # Interleaved rounds, the best of each kept: a shared machine's load drifts.
+        for _ in range(ROUNDS):
+            for name, headers in variants.items():
+                rps = _wrk_with(url, headers, seconds, connections)
+                row[f"{name}_rps"] = max(row.get(f"{name}_rps", 0.0), rps)
+        print(
+            f"  compression {path}: {row['identity_bytes']} B at {row['identity_rps']:.0f}/s, "
+            f"gzip {row['gzip_bytes']} B at {row['gzip_rps']:.0f}/s, "
+            f"304 at {row['not_modified_rps']:.0f}/s"
+        )
+        found.append(row)
+    return found
 
 
 async def same_json(ours_port: int, twin_port: int, path: str, token: str) -> None:
@@ -583,6 +643,10 @@ async def bench_scale(
                 url, scale, env, served, token, selected_writes, args
             )
             rows += write_rows
+        if chosen("compression", args):
+            COMPRESSION[scale] = await compression_cost(ours_port, args.seconds, args.connections)
+        if chosen("overview", args):
+            await overview.overview(url, ours_port, token, scale)
         rss = rss_mb(ours.pid)
     finally:
         for process in (ours, twin):
@@ -730,6 +794,9 @@ async def main() -> None:
         rows += scale_rows
     print()
     print(table(rows, rss))
+    if overview.RESULTS:
+        print()
+        print(overview.overview_table(overview.RESULTS))
     print()
     for line in verdicts(rows, rss) + write_verdicts(rows, written):
         print(line)
@@ -743,8 +810,10 @@ async def main() -> None:
                 "args": vars(args),
                 "rss_mb": rss,
                 "deep_page_plans": plans,
+                "compression": COMPRESSION,
                 "writes": written,
                 "rows": [asdict(r) for r in rows],
+                "overview": [asdict(r) for r in overview.RESULTS],
             },
             indent=2,
         )

@@ -35,8 +35,8 @@ ELIGIBLE = {
     "municipal_company",
 }
 COLUMNS = (
-    "id, type, country_code, name, name_en, official_code, org_number, is_reference, "
-    "created_at, updated_at, version"
+    "id, type, country_code, name, name_en, official_code, org_number, population, "
+    "is_reference, created_at, updated_at, version"
 )
 pool: asyncpg.Pool | None = None
 
@@ -50,6 +50,7 @@ def _row(r: asyncpg.Record) -> dict[str, Any]:
         "name_en": r["name_en"],
         "official_code": r["official_code"],
         "org_number": r["org_number"],
+        "population": r["population"],
         "is_reference": r["is_reference"],
         "created_at": r["created_at"].isoformat().replace("+00:00", "Z"),
         "updated_at": r["updated_at"].isoformat().replace("+00:00", "Z"),
@@ -249,7 +250,8 @@ async def get_grant(request: Request) -> Response:
 
 PARTNERSHIP_COLUMNS = (
     "id, title, description, local_challenge, themes, principles, swedish_party_id, "
-    "third_party_id, applied_on, network_id, status, published_at, created_at, updated_at, version"
+    "third_party_id, applied_on, network_id, status, published_at, origin_swedish_interest_id, "
+    "origin_partner_interest_id, created_at, updated_at, version"
 )
 
 
@@ -287,6 +289,12 @@ async def _partnerships(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
                 "network_id": _uuid(r["network_id"]),
                 "status": r["status"],
                 "published_at": _stamp(r["published_at"]) if r["published_at"] else None,
+                "origin": {
+                    "swedish_interest_id": str(r["origin_swedish_interest_id"]),
+                    "partner_interest_id": str(r["origin_partner_interest_id"]),
+                }
+                if r["origin_swedish_interest_id"]
+                else None,
                 "created_at": _stamp(r["created_at"]),
                 "updated_at": _stamp(r["updated_at"]),
                 "form": form,
@@ -647,6 +655,44 @@ async def _meetings(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
     return out
 
 
+async def _partner_interests(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(r["id"]),
+            "organisation_id": str(r["organisation_id"]),
+            "side": r["side"],
+            "themes": list(r["themes"]),
+            "principles": list(r["principles"]),
+            "local_challenge": r["local_challenge"],
+            "countries": list(r["countries"]),
+            "funding_regions": list(r["funding_regions"]),
+            "phase_kind": r["phase_kind"],
+            "earliest_start": _day(r["earliest_start"]),
+            "network_id": _uuid(r["network_id"]),
+            "listed": r["listed"],
+            "status": r["status"],
+            "expires_on": _day(r["expires_on"]),
+            "created_at": _stamp(r["created_at"]),
+            "updated_at": _stamp(r["updated_at"]),
+        }
+        for r in rows
+    ]
+
+
+async def list_partner_interests(request: Request) -> Response:
+    rows, cursor = await _page(
+        request, "SELECT * FROM partner_interests", {"status": "status"}, ("created_at", "id"),
+        "created_at", (datetime.fromisoformat,),
+    )  # fmt: skip
+    return _json({"items": await _partner_interests(list(rows)), "next_cursor": cursor})
+
+
+async def get_partner_interest(request: Request) -> Response:
+    return await _one(
+        "SELECT * FROM partner_interests", request.path_params["interest_id"], _partner_interests
+    )
+
+
 async def list_meetings(request: Request) -> Response:
     """A partnership's meetings by date (404 for no partnership, [] for one without)."""
     assert pool is not None
@@ -707,6 +753,8 @@ app = Starlette(
         Route("/api/v1/training-programmes/{programme_id}", get_programme),
         Route("/api/v1/study-visits", list_study_visits),
         Route("/api/v1/study-visits/{visit_id}", get_study_visit),
+        Route("/api/v1/partner-interests", list_partner_interests),
+        Route("/api/v1/partner-interests/{interest_id}", get_partner_interest),
         Route("/api/v1/partnerships/{partnership_id}/meetings", list_meetings),
         Route("/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}", get_meeting),
         Route("/healthz", health),

@@ -22,6 +22,7 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         "rounds": 8,
         "applications": 1,
         "grants": 5,
+        "partner_interests": 6,
     }
     assert second == {
         "organisations": 0,
@@ -32,6 +33,7 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         "rounds": 0,
         "applications": 0,
         "grants": 0,
+        "partner_interests": 0,
     }
 
     workshops = (await client.get("/api/v1/workshops")).json()["items"]

@@ -14,9 +14,10 @@ def header(description: str, schema: dict[str, Any], *, required: bool) -> dict[
 
 
 ETAG = header(
-    "The current version of what was read or changed (a strong entity tag). Send it back in "
-    "`If-Match` to change it, or in `If-None-Match` to be answered 304 while it is unchanged.",
-    {"type": "string", "pattern": '^"[^"]*"$'},
+    "The current version of what was read or changed. Send it back in `If-Match` to change it, "
+    "or in `If-None-Match` to be answered 304 while it is unchanged. A list's tag is weak "
+    "(`W/`), and so is any tag of an answer sent compressed (docs/conventions.md).",
+    {"type": "string", "pattern": '^(W/)?"[^"]*"$'},
     required=True,
 )
 LOCATION = header(

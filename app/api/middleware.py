@@ -10,7 +10,8 @@ from typing import ClassVar
 from urllib.parse import unquote_to_bytes
 
 from opentelemetry import trace
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import PROBLEM_MEDIA_TYPE, problem_body
@@ -153,6 +154,65 @@ class BodySizeLimitMiddleware:
     async def _reject(self, scope: Scope, send: Send, limit: int) -> None:
         detail = f"The request body is over the limit of {limit} bytes."
         await send_problem(send, PAYLOAD_TOO_LARGE, detail, scope["path"], close=True)
+
+
+def accepts_gzip(scope: Scope) -> bool:
+    """Whether the request's `Accept-Encoding` names gzip with a weight above 0."""
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            for coding in value.decode("latin-1").lower().split(","):
+                token, _, params = coding.partition(";")
+                if token.strip() == "gzip":
+                    weight = params.strip().removeprefix("q=").strip()
+                    return not weight or weight.strip("0.") != ""
+    return False
+
+
+class CompressionMiddleware:
+    """gzip for a client that asks (`Accept-Encoding: gzip`), of answers of `minimum_size`
+    bytes or more: Starlette's GZipMiddleware, not entered at all for other clients.
+
+    A strong ETag names exact bytes (RFC 9110, 8.8.1), so one under which the answer is sent
+    compressed, or a 304 to a client that holds it weak (so compressed), is made weak (`W/"v3"`);
+    `If-None-Match` compares weakly, and `If-Match` takes `W/"v<n>"` for version n
+    (app/api/etag.py)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        minimum_size: int,
+        compresslevel: int,
+        exclude_content_types: tuple[str, ...] = (),
+    ) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(
+            app,
+            minimum_size=minimum_size,
+            compresslevel=compresslevel,
+            exclude_content_types=DEFAULT_EXCLUDED_CONTENT_TYPES + exclude_content_types,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not accepts_gzip(scope):
+            await self.app(scope, receive, send)
+            return
+
+        held = Headers(scope=scope).get("if-none-match", "")
+
+        async def weaken(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                etag = headers.get("etag")
+                compressed = headers.get("content-encoding") == "gzip"
+                # A 304 names the tag the client holds: weak if the answer it holds came
+                # compressed, strong if it came small enough to be sent as it was.
+                revalidated = message["status"] == 304 and f"W/{etag}" in held
+                if etag and etag.startswith('"') and (compressed or revalidated):
+                    headers["etag"] = "W/" + etag
+            await send(message)
+
+        await self.gzip(scope, receive, weaken)
 
 
 def decodes_as_utf8(raw: bytes) -> bool:

@@ -1,16 +1,20 @@
 """The one transaction boundary: commit after the handler succeeds, before the response is sent."""
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, get_origin
 
 from fastapi import Depends, Request, Response
 from fastapi import routing as fastapi_routing
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
 
 from app.api import idempotency
+from app.api.etag import tag_list
+from app.api.headers import conditional_read
+from app.core.principal import ANONYMOUS
 
 MERGE_PATCH = "application/merge-patch+json"
 
@@ -27,7 +31,8 @@ class TransactionalRoute(APIRoute):
 
     A POST also takes an `Idempotency-Key` (`app/api/idempotency.py`): a stored answer is sent
     again instead of running the endpoint, and the endpoint's answer is kept in the same
-    transaction as its change."""
+    transaction as its change. A list (a page, or a JSON array of a parent's parts) answers
+    with an ETag of its own, and 304 to an `If-None-Match` that names it (`tag_list`)."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if "POST" in {m.upper() for m in kwargs.get("methods") or ()}:
@@ -36,6 +41,12 @@ class TransactionalRoute(APIRoute):
                 Depends(idempotency.claim_key),
             ]
         super().__init__(path, endpoint, **kwargs)
+        self.is_list = "GET" in (self.methods or ()) and _is_list(self.response_model)
+        if self.is_list:  # answered with an ETag, and 304 (`handle` below): declared as a read's
+            for status, declared in conditional_read().items():
+                merged = {**declared, **self.responses.get(status, {})}
+                merged["headers"] = {**declared["headers"], **merged.get("headers", {})}
+                self.responses[status] = merged
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -60,9 +71,18 @@ class TransactionalRoute(APIRoute):
                     await idempotency.finish(session, claim, response)
                 if session.in_transaction():
                     await session.commit()
+                if self.is_list:
+                    response = tag_list(request, response, session.info.get("principal", ANONYMOUS))
                 return response
 
         return handle
+
+
+def _is_list(model: Any) -> bool:
+    """A page of a list (`items` and `next_cursor`), or a JSON array (a parent's parts)."""
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return {"items", "next_cursor"} <= model.model_fields.keys()
+    return get_origin(model) is list
 
 
 def skip_routers_by_prefix() -> bool:

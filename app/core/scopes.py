@@ -14,6 +14,7 @@ from app.core.errors import FORBIDDEN, ProblemError
 from app.core.principal import Principal
 from app.models.enums import Role
 from app.models.organisations import Organisation
+from app.models.partner_interests import PartnerInterest
 from app.models.partnerships import Partnership, PartnershipPartner
 from app.models.people import Person
 from app.models.programmes import StudyVisit
@@ -86,5 +87,26 @@ def scope_study_visits(principal: Principal, stmt: Any) -> Any:
         sa.or_(
             col(StudyVisit.host_organisation_id).in_(principal.organisation_ids),
             col(StudyVisit.partnership_id).in_(mine),
+        )
+    )
+
+
+def scope_partner_interests(principal: Principal, stmt: Any) -> Any:
+    """Declarations of interest the principal may read and (with a writing role) change: ICLD
+    staff all, others their organisations'."""
+    if principal.sees_everything:
+        return stmt
+    return stmt.where(col(PartnerInterest.organisation_id).in_(principal.organisation_ids))
+
+
+def scope_candidates(principal: Principal, stmt: Any) -> Any:
+    """Declarations the principal may be shown as candidates of its own: ICLD staff all, others
+    those listed in the public directory and their organisations' own."""
+    if principal.sees_everything:
+        return stmt
+    return stmt.where(
+        sa.or_(
+            col(PartnerInterest.listed),
+            col(PartnerInterest.organisation_id).in_(principal.organisation_ids),
         )
     )

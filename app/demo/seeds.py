@@ -198,6 +198,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
             added_people += 1
     await session.flush()
     from app.demo.funding import load_demo_funding
+    from app.demo.partner_interests import load_demo_partner_interests
     from app.demo.partnerships import load_demo_partnerships
 
     added_networks = await _gender_network(session, orgs)  # a partnership grows out of it
@@ -208,6 +209,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
         "programmes": await _itp_322(session, orgs),
         "networks": added_networks,
         **await load_demo_funding(session),
+        "partner_interests": await load_demo_partner_interests(session, orgs),
     }
 
 

@@ -21,6 +21,7 @@ from app.models.funding import (
 from app.models.idempotency import IdempotencyKey
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
+from app.models.partner_interests import PartnerInterest
 from app.models.partnerships import (
     Decision,
     Document,
@@ -60,6 +61,7 @@ __all__ = [
     "Network",
     "NetworkMember",
     "Organisation",
+    "PartnerInterest",
     "Partnership",
     "PartnershipPartner",
     "Payment",

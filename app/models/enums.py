@@ -253,6 +253,21 @@ class ReportKind(StrEnum):
     final = "final"
 
 
+class PartnerInterestSide(StrEnum):
+    """Which side of a partnership a declaration of interest seeks the other for."""
+
+    swedish = "swedish"  # a Swedish organisation that may hold the grant seeks a partner
+    partner = "partner"  # a local government in a partner country seeks a Swedish one
+
+
+class PartnerInterestStatus(StrEnum):
+    """A declaration of interest's state (docs/partner-search.md); expiry is its `expires_on`."""
+
+    open = "open"
+    matched = "matched"  # turned into a draft partnership with a declaration of the other side
+    withdrawn = "withdrawn"
+
+
 class CalendarFeed(StrEnum):
     """The feeds a calendar subscription serves (docs/calendars.md)."""
 

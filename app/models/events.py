@@ -18,9 +18,15 @@ class Event(SQLModel, table=True):
     exists if and only if its change committed. Its payload never holds personal data."""
 
     __tablename__ = "events"
-    __table_args__ = (sa.Index("ix_events_occurred_at_id", "occurred_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_events_occurred_at_id", "occurred_at", "id"),
+        sa.Index("ix_events_position", "position", unique=True),
+    )
 
     id: UUID = Field(default_factory=new_id, primary_key=True)
+    # The event's place in commit order: set by the trigger `events_position` as its
+    # transaction commits (migration 0022), null until then. `GET /api/v1/events` pages by it.
+    position: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger()))
     type: str = Field(max_length=60)
     occurred_at: datetime
     object_type: str = Field(max_length=60)

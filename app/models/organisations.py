@@ -19,6 +19,7 @@ class Organisation(Tracked, table=True):
     __tablename__ = "organisations"
     __table_args__ = (
         sa.CheckConstraint(sql_in("type", OrganisationType), name="type"),
+        sa.CheckConstraint("population > 0", name="population"),
         sa.Index(
             "uq_organisations_official_code",
             "country_code",
@@ -45,6 +46,9 @@ class Organisation(Tracked, table=True):
     official_code: str | None = Field(default=None, max_length=20)
     org_number: str | None = Field(default=None, max_length=11)
     is_reference: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # Inhabitants, as the organisation or ICLD last recorded them: the size signal of partner
+    # search (docs/partner-search.md). No figures are shipped.
+    population: int | None = None
     search: str | None = Field(
         default=None,
         sa_column=sa.Column(TSVECTOR, sa.Computed(SEARCH_EXPRESSION, persisted=True)),

@@ -40,6 +40,11 @@ class Partnership(Tracked, table=True):
         sa.Index("ix_partnerships_title_id", "title", "id"),
         sa.Index("ix_partnerships_swedish_party_id", "swedish_party_id"),
         sa.Index("ix_partnerships_search", "search", postgresql_using="gin"),
+        # Made from a match: both declarations are named, or neither.
+        sa.CheckConstraint(
+            "(origin_swedish_interest_id IS NULL) = (origin_partner_interest_id IS NULL)",
+            name="origin_whole",
+        ),
     )
 
     title: str = Field(max_length=300)
@@ -68,6 +73,13 @@ class Partnership(Tracked, table=True):
     search: str | None = Field(
         default=None,
         sa_column=sa.Column(TSVECTOR, sa.Computed(SEARCH_EXPRESSION, persisted=True)),
+    )
+    # Where it came from, when it was made from a match of two declarations of interest.
+    origin_swedish_interest_id: UUID | None = Field(
+        default=None, foreign_key="partner_interests.id", ondelete="RESTRICT"
+    )
+    origin_partner_interest_id: UUID | None = Field(
+        default=None, foreign_key="partner_interests.id", ondelete="RESTRICT"
     )
 
 

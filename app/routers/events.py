@@ -4,7 +4,8 @@ delivery log (docs/events.md)."""
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
+from pydantic import AfterValidator
 
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
@@ -13,10 +14,13 @@ from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
-from app.core.errors import CONFLICT, NOT_FOUND
+from app.core.errors import CONFLICT, INVALID_CURSOR, NOT_FOUND
+from app.core.paging import DEFAULT_LIMIT, MAX_LIMIT, PageParams
 from app.core.versions import etag_for
-from app.schemas.event_types import EVENT_TYPES
+from app.schemas.event_types import EVENT_TYPE_NAMES, EVENT_TYPES
 from app.schemas.events import (
+    EventEnvelope,
+    EventPage,
     EventTypePage,
     EventTypeRead,
     PingRead,
@@ -30,7 +34,9 @@ from app.schemas.events import (
     WebhookSubscriptionPage,
     WebhookSubscriptionRead,
     WebhookSubscriptionUpdate,
+    known_types,
 )
+from app.services.events import feed
 from app.services.events import subscriptions as service
 from app.services.events.targets import TARGET_REFUSED
 
@@ -55,6 +61,53 @@ async def list_event_types(principal: Authenticated) -> EventTypePage:
             for t in EVENT_TYPES
         ],
         next_cursor=None,
+    )
+
+
+@router.get(
+    "/events",
+    operation_id="list_events",
+    summary="The events webhooks deliver, in the order they committed: sync by pulling",
+    description="Oldest first, each in the envelope a webhook delivery POSTs, and only those "
+    "a webhook subscription of yours could get (the objects you may read; deletions and "
+    "erasures included, `ping` not). Keep `sync_cursor` and pass it as `after` to get what "
+    "commits later; no event is ever skipped, whatever commits when (docs/events.md).",
+    responses=problem_responses(INVALID_CURSOR),
+)
+async def list_events(
+    session: SessionDep,
+    principal: Authenticated,
+    request: Request,
+    types: Annotated[
+        list[str],
+        Query(
+            alias="type",
+            max_length=50,
+            description="Only these types (repeat the parameter for several).",
+            json_schema_extra={"items": {"type": "string", "enum": sorted(EVENT_TYPE_NAMES)}},
+        ),
+        AfterValidator(known_types),
+    ] = [],  # noqa: B006  (FastAPI copies a parameter's default)
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=2048,
+            description="A `sync_cursor` or `next_cursor` handed out by this list: only the "
+            "events after it.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")
+    ] = DEFAULT_LIMIT,
+) -> EventPage:
+    found, next_cursor, ends = await feed.list_events(
+        session, principal, types, PageParams(limit=limit, cursor=after)
+    )
+    base_url = request.app.state.settings.public_base_url
+    return EventPage(
+        items=[EventEnvelope.of(e, base_url) for e in found],
+        next_cursor=next_cursor,
+        sync_cursor=ends,
     )
 
 

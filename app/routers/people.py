@@ -14,8 +14,6 @@ from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
-from app.core.principal import Principal
-from app.core.scopes import can_see_contact_details
 from app.core.versions import etag_for
 from app.models.enums import PersonKind, PoliticalSide
 from app.schemas.access import AuditEventRead
@@ -24,13 +22,6 @@ from app.schemas.people import PersonCreate, PersonExport, PersonPage, PersonRea
 from app.services import people as service
 
 router = APIRouter(prefix="/people", tags=["people"], route_class=TransactionalRoute)
-
-
-def _read(principal: Principal, person: service.PersonRecord) -> PersonRead:
-    read = PersonRead.model_validate(person)
-    if can_see_contact_details(principal, person.organisation_id):
-        return read
-    return read.model_copy(update={"email": None, "phone": None})
 
 
 @router.get(
@@ -53,7 +44,7 @@ async def list_people(
         organisation_id=organisation_id, kind=kind, political_side=political_side, q=q
     )
     items, cursor = await service.list_people(session, principal, filters, page)
-    return PersonPage(items=[_read(principal, p) for p in items], next_cursor=cursor)
+    return PersonPage(items=[service.answer(principal, p) for p in items], next_cursor=cursor)
 
 
 @router.post(
@@ -73,7 +64,7 @@ async def create_person(
     person = await service.create_person(session, principal, body)
     response.headers["Location"] = location_of(request, "get_person", person_id=person.id)
     set_etag(response, person.version)
-    return _read(principal, person)
+    return service.answer(principal, person)
 
 
 @router.get(
@@ -92,7 +83,7 @@ async def get_person(
     person = await service.read_person(session, principal, person_id)
     if unchanged := conditional(request, response, etag_for(person.version)):
         return unchanged  # type: ignore[return-value]
-    return _read(principal, person)
+    return service.answer(principal, person)
 
 
 @router.patch(
@@ -111,7 +102,7 @@ async def update_person(
 ) -> PersonRead:
     person = await service.update_person(session, principal, person_id, body, if_match)
     set_etag(response, person.version)
-    return _read(principal, person)
+    return service.answer(principal, person)
 
 
 @router.delete(

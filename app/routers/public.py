@@ -14,10 +14,12 @@ from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.core.errors import NOT_FOUND
 from app.exports import calendars
-from app.models.enums import PartnershipStatus, Principle
+from app.models.enums import PartnerInterestSide, PartnershipStatus, Principle
 from app.schemas.public import (
     PublicNetwork,
     PublicNetworkPage,
+    PublicPartnerInterest,
+    PublicPartnerInterestPage,
     PublicPartnership,
     PublicPartnershipPage,
 )
@@ -113,3 +115,40 @@ async def get_public_network_calendar(
 ) -> Response:
     body = await calendars.network_calendar(session, network_id, announced_only=True)
     return ics_response(request, body)
+
+
+@router.get(
+    "/partner-interests",
+    operation_id="list_listed_partner_interests",
+    summary="Declarations of interest listed by their organisations (public)",
+    description="Sorted by when they were made, then id. Open, not expired, and listed by "
+    "their organisation: what it seeks; never people nor contact details "
+    "(docs/partner-search.md).",
+    openapi_extra=OPTIONAL_AUTH,
+)
+async def list_listed_partner_interests(
+    session: SessionDep,
+    principal: PublicCaller,
+    page: PageDep,
+    side: Annotated[PartnerInterestSide | None, Query()] = None,
+    theme: Annotated[str | None, Query(max_length=100)] = None,
+    country: Annotated[
+        str | None,
+        Query(pattern=r"^[A-Za-z]{2}$", examples=["GT"], description="The organisation's."),
+    ] = None,
+) -> PublicPartnerInterestPage:
+    items, cursor = await service.list_partner_interests(session, page, side, theme, country)
+    return PublicPartnerInterestPage(items=items, next_cursor=cursor)
+
+
+@router.get(
+    "/partner-interests/{interest_id}",
+    operation_id="get_listed_partner_interest",
+    summary="A listed declaration of interest (public)",
+    openapi_extra=OPTIONAL_AUTH,
+    responses=problem_responses(NOT_FOUND),
+)
+async def get_listed_partner_interest(
+    session: SessionDep, principal: PublicCaller, interest_id: UUID
+) -> PublicPartnerInterest:
+    return await service.get_partner_interest(session, interest_id)

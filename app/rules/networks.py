@@ -117,13 +117,14 @@ UNKNOWN_NETWORK = rule(
         "networks.id",
         "partnerships.network_id",
         "workshops.network_id",
+        "partner_interests.network_id",
     ),
 )
 
 
 def known_network(found: T | None, network_id: UUID) -> T:
-    """`unknown-network`: the network a workshop or a partnership names was `found`; it is
-    returned."""
+    """`unknown-network`: the network a workshop, a partnership or a declaration of interest
+    names was `found`; it is returned."""
     if found is None:
         raise RuleViolation(UNKNOWN_NETWORK, f"No network {network_id}.", pointer="/network_id")
     return found

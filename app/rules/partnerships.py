@@ -60,12 +60,15 @@ SWEDISH_APPLICANT_ELIGIBLE = rule(
     "swedish-applicant-eligible",
     "The Swedish party must be an eligible applicant",
     "The Swedish party is a Swedish municipality, region, district committee, local government "
-    "association, joint committee or municipal company (DOMAIN.md §2, [RL20 §1]).",
+    "association, joint committee or municipal company (DOMAIN.md §2, [RL20 §1]); so is a "
+    "Swedish organisation that declares it seeks a partner (docs/partner-search.md).",
     mode=RuleMode.refuse,
     reads=(
         "partnerships.swedish_party_id",
         "organisations.type",
         "organisations.country_code",
+        "partner_interests.organisation_id",
+        "partner_interests.side",
     ),
 )
 
@@ -88,12 +91,16 @@ PARTNER_COUNTRY_ELIGIBLE = rule(
     "partner-country-eligible",
     "Partners must be in an ICLD partner country",
     "Each partner-side party is in a country that ICLD accepted as a partner country on the date "
-    "the partnership was applied for (DOMAIN.md §2, §7).",
+    "the partnership was applied for (DOMAIN.md §2, §7); an organisation that declares it seeks "
+    "a Swedish partner, on the day it could start (docs/partner-search.md).",
     mode=RuleMode.refuse,
     reads=(
         "partnership_partners.organisation_id",
         "organisations.country_code",
         "partnerships.applied_on",
+        "partner_interests.organisation_id",
+        "partner_interests.side",
+        "partner_interests.earliest_start",
         "country_eligibility.valid_from",
         "country_eligibility.valid_to",
     ),

@@ -58,7 +58,7 @@ REFERENCE_ORGANISATION_FIXED = rule(
     "reference-organisation-fixed",
     "A reference organisation's identity is fixed",
     f"The {listing(list(REFERENCE_IDENTITY.values()))} of a shipped municipality or region "
-    "cannot change; only its English name and organisation number can.",
+    "cannot change; only its English name, organisation number and population can.",
     mode=RuleMode.refuse,
     reads=(
         "organisations.type",
@@ -151,6 +151,7 @@ UNKNOWN_ORGANISATION = rule(
         "study_visits.host_organisation_id",
         "meetings.host_organisation_id",
         "api_keys.organisation_ids",
+        "partner_interests.organisation_id",
     ),
 )
 

@@ -24,9 +24,12 @@ from app.models.enums import (
     AmendmentKind,
     ApplicationKind,
     ApplicationStatus,
+    FundingRegion,
     GrantStatus,
     MeetingKind,
     MeetingStatus,
+    PartnerInterestSide,
+    PartnerInterestStatus,
     PartnershipStatus,
     PhaseKind,
     PhaseStatus,
@@ -35,12 +38,14 @@ from app.models.enums import (
     ReportStatus,
 )
 from app.models.funding import Amendment, Application, Grant, Payment, Report
+from app.models.partner_interests import PartnerInterest
 from app.models.partnerships import Meeting, Partnership, Phase
 from app.models.people import Person
 from app.schemas.common import Money
 from app.schemas.funding.applications import sek
-from app.schemas.funding.figures import OverdueReport
 from app.schemas.funding.grants import Figures
+from app.schemas.partnerships.compliance import OverdueReport
+from app.schemas.partnerships.partnerships import PartnershipOrigin
 
 
 class _Payload(BaseModel):
@@ -66,6 +71,41 @@ class PartnershipPayload(_Payload):
     network_id: UUID | None
     status: PartnershipStatus
     published_at: datetime | None
+    origin: PartnershipOrigin | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _origin(cls, partnership: Any) -> Any:
+        """The stored partnership's origin, as its read route gives it."""
+        if not isinstance(partnership, Partnership):
+            return partnership
+        fields = {n: getattr(partnership, n) for n in cls.model_fields if n != "origin"}
+        swedish = partnership.origin_swedish_interest_id
+        partner = partnership.origin_partner_interest_id
+        origin = (
+            None
+            if swedish is None or partner is None
+            else {"swedish_interest_id": swedish, "partner_interest_id": partner}
+        )
+        return {**fields, "origin": origin}
+
+
+class PartnerInterestPayload(_Payload):
+    """What a declaration of interest seeks (not its challenge: free text)."""
+
+    id: UUID
+    organisation_id: UUID
+    side: PartnerInterestSide
+    themes: list[str]
+    principles: list[Principle]
+    countries: list[str]
+    funding_regions: list[FundingRegion]
+    phase_kind: PhaseKind
+    earliest_start: date
+    network_id: UUID | None
+    listed: bool
+    status: PartnerInterestStatus
+    expires_on: date
 
 
 class PhasePayload(_Payload):
@@ -172,6 +212,15 @@ class ErasedPersonPayload(_Payload):
     erased_at: datetime
 
 
+class DeletedPersonPayload(_Payload):
+    """Which person was deleted, from which organisation, and when they had been erased if they
+    had: no name, nothing else."""
+
+    id: UUID
+    organisation_id: UUID
+    erased_at: datetime | None
+
+
 Changes = dict[str, list[Any]]
 
 
@@ -200,6 +249,10 @@ def _created(kind: str, changes: Changes) -> bool:
     return kind == "create"
 
 
+def _deleted(kind: str, changes: Changes) -> bool:
+    return kind == "delete"
+
+
 def _became(field: str, value: str) -> Callable[[str, Changes], bool]:
     def happened(kind: str, changes: Changes) -> bool:
         return kind in ("create", "update") and changes.get(field, [None, None])[1] == value
@@ -223,6 +276,10 @@ def _partnership_url(obj: Partnership) -> str:
     return f"/api/v1/partnerships/{obj.id}"
 
 
+def _partner_interest_url(obj: PartnerInterest) -> str:
+    return f"/api/v1/partner-interests/{obj.id}"
+
+
 EVENT_TYPES: tuple[EventType, ...] = (
     EventType(
         "partnership.created",
@@ -239,6 +296,31 @@ EVENT_TYPES: tuple[EventType, ...] = (
         PartnershipPayload,
         _partnership_url,
         _set("published_at"),
+    ),
+    EventType(
+        "partner_interest.declared",
+        "An organisation declared that it seeks a partner (docs/partner-search.md).",
+        PartnerInterest,
+        PartnerInterestPayload,
+        _partner_interest_url,
+        _created,
+    ),
+    EventType(
+        "partner_interest.matched",
+        "A declaration of interest was made into a draft partnership with one of the other "
+        "side (the partnership's `origin` names both).",
+        PartnerInterest,
+        PartnerInterestPayload,
+        _partner_interest_url,
+        _became("status", PartnerInterestStatus.matched),
+    ),
+    EventType(
+        "partner_interest.withdrawn",
+        "A declaration of interest was withdrawn.",
+        PartnerInterest,
+        PartnerInterestPayload,
+        _partner_interest_url,
+        _became("status", PartnerInterestStatus.withdrawn),
     ),
     EventType(
         "phase.started",
@@ -279,6 +361,14 @@ EVENT_TYPES: tuple[EventType, ...] = (
         MeetingPayload,
         lambda o: f"/api/v1/partnerships/{o.partnership_id}/meetings/{o.id}",
         _moved,
+    ),
+    EventType(
+        "meeting.deleted",
+        "A meeting entered by mistake was deleted; the payload is its last state.",
+        Meeting,
+        MeetingPayload,
+        lambda o: f"/api/v1/partnerships/{o.partnership_id}/meetings/{o.id}",
+        _deleted,
     ),
     EventType(
         "application.submitted",
@@ -344,6 +434,14 @@ EVENT_TYPES: tuple[EventType, ...] = (
         ErasedPersonPayload,
         lambda o: f"/api/v1/people/{o.id}",
         _set("erased_at"),
+    ),
+    EventType(
+        "person.deleted",
+        "A person was deleted. The payload names no one.",
+        Person,
+        DeletedPersonPayload,
+        lambda o: f"/api/v1/people/{o.id}",
+        _deleted,
     ),
 )
 

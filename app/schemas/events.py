@@ -14,7 +14,7 @@ from app.schemas.event_types import EVENT_TYPE_NAMES
 EventTypeName = Annotated[str, Field(json_schema_extra={"enum": sorted(EVENT_TYPE_NAMES)})]
 
 
-def _known_types(value: list[str] | None) -> list[str] | None:
+def known_types(value: list[str] | None) -> list[str] | None:
     if value is None:
         return value
     unknown = sorted(set(value) - EVENT_TYPE_NAMES)
@@ -32,6 +32,57 @@ class EventTypeRead(ResponseModel):
 
 class EventTypePage(Page[EventTypeRead]):
     """Every event type (one page)."""
+
+
+class EventObject(ResponseModel):
+    type: str = Field(description="The table of the object the event is about.")
+    id: UUID
+    url: str = Field(
+        description="The object's read route, absolute when `PUBLIC_BASE_URL` is set (a "
+        "deleted object's answers 404)."
+    )
+
+
+class EventActor(ResponseModel):
+    type: str = Field(description="`api_key`, `user` or `system`.")
+    id: str = Field(description="The API key's or user's id; never a name.")
+
+
+class EventEnvelope(ResponseModel):
+    """One event: what a webhook delivery POSTs, and what `GET /api/v1/events` lists."""
+
+    id: UUID = Field(description="The event's id (a delivery's `webhook-id`): dedupe by it.")
+    type: str = Field(description="`<resource>.<verb>` (`GET /api/v1/event-types`).")
+    occurred_at: datetime
+    object: EventObject
+    actor: EventActor
+    data: dict[str, Any] = Field(
+        description="The payload: a snapshot of the object, never personal data; its JSON "
+        "Schema is the event type's `payload_schema`."
+    )
+
+    @classmethod
+    def of(cls, event: Any, base_url: str | None) -> "EventEnvelope":
+        """The envelope of an `events` row (or of its columns)."""
+        url = f"{base_url.rstrip('/')}{event.object_url}" if base_url else event.object_url
+        return cls(
+            id=event.id,
+            type=event.type,
+            occurred_at=event.occurred_at,
+            object=EventObject(type=event.object_type, id=event.object_id, url=url),
+            actor=EventActor(type=event.actor_type, id=event.actor_id),
+            data=event.payload,
+        )
+
+
+class EventPage(Page[EventEnvelope]):
+    """Events in the order they committed, oldest first."""
+
+    sync_cursor: str | None = Field(
+        description="Where this page ends: keep it, and pass it as `after` to get the events "
+        "that commit later. On the last page, the end of the feed as it stood (past events "
+        "you may not see); null only while no event exists."
+    )
 
 
 class WebhookSubscriptionCreate(RequestModel):
@@ -64,7 +115,7 @@ class WebhookSubscriptionCreate(RequestModel):
     description: str | None = Field(default=None, max_length=500)
     active: bool = True
 
-    _types = field_validator("event_types")(_known_types)
+    _types = field_validator("event_types")(known_types)
 
 
 class WebhookSubscriptionUpdate(RequestModel):
@@ -78,7 +129,7 @@ class WebhookSubscriptionUpdate(RequestModel):
     description: str | None = Field(default=None, max_length=500)
     active: bool | None = None
 
-    _types = field_validator("event_types")(_known_types)
+    _types = field_validator("event_types")(known_types)
 
 
 class WebhookSubscriptionRead(ResponseModel):

@@ -21,6 +21,7 @@ from app.rules.reference import SWEDEN, check_not_reference_type, check_org_numb
 from app.schemas.common import Code, MergePatch, Name, RequestModel, ResponseModel
 
 CountryCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Za-z]{2}$")]
+Population = Annotated[int, Field(gt=0, le=100_000_000)]
 _ORG_NUMBER = re.compile(r"^(?:16)?([0-9]{6})-?([0-9]{4})$")
 # Its form as the document states it: the check digit is beyond a pattern.
 OrgNumber = Annotated[
@@ -55,6 +56,11 @@ class OrganisationFields(RequestModel):
     )
     org_number: OrgNumber | None = Field(
         default=None, description="Swedish organisationsnummer (with a valid check digit)."
+    )
+    population: Population | None = Field(
+        default=None,
+        description="Inhabitants, as last recorded: the size signal of partner search "
+        "(docs/partner-search.md).",
     )
 
     @field_validator("org_number")
@@ -105,6 +111,7 @@ class OrganisationUpdate(MergePatch):
     name_en: Name | None = None
     official_code: Code | None = None
     org_number: OrgNumber | None = None
+    population: Population | None = None
 
 
 class OrganisationRead(ResponseModel):
@@ -115,6 +122,7 @@ class OrganisationRead(ResponseModel):
     name_en: str | None
     official_code: str | None
     org_number: str | None
+    population: int | None
     is_reference: bool = Field(
         description="Shipped reference data (a Swedish municipality or region)."
     )

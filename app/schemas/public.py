@@ -7,8 +7,10 @@ from pydantic import BaseModel, Field
 
 from app.core.paging import Page
 from app.models.enums import (
+    FundingRegion,
     NetworkMemberStatus,
     NetworkStatus,
+    PartnerInterestSide,
     PartnershipStatus,
     PhaseKind,
     PhaseStatus,
@@ -88,3 +90,26 @@ class PublicNetwork(BaseModel):
 
 class PublicNetworkPage(Page[PublicNetwork]):
     """One page of announced networks."""
+
+
+class PublicPartnerInterest(BaseModel):
+    """An open declaration of interest its organisation chose to list: what it seeks, never
+    people nor contact details."""
+
+    id: UUID
+    organisation: PublicParty
+    side: PartnerInterestSide
+    themes: list[str]
+    principles: list[Principle]
+    local_challenge: str
+    countries: list[str]
+    funding_regions: list[FundingRegion]
+    phase_kind: PhaseKind
+    earliest_start: date
+    network_id: UUID | None
+    expires_on: date
+    created_at: datetime
+
+
+class PublicPartnerInterestPage(Page[PublicPartnerInterest]):
+    """One page of listed declarations of interest."""

@@ -1,6 +1,7 @@
 """Organisations: queries and the rules that need stored data."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,10 +17,17 @@ from app.core.principal import Principal
 from app.core.scopes import writable_organisation
 from app.core.versions import Expected, check_version
 from app.models.access import ApiKey
-from app.models.enums import ApplicationKind, OrganisationType, Role
+from app.models.enums import (
+    ApplicationKind,
+    OrganisationType,
+    PartnerInterestSide,
+    PartnerInterestStatus,
+    Role,
+)
 from app.models.funding import Application, ApplicationBudgetLine
 from app.models.networks import Network, NetworkMember, Workshop
 from app.models.organisations import Organisation
+from app.models.partner_interests import PartnerInterest
 from app.models.partnerships import Partnership, PartnershipPartner
 from app.rules.funding import UNDECIDED, check_budget, terms
 from app.rules.networks import check_member_country, check_partner_eligible, partner_country_days
@@ -91,6 +99,15 @@ async def read_organisation(session: AsyncSession, organisation_id: UUID) -> sa.
     )
 
 
+async def organisations_by_id(
+    session: AsyncSession, ids: Collection[UUID]
+) -> dict[UUID, OrganisationRead]:
+    """Organisations as `GET /organisations/{id}` answers them (anyone may read them), in one
+    statement."""
+    rows = await session.execute(_ANSWER.where(_TABLE.c.id.in_(list(ids))))
+    return {row.id: OrganisationRead.model_validate(row) for row in rows}
+
+
 async def get_organisation(
     session: AsyncSession, organisation_id: UUID, *, for_update: bool = False
 ) -> Organisation:
@@ -160,8 +177,8 @@ async def update_organisation(
     if changed and principal.role is Role.coordinator:
         raise ProblemError(
             FORBIDDEN,
-            "Coordinators change only their organisation's English name and organisation "
-            f"number, not its {', '.join(changed)}.",
+            "Coordinators change only their organisation's English name, organisation number "
+            f"and population, not its {', '.join(changed)}.",
         )
     if merged.country_code != organisation.country_code:
         await check_countries(session, [("/country_code", merged.country_code)])
@@ -199,6 +216,7 @@ async def _check_where_it_takes_part(
     for (applied_on,) in as_partner:
         eligible = await partner_country_on(session, country_code, applied_on)
         check_partner_country(name, country_code, applied_on, eligible=eligible, pointer=pointer)
+    await _check_declarations(session, organisation, country_code, kind, pointer)
     if country_code != organisation.country_code:
         await _check_ceilings_of_partner(session, organisation.id, country_code, pointer)
     networks = await session.scalars(
@@ -239,6 +257,31 @@ async def _check_where_it_takes_part(
                 day: await partner_country_on(session, country_code, day) for day in days
             }
             check_partner_eligible(country_code, partner_country, pointer)
+
+
+async def _check_declarations(
+    session: AsyncSession, organisation: Organisation, country_code: str, kind: str, pointer: str
+) -> None:
+    """Its open declarations of interest keep the rule of their side: a Swedish one's
+    organisation may hold the grant, a partner-side one's country is a partner country on the
+    day it could start (docs/partner-search.md)."""
+    declared = await session.execute(
+        select(col(PartnerInterest.side), col(PartnerInterest.earliest_start))
+        .where(
+            PartnerInterest.organisation_id == organisation.id,
+            PartnerInterest.status == PartnerInterestStatus.open,
+        )
+        .distinct()
+        .order_by(col(PartnerInterest.side), col(PartnerInterest.earliest_start))
+    )
+    for side, earliest_start in declared.all():
+        if side == PartnerInterestSide.swedish:
+            check_swedish_applicant(organisation.name, country_code, kind, pointer)
+        else:
+            eligible = await partner_country_on(session, country_code, earliest_start)
+            check_partner_country(
+                organisation.name, country_code, earliest_start, eligible=eligible, pointer=pointer
+            )
 
 
 async def _check_ceilings_of_partner(

@@ -4,23 +4,34 @@ personal data)."""
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.clock import today
 from app.core.errors import CONFLICT, NOT_FOUND, ProblemError
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
-from app.models.enums import NetworkMemberStatus, WorkshopStatus
+from app.models.enums import (
+    FundingRegion,
+    NetworkMemberStatus,
+    PartnerInterestSide,
+    PhaseKind,
+    Principle,
+    WorkshopStatus,
+)
 from app.models.networks import NetworkMember, Workshop
 from app.models.organisations import Organisation
+from app.models.partner_interests import PartnerInterest
 from app.models.partnerships import Partnership, Phase
 from app.rules.partnerships import first_day, last_day
 from app.schemas.public import (
     PublicMember,
     PublicNetwork,
+    PublicPartnerInterest,
     PublicPartnership,
     PublicParty,
     PublicPhase,
@@ -29,6 +40,7 @@ from app.schemas.public import (
 from app.services.access import audit
 from app.services.common import apply_changes
 from app.services.networks import networks
+from app.services.partner_interests import current
 from app.services.partnerships.partnerships import (
     PartnershipFilters,
     filtered,
@@ -224,3 +236,66 @@ async def _network_summaries(
         )
         for n in rows
     ]
+
+
+async def list_partner_interests(
+    session: AsyncSession,
+    page: PageParams,
+    side: PartnerInterestSide | None,
+    theme: str | None,
+    country: str | None,
+) -> tuple[list[PublicPartnerInterest], str | None]:
+    """The directory: declarations listed by their organisations, open and not expired."""
+    stmt = _directory()
+    if side:
+        stmt = stmt.where(PartnerInterest.side == side.value)
+    if theme:
+        stmt = stmt.where(sa.literal(theme) == sa.any_(col(PartnerInterest.themes)))
+    if country:
+        stmt = stmt.where(Organisation.country_code == country.upper())
+    rows: list[Any]
+    rows, cursor = await paginate(
+        session,
+        stmt,
+        order=[col(PartnerInterest.created_at), col(PartnerInterest.id)],
+        key=lambda r: (r[0].created_at, r[0].id),
+        params=page,
+        sort_name="created_at",
+        as_rows=True,
+    )
+    return [_listed(row[0], row[1]) for row in rows], cursor
+
+
+async def get_partner_interest(session: AsyncSession, interest_id: UUID) -> PublicPartnerInterest:
+    row = (await session.execute(_directory().where(PartnerInterest.id == interest_id))).first()
+    if row is None:
+        raise ProblemError(NOT_FOUND, f"No listed declaration of interest {interest_id}.")
+    return _listed(row[0], row[1])
+
+
+def _directory() -> Any:
+    return (
+        select(PartnerInterest, Organisation)
+        .join(Organisation, col(Organisation.id) == col(PartnerInterest.organisation_id))
+        .where(col(PartnerInterest.listed), current(today()))
+    )
+
+
+def _listed(interest: PartnerInterest, organisation: Organisation) -> PublicPartnerInterest:
+    return PublicPartnerInterest(
+        id=interest.id,
+        organisation=PublicParty(
+            id=organisation.id, name=organisation.name, country_code=organisation.country_code
+        ),
+        side=PartnerInterestSide(interest.side),
+        themes=interest.themes,
+        principles=[Principle(p) for p in interest.principles],
+        local_challenge=interest.local_challenge,
+        countries=interest.countries,
+        funding_regions=[FundingRegion(r) for r in interest.funding_regions],
+        phase_kind=PhaseKind(interest.phase_kind),
+        earliest_start=interest.earliest_start,
+        network_id=interest.network_id,
+        expires_on=interest.expires_on,
+        created_at=interest.created_at,
+    )

@@ -23,8 +23,8 @@ from tests.test_networks import add, gender_network
 
 
 async def public_objects(client: AsyncClient) -> dict[str, str]:
-    """A published partnership with a grant and a calendar subscription, and an announced network
-    with a member."""
+    """A published partnership with a grant and a calendar subscription, an announced network
+    with a member, and its listed declaration of interest."""
     p = await partnership(client, title="Alingsås - Chililabombwe")
     await create_grant(client, p)
     assert (await client.post(f"{PARTNERSHIPS_PATH}/{p['id']}/publish")).status_code == 200
@@ -35,7 +35,20 @@ async def public_objects(client: AsyncClient) -> dict[str, str]:
         "/api/v1/calendar-subscriptions", json={"feed": "partnership", "partnership_id": p["id"]}
     )
     assert subscription.status_code == 201, subscription.text
+    interest = await client.post(
+        "/api/v1/partner-interests",
+        json={
+            "organisation_id": member["id"],
+            "themes": ["gender equality"],
+            "principles": ["participation"],
+            "local_challenge": "Few women in the council.",
+            "earliest_start": "2026-03-01",
+            "listed": True,
+        },
+    )
+    assert interest.status_code == 201, interest.text
     return {
+        "interest_id": interest.json()["id"],
         "token": subscription.json()["token"],
         "code": "SE",
         "organisation_id": member["id"],

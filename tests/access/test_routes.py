@@ -31,6 +31,8 @@ PUBLIC = {
     ("GET", "/api/v1/public/networks"),
     ("GET", "/api/v1/public/networks/{network_id}"),
     ("GET", "/api/v1/public/networks/{network_id}/workshops.ics"),
+    ("GET", "/api/v1/public/partner-interests"),
+    ("GET", "/api/v1/public/partner-interests/{interest_id}"),
     ("GET", "/api/v1/iati/activities.xml"),
     ("GET", "/api/v1/iati/partnerships/{partnership_id}.xml"),
     ("GET", "/api/v1/calendar-feeds/{token}.ics"),  # its secret URL is the credential
@@ -217,7 +219,23 @@ async def objects_of(client: AsyncClient, organisation_id: str) -> dict[str, str
         },
     )
     assert amendment.status_code == 201, amendment.text
+    interests = []
+    for _ in range(2):
+        interest = await client.post(
+            "/api/v1/partner-interests",
+            json={
+                "organisation_id": organisation_id,
+                "themes": ["gender equality"],
+                "principles": ["participation"],
+                "local_challenge": "Few women in the council.",
+                "earliest_start": "2026-03-01",
+            },
+        )
+        assert interest.status_code == 201, interest.text
+        interests.append(interest.json()["id"])
     return {
+        "interest_id": interests[0],
+        "candidate_id": interests[1],
         "amendment_id": amendment.json()["id"],
         "payment_id": payment.json()["id"],
         "grant_id": grant.json()["id"],

@@ -211,7 +211,7 @@ async def test_each_answer_is_declared_with_the_headers_it_carries(
                 url(path, objects), headers={"If-None-Match": answer.headers["etag"]}
             )
             assert again.status_code == 304, (path, again.text)
-            assert again.headers["etag"] == answer.headers["etag"]
+            assert again.headers["etag"] == answer.headers["etag"], path
     writes = {(m, p) for m, p in succeeded if m != "GET"}
     assert len(succeeded) >= 100 and len(writes) >= 35, sorted(writes)
 

@@ -7,20 +7,26 @@ from typing import Any
 
 from httpx import AsyncClient
 from jsonschema import Draft202012Validator
-from pydantic import BaseModel
+from pydantic import MISSING, BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.schemas.event_types import EVENT_TYPES
 from app.schemas.funding.applications import ApplicationRead
-from app.schemas.funding.figures import OverdueReport
 from app.schemas.funding.grants import AmendmentRead, GrantRead, PaymentRead, ReportRead
+from app.schemas.partner_interests import PartnerInterestRead
+from app.schemas.partnerships.compliance import OverdueReport
 from app.schemas.partnerships.meetings import MeetingRead
 from app.schemas.partnerships.partnerships import PartnershipRead
 from app.schemas.partnerships.phases import PhaseRead
 from app.schemas.people import PersonRead
 from tests.access.test_routes import objects_of
-from tests.factories import PARTNERSHIPS_PATH, create_organisation, create_phase
+from tests.factories import (
+    PARTNERSHIPS_PATH,
+    create_organisation,
+    create_phase,
+    reference_municipality,
+)
 from tests.funding.helpers import APPLICATIONS, act, attachments
 from tests.partnerships.test_phases import act as phase_act
 from tests.partnerships.test_phases import meeting, partnership
@@ -45,6 +51,11 @@ READ: dict[str, type[BaseModel]] = {
     "payment.made": PaymentRead,
     "report.overdue": OverdueReport,
     "person.erased": PersonRead,
+    "meeting.deleted": MeetingRead,
+    "person.deleted": PersonRead,
+    "partner_interest.declared": PartnerInterestRead,
+    "partner_interest.matched": PartnerInterestRead,
+    "partner_interest.withdrawn": PartnerInterestRead,
 }
 TIMES = {"created_at", "updated_at"}
 LEFT_OUT: dict[type[BaseModel], set[str]] = {
@@ -57,6 +68,7 @@ LEFT_OUT: dict[type[BaseModel], set[str]] = {
     ReportRead: {"narrative", "decision_note", "costs", "total", *TIMES},
     PaymentRead: {"created_at"},
     OverdueReport: set(),
+    PartnerInterestRead: {"local_challenge", *TIMES},
     PersonRead: {
         "kind",
         "given_name",
@@ -87,8 +99,12 @@ def _plain(schema: Any, defs: dict[str, Any]) -> Any:
 
 
 def properties(model: type[BaseModel]) -> dict[str, Any]:
+    """The fields the read route answers without `expand` (those it embeds on request are
+    MISSING unless asked for: docs/front-ends.md)."""
     schema = model.model_json_schema(mode="serialization")
-    return dict(_plain(schema["properties"], schema.get("$defs", {})))
+    embedded = {name for name, field in model.model_fields.items() if field.default is MISSING}
+    found = _plain(schema["properties"], schema.get("$defs", {}))
+    return {name: value for name, value in found.items() if name not in embedded}
 
 
 async def test_each_payload_is_its_read_schemas_fields_less_those_left_out(
@@ -272,3 +288,53 @@ async def test_funding_payloads_are_as_their_read_routes(
         await as_read(client, validators, event)
     [paid] = await events_of(connection, objects["payment_id"])
     assert paid.payload["amount"] == {"amount": "1000.00", "currency": "SEK"}
+
+
+async def test_partner_search_actions_are_their_events(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    validators = await catalogue(client)
+    interests = "/api/v1/partner-interests"
+    declared = []
+    for organisation_id, fields in (
+        ((await reference_municipality(client, "0761"))["id"], {"countries": ["GT"]}),
+        ((await create_organisation(client, country_code="GT", name="Municipalidad"))["id"], {}),
+        ((await create_organisation(client, country_code="CO", name="Alcaldía"))["id"], {}),
+    ):
+        made = await client.post(
+            interests,
+            json={
+                "organisation_id": organisation_id,
+                "themes": ["gender equality"],
+                "principles": ["participation"],
+                "local_challenge": "Few women stand for election",
+                "earliest_start": "2026-03-01",
+                **fields,
+            },
+        )
+        assert made.status_code == 201, made.text
+        declared.append(made.json())
+    swedish, partner, withdrawn = declared
+    for interest in declared:
+        [event] = await events_of(connection, interest["id"])
+        assert event.type == "partner_interest.declared"
+        await as_read(client, validators, event)
+    out = await client.post(f"{interests}/{withdrawn['id']}/withdraw", headers={"If-Match": '"v1"'})
+    assert out.status_code == 200, out.text
+    matched = await client.post(f"{interests}/{swedish['id']}/matches/{partner['id']}/partnership")
+    assert matched.status_code == 201, matched.text
+    for interest, expected in (
+        (withdrawn, "partner_interest.withdrawn"),
+        (swedish, "partner_interest.matched"),
+        (partner, "partner_interest.matched"),
+    ):
+        event = (await events_of(connection, interest["id"]))[-1]
+        assert (event.type, event.payload["status"]) == (expected, expected.split(".")[1])
+        await as_read(client, validators, event)
+        assert "Few women" not in str(event.payload)  # the challenge is free text
+    [created] = await events_of(connection, matched.json()["id"])
+    assert created.payload["origin"] == {
+        "swedish_interest_id": swedish["id"],
+        "partner_interest_id": partner["id"],
+    }
+    await as_read(client, validators, created)

@@ -214,6 +214,19 @@ async def break_rows(db: asyncpg.Connection, expect: Expect) -> None:
     expect("swedish-applicant-eligible", f"{api}/partnerships/{broken}")
     expect("third-party-in-eu", f"{api}/partnerships/{broken}")
 
+    # Partner search: open declarations, judged as their organisations are now
+    declaration = (
+        "INSERT INTO partner_interests (id, organisation_id, side, themes, principles, "
+        "local_challenge, countries, phase_kind, earliest_start, status, expires_on) "
+        "VALUES (gen_random_uuid(), $1, $2, '{gender equality}', '{participation}', 'A challenge', "
+        "$3, 'inception', '2026-01-01', 'open', '2027-01-01') RETURNING id"
+    )
+    norwegian = await one(declaration, bergen, "partner", [])
+    expect("partner-country-eligible", f"{api}/partner-interests/{norwegian}")
+    agency = await one(declaration, sida, "swedish", ["GT", "NO"])
+    expect("swedish-applicant-eligible", f"{api}/partner-interests/{agency}")
+    expect("partner-interest-countries", f"{api}/partner-interests/{agency}")
+
     # Phases
     karlstad, alingsas = partnership["Karlstad - Makueni"], partnership["Alingsås - Chililabombwe"]
     phase = (

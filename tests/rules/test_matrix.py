@@ -26,6 +26,7 @@ from tests.rules import (  # noqa: F401  (each module registers its rows)
     cases_funding,
     cases_meetings,
     cases_networks,
+    cases_partner_interests,
     cases_partnerships,
     cases_programmes,
     cases_reference,

@@ -43,6 +43,7 @@ WRITES: dict[str, frozenset[str]] = {
         "name_en",
         "official_code",
         "org_number",
+        "population",
         "search",
         *_TRACKED,
     ),
@@ -213,6 +214,26 @@ WRITES: dict[str, frozenset[str]] = {
     "return_grant_report": of("grant_reports", "status", "decided_on", "decision_note", *_TRACKED)
     | of("grants", *_TRACKED),
     "pay_grant": every("grant_payments"),
+    # Partner search (app/services/partner_interests.py)
+    "create_partner_interest": every("partner_interests"),
+    "update_partner_interest": of(
+        "partner_interests",
+        "themes",
+        "principles",
+        "local_challenge",
+        "countries",
+        "funding_regions",
+        "phase_kind",
+        "earliest_start",
+        "network_id",
+        "listed",
+        *_TRACKED,
+    ),
+    "renew_partner_interest": of("partner_interests", "expires_on", *_TRACKED),
+    "withdraw_partner_interest": of("partner_interests", "status", *_TRACKED),
+    # A partnership made by the rules of create_partnership, and both declarations matched.
+    "create_partnership_from_match": every("partnerships", "partnership_partners")
+    | of("partner_interests", "status", *_TRACKED),
     # Access (app/services/access/api_keys.py)
     "create_api_key": every("api_keys"),
     "revoke_api_key": of("api_keys", "revoked_at"),

@@ -23,9 +23,7 @@ from app.schemas.funding.applications import (
     ApplicationPage,
     ApplicationRead,
     ApplicationUpdate,
-    BudgetLineRead,
     Rejection,
-    sek,
 )
 from app.services.funding import applications as service
 
@@ -33,35 +31,6 @@ router = APIRouter(prefix="/applications", tags=["funding"], route_class=Transac
 
 _ACTION = problem_responses(NOT_FOUND) | changed()
 NO_NOTE = ActionNote()  # the body of an action is optional
-
-
-def read(view: service.ApplicationView) -> ApplicationRead:
-    a = view.application
-    return ApplicationRead(
-        id=a.id,
-        partnership_id=a.partnership_id,
-        kind=a.kind,
-        round_id=a.round_id,
-        planned_start=a.planned_start,
-        planned_end=a.planned_end,
-        description=a.description,
-        budget=[
-            BudgetLineRead(
-                category=line.category,
-                year=line.year,
-                amount=sek(line.amount),
-                description=line.description,
-            )
-            for line in view.budget
-        ],
-        budget_total=sek(service.budget_total(view.budget)),
-        attachment_ids=a.attachment_ids,
-        status=a.status,
-        submitted_on=a.submitted_on,
-        decided_on=a.decided_on,
-        created_at=a.created_at,
-        updated_at=a.updated_at,
-    )
 
 
 @router.get(
@@ -81,7 +50,7 @@ async def list_applications(
     views, cursor = await service.list_applications(
         session, principal, page, partnership_id, status, round_id
     )
-    return ApplicationPage(items=[read(v) for v in views], next_cursor=cursor)
+    return ApplicationPage(items=[service.answer(v) for v in views], next_cursor=cursor)
 
 
 @router.post(
@@ -103,7 +72,7 @@ async def create_application(
         request, "get_application", application_id=view.application.id
     )
     set_etag(response, view.application.version)
-    return read(view)
+    return service.answer(view)
 
 
 @router.get(
@@ -122,7 +91,7 @@ async def get_application(
     application = await service.get_application(session, principal, application_id)
     if unchanged := conditional(request, response, etag_for(application.version)):
         return unchanged  # type: ignore[return-value]
-    return read(await service.view(session, application))
+    return service.answer(await service.view(session, application))
 
 
 @router.patch(
@@ -141,7 +110,7 @@ async def update_application(
 ) -> ApplicationRead:
     view = await service.update_application(session, principal, application_id, body, if_match)
     set_etag(response, view.application.version)
-    return read(view)
+    return service.answer(view)
 
 
 @router.get(
@@ -172,7 +141,7 @@ async def submit_application(
 ) -> ApplicationRead:
     view = await service.submit(session, principal, application_id, body.note)
     set_etag(response, view.application.version)
-    return read(view)
+    return service.answer(view)
 
 
 @router.post(
@@ -190,7 +159,7 @@ async def withdraw_application(
 ) -> ApplicationRead:
     view = await service.withdraw(session, principal, application_id, body.note)
     set_etag(response, view.application.version)
-    return read(view)
+    return service.answer(view)
 
 
 @router.post(
@@ -210,7 +179,7 @@ async def assess_application(
         session, principal, application_id, ApplicationAction.assess, body.note
     )
     set_etag(response, view.application.version)
-    return read(view)
+    return service.answer(view)
 
 
 @router.post(
@@ -230,7 +199,7 @@ async def approve_application(
         session, principal, application_id, ApplicationAction.approve, body.note
     )
     set_etag(response, view.application.version)
-    return read(view)
+    return service.answer(view)
 
 
 @router.post(
@@ -246,4 +215,4 @@ async def reject_application(
         session, principal, application_id, ApplicationAction.reject, body.reason
     )
     set_etag(response, view.application.version)
-    return read(view)
+    return service.answer(view)

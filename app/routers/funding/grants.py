@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
@@ -25,6 +26,7 @@ from app.schemas.funding.grants import (
     Balance,
     CostRead,
     GrantCreate,
+    GrantExpand,
     GrantPage,
     GrantRead,
     LineBalance,
@@ -34,6 +36,7 @@ from app.schemas.funding.grants import (
     ReportDecision,
     ReportRead,
 )
+from app.services import expansions
 from app.services.funding import grants as service
 from app.services.funding import payments, reports
 
@@ -41,6 +44,8 @@ router = APIRouter(prefix="/grants", tags=["funding"], route_class=Transactional
 
 NO_NOTE = ReportDecision()
 _WRITE = problem_responses(NOT_FOUND, CONFLICT)
+
+Expansions = Annotated[list[GrantExpand], expand_query(GrantExpand)]
 
 
 def read(view: service.GrantView) -> GrantRead:
@@ -144,11 +149,15 @@ async def list_grants(
     session: SessionDep,
     principal: Authenticated,
     page: PageDep,
+    expand: Expansions,
     partnership_id: Annotated[UUID | None, Query()] = None,
     status: Annotated[GrantStatus | None, Query()] = None,
 ) -> GrantPage:
     views, cursor = await service.list_grants(session, principal, page, partnership_id, status)
-    return GrantPage.model_validate({"items": [_fields(v) for v in views], "next_cursor": cursor})
+    grants = [v.grant for v in views]
+    embedded = await expansions.in_grants(session, principal, grants, expand)
+    items = [{**_fields(v), **embedded[v.grant.id]} for v in views]
+    return GrantPage.model_validate({"items": items, "next_cursor": cursor})
 
 
 @router.post(
@@ -179,11 +188,13 @@ async def get_grant(
     request: Request,
     response: Response,
     grant_id: UUID,
+    expand: Expansions,
 ) -> GrantRead:
     view = await service.read_grant(session, principal, grant_id)
-    if unchanged := conditional(request, response, etag_for(view.grant.version)):
+    if unchanged := conditional_expanded(request, response, view.grant.version, expand):
         return unchanged  # type: ignore[return-value]
-    return read(view)
+    embedded = await expansions.in_grants(session, principal, [view.grant], expand)
+    return GrantRead.model_validate({**_fields(view), **embedded[view.grant.id]})
 
 
 @router.get(

@@ -14,7 +14,6 @@ from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
 from app.core.versions import etag_for
-from app.routers.partnerships.partnerships import read as partnership_read
 from app.rules.networks import SMALLEST_GROUP
 from app.schemas.networks.networks import (
     NetworkCreate,
@@ -192,5 +191,5 @@ async def list_network_partnerships(
         session, principal, partnerships_service.PartnershipFilters(network_id=network.id), page
     )
     return PartnershipPage(
-        items=[partnership_read(p, partners[p.id]) for p in rows], next_cursor=cursor
+        items=[partnerships_service.answer(p, partners[p.id]) for p in rows], next_cursor=cursor
     )

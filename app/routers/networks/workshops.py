@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
+from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
@@ -16,14 +17,18 @@ from app.core.errors import NOT_FOUND
 from app.core.versions import etag_for
 from app.schemas.networks.workshops import (
     WorkshopCreate,
+    WorkshopExpand,
     WorkshopPage,
     WorkshopParticipants,
     WorkshopRead,
     WorkshopUpdate,
 )
+from app.services import expansions
 from app.services.networks import workshops as service
 
 router = APIRouter(prefix="/workshops", tags=["networks"], route_class=TransactionalRoute)
+
+Expansions = Annotated[list[WorkshopExpand], expand_query(WorkshopExpand)]
 
 
 @router.get(
@@ -35,10 +40,15 @@ async def list_workshops(
     session: SessionDep,
     principal: Authenticated,
     page: PageDep,
+    expand: Expansions,
     network_id: Annotated[UUID | None, Query()] = None,
 ) -> WorkshopPage:
     rows, cursor = await service.list_workshops(session, page, network_id)
-    return WorkshopPage(items=[WorkshopRead.model_validate(w) for w in rows], next_cursor=cursor)
+    embedded = await expansions.in_workshops(session, rows, expand)
+    return WorkshopPage(
+        items=[WorkshopRead.model_validate({**w._mapping, **embedded[w.id]}) for w in rows],
+        next_cursor=cursor,
+    )
 
 
 @router.post(
@@ -73,11 +83,13 @@ async def get_workshop(
     request: Request,
     response: Response,
     workshop_id: UUID,
+    expand: Expansions,
 ) -> WorkshopRead:
     workshop = await service.read_workshop(session, workshop_id)
-    if unchanged := conditional(request, response, etag_for(workshop.version)):
+    if unchanged := conditional_expanded(request, response, workshop.version, expand):
         return unchanged  # type: ignore[return-value]
-    return WorkshopRead.model_validate(workshop)
+    embedded = await expansions.in_workshops(session, [workshop], expand)
+    return WorkshopRead.model_validate({**workshop._mapping, **embedded[workshop.id]})
 
 
 @router.patch(

@@ -1,6 +1,5 @@
 """The compliance view: a partnership's, and across the programme for ICLD's programme officers."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -48,7 +47,7 @@ async def list_compliance(
     ] = False,
     as_of: Annotated[IsoDate | None, Query()] = None,
 ) -> ComplianceSummaryPage:
-    day = as_of or datetime.now(UTC).date()
+    day = as_of or service.default_day()
     rows, _, next_cursor = await list_partnerships(
         session, principal, PartnershipFilters(status=status, country=country), page
     )
@@ -83,5 +82,5 @@ async def get_partnership_compliance(
         IsoDate | None, Query(description="Judge as on this day (default today).")
     ] = None,
 ) -> Compliance:
-    day = as_of or datetime.now(UTC).date()
+    day = as_of or service.default_day()
     return await service.compliance(session, principal, partnership_id, day)

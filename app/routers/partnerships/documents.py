@@ -7,7 +7,7 @@ from fastapi import APIRouter, BackgroundTasks, Body, Depends, Query, Request, R
 
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, IfMatchToReplace, SessionDep
-from app.api.etag import conditional, not_modified, set_etag
+from app.api.etag import CACHE_CONTROL, conditional, not_modified, set_etag
 from app.api.headers import changed, conditional_read, created, header
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
@@ -234,12 +234,13 @@ async def download_document_file(
     document = await service.get_document(session, principal, partnership_id, document_id)
     tag = service.file_etag(document)
     if not_modified(request, tag):
-        return Response(status_code=304, headers={"ETag": tag})
+        return Response(status_code=304, headers={"ETag": tag, "Cache-Control": CACHE_CONTROL})
     return Response(
         content=await service.read_file(store, document),
         media_type=document.content_type,
         headers={
             "ETag": tag,
+            "Cache-Control": CACHE_CONTROL,
             "Content-Disposition": service.content_disposition(document.file_name or "document"),
         },
     )

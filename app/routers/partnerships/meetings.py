@@ -8,49 +8,32 @@ from fastapi import APIRouter, Body, Request, Response
 
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
-from app.api.etag import conditional, set_etag
+from app.api.etag import set_etag
+from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
-from app.core.versions import etag_for
 from app.schemas.partnerships.meetings import (
-    Cancellation,
     CancelMeeting,
     HoldMeeting,
     MeetingChangePage,
     MeetingChangeRead,
     MeetingCreate,
+    MeetingExpand,
     MeetingRead,
     MeetingUpdate,
     RescheduleMeeting,
 )
-from app.services.common import answer_fields
+from app.services import expansions
 from app.services.partnerships import meetings as service
 
 router = APIRouter(
     prefix="/partnerships/{partnership_id}", tags=["partnerships"], route_class=TransactionalRoute
 )
 
-
-def read(view: service.MeetingView) -> MeetingRead:
-    meeting = view.meeting
-    cancellation = None
-    if meeting.cancelled_at is not None:
-        cancellation = Cancellation(
-            reason=meeting.cancelled_reason,
-            cancelled_by=meeting.cancelled_by,
-            cancelled_at=meeting.cancelled_at,
-        )
-    return MeetingRead.model_validate(
-        {
-            **answer_fields(meeting, MeetingRead),
-            "host_side": view.host_side,
-            "participant_ids": view.participant_ids,
-            "cancellation": cancellation,
-        }
-    )
+Expansions = Annotated[list[MeetingExpand], expand_query(MeetingExpand)]
 
 
 @router.get(
@@ -60,9 +43,11 @@ def read(view: service.MeetingView) -> MeetingRead:
     responses=problem_responses(NOT_FOUND),
 )
 async def list_meetings(
-    session: SessionDep, principal: Authenticated, partnership_id: UUID
+    session: SessionDep, principal: Authenticated, partnership_id: UUID, expand: Expansions
 ) -> list[MeetingRead]:
-    return [read(v) for v in await service.list_meetings(session, principal, partnership_id)]
+    views = await service.list_meetings(session, principal, partnership_id)
+    embedded = await expansions.in_meetings(session, views, expand)
+    return [service.answer(v, embedded[v.meeting.id]) for v in views]
 
 
 @router.post(
@@ -85,7 +70,7 @@ async def create_meeting(
         request, "get_meeting", partnership_id=partnership_id, meeting_id=view.meeting.id
     )
     set_etag(response, view.meeting.version)
-    return read(view)
+    return service.answer(view)
 
 
 @router.get(
@@ -101,11 +86,13 @@ async def get_meeting(
     response: Response,
     partnership_id: UUID,
     meeting_id: UUID,
+    expand: Expansions,
 ) -> MeetingRead:
     _, view = await service.get_meeting(session, principal, partnership_id, meeting_id)
-    if unchanged := conditional(request, response, etag_for(view.meeting.version)):
+    if unchanged := conditional_expanded(request, response, view.meeting.version, expand):
         return unchanged  # type: ignore[return-value]
-    return read(view)
+    embedded = await expansions.in_meetings(session, [view], expand)
+    return service.answer(view, embedded[view.meeting.id])
 
 
 @router.patch(
@@ -128,7 +115,7 @@ async def update_meeting(
         session, principal, partnership_id, meeting_id, body, if_match
     )
     set_etag(response, view.meeting.version)
-    return read(view)
+    return service.answer(view)
 
 
 @router.delete(
@@ -167,7 +154,7 @@ def _action(
     ) -> MeetingRead:
         view = await run(session, principal, partnership_id, meeting_id, body, if_match)
         set_etag(response, view.meeting.version)
-        return read(view)
+        return service.answer(view)
 
     router.add_api_route(
         f"/meetings/{{meeting_id}}/{name}",
@@ -206,7 +193,7 @@ async def hold_meeting(
         session, principal, partnership_id, meeting_id, body, if_match
     )
     set_etag(response, view.meeting.version)
-    return read(view)
+    return service.answer(view)
 
 
 _action(

@@ -1,20 +1,27 @@
 """The steering group, project group and inception team of a partnership."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Request, Response
 
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
-from app.api.etag import conditional, set_etag
+from app.api.etag import set_etag
+from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import changed, conditional_read, created
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import NOT_FOUND
-from app.core.versions import etag_for
 from app.models.partnerships import Member
-from app.schemas.partnerships.members import MemberCreate, MemberRead, MemberUpdate, Side
+from app.schemas.partnerships.members import (
+    MemberCreate,
+    MemberExpand,
+    MemberRead,
+    MemberUpdate,
+    Side,
+)
+from app.services import expansions
 from app.services.partnerships import members as service
 
 router = APIRouter(
@@ -24,8 +31,11 @@ router = APIRouter(
 )
 
 
-def read(member: Member, side: Side) -> MemberRead:
-    return MemberRead.model_validate({**member.model_dump(), "side": side})
+Expansions = Annotated[list[MemberExpand], expand_query(MemberExpand)]
+
+
+def read(member: Member, side: Side, embedded: dict[str, Any] | None = None) -> MemberRead:
+    return MemberRead.model_validate({**member.model_dump(), "side": side, **(embedded or {})})
 
 
 @router.get(
@@ -35,10 +45,11 @@ def read(member: Member, side: Side) -> MemberRead:
     responses=problem_responses(NOT_FOUND),
 )
 async def list_members(
-    session: SessionDep, principal: Authenticated, partnership_id: UUID
+    session: SessionDep, principal: Authenticated, partnership_id: UUID, expand: Expansions
 ) -> list[MemberRead]:
     members, _ = await service.list_members(session, principal, partnership_id)
-    return [read(m, side) for m, side in members]
+    embedded = await expansions.in_members(session, principal, [m for m, _ in members], expand)
+    return [read(m, side, embedded[m.id]) for m, side in members]
 
 
 @router.post(
@@ -77,11 +88,13 @@ async def get_member(
     response: Response,
     partnership_id: UUID,
     member_id: UUID,
+    expand: Expansions,
 ) -> MemberRead:
     member, side, _ = await service.get_member(session, principal, partnership_id, member_id)
-    if unchanged := conditional(request, response, etag_for(member.version)):
+    if unchanged := conditional_expanded(request, response, member.version, expand):
         return unchanged  # type: ignore[return-value]
-    return read(member, side)
+    embedded = await expansions.in_members(session, principal, [member], expand)
+    return read(member, side, embedded[member.id])
 
 
 @router.patch(

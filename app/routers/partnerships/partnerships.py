@@ -8,33 +8,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
-from app.api.etag import conditional, set_etag
+from app.api.etag import set_etag
+from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import changed, conditional_read, created
 from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
 from app.core.principal import Principal
-from app.core.versions import etag_for
 from app.models.enums import PartnershipStatus, Principle
 from app.schemas.partnerships.partnerships import (
     PartnershipCreate,
+    PartnershipExpand,
     PartnershipPage,
     PartnershipRead,
     PartnershipUpdate,
 )
 from app.schemas.partnerships.phases import DecisionRead
+from app.services import expansions
 from app.services import public as public_service
-from app.services.common import answer_fields
 from app.services.partnerships import partnerships as service
 from app.services.partnerships import phases as phases_service
 
 router = APIRouter(prefix="/partnerships", tags=["partnerships"], route_class=TransactionalRoute)
 
-
-def read(partnership: service.PartnershipRecord, partner_ids: list[UUID]) -> PartnershipRead:
-    fields = answer_fields(partnership, PartnershipRead)
-    return PartnershipRead.model_validate({**fields, "partner_ids": partner_ids})
+Expansions = Annotated[list[PartnershipExpand], expand_query(PartnershipExpand)]
 
 
 @router.get(
@@ -48,6 +46,7 @@ async def list_partnerships(
     session: SessionDep,
     principal: Authenticated,
     page: PageDep,
+    expand: Expansions,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["KE"])] = None,
     swedish_party_id: Annotated[UUID | None, Query()] = None,
     partner_id: Annotated[UUID | None, Query()] = None,
@@ -72,7 +71,11 @@ async def list_partnerships(
         q=q,
     )
     rows, partners, cursor = await service.list_partnerships(session, principal, filters, page)
-    return PartnershipPage(items=[read(p, partners[p.id]) for p in rows], next_cursor=cursor)
+    embedded = await expansions.in_partnerships(session, rows, partners, expand)
+    return PartnershipPage(
+        items=[service.answer(p, partners[p.id], embedded[p.id]) for p in rows],
+        next_cursor=cursor,
+    )
 
 
 @router.post(
@@ -94,7 +97,7 @@ async def create_partnership(
         request, "get_partnership", partnership_id=partnership.id
     )
     set_etag(response, partnership.version)
-    return read(partnership, sorted(dict.fromkeys(body.partner_ids)))
+    return service.answer(partnership, sorted(dict.fromkeys(body.partner_ids)))
 
 
 @router.get(
@@ -109,12 +112,14 @@ async def get_partnership(
     request: Request,
     response: Response,
     partnership_id: UUID,
+    expand: Expansions,
 ) -> PartnershipRead:
     partnership = await service.read_partnership(session, principal, partnership_id)
-    if unchanged := conditional(request, response, etag_for(partnership.version)):
+    if unchanged := conditional_expanded(request, response, partnership.version, expand):
         return unchanged  # type: ignore[return-value]
     partners = await service.partners_of(session, [partnership.id])
-    return read(partnership, partners[partnership.id])
+    embedded = await expansions.in_partnerships(session, [partnership], partners, expand)
+    return service.answer(partnership, partners[partnership.id], embedded[partnership.id])
 
 
 @router.patch(
@@ -136,7 +141,7 @@ async def update_partnership(
     )
     set_etag(response, partnership.version)
     partners = await service.partners_of(session, [partnership.id])
-    return read(partnership, partners[partnership.id])
+    return service.answer(partnership, partners[partnership.id])
 
 
 @router.get(
@@ -187,4 +192,4 @@ async def _published(
     partnership = await public_service.set_published(session, principal, partnership_id, published)
     set_etag(response, partnership.version)
     partners = await service.partners_of(session, [partnership.id])
-    return read(partnership, partners[partnership.id])
+    return service.answer(partnership, partners[partnership.id])

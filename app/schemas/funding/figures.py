@@ -6,19 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from app.models.enums import ReportKind
 from app.schemas.common import Money
-
-
-class OverdueReport(BaseModel):
-    grant_id: UUID
-    reference: str
-    partnership_id: UUID
-    partnership_title: str
-    kind: ReportKind
-    year: int
-    due_on: date
-    days_overdue: int
+from app.schemas.partnerships.compliance import OverdueReport
 
 
 class EndingGrant(BaseModel):

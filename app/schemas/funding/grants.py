@@ -3,10 +3,12 @@
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import (
+    MISSING,
     AfterValidator,
     ConfigDict,
     Field,
@@ -44,12 +46,14 @@ from app.schemas.common import (
     ResponseModel,
 )
 from app.schemas.funding.applications import (
+    ApplicationRead,
     BudgetLineIn,
     Note,
     Text,
     lines_once,
     whole_kronor,
 )
+from app.schemas.partnerships.partnerships import PartnershipRead
 
 Reference = Annotated[
     str,
@@ -161,6 +165,13 @@ class DueReport(ResponseModel):
     report_id: UUID | None = Field(description="The report filed for it (not returned), if any.")
 
 
+class GrantExpand(StrEnum):
+    """What `expand` embeds in a grant (docs/front-ends.md)."""
+
+    partnership = "partnership"
+    application = "application"
+
+
 class GrantRead(ResponseModel):
     id: UUID
     partnership_id: UUID
@@ -179,6 +190,13 @@ class GrantRead(ResponseModel):
     reports_due: list[DueReport]
     created_at: datetime
     updated_at: datetime
+    partnership: PartnershipRead | MISSING = Field(
+        default=MISSING, description="`expand=partnership`: the partnership it funds."
+    )
+    application: ApplicationRead | MISSING | None = Field(
+        default=MISSING,
+        description="`expand=application`: the application it answers; null when none.",
+    )
 
 
 class GrantPage(Page[GrantRead]):

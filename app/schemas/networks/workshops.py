@@ -2,17 +2,18 @@
 models."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import MISSING, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import ParticipantGender, WorkshopStatus
 from app.rules.networks import PARTICIPANTS_PER_ORGANISATION, check_workshop_period
 from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
-from app.schemas.networks.networks import Theme, Title
+from app.schemas.networks.networks import NetworkRead, Theme, Title
 from app.schemas.organisations import CountryCode
 
 
@@ -79,6 +80,12 @@ class WorkshopUpdate(MergePatch):
     outcome: Annotated[str, StringConstraints(max_length=4000)] | None = None
 
 
+class WorkshopExpand(StrEnum):
+    """What `expand` embeds in a workshop (docs/front-ends.md)."""
+
+    network = "network"
+
+
 class WorkshopRead(ResponseModel):
     id: UUID
     network_id: UUID | None
@@ -96,6 +103,10 @@ class WorkshopRead(ResponseModel):
     outcome: str | None
     created_at: datetime
     updated_at: datetime
+    network: NetworkRead | MISSING | None = Field(
+        default=MISSING,
+        description="`expand=network`: its network; null for a workshop on its own.",
+    )
 
 
 class WorkshopPage(Page[WorkshopRead]):

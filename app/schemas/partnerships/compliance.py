@@ -6,9 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from app.models.enums import PhaseKind, PhaseStatus
+from app.models.enums import PhaseKind, PhaseStatus, ReportKind
 from app.rules.partnerships import MEETINGS_A_PROJECT_YEAR
-from app.schemas.funding.figures import OverdueReport
 
 
 class ProjectYear(BaseModel):
@@ -45,6 +44,17 @@ class PhaseCompliance(BaseModel):
     reciprocal_hosting_held: bool | None = Field(description="Null until the phase has ended.")
 
 
+class OverdueReport(BaseModel):
+    grant_id: UUID
+    reference: str
+    partnership_id: UUID
+    partnership_title: str
+    kind: ReportKind
+    year: int
+    due_on: date
+    days_overdue: int
+
+
 class Finding(BaseModel):
     code: str = Field(description="The rule, as in GET /problems.")
     message: str
@@ -64,6 +74,14 @@ class Compliance(BaseModel):
         description="Reports of the partnership's grants due before as_of and not filed."
     )
     warnings: list[Finding]
+
+
+class ComplianceBrief(BaseModel):
+    """A partnership's compliance today in brief (the whole view: its `/compliance`)."""
+
+    as_of: date
+    met: bool = Field(description="True when the view has no warning.")
+    warnings: list[Finding] = Field(description="As the whole view lists them.")
 
 
 class ComplianceSummary(BaseModel):

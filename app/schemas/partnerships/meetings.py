@@ -1,10 +1,11 @@
 """Meetings and visits of a partnership, the actions of their life cycle and their history."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import MISSING, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.errors import as_field_error
 from app.core.paging import Page
@@ -19,6 +20,7 @@ from app.schemas.common import (
     RequestModel,
     ResponseModel,
 )
+from app.schemas.organisations import OrganisationRead
 
 Place = Annotated[str, NotBlank(200)]
 Outcome = Annotated[str, StringConstraints(max_length=4000)]
@@ -85,6 +87,12 @@ class Cancellation(ResponseModel):
     cancelled_at: datetime
 
 
+class MeetingExpand(StrEnum):
+    """What `expand` embeds in a meeting (docs/front-ends.md)."""
+
+    host = "host"
+
+
 class MeetingRead(ResponseModel):
     id: UUID
     partnership_id: UUID
@@ -107,6 +115,9 @@ class MeetingRead(ResponseModel):
     )
     created_at: datetime
     updated_at: datetime
+    host: OrganisationRead | MISSING = Field(
+        default=MISSING, description="`expand=host`: the host organisation."
+    )
 
 
 Reason = Annotated[str, StringConstraints(pattern=NO_CONTROL)]

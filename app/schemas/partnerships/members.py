@@ -1,13 +1,15 @@
 """Members of a partnership's steering group, project group and inception team."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Literal, Self
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import MISSING, ConfigDict, Field, model_validator
 
 from app.models.enums import MemberGroup, MemberRole
 from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
+from app.schemas.people import PersonRead
 
 Side = Literal["swedish", "partner", "third_party"]
 
@@ -54,6 +56,12 @@ class MemberUpdate(MergePatch):
     end_date: IsoDate | None = None
 
 
+class MemberExpand(StrEnum):
+    """What `expand` embeds in a membership (docs/front-ends.md)."""
+
+    person = "person"
+
+
 class MemberRead(ResponseModel):
     id: UUID
     partnership_id: UUID
@@ -65,3 +73,8 @@ class MemberRead(ResponseModel):
     side: Side = Field(description="Which party the person acts for.")
     created_at: datetime
     updated_at: datetime
+    person: PersonRead | MISSING | None = Field(
+        default=MISSING,
+        description="`expand=person`: the person as `GET /people/{id}` answers you; null when "
+        "you may not read them (another organisation's person, for a coordinator or viewer).",
+    )

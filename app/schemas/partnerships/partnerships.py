@@ -1,20 +1,21 @@
 """Partnerships: request and response models."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints, computed_field
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StringConstraints, computed_field
 
 from app.core.paging import Page
 from app.models.enums import PartnershipStatus, Principle
-from app.schemas.common import (
-    IsoDate,
-    MergePatch,
-    NotBlank,
-    RequestModel,
-    ResponseModel,
-)
+from app.schemas.common import IsoDate, MergePatch, NotBlank, RequestModel, ResponseModel
+from app.schemas.networks.networks import NetworkRead
+from app.schemas.organisations import OrganisationRead
+from app.schemas.partnerships.compliance import ComplianceBrief
+from app.schemas.partnerships.meetings import MeetingRead
+from app.schemas.partnerships.members import Side
+from app.schemas.partnerships.phases import PhaseRead
 
 Theme = Annotated[str, NotBlank(100)]
 Title = Annotated[str, NotBlank(300)]
@@ -76,6 +77,36 @@ class PartnershipUpdate(MergePatch):
     network_id: UUID | None = None
 
 
+class PartnershipExpand(StrEnum):
+    """What `expand` embeds in a partnership (docs/front-ends.md)."""
+
+    parties = "parties"
+    current_phase = "current_phase"
+    next_meeting = "next_meeting"
+    compliance = "compliance"
+    network = "network"
+
+
+class PartyRead(OrganisationRead):
+    """A party: the organisation as `GET /organisations/{id}` answers it, and its side."""
+
+    side: Side = Field(description="Which side of the partnership it is on.")
+
+
+class CurrentPhase(PhaseRead):
+    """The phase a partnership is in: the active one, else the next planned, else the last."""
+
+    starts: date = Field(description="The day it started, or is planned to.")
+    ends: date = Field(description="The day it ended, or is planned to.")
+
+
+class PartnershipOrigin(BaseModel):
+    """The two declarations of interest a partnership was made from (docs/partner-search.md)."""
+
+    swedish_interest_id: UUID
+    partner_interest_id: UUID
+
+
 class PartnershipRead(ResponseModel):
     id: UUID
     title: str
@@ -90,8 +121,32 @@ class PartnershipRead(ResponseModel):
     network_id: UUID | None
     status: PartnershipStatus = Field(description="Changed by the phases' actions only.")
     published_at: datetime | None = Field(description="Set while its public summary is shown.")
+    origin: PartnershipOrigin | None = Field(
+        description="The match it was made from, if it was (never changes)."
+    )
     created_at: datetime
     updated_at: datetime
+    # Present only when asked for with `expand` (docs/front-ends.md, "Expanding related objects").
+    parties: list[PartyRead] | MISSING = Field(
+        default=MISSING,
+        description="`expand=parties`: the Swedish party, the partners (by id), then the third "
+        "party, each with its side.",
+    )
+    current_phase: CurrentPhase | MISSING | None = Field(
+        default=MISSING,
+        description="`expand=current_phase`: the phase it is in; null when it has none.",
+    )
+    next_meeting: MeetingRead | MISSING | None = Field(
+        default=MISSING,
+        description="`expand=next_meeting`: the first planned meeting that has not ended by "
+        "today; null when none is planned.",
+    )
+    compliance: ComplianceBrief | MISSING = Field(
+        default=MISSING, description="`expand=compliance`: the programme's rules today, in brief."
+    )
+    network: NetworkRead | MISSING | None = Field(
+        default=MISSING, description="`expand=network`: its network; null when it has none."
+    )
 
     @computed_field(  # type: ignore[prop-decorator]
         description="bilateral, trilateral (an EU third party) or multilateral (several partners)"

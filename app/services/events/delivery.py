@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from standardwebhooks import Webhook
 
 from app.models.events import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from app.schemas.events import EventEnvelope
 from app.services.events.targets import Address, TargetRefused, check_target
 from app.settings import Settings
 
@@ -73,16 +74,9 @@ class DeliveryRetry(BaseRetryStrategy):
 
 
 def envelope(event: Any, base_url: str | None) -> dict[str, Any]:
-    """What a receiver gets: the event, its object, who acted, and the payload (`data`)."""
-    url = f"{base_url.rstrip('/')}{event.object_url}" if base_url else event.object_url
-    return {
-        "id": str(event.id),
-        "type": event.type,
-        "occurred_at": event.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "object": {"type": event.object_type, "id": str(event.object_id), "url": url},
-        "actor": {"type": event.actor_type, "id": event.actor_id},
-        "data": event.payload,
-    }
+    """What a receiver gets: the event, its object, who acted, and the payload (`data`); the
+    same envelope `GET /api/v1/events` lists."""
+    return EventEnvelope.of(event, base_url).model_dump(mode="json")
 
 
 def signature(subscription: Any, msg_id: str, at: datetime, body: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.core.principal import Principal
 from app.models.events import Event
 from app.models.funding import Amendment, Grant, Payment, Report
+from app.models.partner_interests import PartnerInterest
 from app.models.people import Person
 from app.schemas.event_types import BY_MODEL, Changes
 
@@ -46,7 +47,9 @@ def events_of(
                     actor_id=principal.id,
                     payload=event_type.payload.model_validate(obj).model_dump(mode="json"),
                     partnership_id=partnership_id,
-                    organisation_id=obj.organisation_id if isinstance(obj, Person) else None,
+                    organisation_id=(
+                        obj.organisation_id if isinstance(obj, Person | PartnerInterest) else None
+                    ),
                 )
             )
     return found

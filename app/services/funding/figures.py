@@ -21,7 +21,8 @@ from app.models.organisations import Organisation
 from app.models.partnerships import Partnership, PartnershipPartner
 from app.rules.funding import is_overdue, reports_due
 from app.schemas.funding.applications import sek
-from app.schemas.funding.figures import EndingGrant, FundingSummary, OverdueReport, SummaryRow
+from app.schemas.funding.figures import EndingGrant, FundingSummary, SummaryRow
+from app.schemas.partnerships.compliance import OverdueReport
 from app.services.funding.grants import NOT_RETURNED
 
 ZERO = Decimal(0)

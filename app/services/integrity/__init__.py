@@ -53,6 +53,11 @@ from app.rules.networks import (
     WORKSHOP_PERIOD,
     WORKSHOP_WITHIN_NETWORK,
 )
+from app.rules.partner_interests import (
+    PARTNER_INTEREST_CLOSED,
+    PARTNER_INTEREST_COUNTRIES,
+    PARTNER_INTEREST_MATCH,
+)
 from app.rules.partnerships import (
     EARLY_TERMINATION_DATE,
     EXTENSION_LATER_END,
@@ -92,7 +97,15 @@ from app.rules.reference import (
     UNKNOWN_COUNTRY,
     UNKNOWN_ORGANISATION,
 )
-from app.services.integrity import access, funding, networks, partnerships, programmes, reference
+from app.services.integrity import (
+    access,
+    funding,
+    networks,
+    partner_interests,
+    partnerships,
+    programmes,
+    reference,
+)
 from app.services.integrity.base import Finding
 
 __all__ = ["RULES", "Audited", "Finding", "NotJudged", "audit", "audit_database", "audits"]
@@ -153,8 +166,8 @@ RULES: dict[ProblemKind, Audited | NotJudged] = {
             "fk_study_visits_partnership_id_partnerships",
         ),
     ),
-    SWEDISH_APPLICANT_ELIGIBLE: audited(partnerships.parties),
-    PARTNER_COUNTRY_ELIGIBLE: audited(partnerships.partners),
+    SWEDISH_APPLICANT_ELIGIBLE: audited(partnerships.parties, partner_interests.declarations),
+    PARTNER_COUNTRY_ELIGIBLE: audited(partnerships.partners, partner_interests.declarations),
     THIRD_PARTY_IN_EU: audited(partnerships.parties),
     PROJECT_DURATION: audited(partnerships.phases, funding.applications, funding.grants),
     INCEPTION_DURATION: audited(partnerships.phases, funding.applications, funding.grants),
@@ -190,12 +203,29 @@ RULES: dict[ProblemKind, Audited | NotJudged] = {
     NETWORK_MEMBER_COUNTRY: audited(networks.members, networks.partnerships),
     NETWORK_PARTNER_ELIGIBLE: audited(networks.members),
     UNKNOWN_NETWORK: NotJudged(
-        FOREIGN_KEY, ("fk_partnerships_network_id_networks", "fk_workshops_network_id_networks")
+        FOREIGN_KEY,
+        (
+            "fk_partnerships_network_id_networks",
+            "fk_workshops_network_id_networks",
+            "fk_partner_interests_network_id_networks",
+        ),
     ),
     WORKSHOP_WITHIN_NETWORK: audited(networks.workshops),
     WORKSHOP_MEMBERS_ONLY: audited(networks.workshops),
     WORKSHOP_PARTICIPANTS: audited(networks.participants),
     WORKSHOP_PERIOD: stated_by_the_database(WORKSHOP_PERIOD, "a CHECK constraint."),
+    # Partner search
+    PARTNER_INTEREST_COUNTRIES: audited(partner_interests.declarations),
+    PARTNER_INTEREST_CLOSED: NotJudged(
+        CHANGE + "an action against the declaration's status (a known status is a CHECK "
+        "constraint).",
+        ("ck_partner_interests_status",),
+    ),
+    PARTNER_INTEREST_MATCH: NotJudged(
+        CHANGE + "a match of two declarations on the day it is made (expiry is a matter of "
+        "that day); the partnership made records both, or neither, by a CHECK constraint.",
+        ("ck_partnerships_origin_whole",),
+    ),
     # Training programmes and study visits
     PROGRAMME_PERIOD: stated_by_the_database(PROGRAMME_PERIOD, "a CHECK constraint."),
     PROGRAMME_LEAD: audited(programmes.programmes),

@@ -149,6 +149,10 @@ def grant_part_url(grant_id: UUID, part: str, id: UUID) -> str:
     return f"{API}/grants/{grant_id}/{part}/{id}"
 
 
+def partner_interest_url(id: UUID) -> str:
+    return f"{API}/partner-interests/{id}"
+
+
 def api_key_url(id: UUID) -> str:
     return f"{API}/api-keys/{id}"
 

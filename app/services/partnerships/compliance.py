@@ -4,7 +4,7 @@ planned and what happened (DOMAIN.md §7). Warnings report; they refuse nothing.
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import ParamSpec
 from uuid import UUID
 
@@ -43,11 +43,11 @@ from app.rules.partnerships import (
     missing_politicians,
     sides_short_of_visits,
 )
-from app.schemas.funding.figures import OverdueReport
 from app.schemas.partnerships.compliance import (
     Compliance,
     Finding,
     Hosting,
+    OverdueReport,
     PhaseCompliance,
     ProjectYear,
 )
@@ -58,6 +58,11 @@ from app.services.partnerships.members import sides_of_each
 from app.services.partnerships.partnerships import PartnershipRecord, get_partnership
 
 P = ParamSpec("P")
+
+
+def default_day() -> date:
+    """The day the view judges when none is named: today (UTC)."""
+    return datetime.now(UTC).date()
 
 
 async def compliance(

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -41,6 +42,7 @@ from app.rules.partnerships import (
     check_started,
 )
 from app.schemas.partnerships.meetings import (
+    Cancellation,
     CancelMeeting,
     HoldMeeting,
     MeetingCreate,
@@ -51,7 +53,7 @@ from app.schemas.partnerships.meetings import (
 )
 from app.schemas.partnerships.members import Side
 from app.services.access import audit
-from app.services.common import answer_columns, apply_changes, merge_patch, touch
+from app.services.common import answer_columns, answer_fields, apply_changes, merge_patch, touch
 from app.services.partnerships.members import sides_of, sides_of_each
 from app.services.partnerships.partnerships import (
     PartnershipRecord,
@@ -73,6 +75,27 @@ class MeetingView:
     meeting: MeetingRecord
     host_side: Side
     participant_ids: list[UUID]
+
+
+def answer(view: MeetingView, embedded: Mapping[str, Any] | None = None) -> MeetingRead:
+    """A meeting as its routes answer it, with the objects `expand` embeds in it."""
+    meeting = view.meeting
+    cancellation = None
+    if meeting.cancelled_at is not None:
+        cancellation = Cancellation(
+            reason=meeting.cancelled_reason,
+            cancelled_by=meeting.cancelled_by,
+            cancelled_at=meeting.cancelled_at,
+        )
+    return MeetingRead.model_validate(
+        {
+            **answer_fields(meeting, MeetingRead),
+            "host_side": view.host_side,
+            "participant_ids": view.participant_ids,
+            "cancellation": cancellation,
+            **(embedded or {}),
+        }
+    )
 
 
 async def _participants(session: AsyncSession, ids: list[UUID]) -> dict[UUID, list[UUID]]:
@@ -112,6 +135,43 @@ async def meetings_of_each(
         host_side = sides[m.partnership_id][m.host_organisation_id]
         views[m.partnership_id].append(MeetingView(m, host_side, participants[m.id]))
     return views
+
+
+# A meeting's participants as one column of its row (in the order `_participants` reads them).
+_PARTICIPANT_IDS = (
+    sa.select(
+        sa.func.array_agg(
+            aggregate_order_by(col(MeetingParticipant.person_id), col(MeetingParticipant.person_id))
+        )
+    )
+    .where(col(MeetingParticipant.meeting_id) == col(Meeting.id))
+    .scalar_subquery()
+    .label("participant_ids")
+)
+
+
+async def next_meetings(
+    session: AsyncSession, sides: Mapping[UUID, Mapping[UUID, Side]], on: date
+) -> dict[UUID, MeetingView]:
+    """Each partnership's next meeting: the first planned one that has not ended by `on` (none
+    when none is planned), for the partnerships in `sides` (from `sides_from`, chosen by the
+    caller within its scope), in one statement."""
+    rows = await session.execute(
+        _ANSWER.add_columns(_PARTICIPANT_IDS)
+        .where(
+            col(Meeting.partnership_id).in_(list(sides)),
+            col(Meeting.status) == MeetingStatus.planned,
+            col(Meeting.end_date) >= on,
+        )
+        .ext(distinct_on(col(Meeting.partnership_id)))
+        .order_by(col(Meeting.partnership_id), col(Meeting.start_date), col(Meeting.id))
+    )
+    return {
+        m.partnership_id: MeetingView(
+            m, sides[m.partnership_id][m.host_organisation_id], list(m.participant_ids or [])
+        )
+        for m in rows
+    }
 
 
 async def list_meetings(

@@ -1,6 +1,6 @@
 """The steering group, project group and inception team of a partnership."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from uuid import UUID
 
@@ -40,13 +40,24 @@ async def sides_of_each(
             col(PartnershipPartner.partnership_id).in_([p.id for p in partnerships])
         )
     )
-    sides: dict[UUID, dict[UUID, Side]] = {p.id: {} for p in partnerships}
+    partner_ids: dict[UUID, list[UUID]] = {p.id: [] for p in partnerships}
     for partnership_id, organisation_id in partners:
-        sides[partnership_id][organisation_id] = "partner"
+        partner_ids[partnership_id].append(organisation_id)
+    return sides_from(partnerships, partner_ids)
+
+
+def sides_from(
+    partnerships: Sequence[PartnershipRecord], partner_ids: Mapping[UUID, Sequence[UUID]]
+) -> dict[UUID, dict[UUID, Side]]:
+    """Each party organisation of each partnership, with its side, from the partner-side parties
+    already read (`partners_of`)."""
+    sides: dict[UUID, dict[UUID, Side]] = {}
     for p in partnerships:
-        sides[p.id][p.swedish_party_id] = "swedish"
+        mine: dict[UUID, Side] = dict.fromkeys(partner_ids[p.id], "partner")
+        mine[p.swedish_party_id] = "swedish"
         if p.third_party_id:
-            sides[p.id][p.third_party_id] = "third_party"
+            mine[p.third_party_id] = "third_party"
+        sides[p.id] = mine
     return sides
 
 

@@ -1,12 +1,14 @@
 """Partnerships and their parties: queries and the rules that need stored data."""
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -28,11 +30,13 @@ from app.rules.partnerships import (
 from app.schemas.partnerships.partnerships import (
     PartnershipCreate,
     PartnershipFields,
+    PartnershipOrigin,
     PartnershipRead,
     PartnershipUpdate,
 )
 from app.services.common import (
     answer_columns,
+    answer_fields,
     apply_changes,
     get_one,
     merge_patch,
@@ -45,7 +49,19 @@ from app.services.organisations import check_organisations
 # A partnership read for an answer (a row, see `answer_columns`) or to change (an ORM object).
 PartnershipRecord = Partnership | sa.Row[Any]
 _PARTNERSHIPS: sa.Table = Partnership.__table__  # type: ignore[attr-defined]
-_ANSWER = answer_columns(Partnership, PartnershipRead)
+_ANSWER = answer_columns(Partnership, PartnershipRead).add_columns(
+    _PARTNERSHIPS.c.origin_swedish_interest_id, _PARTNERSHIPS.c.origin_partner_interest_id
+)
+
+
+def origin_of(partnership: PartnershipRecord) -> PartnershipOrigin | None:
+    """The two declarations of interest the partnership was made from, if it was."""
+    if partnership.origin_swedish_interest_id is None:
+        return None
+    return PartnershipOrigin(
+        swedish_interest_id=partnership.origin_swedish_interest_id,
+        partner_interest_id=partnership.origin_partner_interest_id,
+    )
 
 
 @dataclass(frozen=True)
@@ -130,6 +146,48 @@ async def read_partnership(
     """A partnership to answer with, in the caller's scope (a row, see `answer_columns`)."""
     stmt = scope_partnerships(principal, _ANSWER.where(_PARTNERSHIPS.c.id == partnership_id))
     return await read_one(session, stmt, f"No partnership {partnership_id}.")
+
+
+def answer(
+    partnership: PartnershipRecord,
+    partner_ids: list[UUID],
+    embedded: Mapping[str, Any] | None = None,
+) -> PartnershipRead:
+    """A partnership as its routes answer it, with the objects `expand` embeds in it."""
+    fields = answer_fields(partnership, PartnershipRead)
+    return PartnershipRead.model_validate(
+        {
+            **fields,
+            "partner_ids": partner_ids,
+            "origin": origin_of(partnership),
+            **(embedded or {}),
+        }
+    )
+
+
+# The partner-side parties of a partnership as one column of its row (in `partners_of`'s order).
+_PARTNER_IDS = (
+    sa.select(
+        sa.func.array_agg(
+            aggregate_order_by(
+                col(PartnershipPartner.organisation_id), col(PartnershipPartner.organisation_id)
+            )
+        )
+    )
+    .where(col(PartnershipPartner.partnership_id) == _PARTNERSHIPS.c.id)
+    .scalar_subquery()
+    .label("partner_ids")
+)
+
+
+async def readable_partnerships(
+    session: AsyncSession, principal: Principal, ids: Collection[UUID]
+) -> dict[UUID, PartnershipRead]:
+    """Those of `ids` the principal may read, as `GET /partnerships/{id}` answers them, in one
+    statement: the others are left out, as that route answers 404 for them."""
+    stmt = _ANSWER.add_columns(_PARTNER_IDS).where(_PARTNERSHIPS.c.id.in_(list(ids)))
+    rows = await session.execute(scope_partnerships(principal, stmt))
+    return {row.id: answer(row, list(row.partner_ids or [])) for row in rows}
 
 
 async def partners_of(session: AsyncSession, ids: list[UUID]) -> dict[UUID, list[UUID]]:
@@ -296,11 +354,18 @@ async def parties_in_network(session: AsyncSession, network_id: UUID) -> list[tu
     return [(str(title), str(name), str(code)) for title, name, code in rows]
 
 
-async def create_partnership(session: AsyncSession, data: PartnershipCreate) -> Partnership:
+async def create_partnership(
+    session: AsyncSession, data: PartnershipCreate, origin: PartnershipOrigin | None = None
+) -> Partnership:
+    """A new draft partnership; `origin`: the match of two declarations of interest it is made
+    from (app/services/partner_interests.py)."""
     parties = await _check_parties(session, data)
     await _check_network(session, data.network_id, parties)
     fields = data.model_dump(exclude={"partner_ids"})
     fields["principles"] = list(dict.fromkeys(data.principles))
+    if origin is not None:
+        fields["origin_swedish_interest_id"] = origin.swedish_interest_id
+        fields["origin_partner_interest_id"] = origin.partner_interest_id
     partnership = Partnership(**fields)
     session.add(partnership)
     await session.flush()

@@ -1,10 +1,12 @@
 """Phases of a partnership and the actions that change them, each recorded as a decision."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -26,17 +28,19 @@ from app.rules.partnerships import (
     first_day,
     last_day,
 )
+from app.schemas.partnerships.partnerships import CurrentPhase
 from app.schemas.partnerships.phases import (
     CompletePhase,
     DecisionFields,
     ExtendPhase,
     PhaseCreate,
+    PhaseRead,
     PostponePhase,
     StartPhase,
     TerminatePhase,
 )
 from app.services.access import audit
-from app.services.common import touch
+from app.services.common import answer_columns, touch
 from app.services.partnerships import meetings, members
 from app.services.partnerships.partnerships import get_part, get_partnership
 
@@ -51,6 +55,42 @@ async def list_phases(session: AsyncSession, partnership_id: UUID) -> list[Phase
         .order_by(col(Phase.planned_start), col(Phase.id))
     )
     return list(rows)
+
+
+# Which phase a partnership is in (`CurrentPhase`): the active one; else the planned one that
+# starts first; else the one that ended last (ties: by id).
+_CURRENT_FIRST = sa.case(
+    (col(Phase.status) == PhaseStatus.active, 0),
+    (col(Phase.status) == PhaseStatus.planned, 1),
+    else_=2,
+)
+_PLANNED_START = sa.case((col(Phase.status) == PhaseStatus.planned, col(Phase.planned_start)))
+_ENDED = sa.func.coalesce(col(Phase.actual_end), col(Phase.planned_end))
+
+
+async def current_phases(
+    session: AsyncSession, partnership_ids: Collection[UUID]
+) -> dict[UUID, CurrentPhase]:
+    """The phase each partnership is in (see `CurrentPhase`), in one statement; a partnership
+    without phases has none. The caller has chosen the partnerships within its scope."""
+    rows = await session.execute(
+        answer_columns(Phase, PhaseRead)
+        .where(col(Phase.partnership_id).in_(list(partnership_ids)))
+        .ext(distinct_on(col(Phase.partnership_id)))
+        .order_by(
+            col(Phase.partnership_id),
+            _CURRENT_FIRST,
+            _PLANNED_START,
+            _ENDED.desc(),
+            col(Phase.id),
+        )
+    )
+    return {
+        row.partnership_id: CurrentPhase.model_validate(
+            {**row._mapping, "starts": first_day(row), "ends": last_day(row)}
+        )
+        for row in rows
+    }
 
 
 async def get_phase(
