@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from app.core.paging import Page
 from app.schemas.common import RequestModel, ResponseModel, Timestamp
@@ -113,7 +113,7 @@ class WebhookSubscriptionCreate(RequestModel):
         "(ICLD staff); a coordinator's default and limit are its own organisations.",
     )
     description: str | None = Field(default=None, max_length=500)
-    active: bool = True
+    active: StrictBool = True
 
     _types = field_validator("event_types")(known_types)
 
@@ -127,7 +127,7 @@ class WebhookSubscriptionUpdate(RequestModel):
     event_types: list[EventTypeName] | None = Field(default=None, max_length=50)
     organisation_ids: list[UUID] | None = Field(default=None, max_length=50)
     description: str | None = Field(default=None, max_length=500)
-    active: bool | None = None
+    active: StrictBool | None = None
 
     _types = field_validator("event_types")(known_types)
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from app.core.paging import Page
 from app.models.enums import (
@@ -17,7 +17,7 @@ from app.models.enums import (
     Principle,
 )
 from app.rules.partner_interests import EXPIRY_MONTHS, Signal
-from app.schemas.common import IsoDate, NotBlank, RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, NotBlank, RequestModel, ResponseModel
 from app.schemas.organisations import CountryCode
 from app.schemas.partnerships.partnerships import Text, Theme, Title
 
@@ -59,7 +59,7 @@ class PartnerInterestFields(RequestModel):
     )
     earliest_start: IsoDate = Field(description="The first day it could start.")
     network_id: UUID | None = Field(default=None, description="The network it comes from.")
-    listed: bool = Field(
+    listed: StrictBool = Field(
         default=False,
         description="Shown in the public directory (/api/v1/public/partner-interests) while "
         "open and not expired: the organisation, themes, principles, challenge, countries and "
@@ -73,8 +73,10 @@ class PartnerInterestCreate(PartnerInterestFields):
     organisation_id: UUID = Field(description="The organisation that seeks a partner.")
 
 
-class PartnerInterestUpdate(RequestModel):
+class PartnerInterestUpdate(MergePatch):
     """A JSON merge patch of what it seeks (the organisation and the state change elsewhere)."""
+
+    patches = PartnerInterestFields
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"countries": ["GT"]}]})
 
@@ -86,7 +88,7 @@ class PartnerInterestUpdate(RequestModel):
     phase_kind: PhaseKind | None = None
     earliest_start: IsoDate | None = None
     network_id: UUID | None = None
-    listed: bool | None = None
+    listed: StrictBool | None = None
 
 
 class PartnerInterestRead(ResponseModel):

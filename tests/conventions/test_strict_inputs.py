@@ -1,7 +1,7 @@
 """Inputs are strict where the schema names a format (docs/conventions.md, "Representation"):
 a date is a "YYYY-MM-DD" string, a time an RFC 3339 string with its offset, an amount a canonical
-decimal string; a URL whose %-escapes are not UTF-8 is a 400. A text and an amount that must be
-more than 0 are refused exactly where the document's schema says."""
+decimal string; a boolean true or false; a URL whose %-escapes are not UTF-8 is a 400. A text and
+an amount that must be more than 0 are refused exactly where the document's schema says."""
 
 from typing import Any
 
@@ -12,7 +12,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from tests.conventions.test_errors import assert_problem
+from tests.factories import reference_municipality
 from tests.funding.helpers import GRANTS, ROUNDS, create_grant, line_id, partnership
+from tests.test_partner_interests import INTERESTS
+from tests.test_partner_interests import body as interest
 
 # Each once as a JSON integer (Pydantic alone reads 0 as 1970-01-01), as a datetime, in another
 # form of ISO 8601, and as no date at all.
@@ -256,3 +259,18 @@ async def test_an_amount_more_than_nothing_is_refused_as_its_pattern_says(
     filed = await report(client, grant, *accepted)
     assert filed.status_code == 201, filed.text
     assert filed.json()["total"] == {"amount": "10007.60", "currency": "SEK"}
+
+
+async def test_a_boolean_is_true_or_false(client: AsyncClient) -> None:
+    """Not 0, 1 or a string that reads as one, which Pydantic alone would take."""
+    swedish = await reference_municipality(client, "2321")
+    for value in (0, 1, "true", "yes", "on", 1.0):
+        refused = await client.post(INTERESTS, json=interest(swedish["id"], listed=value))
+        assert_refused(refused, "body", "/listed", "bool_type")
+    made = await client.post(INTERESTS, json=interest(swedish["id"], listed=True))
+    assert (made.status_code, made.json()["listed"]) == (201, True)
+    url, etag = f"{INTERESTS}/{made.json()['id']}", made.headers["etag"]
+    patched = await client.patch(url, json={"listed": 0}, headers={"If-Match": etag})
+    assert_refused(patched, "body", "/listed", "bool_type")
+    cleared = await client.patch(url, json={"listed": None}, headers={"If-Match": etag})
+    assert_refused(cleared, "body", "/listed", "value_error")  # it always has a value
