@@ -18,6 +18,7 @@ from app.api.problems import PROBLEM_MEDIA_TYPE, problem_body
 from app.api.redaction import loggable_path
 from app.core.context import request_id_var
 from app.core.errors import BAD_REQUEST, INTERNAL_ERROR, PAYLOAD_TOO_LARGE, ProblemKind
+from app.core.i18n import language_var, negotiate
 
 access_log = logging.getLogger("partnership_api.access")
 log = logging.getLogger(__name__)
@@ -26,8 +27,9 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 class RequestContextMiddleware:
-    """Take `X-Request-ID` (or make one), echo it back with the headers every response carries
-    whatever produced it, and write one access-log line. (One wrapper for both: each layer of
+    """Take `X-Request-ID` (or make one), negotiate the answer's language (`Accept-Language` or
+    `?lang=`, app/core/i18n.py), echo both back with the headers every response carries whatever
+    produced it, and write one access-log line. (One wrapper for both: each layer of
     middleware costs every request a wrapped `send`.)"""
 
     SECURITY_HEADERS: ClassVar[dict[str, str]] = {
@@ -47,6 +49,10 @@ class RequestContextMiddleware:
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        language = negotiate(
+            Headers(scope=scope).get("accept-language"), _query_lang(scope.get("query_string", b""))
+        )
+        language_token = language_var.set(language)
         started = time.perf_counter()
         path = loggable_path(scope["path"])
         if path != scope["path"]:  # FastAPI's telemetry span (when on) noted the path as sent
@@ -61,6 +67,8 @@ class RequestContextMiddleware:
                 headers["X-Request-ID"] = request_id
                 for name, value in self.SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                headers.setdefault("Content-Language", language)
+                headers.add_vary_header("Accept-Language")
             await send(message)
 
         try:
@@ -76,6 +84,18 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+            language_var.reset(language_token)
+
+
+def _query_lang(query_string: bytes) -> str | None:
+    """The `lang` query parameter, if any (a cheap scan: most requests carry none)."""
+    if b"lang=" not in query_string:
+        return None
+    for pair in query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if name == b"lang":
+            return value.decode("latin-1")
+    return None
 
 
 def is_file_upload(path: str) -> bool:
