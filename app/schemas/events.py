@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from app.core.paging import Page
-from app.schemas.common import RequestModel, ResponseModel, Timestamp
+from app.schemas.common import MergePatch, RequestModel, ResponseModel, Timestamp
 from app.schemas.event_types import EVENT_TYPE_NAMES
 
 # The names are checked by `_known_types` (with its own message); the document lists them.
@@ -118,8 +118,11 @@ class WebhookSubscriptionCreate(RequestModel):
     _types = field_validator("event_types")(known_types)
 
 
-class WebhookSubscriptionUpdate(RequestModel):
-    """A JSON merge patch: every field optional."""
+class WebhookSubscriptionUpdate(MergePatch):
+    """A JSON merge patch: null clears `organisation_ids` (every organisation, ICLD staff only) or
+    `description`; the other fields always have a value (`event_types: []` means every type)."""
+
+    patches = WebhookSubscriptionCreate
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"active": False}]})
 

@@ -109,6 +109,33 @@ async def test_pause_resume_and_delete(client: AsyncClient) -> None:
     assert (await client.get(url)).status_code == 404
 
 
+@pytest.mark.parametrize("field", ["url", "event_types", "active"])
+async def test_a_patch_may_not_null_a_field_that_always_has_a_value(
+    client: AsyncClient, field: str
+) -> None:
+    created = (await client.post(SUBS, json={"url": PUBLIC_TARGET})).json()
+    response = await client.patch(
+        f"{SUBS}/{created['id']}",
+        json={field: None},
+        headers={"If-Match": '"v1"', "Content-Type": "application/merge-patch+json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["pointer"] == f"/{field}"
+    unchanged = (await client.get(f"{SUBS}/{created['id']}")).json()
+    assert unchanged["url"] == PUBLIC_TARGET and unchanged["active"] is True
+
+
+async def test_a_patch_nulls_the_description(client: AsyncClient) -> None:
+    created = (await client.post(SUBS, json={"url": PUBLIC_TARGET, "description": "x"})).json()
+    response = await client.patch(
+        f"{SUBS}/{created['id']}",
+        json={"description": None},
+        headers={"If-Match": '"v1"', "Content-Type": "application/merge-patch+json"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["description"] is None
+
+
 @pytest.mark.parametrize(
     "target",
     [

@@ -125,16 +125,16 @@ async def update_subscription(
     check_version(expected, subscription.version)
     given = patch.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {}
-    if "url" in given and given["url"] is not None:
+    if "url" in given:
         await validate_target(given["url"], settings)
         changes["url"] = given["url"]
     if "event_types" in given:
-        changes["event_types"] = given["event_types"] or []
+        changes["event_types"] = given["event_types"]
     if "organisation_ids" in given:
         changes["organisation_ids"] = _scope(principal, given["organisation_ids"])
     if "description" in given:
         changes["description"] = given["description"]
-    if "active" in given and given["active"] is not None:
+    if "active" in given:
         changes["active"] = given["active"]
         if given["active"]:
             changes["paused_reason"] = None
