@@ -155,7 +155,15 @@ def serve(settings: Settings, url: str, *, with_demo_data: bool) -> None:
         # as resolved here (the embedded database's URL, the demo's settings).
         os.environ[_SERVED_SETTINGS] = settings.model_dump_json()
         os.environ[_SERVED_URL] = url
-        served = {"app": "app.cli:served_app", "factory": True, "workers": settings.workers}
+        served = {
+            "app": "app.cli:served_app",
+            "factory": True,
+            "workers": settings.workers,
+            # A worker answers the parent's health check only once it has imported this module
+            # (and with it the models): 5 s, uvicorn's default, is too short on a busy machine,
+            # and the parent would kill and restart it for ever.
+            "timeout_worker_healthcheck": 60,
+        }
     uvicorn.run(
         **served,
         host=settings.host,
