@@ -39,7 +39,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     HOST=0.0.0.0 \
-    PORT=8000
+    PORT=8000 \
+    WORKERS=1
 
 RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent \
@@ -59,6 +60,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"]
 
+# WORKERS processes share the port (default 1); give a container of N cores WORKERS=N (README,
+# "Settings"): one Python process uses one core.
 # Migrates under a PostgreSQL advisory lock (unless MIGRATE_ON_START=false), then starts uvicorn.
 # uvicorn waits up to 20 s for requests in flight on SIGTERM: stop with `docker stop -t 30`.
 CMD ["partnership-api", "serve"]

@@ -4,11 +4,13 @@ create-api-key | openapi`."""
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 from app.logging import configure_logging
 from app.models.enums import Role
@@ -142,12 +144,28 @@ def serve(settings: Settings, url: str, *, with_demo_data: bool) -> None:
                 extra={"iati_reporting_org_ref": DEMO_REPORTING_ORG_REF},
             )
         settings = demo_settings(settings)
-    app = create_app(settings, database_url=url)
     # Uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler that kills
     # the process before atexit runs, leaving the embedded PostgreSQL running. Exit normally.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    served: dict[str, Any]
+    if settings.workers == 1:
+        served = {"app": create_app(settings, database_url=url)}
+    else:
+        # Each worker process builds its own app (its pool, its listener) from these settings,
+        # as resolved here (the embedded database's URL, the demo's settings).
+        os.environ[_SERVED_SETTINGS] = settings.model_dump_json()
+        os.environ[_SERVED_URL] = url
+        served = {
+            "app": "app.cli:served_app",
+            "factory": True,
+            "workers": settings.workers,
+            # A worker answers the parent's health check only once it has imported this module
+            # (and with it the models): 5 s, uvicorn's default, is too short on a busy machine,
+            # and the parent would kill and restart it for ever.
+            "timeout_worker_healthcheck": 60,
+        }
     uvicorn.run(
-        app,
+        **served,
         host=settings.host,
         port=settings.port,
         log_config=None,
@@ -155,6 +173,19 @@ def serve(settings: Settings, url: str, *, with_demo_data: bool) -> None:
         forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=20,
     )
+
+
+_SERVED_SETTINGS = "PARTNERSHIP_API_SERVED_SETTINGS"
+_SERVED_URL = "PARTNERSHIP_API_SERVED_URL"
+
+
+def served_app() -> Any:
+    """The app of one of `serve`'s worker processes (WORKERS > 1), with the settings `serve`
+    resolved."""
+    from app.main import create_app
+
+    settings = Settings.model_validate_json(os.environ[_SERVED_SETTINGS])
+    return create_app(settings, database_url=os.environ[_SERVED_URL])
 
 
 def worker(settings: Settings, url: str) -> None:

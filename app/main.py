@@ -27,6 +27,7 @@ from app.api.problems import install_problem_handlers
 from app.api.ratelimit import RateLimitMiddleware
 from app.api.routing import skip_routers_by_prefix
 from app.db.engine import make_engine, make_sessionmaker, resolve_database_url
+from app.db.listen import listen
 from app.db.migrations import head_revision
 from app.logging import stamp_request_ids
 from app.routers import (
@@ -55,6 +56,7 @@ from app.routers.partnerships import (
     results,
 )
 from app.services.access.audit import install_audit_hook
+from app.services.access.principals import AUTH_CHANNEL, PrincipalCache
 from app.services.partnerships.documents import ACCEPTED as DOCUMENT_TYPES
 from app.settings import Settings, get_settings
 
@@ -88,6 +90,16 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         engine = make_engine(url, settings)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        principals: PrincipalCache = app.state.principals
+        listener = asyncio.create_task(
+            listen(
+                url,
+                AUTH_CHANNEL,
+                principals.forget,
+                principals.connected,
+                connect_timeout_s=settings.db_connect_timeout_s,
+            )
+        )
         # What exists by now (modules, the app, its schemas and prepared statements) lives as
         # long as the process: frozen out of the garbage collector, which would otherwise walk
         # it all on every full collection, a pause of tens of ms under load (bench/README.md).
@@ -104,6 +116,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             yield
         finally:
             gc.unfreeze()  # an app started again in the same process (tests) starts afresh
+            listener.cancel()
+            with suppress(asyncio.CancelledError):
+                await listener
             if worker is not None:
                 worker.cancel()
                 with suppress(asyncio.CancelledError):
@@ -166,10 +181,15 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.state.settings = settings
     app.state.expected_migration = head_revision()
     app.state.oidc = OidcVerifier(settings)
+    # Served from only while the lifespan's listener is connected (services/access/principals.py)
+    app.state.principals = PrincipalCache(settings.auth_cache_ttl_s)
     install_audit_hook()
     install_problem_handlers(app)
     install_openapi(app)
 
+    # First: a load balancer's probes are matched before the 26 routers below are tried (each
+    # costs a match even when skipped by its prefix: bench/README.md, "The floor").
+    app.include_router(health.router)
     for router in (
         countries.router,
         organisations.router,
@@ -200,7 +220,6 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(problems.router)
-    app.include_router(health.router)
     _mount_docs(app)
 
     # Outermost last: the request id wraps everything, so even a 413, 429 or 500 carries it.

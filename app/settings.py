@@ -40,6 +40,21 @@ class Settings(BaseSettings):
     )
     db_pool_ping_after_idle_s: float = Field(default=0.5, ge=0)
 
+    auth_cache_ttl_s: float = Field(
+        default=30.0,
+        ge=0,
+        le=300,
+        description="How long a verified API key or user is kept in the process at most; a "
+        "change reaches every process at once through LISTEN/NOTIFY. 0: read on every request.",
+    )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="`serve`'s worker processes on the one port (uvicorn's workers); about one "
+        "per core.",
+    )
+
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
     oidc_issuer: str | None = Field(default=None, description="Expected `iss` of access tokens.")

@@ -1,5 +1,6 @@
 """SQL statements per request of each benchmarked route, counted in-process on the same data."""
 
+import os
 import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.main import create_app
 from app.settings import Settings
+from bench.wire import on_the_wire
 from bench.writes import (
     Variant,
     Write,
@@ -60,6 +62,47 @@ async def count_queries(url: str, token: str) -> dict[str, int]:
                     response.raise_for_status()
                 counts[name] = len(statements)
     return counts
+
+
+async def count_round_trips(url: str, token: str) -> dict[str, tuple[int, int, int]]:
+    """Each route's round trips to PostgreSQL on the wire (bench/wire.py), ours and the twin's,
+    in-process, for a request after two to warm up (the connection's prepared statements, the
+    key kept in the process): the fewest of three, so that a round trip of the key cache's
+    listener, which pings its connection every few seconds, is never taken for the route's.
+    Per route: our round trips, the twin's, and the twin's statements (its other round trips
+    are asyncpg's pool resetting each connection it is handed back)."""
+    from bench import twin
+    from bench.run import plain, routes_for, signed_in
+
+    settings = Settings(
+        database_url=url, rate_limit_anonymous_per_minute=1_000_000, worker_in_process=False
+    )
+    ours = create_app(settings, database_url=url)
+    routes = await routes_for(url)
+    counts: dict[str, list[Any]] = {name: [] for name in routes}
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = plain(url)  # the twin's pool reads it
+    try:
+        async with ours.router.lifespan_context(ours), twin.app.router.lifespan_context(twin.app):
+            for app in (ours, twin.app):
+                transport = ASGITransport(app=app)
+                async with AsyncClient(transport=transport, base_url="http://bench") as http:
+                    for name, path in routes.items():
+                        headers = signed_in(path, token)
+                        trips = []
+                        for n in range(5):
+                            with on_the_wire() as wire:
+                                response = await http.get(path, headers=headers)
+                                response.raise_for_status()
+                            if n >= 2:
+                                trips.append((wire.round_trips, wire.kinds().count("B")))
+                        counts[name].append(min(trips))
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+    return {name: (ours[0], twin[0], twin[1]) for name, (ours, twin) in counts.items()}
 
 
 ROUNDS, BLOCK = 5, 20  # the in-process timing: rounds of a block of writes of each variant

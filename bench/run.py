@@ -34,12 +34,13 @@ from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.db.migrations import upgrade_to_head
 from bench import overview, writes
 from bench.generate import backfill, generate
-from bench.query_count import count_queries, count_writes
+from bench.query_count import count_queries, count_round_trips, count_writes
 from bench.writes import Write
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 FLOOR = "floor: /healthz, no database"
+BARE_FLOOR = "floor: /healthz vs bare FastAPI"  # ours beside bench/bare.py, not the twin
 
 
 @dataclass
@@ -56,6 +57,11 @@ class Row:
     queries_per_request: int
     ours_cpu_ms: float  # the server process's CPU time per request under wrk (not PostgreSQL's)
     twin_cpu_ms: float
+    # Round trips to PostgreSQL on the wire (bench/wire.py), BEGIN/COMMIT and pings included; -1
+    # where not counted (the writes).
+    round_trips: int = -1
+    twin_round_trips: int = -1
+    twin_statements: int = -1  # those of the twin's round trips that run a statement
 
 
 def plain(url: str) -> str:
@@ -110,9 +116,9 @@ def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-async def wait_up(url: str) -> None:
+async def wait_up(url: str, tries: int = 100) -> None:
     async with httpx.AsyncClient() as http:
-        for _ in range(100):
+        for _ in range(tries):
             try:
                 await http.get(url)
                 return
@@ -159,9 +165,13 @@ def wrk(
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process (all its threads) so far."""
+    """User and system CPU time of a process (all its threads) and its live children (uvicorn's
+    workers) so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = [int(k) for k in children.read_text().split()] if children.exists() else []
+    return own + sum(cpu_seconds(kid) for kid in kids)
 
 
 class Figures(NamedTuple):
@@ -463,7 +473,14 @@ def chosen(name: str, args: argparse.Namespace) -> bool:
     return not args.routes or any(part in name for part in args.routes.split(","))
 
 
-def row(name: str, scale: int, ours: Figures, twin: Figures, statements: int) -> Row:
+def row(
+    name: str,
+    scale: int,
+    ours: Figures,
+    twin: Figures,
+    statements: int,
+    round_trips: tuple[int, int, int] = (-1, -1, -1),
+) -> Row:
     print(
         f"  {name}: ours {ours.rps:.0f}/s ({ours.cpu_ms:.2f} CPU ms each), "
         f"twin {twin.rps:.0f}/s ({twin.cpu_ms:.2f})"
@@ -481,6 +498,9 @@ def row(name: str, scale: int, ours: Figures, twin: Figures, statements: int) ->
         queries_per_request=statements,
         ours_cpu_ms=round(ours.cpu_ms, 2),
         twin_cpu_ms=round(twin.cpu_ms, 2),
+        round_trips=round_trips[0],
+        twin_round_trips=round_trips[1],
+        twin_statements=round_trips[2],
     )
 
 
@@ -597,22 +617,7 @@ async def bench_scale(
         [sys.executable, "-m", "app.cli", "serve"],
         {**env, "HOST": "127.0.0.1", "PORT": str(ours_port)},
     )
-    twin = start(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.twin:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(twin_port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env,
-    )
+    twin = start(uvicorn("bench.twin:app", twin_port), env)
     rows: list[Row] = []
     written: dict[str, dict[str, Any]] = {}
     try:
@@ -620,6 +625,9 @@ async def bench_scale(
         await wait_up(f"http://127.0.0.1:{ours_port}/healthz")
         await wait_up(f"http://127.0.0.1:{twin_port}/api/v1/organisations?limit=1")
         queries = await count_queries(url, token)
+        trips = await count_round_trips(url, token)
+        for name, (ours_n, twin_n, twin_statements) in trips.items():
+            print(f"  {name}: {ours_n} round trips, twin {twin_n} ({twin_statements} statements)")
         plans = await deep_page_plans(url)
         for name, plan in plans.items():
             print(f"  {name} deep page plan: {plan}")
@@ -631,7 +639,9 @@ async def bench_scale(
                 await measure(f"http://127.0.0.1:{port}{path}", process.pid, args, token)
                 for port, process in ((ours_port, ours), (twin_port, twin))
             ]
-            rows.append(row(name, scale, *figures, queries[name]))
+            rows.append(row(name, scale, *figures, queries[name], trips[name]))
+        if chosen("floor", args):
+            rows.append(await bare_floor((ours_port, ours), scale, args))
         if selected_writes := [
             (route, v)
             for route in ("person", "payment")
@@ -652,14 +662,90 @@ async def bench_scale(
         for process in (ours, twin):
             process.terminate()
             process.wait(timeout=30)
+    if args.workers_at in (scale, 0) and chosen("workers", args):
+        rows += await two_workers(env, scale, url, token, args)
     return rows, rss, plans, written
+
+
+def uvicorn(app: str, port: int, workers: int = 1) -> list[str]:
+    """The command serving `app` (a bench app: the twin, bare FastAPI) as uvicorn does ours."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
+async def bare_floor(
+    ours: tuple[int, subprocess.Popen[bytes]], scale: int, args: argparse.Namespace
+) -> Row:
+    """Our `/healthz` against bare FastAPI's (bench/bare.py): what our middleware costs."""
+    port = free_port()
+    bare = start(uvicorn("bench.bare:app", port), {})
+    try:
+        await wait_up(f"http://127.0.0.1:{port}/healthz")
+        ours_port, ours_process = ours
+        rounds: list[list[Figures]] = [[], []]
+        for _ in range(3):  # in turn, the median of each: the machine's load weighs on both
+            for side, (p, process) in enumerate(((ours_port, ours_process), (port, bare))):
+                rounds[side].append(
+                    await measure(f"http://127.0.0.1:{p}/healthz", process.pid, args, "")
+                )
+    finally:
+        bare.terminate()
+        bare.wait(timeout=30)
+    ours_figures, bare_figures = (
+        Figures(*(statistics.median(f[i] for f in side) for i in range(4))) for side in rounds
+    )
+    return row(BARE_FLOOR, scale, ours_figures, bare_figures, 0)
+
+
+async def two_workers(
+    env: dict[str, str], scale: int, url: str, token: str, args: argparse.Namespace
+) -> list[Row]:
+    """Ours with WORKERS=2 against the twin with two uvicorn workers, on the floor and on two
+    reads (one process each is what every other row measures)."""
+    ours_port, twin_port = free_port(), free_port()
+    ours = start(
+        [sys.executable, "-m", "app.cli", "serve"],
+        {**env, "HOST": "127.0.0.1", "PORT": str(ours_port), "WORKERS": "2"},
+    )
+    twin = start(uvicorn("bench.twin:app", twin_port, workers=2), env)
+    rows = []
+    try:
+        # Two processes each import the app: slow to come up on a busy machine.
+        await wait_up(f"http://127.0.0.1:{ours_port}/healthz", tries=600)
+        await wait_up(f"http://127.0.0.1:{twin_port}/api/v1/organisations?limit=1", tries=600)
+        routes = await routes_for(url)
+        for name in (FLOOR, "organisation by id", "partnership by id"):
+            path = routes[name]
+            figures = [
+                await measure(f"http://127.0.0.1:{port}{path}", process.pid, args, token)
+                for port, process in ((ours_port, ours), (twin_port, twin))
+            ]
+            rows.append(row(f"2 workers: {name}", scale, *figures, -1))
+    finally:
+        for process in (ours, twin):
+            process.terminate()
+            process.wait(timeout=30)
+    return rows
 
 
 def table(rows: list[Row], rss: dict[int, float]) -> str:
     head = (
         f"{'route':<36} {'scale':>8} {'ours/s':>8} {'twin/s':>8} {'ratio':>6} "
         f"{'p50 ms':>7} {'p99 ms':>7} {'twin p99':>8} {'queries':>7} {'CPU ms':>6} "
-        f"{'twin CPU':>8} {'RSS MB':>7}"
+        f"{'twin CPU':>8} {'RSS MB':>7} {'trips':>5} {'twin stmts':>10}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
@@ -667,7 +753,8 @@ def table(rows: list[Row], rss: dict[int, float]) -> str:
             f"{r.route:<36} {r.scale:>8} {r.ours_rps:>8.0f} {r.twin_rps:>8.0f} {r.ratio:>6.2f} "
             f"{r.ours_p50_ms:>7.2f} {r.ours_p99_ms:>7.2f} {r.twin_p99_ms:>8.2f} "
             f"{r.queries_per_request:>7} {r.ours_cpu_ms:>6.2f} {r.twin_cpu_ms:>8.2f} "
-            f"{rss[r.scale]:>7.0f}"
+            f"{rss[r.scale]:>7.0f} {r.round_trips:>5} {r.twin_statements:>10}"
+            f"{' <0.5' if r.ratio < 0.5 else ''}"
         )
     return "\n".join(lines)
 
@@ -680,13 +767,38 @@ def verdicts(rows: list[Row], rss: dict[int, float]) -> list[str]:
             f"floor: our framework and middleware with no database reach {min(floor):.2f}-"
             f"{max(floor):.2f} of the twin's requests/s, the ceiling of any route's ratio"
         )
-    routes = [r for r in rows if r.route != FLOOR and not r.route.startswith("POST ")]
+    if bare := [r.ratio for r in rows if r.route == BARE_FLOOR]:
+        out.append(
+            f"floor against bare FastAPI: our /healthz at {min(bare):.2f}-{max(bare):.2f} of a "
+            f"FastAPI app of one route and no middleware -> target >= 0.80: "
+            f"{'met' if min(bare) >= 0.8 else 'MISSED'}; by CPU time a request (steadier on a "
+            "shared machine): "
+            + ", ".join(
+                f"{r.twin_cpu_ms / r.ours_cpu_ms:.2f}"
+                for r in rows
+                if r.route == BARE_FLOOR and r.ours_cpu_ms
+            )
+        )
+    for two in (r for r in rows if r.route.startswith("2 workers: ")):
+        out.append(f"{two.route} ({two.scale}): {two.ratio:.2f} of a two-process twin")
+    routes = [r for r in rows if not r.route.startswith(("floor", "POST ", "2 workers"))]
     if routes:
         worst = min(routes, key=lambda r: r.ratio)
         out.append(
             f"throughput: worst ratio {worst.ratio:.2f} ({worst.route}, {worst.scale}) "
             f"-> target >= 0.70: {'met' if worst.ratio >= 0.7 else 'MISSED'}"
         )
+    counted = [r for r in routes if r.round_trips >= 0]
+    if over := [r for r in counted if r.round_trips > r.twin_statements + 1]:
+        out.append(
+            f"round trips: {len(over)} of {len(counted)} reads take more than the twin's "
+            "statements plus one (ours / twin's statements): "
+            + ", ".join(f"{r.route} {r.round_trips}/{r.twin_statements}" for r in over)
+        )
+    elif counted:
+        out.append("round trips: every read within the twin's plus one -> met")
+    if under := [r for r in routes if r.ratio < 0.5]:
+        out.append(f"{len(under)} of {len(routes)} rows under 0.5 of the twin (flagged <0.5)")
     scales = sorted({r.scale for r in rows})
     for route in sorted({r.route for r in rows if r.route.endswith(" page")}):
         small = next(r for r in rows if r.route == route and r.scale == scales[0])
@@ -765,6 +877,13 @@ async def main() -> None:
     )
     parser.add_argument("--latency-seconds", type=float, default=8)
     parser.add_argument(
+        "--workers-at",
+        type=int,
+        default=-1,
+        help="the scale at which two workers are measured against a two-process twin (0: every "
+        "scale; by default the first)",
+    )
+    parser.add_argument(
         "--routes", default="", help="only routes whose name holds one of these (comma-separated)"
     )
     parser.add_argument(
@@ -783,6 +902,8 @@ async def main() -> None:
     )
     if args.check:
         raise SystemExit(await check_scales(server, args.scales))
+    if args.workers_at < 0:
+        args.workers_at = int(args.scales.split(",")[0])
     rows: list[Row] = []
     rss: dict[int, float] = {}
     plans: dict[int, dict[str, str]] = {}

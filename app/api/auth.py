@@ -36,15 +36,16 @@ async def _authenticate(request: Request, session: SessionDep) -> Principal:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise unauthorized("Use `Authorization: Bearer <token>`.")
+    cache = getattr(request.app.state, "principals", None)  # app/services/access/principals.py
     if token.startswith(api_keys.TOKEN_PREFIX):
-        return await api_keys.authenticate(session, token)
+        return await api_keys.authenticate(session, token, cache)
     try:
         claims = await request.app.state.oidc.verify(token)
     except SigningKeysUnavailable as exc:
         raise ProblemError(KEYS_UNAVAILABLE) from exc  # with its Retry-After
     except InvalidToken as exc:
         raise unauthorized(f"The access token was refused: {exc}.") from exc
-    return await users.sign_in(session, claims)
+    return await users.sign_in(session, claims, cache)
 
 
 def _acting(request: Request, session: SessionDep, principal: Principal) -> Principal:

@@ -2,6 +2,7 @@
 claims, and the local row keeps the latest of them for the audit trail and the admins."""
 
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,7 @@ from app.core.principal import Principal, TokenClaims
 from app.models.access import User
 from app.models.enums import Role
 from app.rules.access import check_scoped_role
+from app.services.access.principals import PrincipalCache, seen_recently
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
@@ -34,8 +36,35 @@ def _role_and_scope(claims: TokenClaims) -> tuple[Role, list[UUID]]:
     return role, organisations
 
 
-async def sign_in(session: AsyncSession, claims: TokenClaims) -> Principal:
+class _KeptUser(NamedTuple):
+    """A user's row as the cache keeps it."""
+
+    id: UUID
+    name: str | None
+    email: str | None
+    role: Role
+    organisation_ids: tuple[UUID, ...]
+    last_seen_at: datetime | None
+
+
+async def sign_in(
+    session: AsyncSession, claims: TokenClaims, cache: PrincipalCache | None = None
+) -> Principal:
+    """The token's principal. Its user row is read, and written when the claims changed or it
+    was last seen more than a minute ago; with `cache`, a user seen within the minute with the
+    same claims costs no round trip."""
     role, organisations = _role_and_scope(claims)
+    credential = f"subject:{claims.subject}"
+    now = datetime.now(UTC)
+    kept = cache.get(credential) if cache is not None else None
+    if (
+        kept is not None
+        and (kept.name, kept.email, kept.role, kept.organisation_ids)
+        == (claims.name, claims.email, role, tuple(organisations))
+        and seen_recently(kept.last_seen_at, now, LAST_SEEN_RESOLUTION.total_seconds())
+    ):
+        return _principal(kept.id, claims, role, organisations)
+    generation = cache.generation if cache is not None else 0
     user = await session.scalar(select(User).where(User.subject == claims.subject))
     if user is None:
         user = await _first_visit(session, claims, role, organisations)
@@ -43,6 +72,11 @@ async def sign_in(session: AsyncSession, claims: TokenClaims) -> Principal:
     session.info["principal"] = principal  # a change of the claims is recorded as the user's
     _refresh(user, claims, role, organisations)
     await session.flush()
+    if cache is not None:
+        row = _KeptUser(
+            user.id, claims.name, claims.email, role, tuple(organisations), user.last_seen_at
+        )
+        cache.put(credential, f"user:{user.id}", row, generation)
     return principal
 
 
