@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-_TRANSPORT: Any = asyncio.selector_events._SelectorSocketTransport
+_TRANSPORT: Any = getattr(asyncio.selector_events, "_SelectorSocketTransport")  # noqa: B009 (private: typeshed omits it)
 
 
 @dataclass
