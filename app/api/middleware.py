@@ -18,7 +18,7 @@ from app.api.problems import PROBLEM_MEDIA_TYPE, problem_body
 from app.api.redaction import loggable_path
 from app.core.context import request_id_var
 from app.core.errors import BAD_REQUEST, INTERNAL_ERROR, PAYLOAD_TOO_LARGE, ProblemKind
-from app.core.i18n import language_var, negotiate
+from app.core.i18n import Text, language_var, negotiate
 
 access_log = logging.getLogger("partnership_api.access")
 log = logging.getLogger(__name__)
@@ -296,7 +296,7 @@ class UnhandledErrorMiddleware:
 
 
 async def send_problem(
-    send: Send, kind: ProblemKind, detail: str, instance: str, *, close: bool = False
+    send: Send, kind: ProblemKind, detail: Text, instance: str, *, close: bool = False
 ) -> None:
     body = json.dumps(problem_body(kind, detail, instance)).encode()
     headers = [

@@ -29,6 +29,7 @@ from app.core.errors import (
     VALIDATION_ERROR,
     ProblemKind,
 )
+from app.core.i18n import english
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _VALIDATION = (
@@ -147,7 +148,7 @@ def _validates(dependant: Dependant) -> bool:
 
 def _problem_response(kinds: set[ProblemKind]) -> dict[str, Any]:
     """One status's answer: the titles of the kinds it can be, and the headers they carry."""
-    titles = sorted(k.title for k in kinds if k is not VALIDATION_ERROR and k.mode is None)
+    titles = sorted(english(k.title) for k in kinds if k is not VALIDATION_ERROR and k.mode is None)
     if VALIDATION_ERROR in kinds:
         titles = [_VALIDATION, *titles]
     response: dict[str, Any] = {

@@ -46,6 +46,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware import send_problem
 from app.core.errors import ProblemError, problem_kind
+from app.core.i18n import _
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,13 @@ log = logging.getLogger(__name__)
 RATE_LIMITED = problem_kind(
     "rate-limited",
     429,
-    "Too many requests",
-    "The client sent more requests this minute than its limit allows; wait `Retry-After` "
-    "seconds. Limits are per bearer token, or per client address without one; requests whose "
-    "credentials are refused (401) count against their client address, and once those reach the "
-    "address's limit, every request from it with credentials waits too.",
+    _("Too many requests"),
+    _(
+        "The client sent more requests this minute than its limit allows; wait `Retry-After` "
+        "seconds. Limits are per bearer token, or per client address without one; requests whose "
+        "credentials are refused (401) count against their client address, and once those reach the"
+        " address's limit, every request from it with credentials waits too.",
+    ),
 )
 
 WINDOW_S = 60

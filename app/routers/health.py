@@ -6,14 +6,15 @@ from sqlalchemy import text
 
 from app.api.problems import problem_responses
 from app.core.errors import ProblemError, problem_kind
+from app.core.i18n import _
 
 router = APIRouter(tags=["health"])
 
 NOT_READY = problem_kind(
     "not-ready",
     503,
-    "Not ready",
-    "The database does not answer, or its schema is not at the migration this code expects.",
+    _("Not ready"),
+    _("The database does not answer, or its schema is not at the migration this code expects."),
     retry_after_s=5,
 )
 

@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.i18n import Message, Money, _
 from app.core.periods import add_months, nominal_end, phase_years
 from app.models.enums import (
     ApplicationAction,
@@ -28,7 +29,7 @@ from app.models.enums import (
     ReportStatus,
 )
 from app.rules.partnerships import PROJECT_MAX_YEARS, longest_end
-from app.rules.words import in_words, listing
+from app.rules.words import code_listing, in_words, listing
 
 _T = TypeVar("_T")
 ZERO = Decimal(0)
@@ -65,8 +66,8 @@ class BudgetLine(Protocol):
 
 ROUND_PERIOD = rule(
     "round-period",
-    "A round closes after it opens",
-    "An application round closes on or after it opens.",
+    _("A round closes after it opens"),
+    _("An application round closes on or after it opens."),
     mode=RuleMode.refuse,
     reads=(
         "application_rounds.opens",
@@ -83,10 +84,12 @@ def check_round_period(opens: date, closes: date) -> None:
 
 ROUND_OPEN = rule(
     "round-open",
-    "Project applications only in an open round",
-    "A project or extension application names an application round open on the day it is "
-    "created and is submitted while that round is open; an inception application may come at "
-    "any time and names no round (DOMAIN.md §6, [FAQ], [DAGS]).",
+    _("Project applications only in an open round"),
+    _(
+        "A project or extension application names an application round open on the day it is "
+        "created and is submitted while that round is open; an inception application may come at "
+        "any time and names no round (DOMAIN.md §6, [FAQ], [DAGS])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "applications.round_id",
@@ -127,8 +130,8 @@ def check_round_open(
 
 UNKNOWN_ROUND = rule(
     "unknown-round",
-    "Unknown application round",
-    "The application round referred to does not exist.",
+    _("Unknown application round"),
+    _("The application round referred to does not exist."),
     mode=RuleMode.refuse,
     reads=(
         "application_rounds.id",
@@ -164,9 +167,11 @@ _DONE = {
 
 APPLICATION_TRANSITION = rule(
     "application-transition",
-    "Not an action from this state",
-    "An application moves draft -> submitted -> under_assessment -> approved or rejected, and "
-    "can be withdrawn until it is decided; only a draft can be changed.",
+    _("Not an action from this state"),
+    _(
+        "An application moves draft -> submitted -> under_assessment -> approved or rejected, and "
+        "can be withdrawn until it is decided; only a draft can be changed."
+    ),
     mode=RuleMode.refuse,
     reads=("applications.status",),
 )
@@ -198,10 +203,12 @@ REQUIRED_ATTACHMENTS = (DocumentKind.letter_of_intent, DocumentKind.budget)
 
 APPLICATION_ATTACHMENTS = rule(
     "application-attachments",
-    "An application has its letter of intent and budget",
-    "A submitted application has among its attachments "
-    f"{listing([f'a {kind}' for kind in _words(REQUIRED_ATTACHMENTS)])}, "
-    "documents of its own partnership.",
+    _("An application has its letter of intent and budget"),
+    _(
+        "A submitted application has among its attachments documents of its own partnership of "
+        "the kinds {kinds}.",
+        kinds=code_listing(list(REQUIRED_ATTACHMENTS)),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "applications.attachment_ids",
@@ -253,8 +260,8 @@ def check_attachments(
 
 APPLICATION_BUDGET = rule(
     "application-budget",
-    "A submitted application has a budget",
-    "An application is submitted with at least one budget line.",
+    _("A submitted application has a budget"),
+    _("An application is submitted with at least one budget line."),
     mode=RuleMode.refuse,
     reads=(
         "applications.status",
@@ -272,8 +279,8 @@ def check_submitted_budget(lines: Sized) -> None:
 
 ONE_OPEN_APPLICATION = rule(
     "one-open-application",
-    "One open application per phase",
-    "A partnership has at most one undecided application of each kind.",
+    _("One open application per phase"),
+    _("A partnership has at most one undecided application of each kind."),
     mode=RuleMode.refuse,
     reads=(
         "applications.partnership_id",
@@ -297,8 +304,8 @@ def check_one_open(kind: str, open_one: UUID | None) -> None:
 
 APPLICATION_PERIOD = rule(
     "application-period",
-    "An application's period ends after it starts",
-    "An application's planned period ends on or after its start.",
+    _("An application's period ends after it starts"),
+    _("An application's planned period ends on or after its start."),
     mode=RuleMode.refuse,
     reads=(
         "applications.planned_start",
@@ -319,9 +326,11 @@ def check_application_period(planned_start: date, planned_end: date) -> None:
 
 WHOLE_KRONOR = rule(
     "whole-kronor",
-    "Budgets are whole kronor in SEK",
-    "Budget lines, decided amounts and amendments are in SEK and whole kronor (DOMAIN.md §6, "
-    "[RL20 §1]).",
+    _("Budgets are whole kronor in SEK"),
+    _(
+        "Budget lines, decided amounts and amendments are in SEK and whole kronor (DOMAIN.md §6, "
+        "[RL20 §1])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "application_budget_lines.amount",
@@ -343,10 +352,13 @@ INELIGIBLE_COSTS = ("salaries", "per_diems", "extra_days")
 
 INELIGIBLE_COST = rule(
     "ineligible-cost",
-    "Not a cost ICLD funds",
-    f"{listing(_words(INELIGIBLE_COSTS)).capitalize()} are not funded, "
-    "nor costs the guidelines do not name (DOMAIN.md §6, [BUD]). Funded: "
-    f"{', '.join(CostCategory)}.",
+    _("Not a cost ICLD funds"),
+    _(
+        "Costs of the categories {ineligible} are not funded, nor costs the guidelines do not "
+        "name (DOMAIN.md §6, [BUD]). Funded: {funded}.",
+        ineligible=code_listing(list(INELIGIBLE_COSTS)),
+        funded=code_listing(list(CostCategory)),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "application_budget_lines.category",
@@ -368,9 +380,12 @@ def check_cost_category(category: str) -> None:
 
 BUDGET_YEAR = rule(
     "budget-year",
-    "A budget year is a year of the period",
-    f"A budget line's project year is 1 to {PROJECT_MAX_YEARS} and falls within the planned "
-    f"period (accounting year 1-{PROJECT_MAX_YEARS}, DOMAIN.md §7, [RED]).",
+    _("A budget year is a year of the period"),
+    _(
+        "A budget line's project year is 1 to {max} and falls within the planned period "
+        "(accounting year 1-{max}, DOMAIN.md §7, [RED]).",
+        max=PROJECT_MAX_YEARS,
+    ),
     mode=RuleMode.refuse,
     reads=(
         "application_budget_lines.year",
@@ -418,18 +433,25 @@ CEILINGS: dict[tuple[bool, bool], tuple[Decimal, Decimal]] = {
 }
 
 
-def _ceilings(inception: bool, trilateral: bool) -> str:
-    return " / ".join(_kronor(c) for c in CEILINGS[(inception, trilateral)])
+def _ceilings(inception: bool, trilateral: bool) -> Message:
+    """Europe's ceiling / elsewhere's, in a description."""
+    europe, elsewhere = CEILINGS[(inception, trilateral)]
+    return _("{europe} / {elsewhere}", europe=Money(europe), elsewhere=Money(elsewhere))
 
 
 BUDGET_CEILING = rule(
     "budget-ceiling",
-    "The budget respects ICLD's ceilings",
-    f"Inception at most {_kronor(CEILINGS[(True, False)][0])} SEK (Europe) or "
-    f"{_kronor(CEILINGS[(True, False)][1])} (Africa, Asia, Latin America), "
-    f"trilateral {_ceilings(True, True)}; a project or extension at most "
-    f"{_ceilings(False, False)} per project year, trilateral {_ceilings(False, True)} "
-    "(DOMAIN.md §6, [BUD]).",
+    _("The budget respects ICLD's ceilings"),
+    _(
+        "Inception at most {inception_europe} (Europe) or {inception_elsewhere} (Africa, Asia, "
+        "Latin America), trilateral {inception_trilateral}; a project or extension at most "
+        "{project} per project year, trilateral {project_trilateral} (DOMAIN.md §6, [BUD]).",
+        inception_europe=Money(CEILINGS[(True, False)][0]),
+        inception_elsewhere=Money(CEILINGS[(True, False)][1]),
+        inception_trilateral=_ceilings(True, True),
+        project=_ceilings(False, False),
+        project_trilateral=_ceilings(False, True),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "application_budget_lines.amount",
@@ -528,9 +550,11 @@ def totals_by_year(lines: Iterable[YearAmount]) -> dict[int, Decimal]:
 
 BUDGET_LINE_ONCE = rule(
     "budget-line-once",
-    "One budget line per cost category and year",
-    "A budget has one line for each cost category in each project year; amendments and reports "
-    "name the line.",
+    _("One budget line per cost category and year"),
+    _(
+        "A budget has one line for each cost category in each project year; amendments and reports "
+        "name the line."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "application_budget_lines.category",
@@ -558,8 +582,8 @@ def check_lines_once(lines: Sequence[tuple[str, int]], pointer: str = "/budget")
 
 GRANT_PERIOD = rule(
     "grant-period",
-    "A grant's period ends after it starts",
-    "A grant ends on or after its start.",
+    _("A grant's period ends after it starts"),
+    _("A grant ends on or after its start."),
     mode=RuleMode.refuse,
     reads=(
         "grants.starts",
@@ -576,8 +600,8 @@ def check_grant_period(starts: date, ends: date) -> None:
 
 BUDGET_LINES_SUM = rule(
     "budget-lines-sum",
-    "Budget lines sum to the decided amount",
-    "A grant's budget lines add up to exactly the amount decided (DOMAIN.md §6, [MINA]).",
+    _("Budget lines sum to the decided amount"),
+    _("A grant's budget lines add up to exactly the amount decided (DOMAIN.md §6, [MINA])."),
     mode=RuleMode.refuse,
     reads=(
         "grants.amount",
@@ -598,9 +622,11 @@ def check_lines_sum(amounts: Iterable[Decimal], amount: Decimal) -> None:
 
 GRANT_APPLICATION = rule(
     "grant-application",
-    "A grant answers an approved application",
-    "A grant names, if any, an approved application of the same partnership and kind, and no "
-    "application is granted twice.",
+    _("A grant answers an approved application"),
+    _(
+        "A grant names, if any, an approved application of the same partnership and kind, and no "
+        "application is granted twice."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grants.application_id",
@@ -646,10 +672,12 @@ def check_grant_application(
 
 AMENDMENT = rule(
     "amendment",
-    "Not an amendment this grant can take",
-    "An extension moves the end later; a reallocation moves money between two lines of the "
-    "grant and keeps the total; a reduction takes no line below zero; a close-out falls within "
-    "the period (DOMAIN.md §7, [004]).",
+    _("Not an amendment this grant can take"),
+    _(
+        "An extension moves the end later; a reallocation moves money between two lines of the "
+        "grant and keeps the total; a reduction takes no line below zero; a close-out falls within "
+        "the period (DOMAIN.md §7, [004])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grants.ends",
@@ -763,9 +791,11 @@ def check_close_out(
 
 BELOW_REPORTED = rule(
     "below-reported",
-    "Not below what is reported or paid",
-    "No amendment takes a budget line below the costs reported on it, or the grant below what "
-    "has been paid.",
+    _("Not below what is reported or paid"),
+    _(
+        "No amendment takes a budget line below the costs reported on it, or the grant below what "
+        "has been paid."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grant_budget_lines.amount",
@@ -795,9 +825,11 @@ def check_not_below_reported(
 
 GRANT_CLOSED = rule(
     "grant-closed",
-    "The grant is closed",
-    "A grant closed out early takes no further amendments, and no reports for years after it "
-    "closed.",
+    _("The grant is closed"),
+    _(
+        "A grant closed out early takes no further amendments, and no reports for years after it "
+        "closed."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grants.status",
@@ -817,10 +849,13 @@ def check_grant_open(status: str, closed_on: date | None) -> None:
 
 REPORT_YEAR = rule(
     "report-year",
-    "A report covers a year of the grant",
-    "An interim report covers a project year before the last, the final report the last year "
-    f"(accounting year 1-{PROJECT_MAX_YEARS}, DOMAIN.md §7, [RED]); its costs are on budget "
-    "lines of that year; each kind and year has one report that is not returned.",
+    _("A report covers a year of the grant"),
+    _(
+        "An interim report covers a project year before the last, the final report the last year "
+        "(accounting year 1-{max}, DOMAIN.md §7, [RED]); its costs are on budget lines of that "
+        "year; each kind and year has one report that is not returned.",
+        max=PROJECT_MAX_YEARS,
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grant_reports.kind",
@@ -835,9 +870,11 @@ REPORT_YEAR = rule(
 
 COST_BEYOND_BUDGET_LINE = rule(
     "cost-beyond-budget-line",
-    "Costs stay within their budget line",
-    "The costs reported on a budget line never exceed the line; more needs an amendment first "
-    "(DOMAIN.md §7: report lines within the approved budget lines).",
+    _("Costs stay within their budget line"),
+    _(
+        "The costs reported on a budget line never exceed the line; more needs an amendment first "
+        "(DOMAIN.md §7: report lines within the approved budget lines)."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grant_reported_costs.amount",
@@ -907,9 +944,11 @@ def check_report_costs(
 
 EXCHANGE_RATE = rule(
     "exchange-rate",
-    "A foreign-currency cost has its rate",
-    "A cost in SEK has no rate; a cost in another currency keeps its original amount and "
-    "currency, and the positive rate used to reach SEK.",
+    _("A foreign-currency cost has its rate"),
+    _(
+        "A cost in SEK has no rate; a cost in another currency keeps its original amount and "
+        "currency, and the positive rate used to reach SEK."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grant_reported_costs.currency",
@@ -939,8 +978,8 @@ def check_exchange_rate(currency: str, rate: Decimal | None, sek: Decimal) -> No
 
 REPORT_TRANSITION = rule(
     "report-transition",
-    "Not an action from this state",
-    "Only a submitted report is approved or returned.",
+    _("Not an action from this state"),
+    _("Only a submitted report is approved or returned."),
     mode=RuleMode.refuse,
     reads=("grant_reports.status",),
 )
@@ -967,11 +1006,14 @@ FINAL_REPORT_MONTHS = 3
 
 REPORT_DUE = rule(
     "report-due",
-    "Reports come by their due date",
-    f"An interim report is due {in_words(INTERIM_REPORT_MONTHS)} months after each project year "
-    f"but the last, the final report {in_words(FINAL_REPORT_MONTHS)} months after the grant's "
-    "end (assumed periods: docs/funding.md). A warning on the compliance view and in the "
-    "programme officers' alerts.",
+    _("Reports come by their due date"),
+    _(
+        "An interim report is due {interim} months after each project year but the last, the "
+        "final report {final} months after the grant's end (assumed periods: docs/funding.md). A "
+        "warning on the compliance view and in the programme officers' alerts.",
+        interim=in_words(INTERIM_REPORT_MONTHS),
+        final=in_words(FINAL_REPORT_MONTHS),
+    ),
     mode=RuleMode.report,
     reads=(
         "grant_reports.kind",
@@ -1006,9 +1048,11 @@ def is_overdue(due_on: date, on: date, filed: bool) -> bool:
 
 PAYMENT_AFTER_APPROVED_REPORT = rule(
     "payment-after-approved-report",
-    "Payments follow an approved report",
-    "ICLD reimburses in arrears: a payment reimburses an approved report of the grant "
-    "(DOMAIN.md §6, [REP-EN], [RED]).",
+    _("Payments follow an approved report"),
+    _(
+        "ICLD reimburses in arrears: a payment reimburses an approved report of the grant "
+        "(DOMAIN.md §6, [REP-EN], [RED])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grant_payments.report_id",
@@ -1050,8 +1094,8 @@ def check_payment_report(
 
 PAYMENT_BEYOND_APPROVED = rule(
     "payment-beyond-approved",
-    "Never more than the approved costs",
-    "The payments of a report never exceed the costs it approved (DOMAIN.md §7).",
+    _("Never more than the approved costs"),
+    _("The payments of a report never exceed the costs it approved (DOMAIN.md §7)."),
     mode=RuleMode.refuse,
     reads=(
         "grant_payments.amount",

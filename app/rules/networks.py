@@ -11,6 +11,7 @@ from typing import Literal, TypeVar
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.i18n import _
 from app.core.periods import check_period
 from app.rules.reference import SWEDEN
 from app.rules.words import in_words
@@ -23,8 +24,8 @@ SMALLEST_GROUP = 5
 
 NETWORK_PERIOD = rule(
     "network-period",
-    "A network ends after it starts",
-    "A network ends on or after its start.",
+    _("A network ends after it starts"),
+    _("A network ends on or after its start."),
     mode=RuleMode.refuse,
     reads=(
         "networks.starts",
@@ -41,8 +42,8 @@ def check_network_period(starts: date, ends: date) -> None:
 
 NETWORK_MEMBER_COUNTRY = rule(
     "network-member-country",
-    "Members come from the network's countries",
-    "A network member's country is one of the network's countries (DOMAIN.md §4).",
+    _("Members come from the network's countries"),
+    _("A network member's country is one of the network's countries (DOMAIN.md §4)."),
     mode=RuleMode.refuse,
     reads=(
         "network_members.organisation_id",
@@ -71,9 +72,11 @@ def check_member_country(
 
 NETWORK_PARTNER_ELIGIBLE = rule(
     "network-partner-eligible",
-    "Partner-side members are in a partner country",
-    "A partner-side member's country is an ICLD partner country when the network starts "
-    "(DOMAIN.md §2, §4).",
+    _("Partner-side members are in a partner country"),
+    _(
+        "A partner-side member's country is an ICLD partner country when the network starts "
+        "(DOMAIN.md §2, §4)."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "network_members.organisation_id",
@@ -110,8 +113,8 @@ def check_partner_eligible(
 
 UNKNOWN_NETWORK = rule(
     "unknown-network",
-    "Unknown network",
-    "The network referred to does not exist.",
+    _("Unknown network"),
+    _("The network referred to does not exist."),
     mode=RuleMode.refuse,
     reads=(
         "networks.id",
@@ -132,8 +135,8 @@ def known_network(found: T | None, network_id: UUID) -> T:
 
 WORKSHOP_WITHIN_NETWORK = rule(
     "workshop-within-network",
-    "A network's workshop falls within it",
-    "A network's workshop takes place within the network's period (DOMAIN.md §4).",
+    _("A network's workshop falls within it"),
+    _("A network's workshop takes place within the network's period (DOMAIN.md §4)."),
     mode=RuleMode.refuse,
     reads=(
         "workshops.starts",
@@ -168,8 +171,8 @@ def check_workshop_within_network(
 
 WORKSHOP_MEMBERS_ONLY = rule(
     "workshop-members-only",
-    "Network workshops are for members",
-    "The organisations taking part in a network's workshop are members of the network.",
+    _("Network workshops are for members"),
+    _("The organisations taking part in a network's workshop are members of the network."),
     mode=RuleMode.refuse,
     reads=(
         "workshops.organisation_ids",
@@ -207,10 +210,12 @@ PARTICIPANTS_PER_ORGANISATION = 3
 
 WORKSHOP_PARTICIPANTS = rule(
     "workshop-participants",
-    "Participants come from the organisations taking part, within the cap",
-    "Each participant belongs to an organisation taking part, and no organisation sends more "
-    "people than the workshop's cap (seed 001: "
-    f"{in_words(PARTICIPANTS_PER_ORGANISATION)} from Lessebo).",
+    _("Participants come from the organisations taking part, within the cap"),
+    _(
+        "Each participant belongs to an organisation taking part, and no organisation sends more "
+        "people than the workshop's cap (seed 001: {n} from Lessebo).",
+        n=in_words(PARTICIPANTS_PER_ORGANISATION),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "workshop_participants.person_id",
@@ -256,8 +261,8 @@ def check_participants(
 
 WORKSHOP_PERIOD = rule(
     "workshop-period",
-    "A workshop ends after it starts",
-    "A workshop ends on or after its start.",
+    _("A workshop ends after it starts"),
+    _("A workshop ends on or after its start."),
     mode=RuleMode.refuse,
     reads=(
         "workshops.starts",

@@ -17,6 +17,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.i18n import _
 from app.core.periods import add_months
 from app.models.enums import OrganisationType, PartnerInterestSide, PartnerInterestStatus
 from app.rules.reference import SWEDEN
@@ -43,10 +44,12 @@ def expired(expires: date, today: date) -> bool:
 
 PARTNER_INTEREST_COUNTRIES = rule(
     "partner-interest-countries",
-    "A Swedish declaration names partner countries",
-    "A Swedish organisation's declaration of interest names the countries it would work with "
-    "among the ICLD partner countries of the day it could start, or none (any) (DOMAIN.md §2); "
-    "a partner-side declaration names no countries nor funding regions: its partner is Swedish.",
+    _("A Swedish declaration names partner countries"),
+    _(
+        "A Swedish organisation's declaration of interest names the countries it would work with "
+        "among the ICLD partner countries of the day it could start, or none (any) (DOMAIN.md §2); "
+        "a partner-side declaration names no countries nor funding regions: its partner is Swedish."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "partner_interests.side",
@@ -89,9 +92,11 @@ def check_wanted_countries(
 
 PARTNER_INTEREST_CLOSED = rule(
     "partner-interest-closed",
-    "A matched or withdrawn declaration is closed",
-    "A declaration of interest that was matched (made into a draft partnership) or withdrawn "
-    "is kept as it is: it is not changed, renewed, withdrawn or matched again.",
+    _("A matched or withdrawn declaration is closed"),
+    _(
+        "A declaration of interest that was matched (made into a draft partnership) or withdrawn "
+        "is kept as it is: it is not changed, renewed, withdrawn or matched again."
+    ),
     mode=RuleMode.refuse,
     reads=("partner_interests.status",),
 )
@@ -109,10 +114,13 @@ def check_open(status: str, pointer: str | None = None) -> None:
 
 PARTNER_INTEREST_MATCH = rule(
     "partner-interest-match",
-    "A match pairs two current declarations of the two sides",
-    "A draft partnership is made from a Swedish organisation's declaration of interest and a "
-    "partner-side one, neither of which has expired: a declaration expires "
-    f"{in_words(EXPIRY_MONTHS)} months after it was made or last renewed (renew it first).",
+    _("A match pairs two current declarations of the two sides"),
+    _(
+        "A draft partnership is made from a Swedish organisation's declaration of interest and a "
+        "partner-side one, neither of which has expired: a declaration expires {n} months after "
+        "it was made or last renewed (renew it first).",
+        n=in_words(EXPIRY_MONTHS),
+    ),
     mode=RuleMode.refuse,
     reads=("partner_interests.side", "partner_interests.expires_on"),
 )

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from app.core.errors import CONFLICT, ProblemError, RuleMode, RuleViolation, rule
+from app.core.i18n import _
 from app.core.periods import last_day_within
 from app.models.enums import (
     ELIGIBLE_SWEDISH_APPLICANT_TYPES,
@@ -28,7 +29,7 @@ from app.models.enums import (
     PoliticalSide,
 )
 from app.rules.reference import SWEDEN
-from app.rules.words import in_words, listing
+from app.rules.words import code_listing, in_words, listing
 
 
 def _a(word: str) -> str:
@@ -43,8 +44,8 @@ POLITICAL_SIDES = (PoliticalSide.majority, PoliticalSide.opposition)
 
 UNKNOWN_PARTNERSHIP = rule(
     "unknown-partnership",
-    "Unknown partnership",
-    "The partnership referred to does not exist (or is not yours).",
+    _("Unknown partnership"),
+    _("The partnership referred to does not exist (or is not yours)."),
     mode=RuleMode.refuse,
     reads=(
         "partnerships.id",
@@ -58,10 +59,12 @@ UNKNOWN_PARTNERSHIP = rule(
 
 SWEDISH_APPLICANT_ELIGIBLE = rule(
     "swedish-applicant-eligible",
-    "The Swedish party must be an eligible applicant",
-    "The Swedish party is a Swedish municipality, region, district committee, local government "
-    "association, joint committee or municipal company (DOMAIN.md §2, [RL20 §1]); so is a "
-    "Swedish organisation that declares it seeks a partner (docs/partner-search.md).",
+    _("The Swedish party must be an eligible applicant"),
+    _(
+        "The Swedish party is a Swedish municipality, region, district committee, local government "
+        "association, joint committee or municipal company (DOMAIN.md §2, [RL20 §1]); so is a "
+        "Swedish organisation that declares it seeks a partner (docs/partner-search.md)."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "partnerships.swedish_party_id",
@@ -89,10 +92,12 @@ def check_swedish_applicant(
 
 PARTNER_COUNTRY_ELIGIBLE = rule(
     "partner-country-eligible",
-    "Partners must be in an ICLD partner country",
-    "Each partner-side party is in a country that ICLD accepted as a partner country on the date "
-    "the partnership was applied for (DOMAIN.md §2, §7); an organisation that declares it seeks "
-    "a Swedish partner, on the day it could start (docs/partner-search.md).",
+    _("Partners must be in an ICLD partner country"),
+    _(
+        "Each partner-side party is in a country that ICLD accepted as a partner country on the "
+        "date the partnership was applied for (DOMAIN.md §2, §7); an organisation that declares it "
+        "seeks a Swedish partner, on the day it could start (docs/partner-search.md).",
+    ),
     mode=RuleMode.refuse,
     reads=(
         "partnership_partners.organisation_id",
@@ -122,9 +127,11 @@ def check_partner_country(
 
 THIRD_PARTY_IN_EU = rule(
     "third-party-in-eu",
-    "A third party comes from the EU",
-    "A trilateral partnership's third party is an organisation in an EU member state "
-    "(DOMAIN.md §1, [RL20 §10-11]).",
+    _("A third party comes from the EU"),
+    _(
+        "A trilateral partnership's third party is an organisation in an EU member state "
+        "(DOMAIN.md §1, [RL20 §10-11])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "partnerships.third_party_id",
@@ -184,9 +191,12 @@ INCEPTION_MAX_MONTHS = 12 * INCEPTION_MAX_YEARS
 
 PROJECT_DURATION = rule(
     "project-duration",
-    f"A project lasts {PROJECT_MIN_YEARS} to {PROJECT_MAX_YEARS} years",
-    f"A project phase is planned for at least {in_words(PROJECT_MIN_YEARS)} and at most "
-    f"{in_words(PROJECT_MAX_YEARS)} years (DOMAIN.md §7).",
+    _("A project lasts {min} to {max} years", min=PROJECT_MIN_YEARS, max=PROJECT_MAX_YEARS),
+    _(
+        "A project phase is planned for at least {min} and at most {max} years (DOMAIN.md §7).",
+        min=in_words(PROJECT_MIN_YEARS),
+        max=in_words(PROJECT_MAX_YEARS),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "phases.kind",
@@ -201,9 +211,11 @@ PROJECT_DURATION = rule(
 
 INCEPTION_DURATION = rule(
     "inception-duration",
-    f"An inception lasts at most {INCEPTION_MAX_MONTHS} months",
-    "An inception (preparation) phase is planned for at most "
-    f"{in_words(INCEPTION_MAX_MONTHS)} months (DOMAIN.md §7).",
+    _("An inception lasts at most {max} months", max=INCEPTION_MAX_MONTHS),
+    _(
+        "An inception (preparation) phase is planned for at most {max} months (DOMAIN.md §7).",
+        max=in_words(INCEPTION_MAX_MONTHS),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "phases.kind",
@@ -275,8 +287,8 @@ def check_inception_ran(start: date, end: date) -> None:
 
 PHASES_DO_NOT_OVERLAP = rule(
     "phases-do-not-overlap",
-    "Phases do not overlap",
-    "The phases of a partnership follow one another; their planned periods do not overlap.",
+    _("Phases do not overlap"),
+    _("The phases of a partnership follow one another; their planned periods do not overlap."),
     mode=RuleMode.refuse,
     reads=(
         "phases.planned_start",
@@ -288,8 +300,8 @@ PHASES_DO_NOT_OVERLAP = rule(
 
 PROJECT_AFTER_INCEPTION = rule(
     "project-after-inception",
-    "A project follows the inception",
-    "A project starts after every inception phase of the partnership has ended (DOMAIN.md §3).",
+    _("A project follows the inception"),
+    _("A project starts after every inception phase of the partnership has ended (DOMAIN.md §3)."),
     mode=RuleMode.refuse,
     reads=(
         "phases.kind",
@@ -342,9 +354,11 @@ def check_inceptions_ended(phases: Iterable[PhaseFacts]) -> None:
 
 POSTPONEMENT_LENGTH = rule(
     "postponement-length",
-    "A postponement pauses for some time",
-    "A postponement pauses the phase for more than zero days, from a day within the phase; the "
-    "planned end moves by the length of the pause (DOMAIN.md §7, [004]).",
+    _("A postponement pauses for some time"),
+    _(
+        "A postponement pauses the phase for more than zero days, from a day within the phase; the "
+        "planned end moves by the length of the pause (DOMAIN.md §7, [004])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "phases.planned_end",
@@ -377,8 +391,11 @@ def check_pause_within(start: date, planned_end: date, paused_from: date) -> Non
 
 EXTENSION_LATER_END = rule(
     "extension-later-end",
-    "An extension ends later",
-    "An extension (a new grant decision) sets a planned end after the current one (DOMAIN.md §7).",
+    _("An extension ends later"),
+    _(
+        "An extension (a new grant decision) sets a planned end after the current one (DOMAIN.md "
+        "§7).",
+    ),
     mode=RuleMode.refuse,
     reads=("phases.planned_end",),
 )
@@ -396,9 +413,11 @@ def check_later_end(planned_end: date, new_end: date) -> None:
 
 EARLY_TERMINATION_DATE = rule(
     "early-termination-date",
-    "An early termination falls inside the phase",
-    "An early termination takes effect on or after the day the phase started and before its "
-    "planned end (DOMAIN.md §7, [004]).",
+    _("An early termination falls inside the phase"),
+    _(
+        "An early termination takes effect on or after the day the phase started and before its "
+        "planned end (DOMAIN.md §7, [004])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "phases.actual_start",
@@ -421,9 +440,11 @@ def check_termination_date(started: date, planned_end: date, effective: date) ->
 
 PHASE_TRANSITION = rule(
     "phase-transition",
-    "The action does not fit the phase's state",
-    "Only a planned phase starts, only an active phase is completed or terminated, and a phase "
-    "that ended is not postponed or extended.",
+    _("The action does not fit the phase's state"),
+    _(
+        "Only a planned phase starts, only an active phase is completed or terminated, and a phase "
+        "that ended is not postponed or extended."
+    ),
     mode=RuleMode.refuse,
     reads=("phases.status",),
 )
@@ -479,9 +500,11 @@ def check_end_date(started: date, end: date) -> None:
 
 STEERING_GROUP_COMPOSITION = rule(
     "steering-group-composition",
-    "The steering group needs majority and opposition from both sides",
-    "A project starts only when its steering group holds at least one politician of the ruling "
-    "majority and one of the opposition from each side (DOMAIN.md §7, [002]).",
+    _("The steering group needs majority and opposition from both sides"),
+    _(
+        "A project starts only when its steering group holds at least one politician of the ruling "
+        "majority and one of the opposition from each side (DOMAIN.md §7, [002])."
+    ),
     mode=RuleMode.report,
     reads=(
         "partnership_members.team",
@@ -530,8 +553,8 @@ def check_steering_group(missing: Sequence[str], on: date | None = None) -> None
 
 MEMBER_OF_A_PARTY = rule(
     "member-of-a-party",
-    "Members act for a party",
-    "A member of a partnership's groups belongs to one of its parties' organisations.",
+    _("Members act for a party"),
+    _("A member of a partnership's groups belongs to one of its parties' organisations."),
     mode=RuleMode.refuse,
     reads=(
         "partnership_members.person_id",
@@ -557,9 +580,11 @@ def check_member_of_a_party(
 
 TEAM_MEMBER_KIND = rule(
     "team-member-kind",
-    "Steering groups are politicians, project groups officials",
-    "A steering group is made of politicians of the majority and the opposition, a project group "
-    "of civil servants (DOMAIN.md §2).",
+    _("Steering groups are politicians, project groups officials"),
+    _(
+        "A steering group is made of politicians of the majority and the opposition, a project "
+        "group of civil servants (DOMAIN.md §2).",
+    ),
     mode=RuleMode.refuse,
     reads=(
         "partnership_members.team",
@@ -592,11 +617,13 @@ def check_team_member_kind(
 
 INCEPTION_TEAM = rule(
     "inception-team",
-    f"An inception team has {in_words(len(POLITICAL_SIDES))} politicians per side",
-    "Reported, not refused: each side's inception team holds "
-    f"{in_words(len(POLITICAL_SIDES))} politicians, of "
-    + " and ".join(f"the {political}" for political in POLITICAL_SIDES)
-    + " (DOMAIN.md §2, [PH-SV]).",
+    _("An inception team has {n} politicians per side", n=in_words(len(POLITICAL_SIDES))),
+    _(
+        "Reported, not refused: each side's inception team holds {n} politicians, of the "
+        "political sides {sides} (DOMAIN.md §2, [PH-SV]).",
+        n=in_words(len(POLITICAL_SIDES)),
+        sides=code_listing(list(POLITICAL_SIDES)),
+    ),
     mode=RuleMode.report,
     reads=(
         "partnership_members.team",
@@ -626,11 +653,17 @@ PROJECT_GROUP_MAX_OFFICIALS = 5
 
 PROJECT_GROUP_SIZE = rule(
     "project-group-size",
-    f"A project group has {PROJECT_GROUP_MIN_OFFICIALS}-{PROJECT_GROUP_MAX_OFFICIALS} officials "
-    "per side",
-    "Reported, not refused: each side's project group holds "
-    f"{in_words(PROJECT_GROUP_MIN_OFFICIALS)} to {in_words(PROJECT_GROUP_MAX_OFFICIALS)} civil "
-    "servants (DOMAIN.md §2, [PH-EN]).",
+    _(
+        "A project group has {min}-{max} officials per side",
+        min=PROJECT_GROUP_MIN_OFFICIALS,
+        max=PROJECT_GROUP_MAX_OFFICIALS,
+    ),
+    _(
+        "Reported, not refused: each side's project group holds {min} to {max} civil servants "
+        "(DOMAIN.md §2, [PH-EN]).",
+        min=in_words(PROJECT_GROUP_MIN_OFFICIALS),
+        max=in_words(PROJECT_GROUP_MAX_OFFICIALS),
+    ),
     mode=RuleMode.report,
     reads=(
         "partnership_members.team",
@@ -660,9 +693,12 @@ VISITS_HOSTED_BY_EACH_SIDE = 1
 
 MEETINGS_PER_PROJECT_YEAR = rule(
     "meetings-per-project-year",
-    f"At least {in_words(MEETINGS_A_PROJECT_YEAR)} meetings a project year",
-    f"A project's activity plan holds at least {in_words(MEETINGS_A_PROJECT_YEAR)} partner "
-    "meetings in each project year (DOMAIN.md §7, [002]).",
+    _("At least {n} meetings a project year", n=in_words(MEETINGS_A_PROJECT_YEAR)),
+    _(
+        "A project's activity plan holds at least {n} partner meetings in each project year "
+        "(DOMAIN.md §7, [002]).",
+        n=in_words(MEETINGS_A_PROJECT_YEAR),
+    ),
     mode=RuleMode.report,
     reads=(
         "meetings.start_date",
@@ -712,10 +748,12 @@ def check_year_meetings(
 
 RECIPROCAL_VISITS = rule(
     "reciprocal-visits",
-    "Each side hosts the other",
-    f"Over a phase each side hosts at least {in_words(VISITS_HOSTED_BY_EACH_SIDE)} visit of the "
-    f"other (inception: {in_words(VISITS_HOSTED_BY_EACH_SIDE)} in each country) "
-    "(DOMAIN.md §7, [PH-SV], [002]).",
+    _("Each side hosts the other"),
+    _(
+        "Over a phase each side hosts at least {n} visit of the other (inception: {n} in each "
+        "country) (DOMAIN.md §7, [PH-SV], [002]).",
+        n=in_words(VISITS_HOSTED_BY_EACH_SIDE),
+    ),
     mode=RuleMode.report,
     reads=(
         "meetings.kind",
@@ -759,8 +797,8 @@ def check_hosting(
 
 HOST_IS_A_PARTY = rule(
     "host-is-a-party",
-    "Meetings are hosted by a party",
-    "A meeting's host organisation is one of the partnership's parties.",
+    _("Meetings are hosted by a party"),
+    _("A meeting's host organisation is one of the partnership's parties."),
     mode=RuleMode.refuse,
     reads=(
         "meetings.host_organisation_id",
@@ -796,15 +834,17 @@ MOVING_FIELDS = ("start_date", "end_date", "host_organisation_id")
 
 MEETING_TRANSITION = rule(
     "meeting-transition",
-    "A meeting that happened or was cancelled stays so",
-    f"A meeting is created {listing(list(CREATED_AS), 'or')}, and its state changes by its "
-    "actions only: "
-    + "; ".join(
-        f"`{action}` takes a {before} meeting to {after}"
-        for action, (before, after) in MEETING_ACTIONS.items()
-    )
-    + ". A meeting is held only once its first day has come, a move changes its dates or host, "
-    "and a held or cancelled meeting keeps its state, kind, host and dates (docs/partnerships.md).",
+    _("A meeting that happened or was cancelled stays so"),
+    _(
+        "A meeting is created {created}, and its state changes by its actions only: {actions}. A "
+        "meeting is held only once its first day has come, a move changes its dates or host, and "
+        "a held or cancelled meeting keeps its state, kind, host and dates (docs/partnerships.md).",
+        created=code_listing(list(CREATED_AS), disjunction=True),
+        actions="; ".join(
+            f"`{action}`: `{before}` → `{after}`"
+            for action, (before, after) in MEETING_ACTIONS.items()
+        ),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "meetings.status",
@@ -869,11 +909,14 @@ CHANGE_REASON_MAX_CHARS = 500
 
 MEETING_CHANGE_REASON = rule(
     "meeting-change-reason",
-    "A meeting is cancelled or moved with its reason",
-    "A meeting is cancelled or moved by its action (`cancel`, `reschedule`) with a reason of "
-    f"{in_words(1)} to {CHANGE_REASON_MAX_CHARS} characters, kept in its history with who and "
-    "when. A change of its status to cancelled, or of its dates or host, in a PATCH carries no "
-    "reason and is refused, and so is a meeting created cancelled.",
+    _("A meeting is cancelled or moved with its reason"),
+    _(
+        "A meeting is cancelled or moved by its action (`cancel`, `reschedule`) with a reason of "
+        "1 to {max} characters, kept in its history with who and when. A change of its status to "
+        "cancelled, or of its dates or host, in a PATCH carries no reason and is refused, and so "
+        "is a meeting created cancelled.",
+        max=CHANGE_REASON_MAX_CHARS,
+    ),
     mode=RuleMode.refuse,
     reads=(
         "meetings.status",
@@ -966,9 +1009,11 @@ def check_deletable(status: str, participants: int, in_calendar_since: datetime 
 
 SIGNED_ONLY_LETTER_OF_INTENT = rule(
     "signed-only-letter-of-intent",
-    "Only a letter of intent is signed by both sides",
-    "The dates the Swedish and the partner side signed belong to a letter of intent, signed in "
-    "the inception (DOMAIN.md §1, [000_5c91c797444a9d66.txt]); other documents carry none.",
+    _("Only a letter of intent is signed by both sides"),
+    _(
+        "The dates the Swedish and the partner side signed belong to a letter of intent, signed in "
+        "the inception (DOMAIN.md §1, [000_5c91c797444a9d66.txt]); other documents carry none."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "documents.kind",
@@ -994,9 +1039,11 @@ def check_signature(kind: str, field: str, signed_on: date | None) -> None:
 
 LETTER_OF_INTENT = rule(
     "letter-of-intent",
-    "A letter of intent signed by both sides",
-    "Reported, not refused: the inception ends with a letter of intent signed by both sides, an "
-    "appendix of the project application (DOMAIN.md §1, [000]).",
+    _("A letter of intent signed by both sides"),
+    _(
+        "Reported, not refused: the inception ends with a letter of intent signed by both sides, an"
+        " appendix of the project application (DOMAIN.md §1, [000]).",
+    ),
     mode=RuleMode.report,
     reads=(
         "documents.kind",

@@ -10,6 +10,7 @@ from typing import Literal, TypeVar
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.i18n import _
 from app.core.periods import check_period
 from app.rules.words import in_words
 
@@ -17,8 +18,8 @@ T = TypeVar("T")
 
 PROGRAMME_PERIOD = rule(
     "programme-period",
-    "A programme ends after it starts",
-    "A programme ends on or after its start.",
+    _("A programme ends after it starts"),
+    _("A programme ends on or after its start."),
     mode=RuleMode.refuse,
     reads=(
         "training_programmes.starts",
@@ -38,9 +39,11 @@ LEADS_PER_PROGRAMME = 1
 
 PROGRAMME_LEAD = rule(
     "programme-lead",
-    f"A programme has {in_words(LEADS_PER_PROGRAMME)} lead",
-    f"A training programme names exactly {in_words(LEADS_PER_PROGRAMME)} lead implementing "
-    "organisation (seed 003).",
+    _("A programme has {n} lead", n=in_words(LEADS_PER_PROGRAMME)),
+    _(
+        "A training programme names exactly {n} lead implementing organisation (seed 003).",
+        n=in_words(LEADS_PER_PROGRAMME),
+    ),
     mode=RuleMode.refuse,
     reads=("programme_organisations.role",),
 )
@@ -58,8 +61,8 @@ def check_lead(roles: Iterable[str]) -> None:
 
 VISIT_WITHIN_PROGRAMME = rule(
     "visit-within-programme",
-    "A programme's study visit falls within it",
-    "A study visit made as part of a programme takes place within the programme's period.",
+    _("A programme's study visit falls within it"),
+    _("A study visit made as part of a programme takes place within the programme's period."),
     mode=RuleMode.refuse,
     reads=(
         "study_visits.visit_on",
@@ -92,8 +95,8 @@ def check_visit_within_programme(
 
 VISITING_COUNTRIES_TAKE_PART = rule(
     "visiting-countries-take-part",
-    "Visitors come from the programme's countries",
-    "A programme's study visit brings people from the programme's participant countries.",
+    _("Visitors come from the programme's countries"),
+    _("A programme's study visit brings people from the programme's participant countries."),
     mode=RuleMode.refuse,
     reads=(
         "study_visits.visiting_countries",
@@ -129,8 +132,8 @@ def check_visiting_countries(
 
 VISIT_FROM_ONE_SOURCE = rule(
     "visit-from-one-source",
-    "A study visit comes from a programme or a partnership",
-    "A study visit is made by a programme's group or a partnership's, not both.",
+    _("A study visit comes from a programme or a partnership"),
+    _("A study visit is made by a programme's group or a partnership's, not both."),
     mode=RuleMode.refuse,
     reads=(
         "study_visits.programme_id",
@@ -150,8 +153,8 @@ def check_one_source(programme_id: UUID | None, partnership_id: UUID | None) -> 
 
 CONTACTS_OF_THE_HOST = rule(
     "contacts-of-the-host",
-    "Contacts work for the host",
-    "A study visit's contacts are people of the host organisation.",
+    _("Contacts work for the host"),
+    _("A study visit's contacts are people of the host organisation."),
     mode=RuleMode.refuse,
     reads=(
         "study_visits.contact_ids",
@@ -177,8 +180,8 @@ def check_contacts(
 
 UNKNOWN_PROGRAMME = rule(
     "unknown-programme",
-    "Unknown programme",
-    "The training programme referred to does not exist.",
+    _("Unknown programme"),
+    _("The training programme referred to does not exist."),
     mode=RuleMode.refuse,
     reads=(
         "training_programmes.id",
@@ -198,9 +201,11 @@ def known_programme(found: T | None, programme_id: UUID) -> T:
 
 ONE_ENTRY_PER_COUNTRY = rule(
     "one-entry-per-country",
-    "Each country once",
-    "A programme lists each country once in its segments and in its participant countries, and "
-    "each implementer once.",
+    _("Each country once"),
+    _(
+        "A programme lists each country once in its segments and in its participant countries, and "
+        "each implementer once."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "training_programmes.segments",

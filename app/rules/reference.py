@@ -9,8 +9,9 @@ from collections.abc import Container, Iterable, Mapping
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.i18n import _
 from app.models.enums import SWEDISH_REFERENCE_TYPES, OrganisationType, PersonKind, PoliticalSide
-from app.rules.words import listing
+from app.rules.words import code_listing, listing
 
 # Sweden's ISO 3166-1 code: the Swedish side of the programme, and its reference data.
 SWEDEN = "SE"
@@ -21,10 +22,13 @@ SWEDISH_REGIONS = 21
 
 SWEDISH_REFERENCE_ORGANISATION = rule(
     "swedish-reference-organisation",
-    "Swedish municipalities and regions are reference data",
-    f"All {SWEDISH_MUNICIPALITIES} Swedish municipalities and {SWEDISH_REGIONS} regions ship "
-    "with their SCB codes; they are not created or re-typed through the API "
-    "(app/reference_data/SOURCE.md).",
+    _("Swedish municipalities and regions are reference data"),
+    _(
+        "All {municipalities} Swedish municipalities and {regions} regions ship with their SCB "
+        "codes; they are not created or re-typed through the API (app/reference_data/SOURCE.md).",
+        municipalities=SWEDISH_MUNICIPALITIES,
+        regions=SWEDISH_REGIONS,
+    ),
     mode=RuleMode.refuse,
     reads=(
         "organisations.type",
@@ -56,9 +60,12 @@ REFERENCE_IDENTITY = {
 
 REFERENCE_ORGANISATION_FIXED = rule(
     "reference-organisation-fixed",
-    "A reference organisation's identity is fixed",
-    f"The {listing(list(REFERENCE_IDENTITY.values()))} of a shipped municipality or region "
-    "cannot change; only its English name, organisation number and population can.",
+    _("A reference organisation's identity is fixed"),
+    _(
+        "The {fields} of a shipped municipality or region cannot change; only its English name, "
+        "organisation number and population can.",
+        fields=code_listing(list(REFERENCE_IDENTITY)),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "organisations.type",
@@ -88,8 +95,11 @@ def check_reference_fixed(name: str, is_reference: bool, changed: list[str]) -> 
 
 ORGANISATION_NUMBER_SWEDISH_ONLY = rule(
     "organisation-number-swedish-only",
-    "Organisation numbers are Swedish",
-    f"An organisationsnummer is only given to organisations in Sweden (country_code {SWEDEN}).",
+    _("Organisation numbers are Swedish"),
+    _(
+        "An organisationsnummer is only given to organisations in Sweden (country_code {sweden}).",
+        sweden=SWEDEN,
+    ),
     mode=RuleMode.refuse,
     reads=(
         "organisations.org_number",
@@ -110,8 +120,8 @@ def check_org_number_swedish(org_number: str | None, country_code: str) -> None:
 
 UNKNOWN_COUNTRY = rule(
     "unknown-country",
-    "Unknown country",
-    "The country code is not an ISO 3166-1 alpha-2 code we know.",
+    _("Unknown country"),
+    _("The country code is not an ISO 3166-1 alpha-2 code we know."),
     mode=RuleMode.refuse,
     reads=(
         "countries.code",
@@ -135,8 +145,8 @@ def check_known_countries(wanted: Iterable[tuple[str, str]], known: Container[st
 
 UNKNOWN_ORGANISATION = rule(
     "unknown-organisation",
-    "Unknown organisation",
-    "The organisation referred to does not exist.",
+    _("Unknown organisation"),
+    _("The organisation referred to does not exist."),
     mode=RuleMode.refuse,
     reads=(
         "organisations.id",
@@ -169,9 +179,11 @@ def check_known_organisations(wanted: Iterable[tuple[str, UUID]], known: Contain
 
 POLITICIAN_POLITICAL_SIDE = rule(
     "politician-political-side",
-    "A politician is in the majority or the opposition",
-    "Steering groups need at least one majority and one opposition politician per side "
-    "(DOMAIN.md §7, [002]); so every politician records which they are at home.",
+    _("A politician is in the majority or the opposition"),
+    _(
+        "Steering groups need at least one majority and one opposition politician per side "
+        "(DOMAIN.md §7, [002]); so every politician records which they are at home."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "people.kind",
@@ -193,8 +205,8 @@ def check_political_side(kind: PersonKind, political_side: PoliticalSide | None)
 
 OFFICIAL_HAS_NO_PARTY = rule(
     "official-has-no-party",
-    "Officials have no party",
-    "Party and political side are recorded for politicians only (DOMAIN.md §2).",
+    _("Officials have no party"),
+    _("Party and political side are recorded for politicians only (DOMAIN.md §2)."),
     mode=RuleMode.refuse,
     reads=(
         "people.kind",

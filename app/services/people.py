@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import CONFLICT, ProblemError, RuleViolation
+from app.core.i18n import Text, concat
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import can_see_contact_details, ensure_can_write_in, scope_people
@@ -196,13 +197,13 @@ async def _check_where_they_take_part(
 
 
 @contextmanager
-def _at(pointer: str, context: str) -> Iterator[None]:
+def _at(pointer: str, context: Text) -> Iterator[None]:
     """A rule's violation about what the person takes part in, pointed at the field of the
     person that broke it."""
     try:
         yield
     except RuleViolation as exc:
-        raise RuleViolation(exc.kind, context + exc.detail, pointer=pointer) from None
+        raise RuleViolation(exc.kind, concat(context, exc.detail), pointer=pointer) from None
 
 
 async def create_person(session: AsyncSession, principal: Principal, data: PersonCreate) -> Person:

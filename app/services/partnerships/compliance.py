@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import RuleViolation
+from app.core.i18n import render
 from app.core.periods import phase_years
 from app.core.principal import Principal
 from app.models.enums import (
@@ -139,7 +140,7 @@ def _warnings(check: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> li
     try:
         check(*args, **kwargs)
     except RuleViolation as violation:
-        return [Finding(code=violation.kind.code, message=violation.detail)]
+        return [Finding(code=violation.kind.code, message=render(violation.detail))]
     return []
 
 

@@ -25,6 +25,7 @@ from app.core.errors import (
     ProblemError,
     problem_kind,
 )
+from app.core.i18n import _
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
 from app.models.enums import SUBMITTED_APPLICATIONS
@@ -42,16 +43,18 @@ log = logging.getLogger(__name__)
 UNSUPPORTED_MEDIA_TYPE = problem_kind(
     "unsupported-media-type",
     415,
-    "Unsupported media type",
-    "Files are PDF, PNG, JPEG, Word (.docx) or OpenDocument text (.odt), sent with their own "
-    "Content-Type, or as application/octet-stream with a file name that ends in the type's "
-    "extension; the file's first bytes must match the type.",
+    _("Unsupported media type"),
+    _(
+        "Files are PDF, PNG, JPEG, Word (.docx) or OpenDocument text (.odt), sent with their own "
+        "Content-Type, or as application/octet-stream with a file name that ends in the type's "
+        "extension; the file's first bytes must match the type."
+    ),
 )
 STORAGE_UNAVAILABLE = problem_kind(
     "storage-unavailable",
     503,
-    "File storage unavailable",
-    "The file store did not answer; retry later.",
+    _("File storage unavailable"),
+    _("The file store did not answer; retry later."),
     retry_after_s=30,
 )
 
