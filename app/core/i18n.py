@@ -7,6 +7,7 @@ downloads); `?lang=` wins. The HTTP layer sets `language_var`; everything below 
 `current_language()`.
 """
 
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -207,3 +208,10 @@ def concat(*parts: Text) -> Message:
     own: nothing to translate)."""
     names = [f"p{i}" for i in range(len(parts))]
     return Message("".join(f"{{{n}}}" for n in names), tuple(zip(names, parts, strict=True)))
+
+
+def separated(parts: Sequence[Text], separator: str) -> Message:
+    """Texts with `separator` between them, each worded in the answer's language."""
+    names = [f"p{i}" for i in range(len(parts))]
+    template = separator.replace("{", "{{").replace("}", "}}").join(f"{{{n}}}" for n in names)
+    return Message(template, tuple(zip(names, parts, strict=True)))

@@ -39,6 +39,6 @@ def check_scoped_role(role: Role, organisation_ids: Collection[UUID], pointer: s
     if role in SCOPED_ROLES and not organisation_ids:
         raise RuleViolation(
             SCOPED_ROLE_NEEDS_ORGANISATIONS,
-            f"A {role.value} acts for one or more organisations: name them.",
+            _("A {role} acts for one or more organisations: name them.", role=role.value),
             pointer=pointer,
         )

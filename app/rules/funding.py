@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
-from app.core.i18n import Message, Money, _
+from app.core.i18n import Listing, Message, Money, _
 from app.core.periods import add_months, nominal_end, phase_years
 from app.models.enums import (
     ApplicationAction,
@@ -29,20 +29,10 @@ from app.models.enums import (
     ReportStatus,
 )
 from app.rules.partnerships import PROJECT_MAX_YEARS, longest_end
-from app.rules.words import code_listing, in_words, listing
+from app.rules.words import code_listing, in_words
 
 _T = TypeVar("_T")
 ZERO = Decimal(0)
-
-
-def _words(names: Iterable[str]) -> list[str]:
-    """Names of enum values as words: `per_diems` as `per diems`."""
-    return [name.replace("_", " ") for name in names]
-
-
-def _kronor(amount: Decimal) -> str:
-    """An amount as the descriptions state it: 450,000."""
-    return f"{amount:,}"
 
 
 # A budget line as the rules see it: its project year and its amount in SEK.
@@ -79,7 +69,7 @@ ROUND_PERIOD = rule(
 
 def check_round_period(opens: date, closes: date) -> None:
     if closes < opens:
-        raise RuleViolation(ROUND_PERIOD, "closes is before opens", pointer="/closes")
+        raise RuleViolation(ROUND_PERIOD, _("closes is before opens"), pointer="/closes")
 
 
 ROUND_OPEN = rule(
@@ -106,12 +96,14 @@ def check_round_named(kind: str, round_id: UUID | None) -> None:
     if kind == ApplicationKind.inception and round_id is not None:
         raise RuleViolation(
             ROUND_OPEN,
-            "An inception application may come at any time and names no round.",
+            _("An inception application may come at any time and names no round."),
             pointer="/round_id",
         )
     if kind != ApplicationKind.inception and round_id is None:
         raise RuleViolation(
-            ROUND_OPEN, "A project or extension application names its round.", pointer="/round_id"
+            ROUND_OPEN,
+            _("A project or extension application names its round."),
+            pointer="/round_id",
         )
 
 
@@ -123,7 +115,13 @@ def check_round_open(
     if not opens <= day <= closes:
         raise RuleViolation(
             ROUND_OPEN,
-            f"The round {title!r} is open {opens}..{closes}, not on {day}.",
+            _(
+                "The round {title} is open {opens}..{closes}, not on {day}.",
+                title=repr(title),
+                opens=opens,
+                closes=closes,
+                day=day,
+            ),
             pointer=pointer,
         )
 
@@ -143,7 +141,9 @@ UNKNOWN_ROUND = rule(
 def known_round(round_id: UUID, found: _T | None) -> _T:
     """`unknown-round`: the round an application names, as the service found it (or not)."""
     if found is None:
-        raise RuleViolation(UNKNOWN_ROUND, f"No application round {round_id}.", pointer="/round_id")
+        raise RuleViolation(
+            UNKNOWN_ROUND, _("No application round {id}.", id=round_id), pointer="/round_id"
+        )
     return found
 
 
@@ -186,8 +186,12 @@ def check_application_transition(
     if status not in states:
         raise RuleViolation(
             APPLICATION_TRANSITION,
-            f"The application is {status}; it can be {what} only when "
-            f"{' or '.join(sorted(states))}.",
+            _(
+                "The application is {status}; it can be {what} only when {states}.",
+                status=status,
+                what=what,
+                states=" or ".join(sorted(states)),
+            ),
         )
 
 
@@ -238,7 +242,7 @@ def check_attachments(
         if doc_id not in found:
             raise RuleViolation(
                 APPLICATION_ATTACHMENTS,
-                f"No document {doc_id} of the partnership.",
+                _("No document {id} of the partnership.", id=doc_id),
                 pointer=f"/attachment_ids/{i}",
             )
     if not required:
@@ -252,8 +256,10 @@ def check_attachments(
     if missing:
         raise RuleViolation(
             APPLICATION_ATTACHMENTS,
-            f"The attachments lack (with its file, a letter signed by both sides): "
-            f"{', '.join(sorted(missing))}.",
+            _(
+                "The attachments lack (with its file, a letter signed by both sides): {kinds}.",
+                kinds=", ".join(sorted(missing)),
+            ),
             pointer="/attachment_ids",
         )
 
@@ -273,7 +279,7 @@ APPLICATION_BUDGET = rule(
 def check_submitted_budget(lines: Sized) -> None:
     if not len(lines):
         raise RuleViolation(
-            APPLICATION_BUDGET, "A submitted application has a budget.", pointer="/budget"
+            APPLICATION_BUDGET, _("A submitted application has a budget."), pointer="/budget"
         )
 
 
@@ -297,7 +303,11 @@ def check_one_open(kind: str, open_one: UUID | None) -> None:
     if open_one:
         raise RuleViolation(
             ONE_OPEN_APPLICATION,
-            f"Application {open_one} of the partnership for {kind} is not decided yet.",
+            _(
+                "Application {id} of the partnership for {kind} is not decided yet.",
+                id=open_one,
+                kind=kind,
+            ),
             pointer="/kind",
         )
 
@@ -318,7 +328,7 @@ APPLICATION_PERIOD = rule(
 def check_application_period(planned_start: date, planned_end: date) -> None:
     if planned_end < planned_start:
         raise RuleViolation(
-            APPLICATION_PERIOD, "planned_end is before planned_start", pointer="/planned_end"
+            APPLICATION_PERIOD, _("planned_end is before planned_start"), pointer="/planned_end"
         )
 
 
@@ -344,7 +354,7 @@ WHOLE_KRONOR = rule(
 
 def check_whole_kronor(currency: str, amount: Decimal) -> None:
     if currency != "SEK" or amount != amount.to_integral_value():
-        raise RuleViolation(WHOLE_KRONOR, "budgets are whole kronor in SEK")
+        raise RuleViolation(WHOLE_KRONOR, _("budgets are whole kronor in SEK"))
 
 
 # What the guidelines exclude outright ([BUD]); any category not in CostCategory is refused too.
@@ -373,9 +383,12 @@ INELIGIBLE_COST = rule(
 
 def check_cost_category(category: str) -> None:
     if category in INELIGIBLE_COSTS:
-        raise RuleViolation(INELIGIBLE_COST, f"{category} are never funded")
+        raise RuleViolation(INELIGIBLE_COST, _("{category} are never funded", category=category))
     if category not in {c.value for c in CostCategory}:
-        raise RuleViolation(INELIGIBLE_COST, f"{category!r} is not a cost the guidelines name")
+        raise RuleViolation(
+            INELIGIBLE_COST,
+            _("{category} is not a cost the guidelines name", category=repr(category)),
+        )
 
 
 BUDGET_YEAR = rule(
@@ -407,7 +420,12 @@ def check_project_year(year: int) -> None:
     if not 1 <= year <= PROJECT_MAX_YEARS:
         raise RuleViolation(
             BUDGET_YEAR,
-            f"a project year is {listing([str(n) for n in range(1, PROJECT_MAX_YEARS + 1)], 'or')}",
+            _(
+                "a project year is {years}",
+                years=Listing(
+                    tuple(str(n) for n in range(1, PROJECT_MAX_YEARS + 1)), disjunction=True
+                ),
+            ),
         )
 
 
@@ -417,7 +435,12 @@ def check_budget_years(years: Sequence[int], count: int, period: str, pointer: s
         if year > count:
             raise RuleViolation(
                 BUDGET_YEAR,
-                f"Project year {year}, but {period} has {count} project year(s).",
+                _(
+                    "Project year {year}, but {period} has {count} project year(s).",
+                    year=year,
+                    period=period,
+                    count=count,
+                ),
                 pointer=f"{pointer}/{i}/year",
             )
 
@@ -529,14 +552,25 @@ def check_budget(
         total = sum((amount for _, amount in lines), ZERO)
         if total > cap:
             raise RuleViolation(
-                BUDGET_CEILING, f"The budget is {total} SEK; the ceiling is {cap}.", pointer=pointer
+                BUDGET_CEILING,
+                _(
+                    "The budget is {total}; the ceiling is {cap}.",
+                    total=Money(total),
+                    cap=Money(cap),
+                ),
+                pointer=pointer,
             )
         return
     for year, total in sorted(totals_by_year(lines).items()):
         if total > cap:
             raise RuleViolation(
                 BUDGET_CEILING,
-                f"Project year {year} is budgeted at {total} SEK; the ceiling is {cap} a year.",
+                _(
+                    "Project year {year} is budgeted at {total}; the ceiling is {cap} a year.",
+                    year=year,
+                    total=Money(total),
+                    cap=Money(cap),
+                ),
                 pointer=pointer,
             )
 
@@ -572,7 +606,7 @@ def check_lines_once(lines: Sequence[tuple[str, int]], pointer: str = "/budget")
         if (category, year) in seen:
             raise RuleViolation(
                 BUDGET_LINE_ONCE,
-                f"{category} in year {year} has a line already",
+                _("{category} in year {year} has a line already", category=category, year=year),
                 pointer=f"{pointer}/{i}",
             )
         seen.add((category, year))
@@ -595,7 +629,7 @@ GRANT_PERIOD = rule(
 
 def check_grant_period(starts: date, ends: date) -> None:
     if ends < starts:
-        raise RuleViolation(GRANT_PERIOD, "ends is before starts", pointer="/ends")
+        raise RuleViolation(GRANT_PERIOD, _("ends is before starts"), pointer="/ends")
 
 
 BUDGET_LINES_SUM = rule(
@@ -615,7 +649,11 @@ def check_lines_sum(amounts: Iterable[Decimal], amount: Decimal) -> None:
     if total != amount:
         raise RuleViolation(
             BUDGET_LINES_SUM,
-            f"the budget lines sum to {total}, the amount is {amount}",
+            _(
+                "the budget lines sum to {total}, the amount is {amount}",
+                total=Money(total),
+                amount=Money(amount),
+            ),
             pointer="/budget",
         )
 
@@ -655,15 +693,17 @@ def check_grant_application(
 ) -> None:
     """`grant-application`: the application a grant names (as stored, if it is) is an approved
     one of the same partnership and kind, not `granted` already."""
-    problem = None
+    problem: Message | None = None
     if application is None or application.partnership_id != partnership_id:
-        problem = f"No application {application_id} of the partnership."
+        problem = _("No application {id} of the partnership.", id=application_id)
     elif application.kind != kind:
-        problem = f"The application is for {application.kind}, not {kind}."
+        problem = _(
+            "The application is for {kind}, not {expected}.", kind=application.kind, expected=kind
+        )
     elif application.status != ApplicationStatus.approved:
-        problem = f"The application is {application.status}, not approved."
+        problem = _("The application is {status}, not approved.", status=application.status)
     elif granted:
-        problem = "The application has its grant already."
+        problem = _("The application has its grant already.")
     if problem:
         raise RuleViolation(GRANT_APPLICATION, problem, pointer="/application_id")
 
@@ -702,25 +742,35 @@ def check_extension(
     if final_report:
         raise RuleViolation(
             AMENDMENT,
-            f"The final report ({final_report}) is filed: the grant is accounted for, and more "
-            "time is a new grant of kind extension.",
+            _(
+                "The final report ({report}) is filed: the grant is accounted for, and more time "
+                "is a new grant of kind extension.",
+                report=final_report,
+            ),
             pointer="/new_end",
         )
     if new_end <= ends:
-        raise RuleViolation(AMENDMENT, f"An extension ends later than {ends}.", pointer="/new_end")
+        raise RuleViolation(
+            AMENDMENT, _("An extension ends later than {end}.", end=ends), pointer="/new_end"
+        )
     longest = longest_end(kind, starts)
     if nominal_end(new_end, postponed_days) > longest:
         raise RuleViolation(
             AMENDMENT,
-            f"A {kind} grant starting {starts} runs to {longest} at most (without "
-            "its postponements); a longer one is a new grant of kind extension.",
+            _(
+                "A {kind} grant starting {start} runs to {latest} at most (without its "
+                "postponements); a longer one is a new grant of kind extension.",
+                kind=kind,
+                start=starts,
+                latest=longest,
+            ),
             pointer="/new_end",
         )
 
 
 def check_move_lines(from_line_id: UUID, to_line_id: UUID) -> None:
     if from_line_id == to_line_id:
-        raise RuleViolation(AMENDMENT, "a move needs two different lines", pointer="/to_line_id")
+        raise RuleViolation(AMENDMENT, _("a move needs two different lines"), pointer="/to_line_id")
 
 
 def reallocate_lines(
@@ -733,12 +783,16 @@ def reallocate_lines(
         for field, line_id in (("from_line_id", from_id), ("to_line_id", to_id)):
             if line_id not in after:
                 raise RuleViolation(
-                    AMENDMENT, "Not a budget line of this grant.", pointer=f"/moves/{i}/{field}"
+                    AMENDMENT, _("Not a budget line of this grant."), pointer=f"/moves/{i}/{field}"
                 )
         if amount > after[from_id]:
             raise RuleViolation(
                 AMENDMENT,
-                f"The line has {after[from_id]} SEK; {amount} cannot move.",
+                _(
+                    "The line has {holds}; {amount} cannot move.",
+                    holds=Money(after[from_id]),
+                    amount=Money(amount),
+                ),
                 pointer=f"/moves/{i}/amount",
             )
         after[from_id] -= amount
@@ -754,12 +808,18 @@ def reduce_lines(
     for i, (line_id, amount) in enumerate(cuts):
         if line_id not in after:
             raise RuleViolation(
-                AMENDMENT, "Not a budget line of this grant.", pointer=f"/reductions/{i}/line_id"
+                AMENDMENT,
+                _("Not a budget line of this grant."),
+                pointer=f"/reductions/{i}/line_id",
             )
         if amount > after[line_id]:
             raise RuleViolation(
                 AMENDMENT,
-                f"The line has {after[line_id]} SEK; it cannot shrink by {amount}.",
+                _(
+                    "The line has {holds}; it cannot shrink by {amount}.",
+                    holds=Money(after[line_id]),
+                    amount=Money(amount),
+                ),
                 pointer=f"/reductions/{i}/amount",
             )
         after[line_id] -= amount
@@ -775,15 +835,19 @@ def check_close_out(
     if not starts <= closes_on < ends:
         raise RuleViolation(
             AMENDMENT,
-            f"A close-out falls within {starts}..{ends}, before the end.",
+            _("A close-out falls within {start}..{end}, before the end.", start=starts, end=ends),
             pointer="/closes_on",
         )
     years = len(grant_years(starts, closes_on, postponed_days))
     if latest_report and latest_report > years:
         raise RuleViolation(
             AMENDMENT,
-            f"A report on year {latest_report} is filed; a close-out leaving {years} year(s) "
-            "cannot cancel it (return it first).",
+            _(
+                "A report on year {year} is filed; a close-out leaving {years} year(s) cannot "
+                "cancel it (return it first).",
+                year=latest_report,
+                years=years,
+            ),
             pointer="/closes_on",
         )
     return years
@@ -814,12 +878,23 @@ def check_not_below_reported(
         if line.amount < reported.get(line.id, ZERO):
             raise RuleViolation(
                 BELOW_REPORTED,
-                f"The {line.category} line of year {line.year} would hold {line.amount} SEK, "
-                f"below the {reported[line.id]} reported on it.",
+                _(
+                    "The {category} line of year {year} would hold {amount}, below the "
+                    "{reported} reported on it.",
+                    category=line.category,
+                    year=line.year,
+                    amount=Money(line.amount),
+                    reported=Money(reported[line.id]),
+                ),
             )
     if amount < paid:
         raise RuleViolation(
-            BELOW_REPORTED, f"The grant would be {amount} SEK, below the {paid} paid."
+            BELOW_REPORTED,
+            _(
+                "The grant would be {amount}, below the {paid} paid.",
+                amount=Money(amount),
+                paid=Money(paid),
+            ),
         )
 
 
@@ -842,7 +917,7 @@ GRANT_CLOSED = rule(
 def check_grant_open(status: str, closed_on: date | None) -> None:
     """`grant-closed`, of an amendment."""
     if status == GrantStatus.closed:
-        raise RuleViolation(GRANT_CLOSED, f"The grant closed on {closed_on}.")
+        raise RuleViolation(GRANT_CLOSED, _("The grant closed on {day}.", day=closed_on))
 
 
 # Reports
@@ -899,18 +974,34 @@ def check_report_year(
     that kind and year; when a close-out shortens the grant, for each report filed (`pointer`
     names the field that changed)."""
     years = len(grant_years(starts, ends, postponed_days))
-    expected = "the last year" if kind == ReportKind.final else "a year before the last"
+    expected = _("the last year") if kind == ReportKind.final else _("a year before the last")
     fits = year == years if kind == ReportKind.final else year < years
     if not fits:
-        closed = f" (closed on {closed_on})" if closed_on else ""
+        detail = (
+            _(
+                "The grant (closed on {day}) has {years} project year(s); a {kind} report covers "
+                "{expected}.",
+                day=closed_on,
+                years=years,
+                kind=kind,
+                expected=expected,
+            )
+            if closed_on
+            else _(
+                "The grant has {years} project year(s); a {kind} report covers {expected}.",
+                years=years,
+                kind=kind,
+                expected=expected,
+            )
+        )
         raise RuleViolation(
             GRANT_CLOSED if closed_on and year > years else REPORT_YEAR,
-            f"The grant{closed} has {years} project year(s); a {kind} report covers {expected}.",
+            detail,
             pointer=pointer,
         )
     if filed:
         raise RuleViolation(
-            REPORT_YEAR, f"Report {filed} covers that year already.", pointer="/year"
+            REPORT_YEAR, _("Report {id} covers that year already.", id=filed), pointer="/year"
         )
 
 
@@ -929,15 +1020,21 @@ def check_report_costs(
         if line is None or line.year != year:
             raise RuleViolation(
                 REPORT_YEAR,
-                f"Not a budget line of year {year} of this grant.",
+                _("Not a budget line of year {year} of this grant.", year=year),
                 pointer=f"/costs/{i}/budget_line_id",
             )
         adding[line.id] += sek
         if reported.get(line.id, ZERO) + adding[line.id] > line.amount:
             raise RuleViolation(
                 COST_BEYOND_BUDGET_LINE,
-                f"The {line.category} line of year {line.year} holds {line.amount} SEK; with "
-                f"this cost {reported.get(line.id, ZERO) + adding[line.id]} would be reported.",
+                _(
+                    "The {category} line of year {year} holds {amount}; with this cost {total} "
+                    "would be reported.",
+                    category=line.category,
+                    year=line.year,
+                    amount=Money(line.amount),
+                    total=Money(reported.get(line.id, ZERO) + adding[line.id]),
+                ),
                 pointer=f"/costs/{i}/amount",
             )
 
@@ -969,11 +1066,13 @@ def check_exchange_rate(currency: str, rate: Decimal | None, sek: Decimal) -> No
     if in_sek != (rate is None) or (rate is not None and rate <= 0):
         raise RuleViolation(
             EXCHANGE_RATE,
-            "a SEK cost has no rate; another currency needs a positive rate",
+            _("a SEK cost has no rate; another currency needs a positive rate"),
             pointer="/rate",
         )
     if sek <= 0:
-        raise RuleViolation(EXCHANGE_RATE, "the cost is less than an öre in SEK", pointer="/rate")
+        raise RuleViolation(
+            EXCHANGE_RATE, _("the cost is less than an öre in SEK"), pointer="/rate"
+        )
 
 
 REPORT_TRANSITION = rule(
@@ -989,12 +1088,13 @@ def check_report_decision(status: str, submitted_on: date, day: date) -> None:
     """`report-transition`: a submitted report, decided on `day`, not before it came."""
     if status != ReportStatus.submitted:
         raise RuleViolation(
-            REPORT_TRANSITION, f"The report is {status}; only a submitted one is decided."
+            REPORT_TRANSITION,
+            _("The report is {status}; only a submitted one is decided.", status=status),
         )
     if day < submitted_on:
         raise RuleViolation(
             REPORT_TRANSITION,
-            f"The report was submitted on {submitted_on}; it is decided after that.",
+            _("The report was submitted on {day}; it is decided after that.", day=submitted_on),
             pointer="/decided_on",
         )
 
@@ -1077,17 +1177,22 @@ def check_payment_report(
     """`payment-after-approved-report`: the report (as stored, if it is) is an approved one of
     the grant, paid after it was approved."""
     if report is None or report.grant_id != grant_id or report.status != ReportStatus.approved:
-        state = "" if report is None or report.grant_id != grant_id else f" ({report.status})"
         raise RuleViolation(
             PAYMENT_AFTER_APPROVED_REPORT,
-            f"Report {report_id} is no approved report of this grant{state}.",
+            _("Report {id} is no approved report of this grant.", id=report_id)
+            if report is None or report.grant_id != grant_id
+            else _(
+                "Report {id} is no approved report of this grant ({status}).",
+                id=report_id,
+                status=report.status,
+            ),
             pointer="/report_id",
         )
     assert report.decided_on is not None
     if paid_on < report.decided_on:
         raise RuleViolation(
             PAYMENT_AFTER_APPROVED_REPORT,
-            f"The report was approved on {report.decided_on}; it is paid after that.",
+            _("The report was approved on {day}; it is paid after that.", day=report.decided_on),
             pointer="/paid_on",
         )
 
@@ -1112,6 +1217,10 @@ def check_payment_amount(approved: Decimal, paid: Decimal, amount: Decimal) -> N
     if paid + amount > approved:
         raise RuleViolation(
             PAYMENT_BEYOND_APPROVED,
-            f"The report approved {approved} SEK, of which {paid} is paid.",
+            _(
+                "The report approved {approved}, of which {paid} is paid.",
+                approved=Money(approved),
+                paid=Money(paid),
+            ),
             pointer="/amount",
         )

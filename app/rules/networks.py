@@ -64,8 +64,12 @@ def check_member_country(
     if country_code not in network_countries:
         raise RuleViolation(
             NETWORK_MEMBER_COUNTRY,
-            f"{name} is in {country_code}, not among the network's "
-            f"countries ({', '.join(network_countries)}).",
+            _(
+                "{name} is in {country}, not among the network's countries ({countries}).",
+                name=name,
+                country=country_code,
+                countries=", ".join(network_countries),
+            ),
             pointer=pointer,
         )
 
@@ -105,8 +109,12 @@ def check_partner_eligible(
         if not eligible:
             raise RuleViolation(
                 NETWORK_PARTNER_ELIGIBLE,
-                f"{country_code} is not an ICLD partner country on {day}, "
-                "within the network's period.",
+                _(
+                    "{country} is not an ICLD partner country on {day}, within the network's "
+                    "period.",
+                    country=country_code,
+                    day=day,
+                ),
                 pointer=pointer,
             )
 
@@ -129,7 +137,9 @@ def known_network(found: T | None, network_id: UUID) -> T:
     """`unknown-network`: the network a workshop, a partnership or a declaration of interest
     names was `found`; it is returned."""
     if found is None:
-        raise RuleViolation(UNKNOWN_NETWORK, f"No network {network_id}.", pointer="/network_id")
+        raise RuleViolation(
+            UNKNOWN_NETWORK, _("No network {id}.", id=network_id), pointer="/network_id"
+        )
     return found
 
 
@@ -161,10 +171,16 @@ def check_workshop_within_network(
         return
     raise RuleViolation(
         WORKSHOP_WITHIN_NETWORK,
-        f"The network's workshop of {starts} would fall outside its period."
+        _("The network's workshop of {start} would fall outside its period.", start=starts)
         if changed == "network"
-        else f"The workshop ({starts}..{ends}) falls outside the network "
-        f"({network_starts}..{network_ends}).",
+        else _(
+            "The workshop ({start}..{end}) falls outside the network "
+            "({network_start}..{network_end}).",
+            start=starts,
+            end=ends,
+            network_start=network_starts,
+            network_end=network_ends,
+        ),
         pointer="/starts",
     )
 
@@ -189,7 +205,7 @@ def check_workshop_members(organisation_ids: Sequence[UUID], members: Collection
         if organisation_id not in members:
             raise RuleViolation(
                 WORKSHOP_MEMBERS_ONLY,
-                f"Organisation {organisation_id} is not a member of the network.",
+                _("Organisation {id} is not a member of the network.", id=organisation_id),
                 pointer=f"/organisation_ids/{i}",
             )
 
@@ -200,7 +216,10 @@ def check_member_may_leave(planned_workshop: str | None) -> None:
     if planned_workshop is not None:
         raise RuleViolation(
             WORKSHOP_MEMBERS_ONLY,
-            f"The organisation still takes part in the planned workshop '{planned_workshop}'.",
+            _(
+                "The organisation still takes part in the planned workshop '{workshop}'.",
+                workshop=planned_workshop,
+            ),
             pointer="/status",
         )
 
@@ -240,21 +259,21 @@ def check_participants(
         if person_id in seen:
             raise RuleViolation(
                 WORKSHOP_PARTICIPANTS,
-                f"Person {person_id} is listed twice.",
+                _("Person {id} is listed twice.", id=person_id),
                 pointer=f"/participants/{i}/person_id",
             )
         seen.add(person_id)
         if organisation_of.get(person_id) not in organisation_ids:
             raise RuleViolation(
                 WORKSHOP_PARTICIPANTS,
-                f"Person {person_id} is of no organisation taking part.",
+                _("Person {id} is of no organisation taking part.", id=person_id),
                 pointer=f"/participants/{i}/person_id",
             )
     over = [org for org, n in Counter(organisation_of[p] for p in person_ids).items() if n > cap]
     if over:
         raise RuleViolation(
             WORKSHOP_PARTICIPANTS,
-            f"{len(over)} organisation(s) send more than {cap} people.",
+            _("{count} organisation(s) send more than {cap} people.", count=len(over), cap=cap),
             pointer="/participants",
         )
 

@@ -76,8 +76,11 @@ def check_wanted_countries(
             if named:
                 raise RuleViolation(
                     PARTNER_INTEREST_COUNTRIES,
-                    f"A partner-side declaration names no {field.replace('_', ' ')}: its partner "
-                    "is a Swedish organisation.",
+                    _(
+                        "A partner-side declaration names no {field}: its partner is a Swedish "
+                        "organisation.",
+                        field=field.replace("_", " "),
+                    ),
                     pointer=f"/{field}",
                 )
         return
@@ -85,7 +88,7 @@ def check_wanted_countries(
         if not partner_country.get(code, False):
             raise RuleViolation(
                 PARTNER_INTEREST_COUNTRIES,
-                f"{code} is not an ICLD partner country on {on}.",
+                _("{country} is not an ICLD partner country on {on}.", country=code, on=on),
                 pointer=f"/countries/{i}",
             )
 
@@ -107,7 +110,7 @@ def check_open(status: str, pointer: str | None = None) -> None:
     if status != PartnerInterestStatus.open:
         raise RuleViolation(
             PARTNER_INTEREST_CLOSED,
-            f"The declaration is {status}: it is closed.",
+            _("The declaration is {status}: it is closed.", status=status),
             pointer=pointer,
         )
 
@@ -133,13 +136,17 @@ def check_match(
     if sides[0] == sides[1]:
         raise RuleViolation(
             PARTNER_INTEREST_MATCH,
-            f"Both declarations are {sides[0]}: a match pairs the two sides.",
+            _("Both declarations are {side}: a match pairs the two sides.", side=sides[0]),
         )
     for interest_id, expires in zip(ids, expiries, strict=True):
         if expired(expires, today):
             raise RuleViolation(
                 PARTNER_INTEREST_MATCH,
-                f"The declaration {interest_id} expired on {expires}: renew it first.",
+                _(
+                    "The declaration {id} expired on {day}: renew it first.",
+                    id=interest_id,
+                    day=expires,
+                ),
             )
 
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from app.core.errors import CONFLICT, ProblemError, RuleMode, RuleViolation, rule
-from app.core.i18n import _
+from app.core.i18n import Listing, Message, Text, _, separated
 from app.core.periods import last_day_within
 from app.models.enums import (
     ELIGIBLE_SWEDISH_APPLICANT_TYPES,
@@ -30,12 +30,6 @@ from app.models.enums import (
 )
 from app.rules.reference import SWEDEN
 from app.rules.words import code_listing, in_words, listing
-
-
-def _a(word: str) -> str:
-    """The word with its indefinite article."""
-    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
-
 
 # The two sides the rules on groups and visits weigh (an EU third party is neither).
 SIDES = ("swedish", "partner")
@@ -84,8 +78,13 @@ def check_swedish_applicant(
     if country_code != SWEDEN or kind not in ELIGIBLE_SWEDISH_APPLICANT_TYPES:
         raise RuleViolation(
             SWEDISH_APPLICANT_ELIGIBLE,
-            f"{name} ({country_code}, {kind}) cannot hold an ICLD partnership grant as the "
-            "Swedish party.",
+            _(
+                "{name} ({country}, {kind}) cannot hold an ICLD partnership grant as the Swedish "
+                "party.",
+                name=name,
+                country=country_code,
+                kind=kind,
+            ),
             pointer=pointer,
         )
 
@@ -120,7 +119,12 @@ def check_partner_country(
     if not eligible:
         raise RuleViolation(
             PARTNER_COUNTRY_ELIGIBLE,
-            f"{name} is in {country_code}, which was not an ICLD partner country on {on}.",
+            _(
+                "{name} is in {country}, which was not an ICLD partner country on {on}.",
+                name=name,
+                country=country_code,
+                on=on,
+            ),
             pointer=pointer,
         )
 
@@ -145,7 +149,11 @@ def check_third_party(name: str, country_code: str, pointer: str = "/third_party
     if country_code not in EU_MEMBER_STATES or country_code == SWEDEN:
         raise RuleViolation(
             THIRD_PARTY_IN_EU,
-            f"{name} is in {country_code}, not in another EU member state.",
+            _(
+                "{name} is in {country}, not in another EU member state.",
+                name=name,
+                country=country_code,
+            ),
             pointer=pointer,
         )
 
@@ -244,14 +252,23 @@ def check_duration(kind: str, start: date, end: date) -> None:
     ):
         raise RuleViolation(
             PROJECT_DURATION,
-            f"a project starting {start} ends between "
-            f"{last_day_within(start, PROJECT_MIN_YEARS)} and {longest_end(kind, start)}, "
-            f"not on {end}",
+            _(
+                "a project starting {start} ends between {earliest} and {latest}, not on {end}",
+                start=start,
+                earliest=last_day_within(start, PROJECT_MIN_YEARS),
+                latest=longest_end(kind, start),
+                end=end,
+            ),
         )
     if kind == PhaseKind.inception and not start <= end <= longest_end(kind, start):
         raise RuleViolation(
             INCEPTION_DURATION,
-            f"an inception starting {start} ends by {longest_end(kind, start)}, not on {end}",
+            _(
+                "an inception starting {start} ends by {latest}, not on {end}",
+                start=start,
+                latest=longest_end(kind, start),
+                end=end,
+            ),
         )
 
 
@@ -262,15 +279,23 @@ def check_extended_end(kind: str, start: date, planned_end: date, new_end: date)
     if kind == PhaseKind.inception and new_end > longest_end(kind, start):
         raise RuleViolation(
             INCEPTION_DURATION,
-            f"An inception starting {start} ends by {longest_end(kind, start)}.",
+            _(
+                "An inception starting {start} ends by {latest}.",
+                start=start,
+                latest=longest_end(kind, start),
+            ),
             pointer="/new_planned_end",
         )
     added_from = planned_end + timedelta(days=1)
     if kind == PhaseKind.project and new_end > longest_end(kind, added_from):
         raise RuleViolation(
             PROJECT_DURATION,
-            f"An extension from {added_from} adds at most {in_words(PROJECT_MAX_YEARS)} years, to "
-            f"{longest_end(kind, added_from)}.",
+            _(
+                "An extension from {start} adds at most {years} years, to {latest}.",
+                start=added_from,
+                years=in_words(PROJECT_MAX_YEARS),
+                latest=longest_end(kind, added_from),
+            ),
             pointer="/new_planned_end",
         )
 
@@ -281,7 +306,12 @@ def check_inception_ran(start: date, end: date) -> None:
     if end > longest_end(PhaseKind.inception, start):
         raise RuleViolation(
             INCEPTION_DURATION,
-            f"The inception runs {start}..{end}, over {in_words(INCEPTION_MAX_MONTHS)} months.",
+            _(
+                "The inception runs {start}..{end}, over {months} months.",
+                start=start,
+                end=end,
+                months=in_words(INCEPTION_MAX_MONTHS),
+            ),
         )
 
 
@@ -328,7 +358,14 @@ def check_fits(
         if start <= other_end and other_start <= end:
             raise RuleViolation(
                 PHASES_DO_NOT_OVERLAP,
-                f"{start}..{end} overlaps the {other.kind} phase {other_start}..{other_end}.",
+                _(
+                    "{start}..{end} overlaps the {kind} phase {other_start}..{other_end}.",
+                    start=start,
+                    end=end,
+                    kind=other.kind,
+                    other_start=other_start,
+                    other_end=other_end,
+                ),
                 pointer=pointer,
             )
         if {phase.kind, other.kind} == {PhaseKind.inception, PhaseKind.project}:
@@ -338,8 +375,11 @@ def check_fits(
             if project_start <= inception_end:
                 raise RuleViolation(
                     PROJECT_AFTER_INCEPTION,
-                    f"The project would start {project_start}, before the inception ends "
-                    f"{inception_end}.",
+                    _(
+                        "The project would start {start}, before the inception ends {end}.",
+                        start=project_start,
+                        end=inception_end,
+                    ),
                     pointer=pointer,
                 )
 
@@ -348,7 +388,7 @@ def check_inceptions_ended(phases: Iterable[PhaseFacts]) -> None:
     """`project-after-inception` when a project starts: every inception has ended."""
     if any(p.kind == PhaseKind.inception and p.status not in ENDED for p in phases):
         raise RuleViolation(
-            PROJECT_AFTER_INCEPTION, "The inception has not ended yet.", pointer="/actual_start"
+            PROJECT_AFTER_INCEPTION, _("The inception has not ended yet."), pointer="/actual_start"
         )
 
 
@@ -370,13 +410,13 @@ POSTPONEMENT_LENGTH = rule(
 def check_pause(paused_from: date, paused_until: date) -> None:
     """`postponement-length` of a phase's pause, from its first to its last day."""
     if paused_until < paused_from:
-        raise RuleViolation(POSTPONEMENT_LENGTH, "paused_until is before paused_from")
+        raise RuleViolation(POSTPONEMENT_LENGTH, _("paused_until is before paused_from"))
 
 
 def check_postponement_days(days: int) -> None:
     """`postponement-length` of a grant's postponement, by the days it moves the end."""
     if days <= 0:
-        raise RuleViolation(POSTPONEMENT_LENGTH, "a postponement lasts some days")
+        raise RuleViolation(POSTPONEMENT_LENGTH, _("a postponement lasts some days"))
 
 
 def check_pause_within(start: date, planned_end: date, paused_from: date) -> None:
@@ -384,7 +424,12 @@ def check_pause_within(start: date, planned_end: date, paused_from: date) -> Non
     if not start <= paused_from <= planned_end:
         raise RuleViolation(
             POSTPONEMENT_LENGTH,
-            f"The pause starts {paused_from}, outside the phase ({start}..{planned_end}).",
+            _(
+                "The pause starts {day}, outside the phase ({start}..{end}).",
+                day=paused_from,
+                start=start,
+                end=planned_end,
+            ),
             pointer="/paused_from",
         )
 
@@ -406,7 +451,11 @@ def check_later_end(planned_end: date, new_end: date) -> None:
     if new_end <= planned_end:
         raise RuleViolation(
             EXTENSION_LATER_END,
-            f"The new planned end {new_end} is not after {planned_end}.",
+            _(
+                "The new planned end {new_end} is not after {planned_end}.",
+                new_end=new_end,
+                planned_end=planned_end,
+            ),
             pointer="/new_planned_end",
         )
 
@@ -432,8 +481,13 @@ def check_termination_date(started: date, planned_end: date, effective: date) ->
     if not started <= effective < planned_end:
         raise RuleViolation(
             EARLY_TERMINATION_DATE,
-            f"The termination takes effect {effective}; it must fall on or after the start "
-            f"{started} and before the planned end {planned_end}.",
+            _(
+                "The termination takes effect {effective}; it must fall on or after the start "
+                "{start} and before the planned end {end}.",
+                effective=effective,
+                start=started,
+                end=planned_end,
+            ),
             pointer="/effective_date",
         )
 
@@ -465,15 +519,19 @@ def check_action(phase: PhaseFacts, action: PhaseAction) -> None:
     if phase.status not in states:
         raise RuleViolation(
             PHASE_TRANSITION,
-            f"The {phase.kind} phase is {phase.status}; this action needs it "
-            f"{' or '.join(states)}.",
+            _(
+                "The {kind} phase is {status}; this action needs it {states}.",
+                kind=phase.kind,
+                status=phase.status,
+                states=" or ".join(states),
+            ),
         )
 
 
 def check_none_active(phases: Iterable[PhaseFacts]) -> None:
     """`phase-transition` when a phase starts: no other phase is active."""
     if any(p.status == PhaseStatus.active for p in phases):
-        raise RuleViolation(PHASE_TRANSITION, "Another phase of the partnership is active.")
+        raise RuleViolation(PHASE_TRANSITION, _("Another phase of the partnership is active."))
 
 
 def check_start_date(phase: PhaseFacts, start: date) -> None:
@@ -481,7 +539,11 @@ def check_start_date(phase: PhaseFacts, start: date) -> None:
     if start > phase.planned_end:
         raise RuleViolation(
             PHASE_TRANSITION,
-            f"The phase cannot start {start}, after its planned end {phase.planned_end}.",
+            _(
+                "The phase cannot start {start}, after its planned end {end}.",
+                start=start,
+                end=phase.planned_end,
+            ),
             pointer="/actual_start",
         )
 
@@ -491,7 +553,7 @@ def check_end_date(started: date, end: date) -> None:
     if end < started:
         raise RuleViolation(
             PHASE_TRANSITION,
-            f"The phase cannot end {end}, before it started {started}.",
+            _("The phase cannot end {end}, before it started {start}.", end=end, start=started),
             pointer="/actual_end",
         )
 
@@ -519,7 +581,7 @@ STEERING_GROUP_COMPOSITION = rule(
 
 def missing_politicians(
     sides: Mapping[UUID, str], present: Set[tuple[UUID, str | None]]
-) -> list[str]:
+) -> list[Message]:
     """What the steering group lacks, in words ("a Swedish majority politician"), given each
     party's side and the (organisation, political side) of the politicians in it."""
     # Each party of the Swedish and partner sides: in a multilateral partnership every partner
@@ -528,27 +590,42 @@ def missing_politicians(
     parties.sort(key=lambda party: (party[1] != "swedish", str(party[0])))
     many_partners = sum(side == "partner" for _, side in parties) > 1
     return [
-        f"a {_party_words(side, org, many_partners)} {political} politician"
+        _politician(side, political, org if many_partners else None)
         for org, side in parties
         for political in POLITICAL_SIDES
         if (org, political) not in present
     ]
 
 
-def _party_words(side: str, organisation_id: UUID, many_partners: bool) -> str:
+def _politician(side: str, political: str, organisation_id: UUID | None) -> Message:
+    """The politician a side lacks, in words ("a Swedish majority politician")."""
+    majority = political == PoliticalSide.majority
     if side == "swedish":
-        return "Swedish"
-    return f"partner-side ({organisation_id})" if many_partners else "partner-side"
+        if majority:
+            return _("a Swedish majority politician")
+        return _("a Swedish opposition politician")
+    if organisation_id is None:
+        if majority:
+            return _("a partner-side majority politician")
+        return _("a partner-side opposition politician")
+    if majority:
+        return _(
+            "a partner-side ({organisation}) majority politician", organisation=organisation_id
+        )
+    return _("a partner-side ({organisation}) opposition politician", organisation=organisation_id)
 
 
-def check_steering_group(missing: Sequence[str], on: date | None = None) -> None:
+def check_steering_group(missing: Sequence[Message], on: date | None = None) -> None:
     """`steering-group-composition`, given what the steering group lacks (`missing_politicians`)
     on the day `on` (named in the message when given)."""
     if missing:
-        subject = f"On {on} the" if on is not None else "The"
-        raise RuleViolation(
-            STEERING_GROUP_COMPOSITION, f"{subject} steering group lacks {', '.join(missing)}."
+        lacking = separated(missing, ", ")
+        detail = (
+            _("On {on} the steering group lacks {lacking}.", on=on, lacking=lacking)
+            if on is not None
+            else _("The steering group lacks {lacking}.", lacking=lacking)
         )
+        raise RuleViolation(STEERING_GROUP_COMPOSITION, detail)
 
 
 MEMBER_OF_A_PARTY = rule(
@@ -573,7 +650,7 @@ def check_member_of_a_party(
     if organisation_id not in sides:
         raise RuleViolation(
             MEMBER_OF_A_PARTY,
-            f"{who} acts for none of the partnership's parties.",
+            _("{who} acts for none of the partnership's parties.", who=who),
             pointer=pointer,
         )
 
@@ -609,8 +686,13 @@ def check_team_member_kind(
     if expected is not None and person_kind != expected:
         raise RuleViolation(
             TEAM_MEMBER_KIND,
-            f"The {team.value.replace('_', ' ')} is made of {expected}s; {who} is an "
-            f"{person_kind}.",
+            _(
+                "The {team} is made of {expected}s; {who} is an {kind}.",
+                team=team.value.replace("_", " "),
+                expected=expected,
+                who=who,
+                kind=person_kind,
+            ),
             pointer=pointer,
         )
 
@@ -641,9 +723,10 @@ def check_inception_team(side: str, politicians: Set[str | None]) -> None:
     if not set(POLITICAL_SIDES) <= politicians:
         raise RuleViolation(
             INCEPTION_TEAM,
-            f"The {side} inception team lacks "
-            + " and ".join(_a(political) for political in POLITICAL_SIDES)
-            + " politician.",
+            _(
+                "The {side} inception team lacks a majority and an opposition politician.",
+                side=side,
+            ),
         )
 
 
@@ -679,8 +762,13 @@ def check_project_group(side: str, officials: int) -> None:
     if not PROJECT_GROUP_MIN_OFFICIALS <= officials <= PROJECT_GROUP_MAX_OFFICIALS:
         raise RuleViolation(
             PROJECT_GROUP_SIZE,
-            f"The {side} project group has {officials} officials, not "
-            f"{PROJECT_GROUP_MIN_OFFICIALS}-{PROJECT_GROUP_MAX_OFFICIALS}.",
+            _(
+                "The {side} project group has {officials} officials, not {min}-{max}.",
+                side=side,
+                officials=officials,
+                min=PROJECT_GROUP_MIN_OFFICIALS,
+                max=PROJECT_GROUP_MAX_OFFICIALS,
+            ),
         )
 
 
@@ -720,16 +808,24 @@ def check_meetings_per_year(years: Iterable[tuple[int, date, date, int]]) -> Non
     project year (number, first day, last day, meetings), when a project starts or is applied
     for."""
     short = [
-        f"year {n} ({starts}..{ends}): {meetings}"
+        _(
+            "year {n} ({starts}..{ends}): {meetings}",
+            n=n,
+            starts=starts,
+            ends=ends,
+            meetings=meetings,
+        )
         for n, starts, ends, meetings in years
         if meetings < MEETINGS_A_PROJECT_YEAR
     ]
     if short:
         raise RuleViolation(
             MEETINGS_PER_PROJECT_YEAR,
-            f"The plan holds fewer than {MEETINGS_A_PROJECT_YEAR} meetings in "
-            + "; ".join(short)
-            + ".",
+            _(
+                "The plan holds fewer than {minimum} meetings in {years}.",
+                minimum=MEETINGS_A_PROJECT_YEAR,
+                years=separated(short, "; "),
+            ),
         )
 
 
@@ -741,8 +837,21 @@ def check_year_meetings(
     if meetings < minimum:
         raise RuleViolation(
             MEETINGS_PER_PROJECT_YEAR,
-            f"Project year {n} ({starts}..{ends}) {'held' if held else 'plans'} {meetings} "
-            "meetings.",
+            _(
+                "Project year {n} ({starts}..{ends}) held {meetings} meetings.",
+                n=n,
+                starts=starts,
+                ends=ends,
+                meetings=meetings,
+            )
+            if held
+            else _(
+                "Project year {n} ({starts}..{ends}) plans {meetings} meetings.",
+                n=n,
+                starts=starts,
+                ends=ends,
+                meetings=meetings,
+            ),
         )
 
 
@@ -777,7 +886,12 @@ def check_reciprocal_visits(start: date, end: date, hosted: Mapping[str, int]) -
     if missing:
         raise RuleViolation(
             RECIPROCAL_VISITS,
-            f"No visit in {start}..{end} is hosted by the {' or the '.join(missing)} side.",
+            _(
+                "No visit in {start}..{end} is hosted by the {sides} side.",
+                start=start,
+                end=end,
+                sides=" or the ".join(missing),
+            ),
         )
 
 
@@ -789,9 +903,14 @@ def check_hosting(
     if sides_short_of_visits(hosted):
         raise RuleViolation(
             RECIPROCAL_VISITS,
-            f"In the {kind} phase {start}..{end} not both sides hosted a visit."
+            _(
+                "In the {kind} phase {start}..{end} not both sides hosted a visit.",
+                kind=kind,
+                start=start,
+                end=end,
+            )
             if held
-            else f"The active {kind} phase plans no visit hosted by each side.",
+            else _("The active {kind} phase plans no visit hosted by each side.", kind=kind),
         )
 
 
@@ -813,7 +932,7 @@ def check_host(sides: Mapping[UUID, str], host_organisation_id: UUID) -> None:
     if host_organisation_id not in sides:
         raise RuleViolation(
             HOST_IS_A_PARTY,
-            f"{host_organisation_id} is not a party of the partnership.",
+            _("{host} is not a party of the partnership.", host=host_organisation_id),
             pointer="/host_organisation_id",
         )
 
@@ -862,7 +981,12 @@ def check_meeting_action(status: str, action: MeetingAction) -> MeetingStatus:
     if status != before:
         raise RuleViolation(
             MEETING_TRANSITION,
-            f"The meeting is {status}; `{action}` applies to a {before} meeting only.",
+            _(
+                "The meeting is {status}; `{action}` applies to a {before} meeting only.",
+                status=status,
+                action=action,
+                before=before,
+            ),
         )
     return after
 
@@ -872,8 +996,11 @@ def check_started(start_date: date, today: date, pointer: str | None = "/status"
     if start_date > today:
         raise RuleViolation(
             MEETING_TRANSITION,
-            f"The meeting starts {start_date}: a meeting still to come is planned, and held only "
-            "once its first day has come.",
+            _(
+                "The meeting starts {start}: a meeting still to come is planned, and held only "
+                "once its first day has come.",
+                start=start_date,
+            ),
             pointer=pointer,
         )
 
@@ -884,7 +1011,7 @@ def check_moved(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[s
     if not moved:
         raise RuleViolation(
             MEETING_TRANSITION,
-            "The meeting is already on those dates with that host; a move changes them.",
+            _("The meeting is already on those dates with that host; a move changes them."),
             pointer="/start_date",
         )
     return moved
@@ -898,7 +1025,11 @@ def check_record_kept(status: str, current: Mapping[str, Any], wanted: Mapping[s
     if moved:
         raise RuleViolation(
             MEETING_TRANSITION,
-            f"The meeting is {status}; its {', '.join(moved)} stay as recorded.",
+            _(
+                "The meeting is {status}; its {fields} stay as recorded.",
+                status=status,
+                fields=", ".join(moved),
+            ),
             pointer=f"/{moved[0]}",
         )
 
@@ -935,7 +1066,11 @@ def check_change_reason(reason: str) -> None:
     if not 1 <= len(reason) <= CHANGE_REASON_MAX_CHARS:
         raise RuleViolation(
             MEETING_CHANGE_REASON,
-            f"A reason has 1 to {CHANGE_REASON_MAX_CHARS} characters, not {len(reason)}.",
+            _(
+                "A reason has 1 to {max} characters, not {length}.",
+                max=CHANGE_REASON_MAX_CHARS,
+                length=len(reason),
+            ),
             pointer="/reason",
         )
 
@@ -946,8 +1081,11 @@ def check_created_as(status: str, start_date: date, today: date) -> None:
     if status not in CREATED_AS:
         raise RuleViolation(
             MEETING_CHANGE_REASON,
-            f"A meeting is created {listing(list(CREATED_AS), 'or')}; plan it, then cancel it "
-            "with its reason (POST .../meetings/{meeting_id}/cancel).",
+            _(
+                "A meeting is created {created}; plan it, then cancel it with its reason "
+                "(POST .../meetings/{{meeting_id}}/cancel).",
+                created=listing(list(CREATED_AS), "or"),
+            ),
             pointer="/status",
         )
     if status == MeetingStatus.held:
@@ -966,15 +1104,18 @@ def check_patch(
     if wanted["status"] == MeetingStatus.cancelled:
         raise RuleViolation(
             MEETING_CHANGE_REASON,
-            "A meeting is cancelled with its reason: POST .../meetings/{meeting_id}/cancel.",
+            _("A meeting is cancelled with its reason: POST .../meetings/{meeting_id}/cancel."),
             pointer="/status",
         )
     moved = [f for f in MOVING_FIELDS if wanted[f] != current[f]]
     if moved:
         raise RuleViolation(
             MEETING_CHANGE_REASON,
-            f"A meeting's {', '.join(moved)} change when it moves, with its reason: "
-            "POST .../meetings/{meeting_id}/reschedule.",
+            _(
+                "A meeting's {fields} change when it moves, with its reason: "
+                "POST .../meetings/{{meeting_id}}/reschedule.",
+                fields=", ".join(moved),
+            ),
             pointer=f"/{moved[0]}",
         )
     if wanted["status"] == MeetingStatus.held:
@@ -990,17 +1131,26 @@ def check_patch(
 def check_deletable(status: str, participants: int, in_calendar_since: datetime | None) -> None:
     """A meeting entered by mistake is deleted; any other answers 409, pointing at `cancel`."""
     if status != MeetingStatus.planned:
-        raise ProblemError(CONFLICT, f"A meeting that was {status} stays in the record.")
-    why = []
-    if participants:
-        why.append(f"{participants} participant{'s' if participants > 1 else ''} recorded")
+        raise ProblemError(
+            CONFLICT, _("A meeting that was {status} stays in the record.", status=status)
+        )
+    why: list[Text] = []
+    if participants == 1:
+        why.append(_("1 participant recorded"))
+    elif participants:
+        why.append(_("{n} participants recorded", n=participants))
     if in_calendar_since is not None:
-        why.append(f"been in a calendar feed since {in_calendar_since.date()}")
+        why.append(
+            _("been in a calendar feed since {day}", day=in_calendar_since.date()),
+        )
     if why:
         raise ProblemError(
             CONFLICT,
-            f"The meeting has {listing(why)}, so it stays in the record: cancel it instead, "
-            "with its reason (POST .../meetings/{meeting_id}/cancel).",
+            _(
+                "The meeting has {why}, so it stays in the record: cancel it instead, with its "
+                "reason (POST .../meetings/{{meeting_id}}/cancel).",
+                why=Listing(tuple(why)),
+            ),
             instead=MeetingAction.cancel.value,
         )
 
@@ -1032,7 +1182,11 @@ def check_signature(kind: str, field: str, signed_on: date | None) -> None:
     if kind != DocumentKind.letter_of_intent and signed_on is not None:
         raise RuleViolation(
             SIGNED_ONLY_LETTER_OF_INTENT,
-            f"a {kind} has no {field}; only a letter of intent is signed",
+            _(
+                "a {kind} has no {field}; only a letter of intent is signed",
+                kind=kind,
+                field=field,
+            ),
             pointer=f"/{field}",
         )
 
@@ -1060,5 +1214,5 @@ def check_letter_of_intent(signed: bool, project_planned: bool) -> None:
     if project_planned and not signed:
         raise RuleViolation(
             LETTER_OF_INTENT,
-            "A project is planned or running without a letter of intent signed by both sides.",
+            _("A project is planned or running without a letter of intent signed by both sides."),
         )

@@ -54,7 +54,7 @@ def check_lead(roles: Iterable[str]) -> None:
     if sum(role == "lead" for role in roles) != LEADS_PER_PROGRAMME:
         raise RuleViolation(
             PROGRAMME_LEAD,
-            f"name exactly {in_words(LEADS_PER_PROGRAMME)} lead implementer",
+            _("name exactly {n} lead implementer", n=in_words(LEADS_PER_PROGRAMME)),
             pointer="/implementers",
         )
 
@@ -83,12 +83,17 @@ def check_visit_within_programme(
     if changed == "programme":
         raise RuleViolation(
             VISIT_WITHIN_PROGRAMME,
-            f"The study visit of {visit_on} would fall outside the programme.",
+            _("The study visit of {day} would fall outside the programme.", day=visit_on),
             pointer="/starts",
         )
     raise RuleViolation(
         VISIT_WITHIN_PROGRAMME,
-        f"The visit on {visit_on} falls outside the programme ({starts}..{ends}).",
+        _(
+            "The visit on {day} falls outside the programme ({start}..{end}).",
+            day=visit_on,
+            start=starts,
+            end=ends,
+        ),
         pointer="/visit_on",
     )
 
@@ -120,12 +125,16 @@ def check_visiting_countries(
     if changed == "programme":
         raise RuleViolation(
             VISITING_COUNTRIES_TAKE_PART,
-            f"The study visit of {visit_on} brought people from {', '.join(strangers)}.",
+            _(
+                "The study visit of {day} brought people from {countries}.",
+                day=visit_on,
+                countries=", ".join(strangers),
+            ),
             pointer="/participant_countries",
         )
     raise RuleViolation(
         VISITING_COUNTRIES_TAKE_PART,
-        f"{', '.join(strangers)} take no part in the programme.",
+        _("{countries} take no part in the programme.", countries=", ".join(strangers)),
         pointer="/visiting_countries",
     )
 
@@ -147,7 +156,9 @@ def check_one_source(programme_id: UUID | None, partnership_id: UUID | None) -> 
     """`visit-from-one-source`."""
     if programme_id and partnership_id:
         raise RuleViolation(
-            VISIT_FROM_ONE_SOURCE, "name a programme or a partnership", pointer="/partnership_id"
+            VISIT_FROM_ONE_SOURCE,
+            _("name a programme or a partnership"),
+            pointer="/partnership_id",
         )
 
 
@@ -173,7 +184,7 @@ def check_contacts(
         if organisation_of.get(person_id) != host_id:
             raise RuleViolation(
                 CONTACTS_OF_THE_HOST,
-                f"Person {person_id} is not of the host organisation.",
+                _("Person {id} is not of the host organisation.", id=person_id),
                 pointer=f"/contact_ids/{i}",
             )
 
@@ -194,7 +205,7 @@ def known_programme(found: T | None, programme_id: UUID) -> T:
     """`unknown-programme`: the programme a study visit names was `found`; it is returned."""
     if found is None:
         raise RuleViolation(
-            UNKNOWN_PROGRAMME, f"No programme {programme_id}.", pointer="/programme_id"
+            UNKNOWN_PROGRAMME, _("No programme {id}.", id=programme_id), pointer="/programme_id"
         )
     return found
 
@@ -223,8 +234,8 @@ def check_each_once(
     if len(keys) != len(set(keys)):
         raise RuleViolation(
             ONE_ENTRY_PER_COUNTRY,
-            "an implementer appears twice"
+            _("an implementer appears twice")
             if field == "implementers"
-            else f"a country appears twice in {field}",
+            else _("a country appears twice in {field}", field=field),
             pointer=f"/{field}",
         )

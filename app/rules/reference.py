@@ -44,8 +44,12 @@ def check_not_reference_type(country_code: str, organisation_type: OrganisationT
     if country_code == SWEDEN and organisation_type in SWEDISH_REFERENCE_TYPES:
         raise RuleViolation(
             SWEDISH_REFERENCE_ORGANISATION,
-            f"Swedish organisations of type {organisation_type.value} are reference data: look "
-            f"them up in GET /api/v1/organisations?country={SWEDEN} instead of creating one",
+            _(
+                "Swedish organisations of type {type} are reference data: look them up in "
+                "GET /api/v1/organisations?country={sweden} instead of creating one",
+                type=organisation_type.value,
+                sweden=SWEDEN,
+            ),
             pointer="/type",
         )
 
@@ -88,7 +92,11 @@ def check_reference_fixed(name: str, is_reference: bool, changed: list[str]) -> 
     if changed and is_reference:
         raise RuleViolation(
             REFERENCE_ORGANISATION_FIXED,
-            f"{name} is reference data; its {', '.join(changed)} cannot change.",
+            _(
+                "{name} is reference data; its {fields} cannot change.",
+                name=name,
+                fields=", ".join(changed),
+            ),
             pointer=f"/{changed[0]}",
         )
 
@@ -113,7 +121,10 @@ def check_org_number_swedish(org_number: str | None, country_code: str) -> None:
     if org_number is not None and country_code != SWEDEN:
         raise RuleViolation(
             ORGANISATION_NUMBER_SWEDISH_ONLY,
-            f"org_number is only for Swedish organisations, not for {country_code}",
+            _(
+                "org_number is only for Swedish organisations, not for {country}",
+                country=country_code,
+            ),
             pointer="/org_number",
         )
 
@@ -140,7 +151,9 @@ def check_known_countries(wanted: Iterable[tuple[str, str]], known: Container[st
     first that does not is refused."""
     for pointer, code in wanted:
         if code not in known:
-            raise RuleViolation(UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer=pointer)
+            raise RuleViolation(
+                UNKNOWN_COUNTRY, _("No country with code {code}.", code=repr(code)), pointer=pointer
+            )
 
 
 UNKNOWN_ORGANISATION = rule(
@@ -174,7 +187,9 @@ def check_known_organisations(wanted: Iterable[tuple[str, UUID]], known: Contain
     if missing:
         pointer = missing[0][0]
         names = ", ".join(o for at, o in missing if at == pointer)
-        raise RuleViolation(UNKNOWN_ORGANISATION, f"No organisation {names}.", pointer=pointer)
+        raise RuleViolation(
+            UNKNOWN_ORGANISATION, _("No organisation {ids}.", ids=names), pointer=pointer
+        )
 
 
 POLITICIAN_POLITICAL_SIDE = rule(
@@ -197,8 +212,10 @@ def check_political_side(kind: PersonKind, political_side: PoliticalSide | None)
     if kind == PersonKind.politician and political_side is None:
         raise RuleViolation(
             POLITICIAN_POLITICAL_SIDE,
-            "a politician needs political_side: "
-            f"{listing([side.value for side in PoliticalSide], 'or')}",
+            _(
+                "a politician needs political_side: {sides}",
+                sides=listing([side.value for side in PoliticalSide], "or"),
+            ),
             pointer="/political_side",
         )
 
@@ -228,6 +245,6 @@ def check_official_has_no_party(
     if kind == PersonKind.official and (party or political_side):
         raise RuleViolation(
             OFFICIAL_HAS_NO_PARTY,
-            "party and political_side are for politicians",
+            _("party and political_side are for politicians"),
             pointer=f"/{official_party_field(party)}",
         )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import RuleViolation
+from app.core.i18n import Message
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in
 from app.core.versions import Expected, check_version
@@ -150,7 +151,7 @@ async def delete_member(
 
 async def steering_group_missing(
     session: AsyncSession, partnership: Partnership, on: date
-) -> list[str]:
+) -> list[Message]:
     """What the steering group lacks on a day, in words ("a Swedish majority politician")."""
     sides = await sides_of(session, partnership)
     end_date = col(Member.end_date)
