@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_WORKERS ?= 2
 export HOST PORT
 
-.PHONY: run test lint format migrate demo-data check openapi bench lock
+.PHONY: run test lint format migrate demo-data check openapi bench lock messages
 
 # Installs come from the lock files (exact versions, every file's hash), never from pyproject's
 # ranges; the project itself is not in them and goes in last with --no-deps. `pip install -r`
@@ -73,6 +73,22 @@ lint: $(BIN)/.installed-test
 format: $(BIN)/.installed-test
 	$(BIN)/ruff check --fix app alembic tests bench tools clients
 	$(BIN)/ruff format app alembic tests bench tools clients
+
+## Translations (docs/translations.md): extract every message marked with `_()` into the template
+## app/locale/messages.pot and merge it into the Swedish and Spanish catalogues, where a new message
+## arrives untranslated and a changed one fuzzy; translate those, then `make test`
+## (tests/languages/test_catalogues.py fails until each is). Nothing is compiled: the service
+## reads the .po files (app/core/i18n.py).
+LOCALE_DIR := app/locale
+messages: $(BIN)/.installed-test
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --width 100 \
+		--project partnership-api --msgid-bugs-address "" -o $(LOCALE_DIR)/messages.pot .
+	for lang in sv es; do \
+		test -f $(LOCALE_DIR)/$$lang/LC_MESSAGES/messages.po || $(BIN)/pybabel -q init \
+			-i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages -l $$lang --width 100; \
+		$(BIN)/pybabel -q update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages \
+			-l $$lang --ignore-obsolete --width 100 || exit 1; \
+	done
 
 migrate: $(BIN)/.installed-run
 	$(BIN)/partnership-api migrate

@@ -16,6 +16,7 @@ from app.api.oidc import InvalidToken, SigningKeysUnavailable
 from app.api.problems import answers
 from app.api.ratelimit import COUNT_AS_ANONYMOUS, TOKEN_ACCEPTED
 from app.core.errors import FORBIDDEN, KEYS_UNAVAILABLE, UNAUTHORIZED, ProblemError, unauthorized
+from app.core.i18n import _
 from app.core.principal import ANONYMOUS, Principal
 from app.models.enums import Role
 from app.services.access import api_keys, users
@@ -32,10 +33,10 @@ async def _authenticate(request: Request, session: SessionDep) -> Principal:
     header = request.headers.get("authorization")
     if not header:
         return ANONYMOUS
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise unauthorized("Use `Authorization: Bearer <token>`.")
+        raise unauthorized(_("Use `Authorization: Bearer <token>`."))
     cache = getattr(request.app.state, "principals", None)  # app/services/access/principals.py
     if token.startswith(api_keys.TOKEN_PREFIX):
         return await api_keys.authenticate(session, token, cache)
@@ -44,7 +45,7 @@ async def _authenticate(request: Request, session: SessionDep) -> Principal:
     except SigningKeysUnavailable as exc:
         raise ProblemError(KEYS_UNAVAILABLE) from exc  # with its Retry-After
     except InvalidToken as exc:
-        raise unauthorized(f"The access token was refused: {exc}.") from exc
+        raise unauthorized(_("The access token was refused: {exc}.", exc=exc)) from exc
     return await users.sign_in(session, claims, cache)
 
 
@@ -96,7 +97,9 @@ def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
         if not principal.authenticated:
             raise unauthorized(UNAUTHORIZED.description)
         if roles and principal.role not in roles:
-            raise ProblemError(FORBIDDEN, f"The role {principal.role} may not do this.")
+            raise ProblemError(
+                FORBIDDEN, _("The role {role} may not do this.", role=principal.role)
+            )
         return principal
 
     return check

@@ -7,6 +7,7 @@ import re
 
 from fastapi import Request, Response
 
+from app.core.i18n import current_language
 from app.core.principal import Principal
 from app.core.versions import Expected, etag_for
 
@@ -25,10 +26,12 @@ def set_etag(response: Response, version: int) -> None:
 
 
 def list_etag(body: bytes, principal: Principal) -> str:
-    """A list's ETag: a digest of its answer and of the caller's rights, so that two callers
-    who may read different things never share one, even for the same items. Weak, as the
-    answer may be sent compressed (the same items, other bytes)."""
+    """A list's ETag: a digest of its answer, of the caller's rights, so that two callers
+    who may read different things never share one, even for the same items, and of the answer's
+    language (docs/translations.md). Weak, as the answer may be sent compressed (the same items,
+    other bytes)."""
     rights = f"{principal.role}:{','.join(sorted(map(str, principal.organisation_ids)))}"
+    rights += f":{current_language()}"
     digest = hashlib.sha256(rights.encode() + b"\n" + body).hexdigest()[:20]
     return f'W/"{digest}"'
 
@@ -63,8 +66,9 @@ def tag_list(request: Request, response: Response, principal: Principal) -> Resp
 
 
 # `W/"v3"` is `"v3"` as an answer compressed on its way out weakened it
-# (app/api/middleware.py): it names the same version of the resource.
-_VERSION_TAG = re.compile(r'(?:W/)?"v(0|[1-9][0-9]*)"')
+# (app/api/middleware.py): it names the same version of the resource, and so do `"v3-sv"` and
+# `"v3-es"`, the ETags of its answers in Swedish and Spanish (`etag_for`).
+_VERSION_TAG = re.compile(r'(?:W/)?"v(0|[1-9][0-9]*)(?:-(?:en|sv|es))?"')
 
 
 def expected_versions(if_match: str | None) -> Expected | None:

@@ -52,6 +52,25 @@ RATE_LIMIT = {
     ),
 }
 RATE_LIMIT_REFS = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT}
+# On every answer: the language its texts are in (docs/translations.md), declared once.
+CONTENT_LANGUAGE = {
+    "Content-Language": header(
+        "The language of the answer's texts: `en`, `sv` or `es`, as `Accept-Language` or `?lang=` "
+        "asked (English by default). Answers vary on `Accept-Language`.",
+        {"type": "string", "enum": ["en", "sv", "es"]},
+        required=True,
+    )
+}
+CONTENT_LANGUAGE_REF = {"Content-Language": {"$ref": "#/components/headers/Content-Language"}}
+LANG_PARAMETER = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "The language of the answer's texts (`en`, `sv` or `es`), for a link that "
+    "cannot send `Accept-Language` (a calendar subscription, a download); it wins over the "
+    "header. Any other value is ignored. Every route takes it (docs/translations.md).",
+    "schema": {"type": "string", "examples": ["sv", "es"]},
+}
 REPLAYED = {REPLAYED_HEADER: IDEMPOTENT_REPLAYED}
 
 

@@ -22,6 +22,7 @@ from app.api.auth import get_principal
 from app.api.deps import SessionDep
 from app.api.problems import answers
 from app.core.errors import ProblemError, problem_kind
+from app.core.i18n import _
 from app.core.principal import Principal
 from app.services import idempotency as keys
 
@@ -32,24 +33,34 @@ MAX_KEY_LENGTH = 255
 INVALID_KEY = problem_kind(
     "invalid-idempotency-key",
     400,
-    "Invalid idempotency key",
-    f"`{HEADER}` must be 1 to {MAX_KEY_LENGTH} characters: a Structured Field string "
-    '(`"..."`, printable ASCII, `\\"` and `\\\\` escaped) as the draft writes it, or the same '
-    "characters bare, without quotes, spaces or backslashes.",
+    _("Invalid idempotency key"),
+    _(
+        "`{header}` must be 1 to {max} characters: a Structured Field string "
+        '(`"..."`, printable ASCII, `\\"` and `\\\\` escaped) as the draft writes it, or the '
+        "same characters bare, without quotes, spaces or backslashes.",
+        header=HEADER,
+        max=MAX_KEY_LENGTH,
+    ),
 )
 KEY_IN_PROGRESS = problem_kind(
     "idempotency-key-in-progress",
     409,
-    "Idempotency key in progress",
-    f"A request with this `{HEADER}` is still running; retry once it has answered, and get its "
-    "answer.",
+    _("Idempotency key in progress"),
+    _(
+        "A request with this `{header}` is still running; retry once it has answered, and get "
+        "its answer.",
+        header=HEADER,
+    ),
 )
 KEY_REUSED = problem_kind(
     "idempotency-key-reused",
     422,
-    "Idempotency key reused",
-    f"This `{HEADER}` was used within the last 24 hours for another request (another path, "
-    "query, body or `If-Match`); use a new key for a new request.",
+    _("Idempotency key reused"),
+    _(
+        "This `{header}` was used within the last 24 hours for another request (another path, "
+        "query, body or `If-Match`); use a new key for a new request.",
+        header=HEADER,
+    ),
 )
 KINDS = (INVALID_KEY, KEY_IN_PROGRESS, KEY_REUSED)
 HEADER_DESCRIPTION = (

@@ -18,7 +18,7 @@ from app.api.problems import PROBLEM_MEDIA_TYPE, problem_body
 from app.api.redaction import loggable_path
 from app.core.context import request_id_var
 from app.core.errors import BAD_REQUEST, INTERNAL_ERROR, PAYLOAD_TOO_LARGE, ProblemKind
-from app.core.i18n import language_var, negotiate
+from app.core.i18n import Text, _, language_var, negotiate
 
 access_log = logging.getLogger("partnership_api.access")
 log = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ class BodySizeLimitMiddleware:
         await self.app(scope, replay, send)
 
     async def _reject(self, scope: Scope, send: Send, limit: int) -> None:
-        detail = f"The request body is over the limit of {limit} bytes."
+        detail = _("The request body is over the limit of {limit} bytes.", limit=limit)
         await send_problem(send, PAYLOAD_TOO_LARGE, detail, scope["path"], close=True)
 
 
@@ -258,7 +258,7 @@ class Utf8UrlMiddleware:
         if scope["type"] == "http":
             for part, raw in (("path", scope.get("raw_path")), ("query", scope["query_string"])):
                 if raw is not None and not decodes_as_utf8(raw):
-                    detail = f"The {part} is not UTF-8 once its %-escapes are decoded."
+                    detail = _("The {part} is not UTF-8 once its %-escapes are decoded.", part=part)
                     await send_problem(send, BAD_REQUEST, detail, scope["path"])
                     return
         await self.app(scope, receive, send)
@@ -296,7 +296,7 @@ class UnhandledErrorMiddleware:
 
 
 async def send_problem(
-    send: Send, kind: ProblemKind, detail: str, instance: str, *, close: bool = False
+    send: Send, kind: ProblemKind, detail: Text, instance: str, *, close: bool = False
 ) -> None:
     body = json.dumps(problem_body(kind, detail, instance)).encode()
     headers = [

@@ -29,11 +29,25 @@ from app.core.errors import (
     VALIDATION_ERROR,
     ProblemKind,
 )
+from app.core.i18n import english
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _VALIDATION = (
     "Validation error, or a broken programme rule (its `code` names it; GET /problems lists them)"
 )
+_LANGUAGES = """
+
+## Languages
+
+Every answer is in English (`en`), Swedish (`sv`) or Spanish (`es`): the one `Accept-Language`
+prefers (RFC 9110: q-values, `es-GT` counts as `es`), or the one `?lang=` names on any route (it
+wins over the header; calendar subscriptions and downloads use it). English otherwise. The answer
+says which in `Content-Language` and varies on `Accept-Language`; its ETags differ per language.
+Problem details (`title`, `detail`, `errors[].message`) are worded in it, with dates and money as
+the language writes them; `type`, `code` and `errors[].pointer` never change. `GET /problems` lists
+every problem in all three.
+"""
+
 # Problems answered before an `Idempotency-Key` is claimed (or by no route at all): never
 # stored, so never replayed.
 _BEFORE_THE_KEY = {UNAUTHORIZED, KEYS_UNAVAILABLE, RATE_LIMITED, PAYLOAD_TOO_LARGE}
@@ -62,7 +76,8 @@ def _build(app: FastAPI) -> dict[str, Any]:
     problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(problem_schema.pop("$defs", {}))
     schemas["Problem"] = problem_schema
-    components["headers"] = headers.RATE_LIMIT
+    components["headers"] = {**headers.RATE_LIMIT, **headers.CONTENT_LANGUAGE}
+    spec["info"]["description"] = spec["info"].get("description", "") + _LANGUAGES
     # Each route as included (its prefix, and the dependencies and responses of its routers).
     for route in iter_route_contexts(app.routes):
         if isinstance(route.original_route, APIRoute) and route.include_in_schema:
@@ -96,6 +111,13 @@ def _complete(operation: dict[str, Any], route: RouteContext, method: str) -> No
     if RATE_LIMITED in kinds:
         for response in responses.values():
             response.setdefault("headers", {}).update(headers.RATE_LIMIT_REFS)
+    for answered, response in responses.items():
+        if answered != "304":  # a 304 repeats no content, so no language either
+            response.setdefault("headers", {}).update(headers.CONTENT_LANGUAGE_REF)
+    if _links_to(responses) and not any(
+        p["name"] == "lang" for p in operation.get("parameters", ())
+    ):
+        operation.setdefault("parameters", []).append(headers.LANG_PARAMETER)
     for parameter in operation.get("parameters", ()):
         if parameter["name"] == IF_MATCH:
             # Required where a change without it answers 428 (app/api/deps.py); a blank one
@@ -106,6 +128,13 @@ def _complete(operation: dict[str, Any], route: RouteContext, method: str) -> No
                 {"pattern": r"\S"} if required else {}
             )
     operation["responses"] = dict(sorted(responses.items()))
+
+
+def _links_to(responses: dict[str, Any]) -> bool:
+    """Whether the route answers with what a link fetches (a calendar, a CSV file): `?lang=`
+    is declared there, since such a link cannot set `Accept-Language`."""
+    content = responses.get("200", {}).get("content", {})
+    return any(media in content for media in ("text/calendar", "text/csv"))
 
 
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
@@ -147,7 +176,7 @@ def _validates(dependant: Dependant) -> bool:
 
 def _problem_response(kinds: set[ProblemKind]) -> dict[str, Any]:
     """One status's answer: the titles of the kinds it can be, and the headers they carry."""
-    titles = sorted(k.title for k in kinds if k is not VALIDATION_ERROR and k.mode is None)
+    titles = sorted(english(k.title) for k in kinds if k is not VALIDATION_ERROR and k.mode is None)
     if VALIDATION_ERROR in kinds:
         titles = [_VALIDATION, *titles]
     response: dict[str, Any] = {

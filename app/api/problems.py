@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from app.api.redaction import loggable_path
+from app.api.validation_messages import validation_message
 from app.core.context import request_id_var
 from app.core.errors import (
     BAD_REQUEST,
@@ -37,6 +38,7 @@ from app.core.errors import (
     ProblemError,
     ProblemKind,
 )
+from app.core.i18n import Text, _, english, render
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +60,13 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
-def problem_body(kind: ProblemKind, detail: str, instance: str) -> dict[str, Any]:
+def problem_body(kind: ProblemKind, detail: Text, instance: str) -> dict[str, Any]:
+    """A problem's members, its title and detail worded in the answer's language."""
     return {
         "type": f"/problems/{kind.code}",
-        "title": kind.title,
+        "title": render(kind.title),
         "status": kind.status,
-        "detail": detail,
+        "detail": render(detail),
         "code": kind.code,
         "instance": loggable_path(instance),
         "request_id": request_id_var.get(),
@@ -73,7 +76,7 @@ def problem_body(kind: ProblemKind, detail: str, instance: str) -> dict[str, Any
 def problem_response(
     request: Request,
     kind: ProblemKind,
-    detail: str,
+    detail: Text,
     *,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
@@ -109,7 +112,7 @@ def field_errors(raw: Sequence[Any]) -> list[FieldError]:
             loc = (*loc, *field.split("/"))
         location, pointer = _pointer(loc)
         err_type = str(err.get("type", "invalid"))
-        message = str(err.get("msg", "invalid"))
+        message = validation_message(err)
         rule_code = err_type[len(RULE_PREFIX) :] if err_type.startswith(RULE_PREFIX) else None
         message = message.removeprefix("Value error, ")
         errors.append(
@@ -156,10 +159,14 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     kind = _HTTP_KINDS.get(exc.status_code) or ProblemKind(
         f"http-{exc.status_code}", exc.status_code, str(exc.detail), str(exc.detail)
     )
-    detail = kind.description if exc.detail in (None, "", kind.title) else str(exc.detail)
+    detail: Text = kind.description
+    if exc.detail not in (None, "", english(kind.title)):
+        detail = str(exc.detail)
     headers = dict(exc.headers or {})
     if exc.status_code == 404:
-        detail = f"No route {request.method} {loggable_path(request.url.path)}."
+        detail = _(
+            "No route {method} {path}.", method=request.method, path=loggable_path(request.url.path)
+        )
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
     return problem_response(request, kind, detail, headers=headers)
@@ -187,17 +194,21 @@ async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
     if rule is not None:
         # A rule the services check first, stated again by the database: a service let the
         # change through, the database did not (docs/rules.md).
-        detail = f"{rule.description} The database refused the change ({constraint})."
+        detail = _(
+            "{rule} The database refused the change ({constraint}).",
+            rule=rule.description,
+            constraint=constraint,
+        )
         return problem_response(request, rule, detail, extra=extra)
     if sqlstate in ("23514", "23P01"):  # check or exclusion: a value that cannot be stored
-        detail = "The change breaks a database constraint on the values it stores."
+        detail = _("The change breaks a database constraint on the values it stores.")
         return problem_response(request, INVALID_DATA, detail, extra=extra)
     if sqlstate == "23503":
-        detail = "The resource is still referred to by other data, or refers to missing data."
+        detail = _("The resource is still referred to by other data, or refers to missing data.")
     elif sqlstate == "23505":
-        detail = "A resource with the same unique values already exists."
+        detail = _("A resource with the same unique values already exists.")
     else:
-        detail = "The change breaks a database constraint."
+        detail = _("The change breaks a database constraint.")
     return problem_response(request, CONFLICT, detail, extra=extra)
 
 

@@ -46,6 +46,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.middleware import send_problem
 from app.core.errors import ProblemError, problem_kind
+from app.core.i18n import Text, _
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,13 @@ log = logging.getLogger(__name__)
 RATE_LIMITED = problem_kind(
     "rate-limited",
     429,
-    "Too many requests",
-    "The client sent more requests this minute than its limit allows; wait `Retry-After` "
-    "seconds. Limits are per bearer token, or per client address without one; requests whose "
-    "credentials are refused (401) count against their client address, and once those reach the "
-    "address's limit, every request from it with credentials waits too.",
+    _("Too many requests"),
+    _(
+        "The client sent more requests this minute than its limit allows; wait `Retry-After` "
+        "seconds. Limits are per bearer token, or per client address without one; requests whose "
+        "credentials are refused (401) count against their client address, and once those reach the"
+        " address's limit, every request from it with credentials waits too.",
+    ),
 )
 
 WINDOW_S = 60
@@ -276,7 +279,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)  # fail open, without limit headers
             return
         if not allowed:
-            detail = f"Over the limit of {limit} requests per minute for this client"
+            detail = _("Over the limit of {limit} requests per minute for this client", limit=limit)
             await _refuse(scope, send, limit, reset_s, detail)
             return
         await self.app(
@@ -292,19 +295,22 @@ class RateLimitMiddleware:
         anonymous_limit = self.settings.rate_limit_anonymous_per_minute
         failed_key, failed_limit = f"authfail:{anonymous_key}", anonymous_limit
         try:
-            token_ok, _, reset_s = await limiter.peek(token_key, token_limit)
-            failed_ok, _, _ = await limiter.peek(failed_key, failed_limit)
+            token_ok, _used, reset_s = await limiter.peek(token_key, token_limit)
+            failed_ok, _used, _reset = await limiter.peek(failed_key, failed_limit)
         except RedisUnavailable:
             await self.app(scope, receive, send)  # fail open, without limit headers
             return
         if not token_ok:
-            detail = f"Over the limit of {token_limit} requests per minute for this client"
+            detail = _(
+                "Over the limit of {limit} requests per minute for this client", limit=token_limit
+            )
             await _refuse(scope, send, token_limit, reset_s, detail)
             return
         if not failed_ok:
-            detail = (
-                f"Over the limit of {failed_limit} requests per minute with refused credentials "
-                "from this address"
+            detail = _(
+                "Over the limit of {limit} requests per minute with refused credentials from this "
+                "address",
+                limit=failed_limit,
             )
             await _refuse(scope, send, failed_limit, reset_s, detail)
             return
@@ -320,10 +326,13 @@ class RateLimitMiddleware:
                 return
             counted = _limit_headers(anonymous_limit, remaining, reset_s)
             if not allowed:
-                detail = f"Over the limit of {anonymous_limit} requests per minute for this client"
+                detail = _(
+                    "Over the limit of {limit} requests per minute for this client",
+                    limit=anonymous_limit,
+                )
                 raise ProblemError(
                     RATE_LIMITED,
-                    f"{detail}; retry in {reset_s} seconds.",
+                    _("{detail}; retry in {seconds} seconds.", detail=detail, seconds=reset_s),
                     headers={"Retry-After": str(reset_s)},
                 )
 
@@ -372,10 +381,10 @@ def _limit_headers(limit: int, remaining: int, reset_s: int) -> dict[str, str]:
     }
 
 
-async def _refuse(scope: Scope, send: Send, limit: int, reset_s: int, detail: str) -> None:
+async def _refuse(scope: Scope, send: Send, limit: int, reset_s: int, detail: Text) -> None:
     """429, without calling the app."""
     headers = {**_limit_headers(limit, 0, reset_s), "Retry-After": str(reset_s)}
-    detail = f"{detail}; retry in {reset_s} seconds."
+    detail = _("{detail}; retry in {seconds} seconds.", detail=detail, seconds=reset_s)
     await send_problem(_with_headers(send, headers), RATE_LIMITED, detail, scope["path"])
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 from pydantic_core import PydanticCustomError
 
+from app.core.i18n import Text, _, render
+
 RULE_PREFIX = "rule:"
 
 
@@ -21,8 +23,9 @@ RULE_PREFIX = "rule:"
 class ProblemKind:
     code: str
     status: int
-    title: str
-    description: str
+    title: Text
+    """Marked for translation with `_()`, as is `description`: worded in each answer's language."""
+    description: Text
     mode: "RuleMode | None" = None
     """For a programme rule: how it holds (`RuleMode`); None for other problems."""
     reads: tuple[str, ...] = ()
@@ -41,67 +44,79 @@ CONSTRAINT_RULES: dict[str, ProblemKind] = {}
 
 
 def problem_kind(
-    code: str, status: int, title: str, description: str, *, retry_after_s: int | None = None
+    code: str, status: int, title: Text, description: Text, *, retry_after_s: int | None = None
 ) -> ProblemKind:
     kind = ProblemKind(code, status, title, description, retry_after_s=retry_after_s)
     PROBLEM_KINDS[code] = kind
     return kind
 
 
-BAD_REQUEST = problem_kind("bad-request", 400, "Bad request", "The request could not be read.")
-INVALID_CURSOR = problem_kind(
-    "invalid-cursor", 400, "Invalid cursor", "The `cursor` is not one this API handed out."
+BAD_REQUEST = problem_kind(
+    "bad-request", 400, _("Bad request"), _("The request could not be read.")
 )
-NOT_FOUND = problem_kind("not-found", 404, "Not found", "No such resource, or no such route.")
+INVALID_CURSOR = problem_kind(
+    "invalid-cursor", 400, _("Invalid cursor"), _("The `cursor` is not one this API handed out.")
+)
+NOT_FOUND = problem_kind("not-found", 404, _("Not found"), _("No such resource, or no such route."))
 METHOD_NOT_ALLOWED = problem_kind(
-    "method-not-allowed", 405, "Method not allowed", "The route does not accept this method."
+    "method-not-allowed", 405, _("Method not allowed"), _("The route does not accept this method.")
 )
 CONFLICT = problem_kind(
-    "conflict", 409, "Conflict", "The request conflicts with stored data (a duplicate, or a use)."
+    "conflict",
+    409,
+    _("Conflict"),
+    _("The request conflicts with stored data (a duplicate, or a use)."),
 )
 PRECONDITION_FAILED = problem_kind(
     "precondition-failed",
     412,
-    "Precondition failed",
-    "The `If-Match` ETag is stale: someone changed the resource since you read it. "
-    "Read it again, re-apply your change and send the new ETag.",
+    _("Precondition failed"),
+    _(
+        "The `If-Match` ETag is stale: someone changed the resource since you read it. "
+        "Read it again, re-apply your change and send the new ETag."
+    ),
 )
 PRECONDITION_REQUIRED = problem_kind(
     "precondition-required",
     428,
-    "Precondition required",
-    "Changes need the `If-Match` header with the ETag you read, so that two users cannot "
-    "silently overwrite each other.",
+    _("Precondition required"),
+    _(
+        "Changes need the `If-Match` header with the ETag you read, so that two users cannot "
+        "silently overwrite each other."
+    ),
 )
 PAYLOAD_TOO_LARGE = problem_kind(
-    "payload-too-large", 413, "Payload too large", "The request body is over the size limit."
+    "payload-too-large", 413, _("Payload too large"), _("The request body is over the size limit.")
 )
 VALIDATION_ERROR = problem_kind(
     "validation-error",
     422,
-    "Validation error",
-    "One or more fields are invalid; `errors` points at each with a JSON pointer.",
+    _("Validation error"),
+    _("One or more fields are invalid; `errors` points at each with a JSON pointer."),
 )
 INVALID_DATA = problem_kind(
     "invalid-data",
     422,
-    "Invalid data",
-    "A value cannot be stored as sent (for example a character PostgreSQL does not accept).",
+    _("Invalid data"),
+    _("A value cannot be stored as sent (for example a character PostgreSQL does not accept)."),
 )
 INTERNAL_ERROR = problem_kind(
-    "internal-error", 500, "Internal server error", "Something failed on our side; it is logged."
+    "internal-error",
+    500,
+    _("Internal server error"),
+    _("Something failed on our side; it is logged."),
 )
 NOT_CONFIGURED = problem_kind(
     "not-configured",
     503,
-    "Not configured",
-    "This part of the service needs a setting its operator has not given yet (see the README).",
+    _("Not configured"),
+    _("This part of the service needs a setting its operator has not given yet (see the README)."),
 )
 DATABASE_UNAVAILABLE = problem_kind(
     "database-unavailable",
     503,
-    "Database unavailable",
-    "The database did not answer in time; retry later.",
+    _("Database unavailable"),
+    _("The database did not answer in time; retry later."),
     retry_after_s=5,
 )
 
@@ -118,8 +133,8 @@ class RuleMode(StrEnum):
 
 def rule(
     code: str,
-    title: str,
-    description: str,
+    title: Text,
+    description: Text,
     *,
     mode: RuleMode,
     reads: tuple[str, ...],
@@ -149,7 +164,7 @@ class ProblemError(Exception):
     def __init__(
         self,
         kind: ProblemKind,
-        detail: str | None = None,
+        detail: Text | None = None,
         *,
         errors: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
@@ -176,12 +191,17 @@ class InvalidChanges(Exception):
 class RuleViolation(ProblemError):
     """A programme rule (DOMAIN.md) is broken by stored data plus the request."""
 
-    def __init__(self, kind: ProblemKind, detail: str, *, pointer: str | None = None) -> None:
+    def __init__(self, kind: ProblemKind, detail: Text, *, pointer: str | None = None) -> None:
         errors = None
         if pointer is not None:
+            message = render(detail)
             errors = [
                 FieldError(
-                    pointer=pointer, location="body", message=detail, type=kind.code, rule=kind.code
+                    pointer=pointer,
+                    location="body",
+                    message=message,
+                    type=kind.code,
+                    rule=kind.code,
                 )
             ]
         super().__init__(kind, detail, errors=errors)
@@ -190,31 +210,34 @@ class RuleViolation(ProblemError):
 UNAUTHORIZED = problem_kind(
     "unauthorized",
     401,
-    "Unauthorized",
-    "This route needs credentials: `Authorization: Bearer <API key or access token>`.",
+    _("Unauthorized"),
+    _("This route needs credentials: `Authorization: Bearer <API key or access token>`."),
 )
 KEYS_UNAVAILABLE = problem_kind(
     "signing-keys-unavailable",
     503,
-    "Signing keys unavailable",
-    "The identity provider's signing keys could not be fetched, so no access token can be "
-    "checked; retry later, or use an API key.",
+    _("Signing keys unavailable"),
+    _(
+        "The identity provider's signing keys could not be fetched, so no access token can be "
+        "checked; retry later, or use an API key."
+    ),
     retry_after_s=30,
 )
-FORBIDDEN = problem_kind("forbidden", 403, "Forbidden", "Your role may not do this.")
+FORBIDDEN = problem_kind("forbidden", 403, _("Forbidden"), _("Your role may not do this."))
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="partnership-api"'}
 
 
-def unauthorized(detail: str) -> ProblemError:
+def unauthorized(detail: Text) -> ProblemError:
     return ProblemError(UNAUTHORIZED, detail, headers=CHALLENGE)
 
 
-def rule_error(kind: ProblemKind, message: str, *, field: str) -> PydanticCustomError:
+def rule_error(kind: ProblemKind, message: Text, *, field: str) -> PydanticCustomError:
     """A validation error that names a rule and the field it is about; the problem handler turns
-    it into the rule's 422 with a pointer at `field`."""
+    it into the rule's 422 with a pointer at `field`. Worded in the language of the request
+    being validated."""
     return PydanticCustomError(
-        RULE_PREFIX + kind.code.removeprefix("rule."), message, {"field": field}
+        RULE_PREFIX + kind.code.removeprefix("rule."), render(message), {"field": field}
     )
 
 

@@ -5,6 +5,7 @@ compliance view and every rule on a period (programmes, networks, workshops, rou
 from datetime import date, timedelta
 
 from app.core.errors import ProblemKind, RuleViolation
+from app.core.i18n import _
 
 
 def check_period(
@@ -14,7 +15,9 @@ def check_period(
     programme's, a network's ...); `first` and `last` name its fields, and the error points at
     `last`."""
     if ends < starts:
-        raise RuleViolation(kind, f"{last} is before {first}", pointer=f"/{last}")
+        raise RuleViolation(
+            kind, _("{last} is before {first}", last=last, first=first), pointer=f"/{last}"
+        )
 
 
 def add_years(day: date, years: int) -> date:

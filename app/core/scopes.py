@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from app.core.errors import FORBIDDEN, ProblemError
+from app.core.i18n import _
 from app.core.principal import Principal
 from app.models.enums import Role
 from app.models.organisations import Organisation
@@ -37,7 +38,7 @@ def ensure_can_write_in(principal: Principal, organisation_id: UUID) -> None:
     """Creating or moving an object into an organisation outside the principal's scope."""
     if not principal.in_scope(organisation_id):
         raise ProblemError(
-            FORBIDDEN, "You may only create or move objects within your own organisations."
+            FORBIDDEN, _("You may only create or move objects within your own organisations.")
         )
 
 

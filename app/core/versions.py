@@ -4,11 +4,15 @@ version it was made against (HTTP carries it as an ETag: `app/api/etag.py`)."""
 from dataclasses import dataclass
 
 from app.core.errors import PRECONDITION_FAILED, PRECONDITION_REQUIRED, ProblemError
+from app.core.i18n import DEFAULT_LANGUAGE, _, current_language
 
 
 def etag_for(version: int) -> str:
-    """How a version is named to clients (the strong ETag `"v<version>"`)."""
-    return f'"v{version}"'
+    """How a version is named to clients: the strong ETag `"v<version>"`, with the answer's
+    language when it is not English (`"v3-sv"`), since the body of a read may be worded in it
+    (docs/translations.md). `If-Match` takes any of them for the version."""
+    language = current_language()
+    return f'"v{version}"' if language == DEFAULT_LANGUAGE else f'"v{version}-{language}"'
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,10 @@ def check_version(expected: Expected | None, version: int) -> None:
         return
     raise ProblemError(
         PRECONDITION_FAILED,
-        f"If-Match {expected.named_as} does not match the current ETag {etag_for(version)}.",
+        _(
+            "If-Match {named} does not match the current ETag {current}.",
+            named=expected.named_as,
+            current=etag_for(version),
+        ),
         current_etag=etag_for(version),
     )

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from app.clock import today
 from app.core.errors import NOT_CONFIGURED, NOT_FOUND, ProblemError
+from app.core.i18n import _
 from app.core.periods import nominal_end
 from app.exports import iati
 from app.exports.iati_sectors import sectors_for
@@ -46,7 +47,7 @@ async def activities(
     ref = settings.iati_reporting_org_ref
     if ref is None:
         raise ProblemError(
-            NOT_CONFIGURED, "Set IATI_REPORTING_ORG_REF to ICLD's IATI organisation identifier."
+            NOT_CONFIGURED, _("Set IATI_REPORTING_ORG_REF to ICLD's IATI organisation identifier.")
         )
     # Published partnerships only: publishing is ICLD's decision to show a partnership to
     # everyone (docs/access-control.md), and the IATI file is public.
@@ -62,7 +63,13 @@ async def activities(
         stmt = stmt.where(Partnership.id == partnership_id)
     partnerships = list(await session.scalars(stmt))
     if not partnerships and partnership_id:
-        raise ProblemError(NOT_FOUND, f"No published partnership {partnership_id} with a grant.")
+        raise ProblemError(
+            NOT_FOUND,
+            _(
+                "No published partnership {partnership_id} with a grant.",
+                partnership_id=partnership_id,
+            ),
+        )
     data = await _gather(session, [p.id for p in partnerships]) if partnerships else _Data()
     on = today()
     built = [_partnership(p, data, ref, settings.public_base_url, on) for p in partnerships]

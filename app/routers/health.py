@@ -6,14 +6,15 @@ from sqlalchemy import text
 
 from app.api.problems import problem_responses
 from app.core.errors import ProblemError, problem_kind
+from app.core.i18n import _
 
 router = APIRouter(tags=["health"])
 
 NOT_READY = problem_kind(
     "not-ready",
     503,
-    "Not ready",
-    "The database does not answer, or its schema is not at the migration this code expects.",
+    _("Not ready"),
+    _("The database does not answer, or its schema is not at the migration this code expects."),
     retry_after_s=5,
 )
 
@@ -44,11 +45,15 @@ async def readyz(request: Request) -> Readiness:
         async with request.app.state.sessionmaker() as session:
             current = await session.scalar(text("SELECT version_num FROM alembic_version"))
     except Exception as exc:  # any failure to reach the database means "not ready"
-        raise ProblemError(NOT_READY, "The database did not answer.") from exc
+        raise ProblemError(NOT_READY, _("The database did not answer.")) from exc
     if current != expected:
         raise ProblemError(
             NOT_READY,
-            f"The schema is at migration {current}, the code expects {expected}.",
+            _(
+                "The schema is at migration {current}, the code expects {expected}.",
+                current=current,
+                expected=expected,
+            ),
             migration=current,
             expected_migration=expected,
         )

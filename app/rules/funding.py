@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.i18n import Listing, Message, Money, _
 from app.core.periods import add_months, nominal_end, phase_years
 from app.models.enums import (
     ApplicationAction,
@@ -28,20 +29,10 @@ from app.models.enums import (
     ReportStatus,
 )
 from app.rules.partnerships import PROJECT_MAX_YEARS, longest_end
-from app.rules.words import in_words, listing
+from app.rules.words import code_listing, in_words
 
 _T = TypeVar("_T")
 ZERO = Decimal(0)
-
-
-def _words(names: Iterable[str]) -> list[str]:
-    """Names of enum values as words: `per_diems` as `per diems`."""
-    return [name.replace("_", " ") for name in names]
-
-
-def _kronor(amount: Decimal) -> str:
-    """An amount as the descriptions state it: 450,000."""
-    return f"{amount:,}"
 
 
 # A budget line as the rules see it: its project year and its amount in SEK.
@@ -65,8 +56,8 @@ class BudgetLine(Protocol):
 
 ROUND_PERIOD = rule(
     "round-period",
-    "A round closes after it opens",
-    "An application round closes on or after it opens.",
+    _("A round closes after it opens"),
+    _("An application round closes on or after it opens."),
     mode=RuleMode.refuse,
     reads=(
         "application_rounds.opens",
@@ -78,15 +69,17 @@ ROUND_PERIOD = rule(
 
 def check_round_period(opens: date, closes: date) -> None:
     if closes < opens:
-        raise RuleViolation(ROUND_PERIOD, "closes is before opens", pointer="/closes")
+        raise RuleViolation(ROUND_PERIOD, _("closes is before opens"), pointer="/closes")
 
 
 ROUND_OPEN = rule(
     "round-open",
-    "Project applications only in an open round",
-    "A project or extension application names an application round open on the day it is "
-    "created and is submitted while that round is open; an inception application may come at "
-    "any time and names no round (DOMAIN.md §6, [FAQ], [DAGS]).",
+    _("Project applications only in an open round"),
+    _(
+        "A project or extension application names an application round open on the day it is "
+        "created and is submitted while that round is open; an inception application may come at "
+        "any time and names no round (DOMAIN.md §6, [FAQ], [DAGS])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "applications.round_id",
@@ -103,12 +96,14 @@ def check_round_named(kind: str, round_id: UUID | None) -> None:
     if kind == ApplicationKind.inception and round_id is not None:
         raise RuleViolation(
             ROUND_OPEN,
-            "An inception application may come at any time and names no round.",
+            _("An inception application may come at any time and names no round."),
             pointer="/round_id",
         )
     if kind != ApplicationKind.inception and round_id is None:
         raise RuleViolation(
-            ROUND_OPEN, "A project or extension application names its round.", pointer="/round_id"
+            ROUND_OPEN,
+            _("A project or extension application names its round."),
+            pointer="/round_id",
         )
 
 
@@ -120,15 +115,21 @@ def check_round_open(
     if not opens <= day <= closes:
         raise RuleViolation(
             ROUND_OPEN,
-            f"The round {title!r} is open {opens}..{closes}, not on {day}.",
+            _(
+                "The round {title} is open {opens}..{closes}, not on {day}.",
+                title=repr(title),
+                opens=opens,
+                closes=closes,
+                day=day,
+            ),
             pointer=pointer,
         )
 
 
 UNKNOWN_ROUND = rule(
     "unknown-round",
-    "Unknown application round",
-    "The application round referred to does not exist.",
+    _("Unknown application round"),
+    _("The application round referred to does not exist."),
     mode=RuleMode.refuse,
     reads=(
         "application_rounds.id",
@@ -140,7 +141,9 @@ UNKNOWN_ROUND = rule(
 def known_round(round_id: UUID, found: _T | None) -> _T:
     """`unknown-round`: the round an application names, as the service found it (or not)."""
     if found is None:
-        raise RuleViolation(UNKNOWN_ROUND, f"No application round {round_id}.", pointer="/round_id")
+        raise RuleViolation(
+            UNKNOWN_ROUND, _("No application round {id}.", id=round_id), pointer="/round_id"
+        )
     return found
 
 
@@ -164,9 +167,11 @@ _DONE = {
 
 APPLICATION_TRANSITION = rule(
     "application-transition",
-    "Not an action from this state",
-    "An application moves draft -> submitted -> under_assessment -> approved or rejected, and "
-    "can be withdrawn until it is decided; only a draft can be changed.",
+    _("Not an action from this state"),
+    _(
+        "An application moves draft -> submitted -> under_assessment -> approved or rejected, and "
+        "can be withdrawn until it is decided; only a draft can be changed."
+    ),
     mode=RuleMode.refuse,
     reads=("applications.status",),
 )
@@ -181,8 +186,12 @@ def check_application_transition(
     if status not in states:
         raise RuleViolation(
             APPLICATION_TRANSITION,
-            f"The application is {status}; it can be {what} only when "
-            f"{' or '.join(sorted(states))}.",
+            _(
+                "The application is {status}; it can be {what} only when {states}.",
+                status=status,
+                what=what,
+                states=" or ".join(sorted(states)),
+            ),
         )
 
 
@@ -198,10 +207,12 @@ REQUIRED_ATTACHMENTS = (DocumentKind.letter_of_intent, DocumentKind.budget)
 
 APPLICATION_ATTACHMENTS = rule(
     "application-attachments",
-    "An application has its letter of intent and budget",
-    "A submitted application has among its attachments "
-    f"{listing([f'a {kind}' for kind in _words(REQUIRED_ATTACHMENTS)])}, "
-    "documents of its own partnership.",
+    _("An application has its letter of intent and budget"),
+    _(
+        "A submitted application has among its attachments documents of its own partnership of "
+        "the kinds {kinds}.",
+        kinds=code_listing(list(REQUIRED_ATTACHMENTS)),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "applications.attachment_ids",
@@ -231,7 +242,7 @@ def check_attachments(
         if doc_id not in found:
             raise RuleViolation(
                 APPLICATION_ATTACHMENTS,
-                f"No document {doc_id} of the partnership.",
+                _("No document {id} of the partnership.", id=doc_id),
                 pointer=f"/attachment_ids/{i}",
             )
     if not required:
@@ -245,16 +256,18 @@ def check_attachments(
     if missing:
         raise RuleViolation(
             APPLICATION_ATTACHMENTS,
-            f"The attachments lack (with its file, a letter signed by both sides): "
-            f"{', '.join(sorted(missing))}.",
+            _(
+                "The attachments lack (with its file, a letter signed by both sides): {kinds}.",
+                kinds=", ".join(sorted(missing)),
+            ),
             pointer="/attachment_ids",
         )
 
 
 APPLICATION_BUDGET = rule(
     "application-budget",
-    "A submitted application has a budget",
-    "An application is submitted with at least one budget line.",
+    _("A submitted application has a budget"),
+    _("An application is submitted with at least one budget line."),
     mode=RuleMode.refuse,
     reads=(
         "applications.status",
@@ -266,14 +279,14 @@ APPLICATION_BUDGET = rule(
 def check_submitted_budget(lines: Sized) -> None:
     if not len(lines):
         raise RuleViolation(
-            APPLICATION_BUDGET, "A submitted application has a budget.", pointer="/budget"
+            APPLICATION_BUDGET, _("A submitted application has a budget."), pointer="/budget"
         )
 
 
 ONE_OPEN_APPLICATION = rule(
     "one-open-application",
-    "One open application per phase",
-    "A partnership has at most one undecided application of each kind.",
+    _("One open application per phase"),
+    _("A partnership has at most one undecided application of each kind."),
     mode=RuleMode.refuse,
     reads=(
         "applications.partnership_id",
@@ -290,15 +303,19 @@ def check_one_open(kind: str, open_one: UUID | None) -> None:
     if open_one:
         raise RuleViolation(
             ONE_OPEN_APPLICATION,
-            f"Application {open_one} of the partnership for {kind} is not decided yet.",
+            _(
+                "Application {id} of the partnership for {kind} is not decided yet.",
+                id=open_one,
+                kind=kind,
+            ),
             pointer="/kind",
         )
 
 
 APPLICATION_PERIOD = rule(
     "application-period",
-    "An application's period ends after it starts",
-    "An application's planned period ends on or after its start.",
+    _("An application's period ends after it starts"),
+    _("An application's planned period ends on or after its start."),
     mode=RuleMode.refuse,
     reads=(
         "applications.planned_start",
@@ -311,7 +328,7 @@ APPLICATION_PERIOD = rule(
 def check_application_period(planned_start: date, planned_end: date) -> None:
     if planned_end < planned_start:
         raise RuleViolation(
-            APPLICATION_PERIOD, "planned_end is before planned_start", pointer="/planned_end"
+            APPLICATION_PERIOD, _("planned_end is before planned_start"), pointer="/planned_end"
         )
 
 
@@ -319,9 +336,11 @@ def check_application_period(planned_start: date, planned_end: date) -> None:
 
 WHOLE_KRONOR = rule(
     "whole-kronor",
-    "Budgets are whole kronor in SEK",
-    "Budget lines, decided amounts and amendments are in SEK and whole kronor (DOMAIN.md §6, "
-    "[RL20 §1]).",
+    _("Budgets are whole kronor in SEK"),
+    _(
+        "Budget lines, decided amounts and amendments are in SEK and whole kronor (DOMAIN.md §6, "
+        "[RL20 §1])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "application_budget_lines.amount",
@@ -335,7 +354,7 @@ WHOLE_KRONOR = rule(
 
 def check_whole_kronor(currency: str, amount: Decimal) -> None:
     if currency != "SEK" or amount != amount.to_integral_value():
-        raise RuleViolation(WHOLE_KRONOR, "budgets are whole kronor in SEK")
+        raise RuleViolation(WHOLE_KRONOR, _("budgets are whole kronor in SEK"))
 
 
 # What the guidelines exclude outright ([BUD]); any category not in CostCategory is refused too.
@@ -343,10 +362,13 @@ INELIGIBLE_COSTS = ("salaries", "per_diems", "extra_days")
 
 INELIGIBLE_COST = rule(
     "ineligible-cost",
-    "Not a cost ICLD funds",
-    f"{listing(_words(INELIGIBLE_COSTS)).capitalize()} are not funded, "
-    "nor costs the guidelines do not name (DOMAIN.md §6, [BUD]). Funded: "
-    f"{', '.join(CostCategory)}.",
+    _("Not a cost ICLD funds"),
+    _(
+        "Costs of the categories {ineligible} are not funded, nor costs the guidelines do not "
+        "name (DOMAIN.md §6, [BUD]). Funded: {funded}.",
+        ineligible=code_listing(list(INELIGIBLE_COSTS)),
+        funded=code_listing(list(CostCategory)),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "application_budget_lines.category",
@@ -361,16 +383,22 @@ INELIGIBLE_COST = rule(
 
 def check_cost_category(category: str) -> None:
     if category in INELIGIBLE_COSTS:
-        raise RuleViolation(INELIGIBLE_COST, f"{category} are never funded")
+        raise RuleViolation(INELIGIBLE_COST, _("{category} are never funded", category=category))
     if category not in {c.value for c in CostCategory}:
-        raise RuleViolation(INELIGIBLE_COST, f"{category!r} is not a cost the guidelines name")
+        raise RuleViolation(
+            INELIGIBLE_COST,
+            _("{category} is not a cost the guidelines name", category=repr(category)),
+        )
 
 
 BUDGET_YEAR = rule(
     "budget-year",
-    "A budget year is a year of the period",
-    f"A budget line's project year is 1 to {PROJECT_MAX_YEARS} and falls within the planned "
-    f"period (accounting year 1-{PROJECT_MAX_YEARS}, DOMAIN.md §7, [RED]).",
+    _("A budget year is a year of the period"),
+    _(
+        "A budget line's project year is 1 to {max} and falls within the planned period "
+        "(accounting year 1-{max}, DOMAIN.md §7, [RED]).",
+        max=PROJECT_MAX_YEARS,
+    ),
     mode=RuleMode.refuse,
     reads=(
         "application_budget_lines.year",
@@ -392,7 +420,12 @@ def check_project_year(year: int) -> None:
     if not 1 <= year <= PROJECT_MAX_YEARS:
         raise RuleViolation(
             BUDGET_YEAR,
-            f"a project year is {listing([str(n) for n in range(1, PROJECT_MAX_YEARS + 1)], 'or')}",
+            _(
+                "a project year is {years}",
+                years=Listing(
+                    tuple(str(n) for n in range(1, PROJECT_MAX_YEARS + 1)), disjunction=True
+                ),
+            ),
         )
 
 
@@ -402,7 +435,12 @@ def check_budget_years(years: Sequence[int], count: int, period: str, pointer: s
         if year > count:
             raise RuleViolation(
                 BUDGET_YEAR,
-                f"Project year {year}, but {period} has {count} project year(s).",
+                _(
+                    "Project year {year}, but {period} has {count} project year(s).",
+                    year=year,
+                    period=period,
+                    count=count,
+                ),
                 pointer=f"{pointer}/{i}/year",
             )
 
@@ -418,18 +456,25 @@ CEILINGS: dict[tuple[bool, bool], tuple[Decimal, Decimal]] = {
 }
 
 
-def _ceilings(inception: bool, trilateral: bool) -> str:
-    return " / ".join(_kronor(c) for c in CEILINGS[(inception, trilateral)])
+def _ceilings(inception: bool, trilateral: bool) -> Message:
+    """Europe's ceiling / elsewhere's, in a description."""
+    europe, elsewhere = CEILINGS[(inception, trilateral)]
+    return _("{europe} / {elsewhere}", europe=Money(europe), elsewhere=Money(elsewhere))
 
 
 BUDGET_CEILING = rule(
     "budget-ceiling",
-    "The budget respects ICLD's ceilings",
-    f"Inception at most {_kronor(CEILINGS[(True, False)][0])} SEK (Europe) or "
-    f"{_kronor(CEILINGS[(True, False)][1])} (Africa, Asia, Latin America), "
-    f"trilateral {_ceilings(True, True)}; a project or extension at most "
-    f"{_ceilings(False, False)} per project year, trilateral {_ceilings(False, True)} "
-    "(DOMAIN.md §6, [BUD]).",
+    _("The budget respects ICLD's ceilings"),
+    _(
+        "Inception at most {inception_europe} (Europe) or {inception_elsewhere} (Africa, Asia, "
+        "Latin America), trilateral {inception_trilateral}; a project or extension at most "
+        "{project} per project year, trilateral {project_trilateral} (DOMAIN.md §6, [BUD]).",
+        inception_europe=Money(CEILINGS[(True, False)][0]),
+        inception_elsewhere=Money(CEILINGS[(True, False)][1]),
+        inception_trilateral=_ceilings(True, True),
+        project=_ceilings(False, False),
+        project_trilateral=_ceilings(False, True),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "application_budget_lines.amount",
@@ -507,14 +552,25 @@ def check_budget(
         total = sum((amount for _, amount in lines), ZERO)
         if total > cap:
             raise RuleViolation(
-                BUDGET_CEILING, f"The budget is {total} SEK; the ceiling is {cap}.", pointer=pointer
+                BUDGET_CEILING,
+                _(
+                    "The budget is {total}; the ceiling is {cap}.",
+                    total=Money(total),
+                    cap=Money(cap),
+                ),
+                pointer=pointer,
             )
         return
     for year, total in sorted(totals_by_year(lines).items()):
         if total > cap:
             raise RuleViolation(
                 BUDGET_CEILING,
-                f"Project year {year} is budgeted at {total} SEK; the ceiling is {cap} a year.",
+                _(
+                    "Project year {year} is budgeted at {total}; the ceiling is {cap} a year.",
+                    year=year,
+                    total=Money(total),
+                    cap=Money(cap),
+                ),
                 pointer=pointer,
             )
 
@@ -528,9 +584,11 @@ def totals_by_year(lines: Iterable[YearAmount]) -> dict[int, Decimal]:
 
 BUDGET_LINE_ONCE = rule(
     "budget-line-once",
-    "One budget line per cost category and year",
-    "A budget has one line for each cost category in each project year; amendments and reports "
-    "name the line.",
+    _("One budget line per cost category and year"),
+    _(
+        "A budget has one line for each cost category in each project year; amendments and reports "
+        "name the line."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "application_budget_lines.category",
@@ -548,7 +606,7 @@ def check_lines_once(lines: Sequence[tuple[str, int]], pointer: str = "/budget")
         if (category, year) in seen:
             raise RuleViolation(
                 BUDGET_LINE_ONCE,
-                f"{category} in year {year} has a line already",
+                _("{category} in year {year} has a line already", category=category, year=year),
                 pointer=f"{pointer}/{i}",
             )
         seen.add((category, year))
@@ -558,8 +616,8 @@ def check_lines_once(lines: Sequence[tuple[str, int]], pointer: str = "/budget")
 
 GRANT_PERIOD = rule(
     "grant-period",
-    "A grant's period ends after it starts",
-    "A grant ends on or after its start.",
+    _("A grant's period ends after it starts"),
+    _("A grant ends on or after its start."),
     mode=RuleMode.refuse,
     reads=(
         "grants.starts",
@@ -571,13 +629,13 @@ GRANT_PERIOD = rule(
 
 def check_grant_period(starts: date, ends: date) -> None:
     if ends < starts:
-        raise RuleViolation(GRANT_PERIOD, "ends is before starts", pointer="/ends")
+        raise RuleViolation(GRANT_PERIOD, _("ends is before starts"), pointer="/ends")
 
 
 BUDGET_LINES_SUM = rule(
     "budget-lines-sum",
-    "Budget lines sum to the decided amount",
-    "A grant's budget lines add up to exactly the amount decided (DOMAIN.md §6, [MINA]).",
+    _("Budget lines sum to the decided amount"),
+    _("A grant's budget lines add up to exactly the amount decided (DOMAIN.md §6, [MINA])."),
     mode=RuleMode.refuse,
     reads=(
         "grants.amount",
@@ -591,16 +649,22 @@ def check_lines_sum(amounts: Iterable[Decimal], amount: Decimal) -> None:
     if total != amount:
         raise RuleViolation(
             BUDGET_LINES_SUM,
-            f"the budget lines sum to {total}, the amount is {amount}",
+            _(
+                "the budget lines sum to {total}, the amount is {amount}",
+                total=Money(total),
+                amount=Money(amount),
+            ),
             pointer="/budget",
         )
 
 
 GRANT_APPLICATION = rule(
     "grant-application",
-    "A grant answers an approved application",
-    "A grant names, if any, an approved application of the same partnership and kind, and no "
-    "application is granted twice.",
+    _("A grant answers an approved application"),
+    _(
+        "A grant names, if any, an approved application of the same partnership and kind, and no "
+        "application is granted twice."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grants.application_id",
@@ -629,15 +693,17 @@ def check_grant_application(
 ) -> None:
     """`grant-application`: the application a grant names (as stored, if it is) is an approved
     one of the same partnership and kind, not `granted` already."""
-    problem = None
+    problem: Message | None = None
     if application is None or application.partnership_id != partnership_id:
-        problem = f"No application {application_id} of the partnership."
+        problem = _("No application {id} of the partnership.", id=application_id)
     elif application.kind != kind:
-        problem = f"The application is for {application.kind}, not {kind}."
+        problem = _(
+            "The application is for {kind}, not {expected}.", kind=application.kind, expected=kind
+        )
     elif application.status != ApplicationStatus.approved:
-        problem = f"The application is {application.status}, not approved."
+        problem = _("The application is {status}, not approved.", status=application.status)
     elif granted:
-        problem = "The application has its grant already."
+        problem = _("The application has its grant already.")
     if problem:
         raise RuleViolation(GRANT_APPLICATION, problem, pointer="/application_id")
 
@@ -646,10 +712,12 @@ def check_grant_application(
 
 AMENDMENT = rule(
     "amendment",
-    "Not an amendment this grant can take",
-    "An extension moves the end later; a reallocation moves money between two lines of the "
-    "grant and keeps the total; a reduction takes no line below zero; a close-out falls within "
-    "the period (DOMAIN.md §7, [004]).",
+    _("Not an amendment this grant can take"),
+    _(
+        "An extension moves the end later; a reallocation moves money between two lines of the "
+        "grant and keeps the total; a reduction takes no line below zero; a close-out falls within "
+        "the period (DOMAIN.md §7, [004])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grants.ends",
@@ -674,25 +742,35 @@ def check_extension(
     if final_report:
         raise RuleViolation(
             AMENDMENT,
-            f"The final report ({final_report}) is filed: the grant is accounted for, and more "
-            "time is a new grant of kind extension.",
+            _(
+                "The final report ({report}) is filed: the grant is accounted for, and more time "
+                "is a new grant of kind extension.",
+                report=final_report,
+            ),
             pointer="/new_end",
         )
     if new_end <= ends:
-        raise RuleViolation(AMENDMENT, f"An extension ends later than {ends}.", pointer="/new_end")
+        raise RuleViolation(
+            AMENDMENT, _("An extension ends later than {end}.", end=ends), pointer="/new_end"
+        )
     longest = longest_end(kind, starts)
     if nominal_end(new_end, postponed_days) > longest:
         raise RuleViolation(
             AMENDMENT,
-            f"A {kind} grant starting {starts} runs to {longest} at most (without "
-            "its postponements); a longer one is a new grant of kind extension.",
+            _(
+                "A {kind} grant starting {start} runs to {latest} at most (without its "
+                "postponements); a longer one is a new grant of kind extension.",
+                kind=kind,
+                start=starts,
+                latest=longest,
+            ),
             pointer="/new_end",
         )
 
 
 def check_move_lines(from_line_id: UUID, to_line_id: UUID) -> None:
     if from_line_id == to_line_id:
-        raise RuleViolation(AMENDMENT, "a move needs two different lines", pointer="/to_line_id")
+        raise RuleViolation(AMENDMENT, _("a move needs two different lines"), pointer="/to_line_id")
 
 
 def reallocate_lines(
@@ -705,12 +783,16 @@ def reallocate_lines(
         for field, line_id in (("from_line_id", from_id), ("to_line_id", to_id)):
             if line_id not in after:
                 raise RuleViolation(
-                    AMENDMENT, "Not a budget line of this grant.", pointer=f"/moves/{i}/{field}"
+                    AMENDMENT, _("Not a budget line of this grant."), pointer=f"/moves/{i}/{field}"
                 )
         if amount > after[from_id]:
             raise RuleViolation(
                 AMENDMENT,
-                f"The line has {after[from_id]} SEK; {amount} cannot move.",
+                _(
+                    "The line has {holds}; {amount} cannot move.",
+                    holds=Money(after[from_id]),
+                    amount=Money(amount),
+                ),
                 pointer=f"/moves/{i}/amount",
             )
         after[from_id] -= amount
@@ -726,12 +808,18 @@ def reduce_lines(
     for i, (line_id, amount) in enumerate(cuts):
         if line_id not in after:
             raise RuleViolation(
-                AMENDMENT, "Not a budget line of this grant.", pointer=f"/reductions/{i}/line_id"
+                AMENDMENT,
+                _("Not a budget line of this grant."),
+                pointer=f"/reductions/{i}/line_id",
             )
         if amount > after[line_id]:
             raise RuleViolation(
                 AMENDMENT,
-                f"The line has {after[line_id]} SEK; it cannot shrink by {amount}.",
+                _(
+                    "The line has {holds}; it cannot shrink by {amount}.",
+                    holds=Money(after[line_id]),
+                    amount=Money(amount),
+                ),
                 pointer=f"/reductions/{i}/amount",
             )
         after[line_id] -= amount
@@ -747,15 +835,19 @@ def check_close_out(
     if not starts <= closes_on < ends:
         raise RuleViolation(
             AMENDMENT,
-            f"A close-out falls within {starts}..{ends}, before the end.",
+            _("A close-out falls within {start}..{end}, before the end.", start=starts, end=ends),
             pointer="/closes_on",
         )
     years = len(grant_years(starts, closes_on, postponed_days))
     if latest_report and latest_report > years:
         raise RuleViolation(
             AMENDMENT,
-            f"A report on year {latest_report} is filed; a close-out leaving {years} year(s) "
-            "cannot cancel it (return it first).",
+            _(
+                "A report on year {year} is filed; a close-out leaving {years} year(s) cannot "
+                "cancel it (return it first).",
+                year=latest_report,
+                years=years,
+            ),
             pointer="/closes_on",
         )
     return years
@@ -763,9 +855,11 @@ def check_close_out(
 
 BELOW_REPORTED = rule(
     "below-reported",
-    "Not below what is reported or paid",
-    "No amendment takes a budget line below the costs reported on it, or the grant below what "
-    "has been paid.",
+    _("Not below what is reported or paid"),
+    _(
+        "No amendment takes a budget line below the costs reported on it, or the grant below what "
+        "has been paid."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grant_budget_lines.amount",
@@ -784,20 +878,33 @@ def check_not_below_reported(
         if line.amount < reported.get(line.id, ZERO):
             raise RuleViolation(
                 BELOW_REPORTED,
-                f"The {line.category} line of year {line.year} would hold {line.amount} SEK, "
-                f"below the {reported[line.id]} reported on it.",
+                _(
+                    "The {category} line of year {year} would hold {amount}, below the "
+                    "{reported} reported on it.",
+                    category=line.category,
+                    year=line.year,
+                    amount=Money(line.amount),
+                    reported=Money(reported[line.id]),
+                ),
             )
     if amount < paid:
         raise RuleViolation(
-            BELOW_REPORTED, f"The grant would be {amount} SEK, below the {paid} paid."
+            BELOW_REPORTED,
+            _(
+                "The grant would be {amount}, below the {paid} paid.",
+                amount=Money(amount),
+                paid=Money(paid),
+            ),
         )
 
 
 GRANT_CLOSED = rule(
     "grant-closed",
-    "The grant is closed",
-    "A grant closed out early takes no further amendments, and no reports for years after it "
-    "closed.",
+    _("The grant is closed"),
+    _(
+        "A grant closed out early takes no further amendments, and no reports for years after it "
+        "closed."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grants.status",
@@ -810,17 +917,20 @@ GRANT_CLOSED = rule(
 def check_grant_open(status: str, closed_on: date | None) -> None:
     """`grant-closed`, of an amendment."""
     if status == GrantStatus.closed:
-        raise RuleViolation(GRANT_CLOSED, f"The grant closed on {closed_on}.")
+        raise RuleViolation(GRANT_CLOSED, _("The grant closed on {day}.", day=closed_on))
 
 
 # Reports
 
 REPORT_YEAR = rule(
     "report-year",
-    "A report covers a year of the grant",
-    "An interim report covers a project year before the last, the final report the last year "
-    f"(accounting year 1-{PROJECT_MAX_YEARS}, DOMAIN.md §7, [RED]); its costs are on budget "
-    "lines of that year; each kind and year has one report that is not returned.",
+    _("A report covers a year of the grant"),
+    _(
+        "An interim report covers a project year before the last, the final report the last year "
+        "(accounting year 1-{max}, DOMAIN.md §7, [RED]); its costs are on budget lines of that "
+        "year; each kind and year has one report that is not returned.",
+        max=PROJECT_MAX_YEARS,
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grant_reports.kind",
@@ -835,9 +945,11 @@ REPORT_YEAR = rule(
 
 COST_BEYOND_BUDGET_LINE = rule(
     "cost-beyond-budget-line",
-    "Costs stay within their budget line",
-    "The costs reported on a budget line never exceed the line; more needs an amendment first "
-    "(DOMAIN.md §7: report lines within the approved budget lines).",
+    _("Costs stay within their budget line"),
+    _(
+        "The costs reported on a budget line never exceed the line; more needs an amendment first "
+        "(DOMAIN.md §7: report lines within the approved budget lines)."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grant_reported_costs.amount",
@@ -862,18 +974,34 @@ def check_report_year(
     that kind and year; when a close-out shortens the grant, for each report filed (`pointer`
     names the field that changed)."""
     years = len(grant_years(starts, ends, postponed_days))
-    expected = "the last year" if kind == ReportKind.final else "a year before the last"
+    expected = _("the last year") if kind == ReportKind.final else _("a year before the last")
     fits = year == years if kind == ReportKind.final else year < years
     if not fits:
-        closed = f" (closed on {closed_on})" if closed_on else ""
+        detail = (
+            _(
+                "The grant (closed on {day}) has {years} project year(s); a {kind} report covers "
+                "{expected}.",
+                day=closed_on,
+                years=years,
+                kind=kind,
+                expected=expected,
+            )
+            if closed_on
+            else _(
+                "The grant has {years} project year(s); a {kind} report covers {expected}.",
+                years=years,
+                kind=kind,
+                expected=expected,
+            )
+        )
         raise RuleViolation(
             GRANT_CLOSED if closed_on and year > years else REPORT_YEAR,
-            f"The grant{closed} has {years} project year(s); a {kind} report covers {expected}.",
+            detail,
             pointer=pointer,
         )
     if filed:
         raise RuleViolation(
-            REPORT_YEAR, f"Report {filed} covers that year already.", pointer="/year"
+            REPORT_YEAR, _("Report {id} covers that year already.", id=filed), pointer="/year"
         )
 
 
@@ -892,24 +1020,32 @@ def check_report_costs(
         if line is None or line.year != year:
             raise RuleViolation(
                 REPORT_YEAR,
-                f"Not a budget line of year {year} of this grant.",
+                _("Not a budget line of year {year} of this grant.", year=year),
                 pointer=f"/costs/{i}/budget_line_id",
             )
         adding[line.id] += sek
         if reported.get(line.id, ZERO) + adding[line.id] > line.amount:
             raise RuleViolation(
                 COST_BEYOND_BUDGET_LINE,
-                f"The {line.category} line of year {line.year} holds {line.amount} SEK; with "
-                f"this cost {reported.get(line.id, ZERO) + adding[line.id]} would be reported.",
+                _(
+                    "The {category} line of year {year} holds {amount}; with this cost {total} "
+                    "would be reported.",
+                    category=line.category,
+                    year=line.year,
+                    amount=Money(line.amount),
+                    total=Money(reported.get(line.id, ZERO) + adding[line.id]),
+                ),
                 pointer=f"/costs/{i}/amount",
             )
 
 
 EXCHANGE_RATE = rule(
     "exchange-rate",
-    "A foreign-currency cost has its rate",
-    "A cost in SEK has no rate; a cost in another currency keeps its original amount and "
-    "currency, and the positive rate used to reach SEK.",
+    _("A foreign-currency cost has its rate"),
+    _(
+        "A cost in SEK has no rate; a cost in another currency keeps its original amount and "
+        "currency, and the positive rate used to reach SEK."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grant_reported_costs.currency",
@@ -930,17 +1066,19 @@ def check_exchange_rate(currency: str, rate: Decimal | None, sek: Decimal) -> No
     if in_sek != (rate is None) or (rate is not None and rate <= 0):
         raise RuleViolation(
             EXCHANGE_RATE,
-            "a SEK cost has no rate; another currency needs a positive rate",
+            _("a SEK cost has no rate; another currency needs a positive rate"),
             pointer="/rate",
         )
     if sek <= 0:
-        raise RuleViolation(EXCHANGE_RATE, "the cost is less than an öre in SEK", pointer="/rate")
+        raise RuleViolation(
+            EXCHANGE_RATE, _("the cost is less than an öre in SEK"), pointer="/rate"
+        )
 
 
 REPORT_TRANSITION = rule(
     "report-transition",
-    "Not an action from this state",
-    "Only a submitted report is approved or returned.",
+    _("Not an action from this state"),
+    _("Only a submitted report is approved or returned."),
     mode=RuleMode.refuse,
     reads=("grant_reports.status",),
 )
@@ -950,12 +1088,13 @@ def check_report_decision(status: str, submitted_on: date, day: date) -> None:
     """`report-transition`: a submitted report, decided on `day`, not before it came."""
     if status != ReportStatus.submitted:
         raise RuleViolation(
-            REPORT_TRANSITION, f"The report is {status}; only a submitted one is decided."
+            REPORT_TRANSITION,
+            _("The report is {status}; only a submitted one is decided.", status=status),
         )
     if day < submitted_on:
         raise RuleViolation(
             REPORT_TRANSITION,
-            f"The report was submitted on {submitted_on}; it is decided after that.",
+            _("The report was submitted on {day}; it is decided after that.", day=submitted_on),
             pointer="/decided_on",
         )
 
@@ -967,11 +1106,14 @@ FINAL_REPORT_MONTHS = 3
 
 REPORT_DUE = rule(
     "report-due",
-    "Reports come by their due date",
-    f"An interim report is due {in_words(INTERIM_REPORT_MONTHS)} months after each project year "
-    f"but the last, the final report {in_words(FINAL_REPORT_MONTHS)} months after the grant's "
-    "end (assumed periods: docs/funding.md). A warning on the compliance view and in the "
-    "programme officers' alerts.",
+    _("Reports come by their due date"),
+    _(
+        "An interim report is due {interim} months after each project year but the last, the "
+        "final report {final} months after the grant's end (assumed periods: docs/funding.md). A "
+        "warning on the compliance view and in the programme officers' alerts.",
+        interim=in_words(INTERIM_REPORT_MONTHS),
+        final=in_words(FINAL_REPORT_MONTHS),
+    ),
     mode=RuleMode.report,
     reads=(
         "grant_reports.kind",
@@ -1006,9 +1148,11 @@ def is_overdue(due_on: date, on: date, filed: bool) -> bool:
 
 PAYMENT_AFTER_APPROVED_REPORT = rule(
     "payment-after-approved-report",
-    "Payments follow an approved report",
-    "ICLD reimburses in arrears: a payment reimburses an approved report of the grant "
-    "(DOMAIN.md §6, [REP-EN], [RED]).",
+    _("Payments follow an approved report"),
+    _(
+        "ICLD reimburses in arrears: a payment reimburses an approved report of the grant "
+        "(DOMAIN.md §6, [REP-EN], [RED])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "grant_payments.report_id",
@@ -1033,25 +1177,30 @@ def check_payment_report(
     """`payment-after-approved-report`: the report (as stored, if it is) is an approved one of
     the grant, paid after it was approved."""
     if report is None or report.grant_id != grant_id or report.status != ReportStatus.approved:
-        state = "" if report is None or report.grant_id != grant_id else f" ({report.status})"
         raise RuleViolation(
             PAYMENT_AFTER_APPROVED_REPORT,
-            f"Report {report_id} is no approved report of this grant{state}.",
+            _("Report {id} is no approved report of this grant.", id=report_id)
+            if report is None or report.grant_id != grant_id
+            else _(
+                "Report {id} is no approved report of this grant ({status}).",
+                id=report_id,
+                status=report.status,
+            ),
             pointer="/report_id",
         )
     assert report.decided_on is not None
     if paid_on < report.decided_on:
         raise RuleViolation(
             PAYMENT_AFTER_APPROVED_REPORT,
-            f"The report was approved on {report.decided_on}; it is paid after that.",
+            _("The report was approved on {day}; it is paid after that.", day=report.decided_on),
             pointer="/paid_on",
         )
 
 
 PAYMENT_BEYOND_APPROVED = rule(
     "payment-beyond-approved",
-    "Never more than the approved costs",
-    "The payments of a report never exceed the costs it approved (DOMAIN.md §7).",
+    _("Never more than the approved costs"),
+    _("The payments of a report never exceed the costs it approved (DOMAIN.md §7)."),
     mode=RuleMode.refuse,
     reads=(
         "grant_payments.amount",
@@ -1068,6 +1217,10 @@ def check_payment_amount(approved: Decimal, paid: Decimal, amount: Decimal) -> N
     if paid + amount > approved:
         raise RuleViolation(
             PAYMENT_BEYOND_APPROVED,
-            f"The report approved {approved} SEK, of which {paid} is paid.",
+            _(
+                "The report approved {approved}, of which {paid} is paid.",
+                approved=Money(approved),
+                paid=Money(paid),
+            ),
             pointer="/amount",
         )

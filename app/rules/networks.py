@@ -11,6 +11,7 @@ from typing import Literal, TypeVar
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.i18n import _
 from app.core.periods import check_period
 from app.rules.reference import SWEDEN
 from app.rules.words import in_words
@@ -23,8 +24,8 @@ SMALLEST_GROUP = 5
 
 NETWORK_PERIOD = rule(
     "network-period",
-    "A network ends after it starts",
-    "A network ends on or after its start.",
+    _("A network ends after it starts"),
+    _("A network ends on or after its start."),
     mode=RuleMode.refuse,
     reads=(
         "networks.starts",
@@ -41,8 +42,8 @@ def check_network_period(starts: date, ends: date) -> None:
 
 NETWORK_MEMBER_COUNTRY = rule(
     "network-member-country",
-    "Members come from the network's countries",
-    "A network member's country is one of the network's countries (DOMAIN.md §4).",
+    _("Members come from the network's countries"),
+    _("A network member's country is one of the network's countries (DOMAIN.md §4)."),
     mode=RuleMode.refuse,
     reads=(
         "network_members.organisation_id",
@@ -63,17 +64,23 @@ def check_member_country(
     if country_code not in network_countries:
         raise RuleViolation(
             NETWORK_MEMBER_COUNTRY,
-            f"{name} is in {country_code}, not among the network's "
-            f"countries ({', '.join(network_countries)}).",
+            _(
+                "{name} is in {country}, not among the network's countries ({countries}).",
+                name=name,
+                country=country_code,
+                countries=", ".join(network_countries),
+            ),
             pointer=pointer,
         )
 
 
 NETWORK_PARTNER_ELIGIBLE = rule(
     "network-partner-eligible",
-    "Partner-side members are in a partner country",
-    "A partner-side member's country is an ICLD partner country when the network starts "
-    "(DOMAIN.md §2, §4).",
+    _("Partner-side members are in a partner country"),
+    _(
+        "A partner-side member's country is an ICLD partner country when the network starts "
+        "(DOMAIN.md §2, §4)."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "network_members.organisation_id",
@@ -102,16 +109,20 @@ def check_partner_eligible(
         if not eligible:
             raise RuleViolation(
                 NETWORK_PARTNER_ELIGIBLE,
-                f"{country_code} is not an ICLD partner country on {day}, "
-                "within the network's period.",
+                _(
+                    "{country} is not an ICLD partner country on {day}, within the network's "
+                    "period.",
+                    country=country_code,
+                    day=day,
+                ),
                 pointer=pointer,
             )
 
 
 UNKNOWN_NETWORK = rule(
     "unknown-network",
-    "Unknown network",
-    "The network referred to does not exist.",
+    _("Unknown network"),
+    _("The network referred to does not exist."),
     mode=RuleMode.refuse,
     reads=(
         "networks.id",
@@ -126,14 +137,16 @@ def known_network(found: T | None, network_id: UUID) -> T:
     """`unknown-network`: the network a workshop, a partnership or a declaration of interest
     names was `found`; it is returned."""
     if found is None:
-        raise RuleViolation(UNKNOWN_NETWORK, f"No network {network_id}.", pointer="/network_id")
+        raise RuleViolation(
+            UNKNOWN_NETWORK, _("No network {id}.", id=network_id), pointer="/network_id"
+        )
     return found
 
 
 WORKSHOP_WITHIN_NETWORK = rule(
     "workshop-within-network",
-    "A network's workshop falls within it",
-    "A network's workshop takes place within the network's period (DOMAIN.md §4).",
+    _("A network's workshop falls within it"),
+    _("A network's workshop takes place within the network's period (DOMAIN.md §4)."),
     mode=RuleMode.refuse,
     reads=(
         "workshops.starts",
@@ -158,18 +171,24 @@ def check_workshop_within_network(
         return
     raise RuleViolation(
         WORKSHOP_WITHIN_NETWORK,
-        f"The network's workshop of {starts} would fall outside its period."
+        _("The network's workshop of {start} would fall outside its period.", start=starts)
         if changed == "network"
-        else f"The workshop ({starts}..{ends}) falls outside the network "
-        f"({network_starts}..{network_ends}).",
+        else _(
+            "The workshop ({start}..{end}) falls outside the network "
+            "({network_start}..{network_end}).",
+            start=starts,
+            end=ends,
+            network_start=network_starts,
+            network_end=network_ends,
+        ),
         pointer="/starts",
     )
 
 
 WORKSHOP_MEMBERS_ONLY = rule(
     "workshop-members-only",
-    "Network workshops are for members",
-    "The organisations taking part in a network's workshop are members of the network.",
+    _("Network workshops are for members"),
+    _("The organisations taking part in a network's workshop are members of the network."),
     mode=RuleMode.refuse,
     reads=(
         "workshops.organisation_ids",
@@ -186,7 +205,7 @@ def check_workshop_members(organisation_ids: Sequence[UUID], members: Collection
         if organisation_id not in members:
             raise RuleViolation(
                 WORKSHOP_MEMBERS_ONLY,
-                f"Organisation {organisation_id} is not a member of the network.",
+                _("Organisation {id} is not a member of the network.", id=organisation_id),
                 pointer=f"/organisation_ids/{i}",
             )
 
@@ -197,7 +216,10 @@ def check_member_may_leave(planned_workshop: str | None) -> None:
     if planned_workshop is not None:
         raise RuleViolation(
             WORKSHOP_MEMBERS_ONLY,
-            f"The organisation still takes part in the planned workshop '{planned_workshop}'.",
+            _(
+                "The organisation still takes part in the planned workshop '{workshop}'.",
+                workshop=planned_workshop,
+            ),
             pointer="/status",
         )
 
@@ -207,10 +229,12 @@ PARTICIPANTS_PER_ORGANISATION = 3
 
 WORKSHOP_PARTICIPANTS = rule(
     "workshop-participants",
-    "Participants come from the organisations taking part, within the cap",
-    "Each participant belongs to an organisation taking part, and no organisation sends more "
-    "people than the workshop's cap (seed 001: "
-    f"{in_words(PARTICIPANTS_PER_ORGANISATION)} from Lessebo).",
+    _("Participants come from the organisations taking part, within the cap"),
+    _(
+        "Each participant belongs to an organisation taking part, and no organisation sends more "
+        "people than the workshop's cap (seed 001: {n} from Lessebo).",
+        n=in_words(PARTICIPANTS_PER_ORGANISATION),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "workshop_participants.person_id",
@@ -235,29 +259,29 @@ def check_participants(
         if person_id in seen:
             raise RuleViolation(
                 WORKSHOP_PARTICIPANTS,
-                f"Person {person_id} is listed twice.",
+                _("Person {id} is listed twice.", id=person_id),
                 pointer=f"/participants/{i}/person_id",
             )
         seen.add(person_id)
         if organisation_of.get(person_id) not in organisation_ids:
             raise RuleViolation(
                 WORKSHOP_PARTICIPANTS,
-                f"Person {person_id} is of no organisation taking part.",
+                _("Person {id} is of no organisation taking part.", id=person_id),
                 pointer=f"/participants/{i}/person_id",
             )
     over = [org for org, n in Counter(organisation_of[p] for p in person_ids).items() if n > cap]
     if over:
         raise RuleViolation(
             WORKSHOP_PARTICIPANTS,
-            f"{len(over)} organisation(s) send more than {cap} people.",
+            _("{count} organisation(s) send more than {cap} people.", count=len(over), cap=cap),
             pointer="/participants",
         )
 
 
 WORKSHOP_PERIOD = rule(
     "workshop-period",
-    "A workshop ends after it starts",
-    "A workshop ends on or after its start.",
+    _("A workshop ends after it starts"),
+    _("A workshop ends on or after its start."),
     mode=RuleMode.refuse,
     reads=(
         "workshops.starts",

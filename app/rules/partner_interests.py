@@ -17,6 +17,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.i18n import _
 from app.core.periods import add_months
 from app.models.enums import OrganisationType, PartnerInterestSide, PartnerInterestStatus
 from app.rules.reference import SWEDEN
@@ -43,10 +44,12 @@ def expired(expires: date, today: date) -> bool:
 
 PARTNER_INTEREST_COUNTRIES = rule(
     "partner-interest-countries",
-    "A Swedish declaration names partner countries",
-    "A Swedish organisation's declaration of interest names the countries it would work with "
-    "among the ICLD partner countries of the day it could start, or none (any) (DOMAIN.md §2); "
-    "a partner-side declaration names no countries nor funding regions: its partner is Swedish.",
+    _("A Swedish declaration names partner countries"),
+    _(
+        "A Swedish organisation's declaration of interest names the countries it would work with "
+        "among the ICLD partner countries of the day it could start, or none (any) (DOMAIN.md §2); "
+        "a partner-side declaration names no countries nor funding regions: its partner is Swedish."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "partner_interests.side",
@@ -73,8 +76,11 @@ def check_wanted_countries(
             if named:
                 raise RuleViolation(
                     PARTNER_INTEREST_COUNTRIES,
-                    f"A partner-side declaration names no {field.replace('_', ' ')}: its partner "
-                    "is a Swedish organisation.",
+                    _(
+                        "A partner-side declaration names no {field}: its partner is a Swedish "
+                        "organisation.",
+                        field=field.replace("_", " "),
+                    ),
                     pointer=f"/{field}",
                 )
         return
@@ -82,16 +88,18 @@ def check_wanted_countries(
         if not partner_country.get(code, False):
             raise RuleViolation(
                 PARTNER_INTEREST_COUNTRIES,
-                f"{code} is not an ICLD partner country on {on}.",
+                _("{country} is not an ICLD partner country on {on}.", country=code, on=on),
                 pointer=f"/countries/{i}",
             )
 
 
 PARTNER_INTEREST_CLOSED = rule(
     "partner-interest-closed",
-    "A matched or withdrawn declaration is closed",
-    "A declaration of interest that was matched (made into a draft partnership) or withdrawn "
-    "is kept as it is: it is not changed, renewed, withdrawn or matched again.",
+    _("A matched or withdrawn declaration is closed"),
+    _(
+        "A declaration of interest that was matched (made into a draft partnership) or withdrawn "
+        "is kept as it is: it is not changed, renewed, withdrawn or matched again."
+    ),
     mode=RuleMode.refuse,
     reads=("partner_interests.status",),
 )
@@ -102,17 +110,20 @@ def check_open(status: str, pointer: str | None = None) -> None:
     if status != PartnerInterestStatus.open:
         raise RuleViolation(
             PARTNER_INTEREST_CLOSED,
-            f"The declaration is {status}: it is closed.",
+            _("The declaration is {status}: it is closed.", status=status),
             pointer=pointer,
         )
 
 
 PARTNER_INTEREST_MATCH = rule(
     "partner-interest-match",
-    "A match pairs two current declarations of the two sides",
-    "A draft partnership is made from a Swedish organisation's declaration of interest and a "
-    "partner-side one, neither of which has expired: a declaration expires "
-    f"{in_words(EXPIRY_MONTHS)} months after it was made or last renewed (renew it first).",
+    _("A match pairs two current declarations of the two sides"),
+    _(
+        "A draft partnership is made from a Swedish organisation's declaration of interest and a "
+        "partner-side one, neither of which has expired: a declaration expires {n} months after "
+        "it was made or last renewed (renew it first).",
+        n=in_words(EXPIRY_MONTHS),
+    ),
     mode=RuleMode.refuse,
     reads=("partner_interests.side", "partner_interests.expires_on"),
 )
@@ -125,13 +136,17 @@ def check_match(
     if sides[0] == sides[1]:
         raise RuleViolation(
             PARTNER_INTEREST_MATCH,
-            f"Both declarations are {sides[0]}: a match pairs the two sides.",
+            _("Both declarations are {side}: a match pairs the two sides.", side=sides[0]),
         )
     for interest_id, expires in zip(ids, expiries, strict=True):
         if expired(expires, today):
             raise RuleViolation(
                 PARTNER_INTEREST_MATCH,
-                f"The declaration {interest_id} expired on {expires}: renew it first.",
+                _(
+                    "The declaration {id} expired on {day}: renew it first.",
+                    id=interest_id,
+                    day=expires,
+                ),
             )
 
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from app.core.errors import CONFLICT, ProblemError, RuleMode, RuleViolation, rule
+from app.core.i18n import Listing, Message, Text, _, separated
 from app.core.periods import last_day_within
 from app.models.enums import (
     ELIGIBLE_SWEDISH_APPLICANT_TYPES,
@@ -28,13 +29,7 @@ from app.models.enums import (
     PoliticalSide,
 )
 from app.rules.reference import SWEDEN
-from app.rules.words import in_words, listing
-
-
-def _a(word: str) -> str:
-    """The word with its indefinite article."""
-    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
-
+from app.rules.words import code_listing, in_words, listing
 
 # The two sides the rules on groups and visits weigh (an EU third party is neither).
 SIDES = ("swedish", "partner")
@@ -43,8 +38,8 @@ POLITICAL_SIDES = (PoliticalSide.majority, PoliticalSide.opposition)
 
 UNKNOWN_PARTNERSHIP = rule(
     "unknown-partnership",
-    "Unknown partnership",
-    "The partnership referred to does not exist (or is not yours).",
+    _("Unknown partnership"),
+    _("The partnership referred to does not exist (or is not yours)."),
     mode=RuleMode.refuse,
     reads=(
         "partnerships.id",
@@ -58,10 +53,12 @@ UNKNOWN_PARTNERSHIP = rule(
 
 SWEDISH_APPLICANT_ELIGIBLE = rule(
     "swedish-applicant-eligible",
-    "The Swedish party must be an eligible applicant",
-    "The Swedish party is a Swedish municipality, region, district committee, local government "
-    "association, joint committee or municipal company (DOMAIN.md §2, [RL20 §1]); so is a "
-    "Swedish organisation that declares it seeks a partner (docs/partner-search.md).",
+    _("The Swedish party must be an eligible applicant"),
+    _(
+        "The Swedish party is a Swedish municipality, region, district committee, local government "
+        "association, joint committee or municipal company (DOMAIN.md §2, [RL20 §1]); so is a "
+        "Swedish organisation that declares it seeks a partner (docs/partner-search.md)."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "partnerships.swedish_party_id",
@@ -81,18 +78,25 @@ def check_swedish_applicant(
     if country_code != SWEDEN or kind not in ELIGIBLE_SWEDISH_APPLICANT_TYPES:
         raise RuleViolation(
             SWEDISH_APPLICANT_ELIGIBLE,
-            f"{name} ({country_code}, {kind}) cannot hold an ICLD partnership grant as the "
-            "Swedish party.",
+            _(
+                "{name} ({country}, {kind}) cannot hold an ICLD partnership grant as the Swedish "
+                "party.",
+                name=name,
+                country=country_code,
+                kind=kind,
+            ),
             pointer=pointer,
         )
 
 
 PARTNER_COUNTRY_ELIGIBLE = rule(
     "partner-country-eligible",
-    "Partners must be in an ICLD partner country",
-    "Each partner-side party is in a country that ICLD accepted as a partner country on the date "
-    "the partnership was applied for (DOMAIN.md §2, §7); an organisation that declares it seeks "
-    "a Swedish partner, on the day it could start (docs/partner-search.md).",
+    _("Partners must be in an ICLD partner country"),
+    _(
+        "Each partner-side party is in a country that ICLD accepted as a partner country on the "
+        "date the partnership was applied for (DOMAIN.md §2, §7); an organisation that declares it "
+        "seeks a Swedish partner, on the day it could start (docs/partner-search.md).",
+    ),
     mode=RuleMode.refuse,
     reads=(
         "partnership_partners.organisation_id",
@@ -115,16 +119,23 @@ def check_partner_country(
     if not eligible:
         raise RuleViolation(
             PARTNER_COUNTRY_ELIGIBLE,
-            f"{name} is in {country_code}, which was not an ICLD partner country on {on}.",
+            _(
+                "{name} is in {country}, which was not an ICLD partner country on {on}.",
+                name=name,
+                country=country_code,
+                on=on,
+            ),
             pointer=pointer,
         )
 
 
 THIRD_PARTY_IN_EU = rule(
     "third-party-in-eu",
-    "A third party comes from the EU",
-    "A trilateral partnership's third party is an organisation in an EU member state "
-    "(DOMAIN.md §1, [RL20 §10-11]).",
+    _("A third party comes from the EU"),
+    _(
+        "A trilateral partnership's third party is an organisation in an EU member state "
+        "(DOMAIN.md §1, [RL20 §10-11])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "partnerships.third_party_id",
@@ -138,7 +149,11 @@ def check_third_party(name: str, country_code: str, pointer: str = "/third_party
     if country_code not in EU_MEMBER_STATES or country_code == SWEDEN:
         raise RuleViolation(
             THIRD_PARTY_IN_EU,
-            f"{name} is in {country_code}, not in another EU member state.",
+            _(
+                "{name} is in {country}, not in another EU member state.",
+                name=name,
+                country=country_code,
+            ),
             pointer=pointer,
         )
 
@@ -184,9 +199,12 @@ INCEPTION_MAX_MONTHS = 12 * INCEPTION_MAX_YEARS
 
 PROJECT_DURATION = rule(
     "project-duration",
-    f"A project lasts {PROJECT_MIN_YEARS} to {PROJECT_MAX_YEARS} years",
-    f"A project phase is planned for at least {in_words(PROJECT_MIN_YEARS)} and at most "
-    f"{in_words(PROJECT_MAX_YEARS)} years (DOMAIN.md §7).",
+    _("A project lasts {min} to {max} years", min=PROJECT_MIN_YEARS, max=PROJECT_MAX_YEARS),
+    _(
+        "A project phase is planned for at least {min} and at most {max} years (DOMAIN.md §7).",
+        min=in_words(PROJECT_MIN_YEARS),
+        max=in_words(PROJECT_MAX_YEARS),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "phases.kind",
@@ -201,9 +219,11 @@ PROJECT_DURATION = rule(
 
 INCEPTION_DURATION = rule(
     "inception-duration",
-    f"An inception lasts at most {INCEPTION_MAX_MONTHS} months",
-    "An inception (preparation) phase is planned for at most "
-    f"{in_words(INCEPTION_MAX_MONTHS)} months (DOMAIN.md §7).",
+    _("An inception lasts at most {max} months", max=INCEPTION_MAX_MONTHS),
+    _(
+        "An inception (preparation) phase is planned for at most {max} months (DOMAIN.md §7).",
+        max=in_words(INCEPTION_MAX_MONTHS),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "phases.kind",
@@ -232,14 +252,23 @@ def check_duration(kind: str, start: date, end: date) -> None:
     ):
         raise RuleViolation(
             PROJECT_DURATION,
-            f"a project starting {start} ends between "
-            f"{last_day_within(start, PROJECT_MIN_YEARS)} and {longest_end(kind, start)}, "
-            f"not on {end}",
+            _(
+                "a project starting {start} ends between {earliest} and {latest}, not on {end}",
+                start=start,
+                earliest=last_day_within(start, PROJECT_MIN_YEARS),
+                latest=longest_end(kind, start),
+                end=end,
+            ),
         )
     if kind == PhaseKind.inception and not start <= end <= longest_end(kind, start):
         raise RuleViolation(
             INCEPTION_DURATION,
-            f"an inception starting {start} ends by {longest_end(kind, start)}, not on {end}",
+            _(
+                "an inception starting {start} ends by {latest}, not on {end}",
+                start=start,
+                latest=longest_end(kind, start),
+                end=end,
+            ),
         )
 
 
@@ -250,15 +279,23 @@ def check_extended_end(kind: str, start: date, planned_end: date, new_end: date)
     if kind == PhaseKind.inception and new_end > longest_end(kind, start):
         raise RuleViolation(
             INCEPTION_DURATION,
-            f"An inception starting {start} ends by {longest_end(kind, start)}.",
+            _(
+                "An inception starting {start} ends by {latest}.",
+                start=start,
+                latest=longest_end(kind, start),
+            ),
             pointer="/new_planned_end",
         )
     added_from = planned_end + timedelta(days=1)
     if kind == PhaseKind.project and new_end > longest_end(kind, added_from):
         raise RuleViolation(
             PROJECT_DURATION,
-            f"An extension from {added_from} adds at most {in_words(PROJECT_MAX_YEARS)} years, to "
-            f"{longest_end(kind, added_from)}.",
+            _(
+                "An extension from {start} adds at most {years} years, to {latest}.",
+                start=added_from,
+                years=in_words(PROJECT_MAX_YEARS),
+                latest=longest_end(kind, added_from),
+            ),
             pointer="/new_planned_end",
         )
 
@@ -269,14 +306,19 @@ def check_inception_ran(start: date, end: date) -> None:
     if end > longest_end(PhaseKind.inception, start):
         raise RuleViolation(
             INCEPTION_DURATION,
-            f"The inception runs {start}..{end}, over {in_words(INCEPTION_MAX_MONTHS)} months.",
+            _(
+                "The inception runs {start}..{end}, over {months} months.",
+                start=start,
+                end=end,
+                months=in_words(INCEPTION_MAX_MONTHS),
+            ),
         )
 
 
 PHASES_DO_NOT_OVERLAP = rule(
     "phases-do-not-overlap",
-    "Phases do not overlap",
-    "The phases of a partnership follow one another; their planned periods do not overlap.",
+    _("Phases do not overlap"),
+    _("The phases of a partnership follow one another; their planned periods do not overlap."),
     mode=RuleMode.refuse,
     reads=(
         "phases.planned_start",
@@ -288,8 +330,8 @@ PHASES_DO_NOT_OVERLAP = rule(
 
 PROJECT_AFTER_INCEPTION = rule(
     "project-after-inception",
-    "A project follows the inception",
-    "A project starts after every inception phase of the partnership has ended (DOMAIN.md §3).",
+    _("A project follows the inception"),
+    _("A project starts after every inception phase of the partnership has ended (DOMAIN.md §3)."),
     mode=RuleMode.refuse,
     reads=(
         "phases.kind",
@@ -316,7 +358,14 @@ def check_fits(
         if start <= other_end and other_start <= end:
             raise RuleViolation(
                 PHASES_DO_NOT_OVERLAP,
-                f"{start}..{end} overlaps the {other.kind} phase {other_start}..{other_end}.",
+                _(
+                    "{start}..{end} overlaps the {kind} phase {other_start}..{other_end}.",
+                    start=start,
+                    end=end,
+                    kind=other.kind,
+                    other_start=other_start,
+                    other_end=other_end,
+                ),
                 pointer=pointer,
             )
         if {phase.kind, other.kind} == {PhaseKind.inception, PhaseKind.project}:
@@ -326,8 +375,11 @@ def check_fits(
             if project_start <= inception_end:
                 raise RuleViolation(
                     PROJECT_AFTER_INCEPTION,
-                    f"The project would start {project_start}, before the inception ends "
-                    f"{inception_end}.",
+                    _(
+                        "The project would start {start}, before the inception ends {end}.",
+                        start=project_start,
+                        end=inception_end,
+                    ),
                     pointer=pointer,
                 )
 
@@ -336,15 +388,17 @@ def check_inceptions_ended(phases: Iterable[PhaseFacts]) -> None:
     """`project-after-inception` when a project starts: every inception has ended."""
     if any(p.kind == PhaseKind.inception and p.status not in ENDED for p in phases):
         raise RuleViolation(
-            PROJECT_AFTER_INCEPTION, "The inception has not ended yet.", pointer="/actual_start"
+            PROJECT_AFTER_INCEPTION, _("The inception has not ended yet."), pointer="/actual_start"
         )
 
 
 POSTPONEMENT_LENGTH = rule(
     "postponement-length",
-    "A postponement pauses for some time",
-    "A postponement pauses the phase for more than zero days, from a day within the phase; the "
-    "planned end moves by the length of the pause (DOMAIN.md §7, [004]).",
+    _("A postponement pauses for some time"),
+    _(
+        "A postponement pauses the phase for more than zero days, from a day within the phase; the "
+        "planned end moves by the length of the pause (DOMAIN.md §7, [004])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "phases.planned_end",
@@ -356,13 +410,13 @@ POSTPONEMENT_LENGTH = rule(
 def check_pause(paused_from: date, paused_until: date) -> None:
     """`postponement-length` of a phase's pause, from its first to its last day."""
     if paused_until < paused_from:
-        raise RuleViolation(POSTPONEMENT_LENGTH, "paused_until is before paused_from")
+        raise RuleViolation(POSTPONEMENT_LENGTH, _("paused_until is before paused_from"))
 
 
 def check_postponement_days(days: int) -> None:
     """`postponement-length` of a grant's postponement, by the days it moves the end."""
     if days <= 0:
-        raise RuleViolation(POSTPONEMENT_LENGTH, "a postponement lasts some days")
+        raise RuleViolation(POSTPONEMENT_LENGTH, _("a postponement lasts some days"))
 
 
 def check_pause_within(start: date, planned_end: date, paused_from: date) -> None:
@@ -370,15 +424,23 @@ def check_pause_within(start: date, planned_end: date, paused_from: date) -> Non
     if not start <= paused_from <= planned_end:
         raise RuleViolation(
             POSTPONEMENT_LENGTH,
-            f"The pause starts {paused_from}, outside the phase ({start}..{planned_end}).",
+            _(
+                "The pause starts {day}, outside the phase ({start}..{end}).",
+                day=paused_from,
+                start=start,
+                end=planned_end,
+            ),
             pointer="/paused_from",
         )
 
 
 EXTENSION_LATER_END = rule(
     "extension-later-end",
-    "An extension ends later",
-    "An extension (a new grant decision) sets a planned end after the current one (DOMAIN.md §7).",
+    _("An extension ends later"),
+    _(
+        "An extension (a new grant decision) sets a planned end after the current one (DOMAIN.md "
+        "§7).",
+    ),
     mode=RuleMode.refuse,
     reads=("phases.planned_end",),
 )
@@ -389,16 +451,22 @@ def check_later_end(planned_end: date, new_end: date) -> None:
     if new_end <= planned_end:
         raise RuleViolation(
             EXTENSION_LATER_END,
-            f"The new planned end {new_end} is not after {planned_end}.",
+            _(
+                "The new planned end {new_end} is not after {planned_end}.",
+                new_end=new_end,
+                planned_end=planned_end,
+            ),
             pointer="/new_planned_end",
         )
 
 
 EARLY_TERMINATION_DATE = rule(
     "early-termination-date",
-    "An early termination falls inside the phase",
-    "An early termination takes effect on or after the day the phase started and before its "
-    "planned end (DOMAIN.md §7, [004]).",
+    _("An early termination falls inside the phase"),
+    _(
+        "An early termination takes effect on or after the day the phase started and before its "
+        "planned end (DOMAIN.md §7, [004])."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "phases.actual_start",
@@ -413,17 +481,24 @@ def check_termination_date(started: date, planned_end: date, effective: date) ->
     if not started <= effective < planned_end:
         raise RuleViolation(
             EARLY_TERMINATION_DATE,
-            f"The termination takes effect {effective}; it must fall on or after the start "
-            f"{started} and before the planned end {planned_end}.",
+            _(
+                "The termination takes effect {effective}; it must fall on or after the start "
+                "{start} and before the planned end {end}.",
+                effective=effective,
+                start=started,
+                end=planned_end,
+            ),
             pointer="/effective_date",
         )
 
 
 PHASE_TRANSITION = rule(
     "phase-transition",
-    "The action does not fit the phase's state",
-    "Only a planned phase starts, only an active phase is completed or terminated, and a phase "
-    "that ended is not postponed or extended.",
+    _("The action does not fit the phase's state"),
+    _(
+        "Only a planned phase starts, only an active phase is completed or terminated, and a phase "
+        "that ended is not postponed or extended."
+    ),
     mode=RuleMode.refuse,
     reads=("phases.status",),
 )
@@ -444,15 +519,19 @@ def check_action(phase: PhaseFacts, action: PhaseAction) -> None:
     if phase.status not in states:
         raise RuleViolation(
             PHASE_TRANSITION,
-            f"The {phase.kind} phase is {phase.status}; this action needs it "
-            f"{' or '.join(states)}.",
+            _(
+                "The {kind} phase is {status}; this action needs it {states}.",
+                kind=phase.kind,
+                status=phase.status,
+                states=" or ".join(states),
+            ),
         )
 
 
 def check_none_active(phases: Iterable[PhaseFacts]) -> None:
     """`phase-transition` when a phase starts: no other phase is active."""
     if any(p.status == PhaseStatus.active for p in phases):
-        raise RuleViolation(PHASE_TRANSITION, "Another phase of the partnership is active.")
+        raise RuleViolation(PHASE_TRANSITION, _("Another phase of the partnership is active."))
 
 
 def check_start_date(phase: PhaseFacts, start: date) -> None:
@@ -460,7 +539,11 @@ def check_start_date(phase: PhaseFacts, start: date) -> None:
     if start > phase.planned_end:
         raise RuleViolation(
             PHASE_TRANSITION,
-            f"The phase cannot start {start}, after its planned end {phase.planned_end}.",
+            _(
+                "The phase cannot start {start}, after its planned end {end}.",
+                start=start,
+                end=phase.planned_end,
+            ),
             pointer="/actual_start",
         )
 
@@ -470,7 +553,7 @@ def check_end_date(started: date, end: date) -> None:
     if end < started:
         raise RuleViolation(
             PHASE_TRANSITION,
-            f"The phase cannot end {end}, before it started {started}.",
+            _("The phase cannot end {end}, before it started {start}.", end=end, start=started),
             pointer="/actual_end",
         )
 
@@ -479,9 +562,11 @@ def check_end_date(started: date, end: date) -> None:
 
 STEERING_GROUP_COMPOSITION = rule(
     "steering-group-composition",
-    "The steering group needs majority and opposition from both sides",
-    "A project starts only when its steering group holds at least one politician of the ruling "
-    "majority and one of the opposition from each side (DOMAIN.md §7, [002]).",
+    _("The steering group needs majority and opposition from both sides"),
+    _(
+        "A project starts only when its steering group holds at least one politician of the ruling "
+        "majority and one of the opposition from each side (DOMAIN.md §7, [002])."
+    ),
     mode=RuleMode.report,
     reads=(
         "partnership_members.team",
@@ -496,7 +581,7 @@ STEERING_GROUP_COMPOSITION = rule(
 
 def missing_politicians(
     sides: Mapping[UUID, str], present: Set[tuple[UUID, str | None]]
-) -> list[str]:
+) -> list[Message]:
     """What the steering group lacks, in words ("a Swedish majority politician"), given each
     party's side and the (organisation, political side) of the politicians in it."""
     # Each party of the Swedish and partner sides: in a multilateral partnership every partner
@@ -505,33 +590,48 @@ def missing_politicians(
     parties.sort(key=lambda party: (party[1] != "swedish", str(party[0])))
     many_partners = sum(side == "partner" for _, side in parties) > 1
     return [
-        f"a {_party_words(side, org, many_partners)} {political} politician"
+        _politician(side, political, org if many_partners else None)
         for org, side in parties
         for political in POLITICAL_SIDES
         if (org, political) not in present
     ]
 
 
-def _party_words(side: str, organisation_id: UUID, many_partners: bool) -> str:
+def _politician(side: str, political: str, organisation_id: UUID | None) -> Message:
+    """The politician a side lacks, in words ("a Swedish majority politician")."""
+    majority = political == PoliticalSide.majority
     if side == "swedish":
-        return "Swedish"
-    return f"partner-side ({organisation_id})" if many_partners else "partner-side"
+        if majority:
+            return _("a Swedish majority politician")
+        return _("a Swedish opposition politician")
+    if organisation_id is None:
+        if majority:
+            return _("a partner-side majority politician")
+        return _("a partner-side opposition politician")
+    if majority:
+        return _(
+            "a partner-side ({organisation}) majority politician", organisation=organisation_id
+        )
+    return _("a partner-side ({organisation}) opposition politician", organisation=organisation_id)
 
 
-def check_steering_group(missing: Sequence[str], on: date | None = None) -> None:
+def check_steering_group(missing: Sequence[Message], on: date | None = None) -> None:
     """`steering-group-composition`, given what the steering group lacks (`missing_politicians`)
     on the day `on` (named in the message when given)."""
     if missing:
-        subject = f"On {on} the" if on is not None else "The"
-        raise RuleViolation(
-            STEERING_GROUP_COMPOSITION, f"{subject} steering group lacks {', '.join(missing)}."
+        lacking = separated(missing, ", ")
+        detail = (
+            _("On {on} the steering group lacks {lacking}.", on=on, lacking=lacking)
+            if on is not None
+            else _("The steering group lacks {lacking}.", lacking=lacking)
         )
+        raise RuleViolation(STEERING_GROUP_COMPOSITION, detail)
 
 
 MEMBER_OF_A_PARTY = rule(
     "member-of-a-party",
-    "Members act for a party",
-    "A member of a partnership's groups belongs to one of its parties' organisations.",
+    _("Members act for a party"),
+    _("A member of a partnership's groups belongs to one of its parties' organisations."),
     mode=RuleMode.refuse,
     reads=(
         "partnership_members.person_id",
@@ -550,16 +650,18 @@ def check_member_of_a_party(
     if organisation_id not in sides:
         raise RuleViolation(
             MEMBER_OF_A_PARTY,
-            f"{who} acts for none of the partnership's parties.",
+            _("{who} acts for none of the partnership's parties.", who=who),
             pointer=pointer,
         )
 
 
 TEAM_MEMBER_KIND = rule(
     "team-member-kind",
-    "Steering groups are politicians, project groups officials",
-    "A steering group is made of politicians of the majority and the opposition, a project group "
-    "of civil servants (DOMAIN.md §2).",
+    _("Steering groups are politicians, project groups officials"),
+    _(
+        "A steering group is made of politicians of the majority and the opposition, a project "
+        "group of civil servants (DOMAIN.md §2).",
+    ),
     mode=RuleMode.refuse,
     reads=(
         "partnership_members.team",
@@ -584,19 +686,26 @@ def check_team_member_kind(
     if expected is not None and person_kind != expected:
         raise RuleViolation(
             TEAM_MEMBER_KIND,
-            f"The {team.value.replace('_', ' ')} is made of {expected}s; {who} is an "
-            f"{person_kind}.",
+            _(
+                "The {team} is made of {expected}s; {who} is an {kind}.",
+                team=team.value.replace("_", " "),
+                expected=expected,
+                who=who,
+                kind=person_kind,
+            ),
             pointer=pointer,
         )
 
 
 INCEPTION_TEAM = rule(
     "inception-team",
-    f"An inception team has {in_words(len(POLITICAL_SIDES))} politicians per side",
-    "Reported, not refused: each side's inception team holds "
-    f"{in_words(len(POLITICAL_SIDES))} politicians, of "
-    + " and ".join(f"the {political}" for political in POLITICAL_SIDES)
-    + " (DOMAIN.md §2, [PH-SV]).",
+    _("An inception team has {n} politicians per side", n=in_words(len(POLITICAL_SIDES))),
+    _(
+        "Reported, not refused: each side's inception team holds {n} politicians, of the "
+        "political sides {sides} (DOMAIN.md §2, [PH-SV]).",
+        n=in_words(len(POLITICAL_SIDES)),
+        sides=code_listing(list(POLITICAL_SIDES)),
+    ),
     mode=RuleMode.report,
     reads=(
         "partnership_members.team",
@@ -614,9 +723,10 @@ def check_inception_team(side: str, politicians: Set[str | None]) -> None:
     if not set(POLITICAL_SIDES) <= politicians:
         raise RuleViolation(
             INCEPTION_TEAM,
-            f"The {side} inception team lacks "
-            + " and ".join(_a(political) for political in POLITICAL_SIDES)
-            + " politician.",
+            _(
+                "The {side} inception team lacks a majority and an opposition politician.",
+                side=side,
+            ),
         )
 
 
@@ -626,11 +736,17 @@ PROJECT_GROUP_MAX_OFFICIALS = 5
 
 PROJECT_GROUP_SIZE = rule(
     "project-group-size",
-    f"A project group has {PROJECT_GROUP_MIN_OFFICIALS}-{PROJECT_GROUP_MAX_OFFICIALS} officials "
-    "per side",
-    "Reported, not refused: each side's project group holds "
-    f"{in_words(PROJECT_GROUP_MIN_OFFICIALS)} to {in_words(PROJECT_GROUP_MAX_OFFICIALS)} civil "
-    "servants (DOMAIN.md §2, [PH-EN]).",
+    _(
+        "A project group has {min}-{max} officials per side",
+        min=PROJECT_GROUP_MIN_OFFICIALS,
+        max=PROJECT_GROUP_MAX_OFFICIALS,
+    ),
+    _(
+        "Reported, not refused: each side's project group holds {min} to {max} civil servants "
+        "(DOMAIN.md §2, [PH-EN]).",
+        min=in_words(PROJECT_GROUP_MIN_OFFICIALS),
+        max=in_words(PROJECT_GROUP_MAX_OFFICIALS),
+    ),
     mode=RuleMode.report,
     reads=(
         "partnership_members.team",
@@ -646,8 +762,13 @@ def check_project_group(side: str, officials: int) -> None:
     if not PROJECT_GROUP_MIN_OFFICIALS <= officials <= PROJECT_GROUP_MAX_OFFICIALS:
         raise RuleViolation(
             PROJECT_GROUP_SIZE,
-            f"The {side} project group has {officials} officials, not "
-            f"{PROJECT_GROUP_MIN_OFFICIALS}-{PROJECT_GROUP_MAX_OFFICIALS}.",
+            _(
+                "The {side} project group has {officials} officials, not {min}-{max}.",
+                side=side,
+                officials=officials,
+                min=PROJECT_GROUP_MIN_OFFICIALS,
+                max=PROJECT_GROUP_MAX_OFFICIALS,
+            ),
         )
 
 
@@ -660,9 +781,12 @@ VISITS_HOSTED_BY_EACH_SIDE = 1
 
 MEETINGS_PER_PROJECT_YEAR = rule(
     "meetings-per-project-year",
-    f"At least {in_words(MEETINGS_A_PROJECT_YEAR)} meetings a project year",
-    f"A project's activity plan holds at least {in_words(MEETINGS_A_PROJECT_YEAR)} partner "
-    "meetings in each project year (DOMAIN.md §7, [002]).",
+    _("At least {n} meetings a project year", n=in_words(MEETINGS_A_PROJECT_YEAR)),
+    _(
+        "A project's activity plan holds at least {n} partner meetings in each project year "
+        "(DOMAIN.md §7, [002]).",
+        n=in_words(MEETINGS_A_PROJECT_YEAR),
+    ),
     mode=RuleMode.report,
     reads=(
         "meetings.start_date",
@@ -684,16 +808,24 @@ def check_meetings_per_year(years: Iterable[tuple[int, date, date, int]]) -> Non
     project year (number, first day, last day, meetings), when a project starts or is applied
     for."""
     short = [
-        f"year {n} ({starts}..{ends}): {meetings}"
+        _(
+            "year {n} ({starts}..{ends}): {meetings}",
+            n=n,
+            starts=starts,
+            ends=ends,
+            meetings=meetings,
+        )
         for n, starts, ends, meetings in years
         if meetings < MEETINGS_A_PROJECT_YEAR
     ]
     if short:
         raise RuleViolation(
             MEETINGS_PER_PROJECT_YEAR,
-            f"The plan holds fewer than {MEETINGS_A_PROJECT_YEAR} meetings in "
-            + "; ".join(short)
-            + ".",
+            _(
+                "The plan holds fewer than {minimum} meetings in {years}.",
+                minimum=MEETINGS_A_PROJECT_YEAR,
+                years=separated(short, "; "),
+            ),
         )
 
 
@@ -705,17 +837,32 @@ def check_year_meetings(
     if meetings < minimum:
         raise RuleViolation(
             MEETINGS_PER_PROJECT_YEAR,
-            f"Project year {n} ({starts}..{ends}) {'held' if held else 'plans'} {meetings} "
-            "meetings.",
+            _(
+                "Project year {n} ({starts}..{ends}) held {meetings} meetings.",
+                n=n,
+                starts=starts,
+                ends=ends,
+                meetings=meetings,
+            )
+            if held
+            else _(
+                "Project year {n} ({starts}..{ends}) plans {meetings} meetings.",
+                n=n,
+                starts=starts,
+                ends=ends,
+                meetings=meetings,
+            ),
         )
 
 
 RECIPROCAL_VISITS = rule(
     "reciprocal-visits",
-    "Each side hosts the other",
-    f"Over a phase each side hosts at least {in_words(VISITS_HOSTED_BY_EACH_SIDE)} visit of the "
-    f"other (inception: {in_words(VISITS_HOSTED_BY_EACH_SIDE)} in each country) "
-    "(DOMAIN.md §7, [PH-SV], [002]).",
+    _("Each side hosts the other"),
+    _(
+        "Over a phase each side hosts at least {n} visit of the other (inception: {n} in each "
+        "country) (DOMAIN.md §7, [PH-SV], [002]).",
+        n=in_words(VISITS_HOSTED_BY_EACH_SIDE),
+    ),
     mode=RuleMode.report,
     reads=(
         "meetings.kind",
@@ -739,7 +886,12 @@ def check_reciprocal_visits(start: date, end: date, hosted: Mapping[str, int]) -
     if missing:
         raise RuleViolation(
             RECIPROCAL_VISITS,
-            f"No visit in {start}..{end} is hosted by the {' or the '.join(missing)} side.",
+            _(
+                "No visit in {start}..{end} is hosted by the {sides} side.",
+                start=start,
+                end=end,
+                sides=" or the ".join(missing),
+            ),
         )
 
 
@@ -751,16 +903,21 @@ def check_hosting(
     if sides_short_of_visits(hosted):
         raise RuleViolation(
             RECIPROCAL_VISITS,
-            f"In the {kind} phase {start}..{end} not both sides hosted a visit."
+            _(
+                "In the {kind} phase {start}..{end} not both sides hosted a visit.",
+                kind=kind,
+                start=start,
+                end=end,
+            )
             if held
-            else f"The active {kind} phase plans no visit hosted by each side.",
+            else _("The active {kind} phase plans no visit hosted by each side.", kind=kind),
         )
 
 
 HOST_IS_A_PARTY = rule(
     "host-is-a-party",
-    "Meetings are hosted by a party",
-    "A meeting's host organisation is one of the partnership's parties.",
+    _("Meetings are hosted by a party"),
+    _("A meeting's host organisation is one of the partnership's parties."),
     mode=RuleMode.refuse,
     reads=(
         "meetings.host_organisation_id",
@@ -775,7 +932,7 @@ def check_host(sides: Mapping[UUID, str], host_organisation_id: UUID) -> None:
     if host_organisation_id not in sides:
         raise RuleViolation(
             HOST_IS_A_PARTY,
-            f"{host_organisation_id} is not a party of the partnership.",
+            _("{host} is not a party of the partnership.", host=host_organisation_id),
             pointer="/host_organisation_id",
         )
 
@@ -796,15 +953,17 @@ MOVING_FIELDS = ("start_date", "end_date", "host_organisation_id")
 
 MEETING_TRANSITION = rule(
     "meeting-transition",
-    "A meeting that happened or was cancelled stays so",
-    f"A meeting is created {listing(list(CREATED_AS), 'or')}, and its state changes by its "
-    "actions only: "
-    + "; ".join(
-        f"`{action}` takes a {before} meeting to {after}"
-        for action, (before, after) in MEETING_ACTIONS.items()
-    )
-    + ". A meeting is held only once its first day has come, a move changes its dates or host, "
-    "and a held or cancelled meeting keeps its state, kind, host and dates (docs/partnerships.md).",
+    _("A meeting that happened or was cancelled stays so"),
+    _(
+        "A meeting is created {created}, and its state changes by its actions only: {actions}. A "
+        "meeting is held only once its first day has come, a move changes its dates or host, and "
+        "a held or cancelled meeting keeps its state, kind, host and dates (docs/partnerships.md).",
+        created=code_listing(list(CREATED_AS), disjunction=True),
+        actions="; ".join(
+            f"`{action}`: `{before}` → `{after}`"
+            for action, (before, after) in MEETING_ACTIONS.items()
+        ),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "meetings.status",
@@ -822,7 +981,12 @@ def check_meeting_action(status: str, action: MeetingAction) -> MeetingStatus:
     if status != before:
         raise RuleViolation(
             MEETING_TRANSITION,
-            f"The meeting is {status}; `{action}` applies to a {before} meeting only.",
+            _(
+                "The meeting is {status}; `{action}` applies to a {before} meeting only.",
+                status=status,
+                action=action,
+                before=before,
+            ),
         )
     return after
 
@@ -832,8 +996,11 @@ def check_started(start_date: date, today: date, pointer: str | None = "/status"
     if start_date > today:
         raise RuleViolation(
             MEETING_TRANSITION,
-            f"The meeting starts {start_date}: a meeting still to come is planned, and held only "
-            "once its first day has come.",
+            _(
+                "The meeting starts {start}: a meeting still to come is planned, and held only "
+                "once its first day has come.",
+                start=start_date,
+            ),
             pointer=pointer,
         )
 
@@ -844,7 +1011,7 @@ def check_moved(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[s
     if not moved:
         raise RuleViolation(
             MEETING_TRANSITION,
-            "The meeting is already on those dates with that host; a move changes them.",
+            _("The meeting is already on those dates with that host; a move changes them."),
             pointer="/start_date",
         )
     return moved
@@ -858,7 +1025,11 @@ def check_record_kept(status: str, current: Mapping[str, Any], wanted: Mapping[s
     if moved:
         raise RuleViolation(
             MEETING_TRANSITION,
-            f"The meeting is {status}; its {', '.join(moved)} stay as recorded.",
+            _(
+                "The meeting is {status}; its {fields} stay as recorded.",
+                status=status,
+                fields=", ".join(moved),
+            ),
             pointer=f"/{moved[0]}",
         )
 
@@ -869,11 +1040,14 @@ CHANGE_REASON_MAX_CHARS = 500
 
 MEETING_CHANGE_REASON = rule(
     "meeting-change-reason",
-    "A meeting is cancelled or moved with its reason",
-    "A meeting is cancelled or moved by its action (`cancel`, `reschedule`) with a reason of "
-    f"{in_words(1)} to {CHANGE_REASON_MAX_CHARS} characters, kept in its history with who and "
-    "when. A change of its status to cancelled, or of its dates or host, in a PATCH carries no "
-    "reason and is refused, and so is a meeting created cancelled.",
+    _("A meeting is cancelled or moved with its reason"),
+    _(
+        "A meeting is cancelled or moved by its action (`cancel`, `reschedule`) with a reason of "
+        "1 to {max} characters, kept in its history with who and when. A change of its status to "
+        "cancelled, or of its dates or host, in a PATCH carries no reason and is refused, and so "
+        "is a meeting created cancelled.",
+        max=CHANGE_REASON_MAX_CHARS,
+    ),
     mode=RuleMode.refuse,
     reads=(
         "meetings.status",
@@ -892,7 +1066,11 @@ def check_change_reason(reason: str) -> None:
     if not 1 <= len(reason) <= CHANGE_REASON_MAX_CHARS:
         raise RuleViolation(
             MEETING_CHANGE_REASON,
-            f"A reason has 1 to {CHANGE_REASON_MAX_CHARS} characters, not {len(reason)}.",
+            _(
+                "A reason has 1 to {max} characters, not {length}.",
+                max=CHANGE_REASON_MAX_CHARS,
+                length=len(reason),
+            ),
             pointer="/reason",
         )
 
@@ -903,8 +1081,11 @@ def check_created_as(status: str, start_date: date, today: date) -> None:
     if status not in CREATED_AS:
         raise RuleViolation(
             MEETING_CHANGE_REASON,
-            f"A meeting is created {listing(list(CREATED_AS), 'or')}; plan it, then cancel it "
-            "with its reason (POST .../meetings/{meeting_id}/cancel).",
+            _(
+                "A meeting is created {created}; plan it, then cancel it with its reason "
+                "(POST .../meetings/{{meeting_id}}/cancel).",
+                created=listing(list(CREATED_AS), "or"),
+            ),
             pointer="/status",
         )
     if status == MeetingStatus.held:
@@ -923,15 +1104,18 @@ def check_patch(
     if wanted["status"] == MeetingStatus.cancelled:
         raise RuleViolation(
             MEETING_CHANGE_REASON,
-            "A meeting is cancelled with its reason: POST .../meetings/{meeting_id}/cancel.",
+            _("A meeting is cancelled with its reason: POST .../meetings/{meeting_id}/cancel."),
             pointer="/status",
         )
     moved = [f for f in MOVING_FIELDS if wanted[f] != current[f]]
     if moved:
         raise RuleViolation(
             MEETING_CHANGE_REASON,
-            f"A meeting's {', '.join(moved)} change when it moves, with its reason: "
-            "POST .../meetings/{meeting_id}/reschedule.",
+            _(
+                "A meeting's {fields} change when it moves, with its reason: "
+                "POST .../meetings/{{meeting_id}}/reschedule.",
+                fields=", ".join(moved),
+            ),
             pointer=f"/{moved[0]}",
         )
     if wanted["status"] == MeetingStatus.held:
@@ -947,17 +1131,26 @@ def check_patch(
 def check_deletable(status: str, participants: int, in_calendar_since: datetime | None) -> None:
     """A meeting entered by mistake is deleted; any other answers 409, pointing at `cancel`."""
     if status != MeetingStatus.planned:
-        raise ProblemError(CONFLICT, f"A meeting that was {status} stays in the record.")
-    why = []
-    if participants:
-        why.append(f"{participants} participant{'s' if participants > 1 else ''} recorded")
+        raise ProblemError(
+            CONFLICT, _("A meeting that was {status} stays in the record.", status=status)
+        )
+    why: list[Text] = []
+    if participants == 1:
+        why.append(_("1 participant recorded"))
+    elif participants:
+        why.append(_("{n} participants recorded", n=participants))
     if in_calendar_since is not None:
-        why.append(f"been in a calendar feed since {in_calendar_since.date()}")
+        why.append(
+            _("been in a calendar feed since {day}", day=in_calendar_since.date()),
+        )
     if why:
         raise ProblemError(
             CONFLICT,
-            f"The meeting has {listing(why)}, so it stays in the record: cancel it instead, "
-            "with its reason (POST .../meetings/{meeting_id}/cancel).",
+            _(
+                "The meeting has {why}, so it stays in the record: cancel it instead, with its "
+                "reason (POST .../meetings/{{meeting_id}}/cancel).",
+                why=Listing(tuple(why)),
+            ),
             instead=MeetingAction.cancel.value,
         )
 
@@ -966,9 +1159,11 @@ def check_deletable(status: str, participants: int, in_calendar_since: datetime 
 
 SIGNED_ONLY_LETTER_OF_INTENT = rule(
     "signed-only-letter-of-intent",
-    "Only a letter of intent is signed by both sides",
-    "The dates the Swedish and the partner side signed belong to a letter of intent, signed in "
-    "the inception (DOMAIN.md §1, [000_5c91c797444a9d66.txt]); other documents carry none.",
+    _("Only a letter of intent is signed by both sides"),
+    _(
+        "The dates the Swedish and the partner side signed belong to a letter of intent, signed in "
+        "the inception (DOMAIN.md §1, [000_5c91c797444a9d66.txt]); other documents carry none."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "documents.kind",
@@ -987,16 +1182,22 @@ def check_signature(kind: str, field: str, signed_on: date | None) -> None:
     if kind != DocumentKind.letter_of_intent and signed_on is not None:
         raise RuleViolation(
             SIGNED_ONLY_LETTER_OF_INTENT,
-            f"a {kind} has no {field}; only a letter of intent is signed",
+            _(
+                "a {kind} has no {field}; only a letter of intent is signed",
+                kind=kind,
+                field=field,
+            ),
             pointer=f"/{field}",
         )
 
 
 LETTER_OF_INTENT = rule(
     "letter-of-intent",
-    "A letter of intent signed by both sides",
-    "Reported, not refused: the inception ends with a letter of intent signed by both sides, an "
-    "appendix of the project application (DOMAIN.md §1, [000]).",
+    _("A letter of intent signed by both sides"),
+    _(
+        "Reported, not refused: the inception ends with a letter of intent signed by both sides, an"
+        " appendix of the project application (DOMAIN.md §1, [000]).",
+    ),
     mode=RuleMode.report,
     reads=(
         "documents.kind",
@@ -1013,5 +1214,5 @@ def check_letter_of_intent(signed: bool, project_planned: bool) -> None:
     if project_planned and not signed:
         raise RuleViolation(
             LETTER_OF_INTENT,
-            "A project is planned or running without a letter of intent signed by both sides.",
+            _("A project is planned or running without a letter of intent signed by both sides."),
         )

@@ -10,6 +10,7 @@ from typing import Literal, TypeVar
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.i18n import _
 from app.core.periods import check_period
 from app.rules.words import in_words
 
@@ -17,8 +18,8 @@ T = TypeVar("T")
 
 PROGRAMME_PERIOD = rule(
     "programme-period",
-    "A programme ends after it starts",
-    "A programme ends on or after its start.",
+    _("A programme ends after it starts"),
+    _("A programme ends on or after its start."),
     mode=RuleMode.refuse,
     reads=(
         "training_programmes.starts",
@@ -38,9 +39,11 @@ LEADS_PER_PROGRAMME = 1
 
 PROGRAMME_LEAD = rule(
     "programme-lead",
-    f"A programme has {in_words(LEADS_PER_PROGRAMME)} lead",
-    f"A training programme names exactly {in_words(LEADS_PER_PROGRAMME)} lead implementing "
-    "organisation (seed 003).",
+    _("A programme has {n} lead", n=in_words(LEADS_PER_PROGRAMME)),
+    _(
+        "A training programme names exactly {n} lead implementing organisation (seed 003).",
+        n=in_words(LEADS_PER_PROGRAMME),
+    ),
     mode=RuleMode.refuse,
     reads=("programme_organisations.role",),
 )
@@ -51,15 +54,15 @@ def check_lead(roles: Iterable[str]) -> None:
     if sum(role == "lead" for role in roles) != LEADS_PER_PROGRAMME:
         raise RuleViolation(
             PROGRAMME_LEAD,
-            f"name exactly {in_words(LEADS_PER_PROGRAMME)} lead implementer",
+            _("name exactly {n} lead implementer", n=in_words(LEADS_PER_PROGRAMME)),
             pointer="/implementers",
         )
 
 
 VISIT_WITHIN_PROGRAMME = rule(
     "visit-within-programme",
-    "A programme's study visit falls within it",
-    "A study visit made as part of a programme takes place within the programme's period.",
+    _("A programme's study visit falls within it"),
+    _("A study visit made as part of a programme takes place within the programme's period."),
     mode=RuleMode.refuse,
     reads=(
         "study_visits.visit_on",
@@ -80,20 +83,25 @@ def check_visit_within_programme(
     if changed == "programme":
         raise RuleViolation(
             VISIT_WITHIN_PROGRAMME,
-            f"The study visit of {visit_on} would fall outside the programme.",
+            _("The study visit of {day} would fall outside the programme.", day=visit_on),
             pointer="/starts",
         )
     raise RuleViolation(
         VISIT_WITHIN_PROGRAMME,
-        f"The visit on {visit_on} falls outside the programme ({starts}..{ends}).",
+        _(
+            "The visit on {day} falls outside the programme ({start}..{end}).",
+            day=visit_on,
+            start=starts,
+            end=ends,
+        ),
         pointer="/visit_on",
     )
 
 
 VISITING_COUNTRIES_TAKE_PART = rule(
     "visiting-countries-take-part",
-    "Visitors come from the programme's countries",
-    "A programme's study visit brings people from the programme's participant countries.",
+    _("Visitors come from the programme's countries"),
+    _("A programme's study visit brings people from the programme's participant countries."),
     mode=RuleMode.refuse,
     reads=(
         "study_visits.visiting_countries",
@@ -117,20 +125,24 @@ def check_visiting_countries(
     if changed == "programme":
         raise RuleViolation(
             VISITING_COUNTRIES_TAKE_PART,
-            f"The study visit of {visit_on} brought people from {', '.join(strangers)}.",
+            _(
+                "The study visit of {day} brought people from {countries}.",
+                day=visit_on,
+                countries=", ".join(strangers),
+            ),
             pointer="/participant_countries",
         )
     raise RuleViolation(
         VISITING_COUNTRIES_TAKE_PART,
-        f"{', '.join(strangers)} take no part in the programme.",
+        _("{countries} take no part in the programme.", countries=", ".join(strangers)),
         pointer="/visiting_countries",
     )
 
 
 VISIT_FROM_ONE_SOURCE = rule(
     "visit-from-one-source",
-    "A study visit comes from a programme or a partnership",
-    "A study visit is made by a programme's group or a partnership's, not both.",
+    _("A study visit comes from a programme or a partnership"),
+    _("A study visit is made by a programme's group or a partnership's, not both."),
     mode=RuleMode.refuse,
     reads=(
         "study_visits.programme_id",
@@ -144,14 +156,16 @@ def check_one_source(programme_id: UUID | None, partnership_id: UUID | None) -> 
     """`visit-from-one-source`."""
     if programme_id and partnership_id:
         raise RuleViolation(
-            VISIT_FROM_ONE_SOURCE, "name a programme or a partnership", pointer="/partnership_id"
+            VISIT_FROM_ONE_SOURCE,
+            _("name a programme or a partnership"),
+            pointer="/partnership_id",
         )
 
 
 CONTACTS_OF_THE_HOST = rule(
     "contacts-of-the-host",
-    "Contacts work for the host",
-    "A study visit's contacts are people of the host organisation.",
+    _("Contacts work for the host"),
+    _("A study visit's contacts are people of the host organisation."),
     mode=RuleMode.refuse,
     reads=(
         "study_visits.contact_ids",
@@ -170,15 +184,15 @@ def check_contacts(
         if organisation_of.get(person_id) != host_id:
             raise RuleViolation(
                 CONTACTS_OF_THE_HOST,
-                f"Person {person_id} is not of the host organisation.",
+                _("Person {id} is not of the host organisation.", id=person_id),
                 pointer=f"/contact_ids/{i}",
             )
 
 
 UNKNOWN_PROGRAMME = rule(
     "unknown-programme",
-    "Unknown programme",
-    "The training programme referred to does not exist.",
+    _("Unknown programme"),
+    _("The training programme referred to does not exist."),
     mode=RuleMode.refuse,
     reads=(
         "training_programmes.id",
@@ -191,16 +205,18 @@ def known_programme(found: T | None, programme_id: UUID) -> T:
     """`unknown-programme`: the programme a study visit names was `found`; it is returned."""
     if found is None:
         raise RuleViolation(
-            UNKNOWN_PROGRAMME, f"No programme {programme_id}.", pointer="/programme_id"
+            UNKNOWN_PROGRAMME, _("No programme {id}.", id=programme_id), pointer="/programme_id"
         )
     return found
 
 
 ONE_ENTRY_PER_COUNTRY = rule(
     "one-entry-per-country",
-    "Each country once",
-    "A programme lists each country once in its segments and in its participant countries, and "
-    "each implementer once.",
+    _("Each country once"),
+    _(
+        "A programme lists each country once in its segments and in its participant countries, and "
+        "each implementer once."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "training_programmes.segments",
@@ -218,8 +234,8 @@ def check_each_once(
     if len(keys) != len(set(keys)):
         raise RuleViolation(
             ONE_ENTRY_PER_COUNTRY,
-            "an implementer appears twice"
+            _("an implementer appears twice")
             if field == "implementers"
-            else f"a country appears twice in {field}",
+            else _("a country appears twice in {field}", field=field),
             pointer=f"/{field}",
         )

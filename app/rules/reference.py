@@ -9,8 +9,9 @@ from collections.abc import Container, Iterable, Mapping
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
+from app.core.i18n import _
 from app.models.enums import SWEDISH_REFERENCE_TYPES, OrganisationType, PersonKind, PoliticalSide
-from app.rules.words import listing
+from app.rules.words import code_listing, listing
 
 # Sweden's ISO 3166-1 code: the Swedish side of the programme, and its reference data.
 SWEDEN = "SE"
@@ -21,10 +22,13 @@ SWEDISH_REGIONS = 21
 
 SWEDISH_REFERENCE_ORGANISATION = rule(
     "swedish-reference-organisation",
-    "Swedish municipalities and regions are reference data",
-    f"All {SWEDISH_MUNICIPALITIES} Swedish municipalities and {SWEDISH_REGIONS} regions ship "
-    "with their SCB codes; they are not created or re-typed through the API "
-    "(app/reference_data/SOURCE.md).",
+    _("Swedish municipalities and regions are reference data"),
+    _(
+        "All {municipalities} Swedish municipalities and {regions} regions ship with their SCB "
+        "codes; they are not created or re-typed through the API (app/reference_data/SOURCE.md).",
+        municipalities=SWEDISH_MUNICIPALITIES,
+        regions=SWEDISH_REGIONS,
+    ),
     mode=RuleMode.refuse,
     reads=(
         "organisations.type",
@@ -40,8 +44,12 @@ def check_not_reference_type(country_code: str, organisation_type: OrganisationT
     if country_code == SWEDEN and organisation_type in SWEDISH_REFERENCE_TYPES:
         raise RuleViolation(
             SWEDISH_REFERENCE_ORGANISATION,
-            f"Swedish organisations of type {organisation_type.value} are reference data: look "
-            f"them up in GET /api/v1/organisations?country={SWEDEN} instead of creating one",
+            _(
+                "Swedish organisations of type {type} are reference data: look them up in "
+                "GET /api/v1/organisations?country={sweden} instead of creating one",
+                type=organisation_type.value,
+                sweden=SWEDEN,
+            ),
             pointer="/type",
         )
 
@@ -56,9 +64,12 @@ REFERENCE_IDENTITY = {
 
 REFERENCE_ORGANISATION_FIXED = rule(
     "reference-organisation-fixed",
-    "A reference organisation's identity is fixed",
-    f"The {listing(list(REFERENCE_IDENTITY.values()))} of a shipped municipality or region "
-    "cannot change; only its English name, organisation number and population can.",
+    _("A reference organisation's identity is fixed"),
+    _(
+        "The {fields} of a shipped municipality or region cannot change; only its English name, "
+        "organisation number and population can.",
+        fields=code_listing(list(REFERENCE_IDENTITY)),
+    ),
     mode=RuleMode.refuse,
     reads=(
         "organisations.type",
@@ -81,15 +92,22 @@ def check_reference_fixed(name: str, is_reference: bool, changed: list[str]) -> 
     if changed and is_reference:
         raise RuleViolation(
             REFERENCE_ORGANISATION_FIXED,
-            f"{name} is reference data; its {', '.join(changed)} cannot change.",
+            _(
+                "{name} is reference data; its {fields} cannot change.",
+                name=name,
+                fields=", ".join(changed),
+            ),
             pointer=f"/{changed[0]}",
         )
 
 
 ORGANISATION_NUMBER_SWEDISH_ONLY = rule(
     "organisation-number-swedish-only",
-    "Organisation numbers are Swedish",
-    f"An organisationsnummer is only given to organisations in Sweden (country_code {SWEDEN}).",
+    _("Organisation numbers are Swedish"),
+    _(
+        "An organisationsnummer is only given to organisations in Sweden (country_code {sweden}).",
+        sweden=SWEDEN,
+    ),
     mode=RuleMode.refuse,
     reads=(
         "organisations.org_number",
@@ -103,15 +121,18 @@ def check_org_number_swedish(org_number: str | None, country_code: str) -> None:
     if org_number is not None and country_code != SWEDEN:
         raise RuleViolation(
             ORGANISATION_NUMBER_SWEDISH_ONLY,
-            f"org_number is only for Swedish organisations, not for {country_code}",
+            _(
+                "org_number is only for Swedish organisations, not for {country}",
+                country=country_code,
+            ),
             pointer="/org_number",
         )
 
 
 UNKNOWN_COUNTRY = rule(
     "unknown-country",
-    "Unknown country",
-    "The country code is not an ISO 3166-1 alpha-2 code we know.",
+    _("Unknown country"),
+    _("The country code is not an ISO 3166-1 alpha-2 code we know."),
     mode=RuleMode.refuse,
     reads=(
         "countries.code",
@@ -130,13 +151,15 @@ def check_known_countries(wanted: Iterable[tuple[str, str]], known: Container[st
     first that does not is refused."""
     for pointer, code in wanted:
         if code not in known:
-            raise RuleViolation(UNKNOWN_COUNTRY, f"No country with code {code!r}.", pointer=pointer)
+            raise RuleViolation(
+                UNKNOWN_COUNTRY, _("No country with code {code}.", code=repr(code)), pointer=pointer
+            )
 
 
 UNKNOWN_ORGANISATION = rule(
     "unknown-organisation",
-    "Unknown organisation",
-    "The organisation referred to does not exist.",
+    _("Unknown organisation"),
+    _("The organisation referred to does not exist."),
     mode=RuleMode.refuse,
     reads=(
         "organisations.id",
@@ -164,14 +187,18 @@ def check_known_organisations(wanted: Iterable[tuple[str, UUID]], known: Contain
     if missing:
         pointer = missing[0][0]
         names = ", ".join(o for at, o in missing if at == pointer)
-        raise RuleViolation(UNKNOWN_ORGANISATION, f"No organisation {names}.", pointer=pointer)
+        raise RuleViolation(
+            UNKNOWN_ORGANISATION, _("No organisation {ids}.", ids=names), pointer=pointer
+        )
 
 
 POLITICIAN_POLITICAL_SIDE = rule(
     "politician-political-side",
-    "A politician is in the majority or the opposition",
-    "Steering groups need at least one majority and one opposition politician per side "
-    "(DOMAIN.md §7, [002]); so every politician records which they are at home.",
+    _("A politician is in the majority or the opposition"),
+    _(
+        "Steering groups need at least one majority and one opposition politician per side "
+        "(DOMAIN.md §7, [002]); so every politician records which they are at home."
+    ),
     mode=RuleMode.refuse,
     reads=(
         "people.kind",
@@ -185,16 +212,18 @@ def check_political_side(kind: PersonKind, political_side: PoliticalSide | None)
     if kind == PersonKind.politician and political_side is None:
         raise RuleViolation(
             POLITICIAN_POLITICAL_SIDE,
-            "a politician needs political_side: "
-            f"{listing([side.value for side in PoliticalSide], 'or')}",
+            _(
+                "a politician needs political_side: {sides}",
+                sides=listing([side.value for side in PoliticalSide], "or"),
+            ),
             pointer="/political_side",
         )
 
 
 OFFICIAL_HAS_NO_PARTY = rule(
     "official-has-no-party",
-    "Officials have no party",
-    "Party and political side are recorded for politicians only (DOMAIN.md §2).",
+    _("Officials have no party"),
+    _("Party and political side are recorded for politicians only (DOMAIN.md §2)."),
     mode=RuleMode.refuse,
     reads=(
         "people.kind",
@@ -216,6 +245,6 @@ def check_official_has_no_party(
     if kind == PersonKind.official and (party or political_side):
         raise RuleViolation(
             OFFICIAL_HAS_NO_PARTY,
-            "party and political_side are for politicians",
+            _("party and political_side are for politicians"),
             pointer=f"/{official_party_field(party)}",
         )

@@ -1,28 +1,35 @@
 """How the rules' descriptions state their figures."""
 
+from app.core.i18n import Listing, Text, _
+
 _NUMBERS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
+    _("zero"),
+    _("one"),
+    _("two"),
+    _("three"),
+    _("four"),
+    _("five"),
+    _("six"),
+    _("seven"),
+    _("eight"),
+    _("nine"),
+    _("ten"),
+    _("eleven"),
+    _("twelve"),
 )
 
 
-def in_words(n: int) -> str:
-    """A small number as a word, as the descriptions state figures ('three'); larger ones in
-    digits."""
+def in_words(n: int) -> Text:
+    """A small number as a word, as the descriptions state figures ('three', 'tre', 'tres');
+    larger ones in digits."""
     return _NUMBERS[n] if 0 <= n < len(_NUMBERS) else str(n)
 
 
 def listing(words: list[str], conjunction: str = "and") -> str:
-    """'a, b and c' (or 'a, b or c')."""
+    """'a, b and c' (or 'a, b or c'), in English (`Listing` words a list in each language)."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def code_listing(values: list[str], *, disjunction: bool = False) -> Listing:
+    """API values (`a`, `b` and `c`) in a message, joined in its language."""
+    return Listing(tuple(f"`{v}`" for v in values), disjunction=disjunction)

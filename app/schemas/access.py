@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, field_validator
 
+from app.core.i18n import _
 from app.core.paging import Page
 from app.models.enums import Role
 from app.schemas.common import Name, RequestModel, ResponseModel, Timestamp
@@ -37,7 +38,7 @@ class ApiKeyCreate(RequestModel):
     @classmethod
     def _in_the_future(cls, value: datetime | None) -> datetime | None:
         if value is not None and value <= datetime.now(UTC):
-            raise ValueError("expires_at must be in the future")
+            raise ValueError(_("expires_at must be in the future"))
         return value
 
 

@@ -23,6 +23,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from app.core.i18n import _
+
 # No string may hold a NUL or other C0 control character except tab and newlines: PostgreSQL
 # cannot store NUL, and the others only ever arrive by mistake.
 CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f"
@@ -236,7 +238,7 @@ class MergePatch(RequestModel):
         name = info.field_name or ""
         judged = name in cls.patches.model_fields
         if value is None and judged and name not in nullable_fields(cls.patches):
-            raise ValueError("may not be null: it always has a value (leave it out to keep it)")
+            raise ValueError(_("may not be null: it always has a value (leave it out to keep it)"))
         return value
 
     @classmethod

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
+from app.core.i18n import _
 from app.core.paging import Page
 from app.schemas.common import MergePatch, RequestModel, ResponseModel, Timestamp
 from app.schemas.event_types import EVENT_TYPE_NAMES
@@ -19,7 +20,12 @@ def known_types(value: list[str] | None) -> list[str] | None:
         return value
     unknown = sorted(set(value) - EVENT_TYPE_NAMES)
     if unknown:
-        raise ValueError(f"unknown event types: {', '.join(unknown)} (see GET /api/v1/event-types)")
+        raise ValueError(
+            _(
+                "unknown event types: {types} (see GET /api/v1/event-types)",
+                types=", ".join(unknown),
+            )
+        )
     return sorted(set(value))
 
 
@@ -188,7 +194,7 @@ class RedeliveryRequest(RequestModel):
     @model_validator(mode="after")
     def _ordered(self) -> "RedeliveryRequest":
         if self.until <= self.since:
-            raise ValueError("until must be after since")
+            raise ValueError(_("until must be after since"))
         return self
 
 

@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from app.core.errors import as_field_error
+from app.core.i18n import _
 from app.core.paging import Page
 from app.models.enums import ELIGIBLE_SWEDISH_APPLICANT_TYPES, OrganisationType
 from app.rules.reference import SWEDEN, check_not_reference_type, check_org_number_swedish
@@ -33,16 +34,16 @@ def normalise_org_number(value: str) -> str:
     """Validate a Swedish organisationsnummer (Luhn check digit) and write it NNNNNN-NNNN."""
     match = _ORG_NUMBER.match(value.strip())
     if not match:
-        raise ValueError("an organisation number has 10 digits, written NNNNNN-NNNN")
+        raise ValueError(_("an organisation number has 10 digits, written NNNNNN-NNNN"))
     digits = match.group(1) + match.group(2)
     if int(digits[2]) < 2:
-        raise ValueError("the third digit of an organisation number is 2 or more")
+        raise ValueError(_("the third digit of an organisation number is 2 or more"))
     total = 0
     for i, char in enumerate(digits[:9]):
         d = int(char) * (2 if i % 2 == 0 else 1)
         total += d - 9 if d > 9 else d
     if (10 - total % 10) % 10 != int(digits[9]):
-        raise ValueError("the organisation number's check digit is wrong")
+        raise ValueError(_("the organisation number's check digit is wrong"))
     return f"{digits[:6]}-{digits[6:]}"
 
 

@@ -8,6 +8,7 @@ import phonenumbers
 from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from app.core.errors import as_field_error
+from app.core.i18n import _
 from app.core.paging import Page
 from app.models.enums import PersonKind, PoliticalSide
 from app.rules.reference import (
@@ -25,9 +26,11 @@ def normalise_phone(value: str) -> str:
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError("write the phone number internationally, e.g. +46 54 540 00 00") from exc
+        raise ValueError(
+            _("write the phone number internationally, e.g. +46 54 540 00 00")
+        ) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("not a valid phone number")
+        raise ValueError(_("not a valid phone number"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

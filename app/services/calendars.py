@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.models.calendars import CalendarSubscription
@@ -32,7 +33,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 def no_such_feed() -> ProblemError:
     """The one answer for every token that serves nothing (unknown, revoked, its owner gone or
     no longer allowed): nothing tells them apart."""
-    return ProblemError(NOT_FOUND, "No calendar feed at this address.")
+    return ProblemError(NOT_FOUND, _("No calendar feed at this address."))
 
 
 async def readable_organisation(
@@ -46,7 +47,9 @@ async def readable_organisation(
         else None
     )
     if organisation is None:
-        raise ProblemError(NOT_FOUND, f"No organisation {organisation_id}.")
+        raise ProblemError(
+            NOT_FOUND, _("No organisation {organisation_id}.", organisation_id=organisation_id)
+        )
     return organisation
 
 

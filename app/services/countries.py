@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
@@ -88,7 +89,7 @@ async def eligibility_of(
 async def get_country(session: AsyncSession, code: str) -> tuple[Country, list[CountryEligibility]]:
     country = await session.get(Country, code.upper())
     if country is None:
-        raise ProblemError(NOT_FOUND, f"No country with code {code!r}.")
+        raise ProblemError(NOT_FOUND, _("No country with code {code}.", code=repr(code)))
     return country, (await eligibility_of(session, [country.code]))[country.code]
 
 

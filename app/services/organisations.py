@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ProblemError
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import writable_organisation
@@ -147,8 +148,8 @@ def _ensure_writable(principal: Principal, organisation: Organisation) -> None:
         return
     if not principal.in_scope(organisation.id):
         # Outside a coordinator's organisations: not found, as for every object out of scope.
-        raise ProblemError(NOT_FOUND, f"No organisation {organisation.id}.")
-    raise ProblemError(FORBIDDEN, "Only administrators change reference data.")
+        raise ProblemError(NOT_FOUND, _("No organisation {id}.", id=organisation.id))
+    raise ProblemError(FORBIDDEN, _("Only administrators change reference data."))
 
 
 async def _writable(
@@ -177,8 +178,11 @@ async def update_organisation(
     if changed and principal.role is Role.coordinator:
         raise ProblemError(
             FORBIDDEN,
-            "Coordinators change only their organisation's English name, organisation number "
-            f"and population, not its {', '.join(changed)}.",
+            _(
+                "Coordinators change only their organisation's English name, organisation number "
+                "and population, not its {fields}.",
+                fields=", ".join(changed),
+            ),
         )
     if merged.country_code != organisation.country_code:
         await check_countries(session, [("/country_code", merged.country_code)])
@@ -350,7 +354,7 @@ async def delete_organisation(
     check_version(expected, organisation.version)
     if organisation.is_reference:
         raise ProblemError(
-            CONFLICT, f"{organisation.name} is reference data and cannot be deleted."
+            CONFLICT, _("{name} is reference data and cannot be deleted.", name=organisation.name)
         )
     await _not_named(session, organisation)
     await session.delete(organisation)
@@ -366,7 +370,11 @@ async def _not_named(session: AsyncSession, organisation: Organisation) -> None:
     if workshop is not None:
         raise ProblemError(
             CONFLICT,
-            f"The workshop '{workshop}' names {organisation.name} among its organisations.",
+            _(
+                "The workshop '{workshop}' names {name} among its organisations.",
+                workshop=workshop,
+                name=organisation.name,
+            ),
         )
     key = await session.scalar(
         select(ApiKey.name)
@@ -374,4 +382,6 @@ async def _not_named(session: AsyncSession, organisation: Organisation) -> None:
         .limit(1)
     )
     if key is not None:
-        raise ProblemError(CONFLICT, f"The API key '{key}' acts for {organisation.name}.")
+        raise ProblemError(
+            CONFLICT, _("The API key '{key}' acts for {name}.", key=key, name=organisation.name)
+        )

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from app.clock import today
 from app.core.errors import INVALID_CURSOR, NOT_FOUND, ProblemError, RuleViolation
+from app.core.i18n import _
 from app.core.paging import PageParams, encode_cursor, paginate
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, scope_candidates, scope_partner_interests
@@ -324,7 +325,9 @@ async def rank_candidates(
     )
     own_row = (await session.execute(own_stmt)).first()
     if own_row is None:
-        raise ProblemError(NOT_FOUND, f"No declaration of interest {interest_id}.")
+        raise ProblemError(
+            NOT_FOUND, _("No declaration of interest {interest_id}.", interest_id=interest_id)
+        )
     own, own_org, own_region = own_row
     candidates = await _candidates(session, principal, own, own_org, on)
     organisations = [own_org.id, *(c[1].id for c in candidates)]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import CONFLICT, ProblemError, RuleViolation
+from app.core.i18n import Text, _, concat
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import can_see_contact_details, ensure_can_write_in, scope_people
@@ -196,13 +197,13 @@ async def _check_where_they_take_part(
 
 
 @contextmanager
-def _at(pointer: str, context: str) -> Iterator[None]:
+def _at(pointer: str, context: Text) -> Iterator[None]:
     """A rule's violation about what the person takes part in, pointed at the field of the
     person that broke it."""
     try:
         yield
     except RuleViolation as exc:
-        raise RuleViolation(exc.kind, context + exc.detail, pointer=pointer) from None
+        raise RuleViolation(exc.kind, concat(context, exc.detail), pointer=pointer) from None
 
 
 async def create_person(session: AsyncSession, principal: Principal, data: PersonCreate) -> Person:
@@ -224,7 +225,7 @@ async def update_person(
     person = await get_person(session, principal, person_id, for_update=True)
     check_version(expected, person.version)
     if person.erased_at is not None:
-        raise ProblemError(CONFLICT, "This person has been erased; their data cannot return.")
+        raise ProblemError(CONFLICT, _("This person has been erased; their data cannot return."))
     current = {field: getattr(person, field) for field in PersonFields.model_fields}
     merged = merge_patch(current, patch, PersonFields)
     if merged.organisation_id != person.organisation_id:
@@ -252,7 +253,11 @@ async def delete_person(
     )
     if visit_on is not None:
         raise ProblemError(
-            CONFLICT, f"The person is a contact of the study visit of {visit_on}: it names them."
+            CONFLICT,
+            _(
+                "The person is a contact of the study visit of {visit_on}: it names them.",
+                visit_on=visit_on,
+            ),
         )
     await session.delete(person)
     await session.flush()
@@ -264,7 +269,7 @@ async def delete_person(
 async def erase_person(session: AsyncSession, principal: Principal, person_id: UUID) -> Person:
     person = await get_person(session, principal, person_id, for_update=True)
     if person.erased_at is not None:
-        raise ProblemError(CONFLICT, "This person has already been erased.")
+        raise ProblemError(CONFLICT, _("This person has already been erased."))
     apply_changes(
         person,
         {

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import RuleViolation
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships, scope_study_visits
@@ -220,7 +221,7 @@ async def _check_visit(session: AsyncSession, principal: Principal, data: StudyV
         if await session.scalar(visible) is None:
             raise RuleViolation(
                 UNKNOWN_PARTNERSHIP,
-                f"No partnership {data.partnership_id}.",
+                _("No partnership {partnership_id}.", partnership_id=data.partnership_id),
                 pointer="/partnership_id",
             )
     if data.contact_ids:

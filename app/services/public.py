@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from app.clock import today
 from app.core.errors import CONFLICT, NOT_FOUND, ProblemError
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.models.enums import (
@@ -72,7 +73,10 @@ async def get_published(session: AsyncSession, partnership_id: UUID) -> PublicPa
         select(Partnership).where(Partnership.id == partnership_id, _PUBLISHED)
     )
     if partnership is None:
-        raise ProblemError(NOT_FOUND, f"No published partnership {partnership_id}.")
+        raise ProblemError(
+            NOT_FOUND,
+            _("No published partnership {partnership_id}.", partnership_id=partnership_id),
+        )
     return (await _summaries(session, [partnership]))[0]
 
 
@@ -129,8 +133,12 @@ async def set_published(
 ) -> Partnership:
     partnership = await get_partnership(session, principal, partnership_id, for_update=True)
     if (partnership.published_at is not None) == published:
-        state = "published" if published else "not published"
-        raise ProblemError(CONFLICT, f"The partnership is {state} already.")
+        raise ProblemError(
+            CONFLICT,
+            _("The partnership is published already.")
+            if published
+            else _("The partnership is not published already."),
+        )
     apply_changes(partnership, {"published_at": datetime.now(UTC) if published else None})
     audit.label_next_flush(session, "publish" if published else "unpublish")
     await session.flush()
@@ -269,7 +277,10 @@ async def list_partner_interests(
 async def get_partner_interest(session: AsyncSession, interest_id: UUID) -> PublicPartnerInterest:
     row = (await session.execute(_directory().where(PartnerInterest.id == interest_id))).first()
     if row is None:
-        raise ProblemError(NOT_FOUND, f"No listed declaration of interest {interest_id}.")
+        raise ProblemError(
+            NOT_FOUND,
+            _("No listed declaration of interest {interest_id}.", interest_id=interest_id),
+        )
     return _listed(row[0], row[1])
 
 

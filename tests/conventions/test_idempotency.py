@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
 
 from app.api.idempotency import HEADER, KINDS, MAX_KEY_LENGTH, REPLAYED_HEADER
+from app.core.i18n import english
 from app.core.principal import system_principal
 from app.db.migrations import upgrade_to_head
 from app.main import create_app
@@ -351,7 +352,9 @@ async def test_the_openapi_document_declares_the_key_on_every_post(app: FastAPI)
             "string",
         ), path
         for kind in KINDS:
-            assert kind.title in operation["responses"][str(kind.status)]["description"], path
+            assert english(kind.title) in operation["responses"][str(kind.status)]["description"], (
+                path
+            )
     others = [op for ops in spec["paths"].values() for m, op in ops.items() if m != "post"]
     assert not any(p["name"] == HEADER for op in others for p in op.get("parameters", ()))
 

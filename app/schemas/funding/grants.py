@@ -19,6 +19,7 @@ from pydantic import (
 
 from app.clock import today
 from app.core.errors import as_field_error
+from app.core.i18n import _
 from app.core.paging import Page
 from app.models.enums import (
     AmendmentKind,
@@ -64,7 +65,7 @@ _CENT = Decimal("0.01")
 
 def _not_future(day: date) -> date:
     if day > today():
-        raise ValueError("a day that has not come yet")
+        raise ValueError(_("a day that has not come yet"))
     return day
 
 

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import MISSING, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.errors import as_field_error
+from app.core.i18n import _
 from app.core.paging import Page
 from app.models.enums import MeetingAction, MeetingKind, MeetingStatus
 from app.rules.partnerships import CHANGE_REASON_MAX_CHARS, check_change_reason
@@ -39,7 +40,7 @@ class MeetingFields(RequestModel):
     @model_validator(mode="after")
     def _order(self) -> Self:
         if self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise ValueError(_("end_date is before start_date"))
         return self
 
 
@@ -174,7 +175,7 @@ class RescheduleMeeting(ChangeReason):
     @model_validator(mode="after")
     def _order(self) -> Self:
         if self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise ValueError(_("end_date is before start_date"))
         return self
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import MISSING, ConfigDict, Field, model_validator
 
+from app.core.i18n import _
 from app.models.enums import MemberGroup, MemberRole
 from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.people import PersonRead
@@ -22,7 +23,7 @@ class MemberFields(RequestModel):
     @model_validator(mode="after")
     def _order(self) -> Self:
         if self.end_date is not None and self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise ValueError(_("end_date is before start_date"))
         return self
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import CONFLICT, ProblemError, unauthorized
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.models.access import ApiKey
@@ -116,7 +117,7 @@ async def authenticate(
     prefix = token[len(TOKEN_PREFIX) :].split("_", 1)[0]
     key = (await session.execute(_BY_PREFIX, {"prefix": prefix})).first()
     if key is None or not hmac.compare_digest(key.secret_hash, hashed):
-        raise unauthorized("Unknown API key.")
+        raise unauthorized(_("Unknown API key."))
     if refused := refusal(key.revoked_at, key.expires_at, now):
         raise unauthorized(refused)
     last_used_at = key.last_used_at
@@ -124,7 +125,7 @@ async def authenticate(
         # Once a minute at most: then the key is loaded as an ORM object, as every write is.
         stored = await session.get(ApiKey, key.id)
         if stored is None:  # deleted since the read above
-            raise unauthorized("Unknown API key.")
+            raise unauthorized(_("Unknown API key."))
         stored.last_used_at = last_used_at = now
     if cache is not None:
         kept = _KeptKey(**{**key._asdict(), "last_used_at": last_used_at})
@@ -163,7 +164,7 @@ async def get_api_key(session: AsyncSession, key_id: UUID, *, for_update: bool =
 async def revoke_api_key(session: AsyncSession, key_id: UUID) -> ApiKey:
     key = await get_api_key(session, key_id, for_update=True)
     if key.revoked_at is not None:
-        raise ProblemError(CONFLICT, "This API key is already revoked.")
+        raise ProblemError(CONFLICT, _("This API key is already revoked."))
     key.revoked_at = datetime.now(UTC)
     label_next_flush(session, "revoke")
     await session.flush()

@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from app.core.context import request_id_var
 from app.core.errors import NOT_FOUND, ProblemError
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.models.audit import AuditEvent
@@ -166,7 +167,7 @@ async def list_events(
 async def get_event(session: AsyncSession, event_id: UUID) -> AuditEvent:
     found = await session.get(AuditEvent, event_id)
     if found is None:
-        raise ProblemError(NOT_FOUND, f"No audit event {event_id}.")
+        raise ProblemError(NOT_FOUND, _("No audit event {event_id}.", event_id=event_id))
     return found
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError, RuleViolation, unauthorized
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal, TokenClaims
 from app.models.access import User
@@ -24,15 +25,17 @@ def _role_and_scope(claims: TokenClaims) -> tuple[Role, list[UUID]]:
     try:
         role = Role(claims.role or "")
     except ValueError as exc:
-        raise unauthorized("The access token carries no known role.") from exc
+        raise unauthorized(_("The access token carries no known role.")) from exc
     try:
         organisations = [UUID(o) for o in claims.organisation_ids]
     except ValueError as exc:
-        raise unauthorized("The access token's organisations are not ids.") from exc
+        raise unauthorized(_("The access token's organisations are not ids.")) from exc
     try:
         check_scoped_role(role, organisations, "/organisation_ids")
     except RuleViolation as exc:  # the token's claims, not the request, are wrong
-        raise unauthorized(f"A {role.value} token must name its organisations.") from exc
+        raise unauthorized(
+            _("A {role} token must name its organisations.", role=role.value)
+        ) from exc
     return role, organisations
 
 
@@ -148,5 +151,5 @@ async def list_users(session: AsyncSession, page: PageParams) -> tuple[list[User
 async def get_user(session: AsyncSession, user_id: UUID) -> User:
     user = await session.get(User, user_id)
     if user is None:
-        raise ProblemError(NOT_FOUND, f"No user {user_id}.")
+        raise ProblemError(NOT_FOUND, _("No user {user_id}.", user_id=user_id))
     return user

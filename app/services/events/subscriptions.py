@@ -26,6 +26,7 @@ from app.core.errors import (
     FieldError,
     ProblemError,
 )
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
@@ -52,7 +53,7 @@ def _scope(principal: Principal, organisation_ids: list[UUID] | None) -> list[UU
     outside = [o for o in organisation_ids if o not in principal.organisation_ids]
     if outside or not organisation_ids:
         raise ProblemError(
-            FORBIDDEN, "A subscription may only cover organisations of your own (at least one)."
+            FORBIDDEN, _("A subscription may only cover organisations of your own (at least one).")
         )
     return organisation_ids
 
@@ -193,7 +194,7 @@ async def list_attempts(
 def _usable(subscription: WebhookSubscription) -> None:
     if not subscription.active:
         raise ProblemError(
-            CONFLICT, "The subscription is paused: resume it (`active: true`) first."
+            CONFLICT, _("The subscription is paused: resume it (`active: true`) first.")
         )
 
 
@@ -236,7 +237,9 @@ async def replay(
         {"id": delivery_id, "subscription": subscription.id},
     )
     if found.first() is None:
-        raise ProblemError(NOT_FOUND, f"No delivery {delivery_id} of this subscription.")
+        raise ProblemError(
+            NOT_FOUND, _("No delivery {delivery_id} of this subscription.", delivery_id=delivery_id)
+        )
     await session.execute(
         sa.text("SELECT webhook_defer(ARRAY[CAST(:id AS uuid)])"), {"id": delivery_id}
     )

@@ -10,14 +10,17 @@ import socket
 from urllib.parse import urlsplit
 
 from app.core.errors import FieldError, ProblemError, problem_kind
+from app.core.i18n import _
 from app.settings import Settings
 
 TARGET_REFUSED = problem_kind(
     "webhook-target-refused",
     422,
-    "Webhook target refused",
-    "A webhook target must be an https URL whose host resolves only to public addresses (not "
-    "loopback, private, link-local or cloud-metadata ones).",
+    _("Webhook target refused"),
+    _(
+        "A webhook target must be an https URL whose host resolves only to public addresses (not "
+        "loopback, private, link-local or cloud-metadata ones)."
+    ),
 )
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address

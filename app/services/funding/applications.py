@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from app.clock import today
 from app.core.errors import RuleViolation
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, partnership_in_scope, scope_partnerships
@@ -202,7 +203,9 @@ async def named_partnership(
     )
     if partnership is None:
         raise RuleViolation(
-            UNKNOWN_PARTNERSHIP, f"No partnership {partnership_id}.", pointer="/partnership_id"
+            UNKNOWN_PARTNERSHIP,
+            _("No partnership {partnership_id}.", partnership_id=partnership_id),
+            pointer="/partnership_id",
         )
     return partnership
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.periods import nominal_end
 from app.core.principal import Principal
@@ -136,7 +137,7 @@ async def read_grant(session: AsyncSession, principal: Principal, grant_id: UUID
     stmt = sa.select(_GRANTS).where(_GRANTS.c.id == grant_id, _in_scope(principal))
     row = (await session.execute(stmt)).first()
     if row is None:
-        raise ProblemError(NOT_FOUND, f"No grant {grant_id}.")
+        raise ProblemError(NOT_FOUND, _("No grant {grant_id}.", grant_id=grant_id))
     [view] = await views(session, [row])
     return view
 

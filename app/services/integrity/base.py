@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.core.errors import RuleViolation
+from app.core.i18n import english
 
 API = "/api/v1"
 # Rows fetched per round trip from a server-side cursor: what an audit holds at most (besides
@@ -39,7 +40,7 @@ def judge(url: str, check: Callable[P, None], *args: P.args, **kwargs: P.kwargs)
     try:
         check(*args, **kwargs)
     except RuleViolation as violation:
-        return Finding(violation.kind.code, url, violation.detail)
+        return Finding(violation.kind.code, url, english(violation.detail))
     return None
 
 

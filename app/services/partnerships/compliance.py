@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import RuleViolation
+from app.core.i18n import _, render
 from app.core.periods import phase_years
 from app.core.principal import Principal
 from app.models.enums import (
@@ -139,7 +140,7 @@ def _warnings(check: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> li
     try:
         check(*args, **kwargs)
     except RuleViolation as violation:
-        return [Finding(code=violation.kind.code, message=violation.detail)]
+        return [Finding(code=violation.kind.code, message=render(violation.detail))]
     return []
 
 
@@ -204,8 +205,15 @@ def _compliance(partnership: PartnershipRecord, as_of: date, facts: Facts) -> Co
     warnings += [
         Finding(
             code=REPORT_DUE.code,
-            message=f"The {r.kind} report on year {r.year} of grant {r.reference} was due "
-            f"{r.due_on}.",
+            message=render(
+                _(
+                    "The {kind} report on year {year} of grant {grant} was due {day}.",
+                    kind=r.kind,
+                    year=r.year,
+                    grant=r.reference,
+                    day=r.due_on,
+                )
+            ),
         )
         for r in facts.overdue
     ]
@@ -214,7 +222,7 @@ def _compliance(partnership: PartnershipRecord, as_of: date, facts: Facts) -> Co
         as_of=as_of,
         phases=phases,
         letter_of_intent_signed=signed,
-        steering_group_missing=missing,
+        steering_group_missing=[render(m) for m in missing],
         overdue_reports=facts.overdue,
         warnings=warnings,
     )

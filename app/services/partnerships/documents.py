@@ -25,6 +25,7 @@ from app.core.errors import (
     ProblemError,
     problem_kind,
 )
+from app.core.i18n import Message, _
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
 from app.models.enums import SUBMITTED_APPLICATIONS
@@ -42,16 +43,18 @@ log = logging.getLogger(__name__)
 UNSUPPORTED_MEDIA_TYPE = problem_kind(
     "unsupported-media-type",
     415,
-    "Unsupported media type",
-    "Files are PDF, PNG, JPEG, Word (.docx) or OpenDocument text (.odt), sent with their own "
-    "Content-Type, or as application/octet-stream with a file name that ends in the type's "
-    "extension; the file's first bytes must match the type.",
+    _("Unsupported media type"),
+    _(
+        "Files are PDF, PNG, JPEG, Word (.docx) or OpenDocument text (.odt), sent with their own "
+        "Content-Type, or as application/octet-stream with a file name that ends in the type's "
+        "extension; the file's first bytes must match the type."
+    ),
 )
 STORAGE_UNAVAILABLE = problem_kind(
     "storage-unavailable",
     503,
-    "File storage unavailable",
-    "The file store did not answer; retry later.",
+    _("File storage unavailable"),
+    _("The file store did not answer; retry later."),
     retry_after_s=30,
 )
 
@@ -97,14 +100,14 @@ async def update_document(
     async def evidence_kept(document: Document, merged: DocumentFields) -> None:
         evidence = ("kind", *SIGNATURE_FIELDS)
         if any(getattr(merged, f) != getattr(document, f) for f in evidence):
-            await _not_submitted(session, document, "given another kind or signatures")
+            await _not_submitted(session, document, _("given another kind or signatures"))
 
     return await DOCUMENTS.update(
         session, principal, partnership_id, document_id, patch, expected, check=evidence_kept
     )
 
 
-async def _not_submitted(session: AsyncSession, document: Document, what: str) -> None:
+async def _not_submitted(session: AsyncSession, document: Document, what: Message) -> None:
     """A document a submitted application rests on stays as it was submitted (409)."""
     application_id = await session.scalar(
         select(Application.id).where(
@@ -115,8 +118,12 @@ async def _not_submitted(session: AsyncSession, document: Document, what: str) -
     if application_id:
         raise ProblemError(
             CONFLICT,
-            f"The document is an attachment of application {application_id}, which is "
-            f"submitted: it cannot be {what}.",
+            _(
+                "The document is an attachment of application {application_id}, which is submitted:"
+                " it cannot be {what}.",
+                application_id=application_id,
+                what=what,
+            ),
         )
 
 
@@ -130,7 +137,7 @@ async def delete_document(
     """Delete the document; answer the key of its file, to `discard` once committed."""
 
     async def not_attached(document: Document) -> None:
-        await _not_submitted(session, document, "deleted")
+        await _not_submitted(session, document, _("deleted"))
         # A draft (or a withdrawn or decided application) names it too: deleted, it would
         # name a document that is not there (`application-attachments`).
         application_id = await session.scalar(
@@ -139,8 +146,11 @@ async def delete_document(
         if application_id:
             raise ProblemError(
                 CONFLICT,
-                f"The document is an attachment of application {application_id}: it cannot be "
-                "deleted (take it off the draft first).",
+                _(
+                    "The document is an attachment of application {application_id}: it cannot be "
+                    "deleted (take it off the draft first).",
+                    application_id=application_id,
+                ),
             )
 
     document = await DOCUMENTS.delete(
@@ -154,22 +164,28 @@ def media_type_of(content_type: str | None, file_name: str | None) -> str:
     application/octet-stream the one the file name's extension names; else 415."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media == GENERIC:
-        _, dot, extension = (file_name or "").rpartition(".")
+        _stem, dot, extension = (file_name or "").rpartition(".")
         extension = dot + extension.lower()
         if extension not in BY_EXTENSION:
             raise ProblemError(
                 UNSUPPORTED_MEDIA_TYPE,
-                f"A file sent as {GENERIC} needs a file name ending in "
-                + ", ".join(BY_EXTENSION)
-                + f"; {file_name or '(none)'!r} does not.",
+                _(
+                    "A file sent as {generic} needs a file name ending in {extensions}; {name} "
+                    "does not.",
+                    generic=GENERIC,
+                    extensions=", ".join(BY_EXTENSION),
+                    name=repr(file_name or "(none)"),
+                ),
             )
         return BY_EXTENSION[extension]
     if media not in ACCEPTED:
         raise ProblemError(
             UNSUPPORTED_MEDIA_TYPE,
-            f"Content-Type {media or '(none)'} is not accepted; send one of "
-            + ", ".join(ACCEPTED)
-            + ".",
+            _(
+                "Content-Type {media} is not accepted; send one of {accepted}.",
+                media=media or "(none)",
+                accepted=", ".join(ACCEPTED),
+            ),
         )
     return media
 
@@ -179,13 +195,14 @@ def check_content(media: str, data: bytes) -> None:
     if not data:
         raise ProblemError(
             VALIDATION_ERROR,
-            "The file is empty.",
+            _("The file is empty."),
             errors=[FieldError(pointer="", location="body", message="empty file", type="missing")],
         )
-    signature, _ = ACCEPTED[media]
+    signature, _extension = ACCEPTED[media]
     if not data.startswith(signature):
         raise ProblemError(
-            UNSUPPORTED_MEDIA_TYPE, f"The file's content is not {media}: its first bytes differ."
+            UNSUPPORTED_MEDIA_TYPE,
+            _("The file's content is not {media}: its first bytes differ.", media=media),
         )
 
 
@@ -224,7 +241,7 @@ async def put_file(
     if document.file_key is not None or expected is not None:
         check_version(expected, document.version)
     if document.file_key is not None:
-        await _not_submitted(session, document, "given another file")
+        await _not_submitted(session, document, _("given another file"))
     media = media_type_of(content_type, file_name)
     check_content(media, data)
     key = f"{document.id}-{uuid.uuid4().hex}"
@@ -251,7 +268,7 @@ async def put_file(
 def file_etag(document: Document) -> str:
     """The ETag of the document's file (its SHA-256), or 404 when none was uploaded."""
     if document.file_key is None or document.sha256 is None:
-        raise ProblemError(NOT_FOUND, f"Document {document.id} has no file yet.")
+        raise ProblemError(NOT_FOUND, _("Document {id} has no file yet.", id=document.id))
     return f'"{document.sha256}"'
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import RuleViolation
+from app.core.i18n import Message, _
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in
 from app.core.versions import Expected, check_version
@@ -98,7 +99,9 @@ async def create_member(
     person = await session.get(Person, data.person_id)
     if person is None or not principal.in_scope(person.organisation_id):
         raise RuleViolation(
-            UNKNOWN_ORGANISATION, f"No person {data.person_id}.", pointer="/person_id"
+            UNKNOWN_ORGANISATION,
+            _("No person {person_id}.", person_id=data.person_id),
+            pointer="/person_id",
         )
     sides = await sides_of(session, partnership)
     name = f"{person.given_name} {person.family_name}"
@@ -150,7 +153,7 @@ async def delete_member(
 
 async def steering_group_missing(
     session: AsyncSession, partnership: Partnership, on: date
-) -> list[str]:
+) -> list[Message]:
     """What the steering group lacks on a day, in words ("a Swedish majority politician")."""
     sides = await sides_of(session, partnership)
     end_date = col(Member.end_date)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError
+from app.core.i18n import _
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.scopes import partnership_in_scope, scope_partnerships
@@ -264,7 +265,9 @@ async def get_owned(
     if not for_update:
         found = await _with_partnership(session, principal, model, table.id == object_id)
         if found is None:
-            raise ProblemError(NOT_FOUND, f"No {noun} {object_id}.")
+            raise ProblemError(
+                NOT_FOUND, _("No {noun} {object_id}.", noun=noun, object_id=object_id)
+            )
         return found
     partnership_id = await session.scalar(
         select(table.partnership_id).where(
@@ -273,7 +276,7 @@ async def get_owned(
         )
     )
     if partnership_id is None:
-        raise ProblemError(NOT_FOUND, f"No {noun} {object_id}.")
+        raise ProblemError(NOT_FOUND, _("No {noun} {object_id}.", noun=noun, object_id=object_id))
     return await get_part(
         session, principal, partnership_id, model, object_id, for_update=for_update
     )
