@@ -648,6 +648,14 @@ async def _meetings(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
                 "participant_ids": participants[r["id"]],
                 "status": r["status"],
                 "outcome": r["outcome"],
+                "sequence": r["sequence"],
+                "cancellation": None
+                if r["cancelled_at"] is None
+                else {
+                    "reason": r["cancelled_reason"],
+                    "cancelled_by": r["cancelled_by"],
+                    "cancelled_at": _stamp(r["cancelled_at"]),
+                },
                 "created_at": _stamp(r["created_at"]),
                 "updated_at": _stamp(r["updated_at"]),
             }
