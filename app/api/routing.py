@@ -15,8 +15,10 @@ from app.api import idempotency
 from app.api.etag import tag_list
 from app.api.headers import conditional_read
 from app.core.principal import ANONYMOUS
+from app.db.engine import reads_first
 
 MERGE_PATCH = "application/merge-patch+json"
+READS = frozenset({"GET", "HEAD"})  # sent without BEGIN and COMMIT until they write (reads_first)
 
 
 def location_of(request: Request, route_name: str, **params: object) -> str:
@@ -54,6 +56,8 @@ class TransactionalRoute(APIRoute):
         async def handle(request: Request) -> Response:
             async with request.app.state.sessionmaker() as session:
                 request.state.db_session = session
+                if request.method in READS:
+                    reads_first(session)
                 try:
                     response = await handler(request)
                 except idempotency.Replay as replay:

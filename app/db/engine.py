@@ -1,6 +1,8 @@
 """The async engine and session factory, with deliberate pool and timeout settings."""
 
+import re
 import time
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event, exc
@@ -10,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.settings import Settings
@@ -42,6 +45,7 @@ def make_engine(url: str, settings: Settings) -> AsyncEngine:
     )
     if settings.db_pool_pre_ping:
         check_liveness(engine, settings.db_pool_ping_after_idle_s)
+    begin_on_first_write(engine)
     return engine
 
 
@@ -77,5 +81,72 @@ def check_liveness(engine: AsyncEngine, ping_after_idle_s: float) -> None:
                 raise exc.DisconnectionError("the connection did not answer") from error
 
 
+# A session that only reads until it writes (`reads_first`): its statements are sent without
+# BEGIN and COMMIT until the first that writes or locks, which opens the transaction.
+READS_FIRST = "reads_first"
+_BEGIN_ON_WRITE = "begin_on_write"
+
+# What must run inside the transaction: anything but a SELECT (or a WITH of SELECTs), a lock
+# (`FOR UPDATE`, `FOR SHARE`, ...), an advisory lock, a sequence or setting changed, a NOTIFY.
+# A false alarm only costs the BEGIN and COMMIT this saves.
+_WRITES = re.compile(
+    r"^\s*(?!SELECT\b|WITH\b)|\b(?:INSERT|UPDATE|DELETE|MERGE|SHARE)\b"
+    r"|advisory|nextval|setval|set_config|notify",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=2048)
+def _writes(statement: str) -> bool:
+    return _WRITES.search(statement) is not None
+
+
+def reads_first(session: AsyncSession) -> None:
+    """Send the session's reads without a transaction, until it writes.
+
+    A read-only request (a GET) otherwise pays two round trips of its two to four for BEGIN and
+    COMMIT, which the raw twin never sends (bench/README.md). Without them each statement runs
+    in a transaction of its own, which reads nothing differently: under READ COMMITTED, the
+    isolation every request runs at, each statement of a transaction takes its own snapshot too.
+    A GET that writes (a user's first sign-in and its audit event, an API key's last use, a
+    calendar feed's bookkeeping) still writes in one transaction: the first statement that
+    writes or locks opens it (BEGIN, on the asyncpg adapter's own lazy begin), and the route's
+    commit closes it, so what it writes is as atomic as before. Only the reads before that
+    statement are outside it, which under READ COMMITTED sees what they would have seen."""
+    session.info[READS_FIRST] = True
+
+
+class _Session(Session):
+    """The project's sessions, whose transactions `reads_first` may start late."""
+
+
+@event.listens_for(_Session, "after_begin")
+def _begin_lazily(session: Session, transaction: Any, connection: Any) -> None:
+    if session.info.get(READS_FIRST):
+        adapter = connection.connection.dbapi_connection
+        if getattr(adapter, "_transaction", True) is None:  # asyncpg's adapter, not yet begun
+            adapter.isolation_level = "autocommit"
+            connection.info[_BEGIN_ON_WRITE] = True
+
+
+def begin_on_first_write(engine: AsyncEngine) -> None:
+    """The engine's half of `reads_first`: a statement that writes ends the reads' autocommit
+    before it is sent, and a connection goes back to the pool as it came."""
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if conn.info.get(_BEGIN_ON_WRITE) and _writes(statement):
+            adapter = conn.connection.dbapi_connection
+            adapter.isolation_level = adapter._isolation_setting
+            del conn.info[_BEGIN_ON_WRITE]
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _reset(dbapi_connection: Any, record: Any) -> None:
+        if record is not None and record.info.pop(_BEGIN_ON_WRITE, None):
+            dbapi_connection.isolation_level = dbapi_connection._isolation_setting
+
+
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=_Session
+    )

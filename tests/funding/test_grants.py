@@ -95,6 +95,9 @@ async def test_a_grant_decision_with_its_budget_and_funding_chain(client: AsyncC
     ]
     fetched = await client.get(f"{GRANTS}/{grant['id']}")
     assert fetched.json() == grant
+    # The list answers it as its own route does (the list serialises rows without a model).
+    listed = await client.get(GRANTS, params={"partnership_id": p["id"]})
+    assert listed.json()["items"] == [grant]
     unchanged = await client.get(
         f"{GRANTS}/{grant['id']}", headers={"If-None-Match": fetched.headers["etag"]}
     )
@@ -343,6 +346,8 @@ async def test_amendments_change_the_current_figures_never_the_original(
     }
     kinds = [a["kind"] for a in (await client.get(f"{GRANTS}/{grant['id']}/amendments")).json()]
     assert kinds == ["postponement", "extension", "reallocation", "reduction"]
+    listed = await client.get(GRANTS, params={"partnership_id": grant["partnership_id"]})
+    assert listed.json()["items"] == [after]
 
 
 async def test_reports_stay_within_their_lines_and_years(client: AsyncClient) -> None:

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.answers import answer_json
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import SessionDep
 from app.api.etag import conditional, set_etag
@@ -71,8 +72,8 @@ def _fields(view: service.GrantView) -> dict[str, Any]:
         "closed_on": g.closed_on,
         "conditions": g.conditions,
         "funding_chain": [
-            {"role": "funder", "name": "Sida"},
-            {"role": "grantor", "name": "ICLD"},
+            {"role": "funder", "name": "Sida", "organisation_id": None},
+            {"role": "grantor", "name": "ICLD", "organisation_id": None},
             {"role": "recipient", "name": recipient, "organisation_id": recipient_id},
         ],
         "budget": [
@@ -144,6 +145,7 @@ def read_payment(p: Payment) -> PaymentRead:
     operation_id="list_grants",
     summary="List grants, by decision date",
     description="ICLD staff see all; others the grants of their partnerships.",
+    response_model=GrantPage,
 )
 async def list_grants(
     session: SessionDep,
@@ -152,8 +154,10 @@ async def list_grants(
     expand: Expansions,
     partnership_id: Annotated[UUID | None, Query()] = None,
     status: Annotated[GrantStatus | None, Query()] = None,
-) -> GrantPage:
+) -> GrantPage | Response:
     views, cursor = await service.list_grants(session, principal, page, partnership_id, status)
+    if not expand:  # the rows' values, serialised once (app/api/answers.py)
+        return answer_json(GrantPage, {"items": [_fields(v) for v in views], "next_cursor": cursor})
     grants = [v.grant for v in views]
     embedded = await expansions.in_grants(session, principal, grants, expand)
     items = [{**_fields(v), **embedded[v.grant.id]} for v in views]

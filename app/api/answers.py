@@ -1,0 +1,64 @@
+"""An answer serialised once, from plain data, with its response model's own serializer.
+
+A route that answers a model validates its data into the model (pydantic's validators, nested
+models built one by one) and FastAPI then serialises it; only the serialisation is needed when
+the data comes straight from the database in the model's own types. `answer_json` serialises
+plain data (dicts, lists, the rows' values) with the response model's serializer, each model in
+it made a typed dict and each string enum a string: the same fields, aliases, exclusions and
+serializers, so the same bytes, without the validation. For a page of 20 grants: 0.6 ms against
+2.8 ms to validate and serialise (bench/README.md).
+
+What it cannot do is fill in a default: the data must hold every field (but those whose default
+is `MISSING`, left out as the model leaves them out), and a route that uses it has a test that
+compares its answer with the model's. A value of the wrong type is serialised by inference with
+a warning (an error in the test suite), never silently mis-shaped."""
+
+from functools import cache
+from typing import Any
+
+from fastapi import Response
+from pydantic import BaseModel
+from pydantic_core import SchemaSerializer
+
+
+def answer_json(model: type[BaseModel], data: Any, status_code: int = 200) -> Response:
+    """`data`, shaped as `model`, as a JSON answer (as FastAPI answers a returned model)."""
+    return Response(
+        _serializer(model).to_json(data), status_code=status_code, media_type="application/json"
+    )
+
+
+@cache
+def _serializer(model: type[BaseModel]) -> SchemaSerializer:
+    return SchemaSerializer(_as_dicts(model.__pydantic_core_schema__))
+
+
+def _as_dicts(schema: Any) -> Any:
+    """A core schema with every model in it made a typed dict of the same fields."""
+    if isinstance(schema, list):
+        return [_as_dicts(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if schema.get("type") == "enum" and schema.get("sub_type") == "str":
+        # A string enum is its value in JSON; the rows hold it as the string it is.
+        return {"type": "str", **{k: schema[k] for k in ("ref", "metadata") if k in schema}}
+    if schema.get("type") != "model":
+        return {k: _as_dicts(v) for k, v in schema.items()}
+    inner = schema["schema"]
+    if inner.get("type") != "model-fields" or schema.get("root_model"):
+        raise TypeError(f"{schema.get('cls')}: only models of fields are served as dicts")
+    fields = {
+        name: {
+            **{k: _as_dicts(v) for k, v in field.items() if k not in {"type", "frozen"}},
+            "type": "typed-dict-field",
+            "required": False,
+        }
+        for name, field in inner["fields"].items()
+    }
+    typed: dict[str, Any] = {"type": "typed-dict", "fields": fields}
+    for key in ("ref", "serialization", "metadata", "config"):
+        if key in schema:
+            typed[key] = _as_dicts(schema[key])
+    if "computed_fields" in inner:
+        typed["computed_fields"] = inner["computed_fields"]
+    return typed
