@@ -139,6 +139,39 @@ async def test_lessebo_ranks_the_guatemalan_network_members_above_a_kenyan_count
     assert "Borås kommun" not in [name for name, _ in ranked]
 
 
+async def test_the_reasons_of_a_match_are_worded_in_the_callers_language(
+    demo: AsyncClient,
+) -> None:
+    lessebo = await reference_municipality(demo, "0761")
+    mine = await declaration_of(demo, lessebo["id"])
+    url = f"{INTERESTS}/{mine['id']}/matches"
+    swedish = await demo.get(url, params={"limit": 100}, headers={"Accept-Language": "sv"})
+    spanish = await demo.get(url, params={"limit": 100}, headers={"Accept-Language": "es-GT"})
+    assert (swedish.headers["content-language"], spanish.headers["content-language"]) == (
+        "sv",
+        "es",
+    )
+    best_sv, best_es = swedish.json()["items"][0], spanish.json()["items"][0]
+    assert [r["detail"] for r in best_sv["reasons"][:3]] == [
+        "2 av 2 teman gemensamma: gender equality och local democracy",
+        "2 av 2 principer gemensamma: equality_non_discrimination och participation",
+        "GT är ett land som Lessebo kommun anger",
+    ]
+    assert [r["detail"] for r in best_es["reasons"][:3]] == [
+        "2 de 2 temas en común: gender equality y local democracy",
+        "2 de 2 principios en común: equality_non_discrimination y participation",
+        "GT es un país que Lessebo kommun indica",
+    ]
+    kenyan_sv = swedish.json()["items"][-1]["reasons"][2]["detail"]
+    kenyan_es = spanish.json()["items"][-1]["reasons"][2]["detail"]
+    assert kenyan_sv == "KE är inte bland det som Lessebo kommun anger (GT eller CO)"
+    assert kenyan_es == "KE no está entre lo que Lessebo kommun indica (GT o CO)"
+    # Signals and weights are the same in every language: only the words change.
+    assert [(r["signal"], r["weight"]) for r in best_sv["reasons"]] == [
+        (r["signal"], r["weight"]) for r in best_es["reasons"]
+    ]
+
+
 async def test_a_partner_side_declaration_gets_the_swedish_ones(demo: AsyncClient) -> None:
     colombian = await organisation_named(demo, "Alcaldía Ejemplo")
     mine = await declaration_of(demo, colombian["id"])

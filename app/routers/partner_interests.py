@@ -14,6 +14,7 @@ from app.api.pagination import PageDep
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import NOT_FOUND
+from app.core.i18n import render
 from app.core.versions import etag_for
 from app.models.enums import PartnerInterestSide, PartnerInterestStatus
 from app.schemas.partner_interests import (
@@ -199,7 +200,8 @@ async def list_partner_interest_matches(
                 ),
                 score=c.score,
                 reasons=[
-                    Reason(signal=r.signal, weight=r.weight, detail=r.detail) for r in c.reasons
+                    Reason(signal=r.signal, weight=r.weight, detail=render(r.detail))
+                    for r in c.reasons
                 ],
                 partnerships=c.partnerships,
             )

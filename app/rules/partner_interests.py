@@ -17,11 +17,11 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
-from app.core.i18n import _
+from app.core.i18n import Listing, Text, _
 from app.core.periods import add_months
 from app.models.enums import OrganisationType, PartnerInterestSide, PartnerInterestStatus
 from app.rules.reference import SWEDEN
-from app.rules.words import in_words, listing
+from app.rules.words import in_words
 
 # A declaration stays open this many months after it was made or last renewed; then it expires:
 # it is still open, but no longer a candidate, in the directory, or matched until renewed.
@@ -218,7 +218,7 @@ class Declared:
 class Reason:
     signal: Signal
     weight: int
-    detail: str
+    detail: Text
 
 
 @dataclass(frozen=True)
@@ -263,12 +263,28 @@ def _overlap(signal: Signal, weight: int, a: Sequence[str], b: Sequence[str]) ->
     shared = [mine[k] for k in mine if k in theirs]
     union = len(mine.keys() | theirs.keys())
     points = _points(weight, len(shared) / union) if union else 0
-    noun = signal.value
-    detail = (
-        f"{len(shared)} of {union} {noun} in common: {listing(shared)}"
-        if shared
-        else f"no {noun} in common"
-    )
+    if signal == Signal.themes:
+        detail = (
+            _(
+                "{n} of {total} themes in common: {shared}",
+                n=len(shared),
+                total=union,
+                shared=Listing(tuple(shared)),
+            )
+            if shared
+            else _("no themes in common")
+        )
+    else:
+        detail = (
+            _(
+                "{n} of {total} principles in common: {shared}",
+                n=len(shared),
+                total=union,
+                shared=Listing(tuple(shared)),
+            )
+            if shared
+            else _("no principles in common")
+        )
     return Reason(signal, points, detail)
 
 
@@ -276,30 +292,52 @@ def _country(swedish: Declared, partner: Declared) -> Reason:
     code = partner.country_code
     if code in swedish.countries:
         return Reason(
-            Signal.country, COUNTRY_NAMED, f"{code} is a country {swedish.organisation_name} names"
+            Signal.country,
+            COUNTRY_NAMED,
+            _("{code} is a country {name} names", code=code, name=swedish.organisation_name),
         )
     if partner.funding_region and partner.funding_region in swedish.funding_regions:
         return Reason(
             Signal.country,
             COUNTRY_IN_REGION,
-            f"{code} is in {partner.funding_region}, a region {swedish.organisation_name} names",
+            _(
+                "{code} is in {region}, a region {name} names",
+                code=code,
+                region=partner.funding_region,
+                name=swedish.organisation_name,
+            ),
         )
     if not swedish.countries and not swedish.funding_regions:
         return Reason(
-            Signal.country, COUNTRY_ANY, f"{swedish.organisation_name} names no country: any"
+            Signal.country,
+            COUNTRY_ANY,
+            _("{name} names no country: any", name=swedish.organisation_name),
         )
-    named = listing([*swedish.countries, *swedish.funding_regions], "or")
+    named = Listing((*swedish.countries, *swedish.funding_regions), disjunction=True)
     return Reason(
-        Signal.country, 0, f"{code} is not among what {swedish.organisation_name} names ({named})"
+        Signal.country,
+        0,
+        _(
+            "{code} is not among what {name} names ({named})",
+            code=code,
+            name=swedish.organisation_name,
+            named=named,
+        ),
     )
 
 
 def _eligibility(partner: Declared, eligible: bool, start: date) -> Reason:
     code = partner.country_code
     if eligible:
-        return Reason(Signal.eligibility, ELIGIBLE, f"{code} is an ICLD partner country on {start}")
+        return Reason(
+            Signal.eligibility,
+            ELIGIBLE,
+            _("{code} is an ICLD partner country on {start}", code=code, start=start),
+        )
     return Reason(
-        Signal.eligibility, NOT_ELIGIBLE, f"{code} is not an ICLD partner country on {start}"
+        Signal.eligibility,
+        NOT_ELIGIBLE,
+        _("{code} is not an ICLD partner country on {start}", code=code, start=start),
     )
 
 
@@ -308,8 +346,12 @@ def _network(a: Declared, b: Declared, titles: Mapping[UUID, str]) -> Reason:
     theirs = {*b.memberships, *([b.network_id] if b.network_id else [])}
     shared = sorted(titles.get(n, str(n)) for n in ours & theirs)
     if shared:
-        return Reason(Signal.network, NETWORK, f"both come from {listing(shared)}")
-    return Reason(Signal.network, 0, "no network in common")
+        return Reason(
+            Signal.network,
+            NETWORK,
+            _("both come from {networks}", networks=Listing(tuple(shared))),
+        )
+    return Reason(Signal.network, 0, _("no network in common"))
 
 
 def _challenge(similarity: float) -> Reason:
@@ -317,7 +359,10 @@ def _challenge(similarity: float) -> Reason:
     return Reason(
         Signal.challenge,
         _points(CHALLENGE, share),
-        f"the local challenges' trigram similarity is {similarity:.2f}",
+        _(
+            "the local challenges' trigram similarity is {similarity}",
+            similarity=f"{similarity:.2f}",
+        ),
     )
 
 
@@ -328,31 +373,55 @@ def _level(kind: str) -> str | None:
 def _organisation_type(a: Declared, b: Declared) -> Reason:
     ours, theirs = _level(a.organisation_type), _level(b.organisation_type)
     if ours is not None and ours == theirs:
-        return Reason(Signal.organisation_type, ORGANISATION_TYPE, f"both are {ours} governments")
+        both = (
+            _("both are local governments")
+            if ours == "local"
+            else _("both are regional governments")
+        )
+        return Reason(Signal.organisation_type, ORGANISATION_TYPE, both)
     return Reason(
         Signal.organisation_type,
         0,
-        f"a {a.organisation_type} and a {b.organisation_type}: not the same level",
+        _(
+            "`{a}` and `{b}`: not the same level",
+            a=a.organisation_type,
+            b=b.organisation_type,
+        ),
     )
 
 
 def _size(a: Declared, b: Declared) -> Reason:
     unknown = [d.organisation_name for d in (a, b) if d.population is None]
     if unknown:
-        return Reason(Signal.size, 0, f"population not recorded: {listing(unknown)}")
+        return Reason(
+            Signal.size, 0, _("population not recorded: {names}", names=Listing(tuple(unknown)))
+        )
     assert a.population is not None and b.population is not None
     ratio = max(a.population, b.population) / min(a.population, b.population)
     points = _points(SIZE, max(0.0, 1 - math.log10(ratio)))
     return Reason(
-        Signal.size, points, f"populations {a.population} and {b.population} ({ratio:.1f} times)"
+        Signal.size,
+        points,
+        _(
+            "populations {a} and {b} ({ratio} times)",
+            a=a.population,
+            b=b.population,
+            ratio=f"{ratio:.1f}",
+        ),
     )
 
 
 def _partnered(facts: Facts) -> list[Reason]:
     if not facts.partnerships:
         return []
-    named = listing([f"'{title}' ({status})" for title, status in facts.partnerships])
-    return [Reason(Signal.partnered_before, PARTNERED_BEFORE, f"already partners in {named}")]
+    named = Listing(tuple(f"'{title}' ({status})" for title, status in facts.partnerships))
+    return [
+        Reason(
+            Signal.partnered_before,
+            PARTNERED_BEFORE,
+            _("already partners in {partnerships}", partnerships=named),
+        )
+    ]
 
 
 def reasons(own: Declared, candidate: Declared, facts: Facts, today: date) -> list[Reason]:
