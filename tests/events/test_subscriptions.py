@@ -164,6 +164,32 @@ async def test_a_target_that_is_not_public_https_is_refused(
     assert await connection.scalar(text("SELECT count(*) FROM webhook_subscriptions")) == before
 
 
+async def test_a_refused_target_is_explained_in_the_callers_language(
+    client: AsyncClient,
+) -> None:
+    target = "https://10.0.0.5/hooks"
+    answers = {
+        lang: (
+            await client.post(SUBS, json={"url": target}, headers={"Accept-Language": lang})
+        ).json()
+        for lang in ("en", "sv", "es")
+    }
+    assert answers["en"]["detail"] == (
+        "Webhook target refused: the host '10.0.0.5' resolves to 10.0.0.5, which is not a "
+        "public address."
+    )
+    assert answers["sv"]["detail"] == (
+        "Webhook-mottagaren avvisades: värden '10.0.0.5' pekar på 10.0.0.5, som inte är en "
+        "publik adress."
+    )
+    assert answers["es"]["detail"] == (
+        "Destino del webhook rechazado: el host '10.0.0.5' se resuelve a 10.0.0.5, que no es "
+        "una dirección pública."
+    )
+    assert answers["es"]["errors"][0]["message"] == answers["es"]["detail"]
+    assert {a["code"] for a in answers.values()} == {"webhook-target-refused"}
+
+
 async def test_loopback_is_refused_unless_allowed(app: Any, client: AsyncClient) -> None:
     app.state.settings = app.state.settings.model_copy(update={"webhook_allow_loopback": False})
     response = await client.post(SUBS, json={"url": "http://127.0.0.1:9/hooks"})

@@ -26,7 +26,7 @@ from app.core.errors import (
     FieldError,
     ProblemError,
 )
-from app.core.i18n import _
+from app.core.i18n import _, render
 from app.core.paging import PageParams, paginate
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
@@ -287,15 +287,18 @@ async def redeliver(
     window = {"subscription": subscription.id, "since": since, "until": until}
     owed = await session.scalar(COUNT_OWED, {**window, "most": MOST_REDELIVERED + 1})
     if owed is not None and owed > MOST_REDELIVERED:
-        too_many = (
-            f"More than {MOST_REDELIVERED} events in that range; redeliver at most "
-            f"{MOST_REDELIVERED} at once (a shorter range)."
+        too_many = _(
+            "More than {most} events in that range; redeliver at most {most} at once (a shorter "
+            "range).",
+            most=MOST_REDELIVERED,
         )
         raise ProblemError(
             VALIDATION_ERROR,
             too_many,
             errors=[
-                FieldError(pointer="/until", location="body", message=too_many, type="value_error")
+                FieldError(
+                    pointer="/until", location="body", message=render(too_many), type="value_error"
+                )
             ],
         )
     ids = list(await session.scalars(REDELIVER, window))

@@ -10,7 +10,7 @@ import socket
 from urllib.parse import urlsplit
 
 from app.core.errors import FieldError, ProblemError, problem_kind
-from app.core.i18n import _
+from app.core.i18n import Text, _, render
 from app.settings import Settings
 
 TARGET_REFUSED = problem_kind(
@@ -27,15 +27,25 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class TargetRefused(Exception):
-    """Why a target may not be called."""
+    """Why a target may not be called (`reason`, worded when read; `str()` in the language of
+    the moment: English in the worker's delivery log)."""
+
+    def __init__(self, reason: Text) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return render(self.reason)
 
 
-def refused(reason: str) -> ProblemError:
+def refused(reason: Text) -> ProblemError:
     return ProblemError(
         TARGET_REFUSED,
         reason,
         errors=[
-            FieldError(pointer="/url", location="body", message=reason, type=TARGET_REFUSED.code)
+            FieldError(
+                pointer="/url", location="body", message=render(reason), type=TARGET_REFUSED.code
+            )
         ],
     )
 
@@ -76,7 +86,9 @@ async def resolve(host: str) -> list[Address]:
     try:
         infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError as error:
-        raise TargetRefused(f"the host {host!r} does not resolve: {error}") from error
+        raise TargetRefused(
+            _("the host {host} does not resolve: {error}", host=repr(host), error=str(error))
+        ) from error
     return [ipaddress.ip_address(info[4][0]) for info in infos]
 
 
@@ -85,21 +97,24 @@ async def check_target(url: str, settings: Settings) -> list[Address]:
     parts = urlsplit(url)
     host = parts.hostname
     if not host:
-        raise TargetRefused("the URL names no host")
+        raise TargetRefused(_("the URL names no host"))
     if parts.username or parts.password:
-        raise TargetRefused("the URL must not carry credentials")
+        raise TargetRefused(_("the URL must not carry credentials"))
     if parts.scheme not in ("https", "http"):
-        raise TargetRefused("the URL must be https")
+        raise TargetRefused(_("the URL must be https"))
     addresses = await resolve(host)
     bad = [a for a in addresses if not _allowed(a, settings)]
     if bad or not addresses:
         raise TargetRefused(
-            f"the host {host!r} resolves to {bad[0] if bad else 'nothing'}, which is not a public "
-            "address"
+            _(
+                "the host {host} resolves to {address}, which is not a public address",
+                host=repr(host),
+                address=str(bad[0]) if bad else _("nothing"),
+            )
         )
     loopback_only = all(a.is_loopback for a in addresses)
     if parts.scheme != "https" and not loopback_only:
-        raise TargetRefused("the URL must be https")
+        raise TargetRefused(_("the URL must be https"))
     return addresses
 
 
@@ -108,4 +123,4 @@ async def validate_target(url: str, settings: Settings) -> None:
     try:
         await check_target(url, settings)
     except TargetRefused as reason:
-        raise refused(f"Webhook target refused: {reason}.") from None
+        raise refused(_("Webhook target refused: {reason}.", reason=reason.reason)) from None
