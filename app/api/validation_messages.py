@@ -52,6 +52,7 @@ MESSAGES: Final[dict[str, Message]] = {
     "decimal_whole_digits": _(
         "Input should have no more than {whole_digits} digits before the decimal point"
     ),
+    "decimal_format": _("Input should be a decimal string such as '{example}': {shape}"),
     "enum": _("Input should be one of: {expected}"),
     "literal_error": _("Input should be one of: {expected}"),
     "none_required": _("Input should be null"),

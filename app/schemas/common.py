@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from app.core.i18n import _
+from app.core.i18n import Message, _
 
 # No string may hold a NUL or other C0 control character except tab and newlines: PostgreSQL
 # cannot store NUL, and the others only ever arrive by mistake.
@@ -164,15 +164,25 @@ class DecimalString:
             raise PydanticCustomError("greater_than", "Input should be greater than 0", {"gt": 0})
         raise PydanticCustomError(
             "decimal_format",
-            f"Input should be a decimal string such as '{self.example}': {self._shape}",
+            "Input should be a decimal string such as '{example}': {shape}",
+            {"example": self.example, "shape": self._shape},
         )
 
     @property
-    def _shape(self) -> str:
-        sign, above = ("", ", greater than 0") if self.positive else ("an optional '-', ", "")
-        return (
-            f"{sign}up to {self.whole_digits} digits 0-9 without leading zeros, and an optional "
-            f"'.' with 1 to {self.places} decimals{above}"
+    def _shape(self) -> Message:
+        """The strings accepted, in words (worded in the answer's language when rendered)."""
+        if self.positive:
+            return _(
+                "up to {whole_digits} digits 0-9 without leading zeros, and an optional '.' with "
+                "1 to {places} decimals, greater than 0",
+                whole_digits=self.whole_digits,
+                places=self.places,
+            )
+        return _(
+            "an optional '-', up to {whole_digits} digits 0-9 without leading zeros, and an "
+            "optional '.' with 1 to {places} decimals",
+            whole_digits=self.whole_digits,
+            places=self.places,
         )
 
     def __get_pydantic_core_schema__(

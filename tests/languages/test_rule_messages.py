@@ -112,3 +112,19 @@ async def test_a_message_a_schema_raises_in_each_language(client: AsyncClient) -
         "sv": "ett organisationsnummer har 10 siffror, skrivna NNNNNN-NNNN",
         "es": "un número de organización tiene 10 dígitos, escritos NNNNNN-NNNN",
     }
+
+
+async def test_a_malformed_amount_is_explained_in_each_language(client: AsyncClient) -> None:
+    p = await partnership(client)
+    answers = await _in_each_language(client, "POST", GRANTS, grant_body(p, amount=sek("1e5")))
+    errors = {lang: a["errors"][0] for lang, a in answers.items()}
+    assert {(e["pointer"], e["type"]) for e in errors.values()} == {
+        ("/amount/amount", "decimal_format")
+    }
+    assert errors["en"]["message"].startswith("Input should be a decimal string such as '")
+    assert "greater than 0" in errors["en"]["message"]
+    assert errors["sv"]["message"].startswith("Värdet ska vara ett decimaltal som sträng")
+    assert "siffror 0-9 utan inledande nollor" in errors["sv"]["message"]
+    assert "större än 0" in errors["sv"]["message"]
+    assert errors["es"]["message"].startswith("El valor debe ser un número decimal en texto")
+    assert "dígitos 0-9 sin ceros a la izquierda" in errors["es"]["message"]
