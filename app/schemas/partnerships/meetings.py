@@ -206,3 +206,7 @@ class MeetingChangeRead(ResponseModel):
 
 class MeetingChangePage(Page[MeetingChangeRead]):
     pass
+
+
+class MeetingPage(Page[MeetingRead]):
+    pass
