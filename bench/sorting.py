@@ -11,6 +11,7 @@ import asyncio
 import statistics
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -108,19 +109,19 @@ async def bench_scale(url: str, scale: int) -> list[dict[str, Any]]:
 
                 def page(params: PageParams, name: str = name) -> Awaitable[Any]:
                     if name == "organisations":
-                        filters = organisations.OrganisationFilters()
-                        return organisations.list_organisations(session, filters, params)
-                    filters = partnerships.PartnershipFilters()
-                    return partnerships.list_partnerships(session, principal, filters, params)
+                        everyone = organisations.OrganisationFilters()
+                        return organisations.list_organisations(session, everyone, params)
+                    every = partnerships.PartnershipFilters()
+                    return partnerships.list_partnerships(session, principal, every, params)
 
                 for sort in sorts:
                     cursor = await _deep_cursor(session, sorting, sort)
                     deep = PageParams(limit=20, cursor=cursor, sort=sort)
                     result = await page(deep)
                     back = PageParams(limit=20, cursor=result[-1].prev_cursor, sort=sort)
-                    first = await _timed(lambda s=sort: page(PageParams(20, None, s)))
-                    deep_ms = await _timed(lambda p=deep: page(p))
-                    back_ms = await _timed(lambda p=back: page(p))
+                    first = await _timed(partial(page, PageParams(20, None, sort)))
+                    deep_ms = await _timed(partial(page, deep))
+                    back_ms = await _timed(partial(page, back))
                     rows.append(
                         {
                             "scale": scale,
@@ -131,10 +132,8 @@ async def bench_scale(url: str, scale: int) -> list[dict[str, Any]]:
                             "back": back_ms,
                         }
                     )
-                total = await _timed(
-                    lambda s=sorts[0]: page(PageParams(20, None, s, with_total=True))
-                )
-                plain_first = await _timed(lambda s=sorts[0]: page(PageParams(20, None, s)))
+                total = await _timed(partial(page, PageParams(20, None, sorts[0], with_total=True)))
+                plain_first = await _timed(partial(page, PageParams(20, None, sorts[0])))
                 rows.append(
                     {
                         "scale": scale,

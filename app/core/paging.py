@@ -146,7 +146,7 @@ def _read(cursor: str, sort: str, columns: Sequence[Any]) -> tuple[list[Any], st
             )
         keys = data["k"]
         direction = data.get("d", "a")
-        if not isinstance(keys, list) or len(keys) != len(columns) or direction not in "ab":
+        if not isinstance(keys, list) or len(keys) != len(columns) or direction not in ("a", "b"):
             raise ValueError("wrong key count")
         return [_parse(col, key) for col, key in zip(columns, keys, strict=True)], direction
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
