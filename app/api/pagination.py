@@ -8,11 +8,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
-from pydantic import AwareDatetime
 
 from app.api.problems import answers
 from app.core.errors import INVALID_CURSOR
 from app.core.paging import DEFAULT_LIMIT, MAX_LIMIT, PageParams, Sorting
+from app.schemas.common import Timestamp
 
 CURSOR_DESCRIPTION = (
     "Opaque: the `next_cursor` (or `prev_cursor`) of another page of this list, passed back "
@@ -81,7 +81,7 @@ def listing(
             ),
         ] = False,
         updated_since: Annotated[
-            AwareDatetime | None,
+            Timestamp | None,
             Query(
                 description="Only items created or changed at or after this instant (RFC "
                 "3339, with its offset: `2026-12-01T08:00:00Z`). Deletions are not in a list: "
