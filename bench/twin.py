@@ -78,7 +78,7 @@ async def _page(
     order: tuple[str, ...],
     sort: str,
     parse: tuple[Callable[[str], Any], ...] = (str,),
-) -> tuple[list[asyncpg.Record], str | None]:
+) -> tuple[list[asyncpg.Record], dict[str, Any]]:
     """One keyset page: `select` filtered by the query parameters named in `filters` (parameter
     -> column), after the cursor, ordered by `order` (key columns, then the id), with the
     cursor of the next page as the API builds it (`sort` names the order, `parse` reads the
@@ -98,13 +98,21 @@ async def _page(
     sql = select + (" WHERE " + " AND ".join(where) if where else "")
     sql += f" ORDER BY {', '.join(order)} LIMIT {limit + 1}"
     rows = await pool.fetch(sql, *args)
-    if len(rows) <= limit:
-        return rows, None
+    more = len(rows) > limit
     rows = rows[:limit]
-    last = [rows[-1][column.rsplit(".", 1)[-1]] for column in order]
-    plain = [v.isoformat() if isinstance(v, date | datetime) else str(v) for v in last]
-    raw = json.dumps({"s": sort, "k": plain}, separators=(",", ":"), ensure_ascii=False)
-    return rows, base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    def cursor_at(row: asyncpg.Record, direction: str) -> str:
+        keys = [row[column.rsplit(".", 1)[-1]] for column in order]
+        plain = [v.isoformat() if isinstance(v, date | datetime) else str(v) for v in keys]
+        data = {"s": sort, "k": plain, "d": direction}
+        raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    return rows, {
+        "next_cursor": cursor_at(rows[-1], "a") if more else None,
+        "prev_cursor": cursor_at(rows[0], "b") if cursor and rows else None,
+        "total": None,
+    }
 
 
 async def _one(
@@ -126,9 +134,9 @@ async def _one(
 async def list_organisations(request: Request) -> Response:
     rows, cursor = await _page(
         request, f"SELECT {COLUMNS} FROM organisations", {"country": "country_code"},
-        ("name", "id"), "name",
+        ("name", "id"), "organisations:name",
     )  # fmt: skip
-    return _json({"items": [_row(r) for r in rows], "next_cursor": cursor})
+    return _json({"items": [_row(r) for r in rows], **cursor})
 
 
 async def get_organisation(request: Request) -> Response:
@@ -238,10 +246,10 @@ async def _grants(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 
 async def list_grants(request: Request) -> Response:
     rows, cursor = await _page(
-        request, GRANT_SQL, {"status": "g.status"}, ("g.decided_on", "g.id"), "decided_on",
+        request, GRANT_SQL, {"status": "g.status"}, ("g.decided_on", "g.id"), "grants:decided_on",
         (date.fromisoformat,),
     )  # fmt: skip
-    return _json({"items": await _grants(list(rows)), "next_cursor": cursor})
+    return _json({"items": await _grants(list(rows)), **cursor})
 
 
 async def get_grant(request: Request) -> Response:
@@ -306,9 +314,9 @@ async def _partnerships(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 async def list_partnerships(request: Request) -> Response:
     rows, cursor = await _page(
         request, f"SELECT {PARTNERSHIP_COLUMNS} FROM partnerships", {"status": "status"},
-        ("title", "id"), "title",
+        ("title", "id"), "partnerships:title",
     )  # fmt: skip
-    return _json({"items": await _partnerships(list(rows)), "next_cursor": cursor})
+    return _json({"items": await _partnerships(list(rows)), **cursor})
 
 
 async def get_partnership(request: Request) -> Response:
@@ -362,9 +370,9 @@ async def _applications(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 async def list_applications(request: Request) -> Response:
     rows, cursor = await _page(
         request, "SELECT * FROM applications", {"status": "status"}, ("created_at", "id"),
-        "created_at", (datetime.fromisoformat,),
+        "applications:created_at", (datetime.fromisoformat,),
     )  # fmt: skip
-    return _json({"items": await _applications(list(rows)), "next_cursor": cursor})
+    return _json({"items": await _applications(list(rows)), **cursor})
 
 
 async def get_application(request: Request) -> Response:
@@ -402,9 +410,9 @@ async def _networks(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 async def list_networks(request: Request) -> Response:
     rows, cursor = await _page(
         request, f"SELECT {NETWORK_COLUMNS} FROM networks", {"theme": "theme"},
-        ("title", "id"), "title",
+        ("title", "id"), "networks:title",
     )  # fmt: skip
-    return _json({"items": [_network(r) for r in rows], "next_cursor": cursor})
+    return _json({"items": [_network(r) for r in rows], **cursor})
 
 
 async def get_network(request: Request) -> Response:
@@ -438,9 +446,9 @@ async def list_people(request: Request) -> Response:
     rows, cursor = await _page(
         request, "SELECT * FROM people",
         {"organisation_id": "organisation_id", "kind": "kind", "political_side": "political_side"},
-        ("family_name", "given_name", "id"), "family_name", (str, str),
+        ("family_name", "given_name", "id"), "people:family_name,given_name", (str, str),
     )  # fmt: skip
-    return _json({"items": await _people(list(rows)), "next_cursor": cursor})
+    return _json({"items": await _people(list(rows)), **cursor})
 
 
 async def get_person(request: Request) -> Response:
@@ -498,9 +506,9 @@ async def _workshops(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 async def list_workshops(request: Request) -> Response:
     rows, cursor = await _page(
         request, "SELECT * FROM workshops", {"network_id": "network_id"}, ("starts", "id"),
-        "starts", (date.fromisoformat,),
+        "workshops:starts", (date.fromisoformat,),
     )  # fmt: skip
-    return _json({"items": await _workshops(list(rows)), "next_cursor": cursor})
+    return _json({"items": await _workshops(list(rows)), **cursor})
 
 
 async def get_workshop(request: Request) -> Response:
@@ -538,10 +546,10 @@ async def _programmes(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 
 async def list_programmes(request: Request) -> Response:
     rows, cursor = await _page(
-        request, "SELECT * FROM training_programmes", {}, ("starts", "id"), "starts",
-        (date.fromisoformat,),
+        request, "SELECT * FROM training_programmes", {}, ("starts", "id"),
+        "training_programmes:starts", (date.fromisoformat,),
     )  # fmt: skip
-    return _json({"items": await _programmes(list(rows)), "next_cursor": cursor})
+    return _json({"items": await _programmes(list(rows)), **cursor})
 
 
 async def get_programme(request: Request) -> Response:
@@ -573,9 +581,9 @@ async def list_study_visits(request: Request) -> Response:
     rows, cursor = await _page(
         request, "SELECT * FROM study_visits",
         {"host_organisation_id": "host_organisation_id", "programme_id": "programme_id"},
-        ("visit_on", "id"), "visit_on", (date.fromisoformat,),
+        ("visit_on", "id"), "study_visits:visit_on", (date.fromisoformat,),
     )  # fmt: skip
-    return _json({"items": await _study_visits(list(rows)), "next_cursor": cursor})
+    return _json({"items": await _study_visits(list(rows)), **cursor})
 
 
 async def get_study_visit(request: Request) -> Response:
@@ -690,9 +698,9 @@ async def _partner_interests(rows: list[asyncpg.Record]) -> list[dict[str, Any]]
 async def list_partner_interests(request: Request) -> Response:
     rows, cursor = await _page(
         request, "SELECT * FROM partner_interests", {"status": "status"}, ("created_at", "id"),
-        "created_at", (datetime.fromisoformat,),
+        "partner_interests:created_at", (datetime.fromisoformat,),
     )  # fmt: skip
-    return _json({"items": await _partner_interests(list(rows)), "next_cursor": cursor})
+    return _json({"items": await _partner_interests(list(rows)), **cursor})
 
 
 async def get_partner_interest(request: Request) -> Response:
@@ -702,7 +710,7 @@ async def get_partner_interest(request: Request) -> Response:
 
 
 async def list_meetings(request: Request) -> Response:
-    """A partnership's meetings by date (404 for no partnership, [] for one without)."""
+    """A partnership's meetings by date (404 for no partnership, no items for one without)."""
     assert pool is not None
     rows = await pool.fetch(
         f"{MEETING_SQL} WHERE p.id = $1::uuid ORDER BY m.start_date, m.id",
@@ -710,7 +718,9 @@ async def list_meetings(request: Request) -> Response:
     )
     if not rows:
         return _json({"status": 404}, 404)
-    return _json(await _meetings([r for r in rows if r["id"] is not None]))
+    meetings = await _meetings([r for r in rows if r["id"] is not None])
+    # A page since issue 25; a partnership's few meetings fit on the first.
+    return _json({"items": meetings, "next_cursor": None, "prev_cursor": None, "total": None})
 
 
 async def get_meeting(request: Request) -> Response:

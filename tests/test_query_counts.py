@@ -378,7 +378,7 @@ async def test_every_part_list_issues_the_same_statements_for_every_parent(
     demo: AsyncClient, connection: AsyncConnection
 ) -> None:
     parts = [path for path, (schema, _) in reads(demo).items() if schema == ""]
-    assert len(parts) >= 10
+    assert len(parts) >= 7  # a partnership's meetings, members, documents and results are paged
     for template in parts:
         parents = await fill(demo, template)
         for expand in expansions(demo, template):
@@ -427,7 +427,8 @@ async def test_each_expansion_adds_at_most_its_statements(
         for path in (await fill(demo, template))[:3]:
             page = f"limit={most}" if most else ""
             plain, body = await statements(connection, demo, with_query(path, page))
-            if isinstance(body, list) and not body:
+            listed = isinstance(body, list) or "next_cursor" in body
+            if listed and not items_of(body):
                 continue  # no parts: nothing to expand, no statement
             for expand in expansions(demo, template)[1:]:
                 count, _ = await statements(connection, demo, with_query(path, page, expand))

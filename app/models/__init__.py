@@ -36,6 +36,7 @@ from app.models.partnerships import (
 )
 from app.models.people import Person
 from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingProgramme
+from app.models.sorting import add_sort_indexes
 
 __all__ = [
     "Amendment",
@@ -81,3 +82,5 @@ __all__ = [
     "WorkshopParticipant",
     "metadata",
 ]
+
+add_sort_indexes()

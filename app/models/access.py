@@ -35,6 +35,11 @@ class User(SQLModel, table=True):
     created_at: datetime | None = Field(
         default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
     )
+    # Set by the database on insert and by a trigger on every update (migration 0025): when
+    # the row last changed, for a list's `updated_since`.
+    updated_at: datetime | None = Field(
+        default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
+    )
     last_seen_at: datetime | None = Field(default=None)
 
 
@@ -56,6 +61,11 @@ class ApiKey(SQLModel, table=True):
     organisation_ids: list[UUID] = Field(default_factory=list, sa_column=_organisations_column())
     created_by: str = Field(max_length=300)
     created_at: datetime | None = Field(
+        default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
+    )
+    # Set by the database on insert and by a trigger on every update (migration 0025): when
+    # the row last changed, for a list's `updated_since`.
+    updated_at: datetime | None = Field(
         default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
     )
     expires_at: datetime | None = None

@@ -52,4 +52,9 @@ class CalendarSubscription(SQLModel, table=True):
     created_at: datetime | None = Field(
         default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
     )
+    # Set by the database on insert and by a trigger on every update (migration 0025): when
+    # the row last changed, for a list's `updated_since`.
+    updated_at: datetime | None = Field(
+        default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
+    )
     last_used_at: datetime | None = None

@@ -1,6 +1,6 @@
 """Countries (ISO 3166-1) and the periods in which ICLD accepted each as a partner country."""
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -23,6 +23,11 @@ class Country(SQLModel, table=True):
     name_es: str
     # The region that sets a partner country's funding ceilings (DOMAIN.md §6).
     funding_region: str | None = Field(default=None)
+    # Set by the database on insert and by a trigger on every update (migration 0025): when
+    # the row last changed, for a list's `updated_since`.
+    updated_at: datetime | None = Field(
+        default=None, sa_column_kwargs={"server_default": sa.func.now(), "nullable": False}
+    )
 
 
 class CountryEligibility(SQLModel, table=True):

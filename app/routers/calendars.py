@@ -1,6 +1,7 @@
 """Calendar feeds (iCalendar), and the subscriptions that serve them at secret URLs to
 calendar apps, which cannot send credentials (docs/calendars.md)."""
 
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
@@ -9,11 +10,12 @@ from app.api.auth import Authenticated
 from app.api.deps import SessionDep
 from app.api.headers import created
 from app.api.ics import ICS_RESPONSES, ics_response
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.redaction import CALENDAR_FEEDS
 from app.api.routing import TransactionalRoute, location_of
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.exports import calendars as service
 from app.schemas.calendars import (
     CalendarSubscriptionCreate,
@@ -95,11 +97,13 @@ SUBSCRIPTIONS = "/calendar-subscriptions"
     description="Oldest first. Never their tokens.",
 )
 async def list_calendar_subscriptions(
-    session: SessionDep, principal: Authenticated, page: PageDep
+    session: SessionDep,
+    principal: Authenticated,
+    page: Annotated[PageParams, listing(subscriptions.SORTING)],
 ) -> CalendarSubscriptionPage:
     found, cursor = await subscriptions.list_subscriptions(session, principal, page)
-    return CalendarSubscriptionPage(
-        items=[CalendarSubscriptionRead.model_validate(s) for s in found], next_cursor=cursor
+    return CalendarSubscriptionPage.of(
+        [CalendarSubscriptionRead.model_validate(s) for s in found], cursor
     )
 
 

@@ -8,10 +8,11 @@ from app.api.auth import OPTIONAL_AUTH, PublicCaller
 from app.api.deps import SearchQuery, SessionDep
 from app.api.etag import conditional, content_etag
 from app.api.headers import conditional_read
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
 from app.schemas.common import IsoDate
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/countries", tags=["countries"], route_class=Transact
 async def list_countries(
     session: SessionDep,
     principal: PublicCaller,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.SORTING)],
     eligible_on: Annotated[
         IsoDate | None,
         Query(description="Only countries that were ICLD partner countries that day."),
@@ -41,9 +42,7 @@ async def list_countries(
 ) -> CountryPage:
     filters = service.CountryFilters(eligible_on=eligible_on, funding_region=funding_region, q=q)
     countries, periods, cursor = await service.list_countries(session, filters, page)
-    return CountryPage(
-        items=[_read(c, periods.get(c.code, [])) for c in countries], next_cursor=cursor
-    )
+    return CountryPage.of([_read(c, periods.get(c.code, [])) for c in countries], cursor)
 
 
 @router.get(

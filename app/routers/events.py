@@ -11,7 +11,7 @@ from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, INVALID_CURSOR, NOT_FOUND
@@ -118,11 +118,11 @@ async def list_events(
     description="Oldest first. Never their secrets.",
 )
 async def list_webhook_subscriptions(
-    session: SessionDep, principal: Writer, page: PageDep
+    session: SessionDep, principal: Writer, page: Annotated[PageParams, listing(service.SORTING)]
 ) -> WebhookSubscriptionPage:
     found, cursor = await service.list_subscriptions(session, principal, page)
-    return WebhookSubscriptionPage(
-        items=[WebhookSubscriptionRead.model_validate(s) for s in found], next_cursor=cursor
+    return WebhookSubscriptionPage.of(
+        [WebhookSubscriptionRead.model_validate(s) for s in found], cursor
     )
 
 
@@ -239,12 +239,13 @@ async def rotate_webhook_secret(
     responses=problem_responses(NOT_FOUND),
 )
 async def list_webhook_attempts(
-    session: SessionDep, principal: Writer, subscription_id: UUID, page: PageDep
+    session: SessionDep,
+    principal: Writer,
+    subscription_id: UUID,
+    page: Annotated[PageParams, listing(service.ATTEMPTS)],
 ) -> WebhookAttemptPage:
     found, cursor = await service.list_attempts(session, principal, subscription_id, page)
-    return WebhookAttemptPage(
-        items=[WebhookAttemptRead.model_validate(a) for a in found], next_cursor=cursor
-    )
+    return WebhookAttemptPage.of([WebhookAttemptRead.model_validate(a) for a in found], cursor)
 
 
 @router.post(

@@ -9,10 +9,11 @@ from app.api.auth import OPTIONAL_AUTH, PublicCaller, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
+from app.core.paging import PageParams
 from app.core.versions import etag_for
 from app.models.enums import OrganisationType
 from app.schemas.organisations import (
@@ -37,7 +38,7 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], route_class=
 async def list_organisations(
     session: SessionDep,
     principal: PublicCaller,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.SORTING)],
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["SE"])] = None,
     type: Annotated[OrganisationType | None, Query()] = None,
     is_reference: Annotated[bool | None, Query()] = None,
@@ -48,9 +49,7 @@ async def list_organisations(
         country=country, type=type, is_reference=is_reference, official_code=official_code, q=q
     )
     items, cursor = await service.list_organisations(session, filters, page)
-    return OrganisationPage(
-        items=[OrganisationRead.model_validate(o) for o in items], next_cursor=cursor
-    )
+    return OrganisationPage.of([OrganisationRead.model_validate(o) for o in items], cursor)
 
 
 @router.post(

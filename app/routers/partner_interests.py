@@ -10,11 +10,12 @@ from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import PageDep, listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import NOT_FOUND
 from app.core.i18n import render
+from app.core.paging import PageParams
 from app.core.versions import etag_for
 from app.models.enums import PartnerInterestSide, PartnerInterestStatus
 from app.schemas.partner_interests import (
@@ -53,7 +54,7 @@ def read(interest: object) -> PartnerInterestRead:
 async def list_partner_interests(
     session: SessionDep,
     principal: Authenticated,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.SORTING)],
     organisation_id: Annotated[UUID | None, Query()] = None,
     side: Annotated[PartnerInterestSide | None, Query()] = None,
     status: Annotated[PartnerInterestStatus | None, Query()] = None,
@@ -74,7 +75,7 @@ async def list_partner_interests(
         listed=listed,
     )
     items, cursor = await service.list_interests(session, principal, filters, page)
-    return PartnerInterestPage(items=[read(i) for i in items], next_cursor=cursor)
+    return PartnerInterestPage.of([read(i) for i in items], cursor)
 
 
 @router.post(

@@ -10,10 +10,11 @@ from app.api.auth import Admin, Authenticated, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
+from app.core.paging import PageParams
 from app.core.versions import etag_for
 from app.models.enums import PersonKind, PoliticalSide
 from app.schemas.access import AuditEventRead
@@ -34,7 +35,7 @@ router = APIRouter(prefix="/people", tags=["people"], route_class=TransactionalR
 async def list_people(
     session: SessionDep,
     principal: Authenticated,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.SORTING)],
     organisation_id: Annotated[UUID | None, Query()] = None,
     kind: Annotated[PersonKind | None, Query()] = None,
     political_side: Annotated[PoliticalSide | None, Query()] = None,
@@ -44,7 +45,7 @@ async def list_people(
         organisation_id=organisation_id, kind=kind, political_side=political_side, q=q
     )
     items, cursor = await service.list_people(session, principal, filters, page)
-    return PersonPage(items=[service.answer(principal, p) for p in items], next_cursor=cursor)
+    return PersonPage.of([service.answer(principal, p) for p in items], cursor)
 
 
 @router.post(

@@ -9,10 +9,11 @@ from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.core.versions import etag_for
 from app.schemas.programmes import (
     Implementer,
@@ -42,10 +43,12 @@ def read(programme: service.ProgrammeRecord, implementers: list[Implementer]) ->
     summary="List training programmes, by start",
 )
 async def list_training_programmes(
-    session: SessionDep, principal: Authenticated, page: PageDep
+    session: SessionDep,
+    principal: Authenticated,
+    page: Annotated[PageParams, listing(service.PROGRAMMES)],
 ) -> ProgrammePage:
     rows, implementers, cursor = await service.list_programmes(session, page)
-    return ProgrammePage(items=[read(p, implementers[p.id]) for p in rows], next_cursor=cursor)
+    return ProgrammePage.of([read(p, implementers[p.id]) for p in rows], cursor)
 
 
 @router.post(
@@ -121,16 +124,14 @@ async def update_training_programme(
 async def list_study_visits(
     session: SessionDep,
     principal: Authenticated,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.STUDY_VISITS)],
     host_organisation_id: Annotated[UUID | None, Query()] = None,
     programme_id: Annotated[UUID | None, Query()] = None,
 ) -> StudyVisitPage:
     rows, cursor = await service.list_study_visits(
         session, principal, page, host_organisation_id, programme_id
     )
-    return StudyVisitPage(
-        items=[StudyVisitRead.model_validate(v) for v in rows], next_cursor=cursor
-    )
+    return StudyVisitPage.of([StudyVisitRead.model_validate(v) for v in rows], cursor)
 
 
 @router.post(

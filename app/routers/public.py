@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request, Response
 from app.api.auth import OPTIONAL_AUTH, PublicCaller
 from app.api.deps import SearchQuery, SessionDep
 from app.api.ics import ICS_RESPONSES, ics_response
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.exports import calendars
 from app.models.enums import PartnerInterestSide, PartnershipStatus, Principle
 from app.schemas.public import (
@@ -24,6 +25,7 @@ from app.schemas.public import (
     PublicPartnershipPage,
 )
 from app.services import public as service
+from app.services.networks import networks as networks_service
 from app.services.partnerships.partnerships import PartnershipFilters
 
 router = APIRouter(prefix="/public", tags=["public"], route_class=TransactionalRoute)
@@ -39,7 +41,7 @@ router = APIRouter(prefix="/public", tags=["public"], route_class=TransactionalR
 async def list_published_partnerships(
     session: SessionDep,
     principal: PublicCaller,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.PUBLISHED)],
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["ZM"])] = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
     principle: Annotated[Principle | None, Query()] = None,
@@ -50,7 +52,7 @@ async def list_published_partnerships(
         country=country, theme=theme, principle=principle, status=status, q=q
     )
     items, cursor = await service.list_published(session, filters, page)
-    return PublicPartnershipPage(items=items, next_cursor=cursor)
+    return PublicPartnershipPage.of(items, cursor)
 
 
 @router.get(
@@ -77,7 +79,7 @@ async def get_published_partnership(
 async def list_public_networks(
     session: SessionDep,
     principal: PublicCaller,
-    page: PageDep,
+    page: Annotated[PageParams, listing(networks_service.SORTING)],
     theme: Annotated[str | None, Query(max_length=100)] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["GT"])] = None,
     active_in: Annotated[
@@ -85,7 +87,7 @@ async def list_public_networks(
     ] = None,
 ) -> PublicNetworkPage:
     items, cursor = await service.list_networks(session, page, theme, country, active_in)
-    return PublicNetworkPage(items=items, next_cursor=cursor)
+    return PublicNetworkPage.of(items, cursor)
 
 
 @router.get(
@@ -129,7 +131,7 @@ async def get_public_network_calendar(
 async def list_listed_partner_interests(
     session: SessionDep,
     principal: PublicCaller,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.LISTED_INTERESTS)],
     side: Annotated[PartnerInterestSide | None, Query()] = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
     country: Annotated[
@@ -138,7 +140,7 @@ async def list_listed_partner_interests(
     ] = None,
 ) -> PublicPartnerInterestPage:
     items, cursor = await service.list_partner_interests(session, page, side, theme, country)
-    return PublicPartnerInterestPage(items=items, next_cursor=cursor)
+    return PublicPartnerInterestPage.of(items, cursor)
 
 
 @router.get(

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from app.core.i18n import _
-from app.core.paging import Page
+from app.core.paging import CursorPage, Page
 from app.schemas.common import MergePatch, RequestModel, ResponseModel, Timestamp
 from app.schemas.event_types import EVENT_TYPE_NAMES
 
@@ -36,7 +36,7 @@ class EventTypeRead(ResponseModel):
     payload_schema: dict[str, Any] = Field(description="JSON Schema of the envelope's `data`.")
 
 
-class EventTypePage(Page[EventTypeRead]):
+class EventTypePage(CursorPage[EventTypeRead]):
     """Every event type (one page)."""
 
 
@@ -81,7 +81,7 @@ class EventEnvelope(ResponseModel):
         )
 
 
-class EventPage(Page[EventEnvelope]):
+class EventPage(CursorPage[EventEnvelope]):
     """Events in the order they committed, oldest first."""
 
     sync_cursor: str | None = Field(

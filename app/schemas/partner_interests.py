@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from app.core.paging import Page
+from app.core.paging import CursorPage, Page
 from app.models.enums import (
     FundingRegion,
     OrganisationType,
@@ -145,7 +145,7 @@ class PartnerInterestMatch(BaseModel):
     )
 
 
-class PartnerInterestMatchPage(Page[PartnerInterestMatch]):
+class PartnerInterestMatchPage(CursorPage[PartnerInterestMatch]):
     """One page of candidates, best first."""
 
 

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.models.calendars import CalendarSubscription
 from app.models.enums import CalendarFeed, Role
@@ -62,16 +62,23 @@ def _visible(principal: Principal, stmt: Any) -> Any:
     )
 
 
+SORTING = Sorting(
+    "calendar_subscriptions",
+    {
+        "created_at": col(CalendarSubscription.created_at),
+        "updated_at": col(CalendarSubscription.updated_at),
+    },
+    default=("created_at",),
+    unique=col(CalendarSubscription.id),
+    updated=col(CalendarSubscription.updated_at),
+)
+
+
 async def list_subscriptions(
     session: AsyncSession, principal: Principal, page: PageParams
-) -> tuple[list[CalendarSubscription], str | None]:
-    return await paginate(
-        session,
-        _visible(principal, select(CalendarSubscription)),
-        order=[col(CalendarSubscription.created_at), col(CalendarSubscription.id)],
-        key=lambda s: (s.created_at, s.id),
-        params=page,
-        sort_name="created_at",
+) -> tuple[list[CalendarSubscription], Links]:
+    return await sorted_page(
+        session, _visible(principal, select(CalendarSubscription)), SORTING, page
     )
 
 

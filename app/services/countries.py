@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import FundingRegion
 from app.models.organisations import Organisation
@@ -43,9 +43,22 @@ async def partner_country_on(session: AsyncSession, code: str, day: date) -> boo
     return found is not None
 
 
+SORTING = Sorting(
+    "countries",
+    {
+        "code": col(Country.code),
+        "name_en": col(Country.name_en),
+        "updated_at": col(Country.updated_at),
+    },
+    default=("code",),
+    unique=col(Country.code),
+    updated=col(Country.updated_at),
+)
+
+
 async def list_countries(
     session: AsyncSession, filters: CountryFilters, page: PageParams
-) -> tuple[list[Country], dict[str, list[CountryEligibility]], str | None]:
+) -> tuple[list[Country], dict[str, list[CountryEligibility]], Links]:
     stmt = select(Country)
     if filters.eligible_on is not None:
         stmt = stmt.where(eligible_on(filters.eligible_on))
@@ -58,14 +71,7 @@ async def list_countries(
         )
         stmt = stmt.where(text_search(names, filters.q))
     countries: list[Country]
-    countries, cursor = await paginate(
-        session,
-        stmt,
-        order=[col(Country.code)],
-        key=lambda c: (c.code,),
-        params=page,
-        sort_name="code",
-    )
+    countries, cursor = await sorted_page(session, stmt, SORTING, page)
     return countries, await eligibility_of(session, [c.code for c in countries]), cursor
 
 

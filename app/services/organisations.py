@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from app.core.errors import CONFLICT, FORBIDDEN, NOT_FOUND, ProblemError
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import writable_organisation
 from app.core.versions import Expected, check_version
@@ -68,9 +68,22 @@ class OrganisationFilters:
     q: str | None = None
 
 
+SORTING = Sorting(
+    "organisations",
+    {
+        "name": _TABLE.c.name,
+        "created_at": _TABLE.c.created_at,
+        "updated_at": _TABLE.c.updated_at,
+    },
+    default=("name",),
+    unique=_TABLE.c.id,
+    updated=_TABLE.c.updated_at,
+)
+
+
 async def list_organisations(
     session: AsyncSession, filters: OrganisationFilters, page: PageParams
-) -> tuple[list[sa.Row[Any]], str | None]:
+) -> tuple[list[sa.Row[Any]], Links]:
     stmt = _ANSWER
     if filters.country:
         stmt = stmt.where(_TABLE.c.country_code == filters.country.upper())
@@ -82,15 +95,7 @@ async def list_organisations(
         stmt = stmt.where(_TABLE.c.official_code == filters.official_code)
     if filters.q:
         stmt = stmt.where(text_search(_TABLE.c.search, filters.q))
-    return await paginate(
-        session,
-        stmt,
-        order=[_TABLE.c.name, _TABLE.c.id],
-        key=lambda o: (o.name, o.id),
-        params=page,
-        sort_name="name",
-        as_rows=True,
-    )
+    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
 
 
 async def read_organisation(session: AsyncSession, organisation_id: UUID) -> sa.Row[Any]:

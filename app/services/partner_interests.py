@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from app.clock import today
 from app.core.errors import INVALID_CURSOR, NOT_FOUND, ProblemError, RuleViolation
 from app.core.i18n import _
-from app.core.paging import PageParams, encode_cursor, paginate
+from app.core.paging import Links, PageParams, Sorting, encode_cursor, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, scope_candidates, scope_partner_interests
 from app.core.versions import Expected, check_version
@@ -91,9 +91,22 @@ def current(on: date) -> sa.ColumnElement[bool]:
     )
 
 
+SORTING = Sorting(
+    "partner_interests",
+    {
+        "created_at": _TABLE.c.created_at,
+        "expires_on": _TABLE.c.expires_on,
+        "updated_at": _TABLE.c.updated_at,
+    },
+    default=("created_at",),
+    unique=_TABLE.c.id,
+    updated=_TABLE.c.updated_at,
+)
+
+
 async def list_interests(
     session: AsyncSession, principal: Principal, filters: InterestFilters, page: PageParams
-) -> tuple[list[sa.Row[Any]], str | None]:
+) -> tuple[list[sa.Row[Any]], Links]:
     stmt = scope_partner_interests(principal, _ANSWER)
     if filters.organisation_id:
         stmt = stmt.where(PartnerInterest.organisation_id == filters.organisation_id)
@@ -110,15 +123,7 @@ async def list_interests(
         stmt = stmt.where(PartnerInterest.network_id == filters.network_id)
     if filters.listed is not None:
         stmt = stmt.where(PartnerInterest.listed == filters.listed)
-    return await paginate(
-        session,
-        stmt,
-        order=[_TABLE.c.created_at, _TABLE.c.id],
-        key=lambda i: (i.created_at, i.id),
-        params=page,
-        sort_name="created_at",
-        as_rows=True,
-    )
+    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
 
 
 async def read_interest(

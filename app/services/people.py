@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from app.core.errors import CONFLICT, ProblemError, RuleViolation
 from app.core.i18n import Text, _, concat
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import can_see_contact_details, ensure_can_write_in, scope_people
 from app.core.versions import Expected, check_version
@@ -58,9 +58,23 @@ PersonRecord = Person | sa.Row[Any]
 _ANSWER = answer_columns(Person, PersonRead)
 
 
+SORTING = Sorting(
+    "people",
+    {
+        "family_name": col(Person.family_name),
+        "given_name": col(Person.given_name),
+        "created_at": col(Person.created_at),
+        "updated_at": col(Person.updated_at),
+    },
+    default=("family_name", "given_name"),
+    unique=col(Person.id),
+    updated=col(Person.updated_at),
+)
+
+
 async def list_people(
     session: AsyncSession, principal: Principal, filters: PersonFilters, page: PageParams
-) -> tuple[list[sa.Row[Any]], str | None]:
+) -> tuple[list[sa.Row[Any]], Links]:
     stmt = scope_people(principal, _ANSWER)
     if filters.organisation_id:
         stmt = stmt.where(col(Person.organisation_id) == filters.organisation_id)
@@ -74,15 +88,7 @@ async def list_people(
             sa.func.concat_ws(" ", Person.given_name, Person.family_name, Person.title),
         )
         stmt = stmt.where(text_search(names, filters.q))
-    return await paginate(
-        session,
-        stmt,
-        order=[col(Person.family_name), col(Person.given_name), col(Person.id)],
-        key=lambda p: (p.family_name, p.given_name, p.id),
-        params=page,
-        sort_name="family_name",
-        as_rows=True,
-    )
+    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
 
 
 def answer(principal: Principal, person: PersonRecord) -> PersonRead:

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from app.core.errors import RuleViolation
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships, scope_study_visits
 from app.core.versions import Expected, check_version
@@ -71,19 +71,24 @@ _PROGRAMME_ANSWER = answer_columns(TrainingProgramme, ProgrammeRead)
 _VISIT_ANSWER = answer_columns(StudyVisit, StudyVisitRead)
 
 
+PROGRAMMES = Sorting(
+    "training_programmes",
+    {
+        "starts": col(TrainingProgramme.starts),
+        "created_at": col(TrainingProgramme.created_at),
+        "updated_at": col(TrainingProgramme.updated_at),
+    },
+    default=("starts",),
+    unique=col(TrainingProgramme.id),
+    updated=col(TrainingProgramme.updated_at),
+)
+
+
 async def list_programmes(
     session: AsyncSession, page: PageParams
-) -> tuple[list[sa.Row[Any]], dict[UUID, list[Implementer]], str | None]:
+) -> tuple[list[sa.Row[Any]], dict[UUID, list[Implementer]], Links]:
     rows: list[sa.Row[Any]]
-    rows, cursor = await paginate(
-        session,
-        _PROGRAMME_ANSWER,
-        order=[col(TrainingProgramme.starts), col(TrainingProgramme.id)],
-        key=lambda p: (p.starts, p.id),
-        params=page,
-        sort_name="starts",
-        as_rows=True,
-    )
+    rows, cursor = await sorted_page(session, _PROGRAMME_ANSWER, PROGRAMMES, page, as_rows=True)
     return rows, await implementers_of(session, [p.id for p in rows]), cursor
 
 
@@ -155,27 +160,32 @@ async def _check_visits_still_fit(
         )
 
 
+STUDY_VISITS = Sorting(
+    "study_visits",
+    {
+        "visit_on": col(StudyVisit.visit_on),
+        "created_at": col(StudyVisit.created_at),
+        "updated_at": col(StudyVisit.updated_at),
+    },
+    default=("visit_on",),
+    unique=col(StudyVisit.id),
+    updated=col(StudyVisit.updated_at),
+)
+
+
 async def list_study_visits(
     session: AsyncSession,
     principal: Principal,
     page: PageParams,
     host_organisation_id: UUID | None = None,
     programme_id: UUID | None = None,
-) -> tuple[list[sa.Row[Any]], str | None]:
+) -> tuple[list[sa.Row[Any]], Links]:
     stmt = scope_study_visits(principal, _VISIT_ANSWER)
     if host_organisation_id:
         stmt = stmt.where(col(StudyVisit.host_organisation_id) == host_organisation_id)
     if programme_id:
         stmt = stmt.where(col(StudyVisit.programme_id) == programme_id)
-    return await paginate(
-        session,
-        stmt,
-        order=[col(StudyVisit.visit_on), col(StudyVisit.id)],
-        key=lambda v: (v.visit_on, v.id),
-        params=page,
-        sort_name="visit_on",
-        as_rows=True,
-    )
+    return await sorted_page(session, stmt, STUDY_VISITS, page, as_rows=True)
 
 
 async def read_study_visit(

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from app.clock import today
 from app.core.errors import CONFLICT, NOT_FOUND, ProblemError
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.models.enums import (
     FundingRegion,
@@ -52,19 +52,24 @@ from app.services.partnerships.partnerships import (
 _PUBLISHED = col(Partnership.published_at).is_not(None)
 
 
+PUBLISHED = Sorting(
+    "public_partnerships",
+    {
+        "title": col(Partnership.title),
+        "updated_at": col(Partnership.updated_at),
+    },
+    default=("title",),
+    unique=col(Partnership.id),
+    updated=col(Partnership.updated_at),
+)
+
+
 async def list_published(
     session: AsyncSession, filters: PartnershipFilters, page: PageParams
-) -> tuple[list[PublicPartnership], str | None]:
+) -> tuple[list[PublicPartnership], Links]:
     stmt = filtered(select(Partnership).where(_PUBLISHED), filters)
     rows: list[Partnership]
-    rows, cursor = await paginate(
-        session,
-        stmt,
-        order=[col(Partnership.title), col(Partnership.id)],
-        key=lambda p: (p.title, p.id),
-        params=page,
-        sort_name="title",
-    )
+    rows, cursor = await sorted_page(session, stmt, PUBLISHED, page)
     return await _summaries(session, rows), cursor
 
 
@@ -151,7 +156,7 @@ async def list_networks(
     theme: str | None,
     country: str | None,
     active_in: int | None,
-) -> tuple[list[PublicNetwork], str | None]:
+) -> tuple[list[PublicNetwork], Links]:
     rows, cursor = await networks.list_networks(
         session, page, theme, country, active_in, announced_only=True
     )
@@ -246,13 +251,26 @@ async def _network_summaries(
     ]
 
 
+LISTED_INTERESTS = Sorting(
+    "public_partner_interests",
+    {
+        "created_at": col(PartnerInterest.created_at),
+        "updated_at": col(PartnerInterest.updated_at),
+    },
+    default=("created_at",),
+    unique=col(PartnerInterest.id),
+    updated=col(PartnerInterest.updated_at),
+    item=lambda row: row[0],
+)
+
+
 async def list_partner_interests(
     session: AsyncSession,
     page: PageParams,
     side: PartnerInterestSide | None,
     theme: str | None,
     country: str | None,
-) -> tuple[list[PublicPartnerInterest], str | None]:
+) -> tuple[list[PublicPartnerInterest], Links]:
     """The directory: declarations listed by their organisations, open and not expired."""
     stmt = _directory()
     if side:
@@ -262,15 +280,7 @@ async def list_partner_interests(
     if country:
         stmt = stmt.where(Organisation.country_code == country.upper())
     rows: list[Any]
-    rows, cursor = await paginate(
-        session,
-        stmt,
-        order=[col(PartnerInterest.created_at), col(PartnerInterest.id)],
-        key=lambda r: (r[0].created_at, r[0].id),
-        params=page,
-        sort_name="created_at",
-        as_rows=True,
-    )
+    rows, cursor = await sorted_page(session, stmt, LISTED_INTERESTS, page, as_rows=True)
     return [_listed(row[0], row[1]) for row in rows], cursor
 
 

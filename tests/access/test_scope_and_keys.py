@@ -29,7 +29,12 @@ async def test_lists_never_include_other_organisations(
         everyone = (await coordinator.get(PEOPLE_PATH, params={"limit": 100})).json()
         assert [p["given_name"] for p in everyone["items"]] == ["Ada"]
         filtered = await coordinator.get(PEOPLE_PATH, params={"organisation_id": b["id"]})
-        assert filtered.json() == {"items": [], "next_cursor": None}
+        assert filtered.json() == {
+            "items": [],
+            "next_cursor": None,
+            "prev_cursor": None,
+            "total": None,
+        }
     staff = (await client.get(PEOPLE_PATH, params={"q": "Bea"})).json()
     assert [p["given_name"] for p in staff["items"]] == ["Bea"]
 

@@ -226,7 +226,7 @@ async def test_ending_one_phase_early_leaves_the_next_phases_meetings(
     assert ended.json()["status"] == "terminated"
     statuses = {
         m["id"]: m["status"]
-        for m in (await client.get(f"{PARTNERSHIPS_PATH}/{p['id']}/meetings")).json()
+        for m in (await client.get(f"{PARTNERSHIPS_PATH}/{p['id']}/meetings")).json()["items"]
     }
     assert (statuses[inside["id"]], statuses[later["id"]]) == ("cancelled", "planned")
 

@@ -316,7 +316,7 @@ async def test_members_act_for_a_party(client: AsyncClient) -> None:
     )
     assert ended.status_code == 422
     listed = await client.get(f"{PARTNERSHIPS_PATH}/{p['id']}/members")
-    assert [(m["team"], m["role"], m["side"]) for m in listed.json()] == [
+    assert [(m["team"], m["role"], m["side"]) for m in listed.json()["items"]] == [
         ("project_group", "project_manager", "partner")
     ]
 

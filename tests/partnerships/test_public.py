@@ -36,7 +36,12 @@ async def test_only_published_partnerships_are_public_and_without_people(
         },
     )
     await partnership(client, title="Not published")
-    assert (await anonymous.get(PUBLIC)).json() == {"items": [], "next_cursor": None}
+    assert (await anonymous.get(PUBLIC)).json() == {
+        "items": [],
+        "next_cursor": None,
+        "prev_cursor": None,
+        "total": None,
+    }
     assert (await anonymous.get(f"{PUBLIC}/{p['id']}")).status_code == 404
 
     published = await client.post(f"{PARTNERSHIPS_PATH}/{p['id']}/publish")

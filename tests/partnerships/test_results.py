@@ -37,7 +37,8 @@ async def test_results_are_recorded_changed_and_removed(client: AsyncClient) -> 
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["pointer"] == "/principle"
     listed = await client.get(url)
-    assert [(r["principle"], r["side"]) for r in listed.json()] == [("participation", "both")]
+    listed_items = listed.json()["items"]
+    assert [(r["principle"], r["side"]) for r in listed_items] == [("participation", "both")]
     gone = await client.delete(made.headers["location"], headers={"If-Match": '"v2"'})
     assert gone.status_code == 204
-    assert (await client.get(url)).json() == []
+    assert (await client.get(url)).json()["items"] == []

@@ -1,5 +1,6 @@
 """API keys for integrations (admins only)."""
 
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
@@ -7,10 +8,11 @@ from fastapi import APIRouter, Request, Response
 from app.api.auth import Admin
 from app.api.deps import SessionDep
 from app.api.headers import created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
+from app.core.paging import PageParams
 from app.schemas.access import ApiKeyCreate, ApiKeyCreated, ApiKeyPage, ApiKeyRead
 from app.services.access import api_keys as service
 
@@ -23,9 +25,11 @@ router = APIRouter(prefix="/api-keys", tags=["access"], route_class=Transactiona
     summary="List API keys (never their secrets)",
     description="Oldest first.",
 )
-async def list_api_keys(session: SessionDep, principal: Admin, page: PageDep) -> ApiKeyPage:
+async def list_api_keys(
+    session: SessionDep, principal: Admin, page: Annotated[PageParams, listing(service.SORTING)]
+) -> ApiKeyPage:
     keys, cursor = await service.list_api_keys(session, page)
-    return ApiKeyPage(items=[ApiKeyRead.model_validate(k) for k in keys], next_cursor=cursor)
+    return ApiKeyPage.of([ApiKeyRead.model_validate(k) for k in keys], cursor)
 
 
 @router.post(

@@ -7,10 +7,11 @@ from fastapi import APIRouter, Query
 
 from app.api.auth import Admin
 from app.api.deps import SessionDep
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.schemas.access import AuditEventPage, AuditEventRead
 from app.schemas.common import Timestamp
 from app.services.access import audit as service
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/audit-events", tags=["access"], route_class=Transact
 async def list_audit_events(
     session: SessionDep,
     principal: Admin,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.SORTING)],
     object_type: Annotated[str | None, Query(max_length=60, examples=["people"])] = None,
     object_id: Annotated[str | None, Query(max_length=100)] = None,
     actor_id: Annotated[str | None, Query(max_length=300)] = None,
@@ -38,9 +39,7 @@ async def list_audit_events(
         object_type=object_type, object_id=object_id, actor_id=actor_id, since=since, until=until
     )
     events, cursor = await service.list_events(session, filters, page)
-    return AuditEventPage(
-        items=[AuditEventRead.model_validate(e) for e in events], next_cursor=cursor
-    )
+    return AuditEventPage.of([AuditEventRead.model_validate(e) for e in events], cursor)
 
 
 @router.get(

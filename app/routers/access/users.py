@@ -1,15 +1,17 @@
 """Users seen through OpenID Connect (admins only; they are created by signing in)."""
 
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter
 
 from app.api.auth import Admin
 from app.api.deps import SessionDep
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.schemas.access import UserPage, UserRead
 from app.services.access import users as service
 
@@ -22,9 +24,11 @@ router = APIRouter(prefix="/users", tags=["access"], route_class=TransactionalRo
     summary="List users",
     description="Sorted by subject.",
 )
-async def list_users(session: SessionDep, principal: Admin, page: PageDep) -> UserPage:
+async def list_users(
+    session: SessionDep, principal: Admin, page: Annotated[PageParams, listing(service.SORTING)]
+) -> UserPage:
     users, cursor = await service.list_users(session, page)
-    return UserPage(items=[UserRead.model_validate(u) for u in users], next_cursor=cursor)
+    return UserPage.of([UserRead.model_validate(u) for u in users], cursor)
 
 
 @router.get(

@@ -10,10 +10,11 @@ from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.core.versions import etag_for
 from app.models.enums import ApplicationAction, ApplicationStatus
 from app.schemas.funding.applications import (
@@ -42,7 +43,7 @@ NO_NOTE = ActionNote()  # the body of an action is optional
 async def list_applications(
     session: SessionDep,
     principal: Authenticated,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.SORTING)],
     partnership_id: Annotated[UUID | None, Query()] = None,
     status: Annotated[ApplicationStatus | None, Query()] = None,
     round_id: Annotated[UUID | None, Query()] = None,
@@ -50,7 +51,7 @@ async def list_applications(
     views, cursor = await service.list_applications(
         session, principal, page, partnership_id, status, round_id
     )
-    return ApplicationPage(items=[service.answer(v) for v in views], next_cursor=cursor)
+    return ApplicationPage.of([service.answer(v) for v in views], cursor)
 
 
 @router.post(

@@ -1,6 +1,7 @@
 """Grants and what follows them: amendments, reports, payments, the balance (docs/funding.md).
 ICLD staff decide and pay; the Swedish party files reports; everyone in scope reads."""
 
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
@@ -13,10 +14,11 @@ from app.api.deps import SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
+from app.core.paging import PageParams
 from app.core.versions import etag_for
 from app.models.enums import GrantStatus, ReportStatus
 from app.models.funding import Amendment, Payment
@@ -150,7 +152,7 @@ def read_payment(p: Payment) -> PaymentRead:
 async def list_grants(
     session: SessionDep,
     principal: Authenticated,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.SORTING)],
     expand: Expansions,
     partnership_id: Annotated[UUID | None, Query()] = None,
     status: Annotated[GrantStatus | None, Query()] = None,
@@ -161,7 +163,7 @@ async def list_grants(
     grants = [v.grant for v in views]
     embedded = await expansions.in_grants(session, principal, grants, expand)
     items = [{**_fields(v), **embedded[v.grant.id]} for v in views]
-    return GrantPage.model_validate({"items": items, "next_cursor": cursor})
+    return GrantPage.model_validate({"items": items, **asdict(cursor)})
 
 
 @router.post(

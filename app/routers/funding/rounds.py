@@ -9,10 +9,11 @@ from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.core.versions import etag_for
 from app.schemas.funding.rounds import RoundCreate, RoundPage, RoundRead, RoundUpdate
 from app.services.funding import rounds as service
@@ -26,10 +27,12 @@ router = APIRouter(prefix="/application-rounds", tags=["funding"], route_class=T
     summary="List application rounds, by opening day",
 )
 async def list_application_rounds(
-    session: SessionDep, principal: Authenticated, page: PageDep
+    session: SessionDep,
+    principal: Authenticated,
+    page: Annotated[PageParams, listing(service.SORTING)],
 ) -> RoundPage:
     rows, cursor = await service.list_rounds(session, page)
-    return RoundPage(items=[RoundRead.model_validate(r) for r in rows], next_cursor=cursor)
+    return RoundPage.of([RoundRead.model_validate(r) for r in rows], cursor)
 
 
 @router.post(

@@ -9,10 +9,11 @@ from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
+from app.core.paging import PageParams
 from app.core.versions import etag_for
 from app.rules.networks import SMALLEST_GROUP
 from app.schemas.networks.networks import (
@@ -41,7 +42,7 @@ router = APIRouter(prefix="/networks", tags=["networks"], route_class=Transactio
 async def list_networks(
     session: SessionDep,
     principal: Authenticated,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.SORTING)],
     theme: Annotated[str | None, Query(max_length=100)] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
     active_in: Annotated[
@@ -49,7 +50,7 @@ async def list_networks(
     ] = None,
 ) -> NetworkPage:
     rows, cursor = await service.list_networks(session, page, theme, country, active_in)
-    return NetworkPage(items=[NetworkRead.model_validate(n) for n in rows], next_cursor=cursor)
+    return NetworkPage.of([NetworkRead.model_validate(n) for n in rows], cursor)
 
 
 @router.post(
@@ -184,12 +185,13 @@ async def get_network_summary(
     responses=problem_responses(NOT_FOUND),
 )
 async def list_network_partnerships(
-    session: SessionDep, principal: Authenticated, page: PageDep, network_id: UUID
+    session: SessionDep,
+    principal: Authenticated,
+    page: Annotated[PageParams, listing(partnerships_service.SORTING)],
+    network_id: UUID,
 ) -> PartnershipPage:
     network = await service.read_network(session, network_id)
-    rows, partners, cursor = await partnerships_service.list_partnerships(
+    rows, partners, links = await partnerships_service.list_partnerships(
         session, principal, partnerships_service.PartnershipFilters(network_id=network.id), page
     )
-    return PartnershipPage(
-        items=[partnerships_service.answer(p, partners[p.id]) for p in rows], next_cursor=cursor
-    )
+    return PartnershipPage.of([partnerships_service.answer(p, partners[p.id]) for p in rows], links)

@@ -10,10 +10,11 @@ from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.core.versions import etag_for
 from app.schemas.networks.workshops import (
     WorkshopCreate,
@@ -39,15 +40,14 @@ Expansions = Annotated[list[WorkshopExpand], expand_query(WorkshopExpand)]
 async def list_workshops(
     session: SessionDep,
     principal: Authenticated,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.SORTING)],
     expand: Expansions,
     network_id: Annotated[UUID | None, Query()] = None,
 ) -> WorkshopPage:
     rows, cursor = await service.list_workshops(session, page, network_id)
     embedded = await expansions.in_workshops(session, rows, expand)
-    return WorkshopPage(
-        items=[WorkshopRead.model_validate({**w._mapping, **embedded[w.id]}) for w in rows],
-        next_cursor=cursor,
+    return WorkshopPage.of(
+        [WorkshopRead.model_validate({**w._mapping, **embedded[w.id]}) for w in rows], cursor
     )
 
 

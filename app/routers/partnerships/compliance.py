@@ -3,11 +3,11 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from app.api.auth import Authenticated, Staff
 from app.api.deps import SessionDep
-from app.api.pagination import paging
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.core.errors import NOT_FOUND
@@ -16,6 +16,7 @@ from app.models.enums import PartnershipStatus
 from app.schemas.common import IsoDate
 from app.schemas.partnerships.compliance import Compliance, ComplianceSummary, ComplianceSummaryPage
 from app.services.partnerships import compliance as service
+from app.services.partnerships import partnerships
 from app.services.partnerships.partnerships import PartnershipFilters, list_partnerships
 
 router = APIRouter(prefix="/compliance", tags=["partnerships"], route_class=TransactionalRoute)
@@ -33,13 +34,16 @@ MAX_COMPLIANCE_PAGE = 25
     "",
     operation_id="list_compliance",
     summary="Every partnership's compliance summary (programme officers)",
-    description="Sorted by title, then id, like the partnership list; at most "
-    f"{MAX_COMPLIANCE_PAGE} a page.",
+    description="Sorted by title, then id, like the partnership list (and sorted as it is by "
+    "`sort`); at most "
+    f"{MAX_COMPLIANCE_PAGE} a page. `total` counts the partnerships before `with_warnings`.",
 )
 async def list_compliance(
     session: SessionDep,
     principal: Staff,
-    page: Annotated[PageParams, Depends(paging(MAX_COMPLIANCE_PAGE, default_limit=10))],
+    page: Annotated[
+        PageParams, listing(partnerships.SORTING, MAX_COMPLIANCE_PAGE, default_limit=10)
+    ],
     status: Annotated[PartnershipStatus | None, Query()] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
     with_warnings: Annotated[
@@ -48,7 +52,7 @@ async def list_compliance(
     as_of: Annotated[IsoDate | None, Query()] = None,
 ) -> ComplianceSummaryPage:
     day = as_of or service.default_day()
-    rows, _, next_cursor = await list_partnerships(
+    rows, _, links = await list_partnerships(
         session, principal, PartnershipFilters(status=status, country=country), page
     )
     items = [
@@ -65,7 +69,7 @@ async def list_compliance(
         )
         if view.warnings or not with_warnings
     ]
-    return ComplianceSummaryPage(items=items, next_cursor=next_cursor)
+    return ComplianceSummaryPage.of(items, links)
 
 
 @partnership_router.get(

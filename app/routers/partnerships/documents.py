@@ -9,11 +9,18 @@ from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, IfMatchToReplace, SessionDep
 from app.api.etag import CACHE_CONTROL, conditional, not_modified, set_etag
 from app.api.headers import changed, conditional_read, created, header
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND, PAYLOAD_TOO_LARGE
+from app.core.paging import PageParams
 from app.core.versions import etag_for
-from app.schemas.partnerships.documents import DocumentCreate, DocumentRead, DocumentUpdate
+from app.schemas.partnerships.documents import (
+    DocumentCreate,
+    DocumentPage,
+    DocumentRead,
+    DocumentUpdate,
+)
 from app.services.partnerships import documents as service
 from app.storage import FileStore, file_store
 
@@ -47,10 +54,13 @@ _UPLOAD_CONTENT: dict[str, Any] = {
     responses=problem_responses(NOT_FOUND),
 )
 async def list_documents(
-    session: SessionDep, principal: Authenticated, partnership_id: UUID
-) -> list[DocumentRead]:
-    rows = await service.list_documents(session, principal, partnership_id)
-    return [DocumentRead.model_validate(d) for d in rows]
+    session: SessionDep,
+    principal: Authenticated,
+    partnership_id: UUID,
+    page: Annotated[PageParams, listing(service.DOCUMENTS.sorting)],
+) -> DocumentPage:
+    rows, links = await service.list_documents(session, principal, partnership_id, page)
+    return DocumentPage.of([DocumentRead.model_validate(d) for d in rows], links)
 
 
 @router.post(

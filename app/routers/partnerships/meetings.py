@@ -11,10 +11,11 @@ from app.api.deps import IfMatch, SessionDep
 from app.api.etag import set_etag
 from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
+from app.core.paging import PageParams
 from app.schemas.partnerships.meetings import (
     CancelMeeting,
     HoldMeeting,
@@ -22,6 +23,7 @@ from app.schemas.partnerships.meetings import (
     MeetingChangeRead,
     MeetingCreate,
     MeetingExpand,
+    MeetingPage,
     MeetingRead,
     MeetingUpdate,
     RescheduleMeeting,
@@ -40,14 +42,19 @@ Expansions = Annotated[list[MeetingExpand], expand_query(MeetingExpand)]
     "/meetings",
     operation_id="list_meetings",
     summary="List a partnership's meetings and visits, by date",
+    description="Paged, by start date unless `sort` says otherwise.",
     responses=problem_responses(NOT_FOUND),
 )
 async def list_meetings(
-    session: SessionDep, principal: Authenticated, partnership_id: UUID, expand: Expansions
-) -> list[MeetingRead]:
-    views = await service.list_meetings(session, principal, partnership_id)
+    session: SessionDep,
+    principal: Authenticated,
+    partnership_id: UUID,
+    page: Annotated[PageParams, listing(service.MEETINGS)],
+    expand: Expansions,
+) -> MeetingPage:
+    views, links = await service.list_meetings(session, principal, partnership_id, page)
     embedded = await expansions.in_meetings(session, views, expand)
-    return [service.answer(v, embedded[v.meeting.id]) for v in views]
+    return MeetingPage.of([service.answer(v, embedded[v.meeting.id]) for v in views], links)
 
 
 @router.post(
@@ -224,13 +231,11 @@ _action(
 async def list_meeting_changes(
     session: SessionDep,
     principal: Authenticated,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.CHANGES)],
     partnership_id: UUID,
     meeting_id: UUID,
 ) -> MeetingChangePage:
     changes, cursor = await service.list_changes(
         session, principal, partnership_id, meeting_id, page
     )
-    return MeetingChangePage(
-        items=[MeetingChangeRead.model_validate(c) for c in changes], next_cursor=cursor
-    )
+    return MeetingChangePage.of([MeetingChangeRead.model_validate(c) for c in changes], cursor)

@@ -10,13 +10,16 @@ from app.api.deps import IfMatch, SessionDep
 from app.api.etag import set_etag
 from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import changed, conditional_read, created
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.models.partnerships import Member
 from app.schemas.partnerships.members import (
     MemberCreate,
     MemberExpand,
+    MemberPage,
     MemberRead,
     MemberUpdate,
     Side,
@@ -45,11 +48,15 @@ def read(member: Member, side: Side, embedded: dict[str, Any] | None = None) -> 
     responses=problem_responses(NOT_FOUND),
 )
 async def list_members(
-    session: SessionDep, principal: Authenticated, partnership_id: UUID, expand: Expansions
-) -> list[MemberRead]:
-    members, _ = await service.list_members(session, principal, partnership_id)
+    session: SessionDep,
+    principal: Authenticated,
+    partnership_id: UUID,
+    page: Annotated[PageParams, listing(service.SORTING)],
+    expand: Expansions,
+) -> MemberPage:
+    members, links = await service.list_members(session, principal, partnership_id, page)
     embedded = await expansions.in_members(session, principal, [m for m, _ in members], expand)
-    return [read(m, side, embedded[m.id]) for m, side in members]
+    return MemberPage.of([read(m, side, embedded[m.id]) for m, side in members], links)
 
 
 @router.post(

@@ -11,10 +11,11 @@ from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import set_etag
 from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import changed, conditional_read, created
-from app.api.pagination import PageDep
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import CONFLICT, NOT_FOUND
+from app.core.paging import PageParams
 from app.core.principal import Principal
 from app.models.enums import PartnershipStatus, Principle
 from app.schemas.partnerships.partnerships import (
@@ -39,13 +40,13 @@ Expansions = Annotated[list[PartnershipExpand], expand_query(PartnershipExpand)]
     "",
     operation_id="list_partnerships",
     summary="List partnerships",
-    description="Sorted by title, then id. Coordinators and viewers see the partnerships their "
-    "organisations are parties of.",
+    description="Sorted by title, then id, unless `sort` says otherwise. Coordinators and "
+    "viewers see the partnerships their organisations are parties of.",
 )
 async def list_partnerships(
     session: SessionDep,
     principal: Authenticated,
-    page: PageDep,
+    page: Annotated[PageParams, listing(service.SORTING)],
     expand: Expansions,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", examples=["KE"])] = None,
     swedish_party_id: Annotated[UUID | None, Query()] = None,
@@ -70,11 +71,10 @@ async def list_partnerships(
         network_id=network_id,
         q=q,
     )
-    rows, partners, cursor = await service.list_partnerships(session, principal, filters, page)
+    rows, partners, links = await service.list_partnerships(session, principal, filters, page)
     embedded = await expansions.in_partnerships(session, rows, partners, expand)
-    return PartnershipPage(
-        items=[service.answer(p, partners[p.id], embedded[p.id]) for p in rows],
-        next_cursor=cursor,
+    return PartnershipPage.of(
+        [service.answer(p, partners[p.id], embedded[p.id]) for p in rows], links
     )
 
 

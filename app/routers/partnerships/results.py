@@ -9,11 +9,13 @@ from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
+from app.api.pagination import listing
 from app.api.problems import problem_responses
 from app.api.routing import MERGE_PATCH, TransactionalRoute, location_of
 from app.core.errors import NOT_FOUND
+from app.core.paging import PageParams
 from app.core.versions import etag_for
-from app.schemas.partnerships.results import ResultCreate, ResultRead, ResultUpdate
+from app.schemas.partnerships.results import ResultCreate, ResultPage, ResultRead, ResultUpdate
 from app.services.partnerships import results as service
 
 router = APIRouter(
@@ -30,10 +32,13 @@ router = APIRouter(
     responses=problem_responses(NOT_FOUND),
 )
 async def list_results(
-    session: SessionDep, principal: Authenticated, partnership_id: UUID
-) -> list[ResultRead]:
-    rows = await service.list_results(session, principal, partnership_id)
-    return [ResultRead.model_validate(r) for r in rows]
+    session: SessionDep,
+    principal: Authenticated,
+    partnership_id: UUID,
+    page: Annotated[PageParams, listing(service.RESULTS.sorting)],
+) -> ResultPage:
+    rows, links = await service.list_results(session, principal, partnership_id, page)
+    return ResultPage.of([ResultRead.model_validate(r) for r in rows], links)
 
 
 @router.post(

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from app.core.paging import Page
 from app.models.enums import PhaseKind, PhaseStatus, ReportKind
 from app.rules.partnerships import MEETINGS_A_PROJECT_YEAR
 
@@ -93,6 +94,5 @@ class ComplianceSummary(BaseModel):
     letter_of_intent_signed: bool
 
 
-class ComplianceSummaryPage(BaseModel):
-    items: list[ComplianceSummary]
-    next_cursor: str | None
+class ComplianceSummaryPage(Page[ComplianceSummary]):
+    pass

@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field, model_validator
 
 from app.core.errors import as_field_error
+from app.core.paging import Page
 from app.models.enums import DocumentKind
 from app.rules.partnerships import SIGNATURE_FIELDS, check_signature
 from app.schemas.common import (
@@ -79,3 +80,7 @@ class DocumentRead(ResponseModel):
     sha256: str | None = Field(description="Hex digest of the file; also its download's ETag.")
     created_at: datetime
     updated_at: datetime
+
+
+class DocumentPage(Page[DocumentRead]):
+    pass

@@ -207,3 +207,7 @@ class MeetingChangeRead(ResponseModel):
 
 class MeetingChangePage(Page[MeetingChangeRead]):
     pass
+
+
+class MeetingPage(Page[MeetingRead]):
+    pass

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import MISSING, ConfigDict, Field, model_validator
 
 from app.core.i18n import _
+from app.core.paging import Page
 from app.models.enums import MemberGroup, MemberRole
 from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
 from app.schemas.people import PersonRead
@@ -79,3 +80,7 @@ class MemberRead(ResponseModel):
         description="`expand=person`: the person as `GET /people/{id}` answers you; null when "
         "you may not read them (another organisation's person, for a coordinator or viewer).",
     )
+
+
+class MemberPage(Page[MemberRead]):
+    pass

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict
 
+from app.core.paging import Page
 from app.models.enums import Principle, ResultSide
 from app.schemas.common import IsoDate, MergePatch, NotBlank, RequestModel, ResponseModel
 
@@ -57,3 +58,7 @@ class ResultRead(ResponseModel):
     observed_on: date
     created_at: datetime
     updated_at: datetime
+
+
+class ResultPage(Page[ResultRead]):
+    pass

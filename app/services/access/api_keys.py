@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from app.core.errors import CONFLICT, ProblemError, unauthorized
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.models.access import ApiKey
 from app.models.enums import Role
@@ -144,15 +144,21 @@ def principal_of(key: Any) -> Principal:
     )
 
 
-async def list_api_keys(session: AsyncSession, page: PageParams) -> tuple[list[ApiKey], str | None]:
-    return await paginate(
-        session,
-        select(ApiKey),
-        order=[col(ApiKey.created_at), col(ApiKey.id)],
-        key=lambda k: (k.created_at, k.id),
-        params=page,
-        sort_name="created_at",
-    )
+SORTING = Sorting(
+    "api_keys",
+    {
+        "created_at": col(ApiKey.created_at),
+        "name": col(ApiKey.name),
+        "updated_at": col(ApiKey.updated_at),
+    },
+    default=("created_at",),
+    unique=col(ApiKey.id),
+    updated=col(ApiKey.updated_at),
+)
+
+
+async def list_api_keys(session: AsyncSession, page: PageParams) -> tuple[list[ApiKey], Links]:
+    return await sorted_page(session, select(ApiKey), SORTING, page)
 
 
 async def get_api_key(session: AsyncSession, key_id: UUID, *, for_update: bool = False) -> ApiKey:

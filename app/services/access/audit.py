@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from app.core.context import request_id_var
 from app.core.errors import NOT_FOUND, ProblemError
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.models.audit import AuditEvent
 from app.services.events.outbox import events_of
@@ -140,9 +140,20 @@ class AuditFilters:
     until: datetime | None = None
 
 
+SORTING = Sorting(
+    "audit_events",
+    {
+        "occurred_at": col(AuditEvent.occurred_at),
+    },
+    default=("occurred_at",),
+    unique=col(AuditEvent.id),
+    updated=col(AuditEvent.occurred_at),
+)
+
+
 async def list_events(
     session: AsyncSession, filters: AuditFilters, page: PageParams
-) -> tuple[list[AuditEvent], str | None]:
+) -> tuple[list[AuditEvent], Links]:
     stmt = select(AuditEvent)
     if filters.object_type:
         stmt = stmt.where(AuditEvent.object_type == filters.object_type)
@@ -154,14 +165,7 @@ async def list_events(
         stmt = stmt.where(col(AuditEvent.occurred_at) >= filters.since)
     if filters.until:
         stmt = stmt.where(col(AuditEvent.occurred_at) < filters.until)
-    return await paginate(
-        session,
-        stmt,
-        order=[col(AuditEvent.occurred_at), col(AuditEvent.id)],
-        key=lambda e: (e.occurred_at, e.id),
-        params=page,
-        sort_name="occurred_at",
-    )
+    return await sorted_page(session, stmt, SORTING, page)
 
 
 async def get_event(session: AsyncSession, event_id: UUID) -> AuditEvent:

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError, RuleViolation, unauthorized
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal, TokenClaims
 from app.models.access import User
 from app.models.enums import Role
@@ -137,15 +137,21 @@ async def _first_visit(
     return user
 
 
-async def list_users(session: AsyncSession, page: PageParams) -> tuple[list[User], str | None]:
-    return await paginate(
-        session,
-        select(User),
-        order=[col(User.subject), col(User.id)],
-        key=lambda u: (u.subject, u.id),
-        params=page,
-        sort_name="subject",
-    )
+SORTING = Sorting(
+    "users",
+    {
+        "subject": col(User.subject),
+        "created_at": col(User.created_at),
+        "updated_at": col(User.updated_at),
+    },
+    default=("subject",),
+    unique=col(User.id),
+    updated=col(User.updated_at),
+)
+
+
+async def list_users(session: AsyncSession, page: PageParams) -> tuple[list[User], Links]:
+    return await sorted_page(session, select(User), SORTING, page)
 
 
 async def get_user(session: AsyncSession, user_id: UUID) -> User:

@@ -27,7 +27,7 @@ from app.core.errors import (
     ProblemError,
 )
 from app.core.i18n import _, render
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
 from app.models.enums import Role
@@ -67,16 +67,23 @@ def _visible(principal: Principal, stmt: Any) -> Any:
     )
 
 
+SORTING = Sorting(
+    "webhook_subscriptions",
+    {
+        "created_at": col(WebhookSubscription.created_at),
+        "updated_at": col(WebhookSubscription.updated_at),
+    },
+    default=("created_at",),
+    unique=col(WebhookSubscription.id),
+    updated=col(WebhookSubscription.updated_at),
+)
+
+
 async def list_subscriptions(
     session: AsyncSession, principal: Principal, page: PageParams
-) -> tuple[list[WebhookSubscription], str | None]:
-    return await paginate(
-        session,
-        _visible(principal, select(WebhookSubscription)),
-        order=[col(WebhookSubscription.created_at), col(WebhookSubscription.id)],
-        key=lambda s: (s.created_at, s.id),
-        params=page,
-        sort_name="created_at",
+) -> tuple[list[WebhookSubscription], Links]:
+    return await sorted_page(
+        session, _visible(principal, select(WebhookSubscription)), SORTING, page
     )
 
 
@@ -177,17 +184,26 @@ async def rotate_secret(
     return subscription, secret
 
 
+ATTEMPTS = Sorting(
+    "webhook_attempts",
+    {
+        "attempted_at": col(WebhookAttempt.attempted_at),
+    },
+    default=("attempted_at",),
+    unique=col(WebhookAttempt.id),
+    updated=col(WebhookAttempt.attempted_at),
+)
+
+
 async def list_attempts(
     session: AsyncSession, principal: Principal, subscription_id: UUID, page: PageParams
-) -> tuple[list[WebhookAttempt], str | None]:
+) -> tuple[list[WebhookAttempt], Links]:
     await get_subscription(session, principal, subscription_id)
-    return await paginate(
+    return await sorted_page(
         session,
         select(WebhookAttempt).where(WebhookAttempt.subscription_id == subscription_id),
-        order=[col(WebhookAttempt.attempted_at), col(WebhookAttempt.id)],
-        key=lambda a: (a.attempted_at, a.id),
-        params=page,
-        sort_name="attempted_at",
+        ATTEMPTS,
+        page,
     )
 
 

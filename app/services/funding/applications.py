@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from app.clock import today
 from app.core.errors import RuleViolation
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, partnership_in_scope, scope_partnerships
 from app.core.versions import Expected, check_version
@@ -140,6 +140,18 @@ async def _budgets(
     return lines
 
 
+SORTING = Sorting(
+    "applications",
+    {
+        "created_at": col(Application.created_at),
+        "updated_at": col(Application.updated_at),
+    },
+    default=("created_at",),
+    unique=col(Application.id),
+    updated=col(Application.updated_at),
+)
+
+
 async def list_applications(
     session: AsyncSession,
     principal: Principal,
@@ -147,7 +159,7 @@ async def list_applications(
     partnership_id: UUID | None = None,
     status: ApplicationStatus | None = None,
     round_id: UUID | None = None,
-) -> tuple[list[ApplicationView], str | None]:
+) -> tuple[list[ApplicationView], Links]:
     stmt = select(Application).where(
         partnership_in_scope(principal, col(Application.partnership_id))
     )
@@ -158,14 +170,7 @@ async def list_applications(
     if round_id:
         stmt = stmt.where(Application.round_id == round_id)
     rows: list[Application]
-    rows, cursor = await paginate(
-        session,
-        stmt,
-        order=[col(Application.created_at), col(Application.id)],
-        key=lambda a: (a.created_at, a.id),
-        params=page,
-        sort_name="created_at",
-    )
+    rows, cursor = await sorted_page(session, stmt, SORTING, page)
     budgets = await _budgets(session, [a.id for a in rows])
     return [ApplicationView(a, budgets[a.id]) for a in rows], cursor
 

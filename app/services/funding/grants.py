@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.periods import nominal_end
 from app.core.principal import Principal
 from app.core.scopes import partnership_in_scope
@@ -99,28 +99,33 @@ def _in_scope(principal: Principal) -> Any:
     return partnership_in_scope(principal, _GRANTS.c.partnership_id)
 
 
+SORTING = Sorting(
+    "grants",
+    {
+        "decided_on": _GRANTS.c.decided_on,
+        "created_at": _GRANTS.c.created_at,
+        "updated_at": _GRANTS.c.updated_at,
+    },
+    default=("decided_on",),
+    unique=_GRANTS.c.id,
+    updated=_GRANTS.c.updated_at,
+)
+
+
 async def list_grants(
     session: AsyncSession,
     principal: Principal,
     page: PageParams,
     partnership_id: UUID | None = None,
     status: GrantStatus | None = None,
-) -> tuple[list[GrantView], str | None]:
+) -> tuple[list[GrantView], Links]:
     stmt = sa.select(_GRANTS).where(_in_scope(principal))
     if partnership_id:
         stmt = stmt.where(_GRANTS.c.partnership_id == partnership_id)
     if status:
         stmt = stmt.where(_GRANTS.c.status == status)
     rows: list[sa.Row[Any]]
-    rows, cursor = await paginate(
-        session,
-        stmt,
-        order=[_GRANTS.c.decided_on, _GRANTS.c.id],
-        key=lambda g: (g.decided_on, g.id),
-        params=page,
-        sort_name="decided_on",
-        as_rows=True,
-    )
+    rows, cursor = await sorted_page(session, stmt, SORTING, page, as_rows=True)
     return await views(session, rows), cursor
 
 

@@ -5,25 +5,30 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.versions import Expected, check_version
 from app.models.funding import Application, ApplicationRound
 from app.rules.funding import check_round_open
 from app.schemas.funding.rounds import RoundCreate, RoundFields, RoundUpdate
 from app.services.common import apply_changes, get_one, merge_patch
 
+SORTING = Sorting(
+    "application_rounds",
+    {
+        "opens": col(ApplicationRound.opens),
+        "created_at": col(ApplicationRound.created_at),
+        "updated_at": col(ApplicationRound.updated_at),
+    },
+    default=("opens",),
+    unique=col(ApplicationRound.id),
+    updated=col(ApplicationRound.updated_at),
+)
+
 
 async def list_rounds(
     session: AsyncSession, page: PageParams
-) -> tuple[list[ApplicationRound], str | None]:
-    return await paginate(
-        session,
-        select(ApplicationRound),
-        order=[col(ApplicationRound.opens), col(ApplicationRound.id)],
-        key=lambda r: (r.opens, r.id),
-        params=page,
-        sort_name="opens",
-    )
+) -> tuple[list[ApplicationRound], Links]:
+    return await sorted_page(session, select(ApplicationRound), SORTING, page)
 
 
 async def get_round(

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships
 from app.core.versions import Expected, check_version
@@ -49,6 +49,19 @@ NetworkRecord = Network | sa.Row[Any]
 _ANSWER = answer_columns(Network, NetworkRead)
 
 
+SORTING = Sorting(
+    "networks",
+    {
+        "title": col(Network.title),
+        "created_at": col(Network.created_at),
+        "updated_at": col(Network.updated_at),
+    },
+    default=("title",),
+    unique=col(Network.id),
+    updated=col(Network.updated_at),
+)
+
+
 async def list_networks(
     session: AsyncSession,
     page: PageParams,
@@ -57,7 +70,7 @@ async def list_networks(
     active_in: int | None = None,
     *,
     announced_only: bool = False,
-) -> tuple[list[sa.Row[Any]], str | None]:
+) -> tuple[list[sa.Row[Any]], Links]:
     """By title; `announced_only` leaves out planned networks (for the public)."""
     stmt = _ANSWER
     if announced_only:
@@ -71,15 +84,7 @@ async def list_networks(
         stmt = stmt.where(col(Network.theme) == theme)
     if country:
         stmt = stmt.where(col(Network.country_codes).contains([country.upper()]))
-    return await paginate(
-        session,
-        stmt,
-        order=[col(Network.title), col(Network.id)],
-        key=lambda n: (n.title, n.id),
-        params=page,
-        sort_name="title",
-        as_rows=True,
-    )
+    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
 
 
 async def read_network(

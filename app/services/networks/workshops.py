@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.versions import Expected, check_version
 from app.models.enums import NetworkMemberStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
@@ -39,21 +39,26 @@ from app.services.organisations import check_organisations
 _ANSWER = answer_columns(Workshop, WorkshopRead)
 
 
+SORTING = Sorting(
+    "workshops",
+    {
+        "starts": col(Workshop.starts),
+        "created_at": col(Workshop.created_at),
+        "updated_at": col(Workshop.updated_at),
+    },
+    default=("starts",),
+    unique=col(Workshop.id),
+    updated=col(Workshop.updated_at),
+)
+
+
 async def list_workshops(
     session: AsyncSession, page: PageParams, network_id: UUID | None
-) -> tuple[list[sa.Row[Any]], str | None]:
+) -> tuple[list[sa.Row[Any]], Links]:
     stmt = _ANSWER
     if network_id:
         stmt = stmt.where(col(Workshop.network_id) == network_id)
-    return await paginate(
-        session,
-        stmt,
-        order=[col(Workshop.starts), col(Workshop.id)],
-        key=lambda w: (w.starts, w.id),
-        params=page,
-        sort_name="starts",
-        as_rows=True,
-    )
+    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
 
 
 async def read_workshop(session: AsyncSession, workshop_id: UUID) -> sa.Row[Any]:

@@ -26,6 +26,7 @@ from app.core.errors import (
     problem_kind,
 )
 from app.core.i18n import Message, _
+from app.core.paging import Sorting
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
 from app.models.enums import SUBMITTED_APPLICATIONS
@@ -82,9 +83,23 @@ def _any_case(text: str) -> str:
 FILE_NAME_PATTERN = r"\.(" + "|".join(_any_case(ext[1:]) for ext in BY_EXTENSION) + ")$"
 
 
-DOCUMENTS = Parts(Document, DocumentFields, order=(col(Document.created_at), col(Document.id)))
+DOCUMENTS = Parts(
+    Document,
+    DocumentFields,
+    Sorting(
+        "documents",
+        {
+            "created_at": col(Document.created_at),
+            "title": col(Document.title),
+            "updated_at": col(Document.updated_at),
+        },
+        default=("created_at",),
+        unique=col(Document.id),
+        updated=col(Document.updated_at),
+    ),
+)
 
-list_documents = DOCUMENTS.read_all
+list_documents = DOCUMENTS.read_page
 get_document = DOCUMENTS.get
 create_document = DOCUMENTS.create
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.clock import today
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.periods import phase_years
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
@@ -174,10 +174,31 @@ async def next_meetings(
     }
 
 
+MEETINGS = Sorting(
+    "meetings",
+    {
+        "start_date": col(Meeting.start_date),
+        "created_at": col(Meeting.created_at),
+        "updated_at": col(Meeting.updated_at),
+    },
+    default=("start_date",),
+    unique=col(Meeting.id),
+    updated=col(Meeting.updated_at),
+)
+
+
 async def list_meetings(
-    session: AsyncSession, principal: Principal, partnership_id: UUID
-) -> list[MeetingView]:
-    return await meetings_of(session, await read_partnership(session, principal, partnership_id))
+    session: AsyncSession, principal: Principal, partnership_id: UUID, page: PageParams
+) -> tuple[list[MeetingView], Links]:
+    partnership = await read_partnership(session, principal, partnership_id)
+    sides = (await sides_of_each(session, [partnership]))[partnership.id]
+    stmt = _ANSWER.where(col(Meeting.partnership_id) == partnership.id)
+    meetings: list[sa.Row[Any]]
+    meetings, links = await sorted_page(session, stmt, MEETINGS, page, as_rows=True)
+    participants = await _participants(session, [m.id for m in meetings])
+    return [
+        MeetingView(m, sides[m.host_organisation_id], participants[m.id]) for m in meetings
+    ], links
 
 
 async def get_meeting(
@@ -468,22 +489,28 @@ async def reschedule_meeting(
     return await _done(session, MeetingAction.reschedule, moved)
 
 
+CHANGES = Sorting(
+    "meeting_changes",
+    {
+        "changed_at": col(MeetingChange.changed_at),
+    },
+    default=("changed_at",),
+    unique=col(MeetingChange.id),
+    updated=col(MeetingChange.changed_at),
+)
+
+
 async def list_changes(
     session: AsyncSession,
     principal: Principal,
     partnership_id: UUID,
     meeting_id: UUID,
     page: PageParams,
-) -> tuple[list[MeetingChange], str | None]:
+) -> tuple[list[MeetingChange], Links]:
     """The meeting's history, oldest first."""
     _, meeting = await get_part(session, principal, partnership_id, Meeting, meeting_id)
-    return await paginate(
-        session,
-        select(MeetingChange).where(MeetingChange.meeting_id == meeting.id),
-        order=[col(MeetingChange.changed_at), col(MeetingChange.id)],
-        key=lambda c: (c.changed_at, c.id),
-        params=page,
-        sort_name="changed_at",
+    return await sorted_page(
+        session, select(MeetingChange).where(MeetingChange.meeting_id == meeting.id), CHANGES, page
     )
 
 

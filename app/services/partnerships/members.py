@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from sqlmodel import col, select
 
 from app.core.errors import RuleViolation
 from app.core.i18n import Message, _
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in
 from app.core.versions import Expected, check_version
@@ -62,18 +64,34 @@ def sides_from(
     return sides
 
 
+SORTING = Sorting(
+    "members",
+    {
+        "team": col(Member.team),
+        "start_date": col(Member.start_date),
+        "created_at": col(Member.created_at),
+        "updated_at": col(Member.updated_at),
+    },
+    default=("team", "start_date"),
+    unique=col(Member.id),
+    updated=col(Member.updated_at),
+    item=lambda row: row[0],
+)
+
+
 async def list_members(
-    session: AsyncSession, principal: Principal, partnership_id: UUID
-) -> tuple[list[tuple[Member, Side]], Partnership]:
+    session: AsyncSession, principal: Principal, partnership_id: UUID, page: PageParams
+) -> tuple[list[tuple[Member, Side]], Links]:
     partnership = await get_partnership(session, principal, partnership_id)
     sides = await sides_of(session, partnership)
-    rows = await session.execute(
+    stmt: Any = (
         select(Member, Person.organisation_id)
         .join(Person, col(Person.id) == col(Member.person_id))
         .where(Member.partnership_id == partnership.id)
-        .order_by(col(Member.team), col(Member.start_date), col(Member.id))
     )
-    return [(member, sides[organisation_id]) for member, organisation_id in rows], partnership
+    rows: list[Any]
+    rows, links = await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    return [(member, sides[organisation_id]) for member, organisation_id in rows], links
 
 
 async def get_member(

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError
 from app.core.i18n import _
-from app.core.paging import PageParams, paginate
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import partnership_in_scope, scope_partnerships
 from app.core.versions import Expected, check_version
@@ -124,21 +124,26 @@ def filtered(stmt: Any, filters: PartnershipFilters) -> Any:
     return stmt
 
 
+SORTING = Sorting(
+    "partnerships",
+    {
+        "title": _PARTNERSHIPS.c.title,
+        "created_at": _PARTNERSHIPS.c.created_at,
+        "updated_at": _PARTNERSHIPS.c.updated_at,
+    },
+    default=("title",),
+    unique=_PARTNERSHIPS.c.id,
+    updated=_PARTNERSHIPS.c.updated_at,
+)
+
+
 async def list_partnerships(
     session: AsyncSession, principal: Principal, filters: PartnershipFilters, page: PageParams
-) -> tuple[list[sa.Row[Any]], dict[UUID, list[UUID]], str | None]:
+) -> tuple[list[sa.Row[Any]], dict[UUID, list[UUID]], Links]:
     stmt = filtered(scope_partnerships(principal, _ANSWER), filters)
     rows: list[sa.Row[Any]]
-    rows, cursor = await paginate(
-        session,
-        stmt,
-        order=[_PARTNERSHIPS.c.title, _PARTNERSHIPS.c.id],
-        key=lambda p: (p.title, p.id),
-        params=page,
-        sort_name="title",
-        as_rows=True,
-    )
-    return rows, await partners_of(session, [p.id for p in rows]), cursor
+    rows, links = await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    return rows, await partners_of(session, [p.id for p in rows]), links
 
 
 async def read_partnership(

@@ -1,7 +1,7 @@
 """The plain parts of a partnership, its documents and results: listed, read, created, changed
 and deleted the same way, through the partnership's scope."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
 from app.models.base import Tracked
@@ -23,21 +24,19 @@ F = TypeVar("F", bound=BaseModel)
 @dataclass(frozen=True)
 class Parts(Generic[M, F]):
     """A kind of part: its model, the fields a change sets (its merge patches merge into them),
-    and the columns it is listed by."""
+    and the orders it is listed in."""
 
     model: type[M]
     fields: type[F]
-    order: Sequence[Any]
+    sorting: Sorting
 
-    async def read_all(
-        self, session: AsyncSession, principal: Principal, partnership_id: UUID
-    ) -> list[M]:
+    async def read_page(
+        self, session: AsyncSession, principal: Principal, partnership_id: UUID, page: PageParams
+    ) -> tuple[list[M], Links]:
         partnership = await get_partnership(session, principal, partnership_id)
         table: Any = self.model
-        rows = await session.scalars(
-            select(self.model).where(table.partnership_id == partnership.id).order_by(*self.order)
-        )
-        return list(rows)
+        stmt = select(self.model).where(table.partnership_id == partnership.id)
+        return await sorted_page(session, stmt, self.sorting, page)
 
     async def get(
         self,
