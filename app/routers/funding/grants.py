@@ -159,7 +159,7 @@ async def list_grants(
 ) -> GrantPage | Response:
     views, cursor = await service.list_grants(session, principal, page, partnership_id, status)
     if not expand:  # the rows' values, serialised once (app/api/answers.py)
-        return answer_json(GrantPage, {"items": [_fields(v) for v in views], "next_cursor": cursor})
+        return answer_json(GrantPage, {"items": [_fields(v) for v in views], **asdict(cursor)})
     grants = [v.grant for v in views]
     embedded = await expansions.in_grants(session, principal, grants, expand)
     items = [{**_fields(v), **embedded[v.grant.id]} for v in views]
