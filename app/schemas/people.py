@@ -1,6 +1,6 @@
 """People: politicians and officials. Personal data: only the fields the programme needs."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Self
 from uuid import UUID
 
@@ -11,6 +11,7 @@ from app.core.errors import as_field_error
 from app.core.paging import Page
 from app.models.enums import PersonKind, PoliticalSide
 from app.rules.reference import (
+    check_official_has_no_mandate,
     check_official_has_no_party,
     check_political_side,
     official_party_field,
@@ -43,6 +44,11 @@ class PersonFields(RequestModel):
     )
     email: EmailStr | None = None
     phone: str | None = Field(default=None, description="International format, e.g. +46545400000.")
+    mandate_ends: date | None = Field(
+        default=None,
+        description="Politicians only: the last day of their current mandate. Without it the "
+        "mandate ends at the next election of their organisation (docs/continuity.md).",
+    )
 
     @field_validator("phone")
     @classmethod
@@ -55,6 +61,8 @@ class PersonFields(RequestModel):
             check_political_side(self.kind, self.political_side)
         with as_field_error(official_party_field(self.party)):
             check_official_has_no_party(self.kind, self.party, self.political_side)
+        with as_field_error("mandate_ends"):
+            check_official_has_no_mandate(self.kind, self.mandate_ends)
         return self
 
 
@@ -95,6 +103,7 @@ class PersonUpdate(MergePatch):
     political_side: PoliticalSide | None = None
     email: EmailStr | None = None
     phone: str | None = None
+    mandate_ends: date | None = None
 
 
 class PersonRead(ResponseModel):
@@ -111,6 +120,7 @@ class PersonRead(ResponseModel):
     political_side: PoliticalSide | None
     email: str | None
     phone: str | None
+    mandate_ends: date | None = Field(description="Politicians only: their mandate's last day.")
     erased_at: datetime | None = Field(description="Set when the person was erased (GDPR).")
     created_at: datetime
     updated_at: datetime
