@@ -258,3 +258,23 @@ async def test_the_programme_lists_partnerships_facing_an_election_by_country(
     )
     early = await client.get("/api/v1/funding/alerts", params={"on": "2022-03-01"})
     assert early.json()["continuity_at_risk"] == []  # 90 days: not yet
+
+
+async def test_the_calendars_ends_are_judged_without_overflow(client: AsyncClient) -> None:
+    partnership, _, _ = await project_2022(client)
+    last = await client.post(
+        "/api/v1/elections",
+        json={
+            "country_code": "ZM",
+            "level": "municipal",
+            "held_on": "9999-12-31",
+            "source": "A far future",
+        },
+    )
+    assert last.status_code == 201, last.text
+    for day in ("0001-01-01", "9999-12-31"):
+        params = {"as_of": day, "within_days": 3650}
+        view = await client.get(view_url(partnership), params=params)
+        assert view.status_code == 200, view.text
+        listed = await client.get("/api/v1/continuity", params=params)
+        assert listed.status_code == 200, listed.text
