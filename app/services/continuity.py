@@ -33,6 +33,7 @@ from app.rules.continuity import (
     ElectionJudgement,
     MemberFacts,
     PartyFacts,
+    at_least,
     in_window,
     judge_partnership,
     risk_of,
@@ -364,9 +365,8 @@ async def list_continuity(
         for p, view in zip(rows, views, strict=True)
     ]
     if filters.min_risk is not None:
-        order = list(ContinuityRisk)
-        floor = order.index(filters.min_risk)
-        items = [i for i in items if order.index(i.risk.level) >= floor]
+        floor = filters.min_risk
+        items = [i for i in items if at_least(i.risk.level, floor)]
     return items, cursor
 
 
