@@ -1,11 +1,18 @@
 """People: politicians and officials. Personal data: only the fields the programme needs."""
 
 from datetime import date, datetime
-from typing import Self
+from typing import Annotated, Self
 from uuid import UUID
 
 import phonenumbers
-from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from app.core.errors import as_field_error
 from app.core.paging import Page
@@ -20,13 +27,20 @@ from app.schemas.access import AuditEventRead
 from app.schemas.common import MergePatch, Name, RequestModel, ResponseModel, ShortName
 from app.schemas.organisations import OrganisationRead
 
+# What a phone number is sent as: international, digits with spaces, brackets, dots or dashes
+# (which numbers exist is the numbering plan's, checked by phonenumbers).
+PHONE_PATTERN = r"^\+[0-9][0-9 ()./-]*$"
+Phone = Annotated[str, StringConstraints(pattern=PHONE_PATTERN, max_length=40)]
+
 
 def normalise_phone(value: str) -> str:
     """An international number (starting with +), written E.164."""
+    if not value.startswith("+"):
+        raise ValueError("write the phone number internationally, e.g. +46 54 540 00 00")
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError("write the phone number internationally, e.g. +46 54 540 00 00") from exc
+        raise ValueError("not a valid phone number") from exc
     if not phonenumbers.is_valid_number(number):
         raise ValueError("not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -43,7 +57,9 @@ class PersonFields(RequestModel):
         default=None, description="Politicians only: in the ruling majority or the opposition."
     )
     email: EmailStr | None = None
-    phone: str | None = Field(default=None, description="International format, e.g. +46545400000.")
+    phone: Phone | None = Field(
+        default=None, description="International format, e.g. +46545400000."
+    )
     mandate_ends: date | None = Field(
         default=None,
         description="Politicians only: the last day of their current mandate. Without it the "
@@ -102,7 +118,7 @@ class PersonUpdate(MergePatch):
     party: ShortName | None = None
     political_side: PoliticalSide | None = None
     email: EmailStr | None = None
-    phone: str | None = None
+    phone: Phone | None = None
     mandate_ends: date | None = None
 
 

@@ -63,13 +63,15 @@ async def read_election(session: AsyncSession, election_id: UUID) -> sa.Row[Any]
     )
 
 
-async def _get(session: AsyncSession, election_id: UUID) -> Election:
+async def _get(session: AsyncSession, election_id: UUID, expected: Expected | None) -> Election:
+    """The election to change, at the version `If-Match` names, if it is not a generated one."""
     election: Election = await get_one(
         session,
         select(Election).where(Election.id == election_id),
         f"No election {election_id}.",
         for_update=True,
     )
+    check_version(expected, election.version)
     if election.generated:
         raise ProblemError(
             CONFLICT,
@@ -101,8 +103,7 @@ async def create_election(session: AsyncSession, data: ElectionCreate) -> Electi
 async def update_election(
     session: AsyncSession, election_id: UUID, patch: ElectionUpdate, expected: Expected | None
 ) -> Election:
-    election = await _get(session, election_id)
-    check_version(expected, election.version)
+    election = await _get(session, election_id, expected)
     current = {field: getattr(election, field) for field in ElectionFields.model_fields}
     merged = merge_patch(current, patch, ElectionFields)
     await _check(session, merged)
@@ -114,7 +115,6 @@ async def update_election(
 async def delete_election(
     session: AsyncSession, election_id: UUID, expected: Expected | None
 ) -> None:
-    election = await _get(session, election_id)
-    check_version(expected, election.version)
+    election = await _get(session, election_id, expected)
     await session.delete(election)
     await session.flush()
