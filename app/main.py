@@ -32,7 +32,9 @@ from app.db.migrations import head_revision
 from app.logging import stamp_request_ids
 from app.routers import (
     calendars,
+    continuity,
     countries,
+    elections,
     events,
     health,
     iati,
@@ -166,6 +168,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "partnership a match becomes.",
             },
             {
+                "name": "continuity",
+                "description": "Elections, and whether each partnership's steering group "
+                "survives them (docs/continuity.md).",
+            },
+            {
                 "name": "public",
                 "description": "Published partnerships, announced networks and listed "
                 "declarations of interest, for anyone.",
@@ -199,6 +206,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         members.router,
         meetings.router,
         compliance.partnership_router,
+        continuity.partnership_router,
         documents.router,
         results.router,
         calendars.router,
@@ -217,6 +225,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         audit_events.router,
         events.router,
         partner_interests.router,
+        elections.router,
+        continuity.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(problems.router)

@@ -299,6 +299,12 @@ LISTS = {
         "/api/v1/partner-interests?status=open&limit=20", "partner_interests", "status = 'open'",
         ("created_at",), "created_at", "declaration of interest",
     ),
+    # Sweden's generated municipal and regional elections (migration 0026): the data sets
+    # enter no partner-country election.
+    "elections": Listed(
+        "/api/v1/elections?country=SE&limit=20", "elections", "country_code = 'SE'",
+        ("held_on",), "held_on", "election",
+    ),
     "study visits": Listed(
         "/api/v1/study-visits?host_organisation_id={host}&limit=20", "study_visits",
         "host_organisation_id = '{host}'", ("visit_on",), "visit_on", "study visit",

@@ -434,6 +434,7 @@ async def _people(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
             "political_side": r["political_side"],
             "email": r["email"],  # an administrator sees contact details
             "phone": r["phone"],
+            "mandate_ends": _day(r["mandate_ends"]),
             "erased_at": _stamp(r["erased_at"]) if r["erased_at"] else None,
             "created_at": _stamp(r["created_at"]),
             "updated_at": _stamp(r["updated_at"]),
@@ -709,6 +710,35 @@ async def get_partner_interest(request: Request) -> Response:
     )
 
 
+async def _elections(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(r["id"]),
+            "country_code": r["country_code"],
+            "organisation_id": _uuid(r["organisation_id"]),
+            "level": r["level"],
+            "held_on": _day(r["held_on"]),
+            "source": r["source"],
+            "generated": r["generated"],
+            "created_at": _stamp(r["created_at"]),
+            "updated_at": _stamp(r["updated_at"]),
+        }
+        for r in rows
+    ]
+
+
+async def list_elections(request: Request) -> Response:
+    rows, cursor = await _page(
+        request, "SELECT * FROM elections", {"country": "country_code", "level": "level"},
+        ("held_on", "id"), "held_on", (date.fromisoformat,),
+    )  # fmt: skip
+    return _json({"items": await _elections(list(rows)), "next_cursor": cursor})
+
+
+async def get_election(request: Request) -> Response:
+    return await _one("SELECT * FROM elections", request.path_params["election_id"], _elections)
+
+
 async def list_meetings(request: Request) -> Response:
     """A partnership's meetings by date (404 for no partnership, no items for one without)."""
     assert pool is not None
@@ -773,6 +803,8 @@ app = Starlette(
         Route("/api/v1/study-visits/{visit_id}", get_study_visit),
         Route("/api/v1/partner-interests", list_partner_interests),
         Route("/api/v1/partner-interests/{interest_id}", get_partner_interest),
+        Route("/api/v1/elections", list_elections),
+        Route("/api/v1/elections/{election_id}", get_election),
         Route("/api/v1/partnerships/{partnership_id}/meetings", list_meetings),
         Route("/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}", get_meeting),
         Route("/healthz", health),

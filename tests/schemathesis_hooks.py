@@ -33,6 +33,7 @@ BEYOND_JSON_SCHEMA = {
     "a day that has not come yet": "relative to the clock",
     "the organisation number's check digit is wrong": "a check digit (Luhn)",
     "the third digit of an organisation number is 2 or more": "a check digit's convention",
+    "not a valid phone number": "a numbering plan: which numbers each country gives out",
 }
 # A file's refusals JSON Schema has no words for, by the start of the 415's detail.
 FILE_BEYOND_JSON_SCHEMA = {

@@ -23,6 +23,7 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         "applications": 1,
         "grants": 5,
         "partner_interests": 6,
+        "elections": 2,
     }
     assert second == {
         "organisations": 0,
@@ -34,6 +35,7 @@ async def test_demo_data_loads_once(client: AsyncClient, connection: AsyncConnec
         "applications": 0,
         "grants": 0,
         "partner_interests": 0,
+        "elections": 0,
     }
 
     workshops = (await client.get("/api/v1/workshops")).json()["items"]

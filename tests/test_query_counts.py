@@ -19,6 +19,7 @@ of whatever it holds only one of.
 
 import re
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from httpx import AsyncClient
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app.clock import today
 from app.core.principal import TokenClaims, system_principal
 from app.demo.seeds import load_demo_data
 from app.services.access.users import sign_in
@@ -34,6 +36,7 @@ from tests.factories import (
     create_organisation,
     create_partnership,
     create_person,
+    create_phase,
     reference_municipality,
 )
 from tests.funding.helpers import create_grant
@@ -293,6 +296,24 @@ async def demo(client: AsyncClient, connection: AsyncConnection) -> AsyncClient:
         applied_on="2025-03-01",
         network_id=network["id"],
     )
+    # and two partnerships facing an election in the next 12 months (the continuity list's page:
+    # docs/continuity.md), whatever day the suite runs.
+    soon = today() + timedelta(days=30)
+    await created(
+        client,
+        "/api/v1/elections",
+        {"country_code": "ZM", "level": "municipal", "held_on": str(soon), "source": "ECZ"},
+    )
+    for n in range(2):
+        zambian = await create_organisation(client, name=f"Council facing an election {n}")
+        facing = await create_partnership(client, zambian["id"], title=f"Facing an election {n}")
+        await create_phase(
+            client,
+            facing["id"],
+            "project",
+            str(soon - timedelta(days=200)),
+            str(soon + timedelta(days=300)),
+        )
     await itp_322(client)
     await created(
         client,

@@ -104,6 +104,7 @@ class DemoPerson:
     title: str
     party: str | None = None
     side: PoliticalSide | None = None
+    mandate_ends: date | None = None
 
 
 POL, OFF = PersonKind.politician, PersonKind.official
@@ -149,6 +150,7 @@ PEOPLE = [
         "Ordförande, kultur- och utbildningsnämnden",
         "Party C",
         MAJ,
+        date(2026, 10, 14),  # assumption: re-elected in 2018 and 2022 (docs/continuity.md)
     ),
     DemoPerson(
         "alingsas",
@@ -158,6 +160,7 @@ PEOPLE = [
         "Ledamot, kultur- och utbildningsnämnden",
         "Party D",
         OPP,
+        date(2018, 10, 14),  # assumption: not re-elected in 2018, and nobody recorded instead
     ),
     DemoPerson("chililabombwe", POL, "Mwila", "Placeholder", "Mayor", "Party E", MAJ),
     DemoPerson("chililabombwe", POL, "Chanda", "Sample", "Councillor", "Party F", OPP),
@@ -192,11 +195,13 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
                     title=demo.title,
                     party=demo.party,
                     political_side=demo.side,
+                    mandate_ends=demo.mandate_ends,
                     email=f"{demo.given_name}.{demo.family_name}@example.org".lower(),
                 )
             )
             added_people += 1
     await session.flush()
+    from app.demo.elections import load_demo_elections
     from app.demo.funding import load_demo_funding
     from app.demo.partner_interests import load_demo_partner_interests
     from app.demo.partnerships import load_demo_partnerships
@@ -210,6 +215,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
         "networks": added_networks,
         **await load_demo_funding(session),
         "partner_interests": await load_demo_partner_interests(session, orgs),
+        "elections": await load_demo_elections(session),
     }
 
 

@@ -5,6 +5,7 @@ from app.models.audit import AuditEvent
 from app.models.base import metadata
 from app.models.calendars import CalendarSubscription
 from app.models.countries import Country, CountryEligibility
+from app.models.elections import ContinuityNotice, Election
 from app.models.events import Event, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.models.funding import (
     Amendment,
@@ -47,10 +48,12 @@ __all__ = [
     "ApplicationRound",
     "AuditEvent",
     "CalendarSubscription",
+    "ContinuityNotice",
     "Country",
     "CountryEligibility",
     "Decision",
     "Document",
+    "Election",
     "Event",
     "Grant",
     "GrantBudgetLine",

@@ -290,6 +290,24 @@ EU_MEMBER_STATES = frozenset(
 )  # fmt: skip
 
 
+class ElectionLevel(StrEnum):
+    """What an election elects (docs/continuity.md)."""
+
+    municipal = "municipal"
+    regional = "regional"
+    national = "national"
+
+
+class ContinuityRisk(StrEnum):
+    """How an election threatens a partnership's steering group, least first
+    (docs/continuity.md)."""
+
+    none = "none"
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
 def sql_in(column: str, values: type[StrEnum]) -> str:
     """A CHECK constraint body limiting `column` to an enum's values."""
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"

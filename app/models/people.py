@@ -1,6 +1,6 @@
 """People: politicians and officials of an organisation. Personal data: keep it minimal."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -28,4 +28,6 @@ class Person(Tracked, table=True):
     political_side: str | None = Field(default=None, max_length=20)
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=20)
+    # The last day of a politician's current mandate (docs/continuity.md); officials have none.
+    mandate_ends: date | None = None
     erased_at: datetime | None = Field(default=None)

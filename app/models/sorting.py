@@ -28,6 +28,7 @@ SORT_INDEXES: dict[str, list[tuple[str, ...]]] = {
     "meetings": [("partnership_id", "created_at", "id"), ("partnership_id", "updated_at", "id")],
     "documents": [("partnership_id", "title", "id"), ("partnership_id", "updated_at", "id")],
     "results": [("partnership_id", "created_at", "id"), ("partnership_id", "updated_at", "id")],
+    "elections": [("updated_at", "id")],  # created by migration 0026, with the table
     "partnership_members": [
         ("partnership_id", "team", "start_date", "id"),
         ("partnership_id", "start_date", "id"),

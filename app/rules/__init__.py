@@ -6,6 +6,6 @@ Schemas and services call that function; the `/problems` catalogue lists every r
 here. DOMAIN.md references are given in each description.
 """
 
-from app.rules import access, funding, networks, partnerships, programmes, reference
+from app.rules import access, continuity, funding, networks, partnerships, programmes, reference
 
-__all__ = ["access", "funding", "networks", "partnerships", "programmes", "reference"]
+__all__ = ["access", "continuity", "funding", "networks", "partnerships", "programmes", "reference"]

@@ -6,6 +6,7 @@ Each rule is defined once, here: its code, its named figures and its check. A br
 """
 
 from collections.abc import Container, Iterable, Mapping
+from datetime import date
 from uuid import UUID
 
 from app.core.errors import RuleMode, RuleViolation, rule
@@ -142,6 +143,7 @@ UNKNOWN_COUNTRY = rule(
         "training_programmes.segments",
         "training_programmes.participant_countries",
         "study_visits.visiting_countries",
+        "elections.country_code",
     ),
 )
 
@@ -175,6 +177,7 @@ UNKNOWN_ORGANISATION = rule(
         "meetings.host_organisation_id",
         "api_keys.organisation_ids",
         "partner_interests.organisation_id",
+        "elections.organisation_id",
     ),
 )
 
@@ -247,4 +250,32 @@ def check_official_has_no_party(
             OFFICIAL_HAS_NO_PARTY,
             _("party and political_side are for politicians"),
             pointer=f"/{official_party_field(party)}",
+        )
+
+
+OFFICIAL_HAS_NO_MANDATE = rule(
+    "official-has-no-mandate",
+    _("Officials carry no mandate"),
+    _(
+        "Only a politician is elected, so only a politician carries the end of a mandate "
+        "(`mandate_ends`, docs/continuity.md)."
+    ),
+    mode=RuleMode.refuse,
+    reads=(
+        "people.kind",
+        "people.mandate_ends",
+    ),
+)
+
+
+def check_official_has_no_mandate(kind: PersonKind, mandate_ends: date | None) -> None:
+    """`official-has-no-mandate`."""
+    if kind != PersonKind.politician and mandate_ends is not None:
+        raise RuleViolation(
+            OFFICIAL_HAS_NO_MANDATE,
+            _(
+                "an `{kind}` carries no mandate: `mandate_ends` is for politicians",
+                kind=kind.value,
+            ),
+            pointer="/mandate_ends",
         )

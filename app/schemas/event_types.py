@@ -42,6 +42,7 @@ from app.models.partner_interests import PartnerInterest
 from app.models.partnerships import Meeting, Partnership, Phase
 from app.models.people import Person
 from app.schemas.common import Money
+from app.schemas.continuity import ContinuityAlert
 from app.schemas.funding.applications import sek
 from app.schemas.funding.grants import Figures
 from app.schemas.partnerships.compliance import OverdueReport
@@ -425,6 +426,16 @@ EVENT_TYPES: tuple[EventType, ...] = (
         Grant,
         OverdueReport,
         lambda o: f"/api/v1/grants/{o.grant_id}",
+        None,
+    ),
+    EventType(
+        "partnership.continuity_at_risk",
+        "An election entered the next 12 months at which the partnership's steering group is at "
+        "risk (`medium` or `high`, docs/continuity.md); told once per partnership and election. "
+        "The object is the partnership, whose `/continuity` shows it whole.",
+        Partnership,
+        ContinuityAlert,
+        lambda o: f"/api/v1/partnerships/{o.partnership_id}/continuity",
         None,
     ),
     EventType(

@@ -1,17 +1,25 @@
 """People: politicians and officials. Personal data: only the fields the programme needs."""
 
-from datetime import datetime
-from typing import Self
+from datetime import date, datetime
+from typing import Annotated, Self
 from uuid import UUID
 
 import phonenumbers
-from pydantic import ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from app.core.errors import as_field_error
 from app.core.i18n import _
 from app.core.paging import Page
 from app.models.enums import PersonKind, PoliticalSide
 from app.rules.reference import (
+    check_official_has_no_mandate,
     check_official_has_no_party,
     check_political_side,
     official_party_field,
@@ -20,15 +28,20 @@ from app.schemas.access import AuditEventRead
 from app.schemas.common import MergePatch, Name, RequestModel, ResponseModel, ShortName
 from app.schemas.organisations import OrganisationRead
 
+# What a phone number is sent as: international, digits with spaces, brackets, dots or dashes
+# (which numbers exist is the numbering plan's, checked by phonenumbers).
+PHONE_PATTERN = r"^\+[0-9][0-9 ()./-]*$"
+Phone = Annotated[str, StringConstraints(pattern=PHONE_PATTERN, max_length=40)]
+
 
 def normalise_phone(value: str) -> str:
     """An international number (starting with +), written E.164."""
+    if not value.startswith("+"):
+        raise ValueError(_("write the phone number internationally, e.g. +46 54 540 00 00"))
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError(
-            _("write the phone number internationally, e.g. +46 54 540 00 00")
-        ) from exc
+        raise ValueError(_("not a valid phone number")) from exc
     if not phonenumbers.is_valid_number(number):
         raise ValueError(_("not a valid phone number"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -45,7 +58,14 @@ class PersonFields(RequestModel):
         default=None, description="Politicians only: in the ruling majority or the opposition."
     )
     email: EmailStr | None = None
-    phone: str | None = Field(default=None, description="International format, e.g. +46545400000.")
+    phone: Phone | None = Field(
+        default=None, description="International format, e.g. +46545400000."
+    )
+    mandate_ends: date | None = Field(
+        default=None,
+        description="Politicians only: the last day of their current mandate. Without it the "
+        "mandate ends at the next election of their organisation (docs/continuity.md).",
+    )
 
     @field_validator("phone")
     @classmethod
@@ -58,6 +78,8 @@ class PersonFields(RequestModel):
             check_political_side(self.kind, self.political_side)
         with as_field_error(official_party_field(self.party)):
             check_official_has_no_party(self.kind, self.party, self.political_side)
+        with as_field_error("mandate_ends"):
+            check_official_has_no_mandate(self.kind, self.mandate_ends)
         return self
 
 
@@ -97,7 +119,8 @@ class PersonUpdate(MergePatch):
     party: ShortName | None = None
     political_side: PoliticalSide | None = None
     email: EmailStr | None = None
-    phone: str | None = None
+    phone: Phone | None = None
+    mandate_ends: date | None = None
 
 
 class PersonRead(ResponseModel):
@@ -114,6 +137,7 @@ class PersonRead(ResponseModel):
     political_side: PoliticalSide | None
     email: str | None
     phone: str | None
+    mandate_ends: date | None = Field(description="Politicians only: their mandate's last day.")
     erased_at: datetime | None = Field(description="Set when the person was erased (GDPR).")
     created_at: datetime
     updated_at: datetime

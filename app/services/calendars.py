@@ -89,7 +89,10 @@ async def get_subscription(
         principal, select(CalendarSubscription).where(CalendarSubscription.id == subscription_id)
     )
     found: CalendarSubscription = await get_one(
-        session, stmt, f"No calendar subscription {subscription_id}.", for_update=for_update
+        session,
+        stmt,
+        _("No calendar subscription {subscription_id}.", subscription_id=subscription_id),
+        for_update=for_update,
     )
     return found
 

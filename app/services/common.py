@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
 from app.core.errors import NOT_FOUND, InvalidChanges, ProblemError
+from app.core.i18n import Text
 from app.models.base import Tracked
 
 S = TypeVar("S", bound=BaseModel)
@@ -49,7 +50,7 @@ def touch(row: Tracked) -> None:
 
 
 async def get_one(
-    session: AsyncSession, stmt: Any, not_found: str, *, for_update: bool = False
+    session: AsyncSession, stmt: Any, not_found: Text, *, for_update: bool = False
 ) -> Any:
     """The one row `stmt` selects, or 404 with `not_found`; with `for_update`, locked and re-read
     (an object loaded earlier in the request may be stale by the time the lock is granted)."""
@@ -79,7 +80,7 @@ def answer_fields(record: Any, schema: type[BaseModel]) -> dict[str, Any]:
 async def read_one(
     session: AsyncSession,
     stmt: sa.Select[Any],
-    not_found: str,
+    not_found: Text,
     params: Mapping[str, Any] | None = None,
 ) -> sa.Row[Any]:
     """The one row `stmt` (of `answer_columns`) selects, or 404 with `not_found`."""

@@ -2,7 +2,8 @@
 webhook delivery task and the periodic tasks, and the worker that runs them.
 
 It sits above the domains' services, which it calls (delivery, retention, `report.overdue`,
-the Idempotency-Key sweep), so none of them depends on another through it."""
+`partnership.continuity_at_risk`, the Idempotency-Key sweep), so none of them depends on another
+through it."""
 
 import logging
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.clock import today
+from app.services.continuity_notices import announce_continuity_at_risk
 from app.services.events.delivery import QUEUE, TASK, DeliveryRetry, deliver
 from app.services.events.retention import sweep_expired_events
 from app.services.funding.overdue import announce_overdue_reports
@@ -25,6 +27,7 @@ log = logging.getLogger("partnership_api.webhooks")
 SWEEP_TASK = "sweep_idempotency_keys"
 OVERDUE_TASK = "announce_overdue_reports"
 RETENTION_TASK = "sweep_expired_events"
+CONTINUITY_TASK = "announce_continuity_at_risk"
 
 
 def libpq_dsn(url: str) -> str:
@@ -76,6 +79,15 @@ def make_queue(settings: Settings, url: str, engine: AsyncEngine) -> procrastina
         async with AsyncSession(engine) as session, session.begin():
             announced = await announce_overdue_reports(session, today())
         log.info("overdue reports announced", extra={"announced": announced})
+
+    @queue.periodic(cron="17 * * * *", periodic_id="announce-continuity-at-risk")
+    @queue.task(name=CONTINUITY_TASK, queue=QUEUE)
+    async def announce_continuity(timestamp: int) -> None:
+        """`partnership.continuity_at_risk` for the partnerships at risk at an election in the
+        next 12 months (Stockholm's day), each (partnership, election) once."""
+        async with AsyncSession(engine) as session, session.begin():
+            announced = await announce_continuity_at_risk(session, today())
+        log.info("continuity at risk announced", extra={"announced": announced})
 
     @queue.periodic(cron="37 * * * *", periodic_id="sweep-expired-events")
     @queue.task(name=RETENTION_TASK, queue=QUEUE)

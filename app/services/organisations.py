@@ -18,6 +18,7 @@ from app.core.principal import Principal
 from app.core.scopes import writable_organisation
 from app.core.versions import Expected, check_version
 from app.models.access import ApiKey
+from app.models.elections import Election
 from app.models.enums import (
     ApplicationKind,
     OrganisationType,
@@ -30,6 +31,7 @@ from app.models.networks import Network, NetworkMember, Workshop
 from app.models.organisations import Organisation
 from app.models.partner_interests import PartnerInterest
 from app.models.partnerships import Partnership, PartnershipPartner
+from app.rules.continuity import check_election_country
 from app.rules.funding import UNDECIDED, check_budget, terms
 from app.rules.networks import check_member_country, check_partner_eligible, partner_country_days
 from app.rules.partnerships import check_partner_country, check_swedish_applicant, check_third_party
@@ -101,7 +103,10 @@ async def list_organisations(
 async def read_organisation(session: AsyncSession, organisation_id: UUID) -> sa.Row[Any]:
     """An organisation to answer with (a row, see `answer_columns`)."""
     return await read_one(
-        session, _BY_ID, f"No organisation {organisation_id}.", {"id": organisation_id}
+        session,
+        _BY_ID,
+        _("No organisation {organisation_id}.", organisation_id=organisation_id),
+        {"id": organisation_id},
     )
 
 
@@ -120,7 +125,10 @@ async def get_organisation(
     """An organisation to change (an ORM object)."""
     stmt = select(Organisation).where(Organisation.id == organisation_id)
     organisation: Organisation = await get_one(
-        session, stmt, f"No organisation {organisation_id}.", for_update=for_update
+        session,
+        stmt,
+        _("No organisation {organisation_id}.", organisation_id=organisation_id),
+        for_update=for_update,
     )
     return organisation
 
@@ -191,11 +199,24 @@ async def update_organisation(
         )
     if merged.country_code != organisation.country_code:
         await check_countries(session, [("/country_code", merged.country_code)])
+        await _check_own_elections(session, organisation, merged.country_code)
     if (merged.country_code, merged.type) != (organisation.country_code, organisation.type):
         await _check_where_it_takes_part(session, organisation, merged.country_code, merged.type)
     if apply_changes(organisation, merged.model_dump()):
         await session.flush()
     return organisation
+
+
+async def _check_own_elections(
+    session: AsyncSession, organisation: Organisation, country_code: str
+) -> None:
+    """`election-organisation-country`: an organisation with elections of its own keeps its
+    country (docs/continuity.md)."""
+    held_in = await session.scalar(
+        select(Election.country_code).where(Election.organisation_id == organisation.id).limit(1)
+    )
+    if held_in is not None:
+        check_election_country(organisation.name, country_code, held_in, "/country_code")
 
 
 async def _check_where_it_takes_part(

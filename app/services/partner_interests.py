@@ -131,7 +131,9 @@ async def read_interest(
 ) -> sa.Row[Any]:
     """A declaration to answer with, in the caller's scope (a row, see `answer_columns`)."""
     stmt = scope_partner_interests(principal, _ANSWER.where(_TABLE.c.id == interest_id))
-    return await read_one(session, stmt, f"No declaration of interest {interest_id}.")
+    return await read_one(
+        session, stmt, _("No declaration of interest {interest_id}.", interest_id=interest_id)
+    )
 
 
 async def get_interest(
@@ -142,7 +144,10 @@ async def get_interest(
         principal, select(PartnerInterest).where(PartnerInterest.id == interest_id)
     )
     interest: PartnerInterest = await get_one(
-        session, stmt, f"No declaration of interest {interest_id}.", for_update=for_update
+        session,
+        stmt,
+        _("No declaration of interest {interest_id}.", interest_id=interest_id),
+        for_update=for_update,
     )
     return interest
 

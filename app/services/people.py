@@ -112,14 +112,16 @@ async def readable_people(
 async def read_person(session: AsyncSession, principal: Principal, person_id: UUID) -> sa.Row[Any]:
     """A person to answer with, in the caller's scope (a row)."""
     stmt = scope_people(principal, _ANSWER.where(col(Person.id) == person_id))
-    return await read_one(session, stmt, f"No person {person_id}.")
+    return await read_one(session, stmt, _("No person {person_id}.", person_id=person_id))
 
 
 async def get_person(
     session: AsyncSession, principal: Principal, person_id: UUID, *, for_update: bool = False
 ) -> Person:
     stmt = scope_people(principal, select(Person).where(Person.id == person_id))
-    person: Person = await get_one(session, stmt, f"No person {person_id}.", for_update=for_update)
+    person: Person = await get_one(
+        session, stmt, _("No person {person_id}.", person_id=person_id), for_update=for_update
+    )
     return person
 
 

@@ -95,14 +95,19 @@ async def list_programmes(
 async def read_programme(session: AsyncSession, programme_id: UUID) -> sa.Row[Any]:
     """A programme to answer with (a row)."""
     stmt = _PROGRAMME_ANSWER.where(col(TrainingProgramme.id) == programme_id)
-    return await read_one(session, stmt, f"No training programme {programme_id}.")
+    return await read_one(
+        session, stmt, _("No training programme {programme_id}.", programme_id=programme_id)
+    )
 
 
 async def get_programme(session: AsyncSession, programme_id: UUID) -> TrainingProgramme:
     """A programme to change: an ORM object, locked for the rest of the transaction."""
     stmt = select(TrainingProgramme).where(TrainingProgramme.id == programme_id)
     programme: TrainingProgramme = await get_one(
-        session, stmt, f"No training programme {programme_id}.", for_update=True
+        session,
+        stmt,
+        _("No training programme {programme_id}.", programme_id=programme_id),
+        for_update=True,
     )
     return programme
 
@@ -193,7 +198,7 @@ async def read_study_visit(
 ) -> sa.Row[Any]:
     """A study visit to answer with, in the caller's scope (a row)."""
     stmt = scope_study_visits(principal, _VISIT_ANSWER.where(col(StudyVisit.id) == visit_id))
-    return await read_one(session, stmt, f"No study visit {visit_id}.")
+    return await read_one(session, stmt, _("No study visit {visit_id}.", visit_id=visit_id))
 
 
 async def get_study_visit(
@@ -202,7 +207,9 @@ async def get_study_visit(
     """A study visit to change, in the caller's scope: an ORM object, locked for the rest of
     the transaction."""
     stmt = scope_study_visits(principal, select(StudyVisit).where(StudyVisit.id == visit_id))
-    visit: StudyVisit = await get_one(session, stmt, f"No study visit {visit_id}.", for_update=True)
+    visit: StudyVisit = await get_one(
+        session, stmt, _("No study visit {visit_id}.", visit_id=visit_id), for_update=True
+    )
     return visit
 
 

@@ -323,6 +323,7 @@ async def test_a_viewer_cannot_write_anything(
             "round_id",
             "subscription_id",
             "delivery_id",
+            "election_id",
         )
     }
     async with authorised(

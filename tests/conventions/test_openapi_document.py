@@ -89,8 +89,14 @@ async def every_object(client: AsyncClient) -> dict[str, str]:
     key = await created(
         client, "/api/v1/api-keys", {"name": "declared", "role": "admin", "organisation_ids": []}
     )
+    election = await created(
+        client,
+        "/api/v1/elections",
+        {"country_code": "ZM", "level": "municipal", "held_on": "2031-08-14", "source": "Law"},
+    )
     events = (await client.get("/api/v1/audit-events", params={"limit": 1})).json()
     return ids | {
+        "election_id": election["id"],
         "code": "SE",
         "network_id": network["id"],
         "network_member_id": member.json()["id"],

@@ -11,6 +11,7 @@ from pydantic import MISSING, BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.schemas.continuity import ContinuityAlert
 from app.schemas.event_types import EVENT_TYPES
 from app.schemas.funding.applications import ApplicationRead
 from app.schemas.funding.grants import AmendmentRead, GrantRead, PaymentRead, ReportRead
@@ -50,6 +51,7 @@ READ: dict[str, type[BaseModel]] = {
     "report.approved": ReportRead,
     "payment.made": PaymentRead,
     "report.overdue": OverdueReport,
+    "partnership.continuity_at_risk": ContinuityAlert,
     "person.erased": PersonRead,
     "meeting.deleted": MeetingRead,
     "person.deleted": PersonRead,
@@ -68,6 +70,7 @@ LEFT_OUT: dict[type[BaseModel], set[str]] = {
     ReportRead: {"narrative", "decision_note", "costs", "total", *TIMES},
     PaymentRead: {"created_at"},
     OverdueReport: set(),
+    ContinuityAlert: set(),
     PartnerInterestRead: {"local_challenge", *TIMES},
     PersonRead: {
         "kind",
@@ -78,6 +81,7 @@ LEFT_OUT: dict[type[BaseModel], set[str]] = {
         "political_side",
         "email",
         "phone",
+        "mandate_ends",
         *TIMES,
     },
 }

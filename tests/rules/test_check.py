@@ -190,6 +190,15 @@ async def break_rows(db: asyncpg.Connection, expect: Expect) -> None:
     expect("politician-political-side", f"{api}/people/{sideless}")
     partisan = await person(makueni, "official", None, "Party")
     expect("official-has-no-party", f"{api}/people/{partisan}")
+    mandated = await person(makueni, "official", None, None)
+    await db.execute("UPDATE people SET mandate_ends = '2027-08-10' WHERE id = $1", mandated)
+    expect("official-has-no-mandate", f"{api}/people/{mandated}")
+    abroad = await one(
+        "INSERT INTO elections (id, country_code, organisation_id, level, held_on, source) "
+        "VALUES (gen_random_uuid(), 'TZ', $1, 'regional', '2027-10-01', 'test') RETURNING id",
+        kisumu,
+    )
+    expect("election-organisation-country", f"{api}/elections/{abroad}")
     key = (
         "INSERT INTO api_keys (id, name, prefix, secret_hash, role, organisation_ids, created_by) "
         "VALUES (gen_random_uuid(), 'broken', $1, repeat('0', 64), 'coordinator', $2, 'test') "

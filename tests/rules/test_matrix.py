@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tests.conftest import ROOT
 from tests.rules import (  # noqa: F401  (each module registers its rows)
+    cases_continuity,
     cases_funding,
     cases_meetings,
     cases_networks,

@@ -60,6 +60,7 @@ WRITES: dict[str, frozenset[str]] = {
         "political_side",
         "email",
         "phone",
+        "mandate_ends",
         *_TRACKED,
     ),
     "delete_person": every("people"),
@@ -74,6 +75,18 @@ WRITES: dict[str, frozenset[str]] = {
         "erased_at",
         *_TRACKED,
     ),
+    # Elections (app/services/elections.py)
+    "create_election": every("elections"),
+    "update_election": of(
+        "elections",
+        "country_code",
+        "organisation_id",
+        "level",
+        "held_on",
+        "source",
+        *_TRACKED,
+    ),
+    "delete_election": every("elections"),
     # Partnerships (app/services/partnerships/)
     "create_partnership": every("partnerships", "partnership_partners"),
     "update_partnership": of(

@@ -13,6 +13,7 @@ from app.clock import today
 from app.exports import funding_csv
 from app.schemas.common import IsoDate
 from app.schemas.funding.figures import FundingAlerts, FundingSummary
+from app.services import continuity
 from app.services.funding import figures as service
 
 router = APIRouter(prefix="/funding", tags=["funding"], route_class=TransactionalRoute)
@@ -52,7 +53,8 @@ def _csv(body: str, name: str) -> Response:
 @router.get(
     "/alerts",
     operation_id="get_funding_alerts",
-    summary="Overdue reports and grants near their end (programme officers)",
+    summary="Overdue reports, grants near their end, and partnerships whose steering group is "
+    "at risk at an election (programme officers)",
 )
 async def get_funding_alerts(
     session: SessionDep,
@@ -66,6 +68,7 @@ async def get_funding_alerts(
         within_days=within_days,
         overdue_reports=await service.overdue_reports(session, day),
         ending_soon=await service.ending_soon(session, day, within_days),
+        continuity_at_risk=await continuity.continuity_at_risk(session, day, within_days),
     )
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from app.schemas.common import Money
+from app.schemas.continuity import ContinuityAlert
 from app.schemas.partnerships.compliance import OverdueReport
 
 
@@ -25,6 +26,10 @@ class FundingAlerts(BaseModel):
     overdue_reports: list[OverdueReport] = Field(description="Oldest due date first.")
     ending_soon: list[EndingGrant] = Field(
         description="Active grants ending within `within_days`, soonest first."
+    )
+    continuity_at_risk: list[ContinuityAlert] = Field(
+        description="Partnerships whose steering group is at risk (`medium` or `high`) at an "
+        "election within `within_days` not yet settled, soonest first (docs/continuity.md)."
     )
 
 

@@ -94,7 +94,10 @@ async def get_subscription(
         principal, select(WebhookSubscription).where(WebhookSubscription.id == subscription_id)
     )
     found: WebhookSubscription = await get_one(
-        session, stmt, f"No webhook subscription {subscription_id}.", for_update=for_update
+        session,
+        stmt,
+        _("No webhook subscription {subscription_id}.", subscription_id=subscription_id),
+        for_update=for_update,
     )
     return found
 

@@ -5,6 +5,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.versions import Expected, check_version
 from app.models.funding import Application, ApplicationRound
@@ -36,7 +37,10 @@ async def get_round(
 ) -> ApplicationRound:
     stmt = select(ApplicationRound).where(ApplicationRound.id == round_id)
     found: ApplicationRound = await get_one(
-        session, stmt, f"No application round {round_id}.", for_update=for_update
+        session,
+        stmt,
+        _("No application round {round_id}.", round_id=round_id),
+        for_update=for_update,
     )
     return found
 

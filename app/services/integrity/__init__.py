@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.core.errors import ProblemKind
 from app.rules.access import SCOPED_ROLE_NEEDS_ORGANISATIONS
+from app.rules.continuity import ELECTION_ORGANISATION_COUNTRY
 from app.rules.funding import (
     AMENDMENT,
     APPLICATION_ATTACHMENTS,
@@ -89,6 +90,7 @@ from app.rules.programmes import (
     VISITING_COUNTRIES_TAKE_PART,
 )
 from app.rules.reference import (
+    OFFICIAL_HAS_NO_MANDATE,
     OFFICIAL_HAS_NO_PARTY,
     ORGANISATION_NUMBER_SWEDISH_ONLY,
     POLITICIAN_POLITICAL_SIDE,
@@ -155,6 +157,8 @@ RULES: dict[ProblemKind, Audited | NotJudged] = {
     UNKNOWN_ORGANISATION: audited(reference.listed_organisations),
     POLITICIAN_POLITICAL_SIDE: audited(reference.people),
     OFFICIAL_HAS_NO_PARTY: audited(reference.people),
+    OFFICIAL_HAS_NO_MANDATE: audited(reference.people),
+    ELECTION_ORGANISATION_COUNTRY: audited(reference.own_elections),
     # Access control
     SCOPED_ROLE_NEEDS_ORGANISATIONS: audited(access.scoped_roles),
     # Partnerships

@@ -7,15 +7,18 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.models.enums import OrganisationType, PersonKind, PoliticalSide
+from app.rules.continuity import check_election_country
 from app.rules.reference import (
     check_known_countries,
     check_known_organisations,
     check_not_reference_type,
+    check_official_has_no_mandate,
     check_official_has_no_party,
     check_org_number_swedish,
     check_political_side,
 )
 from app.services.integrity.base import (
+    API,
     Finding,
     api_key_url,
     judge,
@@ -46,13 +49,17 @@ async def organisations(conn: AsyncConnection) -> AsyncIterator[Finding]:
 
 
 async def people(conn: AsyncConnection) -> AsyncIterator[Finding]:
-    """`politician-political-side` and `official-has-no-party`."""
-    async for p in rows(conn, "SELECT id, kind, party, political_side FROM people ORDER BY id"):
+    """`politician-political-side`, `official-has-no-party` and `official-has-no-mandate`."""
+    async for p in rows(
+        conn, "SELECT id, kind, party, political_side, mandate_ends FROM people ORDER BY id"
+    ):
         url, kind = person_url(p.id), PersonKind(p.kind)
         side = PoliticalSide(p.political_side) if p.political_side else None
         if found := judge(url, check_political_side, kind, side):
             yield found
         if found := judge(url, check_official_has_no_party, kind, p.party, side):
+            yield found
+        if found := judge(url, check_official_has_no_mandate, kind, p.mandate_ends):
             yield found
 
 
@@ -106,3 +113,22 @@ async def listed_organisations(conn: AsyncConnection) -> AsyncIterator[Finding]:
             wanted = [(f"/organisation_ids/{i}", o) for i, o in enumerate(row.organisation_ids)]
             if found := judge(url(row.id), check_known_organisations, wanted, set(row.known)):
                 yield found
+
+
+async def own_elections(conn: AsyncConnection) -> AsyncIterator[Finding]:
+    """`election-organisation-country`: an organisation's own election is in its country."""
+    async for e in rows(
+        conn,
+        "SELECT e.id, e.country_code, o.name, o.country_code AS organisation_country "
+        "FROM elections e JOIN organisations o ON o.id = e.organisation_id ORDER BY e.id",
+    ):
+        url = f"{API}/elections/{e.id}"
+        if found := judge(
+            url,
+            check_election_country,
+            e.name,
+            e.organisation_country,
+            e.country_code,
+            "/country_code",
+        ):
+            yield found

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships
@@ -95,7 +96,7 @@ async def read_network(
     stmt = _ANSWER.where(col(Network.id) == network_id)
     if announced_only:
         stmt = stmt.where(col(Network.status) != NetworkStatus.planned)
-    return await read_one(session, stmt, f"No network {network_id}.")
+    return await read_one(session, stmt, _("No network {network_id}.", network_id=network_id))
 
 
 async def networks_by_id(session: AsyncSession, ids: Collection[UUID]) -> dict[UUID, NetworkRead]:
@@ -118,7 +119,7 @@ async def get_network(
     if announced_only:
         stmt = stmt.where(Network.status != NetworkStatus.planned)
     network: Network = await get_one(
-        session, stmt, f"No network {network_id}.", for_update=for_update
+        session, stmt, _("No network {network_id}.", network_id=network_id), for_update=for_update
     )
     return network
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.versions import Expected, check_version
 from app.models.enums import NetworkMemberStatus
@@ -64,14 +65,14 @@ async def list_workshops(
 async def read_workshop(session: AsyncSession, workshop_id: UUID) -> sa.Row[Any]:
     """A workshop to answer with (a row, see `answer_columns`)."""
     stmt = _ANSWER.where(col(Workshop.id) == workshop_id)
-    return await read_one(session, stmt, f"No workshop {workshop_id}.")
+    return await read_one(session, stmt, _("No workshop {workshop_id}.", workshop_id=workshop_id))
 
 
 async def get_workshop(session: AsyncSession, workshop_id: UUID) -> Workshop:
     """A workshop to change: an ORM object, locked for the rest of the transaction."""
     stmt = select(Workshop).where(Workshop.id == workshop_id)
     workshop: Workshop = await get_one(
-        session, stmt, f"No workshop {workshop_id}.", for_update=True
+        session, stmt, _("No workshop {workshop_id}.", workshop_id=workshop_id), for_update=True
     )
     return workshop
 

@@ -151,7 +151,9 @@ async def read_partnership(
 ) -> sa.Row[Any]:
     """A partnership to answer with, in the caller's scope (a row, see `answer_columns`)."""
     stmt = scope_partnerships(principal, _ANSWER.where(_PARTNERSHIPS.c.id == partnership_id))
-    return await read_one(session, stmt, f"No partnership {partnership_id}.")
+    return await read_one(
+        session, stmt, _("No partnership {partnership_id}.", partnership_id=partnership_id)
+    )
 
 
 def answer(
@@ -217,7 +219,10 @@ async def get_partnership(
         principal, select(Partnership).where(Partnership.id == partnership_id)
     )
     partnership: Partnership = await get_one(
-        session, stmt, f"No partnership {partnership_id}.", for_update=for_update
+        session,
+        stmt,
+        _("No partnership {partnership_id}.", partnership_id=partnership_id),
+        for_update=for_update,
     )
     return partnership
 
