@@ -41,6 +41,7 @@ from app.routers import (
     problems,
     programmes,
     public,
+    vocabularies,
 )
 from app.routers.access import api_keys, audit_events, users
 from app.routers.funding import applications, figures, grants, rounds
@@ -159,6 +160,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "name": "events",
                 "description": "Event types and signed webhooks for other systems.",
             },
+            {
+                "name": "vocabularies",
+                "description": "The labels of the closed vocabularies in three languages.",
+            },
             {"name": "problems", "description": "What each problem `type` means."},
             {"name": "health", "description": "Liveness and readiness."},
         ],
@@ -197,6 +202,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         audit_events.router,
         events.router,
         partner_interests.router,
+        vocabularies.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(problems.router)

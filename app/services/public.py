@@ -37,6 +37,7 @@ from app.schemas.public import (
     PublicPhase,
     PublicWorkshop,
 )
+from app.schemas.texts import served_public
 from app.services.access import audit
 from app.services.common import apply_changes
 from app.services.networks import networks
@@ -108,8 +109,7 @@ async def _summaries(
     return [
         PublicPartnership(
             id=p.id,
-            title=p.title,
-            description=p.description,
+            **served_public(p),
             local_challenge=p.local_challenge,
             themes=p.themes,
             principles=p.principles,
@@ -202,7 +202,7 @@ async def _network_summaries(
         by_network[w.network_id].append(
             PublicWorkshop(
                 id=w.id,
-                title=w.title,
+                **served_public(w, ("title",)),
                 host=parties[w.host_organisation_id],
                 country_code=w.country_code,
                 city=w.city,
@@ -222,9 +222,8 @@ async def _network_summaries(
     return [
         PublicNetwork(
             id=n.id,
-            title=n.title,
+            **served_public(n),
             theme=n.theme,
-            description=n.description,
             country_codes=n.country_codes,
             starts=n.starts,
             ends=n.ends,
