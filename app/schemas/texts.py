@@ -6,7 +6,7 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
+    ConfigDict,
     Field,
     SerializationInfo,
     SerializerFunctionWrapHandler,
@@ -35,6 +35,8 @@ TRANSLATIONS_DESCRIPTION = (
 
 class _Translation(RequestModel):
     """A translation as stored: at least one text (L4), nulls left out."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
     @model_validator(mode="after")
     def _something(self) -> Self:
@@ -76,14 +78,6 @@ class DescriptionOnly(_Translation):
 
 class DescriptionOnlyChange(RequestModel):
     description: TranslatedResultDescription | None = None
-
-
-def _none_is_empty(value: Any) -> Any:
-    """A null `translations` (a merge patch clearing them all) is none at all."""
-    return {} if value is None else value
-
-
-NoneIsEmpty = BeforeValidator(_none_is_empty)
 
 
 class Translatable(RequestModel):

@@ -128,8 +128,12 @@ async def test_merge_patches_change_one_language_at_a_time(client: AsyncClient) 
     assert set(changed) == {"en", "es"}
     changed = await patch({"translations": {"es": {"title": None}}})  # nothing left: gone
     assert set(changed) == {"en"}
-    await patch({"translations": {"sv": SWEDISH}})
-    assert set(await patch({"translations": None})) == {"en"}
+    await patch({"translations": {"sv": SWEDISH, "es": SPANISH}})
+    assert set(await patch({"translations": {"sv": None, "es": None}})) == {"en"}
+    # Null is not "no translations": the field always has a value (an object).
+    refused = await merge(client, path, {"translations": None})
+    assert refused.status_code == 422
+    assert [e["pointer"] for e in refused.json()["errors"]] == ["/translations"]
 
 
 @pytest.mark.parametrize(
@@ -225,3 +229,55 @@ async def test_the_demo_data_in_three_languages(
     public = await read(client, "/api/v1/public/partnerships?q=Makueni", "sv")
     [summary] = public["items"]
     assert (summary["title"], summary["served_language"]) == (karlstad["title"], "sv")
+
+
+async def test_results_and_workshops_too(client: AsyncClient) -> None:
+    partner = await create_organisation(client)
+    partnership = await create_partnership(client, partner["id"])
+    created = await client.post(
+        f"{PARTNERSHIPS_PATH}/{partnership['id']}/results",
+        json={
+            "principle": "participation",
+            "side": "partner",
+            "description": "Cabildos abiertos en cada aldea",
+            "language": "es",
+            "translations": {"sv": {"description": "Öppna byamöten i varje by"}},
+            "observed_on": "2024-12-31",
+        },
+    )
+    assert created.status_code == 201, created.text
+    path = f"{PARTNERSHIPS_PATH}/{partnership['id']}/results/{created.json()['id']}"
+    swedish = await read(client, path, "sv")
+    assert (swedish["description"], swedish["served_language"]) == (
+        "Öppna byamöten i varje by",
+        "sv",
+    )
+    english = await read(client, path, "en")
+    assert (english["description"], english["served_language"]) == (
+        "Cabildos abiertos en cada aldea",
+        "es",
+    )
+    blank = await merge(client, path, {"translations": {"sv": {"description": " "}}})
+    assert blank.status_code == 422
+    assert [e["pointer"] for e in blank.json()["errors"]] == ["/translations/sv/description"]
+
+    network = await gender_network(client, country_codes=["SE", "GT"])
+    workshop = await client.post(
+        "/api/v1/workshops",
+        json={
+            "network_id": network["id"],
+            "title": "Local democracy and gender equality",
+            "translations": {"es": {"title": "Democracia local e igualdad de género"}},
+            "host_organisation_id": partner["id"],
+            "country_code": "GT",
+            "city": "Guatemala",
+            "starts": "2024-06-03",
+            "ends": "2024-06-07",
+        },
+    )
+    assert workshop.status_code == 201, workshop.text
+    spanish = await read(client, f"/api/v1/workshops/{workshop.json()['id']}", "es")
+    assert (spanish["title"], spanish["served_language"]) == (
+        "Democracia local e igualdad de género",
+        "es",
+    )

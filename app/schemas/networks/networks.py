@@ -25,7 +25,6 @@ from app.schemas.texts import (
     SERVED_LANGUAGE_DESCRIPTION,
     TRANSLATIONS_DESCRIPTION,
     Localized,
-    NoneIsEmpty,
     TitleAndDescription,
     TitleAndDescriptionChange,
     TitleAndDescriptionRead,
@@ -40,7 +39,7 @@ class NetworkFields(Translatable):
     title: Title
     theme: Theme
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
-    translations: Annotated[dict[Language, TitleAndDescription], NoneIsEmpty] = Field(
+    translations: dict[Language, TitleAndDescription] = Field(
         default_factory=dict, description=TRANSLATIONS_DESCRIPTION
     )
     country_codes: list[CountryCode] = Field(min_length=1, max_length=30)

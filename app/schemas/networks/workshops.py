@@ -21,7 +21,6 @@ from app.schemas.texts import (
     READ_TRANSLATIONS_DESCRIPTION,
     TRANSLATIONS_DESCRIPTION,
     Localized,
-    NoneIsEmpty,
     TitleOnly,
     TitleOnlyChange,
     TitleRead,
@@ -32,7 +31,7 @@ from app.schemas.texts import (
 class WorkshopFields(Translatable):
     network_id: UUID | None = Field(default=None, description="Null for a workshop on its own.")
     title: Title
-    translations: Annotated[dict[Language, TitleOnly], NoneIsEmpty] = Field(
+    translations: dict[Language, TitleOnly] = Field(
         default_factory=dict, description=TRANSLATIONS_DESCRIPTION
     )
     host_organisation_id: UUID

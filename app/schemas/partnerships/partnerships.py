@@ -22,7 +22,6 @@ from app.schemas.texts import (
     READ_TRANSLATIONS_DESCRIPTION,
     TRANSLATIONS_DESCRIPTION,
     Localized,
-    NoneIsEmpty,
     TitleAndDescription,
     TitleAndDescriptionChange,
     TitleAndDescriptionRead,
@@ -37,7 +36,7 @@ Text = Annotated[str, StringConstraints(max_length=10_000)]
 class PartnershipFields(Translatable):
     title: Title
     description: Text | None = None
-    translations: Annotated[dict[Language, TitleAndDescription], NoneIsEmpty] = Field(
+    translations: dict[Language, TitleAndDescription] = Field(
         default_factory=dict, description=TRANSLATIONS_DESCRIPTION
     )
     local_challenge: Text | None = Field(default=None, description="The local challenge it meets.")

@@ -17,7 +17,6 @@ from app.schemas.texts import (
     DescriptionOnlyChange,
     DescriptionRead,
     Localized,
-    NoneIsEmpty,
     Translatable,
 )
 
@@ -28,7 +27,7 @@ class ResultFields(Translatable):
     principle: Principle
     side: ResultSide
     description: Description
-    translations: Annotated[dict[Language, DescriptionOnly], NoneIsEmpty] = Field(
+    translations: dict[Language, DescriptionOnly] = Field(
         default_factory=dict, description=TRANSLATIONS_DESCRIPTION
     )
     observed_on: IsoDate
