@@ -33,6 +33,8 @@ BEYOND_JSON_SCHEMA = {
     "a day that has not come yet": "relative to the clock",
     "the organisation number's check digit is wrong": "a check digit (Luhn)",
     "the third digit of an organisation number is 2 or more": "a check digit's convention",
+    "the main language's texts are the resource's own fields": "a key of one field that may "
+    "not be the value of another (`translations` never names the main `language`)",
 }
 # A file's refusals JSON Schema has no words for, by the start of the 415's detail.
 FILE_BEYOND_JSON_SCHEMA = {

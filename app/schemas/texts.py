@@ -5,6 +5,7 @@ language they `served`."""
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
+    MISSING,
     BaseModel,
     ConfigDict,
     Field,
@@ -34,13 +35,13 @@ TRANSLATIONS_DESCRIPTION = (
 
 
 class _Translation(RequestModel):
-    """A translation as stored: at least one text (L4), nulls left out."""
+    """A translation as stored: at least one text (L4), none null (leave a text out)."""
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
     @model_validator(mode="after")
     def _something(self) -> Self:
-        if all(getattr(self, name) is None for name in type(self).model_fields):
+        if all(getattr(self, name) in (None, MISSING) for name in type(self).model_fields):
             raise ValueError("a translation has at least one text")
         return self
 
@@ -53,8 +54,8 @@ class _Translation(RequestModel):
 
 
 class TitleAndDescription(_Translation):
-    title: TranslatedTitle | None = None
-    description: TranslatedDescription | None = None
+    title: TranslatedTitle | MISSING = MISSING
+    description: TranslatedDescription | MISSING = MISSING
 
 
 class TitleAndDescriptionChange(RequestModel):
@@ -65,7 +66,7 @@ class TitleAndDescriptionChange(RequestModel):
 
 
 class TitleOnly(_Translation):
-    title: TranslatedTitle | None = None
+    title: TranslatedTitle | MISSING = MISSING
 
 
 class TitleOnlyChange(RequestModel):
@@ -73,7 +74,7 @@ class TitleOnlyChange(RequestModel):
 
 
 class DescriptionOnly(_Translation):
-    description: TranslatedResultDescription | None = None
+    description: TranslatedResultDescription | MISSING = MISSING
 
 
 class DescriptionOnlyChange(RequestModel):
