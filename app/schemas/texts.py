@@ -81,11 +81,21 @@ class DescriptionOnlyChange(RequestModel):
     description: TranslatedResultDescription | None = None
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
 class Translatable(RequestModel):
     """The main language of a resource's texts, checked against its `translations` (L3). A
     subclass declares `translations`."""
 
-    language: Language = Field(default=DEFAULT_LANGUAGE, description=MAIN_LANGUAGE_DESCRIPTION)
+    # The default is said in words, not as the schema's `default`: generated clients (such as
+    # openapi-typescript's) would read a default as a field the request must send.
+    language: Language = Field(
+        default=DEFAULT_LANGUAGE,
+        description=MAIN_LANGUAGE_DESCRIPTION + " Default `en`.",
+        json_schema_extra=_no_default,
+    )
 
     @model_validator(mode="after")
     def _main_not_translated(self) -> Self:
