@@ -44,6 +44,7 @@ from app.routers import (
     problems,
     programmes,
     public,
+    vocabularies,
 )
 from app.routers.access import api_keys, audit_events, users
 from app.routers.funding import applications, figures, grants, rounds
@@ -181,6 +182,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 "name": "events",
                 "description": "Event types and signed webhooks for other systems.",
             },
+            {
+                "name": "vocabularies",
+                "description": "The labels of the closed vocabularies in three languages.",
+            },
             {"name": "problems", "description": "What each problem `type` means."},
             {"name": "health", "description": "Liveness and readiness."},
         ],
@@ -227,6 +232,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         partner_interests.router,
         elections.router,
         continuity.router,
+        vocabularies.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(problems.router)

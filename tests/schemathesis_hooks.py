@@ -34,6 +34,8 @@ BEYOND_JSON_SCHEMA = {
     "the organisation number's check digit is wrong": "a check digit (Luhn)",
     "the third digit of an organisation number is 2 or more": "a check digit's convention",
     "not a valid phone number": "a numbering plan: which numbers each country gives out",
+    "the main language's texts are the resource's own fields": "a key of one field that may "
+    "not be the value of another (`translations` never names the main `language`)",
 }
 # A file's refusals JSON Schema has no words for, by the start of the 415's detail.
 FILE_BEYOND_JSON_SCHEMA = {

@@ -56,6 +56,9 @@ NOT_READS = {
     "/readyz",
     "/problems",
     "/problems/{code}",
+    # Labels shipped as files, read with no statement (app/core/vocabularies.py).
+    "/api/v1/vocabularies",
+    "/api/v1/vocabularies/{vocabulary}",
     "/api/v1/partnerships/{partnership_id}/documents/{document_id}/file",
     # Reached by a secret no list shows: tests/calendars/test_feeds.py counts its statements.
     "/api/v1/calendar-feeds/{token}.ics",

@@ -67,6 +67,7 @@ SearchQuery = Annotated[
     Query(
         max_length=100,
         pattern=NO_CONTROL,
-        description="Full-text search: every word as a prefix, or Swedish/English stemmed.",
+        description="Full-text search: every word as a prefix, or Swedish, English or Spanish "
+        "stemmed.",
     ),
 ]

@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from app.core.i18n import Language
 from app.core.principal import Principal, system_principal
 from app.models.enums import (
     MeetingKind,
@@ -38,6 +39,7 @@ from app.schemas.partnerships.phases import (
     StartPhase,
     TerminatePhase,
 )
+from app.schemas.texts import TitleAndDescription
 from app.services import public
 from app.services.partnerships import meetings, members, partnerships, phases
 
@@ -138,8 +140,17 @@ async def _karlstad_makueni(
         session,
         PartnershipCreate(
             title=title,
-            description="Gymnasie- och vuxenutbildningsförvaltningen i Karlstad och Makueni County "
-            "lär av varandra för att bryta normtypiska val av studier och arbete.",
+            description="Karlstad's administration of upper secondary and adult education and "
+            "Makueni County learn from each other to break gender-typical choices of study and "
+            "work.",
+            translations={
+                "sv": TitleAndDescription(
+                    title="Karlstad - Makueni: att bryta könsstereotypa val av studier och arbete",
+                    description="Gymnasie- och vuxenutbildningsförvaltningen i Karlstad och "
+                    "Makueni County lär av varandra för att bryta normtypiska val av studier "
+                    "och arbete.",
+                )
+            },
             local_challenge="Gender-typical choices narrow the labour market",
             themes=["education", "gender equality", "labour market"],
             principles=[Principle.equality_non_discrimination, Principle.participation],
@@ -328,6 +339,7 @@ async def _draft(
     partner: UUID,
     description: str,
     network_id: UUID | None = None,
+    translations: dict[Language, TitleAndDescription] | None = None,
 ) -> int:
     if await _exists(session, title):
         return 0
@@ -336,6 +348,7 @@ async def _draft(
         PartnershipCreate(
             title=title,
             description=description,
+            translations=translations or {},
             themes=["gender equality"],
             principles=[Principle.equality_non_discrimination],
             swedish_party_id=swedish,
@@ -397,4 +410,12 @@ async def _lessebo_guatemala(
         orgs["guatemala_a"].id,
         "Grew out of the gender-equality network's 2024 workshops (seed 001).",
         network_id,
+        # Issue 17: the Guatemalan partner reads Spanish.
+        {
+            "es": TitleAndDescription(
+                title="Lessebo - Municipalidad Ejemplo A: igualdad de género",
+                description="Surgió de los talleres de 2024 de la red para la igualdad de "
+                "género (seed 001).",
+            )
+        },
     )

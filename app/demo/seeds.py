@@ -244,6 +244,19 @@ async def _gender_network(session: AsyncSession, orgs: dict[str, Organisation]) 
                 "status": "active",
                 "description": "Workshops in Guatemala (June 2024) and Sweden (September "
                 "2024); partnership applications possible 2025-2026.",
+                # Issue 17: the network's members read Swedish and Spanish.
+                "translations": {
+                    "sv": {
+                        "title": "Nätverk för jämställdhet",
+                        "description": "Workshoppar i Guatemala (juni 2024) och Sverige "
+                        "(september 2024); ansökan om partnerskap möjlig 2025-2026.",
+                    },
+                    "es": {
+                        "title": "Red para la igualdad de género",
+                        "description": "Talleres en Guatemala (junio de 2024) y en Suecia "
+                        "(septiembre de 2024); se pueden solicitar asociaciones en 2025-2026.",
+                    },
+                },
             }
         ),
     )

@@ -19,11 +19,13 @@ from sqlmodel import col, select
 from app.clock import STOCKHOLM
 from app.core.errors import NOT_FOUND, ProblemError
 from app.core.principal import Principal
+from app.core.vocabularies import label, worded
 from app.models.enums import CalendarFeed, MeetingStatus
 from app.models.networks import Workshop
 from app.models.organisations import Organisation
 from app.models.partnerships import Meeting, Partnership, PartnershipPartner
 from app.models.programmes import StudyVisit
+from app.schemas.texts import served_texts
 from app.services.calendars import no_such_feed, open_subscription, readable_organisation
 from app.services.networks.networks import get_network
 from app.services.partnerships.partnerships import get_partnership
@@ -82,17 +84,22 @@ def feed(name: str, entries: list[Entry]) -> bytes:
 
 
 def meeting_entry(meeting: Meeting, title: str) -> Entry:
+    """`title` is the partnership's as served in the caller's language; the kind is its label,
+    lower case after the colon ("Karlstad - Makueni: visit", "...: besök")."""
     cancelled = meeting.status == MeetingStatus.cancelled and meeting.cancelled_reason
+    kind = label("meeting_kind", meeting.kind)
     return Entry(
         uid=f"meeting-{meeting.id}",
         changed=meeting.updated_at,
         sequence=meeting.sequence,
         starts=meeting.start_date,
         ends=meeting.end_date,
-        summary=f"{title}: {meeting.kind.replace('_', ' ')}",
+        summary=f"{title}: {kind[:1].lower()}{kind[1:]}",
         location=meeting.place,
         status=meeting.status,
-        description=f"Cancelled: {meeting.cancelled_reason}" if cancelled else meeting.outcome,
+        description=worded("calendar", "cancelled", reason=meeting.cancelled_reason)
+        if cancelled
+        else meeting.outcome,
     )
 
 
@@ -134,7 +141,7 @@ def workshop_entry(workshop: Workshop) -> Entry:
         sequence=workshop.version,
         starts=workshop.starts,
         ends=workshop.ends,
-        summary=f"Workshop: {workshop.title}",
+        summary=worded("calendar", "workshop", title=served_texts(workshop, ("title",))["title"]),
         location=f"{workshop.city}, {workshop.country_code}",
         status=workshop.status,
         description=workshop.outcome,
@@ -148,7 +155,9 @@ def visit_entry(visit: StudyVisit, host: str) -> Entry:
         sequence=visit.version,
         starts=visit.visit_on,
         ends=visit.visit_on,
-        summary=f"Study visit to {host} from {', '.join(visit.visiting_countries)}",
+        summary=worded(
+            "calendar", "visit", host=host, countries=", ".join(visit.visiting_countries)
+        ),
         location=host,
         status=MeetingStatus.planned,
         description=", ".join(visit.topics) or None,
@@ -163,7 +172,8 @@ async def partnership_calendar(
         select(Meeting).where(Meeting.partnership_id == partnership.id)
     )
     served = await _stamp_listed(session, list(meetings))
-    return feed(partnership.title, [meeting_entry(m, partnership.title) for m in served])
+    title = served_texts(partnership)["title"]
+    return feed(title, [meeting_entry(m, title) for m in served])
 
 
 async def network_calendar(
@@ -172,7 +182,7 @@ async def network_calendar(
     """A network's workshops; the public feed has only announced networks (not planned)."""
     network = await get_network(session, network_id, announced_only=announced_only)
     workshops = await session.scalars(select(Workshop).where(Workshop.network_id == network.id))
-    return feed(network.title, [workshop_entry(w) for w in workshops])
+    return feed(served_texts(network)["title"], [workshop_entry(w) for w in workshops])
 
 
 async def organisation_calendar(
@@ -193,16 +203,22 @@ async def organisation_calendar(
         ),
     )
     meetings = await session.execute(
-        select(Meeting, Partnership.title)
+        select(Meeting)
+        .add_columns(
+            col(Partnership.title),
+            col(Partnership.description),
+            col(Partnership.language),
+            col(Partnership.translations),
+        )
         .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
         .where(is_party)
     )
-    listed = [(meeting, title) for meeting, title in meetings]
+    listed = [(row[0], served_texts(row)["title"]) for row in meetings]
     titles = {meeting.id: title for meeting, title in listed}
     served = await _stamp_listed(session, [meeting for meeting, _ in listed])
     entries = [meeting_entry(meeting, titles[meeting.id]) for meeting in served]
     if not everything:
-        return feed(f"Partnership meetings of {organisation.name}", entries)
+        return feed(worded("calendar", "organisation_meetings", name=organisation.name), entries)
     workshops = await session.scalars(
         select(Workshop).where(
             sa.or_(
@@ -224,7 +240,7 @@ async def organisation_calendar(
         )
     )
     entries += [visit_entry(visit, host) for visit, host in visits]
-    return feed(f"Calendar of {organisation.name}", entries)
+    return feed(worded("calendar", "organisation", name=organisation.name), entries)
 
 
 async def subscribed_calendar(session: AsyncSession, token: str) -> bytes:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Literal
 
+from app.core.vocabularies import label
 from app.schemas.funding.figures import FundingSummary
 from app.services.funding.figures import GrantFigures, PaymentFigures
 
@@ -39,14 +40,20 @@ def to_csv(header: list[str], rows: Iterable[Sequence[object]], dialect: Dialect
     return out.getvalue()
 
 
+def headers(export: str, columns: list[str]) -> list[str]:
+    """The column headers in the caller's language (labels.csv, `<export>`): in English the
+    column names as they always were, for programs; in Swedish and Spanish words for people."""
+    return [label(export, column) for column in columns]
+
+
 def grants_csv(grants: Iterable[GrantFigures], dialect: Dialect) -> str:
-    header = [
+    columns = [
         "reference", "kind", "status", "partnership", "swedish_party", "partner_country",
         "decided_on", "starts", "original_ends", "ends", "original_amount_sek", "amount_sek",
         "paid_sek", "remaining_sek",
     ]  # fmt: skip
     return to_csv(
-        header,
+        headers("grants_csv", columns),
         (
             [
                 x.grant.reference,
@@ -71,9 +78,16 @@ def grants_csv(grants: Iterable[GrantFigures], dialect: Dialect) -> str:
 
 
 def payments_csv(payments: Iterable[PaymentFigures], dialect: Dialect) -> str:
-    header = ["paid_on", "reference", "grant_reference", "report_kind", "report_year", "amount_sek"]
+    columns = [
+        "paid_on",
+        "reference",
+        "grant_reference",
+        "report_kind",
+        "report_year",
+        "amount_sek",
+    ]
     return to_csv(
-        header,
+        headers("payments_csv", columns),
         (
             [
                 x.payment.paid_on,
@@ -100,4 +114,5 @@ def summary_csv(figures: FundingSummary, dialect: Dialect) -> str:
         ("theme", figures.by_theme),
     ):
         rows += [[dimension, r.key, r.grants, r.decided.amount, r.paid.amount] for r in breakdown]
-    return to_csv(["dimension", "key", "grants", "decided_sek", "paid_sek"], rows, dialect)
+    columns = ["dimension", "key", "grants", "decided_sek", "paid_sek"]
+    return to_csv(headers("summary_csv", columns), rows, dialect)

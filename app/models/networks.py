@@ -1,10 +1,12 @@
 """Thematic networks of municipalities and regions, and their members (DOMAIN.md §4)."""
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlmodel import Field, SQLModel
 
 from app.models.base import Tracked
@@ -15,6 +17,7 @@ from app.models.enums import (
     WorkshopStatus,
     sql_in,
 )
+from app.models.texts import LANGUAGE_CHECK, search_expression
 
 
 class Network(Tracked, table=True):
@@ -22,12 +25,19 @@ class Network(Tracked, table=True):
     __table_args__ = (
         sa.CheckConstraint(sql_in("status", NetworkStatus), name="status"),
         sa.CheckConstraint("ends >= starts", name="period_order"),
+        sa.CheckConstraint(LANGUAGE_CHECK, name="language"),
         sa.Index("ix_networks_title_id", "title", "id"),
+        sa.Index("ix_networks_search", "search", postgresql_using="gin"),
     )
 
     title: str = Field(max_length=300)
     theme: str = Field(max_length=100)
     description: str | None = Field(default=None, sa_type=sa.Text)
+    language: str = Field(default="en", max_length=2, sa_column_kwargs={"server_default": "en"})
+    translations: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=sa.Column(postgresql.JSONB(), nullable=False, server_default="{}"),
+    )
     country_codes: list[str] = Field(
         default_factory=list,
         sa_column=sa.Column(postgresql.ARRAY(sa.String(2)), nullable=False, server_default="{}"),
@@ -38,6 +48,12 @@ class Network(Tracked, table=True):
         default=None, foreign_key="organisations.id", ondelete="RESTRICT"
     )
     status: str = Field(default=NetworkStatus.planned, max_length=20)
+    search: str | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            TSVECTOR, sa.Computed(search_expression("title", "description"), persisted=True)
+        ),
+    )
 
 
 class NetworkMember(Tracked, table=True):
@@ -61,12 +77,18 @@ class Workshop(Tracked, table=True):
     __table_args__ = (
         sa.CheckConstraint(sql_in("status", WorkshopStatus), name="status"),
         sa.CheckConstraint("ends >= starts", name="period_order"),
+        sa.CheckConstraint(LANGUAGE_CHECK, name="language"),
         sa.Index("ix_workshops_starts_id", "starts", "id"),
         sa.Index("ix_workshops_network_id_starts_id", "network_id", "starts", "id"),
     )
 
     network_id: UUID | None = Field(default=None, foreign_key="networks.id", ondelete="RESTRICT")
     title: str = Field(max_length=300)
+    language: str = Field(default="en", max_length=2, sa_column_kwargs={"server_default": "en"})
+    translations: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=sa.Column(postgresql.JSONB(), nullable=False, server_default="{}"),
+    )
     host_organisation_id: UUID = Field(foreign_key="organisations.id", ondelete="RESTRICT")
     country_code: str = Field(foreign_key="countries.code", max_length=2, ondelete="RESTRICT")
     city: str = Field(max_length=200)

@@ -25,18 +25,16 @@ from app.models.enums import (
     ResultSide,
     sql_in,
 )
+from app.models.texts import LANGUAGE_CHECK, search_expression
 
-SEARCH_EXPRESSION = (
-    "setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A') || "
-    "to_tsvector('swedish'::regconfig, coalesce(title, '') || ' ' || coalesce(description, '')) || "
-    "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(description, ''))"
-)
+SEARCH_EXPRESSION = search_expression("title", "description")
 
 
 class Partnership(Tracked, table=True):
     __tablename__ = "partnerships"
     __table_args__ = (
         sa.CheckConstraint(sql_in("status", PartnershipStatus), name="status"),
+        sa.CheckConstraint(LANGUAGE_CHECK, name="language"),
         sa.Index("ix_partnerships_title_id", "title", "id"),
         sa.Index("ix_partnerships_swedish_party_id", "swedish_party_id"),
         sa.Index("ix_partnerships_search", "search", postgresql_using="gin"),
@@ -49,6 +47,11 @@ class Partnership(Tracked, table=True):
 
     title: str = Field(max_length=300)
     description: str | None = Field(default=None, sa_type=sa.Text)
+    language: str = Field(default="en", max_length=2, sa_column_kwargs={"server_default": "en"})
+    translations: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=sa.Column(postgresql.JSONB(), nullable=False, server_default="{}"),
+    )
     local_challenge: str | None = Field(default=None, sa_type=sa.Text)
     themes: list[str] = Field(
         default_factory=list,
@@ -289,6 +292,7 @@ class Result(Tracked, table=True):
     __table_args__ = (
         sa.CheckConstraint(sql_in("principle", Principle), name="principle"),
         sa.CheckConstraint(sql_in("side", ResultSide), name="side"),
+        sa.CheckConstraint(LANGUAGE_CHECK, name="language"),
         sa.Index("ix_results_partnership_id", "partnership_id", "observed_on", "id"),
     )
 
@@ -296,4 +300,9 @@ class Result(Tracked, table=True):
     principle: str = Field(max_length=40)
     side: str = Field(max_length=20)
     description: str = Field(sa_type=sa.Text)
+    language: str = Field(default="en", max_length=2, sa_column_kwargs={"server_default": "en"})
+    translations: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=sa.Column(postgresql.JSONB(), nullable=False, server_default="{}"),
+    )
     observed_on: date

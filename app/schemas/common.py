@@ -240,6 +240,8 @@ class MergePatch(RequestModel):
     as the request is validated and as the OpenAPI document says, field by field."""
 
     patches: ClassVar[type[BaseModel]]
+    # Fields merged member by member rather than replaced (`translations`).
+    deep: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*")
     @classmethod

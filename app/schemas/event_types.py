@@ -18,8 +18,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from app.core.i18n import Language
 from app.models.enums import (
     AmendmentKind,
     ApplicationKind,
@@ -63,7 +64,8 @@ Sek = Annotated[Money, BeforeValidator(_in_sek)]
 
 class PartnershipPayload(_Payload):
     id: UUID
-    title: str
+    title: str = Field(description="In the main `language`, whoever reads the event.")
+    language: Language = Field(description="The main language of the partnership's texts.")
     themes: list[str]
     principles: list[Principle]
     swedish_party_id: UUID

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from app.core.i18n import Language
 from app.core.paging import Page
 from app.models.enums import (
     FundingRegion,
@@ -16,6 +17,7 @@ from app.models.enums import (
     PhaseStatus,
     Principle,
 )
+from app.schemas.texts import SERVED_LANGUAGE_DESCRIPTION
 
 
 class PublicParty(BaseModel):
@@ -37,6 +39,7 @@ class PublicPartnership(BaseModel):
     id: UUID
     title: str
     description: str | None
+    served_language: Language = Field(description=SERVED_LANGUAGE_DESCRIPTION)
     local_challenge: str | None
     themes: list[str]
     principles: list[Principle]
@@ -59,6 +62,7 @@ class PublicMember(PublicParty):
 class PublicWorkshop(BaseModel):
     id: UUID
     title: str
+    served_language: Language = Field(description=SERVED_LANGUAGE_DESCRIPTION)
     host: PublicParty
     country_code: str
     city: str
@@ -76,6 +80,7 @@ class PublicNetwork(BaseModel):
     title: str
     theme: str
     description: str | None
+    served_language: Language = Field(description=SERVED_LANGUAGE_DESCRIPTION)
     country_codes: list[str]
     starts: date
     ends: date

@@ -22,14 +22,32 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def merge_patch(current: Mapping[str, Any], patch: BaseModel, schema: type[S]) -> S:
     """Apply a JSON merge patch (RFC 7396) to `current` and validate the result as `schema`,
-    so cross-field rules judge the whole resource as it would be stored."""
-    merged = {**current, **patch.model_dump(exclude_unset=True)}
+    so cross-field rules judge the whole resource as it would be stored. The fields the patch
+    names `deep` (objects such as `translations`) are merged member by member, as RFC 7396 says:
+    null removes a member, and an object left empty is removed."""
+    changes = patch.model_dump(exclude_unset=True)
+    for name in getattr(patch, "deep", frozenset()) & changes.keys():
+        changes[name] = _merged(current.get(name), changes[name])
+    merged = {**current, **changes}
     try:
         return schema.model_validate(merged)
     except ValidationError as exc:
         raise InvalidChanges(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         ) from exc
+
+
+def _merged(current: Any, change: Any) -> Any:
+    if not isinstance(change, dict):
+        return change
+    result = dict(current) if isinstance(current, dict) else {}
+    for key, value in change.items():
+        member = _merged(result.get(key), value)
+        if member is None or member == {}:
+            result.pop(key, None)
+        else:
+            result[key] = member
+    return result
 
 
 def apply_changes(row: Tracked, changes: Mapping[str, Any]) -> bool:
@@ -92,7 +110,8 @@ async def read_one(
 
 def text_search(vector: Any, q: str) -> sa.ColumnElement[bool]:
     """Match `q` against a tsvector: every word as a prefix ('simple' config, so "Karl" finds
-    Karlstad), or the phrase stemmed as Swedish or English ("kommuner" finds "kommun")."""
+    Karlstad), or the phrase stemmed as Swedish, English or Spanish ("kommuner" finds "kommun",
+    "igualdad de género" finds "la igualdad de género")."""
     words = [w.lower() for w in _WORD.findall(q)][:10]
     if not words:
         return sa.false()
@@ -101,4 +120,5 @@ def text_search(vector: Any, q: str) -> sa.ColumnElement[bool]:
         vector.op("@@")(sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), prefix)),
         vector.op("@@")(sa.func.websearch_to_tsquery(sa.literal_column("'swedish'::regconfig"), q)),
         vector.op("@@")(sa.func.websearch_to_tsquery(sa.literal_column("'english'::regconfig"), q)),
+        vector.op("@@")(sa.func.websearch_to_tsquery(sa.literal_column("'spanish'::regconfig"), q)),
     )

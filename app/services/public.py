@@ -38,6 +38,7 @@ from app.schemas.public import (
     PublicPhase,
     PublicWorkshop,
 )
+from app.schemas.texts import served_public
 from app.services.access import audit
 from app.services.common import apply_changes
 from app.services.networks import networks
@@ -117,8 +118,7 @@ async def _summaries(
     return [
         PublicPartnership(
             id=p.id,
-            title=p.title,
-            description=p.description,
+            **served_public(p),
             local_challenge=p.local_challenge,
             themes=p.themes,
             principles=p.principles,
@@ -215,7 +215,7 @@ async def _network_summaries(
         by_network[w.network_id].append(
             PublicWorkshop(
                 id=w.id,
-                title=w.title,
+                **served_public(w, ("title",)),
                 host=parties[w.host_organisation_id],
                 country_code=w.country_code,
                 city=w.city,
@@ -235,9 +235,8 @@ async def _network_summaries(
     return [
         PublicNetwork(
             id=n.id,
-            title=n.title,
+            **served_public(n),
             theme=n.theme,
-            description=n.description,
             country_codes=n.country_codes,
             starts=n.starts,
             ends=n.ends,

@@ -54,6 +54,7 @@ async def public_objects(client: AsyncClient) -> dict[str, str]:
         "organisation_id": member["id"],
         "partnership_id": p["id"],
         "network_id": network["id"],
+        "vocabulary": "phase_kind",
     }
 
 

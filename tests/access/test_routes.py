@@ -36,6 +36,8 @@ PUBLIC = {
     ("GET", "/api/v1/iati/activities.xml"),
     ("GET", "/api/v1/iati/partnerships/{partnership_id}.xml"),
     ("GET", "/api/v1/calendar-feeds/{token}.ics"),  # its secret URL is the credential
+    ("GET", "/api/v1/vocabularies"),
+    ("GET", "/api/v1/vocabularies/{vocabulary}"),
     ("GET", "/problems"),
     ("GET", "/problems/{code}"),
     ("GET", "/healthz"),
@@ -87,7 +89,12 @@ async def call(client: AsyncClient, method: str, path: str, body: Any) -> Any:
 
 async def test_no_credentials_means_401_unless_public(anonymous: AsyncClient) -> None:
     spec = (await anonymous.get("/openapi.json")).json()
-    placeholders = {"code": "SE", "organisation_id": str(uuid.uuid4()), "token": "cal_x"}
+    placeholders = {
+        "code": "SE",
+        "organisation_id": str(uuid.uuid4()),
+        "token": "cal_x",
+        "vocabulary": "phase_kind",
+    }
     checked = 0
     for method, path, op in await operations(anonymous):
         url = fill(path, {**placeholders, **_any_ids(path)})

@@ -106,6 +106,7 @@ async def every_object(client: AsyncClient) -> dict[str, str]:
         "subscription_id": subscription["id"],
         "calendar_subscription_id": calendar["id"],
         "token": calendar["token"],
+        "vocabulary": "phase_kind",
         "key_id": key["id"],
         "event_id": events["items"][0]["id"],
         # No user signs in and no webhook is delivered in a rolled-back test: unknown ids.

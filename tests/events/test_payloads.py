@@ -61,7 +61,15 @@ READ: dict[str, type[BaseModel]] = {
 }
 TIMES = {"created_at", "updated_at"}
 LEFT_OUT: dict[type[BaseModel], set[str]] = {
-    PartnershipRead: {"description", "local_challenge", "partner_ids", "form", *TIMES},
+    PartnershipRead: {
+        "description",
+        "local_challenge",
+        "partner_ids",
+        "form",
+        "served_language",
+        "translations",
+        *TIMES,
+    },
     PhaseRead: TIMES,
     MeetingRead: {"host_side", "participant_ids", "outcome", "cancellation", *TIMES},
     ApplicationRead: {"description", "budget", "budget_total", "attachment_ids", *TIMES},

@@ -6,7 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Query, Request, Response
 
 from app.api.auth import Authenticated, Staff
-from app.api.deps import IfMatch, SessionDep
+from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
 from app.api.pagination import listing
@@ -37,7 +37,8 @@ router = APIRouter(prefix="/networks", tags=["networks"], route_class=Transactio
     "",
     operation_id="list_networks",
     summary="List networks",
-    description="Sorted by title, then id.",
+    description="Sorted by (main) title, then id. `q` searches the titles and descriptions in "
+    "every language (docs/languages-content.md).",
 )
 async def list_networks(
     session: SessionDep,
@@ -48,8 +49,9 @@ async def list_networks(
     active_in: Annotated[
         int | None, Query(ge=1990, le=2100, description="Only networks running that year.")
     ] = None,
+    q: SearchQuery = None,
 ) -> NetworkPage:
-    rows, cursor = await service.list_networks(session, page, theme, country, active_in)
+    rows, cursor = await service.list_networks(session, page, theme, country, active_in, q=q)
     return NetworkPage.of([NetworkRead.model_validate(n) for n in rows], cursor)
 
 

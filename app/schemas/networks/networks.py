@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.errors import as_field_error
+from app.core.i18n import Language
 from app.core.paging import Page
 from app.models.enums import NetworkMemberStatus, NetworkStatus
 from app.rules.networks import SMALLEST_GROUP, check_network_period
@@ -18,15 +19,29 @@ from app.schemas.common import (
     ResponseModel,
 )
 from app.schemas.organisations import CountryCode
+from app.schemas.texts import (
+    MAIN_LANGUAGE_DESCRIPTION,
+    READ_TRANSLATIONS_DESCRIPTION,
+    SERVED_LANGUAGE_DESCRIPTION,
+    TRANSLATIONS_DESCRIPTION,
+    Localized,
+    TitleAndDescription,
+    TitleAndDescriptionChange,
+    TitleAndDescriptionRead,
+    Translatable,
+)
 
 Title = Annotated[str, NotBlank(300)]
 Theme = Annotated[str, NotBlank(100)]
 
 
-class NetworkFields(RequestModel):
+class NetworkFields(Translatable):
     title: Title
     theme: Theme
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    translations: dict[Language, TitleAndDescription] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
     country_codes: list[CountryCode] = Field(min_length=1, max_length=30)
     starts: IsoDate
     ends: IsoDate
@@ -62,12 +77,17 @@ class NetworkUpdate(MergePatch):
     """A JSON merge patch."""
 
     patches = NetworkFields
+    deep = frozenset({"translations"})
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "closed"}]})
 
     title: Title | None = None
     theme: Theme | None = None
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    language: Language | None = Field(default=None, description=MAIN_LANGUAGE_DESCRIPTION)
+    translations: dict[Language, TitleAndDescriptionChange | None] | None = Field(
+        default=None, description=TRANSLATIONS_DESCRIPTION
+    )
     country_codes: list[CountryCode] | None = Field(default=None, min_length=1, max_length=30)
     starts: IsoDate | None = None
     ends: IsoDate | None = None
@@ -75,11 +95,14 @@ class NetworkUpdate(MergePatch):
     status: NetworkStatus | None = None
 
 
-class NetworkRead(ResponseModel):
+class NetworkRead(Localized):
     id: UUID
     title: str
     theme: str
     description: str | None
+    translations: dict[Language, TitleAndDescriptionRead] = Field(
+        description=READ_TRANSLATIONS_DESCRIPTION
+    )
     country_codes: list[str]
     starts: date
     ends: date
@@ -162,6 +185,7 @@ class ParticipantFigures(ResponseModel):
 class NetworkSummary(ResponseModel):
     network_id: UUID
     title: str
+    served_language: Language = Field(description=SERVED_LANGUAGE_DESCRIPTION)
     starts: date
     ends: date
     members_by_country: dict[str, int] = Field(

@@ -9,17 +9,31 @@ from uuid import UUID
 from pydantic import MISSING, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.errors import as_field_error
+from app.core.i18n import Language
 from app.core.paging import Page
 from app.models.enums import ParticipantGender, WorkshopStatus
 from app.rules.networks import PARTICIPANTS_PER_ORGANISATION, check_workshop_period
-from app.schemas.common import IsoDate, MergePatch, RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, RequestModel
 from app.schemas.networks.networks import NetworkRead, Theme, Title
 from app.schemas.organisations import CountryCode
+from app.schemas.texts import (
+    MAIN_LANGUAGE_DESCRIPTION,
+    READ_TRANSLATIONS_DESCRIPTION,
+    TRANSLATIONS_DESCRIPTION,
+    Localized,
+    TitleOnly,
+    TitleOnlyChange,
+    TitleRead,
+    Translatable,
+)
 
 
-class WorkshopFields(RequestModel):
+class WorkshopFields(Translatable):
     network_id: UUID | None = Field(default=None, description="Null for a workshop on its own.")
     title: Title
+    translations: dict[Language, TitleOnly] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
     host_organisation_id: UUID
     country_code: CountryCode
     city: Title
@@ -63,10 +77,15 @@ class WorkshopUpdate(MergePatch):
     """A JSON merge patch."""
 
     patches = WorkshopFields
+    deep = frozenset({"translations"})
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "held"}]})
 
     title: Title | None = None
+    language: Language | None = Field(default=None, description=MAIN_LANGUAGE_DESCRIPTION)
+    translations: dict[Language, TitleOnlyChange | None] | None = Field(
+        default=None, description=TRANSLATIONS_DESCRIPTION
+    )
     host_organisation_id: UUID | None = None
     country_code: CountryCode | None = None
     city: Title | None = None
@@ -86,10 +105,13 @@ class WorkshopExpand(StrEnum):
     network = "network"
 
 
-class WorkshopRead(ResponseModel):
+class WorkshopRead(Localized):
+    texts = ("title",)
+
     id: UUID
     network_id: UUID | None
     title: str
+    translations: dict[Language, TitleRead] = Field(description=READ_TRANSLATIONS_DESCRIPTION)
     host_organisation_id: UUID
     country_code: str
     city: str

@@ -7,24 +7,38 @@ from uuid import UUID
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StringConstraints, computed_field
 
+from app.core.i18n import Language
 from app.core.paging import Page
 from app.models.enums import PartnershipStatus, Principle
-from app.schemas.common import IsoDate, MergePatch, NotBlank, RequestModel, ResponseModel
+from app.schemas.common import IsoDate, MergePatch, NotBlank
 from app.schemas.networks.networks import NetworkRead
 from app.schemas.organisations import OrganisationRead
 from app.schemas.partnerships.compliance import ComplianceBrief
 from app.schemas.partnerships.meetings import MeetingRead
 from app.schemas.partnerships.members import Side
 from app.schemas.partnerships.phases import PhaseRead
+from app.schemas.texts import (
+    MAIN_LANGUAGE_DESCRIPTION,
+    READ_TRANSLATIONS_DESCRIPTION,
+    TRANSLATIONS_DESCRIPTION,
+    Localized,
+    TitleAndDescription,
+    TitleAndDescriptionChange,
+    TitleAndDescriptionRead,
+    Translatable,
+)
 
 Theme = Annotated[str, NotBlank(100)]
 Title = Annotated[str, NotBlank(300)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 
 
-class PartnershipFields(RequestModel):
+class PartnershipFields(Translatable):
     title: Title
     description: Text | None = None
+    translations: dict[Language, TitleAndDescription] = Field(
+        default_factory=dict, description=TRANSLATIONS_DESCRIPTION
+    )
     local_challenge: Text | None = Field(default=None, description="The local challenge it meets.")
     themes: list[Theme] = Field(default_factory=list, max_length=20)
     principles: list[Principle] = Field(
@@ -66,11 +80,16 @@ class PartnershipUpdate(MergePatch):
     """A JSON merge patch of the descriptive fields (parties and status do not change here)."""
 
     patches = PartnershipFields
+    deep = frozenset({"translations"})
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"themes": ["gender equality"]}]})
 
     title: Title | None = None
     description: Text | None = None
+    language: Language | None = Field(default=None, description=MAIN_LANGUAGE_DESCRIPTION)
+    translations: dict[Language, TitleAndDescriptionChange | None] | None = Field(
+        default=None, description=TRANSLATIONS_DESCRIPTION
+    )
     local_challenge: Text | None = None
     themes: list[Theme] | None = Field(default=None, max_length=20)
     principles: list[Principle] | None = Field(default=None, min_length=1, max_length=4)
@@ -107,10 +126,13 @@ class PartnershipOrigin(BaseModel):
     partner_interest_id: UUID
 
 
-class PartnershipRead(ResponseModel):
+class PartnershipRead(Localized):
     id: UUID
     title: str
     description: str | None
+    translations: dict[Language, TitleAndDescriptionRead] = Field(
+        description=READ_TRANSLATIONS_DESCRIPTION
+    )
     local_challenge: str | None
     themes: list[str]
     principles: list[Principle]

@@ -40,7 +40,15 @@ from app.schemas.networks.networks import (
     NetworkUpdate,
     ParticipantFigures,
 )
-from app.services.common import answer_columns, apply_changes, get_one, merge_patch, read_one
+from app.schemas.texts import served_public
+from app.services.common import (
+    answer_columns,
+    apply_changes,
+    get_one,
+    merge_patch,
+    read_one,
+    text_search,
+)
 from app.services.countries import check_countries, partner_country_on
 from app.services.organisations import check_organisations
 from app.services.partnerships.partnerships import parties_in_network
@@ -71,9 +79,13 @@ async def list_networks(
     active_in: int | None = None,
     *,
     announced_only: bool = False,
+    q: str | None = None,
 ) -> tuple[list[sa.Row[Any]], Links]:
-    """By title; `announced_only` leaves out planned networks (for the public)."""
+    """By title; `announced_only` leaves out planned networks (for the public); `q` searches
+    the titles and descriptions in every language (docs/languages-content.md)."""
     stmt = _ANSWER
+    if q:
+        stmt = stmt.where(text_search(col(Network.search), q))
     if announced_only:
         stmt = stmt.where(col(Network.status) != NetworkStatus.planned)
     if active_in:
@@ -292,9 +304,11 @@ async def summary(session: AsyncSession, principal: Principal, network_id: UUID)
             .order_by(col(Partnership.status)),
         )
     )
+    texts = served_public(network)
     return NetworkSummary(
         network_id=network.id,
-        title=network.title,
+        title=texts["title"],
+        served_language=texts["served_language"],
         starts=network.starts,
         ends=network.ends,
         members_by_country={country: n for country, n in members},
