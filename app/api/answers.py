@@ -22,15 +22,28 @@ from pydantic_core import SchemaSerializer
 
 
 def answer_json(model: type[BaseModel], data: Any, status_code: int = 200) -> Response:
-    """`data`, shaped as `model`, as a JSON answer (as FastAPI answers a returned model)."""
-    return Response(
-        _serializer(model).to_json(data), status_code=status_code, media_type="application/json"
+    """`data`, shaped as `model`, as a JSON answer (as FastAPI answers a returned model). A
+    model that cannot be served as dicts (one in it serialises itself: a text in the caller's
+    language, docs/languages-content.md) is validated and serialised as FastAPI would."""
+    serializer = _serializer(model)
+    body = (
+        serializer.to_json(data)
+        if serializer is not None
+        else model.model_validate(data).model_dump_json().encode()
     )
+    return Response(body, status_code=status_code, media_type="application/json")
 
 
 @cache
-def _serializer(model: type[BaseModel]) -> SchemaSerializer:
-    return SchemaSerializer(_as_dicts(model.__pydantic_core_schema__))
+def _serializer(model: type[BaseModel]) -> SchemaSerializer | None:
+    try:
+        return SchemaSerializer(_as_dicts(model.__pydantic_core_schema__))
+    except _NotFields:
+        return None
+
+
+class _NotFields(TypeError):
+    """A model in the schema is not a plain model of fields."""
 
 
 def _as_dicts(schema: Any) -> Any:
@@ -46,7 +59,7 @@ def _as_dicts(schema: Any) -> Any:
         return {k: _as_dicts(v) for k, v in schema.items()}
     inner = schema["schema"]
     if inner.get("type") != "model-fields" or schema.get("root_model"):
-        raise TypeError(f"{schema.get('cls')}: only models of fields are served as dicts")
+        raise _NotFields(f"{schema.get('cls')}: only models of fields are served as dicts")
     fields = {
         name: {
             **{k: _as_dicts(v) for k, v in field.items() if k not in {"type", "frozen"}},
