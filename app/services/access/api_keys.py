@@ -105,7 +105,8 @@ async def authenticate(
     session: AsyncSession, token: str, cache: PrincipalCache | None = None
 ) -> Principal:
     """The key's principal; from `cache` when it holds the key (no round trip) and its last use
-    was written within the minute, else from the database (and then kept in `cache`)."""
+    was written within the minute, else from the database (and then kept in `cache`, unless this
+    request writes its last use: what may yet be rolled back is not kept)."""
     hashed = secret_hash(token)
     now = datetime.now(UTC)
     if cache is not None and (key := cache.get(hashed)) is not None:
@@ -127,7 +128,7 @@ async def authenticate(
         if stored is None:  # deleted since the read above
             raise unauthorized(_("Unknown API key."))
         stored.last_used_at = last_used_at = now
-    if cache is not None:
+    elif cache is not None:  # kept only as committed: a write here may yet be rolled back
         kept = _KeptKey(**{**key._asdict(), "last_used_at": last_used_at})
         cache.put(hashed, f"api_key:{key.id}", kept, generation)
     return principal_of(key)

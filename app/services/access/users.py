@@ -69,13 +69,17 @@ async def sign_in(
         return _principal(kept.id, claims, role, organisations)
     generation = cache.generation if cache is not None else 0
     user = await session.scalar(select(User).where(User.subject == claims.subject))
+    first_visit = user is None
     if user is None:
         user = await _first_visit(session, claims, role, organisations)
     principal = _principal(user.id, claims, role, organisations)
     session.info["principal"] = principal  # a change of the claims is recorded as the user's
     _refresh(user, claims, role, organisations)
+    # Kept only as the database holds it already: what this request writes is not stored until
+    # it commits (a refused request rolls back a first visit), and the next request keeps it.
+    wrote = first_visit or session.is_modified(user)
     await session.flush()
-    if cache is not None:
+    if cache is not None and not wrote:
         row = _KeptUser(
             user.id, claims.name, claims.email, role, tuple(organisations), user.last_seen_at
         )
