@@ -2,7 +2,7 @@
 commit, so that every process drops what it keeps of it (app/services/access/principals.py).
 
 Revision ID: 0027
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-06
 """
 

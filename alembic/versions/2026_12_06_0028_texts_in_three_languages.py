@@ -3,7 +3,7 @@ translations of partnerships, networks, workshops and results, and full-text sea
 language with its own configuration (partnerships' vector redefined, networks' new).
 
 Revision ID: 0028
-Revises: 0024
+Revises: 0026
 Create Date: 2026-12-06
 """
 

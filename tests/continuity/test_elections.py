@@ -8,7 +8,12 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.models.enums import Role
-from app.rules.continuity import swedish_election_day
+from app.rules.continuity import (
+    SWEDISH_ELECTION_SOURCE,
+    SWEDISH_GENERATED_LEVELS,
+    swedish_election_day,
+    swedish_election_days,
+)
 from tests.conftest import api_key, authorised
 from tests.factories import PEOPLE_PATH, create_organisation, create_person
 
@@ -24,6 +29,26 @@ def test_the_second_sunday_of_september_every_four_years() -> None:
         "2026-09-13",
         "2030-09-08",
     ]
+
+
+async def test_the_stored_swedish_elections_are_the_rules_through_its_horizon(
+    client: AsyncClient,
+) -> None:
+    """Migration 0026 keeps its own copy of the rule (a migration writes the same rows whenever
+    it runs): the rows it stored are exactly what the service's rule gives."""
+    stored: set[tuple[str, str, str]] = set()
+    params: dict[str, str | int] = {"country": "SE", "limit": 100, "with_total": "true"}
+    while True:
+        page = (await client.get(ELECTIONS, params=params)).json()
+        stored |= {(e["level"], e["held_on"], e["source"]) for e in page["items"] if e["generated"]}
+        if not page["next_cursor"]:
+            break
+        params["cursor"] = page["next_cursor"]
+    assert stored == {
+        (str(level), day.isoformat(), SWEDISH_ELECTION_SOURCE)
+        for day in swedish_election_days()
+        for level in SWEDISH_GENERATED_LEVELS
+    }
 
 
 async def test_swedish_municipal_and_regional_elections_are_generated_and_read_only(
