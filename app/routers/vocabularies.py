@@ -11,7 +11,7 @@ from app.api.headers import conditional_read
 from app.api.problems import problem_responses
 from app.api.routing import TransactionalRoute
 from app.core.errors import NOT_FOUND, ProblemError
-from app.core.i18n import Language, current_language
+from app.core.i18n import Language, _, current_language
 from app.core.vocabularies import enumerations, terms
 from app.schemas.vocabularies import Term, VocabularyList, VocabularyRead
 
@@ -77,7 +77,7 @@ async def get_vocabulary(
     vocabulary: Annotated[str, Path(max_length=100, examples=["phase_kind"])],
 ) -> VocabularyRead:
     if vocabulary not in enumerations():
-        raise ProblemError(NOT_FOUND, f"No vocabulary {vocabulary!r}.")
+        raise ProblemError(NOT_FOUND, _("No vocabulary {vocabulary}.", vocabulary=repr(vocabulary)))
     answer = _vocabulary(vocabulary, current_language())
     if unchanged := _answer(request, response, answer.model_dump_json()):
         return unchanged  # type: ignore[return-value]

@@ -29,7 +29,7 @@ from app.models.enums import (
     PoliticalSide,
 )
 from app.rules.reference import SWEDEN
-from app.rules.words import code_listing, in_words, listing
+from app.rules.words import code_listing, in_words
 
 # The two sides the rules on groups and visits weigh (an EU third party is neither).
 SIDES = ("swedish", "partner")
@@ -1084,7 +1084,7 @@ def check_created_as(status: str, start_date: date, today: date) -> None:
             _(
                 "A meeting is created {created}; plan it, then cancel it with its reason "
                 "(POST .../meetings/{{meeting_id}}/cancel).",
-                created=listing(list(CREATED_AS), "or"),
+                created=code_listing(list(CREATED_AS), disjunction=True),
             ),
             pointer="/status",
         )

@@ -12,7 +12,7 @@ from uuid import UUID
 from app.core.errors import RuleMode, RuleViolation, rule
 from app.core.i18n import _
 from app.models.enums import SWEDISH_REFERENCE_TYPES, OrganisationType, PersonKind, PoliticalSide
-from app.rules.words import code_listing, listing
+from app.rules.words import code_listing
 
 # Sweden's ISO 3166-1 code: the Swedish side of the programme, and its reference data.
 SWEDEN = "SE"
@@ -217,7 +217,7 @@ def check_political_side(kind: PersonKind, political_side: PoliticalSide | None)
             POLITICIAN_POLITICAL_SIDE,
             _(
                 "a politician needs political_side: {sides}",
-                sides=listing([side.value for side in PoliticalSide], "or"),
+                sides=code_listing([side.value for side in PoliticalSide], disjunction=True),
             ),
             pointer="/political_side",
         )

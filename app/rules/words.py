@@ -25,11 +25,6 @@ def in_words(n: int) -> Text:
     return _NUMBERS[n] if 0 <= n < len(_NUMBERS) else str(n)
 
 
-def listing(words: list[str], conjunction: str = "and") -> str:
-    """'a, b and c' (or 'a, b or c'), in English (`Listing` words a list in each language)."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
-
-
 def code_listing(values: list[str], *, disjunction: bool = False) -> Listing:
     """API values (`a`, `b` and `c`) in a message, joined in its language."""
     return Listing(tuple(f"`{v}`" for v in values), disjunction=disjunction)

@@ -189,7 +189,7 @@ async def _check_where_they_take_part(
             .where(WorkshopParticipant.workshop_id == workshop.id)
         )
         organisation_of = {person_id: org for person_id, org in rows} | {person.id: organisation_id}
-        with _at("/organisation_id", f"In the workshop '{workshop.title}': "):
+        with _at("/organisation_id", _("In the workshop '{title}': ", title=workshop.title)):
             check_participants(
                 list(organisation_of),
                 organisation_of,
@@ -200,7 +200,9 @@ async def _check_where_they_take_part(
         select(StudyVisit).where(sa.literal(person.id) == sa.any_(col(StudyVisit.contact_ids)))
     )
     for visit in visits:
-        with _at("/organisation_id", f"As a contact of the study visit of {visit.visit_on}: "):
+        with _at(
+            "/organisation_id", _("As a contact of the study visit of {day}: ", day=visit.visit_on)
+        ):
             check_contacts([person.id], {person.id: organisation_id}, visit.host_organisation_id)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import CONFLICT, ProblemError, unauthorized
-from app.core.i18n import _
+from app.core.i18n import Text, _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.models.access import ApiKey
@@ -35,12 +35,12 @@ def secret_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def refusal(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> str | None:
+def refusal(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> Text | None:
     """Why a key no longer works (revoked, expired), or None while it does."""
     if revoked_at is not None:
-        return "This API key has been revoked."
+        return _("This API key has been revoked.")
     if expires_at is not None and expires_at <= now:
-        return "This API key has expired."
+        return _("This API key has expired.")
     return None
 
 
@@ -164,7 +164,9 @@ async def list_api_keys(session: AsyncSession, page: PageParams) -> tuple[list[A
 
 async def get_api_key(session: AsyncSession, key_id: UUID, *, for_update: bool = False) -> ApiKey:
     stmt = select(ApiKey).where(ApiKey.id == key_id)
-    key: ApiKey = await get_one(session, stmt, f"No API key {key_id}.", for_update=for_update)
+    key: ApiKey = await get_one(
+        session, stmt, _("No API key {key_id}.", key_id=key_id), for_update=for_update
+    )
     return key
 
 

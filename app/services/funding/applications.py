@@ -180,7 +180,7 @@ async def get_application(
 ) -> Application:
     """An application of a partnership the caller may read (else 404)."""
     _, application = await get_owned(
-        session, principal, Application, application_id, "application", for_update=for_update
+        session, principal, Application, application_id, for_update=for_update
     )
     return application
 

@@ -133,7 +133,7 @@ async def get_grant(
     session: AsyncSession, principal: Principal, grant_id: UUID, *, for_update: bool = False
 ) -> Grant:
     """A grant to change or to compute from (an ORM object)."""
-    _, grant = await get_owned(session, principal, Grant, grant_id, "grant", for_update=for_update)
+    _, grant = await get_owned(session, principal, Grant, grant_id, for_update=for_update)
     return grant
 
 
@@ -292,9 +292,7 @@ async def amend(
 ) -> Amendment:
     """Apply an amendment to the grant's current figures and record it, in one transaction.
     Every amendment is a new version of the grant (and its ETag)."""
-    partnership, grant = await get_owned(
-        session, principal, Grant, grant_id, "grant", for_update=True
-    )
+    partnership, grant = await get_owned(session, principal, Grant, grant_id, for_update=True)
     check_grant_open(grant.status, grant.closed_on)
     lines = (await lines_of(session, [grant.id], for_update=True))[grant.id]
     ends_before, ends, postponed = grant.ends, grant.ends, grant.postponed_days
@@ -426,7 +424,13 @@ async def get_amendment(
     grant = await get_grant(session, principal, grant_id)
     stmt = select(Amendment).where(Amendment.id == amendment_id, Amendment.grant_id == grant.id)
     found: Amendment = await get_one(
-        session, stmt, f"No amendment {amendment_id} of grant {grant_id}."
+        session,
+        stmt,
+        _(
+            "No amendment {amendment_id} of grant {grant_id}.",
+            amendment_id=amendment_id,
+            grant_id=grant_id,
+        ),
     )
     return found
 

@@ -6,6 +6,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from app.core.i18n import _
 from app.core.principal import Principal
 from app.models.funding import Payment, Report
 from app.rules.funding import check_payment_amount, check_payment_report
@@ -57,5 +58,9 @@ async def get_payment(
 ) -> Payment:
     grant = await get_grant(session, principal, grant_id)
     stmt = select(Payment).where(Payment.id == payment_id, Payment.grant_id == grant.id)
-    found: Payment = await get_one(session, stmt, f"No payment {payment_id} of grant {grant_id}.")
+    found: Payment = await get_one(
+        session,
+        stmt,
+        _("No payment {payment_id} of grant {grant_id}.", payment_id=payment_id, grant_id=grant_id),
+    )
     return found

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.clock import today
+from app.core.i18n import _
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in
 from app.models.enums import ReportStatus
@@ -74,7 +75,10 @@ async def get_report(
     grant = await get_grant(session, principal, grant_id, for_update=for_update)
     stmt = select(Report).where(Report.id == report_id, Report.grant_id == grant.id)
     report: Report = await get_one(
-        session, stmt, f"No report {report_id} of grant {grant_id}.", for_update=for_update
+        session,
+        stmt,
+        _("No report {report_id} of grant {grant_id}.", report_id=report_id, grant_id=grant_id),
+        for_update=for_update,
     )
     return grant, report
 
@@ -88,9 +92,7 @@ async def file_report(
 ) -> ReportView:
     """The Swedish party accounts for a project year: its costs on that year's budget lines,
     never beyond a line (with what earlier reports put on it)."""
-    partnership, grant = await get_owned(
-        session, principal, Grant, grant_id, "grant", for_update=True
-    )
+    partnership, grant = await get_owned(session, principal, Grant, grant_id, for_update=True)
     ensure_can_write_in(principal, partnership.swedish_party_id)
     filed = await session.scalar(
         select(Report.id).where(

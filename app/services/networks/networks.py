@@ -231,7 +231,14 @@ async def get_member(
         NetworkMember.id == member_id, NetworkMember.network_id == network.id
     )
     member: NetworkMember = await get_one(
-        session, stmt, f"No member {member_id} in network {network_id}.", for_update=for_update
+        session,
+        stmt,
+        _(
+            "No member {member_id} in network {network_id}.",
+            member_id=member_id,
+            network_id=network_id,
+        ),
+        for_update=for_update,
     )
     return member
 

@@ -25,7 +25,7 @@ from app.core.errors import (
     ProblemError,
     problem_kind,
 )
-from app.core.i18n import Message, _
+from app.core.i18n import Message, _, render
 from app.core.paging import Sorting
 from app.core.principal import Principal
 from app.core.versions import Expected, check_version
@@ -211,7 +211,11 @@ def check_content(media: str, data: bytes) -> None:
         raise ProblemError(
             VALIDATION_ERROR,
             _("The file is empty."),
-            errors=[FieldError(pointer="", location="body", message="empty file", type="missing")],
+            errors=[
+                FieldError(
+                    pointer="", location="body", message=render(_("empty file")), type="missing"
+                )
+            ],
         )
     signature, _extension = ACCEPTED[media]
     if not data.startswith(signature):

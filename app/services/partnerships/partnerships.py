@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.errors import NOT_FOUND, ProblemError
-from app.core.i18n import _
+from app.core.i18n import Message, _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import partnership_in_scope, scope_partnerships
@@ -230,6 +230,30 @@ async def get_partnership(
 P = TypeVar("P")
 
 
+def _part_not_found(table: str, part_id: UUID, partnership_id: UUID) -> Message:
+    """The 404 of a part of a partnership, by its table (each message whole, to translate)."""
+    ids = {"part_id": part_id, "partnership_id": partnership_id}
+    if table == "phases":
+        return _("No phase {part_id} in partnership {partnership_id}.", **ids)
+    if table == "meetings":
+        return _("No meeting {part_id} in partnership {partnership_id}.", **ids)
+    if table == "partnership_members":
+        return _("No member {part_id} in partnership {partnership_id}.", **ids)
+    if table == "documents":
+        return _("No document {part_id} in partnership {partnership_id}.", **ids)
+    if table == "results":
+        return _("No result {part_id} in partnership {partnership_id}.", **ids)
+    return _owned_not_found(table, part_id)
+
+
+def _owned_not_found(table: str, object_id: UUID) -> Message:
+    """The 404 of an object with a partnership of its own, reached by its own id."""
+    if table == "applications":
+        return _("No application {object_id}.", object_id=object_id)
+    assert table == "grants", table
+    return _("No grant {object_id}.", object_id=object_id)
+
+
 async def get_part(
     session: AsyncSession,
     principal: Principal,
@@ -253,8 +277,7 @@ async def get_part(
     # Locking, or not found: step by step, so a 404 says which of the two is missing.
     partnership = await get_partnership(session, principal, partnership_id, for_update=for_update)
     stmt = select(table).where(table.id == part_id, table.partnership_id == partnership.id)
-    noun = table.__tablename__.removeprefix("partnership_").rstrip("s").replace("_", " ")
-    not_found = f"No {noun} {part_id} in partnership {partnership_id}."
+    not_found = _part_not_found(table.__tablename__, part_id, partnership_id)
     part: P = await get_one(session, stmt, not_found, for_update=for_update)
     return partnership, part
 
@@ -264,7 +287,6 @@ async def get_owned(
     principal: Principal,
     model: type[P],
     object_id: UUID,
-    noun: str,
     *,
     for_update: bool = False,
 ) -> tuple[Partnership, P]:
@@ -275,9 +297,7 @@ async def get_owned(
     if not for_update:
         found = await _with_partnership(session, principal, model, table.id == object_id)
         if found is None:
-            raise ProblemError(
-                NOT_FOUND, _("No {noun} {object_id}.", noun=noun, object_id=object_id)
-            )
+            raise ProblemError(NOT_FOUND, _owned_not_found(table.__tablename__, object_id))
         return found
     partnership_id = await session.scalar(
         select(table.partnership_id).where(
@@ -286,7 +306,7 @@ async def get_owned(
         )
     )
     if partnership_id is None:
-        raise ProblemError(NOT_FOUND, _("No {noun} {object_id}.", noun=noun, object_id=object_id))
+        raise ProblemError(NOT_FOUND, _owned_not_found(table.__tablename__, object_id))
     return await get_part(
         session, principal, partnership_id, model, object_id, for_update=for_update
     )
