@@ -44,7 +44,9 @@ WithinDays = Annotated[
     description="Those with an election of a Swedish or partner-side party inside one of their "
     "phases, held from `as_of` less the re-confirmation days through `as_of + within_days`. "
     "Sorted by country (the first partner country by code), title, then id; at most "
-    f"{MAX_CONTINUITY_PAGE} a page.",
+    f"{MAX_CONTINUITY_PAGE} a page, paged forward only (each risk is judged in Python, not in "
+    "the query). `min_risk` filters each page as it is judged: a page may hold fewer items than "
+    "`limit`, even none, and still have a `next_cursor`; page on until it is null.",
 )
 async def list_continuity(
     session: SessionDep,
