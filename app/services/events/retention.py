@@ -15,20 +15,24 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 SWEEP_BATCH = 1000
 """Rows of each kind deleted per transaction."""
 
+# The rows of a batch are chosen once, in a MATERIALIZED CTE: as `id IN (SELECT ... LIMIT n FOR
+# UPDATE SKIP LOCKED)` the planner may run the subquery again for each row it joins (a nested
+# loop), and a batch then deletes more than n rows (seen: two events in a batch of one).
 _ATTEMPTS = sa.text(
     """
-    DELETE FROM webhook_attempts WHERE id IN (
+    WITH batch AS MATERIALIZED (
         SELECT a.id FROM webhook_attempts a
           JOIN webhook_deliveries d ON d.id = a.delivery_id
          WHERE a.attempted_at < :cutoff AND d.status <> 'pending'
          ORDER BY a.attempted_at
          LIMIT :limit
            FOR UPDATE OF a SKIP LOCKED)
+    DELETE FROM webhook_attempts USING batch WHERE webhook_attempts.id = batch.id
     """
 )
 _EVENTS = sa.text(
     """
-    DELETE FROM events WHERE id IN (
+    WITH batch AS MATERIALIZED (
         SELECT e.id FROM events e
          WHERE e.occurred_at < :cutoff
            AND NOT EXISTS (
@@ -39,6 +43,7 @@ _EVENTS = sa.text(
          ORDER BY e.occurred_at
          LIMIT :limit
            FOR UPDATE SKIP LOCKED)
+    DELETE FROM events USING batch WHERE events.id = batch.id
     """
 )
 
