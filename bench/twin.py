@@ -730,9 +730,9 @@ async def _elections(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
 async def list_elections(request: Request) -> Response:
     rows, cursor = await _page(
         request, "SELECT * FROM elections", {"country": "country_code", "level": "level"},
-        ("held_on", "id"), "held_on", (date.fromisoformat,),
+        ("held_on", "id"), "elections:held_on", (date.fromisoformat,),
     )  # fmt: skip
-    return _json({"items": await _elections(list(rows)), "next_cursor": cursor})
+    return _json({"items": await _elections(list(rows)), **cursor})
 
 
 async def get_election(request: Request) -> Response:
