@@ -94,7 +94,7 @@ SUBSCRIPTIONS = "/calendar-subscriptions"
     SUBSCRIPTIONS,
     operation_id="list_calendar_subscriptions",
     summary="List calendar subscriptions (yours; admins: all)",
-    description="Oldest first. Never their tokens.",
+    description="By default oldest first. Never their tokens.",
 )
 async def list_calendar_subscriptions(
     session: SessionDep,

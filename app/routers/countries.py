@@ -27,7 +27,8 @@ router = APIRouter(prefix="/countries", tags=["countries"], route_class=Transact
     operation_id="list_countries",
     openapi_extra=OPTIONAL_AUTH,
     summary="List countries",
-    description="Countries sorted by ISO code. Filter by partner-country eligibility on a date.",
+    description="Countries, by default sorted by ISO code. Filter by partner-country eligibility "
+    "on a date.",
 )
 async def list_countries(
     session: SessionDep,

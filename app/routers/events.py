@@ -115,7 +115,7 @@ async def list_events(
     SUBSCRIPTIONS,
     operation_id="list_webhook_subscriptions",
     summary="List webhook subscriptions (yours; admins: all)",
-    description="Oldest first. Never their secrets.",
+    description="By default oldest first. Never their secrets.",
 )
 async def list_webhook_subscriptions(
     session: SessionDep, principal: Writer, page: Annotated[PageParams, listing(service.SORTING)]
@@ -235,7 +235,7 @@ async def rotate_webhook_secret(
 @router.get(
     SUBSCRIPTIONS + "/{subscription_id}/attempts",
     operation_id="list_webhook_attempts",
-    summary="The delivery log: every attempt, oldest first",
+    summary="The delivery log: every attempt (by default oldest first)",
     responses=problem_responses(NOT_FOUND),
 )
 async def list_webhook_attempts(

@@ -32,7 +32,8 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], route_class=
     operation_id="list_organisations",
     openapi_extra=OPTIONAL_AUTH,
     summary="List organisations",
-    description="Sorted by name, then id. `q` searches the names (prefix words, Swedish and "
+    description="By default sorted by name, then id. `q` searches the names (prefix words, "
+    "Swedish and "
     "English stemming).",
 )
 async def list_organisations(

@@ -48,7 +48,8 @@ def read(interest: object) -> PartnerInterestRead:
     "",
     operation_id="list_partner_interests",
     summary="List declarations of interest",
-    description="Sorted by when they were made, then id. Coordinators and viewers see their "
+    description="By default sorted by when they were made, then id. Coordinators and viewers see "
+    "their "
     "organisations' declarations; the public directory lists the others that are listed.",
 )
 async def list_partner_interests(

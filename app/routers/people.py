@@ -29,7 +29,8 @@ router = APIRouter(prefix="/people", tags=["people"], route_class=TransactionalR
     "",
     operation_id="list_people",
     summary="List people",
-    description="Sorted by family name, given name, then id. Coordinators and viewers see the "
+    description="By default sorted by family name, given name, then id. Coordinators and viewers "
+    "see the "
     "people of their own organisations.",
 )
 async def list_people(

@@ -40,7 +40,7 @@ def read(programme: service.ProgrammeRecord, implementers: list[Implementer]) ->
 @router.get(
     "/training-programmes",
     operation_id="list_training_programmes",
-    summary="List training programmes, by start",
+    summary="List training programmes (by default by start)",
 )
 async def list_training_programmes(
     session: SessionDep,
@@ -117,7 +117,7 @@ async def update_training_programme(
 @router.get(
     "/study-visits",
     operation_id="list_study_visits",
-    summary="List study visits, by date",
+    summary="List study visits (by default by date)",
     description="Coordinators and viewers see the visits their organisations host, and those "
     "of their partnerships.",
 )

@@ -35,7 +35,7 @@ router = APIRouter(prefix="/public", tags=["public"], route_class=TransactionalR
     "/partnerships",
     operation_id="list_published_partnerships",
     summary="Published partnerships (public)",
-    description="Sorted by title, then id. Parties, aims and phases; never people.",
+    description="By default sorted by title, then id. Parties, aims and phases; never people.",
     openapi_extra=OPTIONAL_AUTH,
 )
 async def list_published_partnerships(
@@ -72,7 +72,8 @@ async def get_published_partnership(
     "/networks",
     operation_id="list_public_networks",
     summary="Announced networks with their members and workshops (public)",
-    description="Sorted by title, then id. Planned networks are not announced yet. Never people, "
+    description="By default sorted by title, then id. Planned networks are not announced yet. "
+    "Never people, "
     "never participant figures.",
     openapi_extra=OPTIONAL_AUTH,
 )
@@ -123,7 +124,8 @@ async def get_public_network_calendar(
     "/partner-interests",
     operation_id="list_listed_partner_interests",
     summary="Declarations of interest listed by their organisations (public)",
-    description="Sorted by when they were made, then id. Open, not expired, and listed by "
+    description="By default sorted by when they were made, then id. Open, not expired, and listed "
+    "by "
     "their organisation: what it seeks; never people nor contact details "
     "(docs/partner-search.md).",
     openapi_extra=OPTIONAL_AUTH,

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api-keys", tags=["access"], route_class=Transactiona
     "",
     operation_id="list_api_keys",
     summary="List API keys (never their secrets)",
-    description="Oldest first.",
+    description="By default oldest first.",
 )
 async def list_api_keys(
     session: SessionDep, principal: Admin, page: Annotated[PageParams, listing(service.SORTING)]

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/audit-events", tags=["access"], route_class=Transact
     "",
     operation_id="list_audit_events",
     summary="List audit events",
-    description="Oldest first. Filter by object, actor and a time range [since, until).",
+    description="By default oldest first. Filter by object, actor and a time range [since, until).",
 )
 async def list_audit_events(
     session: SessionDep,

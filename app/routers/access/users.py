@@ -22,7 +22,7 @@ router = APIRouter(prefix="/users", tags=["access"], route_class=TransactionalRo
     "",
     operation_id="list_users",
     summary="List users",
-    description="Sorted by subject.",
+    description="By default sorted by subject.",
 )
 async def list_users(
     session: SessionDep, principal: Admin, page: Annotated[PageParams, listing(service.SORTING)]

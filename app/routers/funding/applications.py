@@ -37,7 +37,7 @@ NO_NOTE = ActionNote()  # the body of an action is optional
 @router.get(
     "",
     operation_id="list_applications",
-    summary="List applications, oldest first",
+    summary="List applications (by default oldest first)",
     description="ICLD staff see all; others the applications of their partnerships.",
 )
 async def list_applications(

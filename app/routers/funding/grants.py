@@ -145,7 +145,7 @@ def read_payment(p: Payment) -> PaymentRead:
 @router.get(
     "",
     operation_id="list_grants",
-    summary="List grants, by decision date",
+    summary="List grants (by default by decision date)",
     description="ICLD staff see all; others the grants of their partnerships.",
     response_model=GrantPage,
 )

@@ -24,7 +24,7 @@ router = APIRouter(prefix="/application-rounds", tags=["funding"], route_class=T
 @router.get(
     "",
     operation_id="list_application_rounds",
-    summary="List application rounds, by opening day",
+    summary="List application rounds (by default by opening day)",
 )
 async def list_application_rounds(
     session: SessionDep,

@@ -37,7 +37,8 @@ router = APIRouter(prefix="/networks", tags=["networks"], route_class=Transactio
     "",
     operation_id="list_networks",
     summary="List networks",
-    description="Sorted by (main) title, then id. `q` searches the titles and descriptions in "
+    description="By default sorted by (main) title, then id. `q` searches the titles and "
+    "descriptions in "
     "every language (docs/languages-content.md).",
 )
 async def list_networks(

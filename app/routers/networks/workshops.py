@@ -35,7 +35,7 @@ Expansions = Annotated[list[WorkshopExpand], expand_query(WorkshopExpand)]
 @router.get(
     "",
     operation_id="list_workshops",
-    summary="List workshops, by start",
+    summary="List workshops (by default by start)",
 )
 async def list_workshops(
     session: SessionDep,

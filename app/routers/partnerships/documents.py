@@ -50,7 +50,7 @@ _UPLOAD_CONTENT: dict[str, Any] = {
 @router.get(
     "",
     operation_id="list_documents",
-    summary="List a partnership's documents, oldest first",
+    summary="List a partnership's documents (by default oldest first)",
     responses=problem_responses(NOT_FOUND),
 )
 async def list_documents(

@@ -41,7 +41,7 @@ Expansions = Annotated[list[MeetingExpand], expand_query(MeetingExpand)]
 @router.get(
     "/meetings",
     operation_id="list_meetings",
-    summary="List a partnership's meetings and visits, by date",
+    summary="List a partnership's meetings and visits (by default by date)",
     description="Paged, by start date unless `sort` says otherwise.",
     responses=problem_responses(NOT_FOUND),
 )

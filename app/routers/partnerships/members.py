@@ -44,7 +44,7 @@ def read(member: Member, side: Side, embedded: dict[str, Any] | None = None) -> 
 @router.get(
     "",
     operation_id="list_members",
-    summary="List a partnership's members, by team and start date",
+    summary="List a partnership's members (by default by team and start date)",
     responses=problem_responses(NOT_FOUND),
 )
 async def list_members(

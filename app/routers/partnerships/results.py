@@ -28,7 +28,7 @@ router = APIRouter(
 @router.get(
     "",
     operation_id="list_results",
-    summary="List a partnership's results, oldest first",
+    summary="List a partnership's results (by default by observation date)",
     responses=problem_responses(NOT_FOUND),
 )
 async def list_results(
