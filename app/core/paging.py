@@ -133,7 +133,9 @@ def encode_cursor(sort: str, values: Sequence[Any], direction: str | None = None
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _read(cursor: str, sort: str, columns: Sequence[Any]) -> tuple[list[Any], str]:
+def _payload(cursor: str, sort: str, count: int) -> tuple[list[Any], str]:
+    """A cursor's keys (as handed out: strings) and direction, if it was handed out for `sort`
+    with `count` keys; else a 400 problem."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
@@ -149,10 +151,32 @@ def _read(cursor: str, sort: str, columns: Sequence[Any]) -> tuple[list[Any], st
             )
         keys = data["k"]
         direction = data.get("d", "a")
-        if not isinstance(keys, list) or len(keys) != len(columns) or direction not in ("a", "b"):
+        if not isinstance(keys, list) or len(keys) != count or direction not in ("a", "b"):
             raise ValueError("wrong key count")
-        return [_parse(col, key) for col, key in zip(columns, keys, strict=True)], direction
+        if not all(isinstance(key, str) for key in keys):
+            raise ValueError("cursor keys are strings")
+        return keys, direction
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ProblemError(INVALID_CURSOR) from exc
+
+
+def _read(cursor: str, sort: str, columns: Sequence[Any]) -> tuple[list[Any], str]:
+    keys, direction = _payload(cursor, sort, len(columns))
+    try:
+        return [_parse(col, key) for col, key in zip(columns, keys, strict=True)], direction
+    except ValueError as exc:
+        raise ProblemError(INVALID_CURSOR) from exc
+
+
+def decode_cursor(cursor: str, sort: str, parsers: Sequence[Callable[[str], Any]]) -> list[Any]:
+    """The keys of a forward cursor handed out for `sort` by a list paged outside SQL (a
+    ranking), each read by its parser; 400 for any other cursor."""
+    keys, direction = _payload(cursor, sort, len(parsers))
+    if direction != "a":
+        raise ProblemError(INVALID_CURSOR)
+    try:
+        return [parse(key) for parse, key in zip(parsers, keys, strict=True)]
+    except ValueError as exc:
         raise ProblemError(INVALID_CURSOR) from exc
 
 

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from app.core.paging import CursorPage
 from app.models.enums import ContinuityRisk, ElectionLevel, PhaseKind, PhaseStatus, PoliticalSide
 from app.rules.continuity import RECONFIRM_DAYS
 
@@ -109,6 +110,5 @@ class ContinuitySummary(BaseModel):
     elections: list[ContinuityAlert] = Field(description="The elections in the window.")
 
 
-class ContinuitySummaryPage(BaseModel):
-    items: list[ContinuitySummary]
-    next_cursor: str | None
+class ContinuitySummaryPage(CursorPage[ContinuitySummary]):
+    """One page of partnerships facing an election, paged forward only."""

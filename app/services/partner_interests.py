@@ -1,9 +1,6 @@
 """Declarations of interest: queries, the rules that need stored data, the ranking of
 candidates, and the draft partnership a match is made into (docs/partner-search.md)."""
 
-import base64
-import binascii
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.clock import today
-from app.core.errors import INVALID_CURSOR, NOT_FOUND, ProblemError, RuleViolation
+from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
 from app.core.i18n import _
-from app.core.paging import Links, PageParams, Sorting, encode_cursor, sorted_page
+from app.core.paging import Links, PageParams, Sorting, decode_cursor, encode_cursor, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, scope_candidates, scope_partner_interests
 from app.core.versions import Expected, check_version
@@ -486,15 +483,8 @@ def _page(ranked: list[Candidate], page: PageParams) -> tuple[list[Candidate], s
 
 def _after(cursor: str) -> tuple[int, UUID]:
     """The ranking key a cursor of this list was handed out after (400 for any other)."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        data = json.loads(raw)
-        if not isinstance(data, dict) or data.get("s") != _RANKING:
-            raise ValueError("a cursor of another list")
-        score, interest_id = data["k"]
-        return ranking_key(int(score), UUID(interest_id))
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ProblemError(INVALID_CURSOR) from exc
+    score, interest_id = decode_cursor(cursor, _RANKING, (int, UUID))
+    return ranking_key(score, interest_id)
 
 
 # A match made into a draft partnership

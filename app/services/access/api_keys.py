@@ -122,7 +122,7 @@ async def authenticate(
     if refused := refusal(key.revoked_at, key.expires_at, now):
         raise unauthorized(refused)
     last_used_at = key.last_used_at
-    if last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION:
+    if not seen_recently(last_used_at, now, LAST_USED_RESOLUTION.total_seconds()):
         # Once a minute at most: then the key is loaded as an ORM object, as every write is.
         stored = await session.get(ApiKey, key.id)
         if stored is None:  # deleted since the read above

@@ -121,7 +121,7 @@ def _refresh(user: User, claims: TokenClaims, role: Role, organisations: list[UU
         if getattr(user, field) != value:
             setattr(user, field, value)
     now = datetime.now(UTC)
-    if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_RESOLUTION:
+    if not seen_recently(user.last_seen_at, now, LAST_SEEN_RESOLUTION.total_seconds()):
         user.last_seen_at = now
 
 
