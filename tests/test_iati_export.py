@@ -86,6 +86,15 @@ async def test_the_demo_publishes_a_full_valid_file_under_its_demo_identifier(
         # citizen dialogue; "newcomers" has no DAC code of its own
         "Alingsås - Chililabombwe": [("15112", "50"), ("15150", "50")],
     }
+    # Karlstad - Makueni is written in English with a Swedish translation: both are published,
+    # the Swedish one named as such (English is the file's default language).
+    (karlstad,) = [a for a in activities if "Karlstad - Makueni" in a.findtext("title/narrative")]
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert [n.get(lang) for n in karlstad.xpath("title/narrative")] == [None, "sv"]
+    assert karlstad.xpath("title/narrative[@xml:lang='sv']/text()") == [
+        "Karlstad - Makueni: att bryta könsstereotypa val av studier och arbete"
+    ]
+    assert [n.get(lang) for n in karlstad.xpath("description/narrative")] == [None, "sv"]
     # The demo knows no organisation numbers (it invents none for real bodies): named only.
     swedish = root.xpath("//participating-org[@type='11']")
     assert {(o.get("ref"), o.findtext("narrative")) for o in swedish} == {

@@ -159,6 +159,24 @@ def test_a_partnership_is_the_parent_of_its_grants() -> None:
         assert activity.xpath("reporting-org/narrative/text()") == ["ICLD"]
 
 
+def test_a_text_in_several_languages_names_each_but_the_default() -> None:
+    swedish = iati.Narrative(
+        "Alingsås - Chililabombwe: medborgardialog",
+        "sv",
+        (("en", "Alingsås - Chililabombwe: citizen dialogue"), ("es", "Diálogo ciudadano")),
+    )
+    root = _parse(dataclasses.replace(ALINGSAS_CHILILABOMBWE, title=swedish))
+    parent = _activity(root, "SE-ON-000000-0000-KP-ALI-CHI")
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert [(n.get(lang), n.text) for n in parent.xpath("title/narrative")] == [
+        ("sv", "Alingsås - Chililabombwe: medborgardialog"),
+        (None, "Alingsås - Chililabombwe: citizen dialogue"),  # the file's default, English
+        ("es", "Diálogo ciudadano"),
+    ]
+    with pytest.raises(ValueError, match="one narrative per language"):
+        iati.Narrative("Titel", "sv", (("sv", "Annan titel"),))
+
+
 def test_participating_organisations_follow_the_funding_chain() -> None:
     grant = _activity(_parse(ALINGSAS_CHILILABOMBWE), PROJECT_GRANT.identifier)
     orgs = [

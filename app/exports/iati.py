@@ -169,6 +169,22 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Narrative:
+    """A text in its main language and its translations: one `narrative` each, the main one
+    first. A narrative in another language than the file's default (`LANGUAGE`) names it with
+    `xml:lang`, as the standard asks; one without it is read as in the default language."""
+
+    text: str
+    language: str = LANGUAGE
+    translations: tuple[tuple[str, str], ...] = ()  # (ISO 639-1 code, text), not the main one
+
+    def __post_init__(self) -> None:
+        languages = [self.language, *(language for language, _ in self.translations)]
+        if len(set(languages)) != len(languages):
+            raise ValueError(f"one narrative per language, not {languages}")
+
+
+@dataclass(frozen=True)
 class GrantActivity:
     """A grant (inception, project, steering group...): a child of its partnership's activity,
     sharing its organisations and countries. The XSD requires a description."""
@@ -191,8 +207,8 @@ class PartnershipActivity:
     """A partnership, the parent activity of its grants. Money is on the grants only."""
 
     identifier: str
-    title: str
-    description: str
+    title: str | Narrative
+    description: str | Narrative
     status: str
     dates: Dates
     swedish_party: Org
@@ -222,9 +238,14 @@ def _sub(parent: Any, tag: str, attrs: Mapping[str, str | None] | None = None) -
     return etree.SubElement(parent, tag, clean)
 
 
-def _text(parent: Any, tag: str, text: str, attrs: Mapping[str, str | None] | None = None) -> Any:
+def _text(
+    parent: Any, tag: str, text: str | Narrative, attrs: Mapping[str, str | None] | None = None
+) -> Any:
     element = _sub(parent, tag, attrs)
-    _sub(element, "narrative").text = text
+    narrative = text if isinstance(text, Narrative) else Narrative(text)
+    for language, words in ((narrative.language, narrative.text), *narrative.translations):
+        named = None if language == LANGUAGE else language
+        _sub(element, "narrative", {_XML_LANG: named}).text = words
     return element
 
 

@@ -269,8 +269,8 @@ def _partnership(
         )
     return iati.PartnershipActivity(
         identifier=f"{ref}-{p.id}",
-        title=p.title,
-        description=p.description or p.local_challenge or p.title,
+        title=_narrative(p, "title"),
+        description=_description(p),
         status=status,
         dates=iati.Dates(
             planned_start=first_start,
@@ -291,3 +291,24 @@ def _partnership(
             [data.changed[g.id] for g in own] + ([p.updated_at] if p.updated_at else [])
         ),
     )
+
+
+def _narrative(p: Partnership, field: str) -> iati.Narrative:
+    """A partnership's text in its main language, with each translation of it (docs/
+    languages-content.md): the file names every language a narrative is in."""
+    translated = tuple(
+        (language, texts[field])
+        for language, texts in sorted(p.translations.items())
+        if language != p.language and texts.get(field)
+    )
+    return iati.Narrative(getattr(p, field), p.language, translated)
+
+
+def _description(p: Partnership) -> iati.Narrative:
+    """The XSD requires a description: without one, the local challenge (which has no
+    translations), else the title."""
+    if p.description:
+        return _narrative(p, "description")
+    if p.local_challenge:
+        return iati.Narrative(p.local_challenge, p.language)
+    return _narrative(p, "title")
