@@ -40,7 +40,18 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import LRUCache
 from sqlalchemy.util.concurrency import await_, greenlet_spawn
 
-Row = dict[str, Any]
+
+class Record(dict[str, Any]):
+    """A row read raw: a dict of the statement's column keys (what `answer_json` serialises),
+    whose values are attributes too, as a SQLAlchemy row's are (`row.id`)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +128,7 @@ def _bound(
     return sql, [binds[k](values[k]) if k in binds else values[k] for k in positions]
 
 
-def _run(conn: Connection, plan: _Plan, sql: str, args: list[Any]) -> list[Row]:
+def _run(conn: Connection, plan: _Plan, sql: str, args: list[Any]) -> list[Record]:
     """Send the statement on `conn`'s asyncpg connection (in a greenlet: SQLAlchemy's events
     and its handling of an error are synchronous code)."""
     dispatch = conn.dispatch
@@ -133,7 +144,7 @@ def _run(conn: Connection, plan: _Plan, sql: str, args: list[Any]) -> list[Row]:
         raise
     dispatch.after_cursor_execute(conn, None, sql, args, None, False)
     keys, results = plan.keys, plan.results
-    rows = [dict(zip(keys, record, strict=True)) for record in records]
+    rows = [Record(zip(keys, record, strict=True)) for record in records]
     if results:
         for row in rows:
             for i, process in results:
@@ -142,14 +153,14 @@ def _run(conn: Connection, plan: _Plan, sql: str, args: list[Any]) -> list[Row]:
     return rows
 
 
-def _run_checked_out(engine: AsyncEngine, plan: _Plan, sql: str, args: list[Any]) -> list[Row]:
+def _run_checked_out(engine: AsyncEngine, plan: _Plan, sql: str, args: list[Any]) -> list[Record]:
     with engine.sync_engine.connect() as conn:
         return _run(conn, plan, sql, args)
 
 
 async def fetch_all(
     session: AsyncSession, stmt: sa.Select[Any], params: Mapping[str, Any] | None = None
-) -> list[Row]:
+) -> list[Record]:
     """The rows `stmt` selects, as dicts of its column keys (see the module's docstring)."""
     bind = session.bind
     if session.in_transaction():
@@ -168,7 +179,7 @@ async def fetch_all(
 
 async def fetch_one(
     session: AsyncSession, stmt: sa.Select[Any], params: Mapping[str, Any] | None = None
-) -> Row | None:
+) -> Record | None:
     """The first row `stmt` selects (a dict), or None."""
     rows = await fetch_all(session, stmt, params)
     return rows[0] if rows else None

@@ -116,7 +116,7 @@ async def read_answer(
     stmt: sa.Select[Any],
     not_found: Text,
     params: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> reads.Record:
     """The one row `stmt` (of `answer_columns`) selects, read raw (`app.db.reads`: a dict for
     `answer_json`, without SQLAlchemy's per-statement path), or 404 with `not_found`."""
     row = await reads.fetch_one(session, stmt, params)
