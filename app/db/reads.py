@@ -7,9 +7,10 @@ part of it per row. Here a statement is compiled once per shape (SQLAlchemy's ow
 the same statement with other values is the same shape), its values are bound as SQLAlchemy
 would bind them (its bind processors, in the compiled positional order), and the compiled SQL
 goes to the asyncpg connection, whose statement cache prepares it once per connection. Each
-row comes back as a dict of the statement's column keys, through the result processors of
-the column types (custom types, enums, JSON as SQLAlchemy decodes it): plain data for
-`answer_json`, which serialises it with the response model's serializer.
+row comes back as a `Record`, a dict of the statement's column keys whose values are
+attributes too, through the result processors of the column types (custom types, enums, JSON
+as SQLAlchemy decodes it): plain data for `answer_json`, which serialises it with the response
+model's serializer.
 
 Where the connection comes from:
 - the session's own, once it holds one (it read or wrote through the ORM earlier in the
@@ -23,8 +24,8 @@ The statement is seen by SQLAlchemy's `before_cursor_execute` and `after_cursor_
 listeners of the connection and engine (the query counts of tests/test_query_counts.py and
 bench/query_count.py; the round trips of bench/wire.py are counted on the socket anyway), and
 an error is SQLAlchemy's: asyncpg's exception translated and handled by the connection (a lost
-connection invalidated, a `DBAPIError` the problem handlers answer with 503 or 400), as for a
-statement sent through the session.
+connection, or one whose statement was cancelled, invalidated; a `DBAPIError` the problem
+handlers answer with 503 or 400), as for a statement sent through the session.
 
 Only plain column selects: no ORM entity (its rows are objects), no statement that writes or
 locks (those need the session's transaction)."""
@@ -137,10 +138,13 @@ def _run(conn: Connection, plan: _Plan, sql: str, args: list[Any]) -> list[Recor
     try:
         records = await_(fairy.driver_connection.fetch(sql, *args))  # type: ignore[union-attr]
     except Exception as error:
-        try:
+        try:  # asyncpg's error as the adapter's DB-API error, which SQLAlchemy wraps
             fairy.dbapi_connection._handle_exception(error)  # type: ignore[union-attr]
         except Exception as translated:
             conn._handle_dbapi_exception(translated, sql, tuple(args), None, None)
+        raise
+    except BaseException as error:  # cancelled mid-statement: the connection is invalidated
+        conn._handle_dbapi_exception(error, sql, tuple(args), None, None)
         raise
     dispatch.after_cursor_execute(conn, None, sql, args, None, False)
     keys, results = plan.keys, plan.results
