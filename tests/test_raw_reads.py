@@ -8,15 +8,58 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from httpx import AsyncClient
+from pydantic import BaseModel
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app.api.answers import answer_json
 from app.db import reads
 from app.db.engine import make_engine, make_sessionmaker, reads_first
 from app.models.organisations import Organisation
+from app.schemas.elections import ElectionRead
+from app.schemas.networks.networks import NetworkRead
+from app.schemas.networks.workshops import WorkshopRead
+from app.schemas.organisations import OrganisationRead
+from app.schemas.partner_interests import PartnerInterestRead
+from app.schemas.people import PersonRead
+from app.schemas.programmes import StudyVisitRead
+from app.services import elections, organisations, partner_interests, people, programmes
+from app.services.networks import networks, workshops
 from app.settings import Settings
 from tests.test_db_liveness import one_connection, terminate
+from tests.test_partner_interests import demo
+
+__all__ = ["demo"]
+
+READ_RAW: list[tuple[type[BaseModel], sa.Select[Any]]] = [
+    (OrganisationRead, organisations._ANSWER),
+    (PersonRead, people._ANSWER),
+    (ElectionRead, elections._ANSWER),
+    (StudyVisitRead, programmes._VISIT_ANSWER),
+    (PartnerInterestRead, partner_interests._ANSWER),
+    (NetworkRead, networks._ANSWER),
+    (WorkshopRead, workshops._ANSWER),
+]
+
+
+@pytest.mark.parametrize(("model", "stmt"), READ_RAW, ids=lambda v: getattr(v, "__name__", ""))
+async def test_a_row_read_raw_answers_the_bytes_the_model_answers(
+    demo: AsyncClient, connection: AsyncConnection, model: type[BaseModel], stmt: sa.Select[Any]
+) -> None:
+    """Every stored row of each answer read raw: the same JSON, byte for byte, as the row read
+    through the session and validated into the model (JSON columns, enums, custom types, the
+    order of the fields, computed fields)."""
+    ordered = stmt.order_by(*stmt.selected_columns[:1])
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        rows = (await session.execute(ordered)).all()
+        raw = await reads.fetch_all(session, ordered)
+    assert len(rows) >= 1 and len(raw) == len(rows), model
+    for row, record in zip(rows, raw, strict=True):
+        assert (
+            answer_json(model, record).body == model.model_validate(row).model_dump_json().encode()
+        )
+
 
 _ORGANISATIONS: sa.Table = Organisation.__table__  # type: ignore[attr-defined]
 PID = sa.select(sa.func.pg_backend_pid().label("pid"))
