@@ -13,8 +13,9 @@ model's (`answer_columns`). For a page of 20 grants: 0.6 ms against
 
 What it cannot do is fill in a default: the data must hold every field (but those whose default
 is `MISSING`, left out as the model leaves them out), and a route that uses it has a test that
-compares its answer with the model's (tests/test_raw_reads.py for the rows read raw). A value of the wrong type is serialised by inference with
-a warning (an error in the test suite), never silently mis-shaped."""
+compares its answer with the model's (tests/test_raw_reads.py for the rows read raw). A value
+of the wrong type is serialised by inference with a warning (an error in the test suite), never
+silently mis-shaped."""
 
 from collections.abc import Mapping
 from functools import cache
