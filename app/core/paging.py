@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import INVALID_CURSOR, ProblemError
 from app.core.i18n import _
+from app.db import reads
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -226,10 +227,13 @@ async def sorted_page(
     params: PageParams,
     *,
     as_rows: bool = False,
+    raw: bool = False,
 ) -> tuple[list[M], Links]:
     """One page of `stmt` in the order `params` asks for among those `sorting` offers, after
     (or before) its cursor, filtered by `updated_since`, with the total when asked. The items
-    are the statement's first entity, or with `as_rows` its rows."""
+    are the statement's first entity, or with `as_rows` its rows, or with `raw` (a select of
+    columns) its rows as dicts, read straight from asyncpg (`app.db.reads`)."""
+    as_rows = as_rows or raw
     keys = sorting.keys(params.sort)
     columns = [sorting.fields[name] for name, _ in keys] + [sorting.unique]
     descending = [desc for _, desc in keys] + [keys[-1][1]]
@@ -239,7 +243,8 @@ async def sorted_page(
     total = None
     if params.with_total:
         counted = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-        total = int(await session.scalar(counted) or 0)
+        found = await (reads.fetch_scalar(session, counted) if raw else session.scalar(counted))
+        total = int(found or 0)
     direction, at = "a", None
     if params.cursor is not None:
         at, direction = _read(params.cursor, sort, columns)
@@ -257,15 +262,23 @@ async def sorted_page(
             if names[i] not in present:
                 names[i] = f"sort_key_{i}"
                 stmt = stmt.add_columns(column.label(names[i]))
-    result = await session.execute(stmt.order_by(*order).limit(params.limit + 1))
-    rows: list[M] = list(result.all() if as_rows else result.scalars().all())
+    stmt = stmt.order_by(*order).limit(params.limit + 1)
+    rows: list[M]
+    if raw:
+        rows = await reads.fetch_all(session, stmt)  # type: ignore[assignment]
+    else:
+        result = await session.execute(stmt)
+        rows = list(result.all() if as_rows else result.scalars().all())
     more = len(rows) > params.limit
     rows = rows[: params.limit]
     if backwards:
         rows.reverse()
 
     def key(item: Any) -> list[Any]:
-        item = sorting.item(item) if sorting.item is not None else item
+        if sorting.item is not None:
+            item = sorting.item(item)
+        elif raw:
+            return [item[name] for name in names]
         return [getattr(item, name) for name in names]
 
     first = key(rows[0]) if rows else at

@@ -1,10 +1,12 @@
 """Organisations: Swedish municipalities and regions (reference data) and partner-side bodies."""
 
+from dataclasses import asdict
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.answers import answer_json
 from app.api.auth import OPTIONAL_AUTH, PublicCaller, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, set_etag
@@ -30,6 +32,7 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], route_class=
 @router.get(
     "",
     operation_id="list_organisations",
+    response_model=OrganisationPage,
     openapi_extra=OPTIONAL_AUTH,
     summary="List organisations",
     description="By default sorted by name, then id. `q` searches the names (prefix words, "
@@ -45,12 +48,12 @@ async def list_organisations(
     is_reference: Annotated[bool | None, Query()] = None,
     official_code: Annotated[str | None, Query(max_length=20, examples=["1780"])] = None,
     q: SearchQuery = None,
-) -> OrganisationPage:
+) -> Response:
     filters = service.OrganisationFilters(
         country=country, type=type, is_reference=is_reference, official_code=official_code, q=q
     )
-    items, cursor = await service.list_organisations(session, filters, page)
-    return OrganisationPage.of([OrganisationRead.model_validate(o) for o in items], cursor)
+    items, links = await service.list_organisations(session, filters, page)
+    return answer_json(OrganisationPage, {"items": items, **asdict(links)})
 
 
 @router.post(
@@ -80,6 +83,7 @@ async def create_organisation(
     operation_id="get_organisation",
     openapi_extra=OPTIONAL_AUTH,
     summary="Get an organisation",
+    response_model=OrganisationRead,
     responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_organisation(
@@ -88,11 +92,11 @@ async def get_organisation(
     request: Request,
     response: Response,
     organisation_id: UUID,
-) -> OrganisationRead:
+) -> Response:
     organisation = await service.read_organisation(session, organisation_id)
-    if unchanged := conditional(request, response, etag_for(organisation.version)):
-        return unchanged  # type: ignore[return-value]
-    return OrganisationRead.model_validate(organisation)
+    if unchanged := conditional(request, response, etag_for(organisation["version"])):
+        return unchanged
+    return answer_json(OrganisationRead, organisation, headers=response.headers)
 
 
 @router.patch(

@@ -1,11 +1,13 @@
 """Declarations of interest: an organisation seeks a partner; its candidates of the other side,
 ranked with their reasons; a match made into a draft partnership (docs/partner-search.md)."""
 
+from dataclasses import asdict
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.answers import answer_json
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
@@ -48,6 +50,7 @@ def read(interest: object) -> PartnerInterestRead:
     "",
     operation_id="list_partner_interests",
     summary="List declarations of interest",
+    response_model=PartnerInterestPage,
     description="By default sorted by when they were made, then id. Coordinators and viewers see "
     "their "
     "organisations' declarations; the public directory lists the others that are listed.",
@@ -65,7 +68,7 @@ async def list_partner_interests(
     theme: Annotated[str | None, Query(max_length=100)] = None,
     network_id: Annotated[UUID | None, Query()] = None,
     listed: Annotated[bool | None, Query()] = None,
-) -> PartnerInterestPage:
+) -> Response:
     filters = service.InterestFilters(
         organisation_id=organisation_id,
         side=side,
@@ -75,8 +78,8 @@ async def list_partner_interests(
         network_id=network_id,
         listed=listed,
     )
-    items, cursor = await service.list_interests(session, principal, filters, page)
-    return PartnerInterestPage.of([read(i) for i in items], cursor)
+    items, links = await service.list_interests(session, principal, filters, page)
+    return answer_json(PartnerInterestPage, {"items": items, **asdict(links)})
 
 
 @router.post(
@@ -107,6 +110,7 @@ async def create_partner_interest(
     "/{interest_id}",
     operation_id="get_partner_interest",
     summary="Get a declaration of interest",
+    response_model=PartnerInterestRead,
     responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_partner_interest(
@@ -115,11 +119,11 @@ async def get_partner_interest(
     request: Request,
     response: Response,
     interest_id: UUID,
-) -> PartnerInterestRead:
+) -> Response:
     interest = await service.read_interest(session, principal, interest_id)
-    if unchanged := conditional(request, response, etag_for(interest.version)):
-        return unchanged  # type: ignore[return-value]
-    return read(interest)
+    if unchanged := conditional(request, response, etag_for(interest["version"])):
+        return unchanged
+    return answer_json(PartnerInterestRead, interest, headers=response.headers)
 
 
 @router.patch(

@@ -1,11 +1,13 @@
 """People: politicians and officials. Personal data, never public."""
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.answers import answer_json
 from app.api.auth import Admin, Authenticated, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, set_etag
@@ -29,6 +31,7 @@ router = APIRouter(prefix="/people", tags=["people"], route_class=TransactionalR
     "",
     operation_id="list_people",
     summary="List people",
+    response_model=PersonPage,
     description="By default sorted by family name, given name, then id. Coordinators and viewers "
     "see the "
     "people of their own organisations.",
@@ -41,12 +44,13 @@ async def list_people(
     kind: Annotated[PersonKind | None, Query()] = None,
     political_side: Annotated[PoliticalSide | None, Query()] = None,
     q: SearchQuery = None,
-) -> PersonPage:
+) -> Response:
     filters = service.PersonFilters(
         organisation_id=organisation_id, kind=kind, political_side=political_side, q=q
     )
-    items, cursor = await service.list_people(session, principal, filters, page)
-    return PersonPage.of([service.answer(principal, p) for p in items], cursor)
+    items, links = await service.list_people(session, principal, filters, page)
+    shown = [service.shown(principal, p) for p in items]
+    return answer_json(PersonPage, {"items": shown, **asdict(links)})
 
 
 @router.post(
@@ -73,6 +77,7 @@ async def create_person(
     "/{person_id}",
     operation_id="get_person",
     summary="Get a person",
+    response_model=PersonRead,
     responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_person(
@@ -81,11 +86,11 @@ async def get_person(
     request: Request,
     response: Response,
     person_id: UUID,
-) -> PersonRead:
+) -> Response:
     person = await service.read_person(session, principal, person_id)
-    if unchanged := conditional(request, response, etag_for(person.version)):
-        return unchanged  # type: ignore[return-value]
-    return service.answer(principal, person)
+    if unchanged := conditional(request, response, etag_for(person["version"])):
+        return unchanged
+    return answer_json(PersonRead, service.shown(principal, person), headers=response.headers)
 
 
 @router.patch(

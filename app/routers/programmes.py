@@ -1,10 +1,12 @@
 """International training programmes and study visits to host organisations."""
 
+from dataclasses import asdict
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.answers import answer_json
 from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
@@ -118,6 +120,7 @@ async def update_training_programme(
     "/study-visits",
     operation_id="list_study_visits",
     summary="List study visits (by default by date)",
+    response_model=StudyVisitPage,
     description="Coordinators and viewers see the visits their organisations host, and those "
     "of their partnerships.",
 )
@@ -127,11 +130,11 @@ async def list_study_visits(
     page: Annotated[PageParams, listing(service.STUDY_VISITS)],
     host_organisation_id: Annotated[UUID | None, Query()] = None,
     programme_id: Annotated[UUID | None, Query()] = None,
-) -> StudyVisitPage:
-    rows, cursor = await service.list_study_visits(
+) -> Response:
+    rows, links = await service.list_study_visits(
         session, principal, page, host_organisation_id, programme_id
     )
-    return StudyVisitPage.of([StudyVisitRead.model_validate(v) for v in rows], cursor)
+    return answer_json(StudyVisitPage, {"items": rows, **asdict(links)})
 
 
 @router.post(
@@ -158,6 +161,7 @@ async def create_study_visit(
     "/study-visits/{visit_id}",
     operation_id="get_study_visit",
     summary="Get a study visit",
+    response_model=StudyVisitRead,
     responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_study_visit(
@@ -166,11 +170,11 @@ async def get_study_visit(
     request: Request,
     response: Response,
     visit_id: UUID,
-) -> StudyVisitRead:
+) -> Response:
     visit = await service.read_study_visit(session, principal, visit_id)
-    if unchanged := conditional(request, response, etag_for(visit.version)):
-        return unchanged  # type: ignore[return-value]
-    return StudyVisitRead.model_validate(visit)
+    if unchanged := conditional(request, response, etag_for(visit["version"])):
+        return unchanged
+    return answer_json(StudyVisitRead, visit, headers=response.headers)
 
 
 @router.patch(

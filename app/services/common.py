@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 from app.core.errors import NOT_FOUND, InvalidChanges, ProblemError
 from app.core.i18n import Text
+from app.db import reads
 from app.models.base import Tracked
 
 S = TypeVar("S", bound=BaseModel)
@@ -86,7 +87,9 @@ def answer_columns(model: type[SQLModel], schema: type[BaseModel]) -> sa.Select[
     state to build for what is only serialised (bench/README.md measures the difference). Rows
     and objects both have the columns as attributes; changes still load objects."""
     table: sa.Table = model.__table__  # type: ignore[attr-defined]
-    return sa.select(*(c for c in table.c if c.name in schema.model_fields or c.name == "version"))
+    # In the schema's order: a row read raw (app/db/reads.py) is serialised in its keys' order.
+    fields = [table.c[name] for name in schema.model_fields if name in table.c]
+    return sa.select(*fields, *([table.c.version] if "version" in table.c else []))
 
 
 def answer_fields(record: Any, schema: type[BaseModel]) -> dict[str, Any]:
@@ -103,6 +106,20 @@ async def read_one(
 ) -> sa.Row[Any]:
     """The one row `stmt` (of `answer_columns`) selects, or 404 with `not_found`."""
     row: sa.Row[Any] | None = (await session.execute(stmt, params)).first()
+    if row is None:
+        raise ProblemError(NOT_FOUND, not_found)
+    return row
+
+
+async def read_answer(
+    session: AsyncSession,
+    stmt: sa.Select[Any],
+    not_found: Text,
+    params: Mapping[str, Any] | None = None,
+) -> reads.Record:
+    """The one row `stmt` (of `answer_columns`) selects, read raw (`app.db.reads`: a dict for
+    `answer_json`, without SQLAlchemy's per-statement path), or 404 with `not_found`."""
+    row = await reads.fetch_one(session, stmt, params)
     if row is None:
         raise ProblemError(NOT_FOUND, not_found)
     return row

@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -17,7 +16,7 @@ from app.models.elections import Election
 from app.models.enums import ElectionLevel
 from app.rules.continuity import check_election_country
 from app.schemas.elections import ElectionCreate, ElectionFields, ElectionRead, ElectionUpdate
-from app.services.common import answer_columns, apply_changes, get_one, merge_patch, read_one
+from app.services.common import answer_columns, apply_changes, get_one, merge_patch, read_answer
 from app.services.countries import check_countries
 from app.services.organisations import check_organisations
 
@@ -43,7 +42,8 @@ class ElectionFilters:
 
 async def list_elections(
     session: AsyncSession, filters: ElectionFilters, page: PageParams
-) -> tuple[list[sa.Row[Any]], Links]:
+) -> tuple[list[dict[str, Any]], Links]:
+    """A page of elections to answer with (rows read raw, as dicts: `app.db.reads`)."""
     stmt = _ANSWER
     if filters.country:
         stmt = stmt.where(col(Election.country_code) == filters.country.upper())
@@ -55,11 +55,12 @@ async def list_elections(
         stmt = stmt.where(col(Election.held_on) >= filters.held_from)
     if filters.held_to:
         stmt = stmt.where(col(Election.held_on) <= filters.held_to)
-    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    return await sorted_page(session, stmt, SORTING, page, raw=True)
 
 
-async def read_election(session: AsyncSession, election_id: UUID) -> sa.Row[Any]:
-    return await read_one(
+async def read_election(session: AsyncSession, election_id: UUID) -> dict[str, Any]:
+    """An election to answer with (its row read raw, as a dict)."""
+    return await read_answer(
         session,
         _ANSWER.where(col(Election.id) == election_id),
         _("No election {election_id}.", election_id=election_id),

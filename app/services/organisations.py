@@ -51,7 +51,7 @@ from app.services.common import (
     apply_changes,
     get_one,
     merge_patch,
-    read_one,
+    read_answer,
     text_search,
 )
 from app.services.countries import check_countries, funding_regions, partner_country_on
@@ -85,7 +85,8 @@ SORTING = Sorting(
 
 async def list_organisations(
     session: AsyncSession, filters: OrganisationFilters, page: PageParams
-) -> tuple[list[sa.Row[Any]], Links]:
+) -> tuple[list[dict[str, Any]], Links]:
+    """A page of organisations to answer with (rows read raw, as dicts: `app.db.reads`)."""
     stmt = _ANSWER
     if filters.country:
         stmt = stmt.where(_TABLE.c.country_code == filters.country.upper())
@@ -97,12 +98,12 @@ async def list_organisations(
         stmt = stmt.where(_TABLE.c.official_code == filters.official_code)
     if filters.q:
         stmt = stmt.where(text_search(_TABLE.c.search, filters.q))
-    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    return await sorted_page(session, stmt, SORTING, page, raw=True)
 
 
-async def read_organisation(session: AsyncSession, organisation_id: UUID) -> sa.Row[Any]:
-    """An organisation to answer with (a row, see `answer_columns`)."""
-    return await read_one(
+async def read_organisation(session: AsyncSession, organisation_id: UUID) -> dict[str, Any]:
+    """An organisation to answer with (its row read raw, as a dict: `app.db.reads`)."""
+    return await read_answer(
         session,
         _BY_ID,
         _("No organisation {organisation_id}.", organisation_id=organisation_id),

@@ -59,7 +59,7 @@ from app.services.common import (
     apply_changes,
     get_one,
     merge_patch,
-    read_one,
+    read_answer,
 )
 from app.services.countries import eligible_on, partner_country_on
 from app.services.organisations import check_organisations
@@ -103,7 +103,8 @@ SORTING = Sorting(
 
 async def list_interests(
     session: AsyncSession, principal: Principal, filters: InterestFilters, page: PageParams
-) -> tuple[list[sa.Row[Any]], Links]:
+) -> tuple[list[dict[str, Any]], Links]:
+    """A page of declarations to answer with (rows read raw, as dicts: `app.db.reads`)."""
     stmt = scope_partner_interests(principal, _ANSWER)
     if filters.organisation_id:
         stmt = stmt.where(PartnerInterest.organisation_id == filters.organisation_id)
@@ -120,15 +121,15 @@ async def list_interests(
         stmt = stmt.where(PartnerInterest.network_id == filters.network_id)
     if filters.listed is not None:
         stmt = stmt.where(PartnerInterest.listed == filters.listed)
-    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    return await sorted_page(session, stmt, SORTING, page, raw=True)
 
 
 async def read_interest(
     session: AsyncSession, principal: Principal, interest_id: UUID
-) -> sa.Row[Any]:
-    """A declaration to answer with, in the caller's scope (a row, see `answer_columns`)."""
+) -> dict[str, Any]:
+    """A declaration to answer with, in the caller's scope (its row read raw, as a dict)."""
     stmt = scope_partner_interests(principal, _ANSWER.where(_TABLE.c.id == interest_id))
-    return await read_one(
+    return await read_answer(
         session, stmt, _("No declaration of interest {interest_id}.", interest_id=interest_id)
     )
 

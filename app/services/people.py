@@ -35,7 +35,7 @@ from app.services.common import (
     apply_changes,
     get_one,
     merge_patch,
-    read_one,
+    read_answer,
     text_search,
 )
 from app.services.organisations import check_organisations
@@ -74,7 +74,9 @@ SORTING = Sorting(
 
 async def list_people(
     session: AsyncSession, principal: Principal, filters: PersonFilters, page: PageParams
-) -> tuple[list[sa.Row[Any]], Links]:
+) -> tuple[list[dict[str, Any]], Links]:
+    """A page of people to answer with (rows read raw, as dicts: `app.db.reads`; `shown`
+    makes them answers)."""
     stmt = scope_people(principal, _ANSWER)
     if filters.organisation_id:
         stmt = stmt.where(col(Person.organisation_id) == filters.organisation_id)
@@ -88,7 +90,7 @@ async def list_people(
             sa.func.concat_ws(" ", Person.given_name, Person.family_name, Person.title),
         )
         stmt = stmt.where(text_search(names, filters.q))
-    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    return await sorted_page(session, stmt, SORTING, page, raw=True)
 
 
 def answer(principal: Principal, person: PersonRecord) -> PersonRead:
@@ -100,6 +102,13 @@ def answer(principal: Principal, person: PersonRecord) -> PersonRead:
     return read.model_copy(update={"email": None, "phone": None})
 
 
+def shown(principal: Principal, person: dict[str, Any]) -> dict[str, Any]:
+    """`answer` for a person read raw (a dict, for `answer_json`)."""
+    if can_see_contact_details(principal, person["organisation_id"]):
+        return person
+    return {**person, "email": None, "phone": None}
+
+
 async def readable_people(
     session: AsyncSession, principal: Principal, ids: Collection[UUID]
 ) -> dict[UUID, PersonRead]:
@@ -109,10 +118,13 @@ async def readable_people(
     return {row.id: answer(principal, row) for row in rows}
 
 
-async def read_person(session: AsyncSession, principal: Principal, person_id: UUID) -> sa.Row[Any]:
-    """A person to answer with, in the caller's scope (a row)."""
+async def read_person(
+    session: AsyncSession, principal: Principal, person_id: UUID
+) -> dict[str, Any]:
+    """A person to answer with, in the caller's scope (the row read raw, as a dict: `shown`
+    makes it the answer)."""
     stmt = scope_people(principal, _ANSWER.where(col(Person.id) == person_id))
-    return await read_one(session, stmt, _("No person {person_id}.", person_id=person_id))
+    return await read_answer(session, stmt, _("No person {person_id}.", person_id=person_id))
 
 
 async def get_person(

@@ -34,7 +34,14 @@ from app.schemas.programmes import (
     StudyVisitRead,
     StudyVisitUpdate,
 )
-from app.services.common import answer_columns, apply_changes, get_one, merge_patch, read_one
+from app.services.common import (
+    answer_columns,
+    apply_changes,
+    get_one,
+    merge_patch,
+    read_answer,
+    read_one,
+)
 from app.services.countries import check_countries
 from app.services.organisations import check_organisations
 
@@ -184,21 +191,22 @@ async def list_study_visits(
     page: PageParams,
     host_organisation_id: UUID | None = None,
     programme_id: UUID | None = None,
-) -> tuple[list[sa.Row[Any]], Links]:
+) -> tuple[list[dict[str, Any]], Links]:
+    """A page of study visits to answer with (rows read raw, as dicts: `app.db.reads`)."""
     stmt = scope_study_visits(principal, _VISIT_ANSWER)
     if host_organisation_id:
         stmt = stmt.where(col(StudyVisit.host_organisation_id) == host_organisation_id)
     if programme_id:
         stmt = stmt.where(col(StudyVisit.programme_id) == programme_id)
-    return await sorted_page(session, stmt, STUDY_VISITS, page, as_rows=True)
+    return await sorted_page(session, stmt, STUDY_VISITS, page, raw=True)
 
 
 async def read_study_visit(
     session: AsyncSession, principal: Principal, visit_id: UUID
-) -> sa.Row[Any]:
-    """A study visit to answer with, in the caller's scope (a row)."""
+) -> dict[str, Any]:
+    """A study visit to answer with, in the caller's scope (its row read raw, as a dict)."""
     stmt = scope_study_visits(principal, _VISIT_ANSWER.where(col(StudyVisit.id) == visit_id))
-    return await read_one(session, stmt, _("No study visit {visit_id}.", visit_id=visit_id))
+    return await read_answer(session, stmt, _("No study visit {visit_id}.", visit_id=visit_id))
 
 
 async def get_study_visit(

@@ -1,10 +1,12 @@
 """Thematic networks, their members, and the partnerships that belong to or grew from them."""
 
+from dataclasses import asdict
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.answers import answer_json
 from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import conditional, set_etag
@@ -37,6 +39,7 @@ router = APIRouter(prefix="/networks", tags=["networks"], route_class=Transactio
     "",
     operation_id="list_networks",
     summary="List networks",
+    response_model=NetworkPage,
     description="By default sorted by (main) title, then id. `q` searches the titles and "
     "descriptions in "
     "every language (docs/languages-content.md).",
@@ -51,9 +54,9 @@ async def list_networks(
         int | None, Query(ge=1990, le=2100, description="Only networks running that year.")
     ] = None,
     q: SearchQuery = None,
-) -> NetworkPage:
-    rows, cursor = await service.list_networks(session, page, theme, country, active_in, q=q)
-    return NetworkPage.of([NetworkRead.model_validate(n) for n in rows], cursor)
+) -> Response:
+    rows, links = await service.list_networks(session, page, theme, country, active_in, q=q)
+    return answer_json(NetworkPage, {"items": rows, **asdict(links)})
 
 
 @router.post(
@@ -76,6 +79,7 @@ async def create_network(
     "/{network_id}",
     operation_id="get_network",
     summary="Get a network",
+    response_model=NetworkRead,
     responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_network(
@@ -84,11 +88,11 @@ async def get_network(
     request: Request,
     response: Response,
     network_id: UUID,
-) -> NetworkRead:
+) -> Response:
     network = await service.read_network(session, network_id)
     if unchanged := conditional(request, response, etag_for(network.version)):
-        return unchanged  # type: ignore[return-value]
-    return NetworkRead.model_validate(network)
+        return unchanged
+    return answer_json(NetworkRead, network, headers=response.headers)
 
 
 @router.patch(

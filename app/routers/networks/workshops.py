@@ -1,10 +1,12 @@
 """Workshops of networks (or on their own); their participant lists are for the organisers."""
 
+from dataclasses import asdict
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.answers import answer_json
 from app.api.auth import Authenticated, Staff
 from app.api.deps import IfMatch, SessionDep
 from app.api.etag import conditional, set_etag
@@ -36,6 +38,7 @@ Expansions = Annotated[list[WorkshopExpand], expand_query(WorkshopExpand)]
     "",
     operation_id="list_workshops",
     summary="List workshops (by default by start)",
+    response_model=WorkshopPage,
 )
 async def list_workshops(
     session: SessionDep,
@@ -43,12 +46,11 @@ async def list_workshops(
     page: Annotated[PageParams, listing(service.SORTING)],
     expand: Expansions,
     network_id: Annotated[UUID | None, Query()] = None,
-) -> WorkshopPage:
-    rows, cursor = await service.list_workshops(session, page, network_id)
+) -> Response:
+    rows, links = await service.list_workshops(session, page, network_id)
     embedded = await expansions.in_workshops(session, rows, expand)
-    return WorkshopPage.of(
-        [WorkshopRead.model_validate({**w._mapping, **embedded[w.id]}) for w in rows], cursor
-    )
+    items = [{**w, **embedded[w.id]} for w in rows]
+    return answer_json(WorkshopPage, {"items": items, **asdict(links)})
 
 
 @router.post(
@@ -75,6 +77,7 @@ async def create_workshop(
     "/{workshop_id}",
     operation_id="get_workshop",
     summary="Get a workshop",
+    response_model=WorkshopRead,
     responses=problem_responses(NOT_FOUND) | conditional_read(),
 )
 async def get_workshop(
@@ -84,12 +87,13 @@ async def get_workshop(
     response: Response,
     workshop_id: UUID,
     expand: Expansions,
-) -> WorkshopRead:
+) -> Response:
     workshop = await service.read_workshop(session, workshop_id)
     if unchanged := conditional_expanded(request, response, workshop.version, expand):
-        return unchanged  # type: ignore[return-value]
+        return unchanged
     embedded = await expansions.in_workshops(session, [workshop], expand)
-    return WorkshopRead.model_validate({**workshop._mapping, **embedded[workshop.id]})
+    answer = {**workshop, **embedded[workshop.id]}
+    return answer_json(WorkshopRead, answer, headers=response.headers)
 
 
 @router.patch(

@@ -15,6 +15,7 @@ from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships
 from app.core.versions import Expected, check_version
+from app.db.reads import Record
 from app.models.enums import NetworkMemberStatus, NetworkStatus, WorkshopStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
@@ -46,7 +47,7 @@ from app.services.common import (
     apply_changes,
     get_one,
     merge_patch,
-    read_one,
+    read_answer,
     text_search,
 )
 from app.services.countries import check_countries, partner_country_on
@@ -54,7 +55,7 @@ from app.services.organisations import check_organisations
 from app.services.partnerships.partnerships import parties_in_network
 
 # A network read for an answer (a row, see `answer_columns`) or to change (an ORM object).
-NetworkRecord = Network | sa.Row[Any]
+NetworkRecord = Network | sa.Row[Any] | Record
 _ANSWER = answer_columns(Network, NetworkRead)
 
 
@@ -80,9 +81,10 @@ async def list_networks(
     *,
     announced_only: bool = False,
     q: str | None = None,
-) -> tuple[list[sa.Row[Any]], Links]:
+) -> tuple[list[Record], Links]:
     """By title; `announced_only` leaves out planned networks (for the public); `q` searches
-    the titles and descriptions in every language (docs/languages-content.md)."""
+    the titles and descriptions in every language (docs/languages-content.md). Rows read raw
+    (`app.db.reads`)."""
     stmt = _ANSWER
     if q:
         stmt = stmt.where(text_search(col(Network.search), q))
@@ -97,18 +99,18 @@ async def list_networks(
         stmt = stmt.where(col(Network.theme) == theme)
     if country:
         stmt = stmt.where(col(Network.country_codes).contains([country.upper()]))
-    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    return await sorted_page(session, stmt, SORTING, page, raw=True)
 
 
 async def read_network(
     session: AsyncSession, network_id: UUID, *, announced_only: bool = False
-) -> sa.Row[Any]:
-    """A network to answer with (a row); with `announced_only` (the public's view) a planned
-    one is not found."""
+) -> Record:
+    """A network to answer with (its row read raw); with `announced_only` (the public's view) a
+    planned one is not found."""
     stmt = _ANSWER.where(col(Network.id) == network_id)
     if announced_only:
         stmt = stmt.where(col(Network.status) != NetworkStatus.planned)
-    return await read_one(session, stmt, _("No network {network_id}.", network_id=network_id))
+    return await read_answer(session, stmt, _("No network {network_id}.", network_id=network_id))
 
 
 async def networks_by_id(session: AsyncSession, ids: Collection[UUID]) -> dict[UUID, NetworkRead]:

@@ -1,15 +1,14 @@
 """Workshops of networks (or on their own) and their participants."""
 
-from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.versions import Expected, check_version
+from app.db.reads import Record
 from app.models.enums import NetworkMemberStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.people import Person
@@ -31,7 +30,7 @@ from app.services.common import (
     apply_changes,
     get_one,
     merge_patch,
-    read_one,
+    read_answer,
     touch,
 )
 from app.services.countries import check_countries
@@ -55,17 +54,20 @@ SORTING = Sorting(
 
 async def list_workshops(
     session: AsyncSession, page: PageParams, network_id: UUID | None
-) -> tuple[list[sa.Row[Any]], Links]:
+) -> tuple[list[Record], Links]:
+    """A page of workshops to answer with (rows read raw: `app.db.reads`)."""
     stmt = _ANSWER
     if network_id:
         stmt = stmt.where(col(Workshop.network_id) == network_id)
-    return await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    return await sorted_page(session, stmt, SORTING, page, raw=True)
 
 
-async def read_workshop(session: AsyncSession, workshop_id: UUID) -> sa.Row[Any]:
-    """A workshop to answer with (a row, see `answer_columns`)."""
+async def read_workshop(session: AsyncSession, workshop_id: UUID) -> Record:
+    """A workshop to answer with (its row read raw: `app.db.reads`)."""
     stmt = _ANSWER.where(col(Workshop.id) == workshop_id)
-    return await read_one(session, stmt, _("No workshop {workshop_id}.", workshop_id=workshop_id))
+    return await read_answer(
+        session, stmt, _("No workshop {workshop_id}.", workshop_id=workshop_id)
+    )
 
 
 async def get_workshop(session: AsyncSession, workshop_id: UUID) -> Workshop:

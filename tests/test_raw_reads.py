@@ -1,0 +1,156 @@
+"""Reads sent straight to asyncpg (app/db/reads.py): seen by SQLAlchemy's statement listeners
+(the query counts rely on it), on the session's connection once it holds one (a request that
+wrote reads what it wrote), and as resilient as the session's reads when the database drops a
+connection."""
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from httpx import AsyncClient
+from pydantic import BaseModel
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from app.api.answers import answer_json
+from app.db import reads
+from app.db.engine import make_engine, make_sessionmaker, reads_first
+from app.models.organisations import Organisation
+from app.schemas.elections import ElectionRead
+from app.schemas.networks.networks import NetworkRead
+from app.schemas.networks.workshops import WorkshopRead
+from app.schemas.organisations import OrganisationRead
+from app.schemas.partner_interests import PartnerInterestRead
+from app.schemas.people import PersonRead
+from app.schemas.programmes import StudyVisitRead
+from app.services import elections, organisations, partner_interests, people, programmes
+from app.services.networks import networks, workshops
+from app.settings import Settings
+from tests.test_db_liveness import one_connection, terminate
+from tests.test_partner_interests import demo
+
+__all__ = ["demo"]
+
+READ_RAW: list[tuple[type[BaseModel], sa.Select[Any]]] = [
+    (OrganisationRead, organisations._ANSWER),
+    (PersonRead, people._ANSWER),
+    (ElectionRead, elections._ANSWER),
+    (StudyVisitRead, programmes._VISIT_ANSWER),
+    (PartnerInterestRead, partner_interests._ANSWER),
+    (NetworkRead, networks._ANSWER),
+    (WorkshopRead, workshops._ANSWER),
+]
+
+
+@pytest.mark.parametrize(("model", "stmt"), READ_RAW, ids=lambda v: getattr(v, "__name__", ""))
+async def test_a_row_read_raw_answers_the_bytes_the_model_answers(
+    demo: AsyncClient, connection: AsyncConnection, model: type[BaseModel], stmt: sa.Select[Any]
+) -> None:
+    """Every stored row of each answer read raw: the same JSON, byte for byte, as the row read
+    through the session and validated into the model (JSON columns, enums, custom types, the
+    order of the fields, computed fields)."""
+    ordered = stmt.order_by(*stmt.selected_columns[:1])
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        rows = (await session.execute(ordered)).all()
+        raw = await reads.fetch_all(session, ordered)
+    assert len(rows) >= 1 and len(raw) == len(rows), model
+    for row, record in zip(rows, raw, strict=True):
+        assert (
+            answer_json(model, record).body == model.model_validate(row).model_dump_json().encode()
+        )
+
+
+_ORGANISATIONS: sa.Table = Organisation.__table__  # type: ignore[attr-defined]
+PID = sa.select(sa.func.pg_backend_pid().label("pid"))
+
+
+async def test_a_raw_read_is_seen_by_the_statement_listeners(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    [organisation] = (await client.get("/api/v1/organisations", params={"limit": 1})).json()[
+        "items"
+    ]
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    sync = connection.sync_connection
+    assert sync is not None
+    event.listen(sync, "before_cursor_execute", record)
+    try:
+        response = await client.get(f"/api/v1/organisations/{organisation['id']}")
+    finally:
+        event.remove(sync, "before_cursor_execute", record)
+    assert response.status_code == 200
+    assert response.json() == organisation
+    assert [s for s in seen if "FROM organisations" in s], seen
+
+
+async def test_a_raw_read_on_the_engine_is_counted_and_reads_what_the_session_wrote(
+    database_url: str, settings: Settings
+) -> None:
+    engine = make_engine(database_url, one_connection(settings))
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            reads_first(session)
+            stmt = sa.select(_ORGANISATIONS.c.id, _ORGANISATIONS.c.name).limit(2)
+            rows = await reads.fetch_all(session, stmt)
+            assert [set(row) for row in rows] == [{"id", "name"}] * len(rows)
+            assert len(seen) == 1 and "FROM organisations" in seen[0]
+            assert not session.in_transaction()  # the pool's connection is back
+            await session.execute(sa.text("CREATE TEMPORARY TABLE raw_probe (x int)"))
+            await session.execute(sa.text("INSERT INTO raw_probe VALUES (7)"))
+            probe = sa.table("raw_probe", sa.column("x", sa.Integer))
+            # through the session's transaction: its uncommitted row is there
+            assert await reads.fetch_scalar(session, sa.select(probe.c.x)) == 7
+            await session.rollback()
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("ping_after_idle_s", [0.0, 3600.0])
+async def test_a_connection_the_server_closed_is_replaced_for_a_raw_read(
+    database_url: str, settings: Settings, ping_after_idle_s: float
+) -> None:
+    engine = make_engine(
+        database_url, one_connection(settings, db_pool_ping_after_idle_s=ping_after_idle_s)
+    )
+    sessions = make_sessionmaker(engine)
+    try:
+        async with sessions() as session:
+            first = await reads.fetch_scalar(session, PID)
+        await terminate(database_url, first)
+        async with sessions() as session:
+            assert await reads.fetch_scalar(session, PID) != first
+    finally:
+        await engine.dispose()
+
+
+async def test_a_lost_connection_is_sqlalchemys_error_and_the_next_read_recovers(
+    database_url: str, settings: Settings
+) -> None:
+    """Without the checkout check the dead connection is used: the read fails as a session's
+    would (a `DBAPIError`, which the API answers with 503), the pool throws the connection away,
+    and the next read has a new one."""
+    engine = make_engine(database_url, one_connection(settings, db_pool_pre_ping=False))
+    sessions = make_sessionmaker(engine)
+    try:
+        async with sessions() as session:
+            first = await reads.fetch_scalar(session, PID)
+        await terminate(database_url, first)
+        async with sessions() as session:
+            with pytest.raises(DBAPIError) as failed:
+                await reads.fetch_scalar(session, PID)
+        assert failed.value.connection_invalidated
+        async with sessions() as session:
+            assert await reads.fetch_scalar(session, PID) != first
+    finally:
+        await engine.dispose()
