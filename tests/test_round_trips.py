@@ -93,3 +93,35 @@ async def test_every_read_sends_its_statements_and_nothing_else(
                 # the statement counts' bound, less the savepoint, its release and the key
                 assert trips <= MOST_STATEMENTS - 3 + cost(expand), (path, expand, trips)
     assert not extra, extra
+
+
+# Reads answered in one statement (bench/README.md, "One statement per answer"): the rows with
+# what their answers show beside them (partner-side parties, hosts' sides and participants,
+# budget lines, reports filed, implementers), aggregated in the query, the scope in it too.
+ONE_STATEMENT = [
+    "/api/v1/partnerships",
+    "/api/v1/partnerships/{partnership_id}",
+    "/api/v1/partnerships/{partnership_id}/meetings",
+    "/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}",
+    "/api/v1/applications",
+    "/api/v1/applications/{application_id}",
+    "/api/v1/grants",
+    "/api/v1/grants/{grant_id}",
+    "/api/v1/training-programmes",
+    "/api/v1/training-programmes/{programme_id}",
+]
+
+
+async def test_a_read_and_what_its_answer_shows_beside_it_are_one_statement(
+    demo: AsyncClient, served: None, connection: AsyncConnection
+) -> None:
+    for template in ONE_STATEMENT:
+        paths = await fill(demo, template)
+        assert paths, template
+        parts = template.endswith("}/meetings")  # every partnership's, with meetings or none
+        for path in paths if parts else paths[:2]:
+            trips, statements = await wire(connection, demo, path)
+            # An empty page of a partnership's meetings reads the partnership too: a 404
+            # outside the caller's scope, else the empty page.
+            empty = parts and not (await demo.get(path)).json()["items"]
+            assert (trips, len(statements)) == ((2, 2) if empty else (1, 1)), (path, statements)

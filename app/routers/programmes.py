@@ -92,8 +92,7 @@ async def get_training_programme(
     programme = await service.read_programme(session, programme_id)
     if unchanged := conditional(request, response, etag_for(programme.version)):
         return unchanged  # type: ignore[return-value]
-    implementers = await service.implementers_of(session, [programme.id])
-    return read(programme, implementers[programme.id])
+    return read(programme, service.implementers_in(programme))
 
 
 @router.patch(

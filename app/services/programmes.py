@@ -4,6 +4,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -91,17 +92,46 @@ PROGRAMMES = Sorting(
 )
 
 
+# A programme's implementers as two arrays beside its columns, in `implementers_of`'s order:
+# a read of programmes and their implementers in one statement.
+_IMPLEMENTERS_TABLE: sa.Table = ProgrammeOrganisation.__table__  # type: ignore[attr-defined]
+
+
+def _implementers_by(column: sa.Column[Any], label: str) -> Any:
+    c = _IMPLEMENTERS_TABLE.c
+    return sa.func.array_agg(aggregate_order_by(column, c.role, c.organisation_id)).label(label)
+
+
+_IMPLEMENTERS = (
+    sa.select(
+        _implementers_by(_IMPLEMENTERS_TABLE.c.organisation_id, "implementer_ids"),
+        _implementers_by(_IMPLEMENTERS_TABLE.c.role, "implementer_roles"),
+    )
+    .where(_IMPLEMENTERS_TABLE.c.programme_id == col(TrainingProgramme.id))
+    .lateral("implementers")
+)
+_PROGRAMME_READ = _PROGRAMME_ANSWER.add_columns(*_IMPLEMENTERS.c).join(_IMPLEMENTERS, sa.true())
+
+
+def implementers_in(row: sa.Row[Any]) -> list[Implementer]:
+    """The implementers of a programme read with them (`list_programmes`, `read_programme`)."""
+    pairs = zip(row.implementer_ids or (), row.implementer_roles or (), strict=True)
+    return [Implementer(organisation_id=o, role=role) for o, role in pairs]
+
+
 async def list_programmes(
     session: AsyncSession, page: PageParams
 ) -> tuple[list[sa.Row[Any]], dict[UUID, list[Implementer]], Links]:
+    """A page of programmes with their implementers, in one statement."""
     rows: list[sa.Row[Any]]
-    rows, cursor = await sorted_page(session, _PROGRAMME_ANSWER, PROGRAMMES, page, as_rows=True)
-    return rows, await implementers_of(session, [p.id for p in rows]), cursor
+    rows, cursor = await sorted_page(session, _PROGRAMME_READ, PROGRAMMES, page, as_rows=True)
+    return rows, {p.id: implementers_in(p) for p in rows}, cursor
 
 
 async def read_programme(session: AsyncSession, programme_id: UUID) -> sa.Row[Any]:
-    """A programme to answer with (a row)."""
-    stmt = _PROGRAMME_ANSWER.where(col(TrainingProgramme.id) == programme_id)
+    """A programme to answer with (a row), with its implementers (`implementers_in`): one
+    statement."""
+    stmt = _PROGRAMME_READ.where(col(TrainingProgramme.id) == programme_id)
     return await read_one(
         session, stmt, _("No training programme {programme_id}.", programme_id=programme_id)
     )

@@ -60,6 +60,13 @@ async def test_an_inception_application_from_draft_to_approval(
         {"amount": "210000.00", "currency": "SEK"},
     )
     assert made.headers["location"] == f"{APPLICATIONS}/{application['id']}"
+    # Read alone or in a page (its row's values serialised without the model,
+    # app/api/answers.py, its budget lines from the same statement), it is the answer it was
+    # made with, byte for byte.
+    read = await client.get(f"{APPLICATIONS}/{application['id']}")
+    assert (read.content, read.headers["etag"]) == (made.content, made.headers["etag"])
+    listed = await client.get(APPLICATIONS, params={"partnership_id": p["id"]})
+    assert listed.json()["items"] == [application]
 
     # A draft changes under If-Match; the budget is replaced whole.
     changed = await client.patch(

@@ -10,6 +10,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.models.enums import Role
+from app.schemas.funding.grants import GrantRead
 from tests.conftest import api_key, authorised
 from tests.funding.helpers import (
     APPLICATIONS,
@@ -95,6 +96,8 @@ async def test_a_grant_decision_with_its_budget_and_funding_chain(client: AsyncC
     ]
     fetched = await client.get(f"{GRANTS}/{grant['id']}")
     assert fetched.json() == grant
+    # Served from the row's values without the model (app/api/answers.py): the model's bytes.
+    assert fetched.content == GrantRead.model_validate(grant).model_dump_json().encode()
     # The list answers it as its own route does (the list serialises rows without a model).
     listed = await client.get(GRANTS, params={"partnership_id": p["id"]})
     assert listed.json()["items"] == [grant]

@@ -238,3 +238,40 @@ async def test_the_plan_is_judged_from_the_actual_start(client: AsyncClient) -> 
     await meeting(client, p, "2020-04-01", "partner")
     late = await act(client, p, inception, "start", actual_start="2020-06-01")
     assert await rule(late) == "rule.reciprocal-visits"  # both visits were before the start
+
+
+async def test_a_meeting_is_read_as_its_changes_answer_it(client: AsyncClient) -> None:
+    """A meeting read alone or in a page (its row's values serialised without the model,
+    app/api/answers.py, with its host's side and participants from the same statement) is the
+    answer of its last change, byte for byte, a cancellation's too; and not found through
+    another partnership or one outside the caller's reach."""
+    p = await partnership(client)
+    url = f"{PARTNERSHIPS_PATH}/{p['id']}/meetings"
+    planned = await client.post(
+        url,
+        json={
+            "kind": "visit",
+            "host_organisation_id": p["partner_ids"][0],
+            "place": "Makueni",
+            "start_date": "2999-05-01",
+            "end_date": "2999-05-03",
+        },
+    )
+    assert planned.status_code == 201, planned.text
+    early = await meeting(client, p, "2999-03-01", "swedish")
+    cancelled = await cancel(client, p, early)
+    for answer in (planned, cancelled):
+        read = await client.get(f"{url}/{answer.json()['id']}")
+        assert (read.content, read.headers["etag"]) == (answer.content, answer.headers["etag"])
+    assert planned.json()["host_side"] == "partner"
+    assert cancelled.json()["cancellation"]["reason"] == "Elections moved"
+    page = await client.get(url)
+    assert page.json()["items"] == [cancelled.json(), planned.json()]
+
+    other = await partnership(client)
+    elsewhere = f"{PARTNERSHIPS_PATH}/{other['id']}/meetings"
+    assert (await client.get(elsewhere)).json()["items"] == []
+    assert (await client.get(f"{elsewhere}/{early['id']}")).status_code == 404
+    nowhere = f"{PARTNERSHIPS_PATH}/{uuid.uuid4()}/meetings"
+    assert (await client.get(nowhere)).status_code == 404
+    assert (await client.get(f"{nowhere}/{early['id']}")).status_code == 404

@@ -1,14 +1,16 @@
 """Applications for a phase and their workflow: the applicant submits and withdraws, a programme
 officer assesses and decides; every step is recorded (docs/funding.md)."""
 
+from dataclasses import asdict
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from app.api.answers import answer_json
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SessionDep
-from app.api.etag import conditional, set_etag
+from app.api.etag import conditional, set_etag, with_etag
 from app.api.headers import changed, conditional_read, created
 from app.api.pagination import listing
 from app.api.problems import problem_responses
@@ -39,6 +41,7 @@ NO_NOTE = ActionNote()  # the body of an action is optional
     operation_id="list_applications",
     summary="List applications (by default oldest first)",
     description="ICLD staff see all; others the applications of their partnerships.",
+    response_model=ApplicationPage,
 )
 async def list_applications(
     session: SessionDep,
@@ -47,11 +50,13 @@ async def list_applications(
     partnership_id: Annotated[UUID | None, Query()] = None,
     status: Annotated[ApplicationStatus | None, Query()] = None,
     round_id: Annotated[UUID | None, Query()] = None,
-) -> ApplicationPage:
+) -> ApplicationPage | Response:
     views, cursor = await service.list_applications(
         session, principal, page, partnership_id, status, round_id
     )
-    return ApplicationPage.of([service.answer(v) for v in views], cursor)
+    # the rows' values, serialised once (app/api/answers.py)
+    items = [service.fields(v) for v in views]
+    return answer_json(ApplicationPage, {"items": items, **asdict(cursor)})
 
 
 @router.post(
@@ -81,6 +86,7 @@ async def create_application(
     operation_id="get_application",
     summary="Get an application",
     responses=problem_responses(NOT_FOUND) | conditional_read(),
+    response_model=ApplicationRead,
 )
 async def get_application(
     session: SessionDep,
@@ -88,11 +94,11 @@ async def get_application(
     request: Request,
     response: Response,
     application_id: UUID,
-) -> ApplicationRead:
-    application = await service.get_application(session, principal, application_id)
-    if unchanged := conditional(request, response, etag_for(application.version)):
-        return unchanged  # type: ignore[return-value]
-    return service.answer(await service.view(session, application))
+) -> ApplicationRead | Response:
+    view = await service.read_application(session, principal, application_id)
+    if unchanged := conditional(request, response, etag_for(view.application.version)):
+        return unchanged
+    return with_etag(answer_json(ApplicationRead, service.fields(view)), response)
 
 
 @router.patch(

@@ -1,14 +1,16 @@
 """Meetings and visits of a partnership, the actions of their life cycle and their history."""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Request, Response
 
+from app.api.answers import answer_json
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
-from app.api.etag import set_etag
+from app.api.etag import set_etag, with_etag
 from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import changed, conditional_read, created
 from app.api.pagination import listing
@@ -44,6 +46,7 @@ Expansions = Annotated[list[MeetingExpand], expand_query(MeetingExpand)]
     summary="List a partnership's meetings and visits (by default by date)",
     description="Paged, by start date unless `sort` says otherwise.",
     responses=problem_responses(NOT_FOUND),
+    response_model=MeetingPage,
 )
 async def list_meetings(
     session: SessionDep,
@@ -51,8 +54,11 @@ async def list_meetings(
     partnership_id: UUID,
     page: Annotated[PageParams, listing(service.MEETINGS)],
     expand: Expansions,
-) -> MeetingPage:
+) -> MeetingPage | Response:
     views, links = await service.list_meetings(session, principal, partnership_id, page)
+    if not expand:  # the rows' values, serialised once (app/api/answers.py)
+        items = [service.fields(v) for v in views]
+        return answer_json(MeetingPage, {"items": items, **asdict(links)})
     embedded = await expansions.in_meetings(session, views, expand)
     return MeetingPage.of([service.answer(v, embedded[v.meeting.id]) for v in views], links)
 
@@ -85,6 +91,7 @@ async def create_meeting(
     operation_id="get_meeting",
     summary="Get a meeting",
     responses=problem_responses(NOT_FOUND) | conditional_read(),
+    response_model=MeetingRead,
 )
 async def get_meeting(
     session: SessionDep,
@@ -94,10 +101,12 @@ async def get_meeting(
     partnership_id: UUID,
     meeting_id: UUID,
     expand: Expansions,
-) -> MeetingRead:
-    _, view = await service.get_meeting(session, principal, partnership_id, meeting_id)
+) -> MeetingRead | Response:
+    view = await service.read_meeting(session, principal, partnership_id, meeting_id)
     if unchanged := conditional_expanded(request, response, view.meeting.version, expand):
-        return unchanged  # type: ignore[return-value]
+        return unchanged
+    if not expand:  # the row's values, serialised once (app/api/answers.py)
+        return with_etag(answer_json(MeetingRead, service.fields(view)), response)
     embedded = await expansions.in_meetings(session, [view], expand)
     return service.answer(view, embedded[view.meeting.id])
 

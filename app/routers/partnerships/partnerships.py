@@ -117,7 +117,7 @@ async def get_partnership(
     partnership = await service.read_partnership(session, principal, partnership_id)
     if unchanged := conditional_expanded(request, response, partnership.version, expand):
         return unchanged  # type: ignore[return-value]
-    partners = await service.partners_of(session, [partnership.id])
+    partners = {partnership.id: list(partnership.partner_ids or [])}
     embedded = await expansions.in_partnerships(session, [partnership], partners, expand)
     return service.answer(partnership, partners[partnership.id], embedded[partnership.id])
 

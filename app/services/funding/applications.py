@@ -1,12 +1,15 @@
 """Applications: the facts their rules need from stored data, and the workflow."""
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -52,11 +55,9 @@ from app.schemas.funding.applications import (
     ApplicationRead,
     ApplicationUpdate,
     BudgetLineIn,
-    BudgetLineRead,
-    sek,
 )
 from app.services.access import audit
-from app.services.common import apply_changes, merge_patch, touch
+from app.services.common import apply_changes, merge_patch, read_one, touch
 from app.services.countries import funding_regions, partner_country_on
 from app.services.partnerships.meetings import check_activity_plan
 from app.services.partnerships.members import steering_group_missing
@@ -64,41 +65,105 @@ from app.services.partnerships.partnerships import get_owned, partners_of
 
 # Applications
 
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A budget line as an answer shows it (read from the aggregated columns of its
+    application's row)."""
+
+    category: str
+    year: int
+    amount: Decimal
+    description: str | None
+
 
 @dataclass(frozen=True)
 class ApplicationView:
-    application: Application
-    budget: list[ApplicationBudgetLine]
+    # The ORM object after a change, or a row of `_ANSWER` from a read: both have the
+    # application's columns as attributes.
+    application: Application | sa.Row[Any]
+    budget: Sequence[ApplicationBudgetLine | Line]
+
+
+def fields(view: ApplicationView) -> dict[str, Any]:
+    """An application's answer as plain data, in `ApplicationRead`'s types (its amounts in cents,
+    as `Money` validates them): served as it is (`answer_json`) or validated (`answer`)."""
+    a = view.application
+    return {
+        "id": a.id,
+        "partnership_id": a.partnership_id,
+        "kind": a.kind,
+        "round_id": a.round_id,
+        "planned_start": a.planned_start,
+        "planned_end": a.planned_end,
+        "description": a.description,
+        "budget": [
+            {
+                "category": line.category,
+                "year": line.year,
+                "amount": _sek(line.amount),
+                "description": line.description,
+            }
+            for line in view.budget
+        ],
+        "budget_total": _sek(budget_total(view.budget)),
+        "attachment_ids": a.attachment_ids,
+        "status": a.status,
+        "submitted_on": a.submitted_on,
+        "decided_on": a.decided_on,
+        "created_at": a.created_at,
+        "updated_at": a.updated_at,
+    }
+
+
+def _sek(amount: Decimal) -> dict[str, Any]:
+    """Money in SEK as `Money` answers it: two decimals, and no "-0"."""
+    cents = amount.quantize(CENT)
+    return {"amount": cents.copy_abs() if cents.is_zero() else cents, "currency": "SEK"}
 
 
 def answer(view: ApplicationView) -> ApplicationRead:
     """An application as its routes answer it."""
-    a = view.application
-    return ApplicationRead(
-        id=a.id,
-        partnership_id=a.partnership_id,
-        kind=a.kind,
-        round_id=a.round_id,
-        planned_start=a.planned_start,
-        planned_end=a.planned_end,
-        description=a.description,
-        budget=[
-            BudgetLineRead(
-                category=line.category,
-                year=line.year,
-                amount=sek(line.amount),
-                description=line.description,
-            )
-            for line in view.budget
-        ],
-        budget_total=sek(budget_total(view.budget)),
-        attachment_ids=a.attachment_ids,
-        status=a.status,
-        submitted_on=a.submitted_on,
-        decided_on=a.decided_on,
-        created_at=a.created_at,
-        updated_at=a.updated_at,
+    return ApplicationRead.model_validate(fields(view))
+
+
+# An application's budget lines as four arrays beside its columns, in the lines' order: a
+# read of applications and their budgets in one statement.
+_APPLICATIONS: sa.Table = Application.__table__  # type: ignore[attr-defined]
+_LINES: sa.Table = ApplicationBudgetLine.__table__  # type: ignore[attr-defined]
+
+
+def _lines_of(column: sa.Column[Any], label: str) -> Any:
+    order = (_LINES.c.position, _LINES.c.id)  # the same order in each array
+    return sa.func.array_agg(aggregate_order_by(column, *order)).label(label)
+
+
+_BUDGET = (
+    sa.select(
+        _lines_of(_LINES.c.category, "line_categories"),
+        _lines_of(_LINES.c.year, "line_years"),
+        _lines_of(_LINES.c.amount, "line_amounts"),
+        _lines_of(_LINES.c.description, "line_descriptions"),
     )
+    .where(_LINES.c.application_id == _APPLICATIONS.c.id)
+    .lateral("budget")
+)
+_ANSWER = sa.select(_APPLICATIONS, *_BUDGET.c).select_from(
+    _APPLICATIONS.join(_BUDGET, sa.true())  # an aggregate's one row, lines or none
+)
+
+
+def _view(row: sa.Row[Any]) -> ApplicationView:
+    lines = zip(
+        row.line_categories or (),
+        row.line_years or (),
+        row.line_amounts or (),
+        row.line_descriptions or (),
+        strict=True,
+    )
+    return ApplicationView(row, [Line(*line) for line in lines])
 
 
 async def readable_applications(
@@ -108,23 +173,12 @@ async def readable_applications(
     their budget lines, in one statement: the others are left out, as that route answers 404
     for them."""
     rows = await session.execute(
-        select(Application, ApplicationBudgetLine)
-        .outerjoin(
-            ApplicationBudgetLine,
-            col(ApplicationBudgetLine.application_id) == col(Application.id),
+        _ANSWER.where(
+            _APPLICATIONS.c.id.in_(list(ids)),
+            partnership_in_scope(principal, _APPLICATIONS.c.partnership_id),
         )
-        .where(
-            col(Application.id).in_(list(ids)),
-            partnership_in_scope(principal, col(Application.partnership_id)),
-        )
-        .order_by(col(Application.id), col(ApplicationBudgetLine.position))
     )
-    found: dict[UUID, ApplicationView] = {}
-    for application, line in rows:
-        view = found.setdefault(application.id, ApplicationView(application, []))
-        if line is not None:
-            view.budget.append(line)
-    return {application_id: answer(view) for application_id, view in found.items()}
+    return {row.id: answer(_view(row)) for row in rows}
 
 
 async def _budgets(
@@ -160,19 +214,30 @@ async def list_applications(
     status: ApplicationStatus | None = None,
     round_id: UUID | None = None,
 ) -> tuple[list[ApplicationView], Links]:
-    stmt = select(Application).where(
-        partnership_in_scope(principal, col(Application.partnership_id))
-    )
+    """A page of applications with their budget lines, in one statement."""
+    stmt = _ANSWER.where(partnership_in_scope(principal, _APPLICATIONS.c.partnership_id))
     if partnership_id:
-        stmt = stmt.where(Application.partnership_id == partnership_id)
+        stmt = stmt.where(_APPLICATIONS.c.partnership_id == partnership_id)
     if status:
-        stmt = stmt.where(Application.status == status)
+        stmt = stmt.where(_APPLICATIONS.c.status == status)
     if round_id:
-        stmt = stmt.where(Application.round_id == round_id)
-    rows: list[Application]
-    rows, cursor = await sorted_page(session, stmt, SORTING, page)
-    budgets = await _budgets(session, [a.id for a in rows])
-    return [ApplicationView(a, budgets[a.id]) for a in rows], cursor
+        stmt = stmt.where(_APPLICATIONS.c.round_id == round_id)
+    rows: list[sa.Row[Any]]
+    rows, cursor = await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    return [_view(row) for row in rows], cursor
+
+
+async def read_application(
+    session: AsyncSession, principal: Principal, application_id: UUID
+) -> ApplicationView:
+    """An application to answer with, with its budget lines, in the caller's scope (else 404):
+    one statement."""
+    stmt = _ANSWER.where(
+        _APPLICATIONS.c.id == application_id,
+        partnership_in_scope(principal, _APPLICATIONS.c.partnership_id),
+    )
+    not_found = _("No application {object_id}.", object_id=application_id)
+    return _view(await read_one(session, stmt, not_found))
 
 
 async def get_application(
@@ -368,7 +433,9 @@ async def update_application(
     return await view(session, application)
 
 
-def _line(line: ApplicationBudgetLine | BudgetLineIn) -> tuple[str, int, Decimal, str | None]:
+def _line(
+    line: ApplicationBudgetLine | Line | BudgetLineIn,
+) -> tuple[str, int, Decimal, str | None]:
     amount = line.amount.amount if isinstance(line, BudgetLineIn) else line.amount
     return line.category, line.year, amount, line.description
 
@@ -500,5 +567,5 @@ async def events_of(
     )
 
 
-def budget_total(lines: list[ApplicationBudgetLine]) -> Decimal:
+def budget_total(lines: Sequence[ApplicationBudgetLine | Line]) -> Decimal:
     return sum((line.amount for line in lines), Decimal(0))

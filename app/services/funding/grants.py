@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -85,9 +86,21 @@ _ORGANISATIONS: sa.Table = Organisation.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
+class GrantLine:
+    """A budget line as a grant's answer shows it."""
+
+    id: UUID
+    category: str
+    year: int
+    description: str | None
+    original_amount: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class GrantView:
     grant: GrantRecord
-    lines: list[sa.Row[Any]]
+    lines: list[GrantLine]
     reports_due: list[Due]
     recipient: tuple[UUID, str]  # the Swedish party: its id and name
 
@@ -112,6 +125,47 @@ SORTING = Sorting(
 )
 
 
+# A grant with what its answer shows beside it, in one statement: its Swedish party (through
+# aliases, so that a scope's subquery of partnerships is not correlated with them), its budget
+# lines as arrays in their order, and its reports filed (not returned) as arrays.
+_LINE_FIELDS = ("id", "category", "year", "description", "original_amount", "amount")
+_BUDGET = (
+    sa.select(
+        *(
+            sa.func.array_agg(
+                aggregate_order_by(_LINES.c[name], _LINES.c.year, _LINES.c.position, _LINES.c.id)
+            ).label(f"line_{name}")
+            for name in _LINE_FIELDS
+        )
+    )
+    .where(_LINES.c.grant_id == _GRANTS.c.id)
+    .lateral("budget")
+)
+_FILED = (
+    sa.select(
+        sa.func.array_agg(_REPORTS.c.kind).label("filed_kind"),
+        sa.func.array_agg(_REPORTS.c.year).label("filed_year"),
+        sa.func.array_agg(_REPORTS.c.id).label("filed_id"),
+    )
+    .where(_REPORTS.c.grant_id == _GRANTS.c.id, NOT_RETURNED)
+    .lateral("filed")
+)
+_PARTY = _PARTNERSHIPS.alias("party")
+_RECIPIENT = _ORGANISATIONS.alias("recipient")
+_READ = sa.select(
+    _GRANTS,
+    _RECIPIENT.c.id.label("recipient_id"),
+    _RECIPIENT.c.name.label("recipient_name"),
+    *_BUDGET.c,
+    *_FILED.c,
+).select_from(
+    _GRANTS.join(_PARTY, _PARTY.c.id == _GRANTS.c.partnership_id)
+    .join(_RECIPIENT, _RECIPIENT.c.id == _PARTY.c.swedish_party_id)
+    .join(_BUDGET, sa.true())  # an aggregate's one row, lines or none
+    .join(_FILED, sa.true())
+)
+
+
 async def list_grants(
     session: AsyncSession,
     principal: Principal,
@@ -119,14 +173,15 @@ async def list_grants(
     partnership_id: UUID | None = None,
     status: GrantStatus | None = None,
 ) -> tuple[list[GrantView], Links]:
-    stmt = sa.select(_GRANTS).where(_in_scope(principal))
+    """A page of grants with their lines, due reports and Swedish parties, in one statement."""
+    stmt = _READ.where(_in_scope(principal))
     if partnership_id:
         stmt = stmt.where(_GRANTS.c.partnership_id == partnership_id)
     if status:
         stmt = stmt.where(_GRANTS.c.status == status)
     rows: list[sa.Row[Any]]
     rows, cursor = await sorted_page(session, stmt, SORTING, page, as_rows=True)
-    return await views(session, rows), cursor
+    return [_view(row, row) for row in rows], cursor
 
 
 async def get_grant(
@@ -138,55 +193,35 @@ async def get_grant(
 
 
 async def read_grant(session: AsyncSession, principal: Principal, grant_id: UUID) -> GrantView:
-    """A grant to answer with, in the caller's scope."""
-    stmt = sa.select(_GRANTS).where(_GRANTS.c.id == grant_id, _in_scope(principal))
+    """A grant to answer with, in the caller's scope: one statement."""
+    stmt = _READ.where(_GRANTS.c.id == grant_id, _in_scope(principal))
     row = (await session.execute(stmt)).first()
     if row is None:
         raise ProblemError(NOT_FOUND, _("No grant {grant_id}.", grant_id=grant_id))
-    [view] = await views(session, [row])
-    return view
+    return _view(row, row)
 
 
 async def views(session: AsyncSession, grants: Sequence[GrantRecord]) -> list[GrantView]:
-    """Lines, due reports and Swedish parties of several grants, in three queries."""
-    ids = [g.id for g in grants]
-    lines: dict[UUID, list[sa.Row[Any]]] = defaultdict(list)
-    for line in await session.execute(
-        sa.select(_LINES)
-        .where(_LINES.c.grant_id.in_(ids))
-        .order_by(_LINES.c.year, _LINES.c.position)
-    ):
-        lines[line.grant_id].append(line)
-    report = _REPORTS.c
-    filed: dict[tuple[UUID, str, int], UUID] = {
-        (grant_id, kind, year): report_id
-        for grant_id, kind, year, report_id in await session.execute(
-            sa.select(report.grant_id, report.kind, report.year, report.id).where(
-                report.grant_id.in_(ids), NOT_RETURNED
-            )
-        )
-    }
-    party, organisation = _PARTNERSHIPS.c, _ORGANISATIONS.c
-    parties = {
-        partnership_id: (organisation_id, name)
-        for partnership_id, organisation_id, name in await session.execute(
-            sa.select(party.id, organisation.id, organisation.name)
-            .join(_ORGANISATIONS, organisation.id == party.swedish_party_id)
-            .where(party.id.in_({g.partnership_id for g in grants}))
-        )
-    }
-    return [
-        GrantView(
-            grant=g,
-            lines=lines[g.id],
-            reports_due=[
-                Due(kind, year, due_on, filed.get((g.id, kind, year)))
-                for kind, year, due_on in reports_due(g.starts, g.ends, g.postponed_days)
-            ],
-            recipient=parties[g.partnership_id],
-        )
-        for g in grants
-    ]
+    """Lines, due reports and Swedish parties of several grants, in one statement."""
+    rows = await session.execute(_READ.where(_GRANTS.c.id.in_([g.id for g in grants])))
+    read = {row.id: row for row in rows}
+    return [_view(g, read[g.id]) for g in grants]
+
+
+def _view(grant: GrantRecord, row: sa.Row[Any]) -> GrantView:
+    """A grant's view from a row of `_READ` (the grant itself, or its ORM object)."""
+    lines = zip(*(getattr(row, f"line_{name}") or () for name in _LINE_FIELDS), strict=True)
+    filed = zip(row.filed_kind or (), row.filed_year or (), row.filed_id or (), strict=True)
+    reports = {(kind, year): report_id for kind, year, report_id in filed}
+    return GrantView(
+        grant=grant,
+        lines=[GrantLine(*line) for line in lines],
+        reports_due=[
+            Due(kind, year, due_on, reports.get((kind, year)))
+            for kind, year, due_on in reports_due(grant.starts, grant.ends, grant.postponed_days)
+        ],
+        recipient=(row.recipient_id, row.recipient_name),
+    )
 
 
 # Deciding

@@ -18,6 +18,7 @@ from app.clock import today
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.periods import phase_years
 from app.core.principal import Principal
+from app.core.scopes import scope_partnerships
 from app.core.versions import Expected, check_version
 from app.models.enums import HOSTED_VISITS, MeetingAction, MeetingStatus, PhaseKind
 from app.models.partnerships import (
@@ -42,7 +43,6 @@ from app.rules.partnerships import (
     check_started,
 )
 from app.schemas.partnerships.meetings import (
-    Cancellation,
     CancelMeeting,
     HoldMeeting,
     MeetingCreate,
@@ -77,25 +77,33 @@ class MeetingView:
     participant_ids: list[UUID]
 
 
-def answer(view: MeetingView, embedded: Mapping[str, Any] | None = None) -> MeetingRead:
-    """A meeting as its routes answer it, with the objects `expand` embeds in it."""
+def fields(view: MeetingView) -> dict[str, Any]:
+    """A meeting's answer as plain data, in `MeetingRead`'s types: served as it is
+    (`answer_json`) or validated (`answer`)."""
     meeting = view.meeting
     cancellation = None
     if meeting.cancelled_at is not None:
-        cancellation = Cancellation(
-            reason=meeting.cancelled_reason,
-            cancelled_by=meeting.cancelled_by,
-            cancelled_at=meeting.cancelled_at,
-        )
-    return MeetingRead.model_validate(
-        {
-            **answer_fields(meeting, MeetingRead),
-            "host_side": view.host_side,
-            "participant_ids": view.participant_ids,
-            "cancellation": cancellation,
-            **(embedded or {}),
+        cancellation = {
+            "reason": meeting.cancelled_reason,
+            "cancelled_by": meeting.cancelled_by,
+            "cancelled_at": meeting.cancelled_at,
         }
-    )
+    values = {
+        **answer_fields(meeting, MeetingRead),
+        "host_side": view.host_side,
+        "participant_ids": view.participant_ids,
+        "cancellation": cancellation,
+    }
+    return {name: values[name] for name in _FIELDS}  # in the model's order, as it answers
+
+
+# The fields of a meeting's answer (but those `expand` embeds), in their order.
+_FIELDS = [n for n, f in MeetingRead.model_fields.items() if f.is_required()]
+
+
+def answer(view: MeetingView, embedded: Mapping[str, Any] | None = None) -> MeetingRead:
+    """A meeting as its routes answer it, with the objects `expand` embeds in it."""
+    return MeetingRead.model_validate({**fields(view), **(embedded or {})})
 
 
 async def _participants(session: AsyncSession, ids: list[UUID]) -> dict[UUID, list[UUID]]:
@@ -187,18 +195,55 @@ MEETINGS = Sorting(
 )
 
 
+# A meeting's host's side, from its partnership's row (joined): as `sides_from` says it.
+_HOST_SIDE = sa.case(
+    (col(Meeting.host_organisation_id) == col(Partnership.third_party_id), "third_party"),
+    (col(Meeting.host_organisation_id) == col(Partnership.swedish_party_id), "swedish"),
+    else_="partner",
+).label("host_side")
+
+
+def _answers_in_scope(principal: Principal, partnership_id: UUID) -> sa.Select[Any]:
+    """Meetings of a partnership in the caller's scope as their answers' rows, each with its
+    host's side and its participants: a read of meetings in one statement."""
+    stmt = (
+        _ANSWER.add_columns(_HOST_SIDE, _PARTICIPANT_IDS)
+        .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
+        .where(col(Meeting.partnership_id) == partnership_id)
+    )
+    scoped: sa.Select[Any] = scope_partnerships(principal, stmt)
+    return scoped
+
+
+def _view(row: sa.Row[Any]) -> MeetingView:
+    return MeetingView(row, row.host_side, list(row.participant_ids or []))
+
+
 async def list_meetings(
     session: AsyncSession, principal: Principal, partnership_id: UUID, page: PageParams
 ) -> tuple[list[MeetingView], Links]:
-    partnership = await read_partnership(session, principal, partnership_id)
-    sides = (await sides_of_each(session, [partnership]))[partnership.id]
-    stmt = _ANSWER.where(col(Meeting.partnership_id) == partnership.id)
+    """A page of a partnership's meetings in one statement; an empty page reads the partnership
+    too, to answer 404 outside the caller's scope."""
+    stmt = _answers_in_scope(principal, partnership_id)
     meetings: list[sa.Row[Any]]
     meetings, links = await sorted_page(session, stmt, MEETINGS, page, as_rows=True)
-    participants = await _participants(session, [m.id for m in meetings])
-    return [
-        MeetingView(m, sides[m.host_organisation_id], participants[m.id]) for m in meetings
-    ], links
+    if not meetings:
+        await read_partnership(session, principal, partnership_id)
+    return [_view(m) for m in meetings], links
+
+
+async def read_meeting(
+    session: AsyncSession, principal: Principal, partnership_id: UUID, meeting_id: UUID
+) -> MeetingView:
+    """A meeting to answer with, in the caller's scope, in one statement; when it is not found,
+    read step by step, so that the 404 says which of the partnership and the meeting is
+    missing."""
+    stmt = _answers_in_scope(principal, partnership_id).where(col(Meeting.id) == meeting_id)
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        _, view = await get_meeting(session, principal, partnership_id, meeting_id)
+        return view
+    return _view(row)
 
 
 async def get_meeting(

@@ -124,6 +124,21 @@ def filtered(stmt: Any, filters: PartnershipFilters) -> Any:
     return stmt
 
 
+# The partner-side parties of a partnership as one column of its row (in `partners_of`'s order).
+_PARTNER_IDS = (
+    sa.select(
+        sa.func.array_agg(
+            aggregate_order_by(
+                col(PartnershipPartner.organisation_id), col(PartnershipPartner.organisation_id)
+            )
+        )
+    )
+    .where(col(PartnershipPartner.partnership_id) == _PARTNERSHIPS.c.id)
+    .scalar_subquery()
+    .label("partner_ids")
+)
+
+
 SORTING = Sorting(
     "partnerships",
     {
@@ -140,19 +155,23 @@ SORTING = Sorting(
 async def list_partnerships(
     session: AsyncSession, principal: Principal, filters: PartnershipFilters, page: PageParams
 ) -> tuple[list[sa.Row[Any]], dict[UUID, list[UUID]], Links]:
-    stmt = filtered(scope_partnerships(principal, _ANSWER), filters)
+    """A page of partnerships with their partner-side parties, in one statement."""
+    stmt = filtered(scope_partnerships(principal, _ANSWER.add_columns(_PARTNER_IDS)), filters)
     rows: list[sa.Row[Any]]
     rows, links = await sorted_page(session, stmt, SORTING, page, as_rows=True)
-    return rows, await partners_of(session, [p.id for p in rows]), links
+    return rows, {p.id: list(p.partner_ids or []) for p in rows}, links
 
 
 async def read_partnership(
     session: AsyncSession, principal: Principal, partnership_id: UUID
 ) -> sa.Row[Any]:
-    """A partnership to answer with, in the caller's scope (a row, see `answer_columns`)."""
-    stmt = scope_partnerships(principal, _ANSWER.where(_PARTNERSHIPS.c.id == partnership_id))
+    """A partnership to answer with, in the caller's scope (a row, see `answer_columns`), with
+    its partner-side parties as `partner_ids` (in `partners_of`'s order): one statement."""
+    stmt = _ANSWER.add_columns(_PARTNER_IDS).where(_PARTNERSHIPS.c.id == partnership_id)
     return await read_one(
-        session, stmt, _("No partnership {partnership_id}.", partnership_id=partnership_id)
+        session,
+        scope_partnerships(principal, stmt),
+        _("No partnership {partnership_id}.", partnership_id=partnership_id),
     )
 
 
@@ -171,21 +190,6 @@ def answer(
             **(embedded or {}),
         }
     )
-
-
-# The partner-side parties of a partnership as one column of its row (in `partners_of`'s order).
-_PARTNER_IDS = (
-    sa.select(
-        sa.func.array_agg(
-            aggregate_order_by(
-                col(PartnershipPartner.organisation_id), col(PartnershipPartner.organisation_id)
-            )
-        )
-    )
-    .where(col(PartnershipPartner.partnership_id) == _PARTNERSHIPS.c.id)
-    .scalar_subquery()
-    .label("partner_ids")
-)
 
 
 async def readable_partnerships(
