@@ -310,6 +310,7 @@ LISTS = {
         "host_organisation_id = '{host}'", ("visit_on",), "study visit",
     ),
 }  # fmt: skip
+DEEP_PAGE = 20  # the limit of every list's path above
 BUSIEST_HOST = (
     "SELECT host_organisation_id FROM study_visits GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
 )
@@ -318,7 +319,10 @@ BUSIEST_HOST = (
 @dataclass(frozen=True)
 class Sampled:
     """A list as found in one database: `{host}` filled in, the sort keys of the item 90 % down
-    it (the deep page is the one after it) and the id of one of its items."""
+    it, or of the last that a whole page follows when the list is shorter than 200 (the deep
+    page is the one after it: twenty items at every scale, so that its p99 at 1M is compared
+    with a page as full at 1k, not with the last ten of a hundred grants) and the id of one of
+    its items."""
 
     listed: Listed
     deep: list[Any]
@@ -336,7 +340,7 @@ async def sample(conn: asyncpg.Connection) -> dict[str, Sampled]:
         total = await conn.fetchval(f"SELECT count(*) {listed.rows}")
         deep = await conn.fetchrow(
             f"SELECT {listed.order} {listed.rows} ORDER BY {listed.order} OFFSET $1 LIMIT 1",
-            max(int(total * 0.9) - 1, 0),
+            max(min(int(total * 0.9), total - DEEP_PAGE) - 1, 0),
         )
         one = await conn.fetchval(f"SELECT id {listed.rows} ORDER BY id LIMIT 1")
         found[name] = Sampled(listed, list(deep.values()), one)

@@ -1,6 +1,9 @@
 """The raw twin: the same data and the same JSON as the Partnership API's benchmarked routes
 (bench/run.py), served by bare Starlette on asyncpg, with no ORM, no validation and no
-middleware (the grants' due reports use the API's own date arithmetic, a pure function). Its
+middleware (the grants' due reports use the API's own date arithmetic, a pure function). It
+answers in English, the language of a caller who names none, as the bench's requests are (it
+reads no Accept-Language): a partnership's, network's or workshop's texts are its English
+translation's when whole, else its main language's (docs/languages-content.md). Its
 writes (a person, a payment) are one INSERT each, its own transaction, answered as the API
 answers them; no check, no audit trail, no event, no Idempotency-Key.
 
@@ -257,14 +260,26 @@ async def get_grant(request: Request) -> Response:
 
 
 PARTNERSHIP_COLUMNS = (
-    "id, title, description, local_challenge, themes, principles, swedish_party_id, "
-    "third_party_id, applied_on, network_id, status, published_at, origin_swedish_interest_id, "
-    "origin_partner_interest_id, created_at, updated_at, version"
+    "id, title, description, language, translations, local_challenge, themes, principles, "
+    "swedish_party_id, third_party_id, applied_on, network_id, status, published_at, "
+    "origin_swedish_interest_id, origin_partner_interest_id, created_at, updated_at, version"
 )
 
 
 def _uuid(value: Any) -> str | None:
     return str(value) if value is not None else None
+
+
+def _texts(r: asyncpg.Record, names: tuple[str, ...]) -> dict[str, Any]:
+    """A row's `names` texts as the API serves them to a caller who asks for no language (the
+    bench's): in English when the row has them all in it, else in its main language, with every
+    language's texts (docs/languages-content.md)."""
+    main = r["language"]
+    every = {main: {n: r[n] for n in names}}
+    every |= {k: {n: t.get(n) for n in names} for k, t in json.loads(r["translations"]).items()}
+    whole = "en" in every and all(every["en"][n] is not None for n in names if r[n])
+    served = "en" if whole else main
+    return {**every[served], "language": main, "served_language": served, "translations": every}
 
 
 async def _partnerships(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
@@ -285,8 +300,7 @@ async def _partnerships(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
         out.append(
             {
                 "id": str(r["id"]),
-                "title": r["title"],
-                "description": r["description"],
+                **_texts(r, ("title", "description")),
                 "local_challenge": r["local_challenge"],
                 "themes": list(r["themes"]),
                 "principles": list(r["principles"]),
@@ -382,17 +396,16 @@ async def get_application(request: Request) -> Response:
 
 
 NETWORK_COLUMNS = (
-    "id, title, theme, description, country_codes, starts, ends, coordinator_id, status, "
-    "created_at, updated_at, version"
+    "id, title, theme, description, language, translations, country_codes, starts, ends, "
+    "coordinator_id, status, created_at, updated_at, version"
 )
 
 
 def _network(r: asyncpg.Record) -> dict[str, Any]:
     return {
         "id": str(r["id"]),
-        "title": r["title"],
+        **_texts(r, ("title", "description")),
         "theme": r["theme"],
-        "description": r["description"],
         "country_codes": list(r["country_codes"]),
         "starts": _day(r["starts"]),
         "ends": _day(r["ends"]),
@@ -485,7 +498,7 @@ async def _workshops(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
         {
             "id": str(r["id"]),
             "network_id": _uuid(r["network_id"]),
-            "title": r["title"],
+            **_texts(r, ("title",)),
             "host_organisation_id": str(r["host_organisation_id"]),
             "country_code": r["country_code"],
             "city": r["city"],
