@@ -15,11 +15,9 @@ from fastapi.staticfiles import StaticFiles
 
 import app.rules  # noqa: F401  (registers the rules' problem types)
 from app.api.middleware import (
-    BodySizeLimitMiddleware,
     CompressionMiddleware,
     RequestContextMiddleware,
-    UnhandledErrorMiddleware,
-    Utf8UrlMiddleware,
+    RequestGuardMiddleware,
 )
 from app.api.oidc import OidcVerifier
 from app.api.openapi import install_openapi
@@ -239,13 +237,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     _mount_docs(app)
 
     # Outermost last: the request id wraps everything, so even a 413, 429 or 500 carries it.
-    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(
-        BodySizeLimitMiddleware,
+        RequestGuardMiddleware,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
     )
-    app.add_middleware(Utf8UrlMiddleware)
     app.add_middleware(RateLimitMiddleware, settings=settings)
     # Documents' files are PDF, images or zip archives already: never compressed again.
     app.add_middleware(
