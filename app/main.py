@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import app.rules  # noqa: F401  (registers the rules' problem types)
+from app.api.framework import remember_declarations
 from app.api.middleware import (
     CompressionMiddleware,
     RequestContextMiddleware,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     settings = settings or get_settings()
     stamp_request_ids()
     skip_routers_by_prefix()
+    remember_declarations()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

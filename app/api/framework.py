@@ -1,0 +1,130 @@
+"""FastAPI's per-request work that depends only on the routes, done once per route instead.
+
+FastAPI solves a route's dependencies on every request by reading each dependency's and each
+parameter's declaration again: whether a dependency's cache key involves OAuth scopes (walking the
+dependency tree and unwrapping its callables), and for each parameter whether it is a model, a
+sequence or JSON, and under which names it may come. None of that changes once the app is built.
+`remember_declarations()` keeps the answers, per dependency and per list of parameters, and leaves
+the per-request work (reading the values, validating them) to FastAPI's own functions; the answers
+are the ones FastAPI's functions give, so behaviour is unchanged. With FastAPI's internals not as
+expected (another version), nothing is changed. bench/README.md, "Floor", has the figures.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from fastapi.dependencies import utils
+
+fastapi_deps: Any = utils  # its private names, checked for before use
+
+_MAX_REMEMBERED = 4096
+"""Dependencies overridden in tests are made again on each request: a bound, not a leak."""
+
+_NEEDED = (
+    "_get_cache_key",
+    "request_params_to_args",
+    "_get_param_model",
+    "_get_param_aliases",
+    "_is_json_field",
+    "field_annotation_is_sequence",
+    "_validate_value_with_model_field",
+    "ImmutableMultiDict",
+    "Headers",
+    "FormData",
+    "Undefined",
+    "params",
+)
+
+
+def remember_declarations() -> bool:
+    """Put the remembering versions in place (once per process); answer whether they are."""
+    if getattr(fastapi_deps, "_remembers_declarations", False):
+        return True
+    if not all(hasattr(fastapi_deps, name) for name in _NEEDED):
+        return False
+    fastapi_deps._get_cache_key = _remembering_cache_key(fastapi_deps._get_cache_key)
+    fastapi_deps.request_params_to_args = _planned_params_to_args(
+        fastapi_deps.request_params_to_args
+    )
+    fastapi_deps._remembers_declarations = True
+    return True
+
+
+def _remembering_cache_key(compute: Callable[..., Any]) -> Callable[..., Any]:
+    keys: dict[int, tuple[Any, Any, Any]] = {}
+
+    def _get_cache_key(*, dependant: Any, uses_scopes_cache: Any = None) -> Any:
+        known = keys.get(id(dependant))
+        if known is not None and known[0] is dependant and known[1] is dependant.call:
+            return known[2]
+        key = compute(dependant=dependant, uses_scopes_cache=uses_scopes_cache)
+        if len(keys) >= _MAX_REMEMBERED:
+            keys.clear()
+        keys[id(dependant)] = (dependant, dependant.call, key)
+        return key
+
+    return _get_cache_key
+
+
+# One parameter as FastAPI reads it: the field, its request names (the first present is taken,
+# else the first), the error location of each, and whether a sequence is read as a list.
+_Param = tuple[Any, tuple[str, ...], tuple[tuple[str, str], ...], bool, bool]
+
+
+def _plan(fields: Sequence[Any]) -> list[_Param] | None:
+    """What FastAPI's `request_params_to_args` works out for each field on every request; None
+    when a field is a model of parameters (left to FastAPI)."""
+    plan: list[_Param] = []
+    for field in fields:
+        if fastapi_deps._get_param_model(field) is not None:
+            return None
+        names = tuple(name for _alias, name in fastapi_deps._get_param_aliases(field))
+        where = field.field_info.in_.value
+        sequence = bool(fastapi_deps.field_annotation_is_sequence(field.field_info.annotation))
+        listed = sequence and not fastapi_deps._is_json_field(field)
+        plan.append((field, names, tuple((where, name) for name in names), sequence, listed))
+    return plan
+
+
+def _planned_params_to_args(original: Callable[..., Any]) -> Callable[..., Any]:
+    plans: dict[int, tuple[Sequence[Any], int, list[_Param] | None]] = {}
+    multidicts = (fastapi_deps.ImmutableMultiDict, fastapi_deps.Headers)
+    form_data = fastapi_deps.FormData
+    undefined = fastapi_deps.Undefined
+    validate = fastapi_deps._validate_value_with_model_field
+
+    def request_params_to_args(
+        fields: Sequence[Any], received_params: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[Any]]:
+        values: dict[str, Any] = {}
+        errors: list[Any] = []
+        if not fields:
+            return values, errors
+        known = plans.get(id(fields))
+        if known is None or known[0] is not fields or known[1] != len(fields):
+            if len(plans) >= _MAX_REMEMBERED:
+                plans.clear()
+            known = plans[id(fields)] = (fields, len(fields), _plan(fields))
+        plan = known[2]
+        if plan is None or isinstance(received_params, form_data):
+            return original(fields, received_params)  # type: ignore[no-any-return]
+        for field, names, locs, sequence, listed in plan:
+            at = 0
+            if len(names) > 1:
+                at = next((i for i, name in enumerate(names) if name in received_params), 0)
+            name = names[at]
+            value: Any
+            if listed and isinstance(received_params, multidicts):
+                value = received_params.getlist(name)
+            else:
+                value = received_params.get(name, None)
+            if value is None or (sequence and len(value) == 0):
+                value = undefined
+            v_, errors_ = validate(field=field, value=value, values=values, loc=locs[at])
+            if errors_:
+                errors.extend(errors_)
+            else:
+                values[field.name] = v_
+        return values, errors
+
+    return request_params_to_args
