@@ -203,7 +203,7 @@ def _problems(route: RouteContext, calls: set[Callable[..., Any]]) -> set[Proble
         kinds.update(DEPENDENCY_PROBLEMS.get(call, ()))
     if _validates(route.dependant):
         kinds.add(VALIDATION_ERROR)
-    # Any URL whose %-escapes are not UTF-8 is a 400 (`Utf8UrlMiddleware`), as is a body that
+    # Any URL whose %-escapes are not UTF-8 is a 400 (`RequestGuardMiddleware`), as is a body that
     # is not even text (FastAPI's own).
     kinds.add(BAD_REQUEST)
     if route.body_field is not None:
