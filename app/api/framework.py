@@ -67,8 +67,22 @@ def _remembering_cache_key(compute: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # One parameter as FastAPI reads it: the field, its request names (the first present is taken,
-# else the first), the error location of each, and whether a sequence is read as a list.
-_Param = tuple[Any, tuple[str, ...], tuple[tuple[str, str], ...], bool, bool]
+# else the first), the error location of each, whether it is a sequence and is read as a list,
+# and the value it takes when absent, if that is a constant FastAPI would not validate (else
+# `_VALIDATED`: FastAPI's own function copies the default and validates it as it does).
+_Param = tuple[Any, tuple[str, ...], tuple[tuple[str, str], ...], bool, bool, Any]
+_VALIDATED = object()
+_IMMUTABLE = (type(None), bool, int, float, str, bytes)
+
+
+def _constant_default(field: Any) -> Any:
+    """An optional field's default that needs neither a copy nor validation: None, a number, a
+    string (a list is copied for each request, a default factory called)."""
+    info = field.field_info
+    if info.is_required() or info.validate_default or info.default_factory is not None:
+        return _VALIDATED
+    default = info.default
+    return default if type(default) in _IMMUTABLE else _VALIDATED
 
 
 def _plan(fields: Sequence[Any]) -> list[_Param] | None:
@@ -82,7 +96,8 @@ def _plan(fields: Sequence[Any]) -> list[_Param] | None:
         where = field.field_info.in_.value
         sequence = bool(fastapi_deps.field_annotation_is_sequence(field.field_info.annotation))
         listed = sequence and not fastapi_deps._is_json_field(field)
-        plan.append((field, names, tuple((where, name) for name in names), sequence, listed))
+        locs = tuple((where, name) for name in names)
+        plan.append((field, names, locs, sequence, listed, _constant_default(field)))
     return plan
 
 
@@ -108,7 +123,7 @@ def _planned_params_to_args(original: Callable[..., Any]) -> Callable[..., Any]:
         plan = known[2]
         if plan is None or isinstance(received_params, form_data):
             return original(fields, received_params)  # type: ignore[no-any-return]
-        for field, names, locs, sequence, listed in plan:
+        for field, names, locs, sequence, listed, default in plan:
             at = 0
             if len(names) > 1:
                 at = next((i for i, name in enumerate(names) if name in received_params), 0)
@@ -119,6 +134,9 @@ def _planned_params_to_args(original: Callable[..., Any]) -> Callable[..., Any]:
             else:
                 value = received_params.get(name, None)
             if value is None or (sequence and len(value) == 0):
+                if default is not _VALIDATED:
+                    values[field.name] = default
+                    continue
                 value = undefined
             v_, errors_ = validate(field=field, value=value, values=values, loc=locs[at])
             if errors_:
