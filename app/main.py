@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import app.rules  # noqa: F401  (registers the rules' problem types)
-from app.api.framework import remember_declarations
+from app.api.framework import match_routers_by_paths, remember_declarations
 from app.api.middleware import (
     CompressionMiddleware,
     RequestContextMiddleware,
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     stamp_request_ids()
     skip_routers_by_prefix()
     remember_declarations()
+    match_routers_by_paths()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
