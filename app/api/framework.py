@@ -6,8 +6,10 @@ dependency tree and unwrapping its callables), and for each parameter whether it
 sequence or JSON, and under which names it may come. None of that changes once the app is built.
 `remember_declarations()` keeps the answers, per dependency and per list of parameters, and leaves
 the per-request work (reading the values, validating them) to FastAPI's own functions; the answers
-are the ones FastAPI's functions give, so behaviour is unchanged. With FastAPI's internals not as
-expected (another version), nothing is changed. bench/README.md, "Floor", has the figures.
+are the ones FastAPI's functions give, so behaviour is unchanged. `match_routers_by_paths()` lets
+FastAPI pass over an included router none of whose routes can match the request's path. With
+FastAPI's internals not as expected (another version), nothing is changed. bench/README.md,
+"Floor", has the figures.
 """
 
 from collections.abc import Callable, Mapping, Sequence
