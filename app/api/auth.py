@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 
 from app.api.deps import SessionDep
 from app.api.oidc import InvalidToken, SigningKeysUnavailable
@@ -21,10 +21,11 @@ from app.core.principal import ANONYMOUS, Principal
 from app.models.enums import Role
 from app.services.access import api_keys, users
 
-# Declares the scheme in the OpenAPI document (generated clients and /docs' Authorize button);
-# the header itself is read below, so that a malformed one is refused, not taken as anonymous.
-_bearer = HTTPBearer(auto_error=False, description="An API key (pk_...) or an access token.")
-Declared = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+# The scheme of the OpenAPI document (generated clients and /docs' Authorize button), declared
+# there for every route depending on `get_principal` or `get_public_caller` (app/api/openapi.py):
+# not as a dependency, which FastAPI would run on every request for nothing. The header itself is
+# read below, so that a malformed one is refused, not taken as anonymous.
+BEARER = HTTPBearer(auto_error=False, description="An API key (pk_...) or an access token.")
 
 
 async def _authenticate(request: Request, session: SessionDep) -> Principal:
@@ -57,16 +58,12 @@ def _acting(request: Request, session: SessionDep, principal: Principal) -> Prin
 
 
 @answers(UNAUTHORIZED, KEYS_UNAVAILABLE)
-async def get_principal(
-    request: Request, session: SessionDep, _declared: Declared = None
-) -> Principal:
+async def get_principal(request: Request, session: SessionDep) -> Principal:
     """The caller; credentials that are sent must be accepted (401 otherwise)."""
     return _acting(request, session, await _authenticate(request, session))
 
 
-async def get_public_caller(
-    request: Request, session: SessionDep, _declared: Declared = None
-) -> Principal:
+async def get_public_caller(request: Request, session: SessionDep) -> Principal:
     """The caller of a public route: what it answers is the same for everyone, so credentials
     that cannot be accepted (unknown, revoked, expired, malformed, or not checkable while the
     signing keys are unavailable) are ignored, and the request is answered and rate-limited as

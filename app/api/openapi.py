@@ -9,10 +9,14 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
+from fastapi.encoders import jsonable_encoder
+from fastapi.openapi.models import Operation, PathItem
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from pydantic import ValidationError
 
 from app.api import headers, idempotency
+from app.api.auth import BEARER, get_principal, get_public_caller
 from app.api.deps import IF_MATCH, if_match_header
 from app.api.problems import (
     DEPENDENCY_PROBLEMS,
@@ -76,13 +80,19 @@ def _build(app: FastAPI) -> dict[str, Any]:
     problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(problem_schema.pop("$defs", {}))
     schemas["Problem"] = problem_schema
+    # As FastAPI declares a security scheme a route depends on (`_declare_bearer`)
+    components["securitySchemes"] = {
+        BEARER.scheme_name: jsonable_encoder(BEARER.model, by_alias=True, exclude_none=True)
+    }
     components["headers"] = {**headers.RATE_LIMIT, **headers.CONTENT_LANGUAGE}
     spec["info"]["description"] = spec["info"].get("description", "") + _LANGUAGES
+    modelled = {path for path, item in spec["paths"].items() if _modelled(item)}
     # Each route as included (its prefix, and the dependencies and responses of its routers).
     for route in iter_route_contexts(app.routes):
         if isinstance(route.original_route, APIRoute) and route.include_in_schema:
+            path = route.path_format
             for method in route.methods or ():
-                _complete(spec["paths"][route.path_format][method.lower()], route, method)
+                _complete(spec["paths"][path][method.lower()], route, method, path in modelled)
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     _distinct_titles(schemas)
@@ -100,8 +110,10 @@ def _distinct_titles(schemas: dict[str, Any]) -> None:
             schema["title"] = name
 
 
-def _complete(operation: dict[str, Any], route: RouteContext, method: str) -> None:
+def _complete(operation: dict[str, Any], route: RouteContext, method: str, modelled: bool) -> None:
     calls = set(_calls(route.dependant))
+    if get_principal in calls or get_public_caller in calls:
+        _declare_bearer(operation, modelled)
     kinds = _problems(route, calls)
     responses: dict[str, Any] = operation["responses"]
     for status in sorted({k.status for k in kinds}):
@@ -128,6 +140,39 @@ def _complete(operation: dict[str, Any], route: RouteContext, method: str) -> No
                 {"pattern": r"\S"} if required else {}
             )
     operation["responses"] = dict(sorted(responses.items()))
+
+
+# Where FastAPI puts `security` in an operation: right after these, as it builds the operation;
+# or, once its path item went through its `PathItem` model, among the model's fields in order.
+_METADATA = frozenset({"tags", "summary", "description", "operationId", "deprecated"})
+_MODEL_FIELDS = tuple(Operation.model_fields)
+
+
+def _declare_bearer(operation: dict[str, Any], modelled: bool) -> None:
+    """The bearer scheme as FastAPI declares one a route depends on: first in the operation's
+    `security`, before any its `openapi_extra` adds (`OPTIONAL_AUTH`), and where FastAPI would
+    have put it (`modelled`: the operation's path item is one FastAPI's `PathItem` reads)."""
+    security = [{BEARER.scheme_name: []}, *operation.pop("security", [])]
+    if modelled:
+        before = set(_MODEL_FIELDS[: _MODEL_FIELDS.index("security")])
+        at = sum(1 for key in operation if key in before)
+    else:
+        at = next((i for i, key in enumerate(operation) if key not in _METADATA), len(operation))
+    items = list(operation.items())
+    items.insert(at, ("security", security))
+    operation.clear()
+    operation.update(items)
+
+
+def _modelled(item: dict[str, Any]) -> bool:
+    """Whether FastAPI's `OpenAPI` model read a path item as a `PathItem` (its operations' keys
+    then in the model's order) rather than as any value (kept as built): pydantic's union of the
+    two takes the model when it reads the item strictly (no parameter, whose `in` is an enum)."""
+    try:
+        PathItem.model_validate(item, strict=True)
+    except ValidationError:
+        return False
+    return True
 
 
 def _links_to(responses: dict[str, Any]) -> bool:
@@ -158,7 +203,7 @@ def _problems(route: RouteContext, calls: set[Callable[..., Any]]) -> set[Proble
         kinds.update(DEPENDENCY_PROBLEMS.get(call, ()))
     if _validates(route.dependant):
         kinds.add(VALIDATION_ERROR)
-    # Any URL whose %-escapes are not UTF-8 is a 400 (`Utf8UrlMiddleware`), as is a body that
+    # Any URL whose %-escapes are not UTF-8 is a 400 (`RequestGuardMiddleware`), as is a body that
     # is not even text (FastAPI's own).
     kinds.add(BAD_REQUEST)
     if route.body_field is not None:

@@ -238,7 +238,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, _on_database)
     app.add_exception_handler(PoolTimeout, _on_database)
     app.add_exception_handler(OSError, _on_database)  # connection refused or reset
-    # Anything else is caught by UnhandledErrorMiddleware, inside the request-id middleware.
+    # Anything else is caught by RequestGuardMiddleware, inside the request-id middleware.
 
 
 class ProblemResponses(dict[str, Any]):

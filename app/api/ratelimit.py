@@ -41,10 +41,9 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.middleware import send_problem
+from app.api.middleware import send_problem, set_headers
 from app.core.errors import ProblemError, problem_kind
 from app.core.i18n import Text, _
 from app.settings import Settings
@@ -354,9 +353,7 @@ class RateLimitMiddleware:
                         extra = {}  # fail open, without limit headers
                     else:
                         extra = _limit_headers(limit, remaining, reset)
-                headers = MutableHeaders(scope=message)
-                for name, value in extra.items():
-                    headers[name] = value
+                set_headers(message, extra)
             await send(message)
 
         await self.app(scope, receive, counting_send)
@@ -391,9 +388,7 @@ async def _refuse(scope: Scope, send: Send, limit: int, reset_s: int, detail: Te
 def _with_headers(send: Send, extra: dict[str, str]) -> Send:
     async def send_with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = MutableHeaders(scope=message)
-            for name, value in extra.items():
-                headers[name] = value
+            set_headers(message, extra)
         await send(message)
 
     return send_with_headers
