@@ -3,6 +3,7 @@
 wrote reads what it wrote), and as resilient as the session's reads when the database drops a
 connection."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,10 +23,12 @@ from app.schemas.networks.networks import NetworkRead
 from app.schemas.networks.workshops import WorkshopRead
 from app.schemas.organisations import OrganisationRead
 from app.schemas.partner_interests import PartnerInterestRead
+from app.schemas.partnerships.meetings import MeetingRead
 from app.schemas.people import PersonRead
 from app.schemas.programmes import StudyVisitRead
 from app.services import elections, organisations, partner_interests, people, programmes
 from app.services.networks import networks, workshops
+from app.services.partnerships import meetings
 from app.settings import Settings
 from tests.test_db_liveness import one_connection, terminate
 from tests.test_partner_interests import demo
@@ -59,6 +62,35 @@ async def test_a_row_read_raw_answers_the_bytes_the_model_answers(
         assert (
             answer_json(model, record).body == model.model_validate(row).model_dump_json().encode()
         )
+
+
+# The answers made of one statement whose row the service shapes (the model's fields from the
+# row's columns): the statement, and how a row becomes the answer's data.
+READ_RAW_SHAPED: list[tuple[type[BaseModel], sa.Select[Any], Callable[[Any], Any]]] = [
+    (MeetingRead, meetings._ANSWERS, lambda row: meetings.fields(meetings._view(row))),
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "stmt", "shape"), READ_RAW_SHAPED, ids=lambda v: getattr(v, "__name__", "")
+)
+async def test_a_shaped_row_read_raw_answers_the_bytes_of_the_row_read_by_the_session(
+    demo: AsyncClient,
+    connection: AsyncConnection,
+    model: type[BaseModel],
+    stmt: sa.Select[Any],
+    shape: Callable[[Any], Any],
+) -> None:
+    """Every stored answer of each one-statement read, read raw and shaped by its service: the
+    same JSON, byte for byte, as the row read through the session, shaped and validated."""
+    ordered = stmt.order_by(*stmt.selected_columns[:1])
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        rows = (await session.execute(ordered)).all()
+        raw = await reads.fetch_all(session, ordered)
+    assert len(rows) >= 1 and len(raw) == len(rows), model
+    for row, record in zip(rows, raw, strict=True):
+        expected = model.model_validate(shape(row)).model_dump_json().encode()
+        assert answer_json(model, shape(record)).body == expected
 
 
 _ORGANISATIONS: sa.Table = Organisation.__table__  # type: ignore[attr-defined]
