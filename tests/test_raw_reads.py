@@ -24,11 +24,12 @@ from app.schemas.networks.workshops import WorkshopRead
 from app.schemas.organisations import OrganisationRead
 from app.schemas.partner_interests import PartnerInterestRead
 from app.schemas.partnerships.meetings import MeetingRead
+from app.schemas.partnerships.partnerships import PartnershipRead
 from app.schemas.people import PersonRead
 from app.schemas.programmes import StudyVisitRead
 from app.services import elections, organisations, partner_interests, people, programmes
 from app.services.networks import networks, workshops
-from app.services.partnerships import meetings
+from app.services.partnerships import meetings, partnerships
 from app.settings import Settings
 from tests.test_db_liveness import one_connection, terminate
 from tests.test_partner_interests import demo
@@ -68,6 +69,11 @@ async def test_a_row_read_raw_answers_the_bytes_the_model_answers(
 # row's columns): the statement, and how a row becomes the answer's data.
 READ_RAW_SHAPED: list[tuple[type[BaseModel], sa.Select[Any], Callable[[Any], Any]]] = [
     (MeetingRead, meetings._ANSWERS, lambda row: meetings.fields(meetings._view(row))),
+    (
+        PartnershipRead,
+        partnerships._ANSWER.add_columns(partnerships._PARTNER_IDS),
+        lambda row: partnerships.fields(row, list(row.partner_ids or [])),
+    ),
 ]
 
 
