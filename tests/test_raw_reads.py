@@ -20,6 +20,7 @@ from app.db.engine import make_engine, make_sessionmaker, reads_first
 from app.models.organisations import Organisation
 from app.routers.funding import grants as grant_routes
 from app.schemas.elections import ElectionRead
+from app.schemas.funding.applications import ApplicationRead
 from app.schemas.funding.grants import GrantRead
 from app.schemas.networks.networks import NetworkRead
 from app.schemas.networks.workshops import WorkshopRead
@@ -30,7 +31,7 @@ from app.schemas.partnerships.partnerships import PartnershipRead
 from app.schemas.people import PersonRead
 from app.schemas.programmes import StudyVisitRead
 from app.services import elections, organisations, partner_interests, people, programmes
-from app.services.funding import grants
+from app.services.funding import applications, grants
 from app.services.networks import networks, workshops
 from app.services.partnerships import meetings, partnerships
 from app.settings import Settings
@@ -78,6 +79,11 @@ READ_RAW_SHAPED: list[tuple[type[BaseModel], sa.Select[Any], Callable[[Any], Any
         lambda row: partnerships.fields(row, list(row.partner_ids or [])),
     ),
     (GrantRead, grants._READ, lambda row: grant_routes._fields(grants._view(row, row))),
+    (
+        ApplicationRead,
+        applications._ANSWER,
+        lambda row: applications.fields(applications._view(row)),
+    ),
 ]
 
 
