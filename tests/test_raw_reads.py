@@ -3,6 +3,7 @@
 wrote reads what it wrote), and as resilient as the session's reads when the database drops a
 connection."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,15 +18,23 @@ from app.api.answers import answer_json
 from app.db import reads
 from app.db.engine import make_engine, make_sessionmaker, reads_first
 from app.models.organisations import Organisation
+from app.routers import programmes as programme_routes
+from app.routers.funding import grants as grant_routes
 from app.schemas.elections import ElectionRead
+from app.schemas.funding.applications import ApplicationRead
+from app.schemas.funding.grants import GrantRead
 from app.schemas.networks.networks import NetworkRead
 from app.schemas.networks.workshops import WorkshopRead
 from app.schemas.organisations import OrganisationRead
 from app.schemas.partner_interests import PartnerInterestRead
+from app.schemas.partnerships.meetings import MeetingRead
+from app.schemas.partnerships.partnerships import PartnershipRead
 from app.schemas.people import PersonRead
-from app.schemas.programmes import StudyVisitRead
+from app.schemas.programmes import ProgrammeRead, StudyVisitRead
 from app.services import elections, organisations, partner_interests, people, programmes
+from app.services.funding import applications, grants
 from app.services.networks import networks, workshops
+from app.services.partnerships import meetings, partnerships
 from app.settings import Settings
 from tests.test_db_liveness import one_connection, terminate
 from tests.test_partner_interests import demo
@@ -59,6 +68,57 @@ async def test_a_row_read_raw_answers_the_bytes_the_model_answers(
         assert (
             answer_json(model, record).body == model.model_validate(row).model_dump_json().encode()
         )
+
+
+# The answers made of one statement whose row the service shapes (the model's fields from the
+# row's columns): the statement, and how a row becomes the answer's data (or the model, for
+# an answer validated by its route: a programme's JSON columns hold their keys in JSONB's
+# order, not the model's, so it is not served as dicts).
+READ_RAW_SHAPED: list[tuple[type[BaseModel], sa.Select[Any], Callable[[Any], Any]]] = [
+    (MeetingRead, meetings._ANSWERS, lambda row: meetings.fields(meetings._view(row))),
+    (
+        PartnershipRead,
+        partnerships._ANSWER.add_columns(partnerships._PARTNER_IDS),
+        lambda row: partnerships.fields(row, list(row.partner_ids or [])),
+    ),
+    (GrantRead, grants._READ, lambda row: grant_routes._fields(grants._view(row, row))),
+    (
+        ApplicationRead,
+        applications._ANSWER,
+        lambda row: applications.fields(applications._view(row)),
+    ),
+    (
+        ProgrammeRead,
+        programmes._PROGRAMME_READ,
+        lambda row: programme_routes.read(row, programmes.implementers_in(row)),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "stmt", "shape"), READ_RAW_SHAPED, ids=lambda v: getattr(v, "__name__", "")
+)
+async def test_a_shaped_row_read_raw_answers_the_bytes_of_the_row_read_by_the_session(
+    demo: AsyncClient,
+    connection: AsyncConnection,
+    model: type[BaseModel],
+    stmt: sa.Select[Any],
+    shape: Callable[[Any], Any],
+) -> None:
+    """Every stored answer of each one-statement read, read raw and shaped by its service: the
+    same JSON, byte for byte, as the row read through the session, shaped and validated."""
+    ordered = stmt.order_by(*stmt.selected_columns[:1])
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        rows = (await session.execute(ordered)).all()
+        raw = await reads.fetch_all(session, ordered)
+    assert len(rows) >= 1 and len(raw) == len(rows), model
+    for row, record in zip(rows, raw, strict=True):
+        expected = model.model_validate(shape(row)).model_dump_json().encode()
+        data = shape(record)  # a model (the route answers with it) or data for answer_json
+        if isinstance(data, BaseModel):
+            assert data.model_dump_json().encode() == expected
+        else:
+            assert answer_json(model, data).body == expected
 
 
 _ORGANISATIONS: sa.Table = Organisation.__table__  # type: ignore[attr-defined]

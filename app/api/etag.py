@@ -25,16 +25,6 @@ def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag_for(version)
 
 
-def with_etag(answer: Response, response: Response) -> Response:
-    """`answer`, a response a route made itself (`answer_json`), with the ETag and cache header
-    that `conditional` or `set_etag` set on the route's `response` (which FastAPI merges only
-    into an answer it makes)."""
-    for name in ("ETag", "Cache-Control"):
-        if name in response.headers:
-            answer.headers[name] = response.headers[name]
-    return answer
-
-
 def list_etag(body: bytes, principal: Principal) -> str:
     """A list's ETag: a digest of its answer, of the caller's rights, so that two callers
     who may read different things never share one, even for the same items, and of the answer's

@@ -14,6 +14,7 @@ from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships, scope_study_visits
 from app.core.versions import Expected, check_version
+from app.db import reads
 from app.models.partnerships import Partnership
 from app.models.people import Person
 from app.models.programmes import ProgrammeOrganisation, StudyVisit, TrainingProgramme
@@ -41,7 +42,6 @@ from app.services.common import (
     get_one,
     merge_patch,
     read_answer,
-    read_one,
 )
 from app.services.countries import check_countries
 from app.services.organisations import check_organisations
@@ -74,7 +74,7 @@ async def implementers_of(session: AsyncSession, ids: list[UUID]) -> dict[UUID, 
 
 
 # Programmes and visits read for an answer (rows, see `answer_columns`) or to change (objects).
-ProgrammeRecord = TrainingProgramme | sa.Row[Any]
+ProgrammeRecord = TrainingProgramme | sa.Row[Any] | reads.Record
 _PROGRAMME_ANSWER = answer_columns(TrainingProgramme, ProgrammeRead)
 _VISIT_ANSWER = answer_columns(StudyVisit, StudyVisitRead)
 
@@ -113,7 +113,7 @@ _IMPLEMENTERS = (
 _PROGRAMME_READ = _PROGRAMME_ANSWER.add_columns(*_IMPLEMENTERS.c).join(_IMPLEMENTERS, sa.true())
 
 
-def implementers_in(row: sa.Row[Any]) -> list[Implementer]:
+def implementers_in(row: sa.Row[Any] | reads.Record) -> list[Implementer]:
     """The implementers of a programme read with them (`list_programmes`, `read_programme`)."""
     pairs = zip(row.implementer_ids or (), row.implementer_roles or (), strict=True)
     return [Implementer(organisation_id=o, role=role) for o, role in pairs]
@@ -121,18 +121,19 @@ def implementers_in(row: sa.Row[Any]) -> list[Implementer]:
 
 async def list_programmes(
     session: AsyncSession, page: PageParams
-) -> tuple[list[sa.Row[Any]], dict[UUID, list[Implementer]], Links]:
-    """A page of programmes with their implementers, in one statement."""
-    rows: list[sa.Row[Any]]
-    rows, cursor = await sorted_page(session, _PROGRAMME_READ, PROGRAMMES, page, as_rows=True)
+) -> tuple[list[reads.Record], dict[UUID, list[Implementer]], Links]:
+    """A page of programmes with their implementers, in one statement read raw
+    (`app.db.reads`)."""
+    rows: list[reads.Record]
+    rows, cursor = await sorted_page(session, _PROGRAMME_READ, PROGRAMMES, page, raw=True)
     return rows, {p.id: implementers_in(p) for p in rows}, cursor
 
 
-async def read_programme(session: AsyncSession, programme_id: UUID) -> sa.Row[Any]:
-    """A programme to answer with (a row), with its implementers (`implementers_in`): one
-    statement."""
+async def read_programme(session: AsyncSession, programme_id: UUID) -> reads.Record:
+    """A programme to answer with (a row read raw: `app.db.reads`), with its implementers
+    (`implementers_in`): one statement."""
     stmt = _PROGRAMME_READ.where(col(TrainingProgramme.id) == programme_id)
-    return await read_one(
+    return await read_answer(
         session, stmt, _("No training programme {programme_id}.", programme_id=programme_id)
     )
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from app.api.answers import answer_json
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SessionDep
-from app.api.etag import conditional, set_etag, with_etag
+from app.api.etag import conditional, set_etag
 from app.api.headers import changed, conditional_read, created
 from app.api.pagination import listing
 from app.api.problems import problem_responses
@@ -98,7 +98,7 @@ async def get_application(
     view = await service.read_application(session, principal, application_id)
     if unchanged := conditional(request, response, etag_for(view.application.version)):
         return unchanged
-    return with_etag(answer_json(ApplicationRead, service.fields(view)), response)
+    return answer_json(ApplicationRead, service.fields(view), headers=response.headers)
 
 
 @router.patch(

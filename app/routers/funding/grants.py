@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from app.api.answers import answer_json
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import SessionDep
-from app.api.etag import conditional, set_etag, with_etag
+from app.api.etag import conditional, set_etag
 from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import conditional_read, created
 from app.api.pagination import listing
@@ -201,7 +201,7 @@ async def get_grant(
     if unchanged := conditional_expanded(request, response, view.grant.version, expand):
         return unchanged
     if not expand:  # the row's values, serialised once (app/api/answers.py)
-        return with_etag(answer_json(GrantRead, _fields(view)), response)
+        return answer_json(GrantRead, _fields(view), headers=response.headers)
     embedded = await expansions.in_grants(session, principal, [view.grant], expand)
     return GrantRead.model_validate({**_fields(view), **embedded[view.grant.id]})
 

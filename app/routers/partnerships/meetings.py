@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Request, Response
 from app.api.answers import answer_json
 from app.api.auth import Authenticated, Writer
 from app.api.deps import IfMatch, SessionDep
-from app.api.etag import set_etag, with_etag
+from app.api.etag import set_etag
 from app.api.expand import conditional_expanded, expand_query
 from app.api.headers import changed, conditional_read, created
 from app.api.pagination import listing
@@ -106,7 +106,7 @@ async def get_meeting(
     if unchanged := conditional_expanded(request, response, view.meeting.version, expand):
         return unchanged
     if not expand:  # the row's values, serialised once (app/api/answers.py)
-        return with_etag(answer_json(MeetingRead, service.fields(view)), response)
+        return answer_json(MeetingRead, service.fields(view), headers=response.headers)
     embedded = await expansions.in_meetings(session, [view], expand)
     return service.answer(view, embedded[view.meeting.id])
 

@@ -1,11 +1,13 @@
 """Partnerships: the Swedish party and its partners, and the decisions taken on them."""
 
+from dataclasses import asdict
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.answers import answer_json
 from app.api.auth import Authenticated, Staff, Writer
 from app.api.deps import IfMatch, SearchQuery, SessionDep
 from app.api.etag import set_etag
@@ -42,6 +44,7 @@ Expansions = Annotated[list[PartnershipExpand], expand_query(PartnershipExpand)]
     summary="List partnerships",
     description="Sorted by title, then id, unless `sort` says otherwise. Coordinators and "
     "viewers see the partnerships their organisations are parties of.",
+    response_model=PartnershipPage,
 )
 async def list_partnerships(
     session: SessionDep,
@@ -59,7 +62,7 @@ async def list_partnerships(
         int | None, Query(ge=1990, le=2100, description="Only those with a phase in that year.")
     ] = None,
     q: SearchQuery = None,
-) -> PartnershipPage:
+) -> PartnershipPage | Response:
     filters = service.PartnershipFilters(
         country=country,
         swedish_party_id=swedish_party_id,
@@ -72,6 +75,9 @@ async def list_partnerships(
         q=q,
     )
     rows, partners, links = await service.list_partnerships(session, principal, filters, page)
+    if not expand:  # the rows' values, validated once (its texts in the caller's language)
+        items = [service.fields(p, partners[p.id]) for p in rows]
+        return answer_json(PartnershipPage, {"items": items, **asdict(links)})
     embedded = await expansions.in_partnerships(session, rows, partners, expand)
     return PartnershipPage.of(
         [service.answer(p, partners[p.id], embedded[p.id]) for p in rows], links
@@ -105,6 +111,7 @@ async def create_partnership(
     operation_id="get_partnership",
     summary="Get a partnership",
     responses=problem_responses(NOT_FOUND) | conditional_read(),
+    response_model=PartnershipRead,
 )
 async def get_partnership(
     session: SessionDep,
@@ -113,11 +120,14 @@ async def get_partnership(
     response: Response,
     partnership_id: UUID,
     expand: Expansions,
-) -> PartnershipRead:
+) -> PartnershipRead | Response:
     partnership = await service.read_partnership(session, principal, partnership_id)
     if unchanged := conditional_expanded(request, response, partnership.version, expand):
-        return unchanged  # type: ignore[return-value]
+        return unchanged
     partners = {partnership.id: list(partnership.partner_ids or [])}
+    if not expand:  # the row's values, validated once (its texts in the caller's language)
+        data = service.fields(partnership, partners[partnership.id])
+        return answer_json(PartnershipRead, data, headers=response.headers)
     embedded = await expansions.in_partnerships(session, [partnership], partners, expand)
     return service.answer(partnership, partners[partnership.id], embedded[partnership.id])
 

@@ -20,6 +20,7 @@ from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import ensure_can_write_in, partnership_in_scope, scope_partnerships
 from app.core.versions import Expected, check_version
+from app.db import reads
 from app.models.enums import ApplicationAction, ApplicationKind, ApplicationStatus
 from app.models.funding import (
     Application,
@@ -57,7 +58,7 @@ from app.schemas.funding.applications import (
     BudgetLineIn,
 )
 from app.services.access import audit
-from app.services.common import apply_changes, merge_patch, read_one, touch
+from app.services.common import apply_changes, merge_patch, read_answer, touch
 from app.services.countries import funding_regions, partner_country_on
 from app.services.partnerships.meetings import check_activity_plan
 from app.services.partnerships.members import steering_group_missing
@@ -83,7 +84,7 @@ class Line:
 class ApplicationView:
     # The ORM object after a change, or a row of `_ANSWER` from a read: both have the
     # application's columns as attributes.
-    application: Application | sa.Row[Any]
+    application: Application | sa.Row[Any] | reads.Record
     budget: Sequence[ApplicationBudgetLine | Line]
 
 
@@ -155,7 +156,7 @@ _ANSWER = sa.select(_APPLICATIONS, *_BUDGET.c).select_from(
 )
 
 
-def _view(row: sa.Row[Any]) -> ApplicationView:
+def _view(row: sa.Row[Any] | reads.Record) -> ApplicationView:
     lines = zip(
         row.line_categories or (),
         row.line_years or (),
@@ -214,7 +215,8 @@ async def list_applications(
     status: ApplicationStatus | None = None,
     round_id: UUID | None = None,
 ) -> tuple[list[ApplicationView], Links]:
-    """A page of applications with their budget lines, in one statement."""
+    """A page of applications with their budget lines, in one statement read raw
+    (`app.db.reads`)."""
     stmt = _ANSWER.where(partnership_in_scope(principal, _APPLICATIONS.c.partnership_id))
     if partnership_id:
         stmt = stmt.where(_APPLICATIONS.c.partnership_id == partnership_id)
@@ -222,8 +224,8 @@ async def list_applications(
         stmt = stmt.where(_APPLICATIONS.c.status == status)
     if round_id:
         stmt = stmt.where(_APPLICATIONS.c.round_id == round_id)
-    rows: list[sa.Row[Any]]
-    rows, cursor = await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    rows: list[reads.Record]
+    rows, cursor = await sorted_page(session, stmt, SORTING, page, raw=True)
     return [_view(row) for row in rows], cursor
 
 
@@ -231,13 +233,13 @@ async def read_application(
     session: AsyncSession, principal: Principal, application_id: UUID
 ) -> ApplicationView:
     """An application to answer with, with its budget lines, in the caller's scope (else 404):
-    one statement."""
+    one statement, read raw (`app.db.reads`)."""
     stmt = _ANSWER.where(
         _APPLICATIONS.c.id == application_id,
         partnership_in_scope(principal, _APPLICATIONS.c.partnership_id),
     )
     not_found = _("No application {object_id}.", object_id=application_id)
-    return _view(await read_one(session, stmt, not_found))
+    return _view(await read_answer(session, stmt, not_found))
 
 
 async def get_application(

@@ -20,6 +20,7 @@ from app.core.periods import phase_years
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships
 from app.core.versions import Expected, check_version
+from app.db import reads
 from app.models.enums import HOSTED_VISITS, MeetingAction, MeetingStatus, PhaseKind
 from app.models.partnerships import (
     Meeting,
@@ -64,7 +65,7 @@ from app.services.partnerships.partnerships import (
 
 # A meeting in a list is a row (see `answer_columns`); one read by id, with its partnership,
 # is an ORM object (and is changed as one).
-MeetingRecord = Meeting | sa.Row[Any]
+MeetingRecord = Meeting | sa.Row[Any] | reads.Record
 _ANSWER = answer_columns(Meeting, MeetingRead).add_columns(
     col(Meeting.cancelled_reason), col(Meeting.cancelled_by), col(Meeting.cancelled_at)
 )
@@ -203,30 +204,32 @@ _HOST_SIDE = sa.case(
 ).label("host_side")
 
 
+# Meetings as their answers' rows, each with its host's side and its participants.
+_ANSWERS = _ANSWER.add_columns(_HOST_SIDE, _PARTICIPANT_IDS).join(
+    Partnership, col(Partnership.id) == col(Meeting.partnership_id)
+)
+
+
 def _answers_in_scope(principal: Principal, partnership_id: UUID) -> sa.Select[Any]:
     """Meetings of a partnership in the caller's scope as their answers' rows, each with its
     host's side and its participants: a read of meetings in one statement."""
-    stmt = (
-        _ANSWER.add_columns(_HOST_SIDE, _PARTICIPANT_IDS)
-        .join(Partnership, col(Partnership.id) == col(Meeting.partnership_id))
-        .where(col(Meeting.partnership_id) == partnership_id)
-    )
+    stmt = _ANSWERS.where(col(Meeting.partnership_id) == partnership_id)
     scoped: sa.Select[Any] = scope_partnerships(principal, stmt)
     return scoped
 
 
-def _view(row: sa.Row[Any]) -> MeetingView:
+def _view(row: reads.Record) -> MeetingView:
     return MeetingView(row, row.host_side, list(row.participant_ids or []))
 
 
 async def list_meetings(
     session: AsyncSession, principal: Principal, partnership_id: UUID, page: PageParams
 ) -> tuple[list[MeetingView], Links]:
-    """A page of a partnership's meetings in one statement; an empty page reads the partnership
-    too, to answer 404 outside the caller's scope."""
+    """A page of a partnership's meetings in one statement, read raw (`app.db.reads`); an empty
+    page reads the partnership too, to answer 404 outside the caller's scope."""
     stmt = _answers_in_scope(principal, partnership_id)
-    meetings: list[sa.Row[Any]]
-    meetings, links = await sorted_page(session, stmt, MEETINGS, page, as_rows=True)
+    meetings: list[reads.Record]
+    meetings, links = await sorted_page(session, stmt, MEETINGS, page, raw=True)
     if not meetings:
         await read_partnership(session, principal, partnership_id)
     return [_view(m) for m in meetings], links
@@ -235,11 +238,11 @@ async def list_meetings(
 async def read_meeting(
     session: AsyncSession, principal: Principal, partnership_id: UUID, meeting_id: UUID
 ) -> MeetingView:
-    """A meeting to answer with, in the caller's scope, in one statement; when it is not found,
-    read step by step, so that the 404 says which of the partnership and the meeting is
-    missing."""
+    """A meeting to answer with, in the caller's scope, in one statement read raw
+    (`app.db.reads`); when it is not found, read step by step, so that the 404 says which of
+    the partnership and the meeting is missing."""
     stmt = _answers_in_scope(principal, partnership_id).where(col(Meeting.id) == meeting_id)
-    row = (await session.execute(stmt)).first()
+    row = await reads.fetch_one(session, stmt)
     if row is None:
         _, view = await get_meeting(session, principal, partnership_id, meeting_id)
         return view

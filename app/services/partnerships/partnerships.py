@@ -18,6 +18,7 @@ from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import partnership_in_scope, scope_partnerships
 from app.core.versions import Expected, check_version
+from app.db import reads
 from app.models.enums import PartnershipStatus, Principle
 from app.models.networks import Network
 from app.models.organisations import Organisation
@@ -41,14 +42,14 @@ from app.services.common import (
     apply_changes,
     get_one,
     merge_patch,
-    read_one,
+    read_answer,
     text_search,
 )
 from app.services.countries import partner_country_on
 from app.services.organisations import check_organisations
 
 # A partnership read for an answer (a row, see `answer_columns`) or to change (an ORM object).
-PartnershipRecord = Partnership | sa.Row[Any]
+PartnershipRecord = Partnership | sa.Row[Any] | reads.Record
 _PARTNERSHIPS: sa.Table = Partnership.__table__  # type: ignore[attr-defined]
 _ANSWER = answer_columns(Partnership, PartnershipRead).add_columns(
     _PARTNERSHIPS.c.origin_swedish_interest_id, _PARTNERSHIPS.c.origin_partner_interest_id
@@ -154,25 +155,37 @@ SORTING = Sorting(
 
 async def list_partnerships(
     session: AsyncSession, principal: Principal, filters: PartnershipFilters, page: PageParams
-) -> tuple[list[sa.Row[Any]], dict[UUID, list[UUID]], Links]:
-    """A page of partnerships with their partner-side parties, in one statement."""
+) -> tuple[list[reads.Record], dict[UUID, list[UUID]], Links]:
+    """A page of partnerships with their partner-side parties, in one statement read raw
+    (`app.db.reads`)."""
     stmt = filtered(scope_partnerships(principal, _ANSWER.add_columns(_PARTNER_IDS)), filters)
-    rows: list[sa.Row[Any]]
-    rows, links = await sorted_page(session, stmt, SORTING, page, as_rows=True)
+    rows: list[reads.Record]
+    rows, links = await sorted_page(session, stmt, SORTING, page, raw=True)
     return rows, {p.id: list(p.partner_ids or []) for p in rows}, links
 
 
 async def read_partnership(
     session: AsyncSession, principal: Principal, partnership_id: UUID
-) -> sa.Row[Any]:
-    """A partnership to answer with, in the caller's scope (a row, see `answer_columns`), with
-    its partner-side parties as `partner_ids` (in `partners_of`'s order): one statement."""
+) -> reads.Record:
+    """A partnership to answer with, in the caller's scope (a row, see `answer_columns`, read
+    raw: `app.db.reads`), with its partner-side parties as `partner_ids` (in `partners_of`'s
+    order): one statement."""
     stmt = _ANSWER.add_columns(_PARTNER_IDS).where(_PARTNERSHIPS.c.id == partnership_id)
-    return await read_one(
+    return await read_answer(
         session,
         scope_partnerships(principal, stmt),
         _("No partnership {partnership_id}.", partnership_id=partnership_id),
     )
+
+
+def fields(partnership: PartnershipRecord, partner_ids: list[UUID]) -> dict[str, Any]:
+    """A partnership's answer as plain data (its texts validated per language by the model):
+    served as it is (`answer_json`) or validated with what `expand` embeds (`answer`)."""
+    return {
+        **answer_fields(partnership, PartnershipRead),
+        "partner_ids": partner_ids,
+        "origin": origin_of(partnership),
+    }
 
 
 def answer(
@@ -181,15 +194,7 @@ def answer(
     embedded: Mapping[str, Any] | None = None,
 ) -> PartnershipRead:
     """A partnership as its routes answer it, with the objects `expand` embeds in it."""
-    fields = answer_fields(partnership, PartnershipRead)
-    return PartnershipRead.model_validate(
-        {
-            **fields,
-            "partner_ids": partner_ids,
-            "origin": origin_of(partnership),
-            **(embedded or {}),
-        }
-    )
+    return PartnershipRead.model_validate({**fields(partnership, partner_ids), **(embedded or {})})
 
 
 async def readable_partnerships(
