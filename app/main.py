@@ -205,7 +205,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     # app's own routes, not an included router, which FastAPI matches twice per request with
     # bookkeeping each time (a fifth of /healthz's time in the app: bench/README.md, "Floor").
     # Its routes carry its tags already; it has no prefix or dependencies to lose.
-    assert not (health.router.prefix or health.router.dependencies)
+    if health.router.prefix or health.router.dependencies:
+        raise RuntimeError("the health routes are the app's own: no prefix, no dependencies")
     app.router.routes.extend(health.router.routes)
     for router in (
         countries.router,

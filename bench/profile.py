@@ -56,6 +56,8 @@ LAYERS = (
     ("/asyncpg/", "driver"),
     ("/pydantic/", "pydantic"),
     ("/pydantic_core/", "pydantic"),
+    ("/app/api/framework.py", "parameters"),  # FastAPI's parameter solving, patched
+    ("/app/db/reads.py", "driver"),  # binding values and processing rows for asyncpg
     ("/app/api/middleware.py", "our middleware"),
     ("/app/api/ratelimit.py", "our middleware"),
     ("/app/logging.py", "our middleware"),

@@ -41,14 +41,15 @@ def answer_json(
     body = (
         serializer.to_json(data)
         if serializer is not None
-        else model.model_validate(data).model_dump_json().encode()
+        else model.model_validate(data).model_dump_json(by_alias=True).encode()
     )
-    return Response(
-        body,
-        status_code=status_code,
-        headers=dict(headers) if headers else None,
-        media_type="application/json",
-    )
+    answer = Response(body, status_code=status_code, media_type="application/json")
+    if headers:  # as FastAPI copies them: every value, a header set twice included
+        raw = getattr(headers, "raw", None)
+        if raw is None:
+            raw = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+        answer.raw_headers.extend(raw)
+    return answer
 
 
 @cache

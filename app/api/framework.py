@@ -83,12 +83,20 @@ _VALIDATED = object()
 _IMMUTABLE = (type(None), bool, int, float, str, bytes)
 
 
+_EMPTY_LIST = object()
+"""The default of a field whose factory is `list`: a new `[]` for each request, without pydantic
+reading the factory's signature each time (a builtin's is parsed from its text)."""
+
+
 def _constant_default(field: Any) -> Any:
     """An optional field's default that needs neither a copy nor validation: None, a number, a
-    string (a list is copied for each request, a default factory called)."""
+    string, or a factory's new empty list (another list is copied for each request, another
+    default factory called)."""
     info = field.field_info
-    if info.is_required() or info.validate_default or info.default_factory is not None:
+    if info.is_required() or info.validate_default:
         return _VALIDATED
+    if info.default_factory is not None:
+        return _EMPTY_LIST if info.default_factory is list else _VALIDATED
     default = info.default
     return default if type(default) in _IMMUTABLE else _VALIDATED
 
@@ -143,7 +151,7 @@ def _planned_params_to_args(original: Callable[..., Any]) -> Callable[..., Any]:
                 value = received_params.get(name, None)
             if value is None or (sequence and len(value) == 0):
                 if default is not _VALIDATED:
-                    values[field.name] = default
+                    values[field.name] = [] if default is _EMPTY_LIST else default
                     continue
                 value = undefined
             v_, errors_ = validate(field=field, value=value, values=values, loc=locs[at])

@@ -78,10 +78,10 @@ class TransactionalRoute(APIRoute):
                 claim = getattr(request.state, "idempotency", None)
                 if claim is None:
                     raise
-                answer = await idempotency.finish_failed(request, session, claim, exc)
-                if answer is None:
+                stored = await idempotency.finish_failed(request, session, claim, exc)
+                if stored is None:
                     raise
-                return answer
+                return stored
             claim = getattr(request.state, "idempotency", None)
             if claim is not None:
                 await idempotency.finish(session, claim, response)

@@ -94,6 +94,8 @@ def _plan(stmt: sa.Select[Any], dialect: Dialect) -> tuple[_Plan, Any, Any]:
 def _compile(stmt: sa.Select[Any], dialect: Dialect, key: Any) -> _Plan:
     if any(isinstance(d.get("type"), type) for d in stmt.column_descriptions):
         raise TypeError("raw reads select columns, not ORM entities")
+    if not isinstance(stmt, sa.Select) or stmt._for_update_arg is not None:
+        raise TypeError("raw reads are plain SELECTs: a lock needs the session's transaction")
     compiled = stmt.compile(dialect=dialect, cache_key=key)
     results = []
     for i, column in enumerate(compiled._result_columns):

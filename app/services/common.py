@@ -93,22 +93,12 @@ def answer_columns(model: type[SQLModel], schema: type[BaseModel]) -> sa.Select[
 
 
 def answer_fields(record: Any, schema: type[BaseModel]) -> dict[str, Any]:
-    """The attributes of `record` (a row or an ORM object) that `schema` has fields for: what
-    an answer takes from it, before the fields computed beside it."""
+    """The values of `record` (a row read raw, a row or an ORM object) that `schema` has fields
+    for: what an answer takes from it, before the fields computed beside it. A raw row is read by
+    key (as an attribute, a column named `items` would be the dict's method)."""
+    if isinstance(record, Mapping):
+        return {name: record[name] for name in schema.model_fields if name in record}
     return {name: getattr(record, name) for name in schema.model_fields if hasattr(record, name)}
-
-
-async def read_one(
-    session: AsyncSession,
-    stmt: sa.Select[Any],
-    not_found: Text,
-    params: Mapping[str, Any] | None = None,
-) -> sa.Row[Any]:
-    """The one row `stmt` (of `answer_columns`) selects, or 404 with `not_found`."""
-    row: sa.Row[Any] | None = (await session.execute(stmt, params)).first()
-    if row is None:
-        raise ProblemError(NOT_FOUND, not_found)
-    return row
 
 
 async def read_answer(

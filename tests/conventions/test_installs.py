@@ -1,13 +1,15 @@
-"""Installs are the same everywhere: the lock files match pyproject.toml, and the one patch of a
-FastAPI internal (app/api/routing.py) applies to the FastAPI they install."""
+"""Installs are the same everywhere: the lock files match pyproject.toml, and the patches of
+FastAPI's internals (app/api/routing.py, app/api/framework.py) apply to the FastAPI they
+install."""
 
 import re
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
 import fastapi
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Query
 from fastapi.routing import APIRoute
 from httpx import ASGITransport, AsyncClient
 from packaging.requirements import Requirement
@@ -15,12 +17,52 @@ from packaging.utils import canonicalize_name
 from starlette.routing import Match
 from starlette.types import Scope
 
+from app.api.framework import match_routers_by_paths, remember_declarations
 from app.api.routing import skip_routers_by_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", re.MULTILINE)
 # A pin with its markers and hashes: from its name up to the next pin.
 ENTRY = re.compile(r"^[A-Za-z0-9].*?(?=^[A-Za-z0-9]|\Z)", re.MULTILINE | re.DOTALL)
+
+
+async def test_the_framework_patches_apply_and_answer_as_fastapi_does() -> None:
+    """app/api/framework.py's two patches report whether FastAPI's internals were as expected;
+    with the installed FastAPI both must be in place (or the speed they bring is silently lost),
+    and parameters, their defaults, 404, 405 and a passed-over router answer as before."""
+    assert remember_declarations() and match_routers_by_paths(), (
+        f"app/api/framework.py no longer applies to FastAPI {fastapi.__version__}: adapt it"
+    )
+    first = APIRouter(prefix="/first")
+
+    @first.get("/things")
+    async def things(
+        sort: Annotated[list[str], Query(default_factory=list)],
+        limit: int = 20,
+        q: str | None = None,
+    ) -> dict[str, object]:
+        sort.append("mutated")  # each request has a new default list
+        return {"sort": sort, "limit": limit, "q": q}
+
+    second = APIRouter()
+    second.add_api_route("/second/{name}", lambda name: name)
+    app = FastAPI()
+    app.include_router(first, prefix="/v1")
+    app.include_router(second, prefix="/v1")
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as http:
+        plain = (await http.get("/v1/first/things")).json()
+        again = (await http.get("/v1/first/things")).json()
+        given = (await http.get("/v1/first/things?sort=a&sort=-b&limit=5&q=x")).json()
+        invalid = await http.get("/v1/first/things?limit=many")
+        other = (await http.get("/v1/second/thing")).json()
+        missing = await http.get("/v1/third")
+        wrong_method = await http.post("/v1/first/things")
+    assert plain == again == {"sort": ["mutated"], "limit": 20, "q": None}
+    assert given == {"sort": ["a", "-b", "mutated"], "limit": 5, "q": "x"}
+    assert invalid.status_code == 422
+    assert invalid.json()["detail"][0]["loc"] == ["query", "limit"]
+    assert other == "thing"
+    assert (missing.status_code, wrong_method.status_code) == (404, 405)
 
 
 async def test_the_routing_patch_applies_to_the_installed_fastapi() -> None:

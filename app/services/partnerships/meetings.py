@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from pydantic import MISSING
 from sqlalchemy.dialects.postgresql import aggregate_order_by, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -99,7 +100,7 @@ def fields(view: MeetingView) -> dict[str, Any]:
 
 
 # The fields of a meeting's answer (but those `expand` embeds), in their order.
-_FIELDS = [n for n, f in MeetingRead.model_fields.items() if f.is_required()]
+_FIELDS = [n for n, f in MeetingRead.model_fields.items() if f.default is not MISSING]
 
 
 def answer(view: MeetingView, embedded: Mapping[str, Any] | None = None) -> MeetingRead:
