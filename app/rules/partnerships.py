@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
+from app.clock import STOCKHOLM
 from app.core.errors import CONFLICT, ProblemError, RuleMode, RuleViolation, rule
 from app.core.i18n import Listing, Message, Text, _, separated
 from app.core.periods import last_day_within
@@ -1141,7 +1142,11 @@ def check_deletable(status: str, participants: int, in_calendar_since: datetime 
         why.append(_("{n} participants recorded", n=participants))
     if in_calendar_since is not None:
         why.append(
-            _("been in a calendar feed since {day}", day=in_calendar_since.date()),
+            # the programme's day (app/clock.py): listed at 23:30 UTC is the next day in Sweden
+            _(
+                "been in a calendar feed since {day}",
+                day=in_calendar_since.astimezone(STOCKHOLM).date(),
+            ),
         )
     if why:
         raise ProblemError(
