@@ -292,6 +292,17 @@ class ResponseModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+def money_data(amount: Decimal, currency: str = "SEK") -> dict[str, Any]:
+    """Money as `Money` answers it, as plain data for `answer_json` (app/api/answers.py)."""
+    return {"amount": _cents(amount), "currency": currency}
+
+
+def _cents(value: Decimal) -> Decimal:
+    """Two decimals (exact: more were refused on the way in), and no "-0": answered "0.00"."""
+    cents = value.quantize(Decimal("0.01"))
+    return cents.copy_abs() if cents.is_zero() else cents
+
+
 class Money(BaseModel):
     """An amount as a decimal string (answered with two decimals) and its ISO 4217 currency."""
 
@@ -305,8 +316,7 @@ class Money(BaseModel):
     @field_validator("amount")
     @classmethod
     def _two_decimals(cls, value: Decimal) -> Decimal:
-        cents = value.quantize(Decimal("0.01"))  # exact: more decimals were refused above
-        return cents.copy_abs() if cents.is_zero() else cents  # "-0" is answered "0.00"
+        return _cents(value)
 
 
 class PositiveMoney(Money):

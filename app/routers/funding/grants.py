@@ -2,7 +2,6 @@
 ICLD staff decide and pay; the Swedish party files reports; everyone in scope reads."""
 
 from dataclasses import asdict
-from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -22,6 +21,7 @@ from app.core.paging import PageParams
 from app.core.versions import etag_for
 from app.models.enums import GrantStatus, ReportStatus
 from app.models.funding import Amendment, Payment
+from app.schemas.common import money_data
 from app.schemas.funding.applications import sek
 from app.schemas.funding.grants import (
     AmendmentCreate,
@@ -68,8 +68,8 @@ def _fields(view: service.GrantView) -> dict[str, Any]:
         "reference": g.reference,
         "decided_on": g.decided_on,
         "starts": g.starts,
-        "original": {"amount": _sek(g.original_amount), "ends": g.original_ends},
-        "current": {"amount": _sek(g.amount), "ends": g.ends},
+        "original": {"amount": money_data(g.original_amount), "ends": g.original_ends},
+        "current": {"amount": money_data(g.amount), "ends": g.ends},
         "status": g.status,
         "closed_on": g.closed_on,
         "conditions": g.conditions,
@@ -84,8 +84,8 @@ def _fields(view: service.GrantView) -> dict[str, Any]:
                 "category": line.category,
                 "year": line.year,
                 "description": line.description,
-                "original": _sek(line.original_amount),
-                "current": _sek(line.amount),
+                "original": money_data(line.original_amount),
+                "current": money_data(line.amount),
             }
             for line in view.lines
         ],
@@ -96,10 +96,6 @@ def _fields(view: service.GrantView) -> dict[str, Any]:
         "created_at": g.created_at,
         "updated_at": g.updated_at,
     }
-
-
-def _sek(amount: Decimal) -> dict[str, Any]:
-    return {"amount": amount, "currency": "SEK"}
 
 
 def read_report(view: reports.ReportView) -> ReportRead:

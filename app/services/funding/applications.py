@@ -50,6 +50,7 @@ from app.rules.partnerships import (
     check_partner_country,
     check_steering_group,
 )
+from app.schemas.common import money_data
 from app.schemas.funding.applications import (
     ApplicationCreate,
     ApplicationFields,
@@ -65,8 +66,6 @@ from app.services.partnerships.members import steering_group_missing
 from app.services.partnerships.partnerships import get_owned, partners_of
 
 # Applications
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -104,12 +103,12 @@ def fields(view: ApplicationView) -> dict[str, Any]:
             {
                 "category": line.category,
                 "year": line.year,
-                "amount": _sek(line.amount),
+                "amount": money_data(line.amount),
                 "description": line.description,
             }
             for line in view.budget
         ],
-        "budget_total": _sek(budget_total(view.budget)),
+        "budget_total": money_data(budget_total(view.budget)),
         "attachment_ids": a.attachment_ids,
         "status": a.status,
         "submitted_on": a.submitted_on,
@@ -117,12 +116,6 @@ def fields(view: ApplicationView) -> dict[str, Any]:
         "created_at": a.created_at,
         "updated_at": a.updated_at,
     }
-
-
-def _sek(amount: Decimal) -> dict[str, Any]:
-    """Money in SEK as `Money` answers it: two decimals, and no "-0"."""
-    cents = amount.quantize(CENT)
-    return {"amount": cents.copy_abs() if cents.is_zero() else cents, "currency": "SEK"}
 
 
 def answer(view: ApplicationView) -> ApplicationRead:
