@@ -27,8 +27,12 @@ class Settings(BaseSettings):
         default="127.0.0.1", description="Proxies whose X-Forwarded-* headers are trusted."
     )
 
-    db_pool_size: int = Field(default=10, ge=1, le=100)
-    db_max_overflow: int = Field(default=5, ge=0, le=100)
+    # One fixed pool of 15 (the connections a replica could open before, 10 + 5 of overflow):
+    # an overflow connection is closed when it comes back to a full pool, so under more than ten
+    # requests at once the pool kept opening and closing connections, and PostgreSQL kept
+    # starting backends for them (bench/README.md, "A pool that keeps what it opens").
+    db_pool_size: int = Field(default=15, ge=1, le=100)
+    db_max_overflow: int = Field(default=0, ge=0, le=100)
     db_pool_timeout_s: float = Field(default=10.0, gt=0)
     db_pool_recycle_s: int = Field(default=1800, gt=0)
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
