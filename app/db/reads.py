@@ -94,7 +94,7 @@ def _type_code(kind: Any) -> int | None:
     while isinstance(kind, sa.ARRAY):
         kind = kind.item_type
     affinity = kind._type_affinity
-    if affinity is None or not issubclass(affinity, sa.Numeric):
+    if affinity is None or not issubclass(affinity, (sa.Numeric, sa.Float)):
         return None
     return _FLOAT8 if issubclass(affinity, sa.Float) else _NUMERIC
 
