@@ -3,7 +3,9 @@
 wrote reads what it wrote), and as resilient as the session's reads when the database drops a
 connection."""
 
+import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from app.api.answers import answer_json
 from app.db import reads
 from app.db.engine import make_engine, make_sessionmaker, reads_first
+from app.models.enums import Role
 from app.models.organisations import Organisation
 from app.routers import programmes as programme_routes
 from app.routers.funding import grants as grant_routes
@@ -36,6 +39,12 @@ from app.services.funding import applications, grants
 from app.services.networks import networks, workshops
 from app.services.partnerships import meetings, partnerships
 from app.settings import Settings
+from tests.conftest import api_key, authorised
+from tests.factories import PARTNERSHIPS_PATH, PEOPLE_PATH, create_organisation, create_person
+from tests.funding.helpers import create_grant
+from tests.funding.helpers import partnership as funded_partnership
+from tests.funding.test_applications import inception
+from tests.partnerships.test_phases import meeting
 from tests.test_db_liveness import one_connection, terminate
 from tests.test_partner_interests import demo
 
@@ -194,23 +203,89 @@ async def test_a_connection_the_server_closed_is_replaced_for_a_raw_read(
         await engine.dispose()
 
 
+@pytest.mark.parametrize("read", [PID, reads.Prepared(PID)], ids=["built", "prepared"])
 async def test_a_lost_connection_is_sqlalchemys_error_and_the_next_read_recovers(
-    database_url: str, settings: Settings
+    database_url: str, settings: Settings, read: sa.Select[Any] | reads.Prepared
 ) -> None:
     """Without the checkout check the dead connection is used: the read fails as a session's
     would (a `DBAPIError`, which the API answers with 503), the pool throws the connection away,
-    and the next read has a new one."""
+    and the next read has a new one; a prepared read (its plan kept from the first) as well."""
     engine = make_engine(database_url, one_connection(settings, db_pool_pre_ping=False))
     sessions = make_sessionmaker(engine)
     try:
         async with sessions() as session:
-            first = await reads.fetch_scalar(session, PID)
+            first = await reads.fetch_scalar(session, read)
         await terminate(database_url, first)
         async with sessions() as session:
             with pytest.raises(DBAPIError) as failed:
-                await reads.fetch_scalar(session, PID)
+                await reads.fetch_scalar(session, read)
         assert failed.value.connection_invalidated
         async with sessions() as session:
-            assert await reads.fetch_scalar(session, PID) != first
+            assert await reads.fetch_scalar(session, read) != first
     finally:
         await engine.dispose()
+
+
+async def test_a_prepared_read_by_id_answers_a_scoped_caller_as_staff_and_404s_outside(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    """The reads by id prepared per shape of scope (`reads.Prepared`, the caller's organisations
+    an array bound per request): a coordinator of the Swedish party, or of the partner (the
+    scope's subquery), with a second organisation besides, gets the staff's answer byte for
+    byte with its ETag; a coordinator of another organisation gets the 404 problem."""
+    p = await funded_partnership(client)
+    grant = await create_grant(client, p)
+    application = (await client.post("/api/v1/applications", json=inception(p))).json()
+    held = await meeting(client, p, "2027-05-04", "swedish")
+    shared = [
+        f"{PARTNERSHIPS_PATH}/{p['id']}",
+        f"{PARTNERSHIPS_PATH}/{p['id']}/meetings/{held['id']}",
+        f"/api/v1/grants/{grant['id']}",
+        f"/api/v1/applications/{application['id']}",
+    ]
+    elsewhere = uuid.UUID((await create_organisation(client))["id"])
+    for organisation_id in (p["swedish_party_id"], p["partner_ids"][0]):
+        person = await create_person(client, organisation_id)
+        paths = [*shared, f"{PEOPLE_PATH}/{person['id']}"]
+        token = await api_key(connection, Role.coordinator, [elsewhere, uuid.UUID(organisation_id)])
+        async with authorised(client, token) as coordinator:
+            for path in paths:
+                staff, theirs = await client.get(path), await coordinator.get(path)
+                assert staff.status_code == theirs.status_code == 200, (path, theirs.text)
+                assert theirs.content == staff.content, path
+                assert theirs.headers["etag"] == staff.headers["etag"], path
+        async with authorised(
+            client, await api_key(connection, Role.coordinator, [elsewhere])
+        ) as other:
+            for path in paths:
+                outside = await other.get(path)
+                assert outside.status_code == 404, (path, outside.text)
+                assert outside.headers["content-type"] == "application/problem+json", path
+
+
+NUMBERS = [
+    sa.Float(),
+    sa.Float(asdecimal=True),
+    sa.Double(),
+    sa.Numeric(14, 2),
+    sa.Numeric(14, 2, asdecimal=False),
+    sa.ARRAY(sa.Float(asdecimal=True)),
+    sa.ARRAY(sa.Numeric(14, 2)),
+]
+
+
+@pytest.mark.parametrize("kind", NUMBERS, ids=repr)
+async def test_a_number_read_raw_is_of_the_type_the_session_reads(
+    connection: AsyncConnection, kind: Any
+) -> None:
+    """A float or numeric column read raw comes back as the session's read gives it (a float
+    asked for as a `Decimal` too): its processor is chosen by the type code PostgreSQL sends for
+    the column's type, which the session takes from the cursor."""
+    value = [1.25, 2.5] if isinstance(kind, sa.ARRAY) else 1.25
+    stmt = sa.select(sa.cast(sa.literal(value, kind), kind).label("n"))
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        expected = await session.scalar(stmt)
+        raw = await reads.fetch_scalar(session, stmt)
+    assert raw == expected
+    pairs = zip(raw, expected, strict=True) if isinstance(kind, sa.ARRAY) else [(raw, expected)]
+    assert {(type(r), type(e)) for r, e in pairs} in ({(float, float)}, {(Decimal, Decimal)})

@@ -4,10 +4,13 @@ Reads are scoped in the query, so lists and counts never include other organisat
 object outside the scope is not found (404), exactly like a missing one.
 """
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import col
 
 from app.core.errors import FORBIDDEN, ProblemError
@@ -20,12 +23,47 @@ from app.models.partnerships import Partnership, PartnershipPartner
 from app.models.people import Person
 from app.models.programmes import StudyVisit
 
+# The organisations of a caller, as a prepared read takes them: an array bound per request.
+ORGANISATION_IDS = sa.bindparam("organisation_ids", type_=ARRAY(sa.Uuid()))
 
-def scope_people(principal: Principal, stmt: Any) -> Any:
+
+@dataclass(frozen=True)
+class Shape:
+    """A caller's scope as a statement built once takes it (`app.db.reads.Prepared`): everything
+    (ICLD staff), or the organisations bound per request (`scope_values`) as `= ANY(...)`, one
+    statement for any number of them. The scoping functions below take a `Shape` where they
+    take a principal, and build the same conditions."""
+
+    sees_everything: bool
+    organisation_ids: sa.BindParameter[Any] = ORGANISATION_IDS
+
+
+EVERYTHING, OWN = Shape(sees_everything=True), Shape(sees_everything=False)
+Scoped = Principal | Shape
+
+
+def shape_of(principal: Principal) -> Shape:
+    """The shape of the principal's scope: a key for the statements built once per shape."""
+    return EVERYTHING if principal.sees_everything else OWN
+
+
+def scope_values(principal: Principal) -> dict[str, Any]:
+    """The values a statement scoped by `shape_of(principal)` is read with."""
+    return {"organisation_ids": list(principal.organisation_ids)}
+
+
+def _among(column: Any, ids: Collection[UUID] | sa.BindParameter[Any]) -> Any:
+    """`column` is one of `ids`: a principal's organisations, or a shape's array of them."""
+    if isinstance(ids, sa.BindParameter):
+        return column == sa.any_(ids)
+    return column.in_(ids)
+
+
+def scope_people(principal: Scoped, stmt: Any) -> Any:
     """People the principal may read: ICLD staff all, others those of their organisations."""
     if principal.sees_everything:
         return stmt
-    return stmt.where(col(Person.organisation_id).in_(principal.organisation_ids))
+    return stmt.where(_among(col(Person.organisation_id), principal.organisation_ids))
 
 
 def can_see_contact_details(principal: Principal, organisation_id: UUID) -> bool:
@@ -52,7 +90,7 @@ def writable_organisation(principal: Principal, organisation: Organisation) -> b
     return principal.in_scope(organisation.id)
 
 
-def scope_partnerships(principal: Principal, stmt: Any) -> Any:
+def scope_partnerships(principal: Scoped, stmt: Any) -> Any:
     """Partnerships the principal may read: ICLD staff all, others those their organisations are
     a party of (Swedish, partner or third party)."""
     if principal.sees_everything:
@@ -60,17 +98,17 @@ def scope_partnerships(principal: Principal, stmt: Any) -> Any:
     mine = principal.organisation_ids
     return stmt.where(
         sa.or_(
-            col(Partnership.swedish_party_id).in_(mine),
-            col(Partnership.third_party_id).in_(mine),
+            _among(col(Partnership.swedish_party_id), mine),
+            _among(col(Partnership.third_party_id), mine),
             sa.exists().where(
                 col(PartnershipPartner.partnership_id) == col(Partnership.id),
-                col(PartnershipPartner.organisation_id).in_(mine),
+                _among(col(PartnershipPartner.organisation_id), mine),
             ),
         )
     )
 
 
-def partnership_in_scope(principal: Principal, partnership_id: Any) -> Any:
+def partnership_in_scope(principal: Scoped, partnership_id: Any) -> Any:
     """A condition on a partnership id column: a partnership the principal may read. ICLD staff
     get no condition at all (not a subquery over every partnership)."""
     if principal.sees_everything:
@@ -78,7 +116,7 @@ def partnership_in_scope(principal: Principal, partnership_id: Any) -> Any:
     return partnership_id.in_(scope_partnerships(principal, sa.select(col(Partnership.id))))
 
 
-def scope_study_visits(principal: Principal, stmt: Any) -> Any:
+def scope_study_visits(principal: Scoped, stmt: Any) -> Any:
     """Study visits the principal may read: ICLD staff all; others those their organisations
     host, and those of their partnerships."""
     if principal.sees_everything:
@@ -86,18 +124,18 @@ def scope_study_visits(principal: Principal, stmt: Any) -> Any:
     mine = scope_partnerships(principal, sa.select(col(Partnership.id)))
     return stmt.where(
         sa.or_(
-            col(StudyVisit.host_organisation_id).in_(principal.organisation_ids),
+            _among(col(StudyVisit.host_organisation_id), principal.organisation_ids),
             col(StudyVisit.partnership_id).in_(mine),
         )
     )
 
 
-def scope_partner_interests(principal: Principal, stmt: Any) -> Any:
+def scope_partner_interests(principal: Scoped, stmt: Any) -> Any:
     """Declarations of interest the principal may read and (with a writing role) change: ICLD
     staff all, others their organisations'."""
     if principal.sees_everything:
         return stmt
-    return stmt.where(col(PartnerInterest.organisation_id).in_(principal.organisation_ids))
+    return stmt.where(_among(col(PartnerInterest.organisation_id), principal.organisation_ids))
 
 
 def scope_candidates(principal: Principal, stmt: Any) -> Any:

@@ -27,12 +27,19 @@ an error is SQLAlchemy's: asyncpg's exception translated and handled by the conn
 connection, or one whose statement was cancelled, invalidated; a `DBAPIError` the problem
 handlers answer with 503 or 400), as for a statement sent through the session.
 
+A read whose shape never changes (a read by id, scoped by the kind of caller) is a `Prepared`:
+its statement built once with a named `sa.bindparam` for each value of a request, compiled once
+with the order its values go in, so a request only binds its values (`fetch_one(session,
+prepared, {"id": ...})`): no statement built, no cache key computed (bench/README.md, "Prepared
+reads": together about 8 % of a partnership's read by id).
+
 Only plain column selects: no ORM entity (its rows are objects), no statement that writes or
 locks (those need the session's transaction)."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
@@ -71,12 +78,29 @@ class _Plan:
 _PLANS: LRUCache[Any, _Plan] = LRUCache(1000)
 
 
+# PostgreSQL's type codes of a float8 and a numeric column: what asyncpg's numeric types ask for.
+_FLOAT8, _NUMERIC = 701, 1700
+
+
+def _type_code(kind: Any) -> int | None:
+    """The type code PostgreSQL sends for a column of SQL type `kind`, for a result processor
+    that needs it, else None. The asyncpg dialect's numeric types choose their processor by it
+    (a float to a `Decimal`, a numeric to a `float`, or nothing) and only by its family, float
+    or numeric, which the column's type names: a `Float` (`REAL`, `DOUBLE`) is sent as a float,
+    any other `Numeric` as a numeric, an array as its items. Through the session SQLAlchemy
+    takes the code from the cursor; a raw read has none, and its statement's types are what its
+    columns are (a float expression labelled `Numeric` would be mistyped for the session too:
+    its processor would then be the numeric's)."""
+    while isinstance(kind, sa.ARRAY):
+        kind = kind.item_type
+    affinity = kind._type_affinity
+    if affinity is None or not issubclass(affinity, (sa.Numeric, sa.Float)):
+        return None
+    return _FLOAT8 if issubclass(affinity, sa.Float) else _NUMERIC
+
+
 def _result_processor(kind: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
-    try:
-        processor = kind._cached_result_processor(dialect, None)
-    except Exception:  # a type that reads the driver's type code (PostgreSQL's numeric)
-        processor = kind._cached_result_processor(dialect, 1700)
-    return processor  # type: ignore[no-any-return]
+    return kind._cached_result_processor(dialect, _type_code(kind))  # type: ignore[no-any-return]
 
 
 def _plan(stmt: sa.Select[Any], dialect: Dialect) -> tuple[_Plan, Any, Any]:
@@ -164,8 +188,84 @@ def _run_checked_out(engine: AsyncEngine, plan: _Plan, sql: str, args: list[Any]
         return _run(conn, plan, sql, args)
 
 
+class Prepared:
+    """A statement whose shape is fixed, built once with a named `sa.bindparam` (no value) for
+    each value a request gives (`fetch_all(session, prepared, {"id": ...})`), and its plan,
+    compiled at its first read: a read binds its values and sends the compiled SQL. Every other
+    value in the statement (a constant, a literal compared with) is bound once, with the plan.
+    A statement whose shape depends on the request (a scope, a filter) is one `Prepared` per
+    shape: see `prepared`."""
+
+    __slots__ = ("_args", "_dialect", "_plan", "statement")
+
+    def __init__(self, statement: sa.Select[Any]) -> None:
+        self.statement = statement
+        self._dialect: Dialect | None = None
+
+    def _prepare(self, dialect: Dialect) -> None:
+        plan = _compile(self.statement, dialect, None)
+        compiled = plan.compiled
+        given = {name for bind, name in compiled.bind_names.items() if bind.required}
+        if plan.expanding:  # an expanding IN's SQL is made per request by SQLAlchemy
+            self._args: Any = None
+        else:
+            # The constants' values once (construct_params refuses a required value missing).
+            values = compiled.construct_params(dict.fromkeys(given), escape_names=False)
+            binds = plan.binds
+            self._args = (
+                [binds[k](values[k]) if k in binds else values[k] for k in plan.positions],
+                tuple((i, k, binds.get(k)) for i, k in enumerate(plan.positions) if k in given),
+            )
+        self._plan, self._dialect = plan, dialect
+
+    def bound(
+        self, dialect: Dialect, params: Mapping[str, Any] | None
+    ) -> tuple[_Plan, str, list[Any]]:
+        """The plan, the SQL to send and its positional values, for `params`."""
+        if dialect is not self._dialect:
+            self._prepare(dialect)
+        plan = self._plan
+        if self._args is None:
+            return (plan, *_bound(plan, None, None, params))
+        constants, given = self._args
+        args = constants.copy()
+        values = params or {}
+        for i, key, process in given:
+            try:
+                value = values[key]
+            except KeyError:
+                raise sa.exc.ArgumentError(f"a prepared read needs a value for {key!r}") from None
+            args[i] = value if process is None else process(value)
+        return plan, plan.sql, args
+
+
+_Shape = TypeVar("_Shape", bound=Hashable)
+
+
+def prepared(build: Callable[[_Shape], sa.Select[Any]]) -> Callable[[_Shape], Prepared]:
+    """`build`'s statement for a shape (a caller's scope, an option), built and prepared at the
+    first read of that shape, then kept (`Prepared`)."""
+
+    @cache
+    def of(shape: _Shape) -> Prepared:
+        return Prepared(build(shape))
+
+    return of
+
+
+def _sent(
+    stmt: sa.Select[Any] | Prepared, dialect: Dialect, params: Mapping[str, Any] | None
+) -> tuple[_Plan, str, list[Any]]:
+    if isinstance(stmt, Prepared):
+        return stmt.bound(dialect, params)
+    plan, extracted, collected = _plan(stmt, dialect)
+    return (plan, *_bound(plan, extracted, collected, params))
+
+
 async def fetch_all(
-    session: AsyncSession, stmt: sa.Select[Any], params: Mapping[str, Any] | None = None
+    session: AsyncSession,
+    stmt: sa.Select[Any] | Prepared,
+    params: Mapping[str, Any] | None = None,
 ) -> list[Record]:
     """The rows `stmt` selects, as dicts of its column keys (see the module's docstring)."""
     bind = session.bind
@@ -175,16 +275,16 @@ async def fetch_all(
         conn = bind
     else:
         assert isinstance(bind, AsyncEngine), "a session bound to an engine or a connection"
-        plan, extracted, collected = _plan(stmt, bind.dialect)
-        sql, args = _bound(plan, extracted, collected, params)
+        plan, sql, args = _sent(stmt, bind.dialect, params)
         return await greenlet_spawn(_run_checked_out, bind, plan, sql, args)
-    plan, extracted, collected = _plan(stmt, conn.dialect)
-    sql, args = _bound(plan, extracted, collected, params)
+    plan, sql, args = _sent(stmt, conn.dialect, params)
     return await greenlet_spawn(_run, conn.sync_connection, plan, sql, args)
 
 
 async def fetch_one(
-    session: AsyncSession, stmt: sa.Select[Any], params: Mapping[str, Any] | None = None
+    session: AsyncSession,
+    stmt: sa.Select[Any] | Prepared,
+    params: Mapping[str, Any] | None = None,
 ) -> Record | None:
     """The first row `stmt` selects (a dict), or None."""
     rows = await fetch_all(session, stmt, params)
@@ -192,7 +292,9 @@ async def fetch_one(
 
 
 async def fetch_scalar(
-    session: AsyncSession, stmt: sa.Select[Any], params: Mapping[str, Any] | None = None
+    session: AsyncSession,
+    stmt: sa.Select[Any] | Prepared,
+    params: Mapping[str, Any] | None = None,
 ) -> Any:
     """The first column of the first row `stmt` selects, or None."""
     rows = await fetch_all(session, stmt, params)

@@ -103,12 +103,13 @@ def answer_fields(record: Any, schema: type[BaseModel]) -> dict[str, Any]:
 
 async def read_answer(
     session: AsyncSession,
-    stmt: sa.Select[Any],
+    stmt: sa.Select[Any] | reads.Prepared,
     not_found: Text,
     params: Mapping[str, Any] | None = None,
 ) -> reads.Record:
-    """The one row `stmt` (of `answer_columns`) selects, read raw (`app.db.reads`: a dict for
-    `answer_json`, without SQLAlchemy's per-statement path), or 404 with `not_found`."""
+    """The one row `stmt` (of `answer_columns`, or prepared of them) selects, read raw
+    (`app.db.reads`: a dict for `answer_json`, without SQLAlchemy's per-statement path), or 404
+    with `not_found`."""
     row = await reads.fetch_one(session, stmt, params)
     if row is None:
         raise ProblemError(NOT_FOUND, not_found)

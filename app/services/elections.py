@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -12,6 +13,7 @@ from app.core.errors import CONFLICT, ProblemError
 from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.versions import Expected, check_version
+from app.db import reads
 from app.models.elections import Election
 from app.models.enums import ElectionLevel
 from app.rules.continuity import check_election_country
@@ -21,6 +23,7 @@ from app.services.countries import check_countries
 from app.services.organisations import check_organisations
 
 _ANSWER = answer_columns(Election, ElectionRead)
+_BY_ID = reads.Prepared(_ANSWER.where(col(Election.id) == sa.bindparam("id")))
 
 SORTING = Sorting(
     "elections",
@@ -59,11 +62,12 @@ async def list_elections(
 
 
 async def read_election(session: AsyncSession, election_id: UUID) -> dict[str, Any]:
-    """An election to answer with (its row read raw, as a dict)."""
+    """An election to answer with (its row read raw, as a dict, prepared)."""
     return await read_answer(
         session,
-        _ANSWER.where(col(Election.id) == election_id),
+        _BY_ID,
         _("No election {election_id}.", election_id=election_id),
+        {"id": election_id},
     )
 
 

@@ -17,8 +17,16 @@ from app.core.errors import NOT_FOUND, ProblemError, RuleViolation
 from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, decode_cursor, encode_cursor, sorted_page
 from app.core.principal import Principal
-from app.core.scopes import ensure_can_write_in, scope_candidates, scope_partner_interests
+from app.core.scopes import (
+    Shape,
+    ensure_can_write_in,
+    scope_candidates,
+    scope_partner_interests,
+    scope_values,
+    shape_of,
+)
 from app.core.versions import Expected, check_version
+from app.db import reads
 from app.models.countries import Country, CountryEligibility
 from app.models.enums import (
     NetworkMemberStatus,
@@ -124,13 +132,23 @@ async def list_interests(
     return await sorted_page(session, stmt, SORTING, page, raw=True)
 
 
+@reads.prepared
+def _by_id(scope: Shape) -> sa.Select[Any]:
+    stmt = _ANSWER.where(_TABLE.c.id == sa.bindparam("id"))
+    scoped: sa.Select[Any] = scope_partner_interests(scope, stmt)
+    return scoped
+
+
 async def read_interest(
     session: AsyncSession, principal: Principal, interest_id: UUID
 ) -> dict[str, Any]:
-    """A declaration to answer with, in the caller's scope (its row read raw, as a dict)."""
-    stmt = scope_partner_interests(principal, _ANSWER.where(_TABLE.c.id == interest_id))
+    """A declaration to answer with, in the caller's scope (its row read raw, as a dict, by a
+    statement prepared per shape of scope)."""
     return await read_answer(
-        session, stmt, _("No declaration of interest {interest_id}.", interest_id=interest_id)
+        session,
+        _by_id(shape_of(principal)),
+        _("No declaration of interest {interest_id}.", interest_id=interest_id),
+        {"id": interest_id, **scope_values(principal)},
     )
 
 

@@ -15,8 +15,16 @@ from app.core.errors import CONFLICT, ProblemError, RuleViolation
 from app.core.i18n import Text, _, concat
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
-from app.core.scopes import can_see_contact_details, ensure_can_write_in, scope_people
+from app.core.scopes import (
+    Shape,
+    can_see_contact_details,
+    ensure_can_write_in,
+    scope_people,
+    scope_values,
+    shape_of,
+)
 from app.core.versions import Expected, check_version
+from app.db import reads
 from app.models.audit import AuditEvent
 from app.models.enums import MemberGroup, PersonKind, PoliticalSide
 from app.models.networks import Workshop, WorkshopParticipant
@@ -118,13 +126,24 @@ async def readable_people(
     return {row.id: answer(principal, row) for row in rows}
 
 
+@reads.prepared
+def _by_id(scope: Shape) -> sa.Select[Any]:
+    stmt = _ANSWER.where(col(Person.id) == sa.bindparam("id"))
+    scoped: sa.Select[Any] = scope_people(scope, stmt)
+    return scoped
+
+
 async def read_person(
     session: AsyncSession, principal: Principal, person_id: UUID
 ) -> dict[str, Any]:
-    """A person to answer with, in the caller's scope (the row read raw, as a dict: `shown`
-    makes it the answer)."""
-    stmt = scope_people(principal, _ANSWER.where(col(Person.id) == person_id))
-    return await read_answer(session, stmt, _("No person {person_id}.", person_id=person_id))
+    """A person to answer with, in the caller's scope (the row read raw, as a dict, by a
+    statement prepared per shape of scope: `shown` makes it the answer)."""
+    return await read_answer(
+        session,
+        _by_id(shape_of(principal)),
+        _("No person {person_id}.", person_id=person_id),
+        {"id": person_id, **scope_values(principal)},
+    )
 
 
 async def get_person(

@@ -12,7 +12,7 @@ from app.core.errors import RuleViolation
 from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
-from app.core.scopes import scope_partnerships, scope_study_visits
+from app.core.scopes import Shape, scope_partnerships, scope_study_visits, scope_values, shape_of
 from app.core.versions import Expected, check_version
 from app.db import reads
 from app.models.partnerships import Partnership
@@ -111,6 +111,9 @@ _IMPLEMENTERS = (
     .lateral("implementers")
 )
 _PROGRAMME_READ = _PROGRAMME_ANSWER.add_columns(*_IMPLEMENTERS.c).join(_IMPLEMENTERS, sa.true())
+_PROGRAMME_BY_ID = reads.Prepared(
+    _PROGRAMME_READ.where(col(TrainingProgramme.id) == sa.bindparam("id"))
+)
 
 
 def implementers_in(row: sa.Row[Any] | reads.Record) -> list[Implementer]:
@@ -131,10 +134,12 @@ async def list_programmes(
 
 async def read_programme(session: AsyncSession, programme_id: UUID) -> reads.Record:
     """A programme to answer with (a row read raw: `app.db.reads`), with its implementers
-    (`implementers_in`): one statement."""
-    stmt = _PROGRAMME_READ.where(col(TrainingProgramme.id) == programme_id)
+    (`implementers_in`): one statement, prepared."""
     return await read_answer(
-        session, stmt, _("No training programme {programme_id}.", programme_id=programme_id)
+        session,
+        _PROGRAMME_BY_ID,
+        _("No training programme {programme_id}.", programme_id=programme_id),
+        {"id": programme_id},
     )
 
 
@@ -232,12 +237,24 @@ async def list_study_visits(
     return await sorted_page(session, stmt, STUDY_VISITS, page, raw=True)
 
 
+@reads.prepared
+def _visit_by_id(scope: Shape) -> sa.Select[Any]:
+    stmt = _VISIT_ANSWER.where(col(StudyVisit.id) == sa.bindparam("id"))
+    scoped: sa.Select[Any] = scope_study_visits(scope, stmt)
+    return scoped
+
+
 async def read_study_visit(
     session: AsyncSession, principal: Principal, visit_id: UUID
 ) -> dict[str, Any]:
-    """A study visit to answer with, in the caller's scope (its row read raw, as a dict)."""
-    stmt = scope_study_visits(principal, _VISIT_ANSWER.where(col(StudyVisit.id) == visit_id))
-    return await read_answer(session, stmt, _("No study visit {visit_id}.", visit_id=visit_id))
+    """A study visit to answer with, in the caller's scope (its row read raw, as a dict, by a
+    statement prepared per shape of scope)."""
+    return await read_answer(
+        session,
+        _visit_by_id(shape_of(principal)),
+        _("No study visit {visit_id}.", visit_id=visit_id),
+        {"id": visit_id, **scope_values(principal)},
+    )
 
 
 async def get_study_visit(

@@ -18,7 +18,14 @@ from app.core.errors import RuleViolation
 from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
-from app.core.scopes import ensure_can_write_in, partnership_in_scope, scope_partnerships
+from app.core.scopes import (
+    Shape,
+    ensure_can_write_in,
+    partnership_in_scope,
+    scope_partnerships,
+    scope_values,
+    shape_of,
+)
 from app.core.versions import Expected, check_version
 from app.db import reads
 from app.models.enums import ApplicationAction, ApplicationKind, ApplicationStatus
@@ -222,17 +229,22 @@ async def list_applications(
     return [_view(row) for row in rows], cursor
 
 
+@reads.prepared
+def _by_id(scope: Shape) -> sa.Select[Any]:
+    return _ANSWER.where(
+        _APPLICATIONS.c.id == sa.bindparam("id"),
+        partnership_in_scope(scope, _APPLICATIONS.c.partnership_id),
+    )
+
+
 async def read_application(
     session: AsyncSession, principal: Principal, application_id: UUID
 ) -> ApplicationView:
     """An application to answer with, with its budget lines, in the caller's scope (else 404):
-    one statement, read raw (`app.db.reads`)."""
-    stmt = _ANSWER.where(
-        _APPLICATIONS.c.id == application_id,
-        partnership_in_scope(principal, _APPLICATIONS.c.partnership_id),
-    )
+    one statement, prepared per shape of scope, read raw (`app.db.reads`)."""
     not_found = _("No application {object_id}.", object_id=application_id)
-    return _view(await read_answer(session, stmt, not_found))
+    params = {"id": application_id, **scope_values(principal)}
+    return _view(await read_answer(session, _by_id(shape_of(principal)), not_found, params))
 
 
 async def get_application(

@@ -21,7 +21,7 @@ from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.periods import nominal_end
 from app.core.principal import Principal
-from app.core.scopes import partnership_in_scope
+from app.core.scopes import Scoped, Shape, partnership_in_scope, scope_values, shape_of
 from app.db import reads
 from app.models.enums import ApplicationKind, GrantStatus, ReportKind, ReportStatus
 from app.models.funding import (
@@ -109,7 +109,7 @@ class GrantView:
 # Reading
 
 
-def _in_scope(principal: Principal) -> Any:
+def _in_scope(principal: Scoped) -> Any:
     return partnership_in_scope(principal, _GRANTS.c.partnership_id)
 
 
@@ -194,10 +194,16 @@ async def get_grant(
     return grant
 
 
+@reads.prepared
+def _by_id(scope: Shape) -> sa.Select[Any]:
+    return _READ.where(_GRANTS.c.id == sa.bindparam("id"), _in_scope(scope))
+
+
 async def read_grant(session: AsyncSession, principal: Principal, grant_id: UUID) -> GrantView:
-    """A grant to answer with, in the caller's scope: one statement, read raw (`app.db.reads`)."""
-    stmt = _READ.where(_GRANTS.c.id == grant_id, _in_scope(principal))
-    row = await reads.fetch_one(session, stmt)
+    """A grant to answer with, in the caller's scope: one statement, prepared per shape of
+    scope, read raw (`app.db.reads`)."""
+    params = {"id": grant_id, **scope_values(principal)}
+    row = await reads.fetch_one(session, _by_id(shape_of(principal)), params)
     if row is None:
         raise ProblemError(NOT_FOUND, _("No grant {grant_id}.", grant_id=grant_id))
     return _view(row, row)

@@ -15,7 +15,7 @@ from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import scope_partnerships
 from app.core.versions import Expected, check_version
-from app.db.reads import Record
+from app.db.reads import Prepared, Record, prepared
 from app.models.enums import NetworkMemberStatus, NetworkStatus, WorkshopStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.organisations import Organisation
@@ -102,15 +102,22 @@ async def list_networks(
     return await sorted_page(session, stmt, SORTING, page, raw=True)
 
 
+@prepared
+def _by_id(announced_only: bool) -> sa.Select[Any]:
+    stmt = _ANSWER.where(col(Network.id) == sa.bindparam("id"))
+    if announced_only:
+        stmt = stmt.where(col(Network.status) != NetworkStatus.planned)
+    return stmt
+
+
 async def read_network(
     session: AsyncSession, network_id: UUID, *, announced_only: bool = False
 ) -> Record:
-    """A network to answer with (its row read raw); with `announced_only` (the public's view) a
-    planned one is not found."""
-    stmt = _ANSWER.where(col(Network.id) == network_id)
-    if announced_only:
-        stmt = stmt.where(col(Network.status) != NetworkStatus.planned)
-    return await read_answer(session, stmt, _("No network {network_id}.", network_id=network_id))
+    """A network to answer with (its row read raw, prepared); with `announced_only` (the
+    public's view) a planned one is not found."""
+    stmt: Prepared = _by_id(announced_only)
+    not_found = _("No network {network_id}.", network_id=network_id)
+    return await read_answer(session, stmt, not_found, {"id": network_id})
 
 
 async def networks_by_id(session: AsyncSession, ids: Collection[UUID]) -> dict[UUID, NetworkRead]:

@@ -2,13 +2,14 @@
 
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.versions import Expected, check_version
-from app.db.reads import Record
+from app.db.reads import Prepared, Record
 from app.models.enums import NetworkMemberStatus
 from app.models.networks import Network, NetworkMember, Workshop, WorkshopParticipant
 from app.models.people import Person
@@ -37,6 +38,7 @@ from app.services.countries import check_countries
 from app.services.organisations import check_organisations
 
 _ANSWER = answer_columns(Workshop, WorkshopRead)
+_BY_ID = Prepared(_ANSWER.where(col(Workshop.id) == sa.bindparam("id")))
 
 
 SORTING = Sorting(
@@ -63,11 +65,9 @@ async def list_workshops(
 
 
 async def read_workshop(session: AsyncSession, workshop_id: UUID) -> Record:
-    """A workshop to answer with (its row read raw: `app.db.reads`)."""
-    stmt = _ANSWER.where(col(Workshop.id) == workshop_id)
-    return await read_answer(
-        session, stmt, _("No workshop {workshop_id}.", workshop_id=workshop_id)
-    )
+    """A workshop to answer with (its row read raw, prepared: `app.db.reads`)."""
+    not_found = _("No workshop {workshop_id}.", workshop_id=workshop_id)
+    return await read_answer(session, _BY_ID, not_found, {"id": workshop_id})
 
 
 async def get_workshop(session: AsyncSession, workshop_id: UUID) -> Workshop:

@@ -19,7 +19,7 @@ from app.clock import today
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.periods import phase_years
 from app.core.principal import Principal
-from app.core.scopes import scope_partnerships
+from app.core.scopes import Shape, scope_partnerships, scope_values, shape_of
 from app.core.versions import Expected, check_version
 from app.db import reads
 from app.models.enums import HOSTED_VISITS, MeetingAction, MeetingStatus, PhaseKind
@@ -236,14 +236,24 @@ async def list_meetings(
     return [_view(m) for m in meetings], links
 
 
+@reads.prepared
+def _by_id(scope: Shape) -> sa.Select[Any]:
+    stmt = _ANSWERS.where(
+        col(Meeting.partnership_id) == sa.bindparam("partnership_id"),
+        col(Meeting.id) == sa.bindparam("id"),
+    )
+    scoped: sa.Select[Any] = scope_partnerships(scope, stmt)
+    return scoped
+
+
 async def read_meeting(
     session: AsyncSession, principal: Principal, partnership_id: UUID, meeting_id: UUID
 ) -> MeetingView:
-    """A meeting to answer with, in the caller's scope, in one statement read raw
-    (`app.db.reads`); when it is not found, read step by step, so that the 404 says which of
-    the partnership and the meeting is missing."""
-    stmt = _answers_in_scope(principal, partnership_id).where(col(Meeting.id) == meeting_id)
-    row = await reads.fetch_one(session, stmt)
+    """A meeting to answer with, in the caller's scope, in one statement (prepared per shape of
+    scope) read raw (`app.db.reads`); when it is not found, read step by step, so that the 404
+    says which of the partnership and the meeting is missing."""
+    params = {"partnership_id": partnership_id, "id": meeting_id, **scope_values(principal)}
+    row = await reads.fetch_one(session, _by_id(shape_of(principal)), params)
     if row is None:
         _, view = await get_meeting(session, principal, partnership_id, meeting_id)
         return view

@@ -16,7 +16,13 @@ from app.core.errors import NOT_FOUND, ProblemError
 from app.core.i18n import Message, _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
-from app.core.scopes import partnership_in_scope, scope_partnerships
+from app.core.scopes import (
+    Shape,
+    partnership_in_scope,
+    scope_partnerships,
+    scope_values,
+    shape_of,
+)
 from app.core.versions import Expected, check_version
 from app.db import reads
 from app.models.enums import PartnershipStatus, Principle
@@ -164,17 +170,24 @@ async def list_partnerships(
     return rows, {p.id: list(p.partner_ids or []) for p in rows}, links
 
 
+@reads.prepared
+def _by_id(scope: Shape) -> sa.Select[Any]:
+    stmt = _ANSWER.add_columns(_PARTNER_IDS).where(_PARTNERSHIPS.c.id == sa.bindparam("id"))
+    scoped: sa.Select[Any] = scope_partnerships(scope, stmt)
+    return scoped
+
+
 async def read_partnership(
     session: AsyncSession, principal: Principal, partnership_id: UUID
 ) -> reads.Record:
     """A partnership to answer with, in the caller's scope (a row, see `answer_columns`, read
     raw: `app.db.reads`), with its partner-side parties as `partner_ids` (in `partners_of`'s
-    order): one statement."""
-    stmt = _ANSWER.add_columns(_PARTNER_IDS).where(_PARTNERSHIPS.c.id == partnership_id)
+    order): one statement, prepared per shape of scope."""
     return await read_answer(
         session,
-        scope_partnerships(principal, stmt),
+        _by_id(shape_of(principal)),
         _("No partnership {partnership_id}.", partnership_id=partnership_id),
+        {"id": partnership_id, **scope_values(principal)},
     )
 
 
