@@ -228,11 +228,16 @@ async def sorted_page(
     *,
     as_rows: bool = False,
     raw: bool = False,
+    count_from: Select[Any] | None = None,
 ) -> tuple[list[M], Links]:
     """One page of `stmt` in the order `params` asks for among those `sorting` offers, after
     (or before) its cursor, filtered by `updated_since`, with the total when asked. The items
     are the statement's first entity, or with `as_rows` its rows, or with `raw` (a select of
-    columns) its rows as dicts, read straight from asyncpg (`app.db.reads`)."""
+    columns) its rows as dicts, read straight from asyncpg (`app.db.reads`).
+
+    The total counts the rows of `count_from` when given: the same rows, filtered the same way,
+    without what an answer reads beside each (a LATERAL aggregate is evaluated for every row
+    counted, not only for the page's)."""
     as_rows = as_rows or raw
     keys = sorting.keys(params.sort)
     columns = [sorting.fields[name] for name, _ in keys] + [sorting.unique]
@@ -242,7 +247,12 @@ async def sorted_page(
         stmt = stmt.where(sorting.updated >= params.updated_since)
     total = None
     if params.with_total:
-        counted = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+        rows_counted = stmt.order_by(None)
+        if count_from is not None:
+            rows_counted = count_from
+            if params.updated_since is not None:
+                rows_counted = rows_counted.where(sorting.updated >= params.updated_since)
+        counted = sa.select(sa.func.count()).select_from(rows_counted.subquery())
         found = await (reads.fetch_scalar(session, counted) if raw else session.scalar(counted))
         total = int(found or 0)
     direction, at = "a", None

@@ -111,6 +111,7 @@ _IMPLEMENTERS = (
     .lateral("implementers")
 )
 _PROGRAMME_READ = _PROGRAMME_ANSWER.add_columns(*_IMPLEMENTERS.c).join(_IMPLEMENTERS, sa.true())
+_PROGRAMMES_COUNTED = sa.select(PROGRAMMES.unique)  # a page's total, without the implementers
 
 
 def implementers_in(row: sa.Row[Any] | reads.Record) -> list[Implementer]:
@@ -125,7 +126,9 @@ async def list_programmes(
     """A page of programmes with their implementers, in one statement read raw
     (`app.db.reads`)."""
     rows: list[reads.Record]
-    rows, cursor = await sorted_page(session, _PROGRAMME_READ, PROGRAMMES, page, raw=True)
+    rows, cursor = await sorted_page(
+        session, _PROGRAMME_READ, PROGRAMMES, page, raw=True, count_from=_PROGRAMMES_COUNTED
+    )
     return rows, {p.id: implementers_in(p) for p in rows}, cursor
 
 

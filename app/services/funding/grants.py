@@ -176,13 +176,17 @@ async def list_grants(
 ) -> tuple[list[GrantView], Links]:
     """A page of grants with their lines, due reports and Swedish parties, in one statement,
     read raw (`app.db.reads`)."""
-    stmt = _READ.where(_in_scope(principal))
+    where = [_in_scope(principal)]
     if partnership_id:
-        stmt = stmt.where(_GRANTS.c.partnership_id == partnership_id)
+        where.append(_GRANTS.c.partnership_id == partnership_id)
     if status:
-        stmt = stmt.where(_GRANTS.c.status == status)
+        where.append(_GRANTS.c.status == status)
+    # Counted without the lines, reports and party (every grant has one Swedish party).
+    counted = sa.select(_GRANTS.c.id).where(*where)
     rows: list[reads.Record]
-    rows, cursor = await sorted_page(session, stmt, SORTING, page, raw=True)
+    rows, cursor = await sorted_page(
+        session, _READ.where(*where), SORTING, page, raw=True, count_from=counted
+    )
     return [_view(row, row) for row in rows], cursor
 
 
