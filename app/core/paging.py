@@ -220,6 +220,25 @@ def _beyond(columns: Sequence[Any], descending: Sequence[bool], values: Sequence
     return sa.and_(first, sa.or_(*terms))
 
 
+# The keys each statement selects, by its list of columns: a list's statement is a module's
+# select with conditions added, and SQLAlchemy's copy of a select with a condition shares its
+# columns' list (new columns make a new list). Read once, not per request: `selected_columns`
+# builds every column's key anew for each copy.
+_SELECTED: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def _selected_keys(stmt: Select[Any]) -> frozenset[str]:
+    raw = stmt._raw_columns
+    known = _SELECTED.get(id(raw))
+    if known is not None and known[0] is raw:
+        return known[1]
+    keys = frozenset(str(c.key) for c in stmt.selected_columns)
+    if len(_SELECTED) >= 256:  # statements made per request: no list is read twice
+        _SELECTED.clear()
+    _SELECTED[id(raw)] = (raw, keys)  # the list held: its id is not another's while here
+    return keys
+
+
 async def sorted_page(
     session: AsyncSession,
     stmt: Select[Any],
@@ -267,7 +286,7 @@ async def sorted_page(
     # lack a sort column, which is then selected beside it.
     names = [_attribute(c) for c in columns]
     if as_rows and sorting.item is None:
-        present = {c.key for c in stmt.selected_columns}
+        present = _selected_keys(stmt)
         for i, column in enumerate(columns):
             if names[i] not in present:
                 names[i] = f"sort_key_{i}"
