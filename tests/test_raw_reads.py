@@ -130,6 +130,28 @@ async def test_a_shaped_row_read_raw_answers_the_bytes_of_the_row_read_by_the_se
             assert answer_json(model, data).body == expected
 
 
+async def test_an_answer_holding_a_text_in_the_callers_language_is_validated(
+    demo: AsyncClient, connection: AsyncConnection
+) -> None:
+    """A grant is served as dicts though its model may embed a partnership (whose texts are
+    worded in the caller's language by validation): the answer that embeds one is validated,
+    and both are the model's bytes."""
+    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint") as session:
+        grant = await reads.fetch_one(session, grants._READ.limit(1))
+        shown = partnerships._ANSWER.add_columns(partnerships._PARTNER_IDS).limit(1)
+        partnership = await reads.fetch_one(session, shown)
+    assert grant is not None and partnership is not None
+    data = grant_routes._fields(grants._view(grant, grant))
+    embedded = {
+        **data,
+        "partnership": partnerships.fields(partnership, list(partnership.partner_ids or [])),
+    }
+    for answer in (data, embedded):
+        expected = GrantRead.model_validate(answer).model_dump_json().encode()
+        assert answer_json(GrantRead, answer).body == expected
+    assert b'"served_language"' in answer_json(GrantRead, embedded).body
+
+
 _ORGANISATIONS: sa.Table = Organisation.__table__  # type: ignore[attr-defined]
 PID = sa.select(sa.func.pg_backend_pid().label("pid"))
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from fastapi import Response
 from pydantic import BaseModel
-from pydantic_core import SchemaSerializer
+from pydantic_core import PydanticSerializationError, SchemaSerializer
 
 
 def answer_json(
@@ -36,13 +36,14 @@ def answer_json(
     `headers` (those a route set on its `response` parameter, which FastAPI adds only to a
     model it serialises itself). A model that cannot be served as dicts (one in it serialises
     itself: a text in the caller's language, docs/languages-content.md) is validated and
-    serialised as FastAPI would."""
-    serializer = _serializer(model)
-    body = (
-        serializer.to_json(data)
-        if serializer is not None
-        else model.model_validate(data).model_dump_json(by_alias=True).encode()
-    )
+    serialised as FastAPI would, when `data` holds one (a grant holds its partnership only
+    when asked to embed it)."""
+    try:
+        body = _serializer(model).to_json(data)
+    except PydanticSerializationError as exc:
+        if _NOT_FIELDS not in str(exc):
+            raise
+        body = model.model_validate(data).model_dump_json(by_alias=True).encode()
     answer = Response(body, status_code=status_code, media_type="application/json")
     if headers:  # as FastAPI copies them: every value, a header set twice included
         raw = getattr(headers, "raw", None)
@@ -53,15 +54,19 @@ def answer_json(
 
 
 @cache
-def _serializer(model: type[BaseModel]) -> SchemaSerializer | None:
-    try:
-        return SchemaSerializer(_as_dicts(model.__pydantic_core_schema__))
-    except _NotFields:
-        return None
+def _serializer(model: type[BaseModel]) -> SchemaSerializer:
+    return SchemaSerializer(_as_dicts(model.__pydantic_core_schema__))
 
 
 class _NotFields(TypeError):
     """A model in the schema is not a plain model of fields."""
+
+
+_NOT_FIELDS = "answer_json: a model that serialises itself"
+
+
+def _not_fields(value: Any) -> Any:
+    raise _NotFields(_NOT_FIELDS)
 
 
 def _as_dicts(schema: Any) -> Any:
@@ -77,7 +82,7 @@ def _as_dicts(schema: Any) -> Any:
         return {k: _as_dicts(v) for k, v in schema.items()}
     inner = schema["schema"]
     if inner.get("type") != "model-fields" or schema.get("root_model"):
-        raise _NotFields(f"{schema.get('cls')}: only models of fields are served as dicts")
+        return _unservable(schema)
     fields = {
         name: {
             **{k: _as_dicts(v) for k, v in field.items() if k not in {"type", "frozen"}},
@@ -92,7 +97,7 @@ def _as_dicts(schema: Any) -> Any:
             typed[key] = _as_dicts(schema[key])
     if computed := inner.get("computed_fields"):
         if "serialization" in typed:
-            raise _NotFields(f"{schema.get('cls')}: a serializer and computed fields")
+            return _unservable(schema)
         # A computed field is a property of the model: computed here from the dict's values,
         # and serialised after the fields, as the model serialises it.
         for field in computed:
@@ -112,6 +117,17 @@ def _as_dicts(schema: Any) -> Any:
             "info_arg": False,
         }
     return typed
+
+
+def _unservable(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model that is not served as dicts (not a plain model of fields): an answer that holds
+    one is validated instead (`answer_json`); one that leaves it out (a field whose default is
+    `MISSING`) is still served as dicts."""
+    return {
+        "type": "any",
+        "serialization": {"type": "function-plain", "function": _not_fields},
+        **{k: schema[k] for k in ("ref", "metadata") if k in schema},
+    }
 
 
 def _computing(getters: list[tuple[str, Any]]) -> Any:

@@ -220,6 +220,25 @@ def _beyond(columns: Sequence[Any], descending: Sequence[bool], values: Sequence
     return sa.and_(first, sa.or_(*terms))
 
 
+# The keys each statement selects, by its list of columns: a list's statement is a module's
+# select with conditions added, and SQLAlchemy's copy of a select with a condition shares its
+# columns' list (new columns make a new list). Read once, not per request: `selected_columns`
+# builds every column's key anew for each copy.
+_SELECTED: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def _selected_keys(stmt: Select[Any]) -> frozenset[str]:
+    raw = stmt._raw_columns
+    known = _SELECTED.get(id(raw))
+    if known is not None and known[0] is raw:
+        return known[1]
+    keys = frozenset(str(c.key) for c in stmt.selected_columns)
+    if len(_SELECTED) >= 256:  # statements made per request: no list is read twice
+        _SELECTED.clear()
+    _SELECTED[id(raw)] = (raw, keys)  # the list held: its id is not another's while here
+    return keys
+
+
 async def sorted_page(
     session: AsyncSession,
     stmt: Select[Any],
@@ -228,11 +247,16 @@ async def sorted_page(
     *,
     as_rows: bool = False,
     raw: bool = False,
+    count_from: Select[Any] | None = None,
 ) -> tuple[list[M], Links]:
     """One page of `stmt` in the order `params` asks for among those `sorting` offers, after
     (or before) its cursor, filtered by `updated_since`, with the total when asked. The items
     are the statement's first entity, or with `as_rows` its rows, or with `raw` (a select of
-    columns) its rows as dicts, read straight from asyncpg (`app.db.reads`)."""
+    columns) its rows as dicts, read straight from asyncpg (`app.db.reads`).
+
+    The total counts the rows of `count_from` when given: the same rows, filtered the same way,
+    without what an answer reads beside each (a LATERAL aggregate is evaluated for every row
+    counted, not only for the page's)."""
     as_rows = as_rows or raw
     keys = sorting.keys(params.sort)
     columns = [sorting.fields[name] for name, _ in keys] + [sorting.unique]
@@ -242,7 +266,12 @@ async def sorted_page(
         stmt = stmt.where(sorting.updated >= params.updated_since)
     total = None
     if params.with_total:
-        counted = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+        rows_counted = stmt.order_by(None)
+        if count_from is not None:
+            rows_counted = count_from
+            if params.updated_since is not None:
+                rows_counted = rows_counted.where(sorting.updated >= params.updated_since)
+        counted = sa.select(sa.func.count()).select_from(rows_counted.subquery())
         found = await (reads.fetch_scalar(session, counted) if raw else session.scalar(counted))
         total = int(found or 0)
     direction, at = "a", None
@@ -257,7 +286,7 @@ async def sorted_page(
     # lack a sort column, which is then selected beside it.
     names = [_attribute(c) for c in columns]
     if as_rows and sorting.item is None:
-        present = {c.key for c in stmt.selected_columns}
+        present = _selected_keys(stmt)
         for i, column in enumerate(columns):
             if names[i] not in present:
                 names[i] = f"sort_key_{i}"

@@ -114,6 +114,7 @@ _PROGRAMME_READ = _PROGRAMME_ANSWER.add_columns(*_IMPLEMENTERS.c).join(_IMPLEMEN
 _PROGRAMME_BY_ID = reads.Prepared(
     _PROGRAMME_READ.where(col(TrainingProgramme.id) == sa.bindparam("id"))
 )
+_PROGRAMMES_COUNTED = sa.select(PROGRAMMES.unique)  # a page's total, without the implementers
 
 
 def implementers_in(row: sa.Row[Any] | reads.Record) -> list[Implementer]:
@@ -128,7 +129,9 @@ async def list_programmes(
     """A page of programmes with their implementers, in one statement read raw
     (`app.db.reads`)."""
     rows: list[reads.Record]
-    rows, cursor = await sorted_page(session, _PROGRAMME_READ, PROGRAMMES, page, raw=True)
+    rows, cursor = await sorted_page(
+        session, _PROGRAMME_READ, PROGRAMMES, page, raw=True, count_from=_PROGRAMMES_COUNTED
+    )
     return rows, {p.id: implementers_in(p) for p in rows}, cursor
 
 

@@ -347,15 +347,20 @@ async def test_applications_are_seen_and_made_by_their_own_parties(
     partner_side = await api_key(connection, Role.coordinator, [uuid.UUID(p["partner_ids"][0])])
     async with authorised(client, stranger) as other:
         assert (await other.get(f"{APPLICATIONS}/{application['id']}")).status_code == 404
-        assert (await other.get(APPLICATIONS)).json()["items"] == []
+        none = (await other.get(APPLICATIONS, params={"with_total": "true"})).json()
+        assert (none["items"], none["total"]) == ([], 0)
         refused = await other.post(APPLICATIONS, json=inception(p))
         assert refused.json()["code"] == "rule.unknown-partnership"
     async with authorised(client, partner_side) as partner:
         assert (await partner.get(f"{APPLICATIONS}/{application['id']}")).status_code == 200
+        theirs = (await partner.get(APPLICATIONS, params={"with_total": "true"})).json()
+        assert ([a["id"] for a in theirs["items"]], theirs["total"]) == ([application["id"]], 1)
         assert (await partner.post(APPLICATIONS, json=inception(p))).status_code == 403
         assert (await act(partner, application, "submit")).status_code == 403
-    listed = await client.get(APPLICATIONS, params={"partnership_id": p["id"], "status": "draft"})
-    assert [a["id"] for a in listed.json()["items"]] == [application["id"]]
+    for status, found in (("draft", [application["id"]]), ("submitted", [])):
+        params = {"partnership_id": p["id"], "status": status, "with_total": "true"}
+        listed = (await client.get(APPLICATIONS, params=params)).json()
+        assert ([a["id"] for a in listed["items"]], listed["total"]) == (found, len(found))
 
 
 async def test_what_a_submission_rests_on_stays_as_submitted(client: AsyncClient) -> None:

@@ -587,3 +587,29 @@ async def test_a_close_out_cancels_the_later_years(client: AsyncClient) -> None:
     after = (await client.get(f"{GRANTS}/{grant['id']}")).json()
     assert after["current"]["amount"] == sek("400000.00")
     assert {x["current"]["amount"] for x in after["budget"] if x["year"] == 2} == {"0.00"}
+
+
+async def test_a_total_of_grants_counts_those_listed_with_the_filters_and_scope(
+    client: AsyncClient, connection: AsyncConnection
+) -> None:
+    """The total is counted apart from the page (without the lines and reports read beside
+    each grant): the same grants, filtered and scoped as the page is."""
+    p = await partnership(client)
+    kept = await create_grant(client, p)
+    closed = await create_grant(client, p, reference="KP 2019/102", decided_on="2019-06-11")
+    assert (await amend(client, closed, kind="close_out", closes_on="2020-03-31")).is_success
+    elsewhere = await partnership(client, swedish_code="1780")  # Karlstad
+    theirs = await create_grant(client, elsewhere, reference="KP 2019/103")
+    other = await api_key(connection, Role.coordinator, [uuid.UUID(elsewhere["swedish_party_id"])])
+
+    async def listed(http: AsyncClient, **params: str) -> tuple[list[str], int]:
+        body = (await http.get(GRANTS, params={"with_total": "true", **params})).json()
+        return [g["id"] for g in body["items"]], body["total"]
+
+    assert await listed(client, partnership_id=p["id"]) == ([kept["id"], closed["id"]], 2)
+    assert await listed(client, partnership_id=p["id"], status="closed") == ([closed["id"]], 1)
+    assert await listed(client, partnership_id=p["id"], limit="1") == ([kept["id"]], 2)
+    assert await listed(client, status="closed", updated_since="2999-01-01T00:00:00Z") == ([], 0)
+    async with authorised(client, other) as coordinator:
+        assert await listed(coordinator) == ([theirs["id"]], 1)
+        assert await listed(coordinator, partnership_id=p["id"]) == ([], 0)

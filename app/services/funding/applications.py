@@ -217,15 +217,18 @@ async def list_applications(
 ) -> tuple[list[ApplicationView], Links]:
     """A page of applications with their budget lines, in one statement read raw
     (`app.db.reads`)."""
-    stmt = _ANSWER.where(partnership_in_scope(principal, _APPLICATIONS.c.partnership_id))
+    where = [partnership_in_scope(principal, _APPLICATIONS.c.partnership_id)]
     if partnership_id:
-        stmt = stmt.where(_APPLICATIONS.c.partnership_id == partnership_id)
+        where.append(_APPLICATIONS.c.partnership_id == partnership_id)
     if status:
-        stmt = stmt.where(_APPLICATIONS.c.status == status)
+        where.append(_APPLICATIONS.c.status == status)
     if round_id:
-        stmt = stmt.where(_APPLICATIONS.c.round_id == round_id)
+        where.append(_APPLICATIONS.c.round_id == round_id)
+    counted = sa.select(_APPLICATIONS.c.id).where(*where)  # without the budget lines
     rows: list[reads.Record]
-    rows, cursor = await sorted_page(session, stmt, SORTING, page, raw=True)
+    rows, cursor = await sorted_page(
+        session, _ANSWER.where(*where), SORTING, page, raw=True, count_from=counted
+    )
     return [_view(row) for row in rows], cursor
 
 
