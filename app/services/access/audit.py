@@ -19,6 +19,8 @@ from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.models.audit import AuditEvent
+from app.models.base import new_id
+from app.models.events import Event
 from app.services.events.outbox import events_of
 
 # Kept out of every event: derived by the database, or bookkeeping of the change itself.
@@ -85,7 +87,7 @@ def _record(session: Session, flush_context: UOWTransaction, instances: Any) -> 
         *((o, "update") for o in session.dirty if session.is_modified(o)),
         *((o, "delete") for o in session.deleted),
     ]
-    events: list[Any] = []
+    trail: list[dict[str, Any]] = []
     changed = []
     for obj, kind in pending:
         if isinstance(obj, AuditEvent):
@@ -97,22 +99,41 @@ def _record(session: Session, flush_context: UOWTransaction, instances: Any) -> 
         if principal is None:
             raise RuntimeError("a write without an actor: set session.info['principal']")
         changed.append((obj, kind, changes))
-        events.append(
-            AuditEvent(
-                occurred_at=datetime.now(UTC),
-                actor_type=principal.kind,
-                actor_id=principal.id,
-                actor_name=principal.name,
-                action=label or kind,
-                object_type=obj.__tablename__,
-                object_id=_object_id(obj),
-                changes=changes,
-                request_id=request_id_var.get(),
-            )
+        trail.append(
+            {
+                "id": new_id(),
+                "occurred_at": datetime.now(UTC),
+                "actor_type": principal.kind,
+                "actor_id": principal.id,
+                "actor_name": principal.name,
+                "action": label or kind,
+                "object_type": obj.__tablename__,
+                "object_id": _object_id(obj),
+                "changes": changes,
+                "request_id": request_id_var.get(),
+            }
         )
-    if changed:  # the outbox: events for other systems, in the same flush (docs/events.md)
-        events.extend(events_of(session, changed, session.info["principal"]))
-    session.add_all(events)
+    if not trail:
+        return
+    # The outbox: events for other systems, in the same transaction (docs/events.md).
+    outbox = events_of(session, changed, session.info["principal"])
+    session.connection().execute(_written(trail, outbox))
+
+
+_AUDIT_EVENTS: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
+_EVENTS: sa.Table = Event.__table__  # type: ignore[attr-defined]
+
+
+def _written(trail: list[dict[str, Any]], outbox: list[Event]) -> sa.Insert:
+    """One statement for the flush's audit events and its outbox events (a WITH of the one,
+    the other), sent before the flush's own: one round trip for both, and no ORM objects for
+    rows nothing reads back. Their transaction is the change's, whatever statement writes
+    them; the outbox's commit-order trigger fires for these rows as for any (migration 0022)."""
+    audited = sa.insert(_AUDIT_EVENTS).values(trail)
+    if not outbox:
+        return audited
+    rows = [{c.key: getattr(e, c.key) for c in _EVENTS.columns} for e in outbox]
+    return sa.insert(_EVENTS).values(rows).add_cte(audited.cte("audited"))
 
 
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:
