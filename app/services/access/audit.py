@@ -115,25 +115,39 @@ def _record(session: Session, flush_context: UOWTransaction, instances: Any) -> 
         )
     if not trail:
         return
-    # The outbox: events for other systems, in the same transaction (docs/events.md).
-    outbox = events_of(session, changed, session.info["principal"])
-    session.connection().execute(_written(trail, outbox))
+    # The outbox: events for other systems, in the same transaction (docs/events.md). Both are
+    # written here, by Core, before the flush's own statements: rows nothing reads back need no
+    # ORM objects, and their transaction is the change's whatever statement writes them (the
+    # outbox's commit-order trigger fires for them as for any row: migration 0022).
+    outbox = [
+        {c.key: getattr(e, c.key) for c in _EVENTS.columns}
+        for e in events_of(session, changed, session.info["principal"])
+    ]
+    conn = session.connection()
+    if len(trail) == 1 and len(outbox) == 1:  # a change that is an event: one statement
+        params = {f"audit_{key}": value for key, value in trail[0].items()}
+        params.update((f"event_{key}", value) for key, value in outbox[0].items())
+        conn.execute(_AUDITED_EVENT, params)
+        return
+    conn.execute(sa.insert(_AUDIT_EVENTS), trail)  # several rows: one INSERT each table
+    if outbox:
+        conn.execute(sa.insert(_EVENTS), outbox)
 
 
 _AUDIT_EVENTS: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
 _EVENTS: sa.Table = Event.__table__  # type: ignore[attr-defined]
 
 
-def _written(trail: list[dict[str, Any]], outbox: list[Event]) -> sa.Insert:
-    """One statement for the flush's audit events and its outbox events (a WITH of the one,
-    the other), sent before the flush's own: one round trip for both, and no ORM objects for
-    rows nothing reads back. Their transaction is the change's, whatever statement writes
-    them; the outbox's commit-order trigger fires for these rows as for any (migration 0022)."""
-    audited = sa.insert(_AUDIT_EVENTS).values(trail)
-    if not outbox:
-        return audited
-    rows = [{c.key: getattr(e, c.key) for c in _EVENTS.columns} for e in outbox]
-    return sa.insert(_EVENTS).values(rows).add_cte(audited.cte("audited"))
+def _one_row(table: sa.Table, prefix: str) -> sa.Insert:
+    return sa.insert(table).values(
+        {c.key: sa.bindparam(f"{prefix}_{c.key}", type_=c.type) for c in table.columns}
+    )
+
+
+# A flush's audit event and its outbox event in one statement (a WITH of the one, the other):
+# one round trip for both. Its values are bound by name, so it is compiled once (a statement
+# holding its values, or several rows of them, is compiled again for every flush).
+_AUDITED_EVENT = _one_row(_EVENTS, "event").add_cte(_one_row(_AUDIT_EVENTS, "audit").cte("audited"))
 
 
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:
