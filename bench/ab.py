@@ -45,9 +45,6 @@ from bench.run import (
 )
 
 
-WRITES = ("POST person", "POST payment", "POST person: fresh key", "POST payment: fresh key")
-
-
 def settings(pairs: str) -> dict[str, str]:
     return {
         k.strip(): v.strip()
@@ -107,7 +104,7 @@ async def main() -> None:
         for name, path in (await routes_for(url)).items()
         if any(w in name for w in wanted)
     }
-    posts = [name for name in WRITES if any(w in name for w in wanted)]
+    posts = [name for name in writes.ROUTES if any(w in name for w in wanted)]
     sides = [
         ("base", Path(args.base), {**env, **settings(args.base_env)}),
         ("change", Path(args.checkout), {**env, **settings(args.env)}),

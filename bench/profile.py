@@ -49,8 +49,6 @@ from app.settings import Settings
 from bench import writes
 from bench.run import ROOT, api_key, plain, prepare, routes_for, signed_in
 
-WRITES = ("POST person", "POST payment", "POST person: fresh key", "POST payment: fresh key")
-
 # (a piece of a frame's file path, its layer), the first match wins.
 LAYERS = (
     ("/httpx/", "client"),
@@ -147,7 +145,7 @@ async def main() -> None:
         for name, path in (await routes_for(url)).items()
         if not wanted or any(part in name for part in wanted)
     }
-    posts = [name for name in WRITES if any(part in name for part in wanted)]
+    posts = [name for name in writes.ROUTES if any(part in name for part in wanted)]
     settings = Settings.model_validate(
         {
             "database_url": url,

@@ -1,8 +1,9 @@
 """The statements of the two writes `make bench` measures (bench/writes.py), counted (never
 timed): a person is created in one INSERT of its own and its audit event's, a payment in its two
 reads (the grant locked, the report with what it approved and what is paid) and two writes (its
-audit event and its outbox event in one statement, then the payment). Each statement is a round trip and the ORM's
-work around it, the main cost of a write (bench/README.md, "Writes in fewer statements").
+audit event and its outbox event in one statement, then the payment). Each statement is a round
+trip and the ORM's work around it, the main cost of a write (bench/README.md, "Writes in fewer
+statements").
 
 And what the fewer statements must keep: the answer is the stored row (the INSERT's RETURNING,
 no read after it), an unknown organisation is still `unknown-organisation` and one outside the
@@ -21,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.models.enums import Role
 from tests.conftest import api_key, authorised
 from tests.factories import PEOPLE_PATH, create_organisation
-from tests.funding.helpers import create_grant, line_id, partnership
-from tests.funding.test_grants import GRANTS, cost, decide, pay, report
+from tests.funding.helpers import GRANTS, create_grant, line_id, partnership
+from tests.funding.test_grants import cost, decide, pay, report
 
 # The suite's own: the savepoint each request's session runs in, and the caller's key.
 CEREMONY = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b|api_keys\.prefix")
