@@ -87,8 +87,16 @@ async def test_a_person_in_an_unknown_organisation_is_the_named_rule_for_every_w
         assert problem["errors"][0]["pointer"] == "/organisation_id"
         assert unknown in problem["detail"]
 
-    # An administrator's scope holds every id: the INSERT's foreign key refuses it.
+    # An administrator's scope holds every id: the INSERT's foreign key refuses it, and with an
+    # `Idempotency-Key` the refusal is kept (the change rolled back to the key's savepoint).
     refused_as_unknown(await client.post(PEOPLE_PATH, json={**body, "organisation_id": unknown}))
+    keyed = {"Idempotency-Key": f"unknown-{unknown}"}
+    first = await client.post(PEOPLE_PATH, json={**body, "organisation_id": unknown}, headers=keyed)
+    refused_as_unknown(first)
+    again = await client.post(PEOPLE_PATH, json={**body, "organisation_id": unknown}, headers=keyed)
+    refused_as_unknown(again)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.content == first.content
     coordinator = await api_key(connection, Role.coordinator, [uuid.UUID(org["id"])])
     async with authorised(client, coordinator) as as_coordinator:
         # Outside a coordinator's scope: still the rule first, then the 403.
