@@ -14,6 +14,10 @@ A side is a checkout (`--base` / `--checkout`: a directory holding `app/`, serve
 virtualenv's Python from that directory, so its own `app` is imported) with settings
 (`--base-env` / `--env`: `NAME=value` pairs, as in the environment). By default both sides are
 this checkout, so two sets of settings can be compared too.
+
+The writes are routes here too: "POST person" and "POST payment" (bench/writes.py, without a
+key), "POST person: fresh key" and "POST payment: fresh key" (a new `Idempotency-Key` on each);
+what they wrote is deleted after the run (`writes.clean_up`).
 """
 
 import argparse
@@ -23,7 +27,11 @@ import statistics
 import sys
 from pathlib import Path
 
+import asyncpg
+import httpx
+
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
+from bench import writes
 from bench.run import (
     ROOT,
     api_key,
@@ -96,26 +104,43 @@ async def main() -> None:
         for name, path in (await routes_for(url)).items()
         if any(w in name for w in wanted)
     }
+    posts = [name for name in writes.ROUTES if any(w in name for w in wanted)]
     sides = [
         ("base", Path(args.base), {**env, **settings(args.base_env)}),
         ("change", Path(args.checkout), {**env, **settings(args.env)}),
     ]
     ports = [free_port() for _ in sides]
     processes = [await start(c, e, p) for (_, c, e), p in zip(sides, ports, strict=True)]
+    conn = await asyncpg.connect(plain(url))
     try:
         for port in ports:
             await wait_up(f"http://127.0.0.1:{port}/healthz", tries=300)
+        loads: dict[str, list[writes.Write]] = {}
+        if posts:
+            await writes.clean_up(conn)
+            async with httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{ports[0]}",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            ) as http:
+                made = await writes.loads(conn, http)
+            for name in posts:
+                load = made[name.split(":")[0].removeprefix("POST ")]
+                fresh = name.endswith("fresh key")
+                loads[name] = writes.with_fresh_keys(load) if fresh else load
         header = f"{'route':42} {'base req/s':>11} {'change':>9} {'ratio':>6}"
         print(f"{header}   CPU us/req base, change")
-        for name, path in routes.items():
+        targets = {name: (path, None) for name, path in routes.items()}
+        targets.update((name, ("", load)) for name, load in loads.items())
+        for name, (path, load) in targets.items():
             figures: list[list[tuple[float, float]]] = [[], []]
             for _ in range(args.rounds):
                 for side, (port, process) in enumerate(zip(ports, processes, strict=True)):
                     target = f"http://127.0.0.1:{port}{path}"
-                    await asyncio.to_thread(wrk, target, 1, args.connections, token)
+                    await asyncio.to_thread(wrk, target, 1, args.connections, token, load)
                     before = cpu_seconds(process.pid)
                     rps, done = await asyncio.to_thread(
-                        wrk, target, args.seconds, args.connections, token
+                        wrk, target, args.seconds, args.connections, token, load
                     )
                     cpu = (cpu_seconds(process.pid) - before) / max(done, 1) * 1e6
                     figures[side].append((rps, cpu))
@@ -127,6 +152,9 @@ async def main() -> None:
                 flush=True,
             )
     finally:
+        if posts:
+            await writes.clean_up(conn)
+        await conn.close()
         for process in processes:
             process.terminate()
             await process.wait()

@@ -21,23 +21,32 @@ it), and printed per route as shares of the samples spent on the request:
 - waiting: the event loop idle, waiting for PostgreSQL (not CPU time).
 
 The client's own samples (httpx, outside the app) are left out. With `--top`, the functions
-with the most samples of their own follow each route's line."""
+with the most samples of their own follow each route's line.
+
+The writes are routes too: "POST person" and "POST payment" (bench/writes.py, as `make bench`
+sends them, without a key), "POST person: fresh key" and "POST payment: fresh key" (a new
+`Idempotency-Key` on each); what they wrote is deleted after (`writes.clean_up`)."""
 
 import argparse
 import asyncio
 import collections
+import itertools
 import os
+import secrets
 import sys
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from types import FrameType
 
-from httpx import ASGITransport, AsyncClient
+import asyncpg
+from httpx import ASGITransport, AsyncClient, Response
 
 from app.db.embedded import start_embedded_postgres, to_asyncpg_url
 from app.main import create_app
 from app.settings import Settings
+from bench import writes
 from bench.run import ROOT, api_key, plain, prepare, routes_for, signed_in
 
 # (a piece of a frame's file path, its layer), the first match wins.
@@ -130,11 +139,13 @@ async def main() -> None:
     )
     url = await prepare(server, args.scale)
     token = api_key({"DATABASE_URL": plain(url), "LOG_LEVEL": "WARNING"})
+    wanted = [part for part in args.routes.split(",") if part]
     routes = {
         name: path
         for name, path in (await routes_for(url)).items()
-        if not args.routes or any(part in name for part in args.routes.split(","))
+        if not wanted or any(part in name for part in wanted)
     }
+    posts = [name for name in writes.ROUTES if any(part in name for part in wanted)]
     settings = Settings.model_validate(
         {
             "database_url": url,
@@ -157,17 +168,31 @@ async def main() -> None:
             )
         )
         await asyncio.sleep(0.5)  # the principals' listener connects
+        sends = {name: _getter(http, path, signed_in(path, token)) for name, path in routes.items()}
+        if posts:
+            conn = await asyncpg.connect(plain(url))
+            stack.push_async_callback(conn.close)
+            stack.push_async_callback(writes.clean_up, conn)
+            signed = {"Authorization": f"Bearer {token}"}
+            async with AsyncClient(
+                transport=ASGITransport(app=app), base_url="http://bench", headers=signed
+            ) as admin:
+                loads = await writes.loads(conn, admin)
+            for name in posts:
+                load = loads[name.split(":")[0].removeprefix("POST ")]
+                if name.endswith("fresh key"):
+                    load = writes.with_fresh_keys(load)
+                sends[name] = _poster(http, load, signed)
         header = " ".join(f"{name:>9}" for name in (*SHOWN, "waiting"))
         print(f"{'route':<36} {'CPU ms':>7} {header}   (% of the app's samples)")
-        for name, path in routes.items():
-            headers = signed_in(path, token)
+        for name, send in sends.items():
             for _ in range(max(20, args.requests // 10)):
-                (await http.get(path, headers=headers)).raise_for_status()
+                (await send()).raise_for_status()
             sampler = Sampler(threading.get_ident(), args.interval_ms / 1000)
             started = time.process_time()
             sampler.start()
             for _ in range(args.requests):
-                await http.get(path, headers=headers)
+                await send()
             sampler.running = False
             cpu_ms = (time.process_time() - started) / args.requests * 1000
             sampler.join()
@@ -179,6 +204,25 @@ async def main() -> None:
             print(f"{name:<36} {cpu_ms:>7.2f} {shares}", flush=True)
             for function, n in sampler.functions.most_common(args.top):
                 print(f"    {100 * n / max(app_samples, 1):5.1f}%  {function}")
+
+
+Send = Callable[[], Awaitable[Response]]
+
+
+def _getter(http: AsyncClient, path: str, headers: dict[str, str]) -> Send:
+    return lambda: http.get(path, headers=headers)
+
+
+def _poster(http: AsyncClient, load: list[writes.Write], signed: dict[str, str]) -> Send:
+    """The load's writes in turn, each with a token of its own (`writes.UNIQUE`)."""
+    sent = itertools.count()
+
+    def send() -> Awaitable[Response]:
+        n = next(sent)
+        path, headers, body = load[n % len(load)].request(f"{secrets.token_hex(4)}-{n}")
+        return http.post(path, content=body, headers={**signed, **headers})
+
+    return send
 
 
 if __name__ == "__main__":

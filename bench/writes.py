@@ -70,6 +70,8 @@ VARIANTS = (
     Variant("fresh key", key="fresh"),
     Variant("key replayed", key="replayed"),
 )
+# The writes bench.ab and bench.profile send, by name: without a key, and with a fresh one.
+ROUTES = ("POST person", "POST payment", "POST person: fresh key", "POST payment: fresh key")
 EVENTFUL = {"payment"}  # a person's creation is no event: no subscription is owed anything
 
 

@@ -82,7 +82,10 @@ async def find(session: AsyncSession, caller: str, key: str) -> Answer | None:
 
 async def store(session: AsyncSession, caller: str, key: str, answer: Answer) -> None:
     """Keep the answer for `KEY_LIFETIME`, in the session's transaction (the change's own); the
-    caller holds the key's lock, so an expired row of the same key may be overwritten."""
+    caller holds the key's lock, so an expired row of the same key may be overwritten. The
+    statement sweeps a batch of expired answers on its way (`_expired`, a WITH of its own): one
+    round trip for both. The batch never holds the caller's key: `find` deleted it if it had
+    expired, and the caller's lock kept it from being stored again since."""
     conn = await session.connection()
     values = {
         "caller": caller,
@@ -101,8 +104,8 @@ async def store(session: AsyncSession, caller: str, key: str, answer: Answer) ->
         index_elements=[_KEYS.c.caller, _KEYS.c.key],
         set_={name: stmt.excluded[name] for name in values if name not in ("caller", "key")},
     )
-    await conn.execute(stmt)
-    await sweep_expired_keys(session, limit=SWEEP_BATCH)
+    swept = _expired(SWEEP_BATCH).returning(_KEYS.c.key).cte("swept")
+    await conn.execute(stmt.add_cte(swept))
 
 
 async def sweep_expired_keys(session: AsyncSession, limit: int | None = None) -> int:
@@ -110,6 +113,13 @@ async def sweep_expired_keys(session: AsyncSession, limit: int | None = None) ->
     skipped) and answer how many. The job queue runs it every ten minutes; besides, every store
     sweeps a batch. The caller commits."""
     conn = await session.connection()
+    result = await conn.execute(_expired(limit))
+    return int(result.rowcount or 0)
+
+
+def _expired(limit: int | None) -> sa.Delete:
+    """Delete expired answers, at most `limit`, oldest first, skipping rows another transaction
+    holds."""
     expired = (
         sa.select(_KEYS.c.caller, _KEYS.c.key)
         .where(_KEYS.c.expires_at <= sa.func.now())
@@ -118,10 +128,7 @@ async def sweep_expired_keys(session: AsyncSession, limit: int | None = None) ->
     )
     if limit is not None:
         expired = expired.limit(limit)
-    result = await conn.execute(
-        sa.delete(_KEYS).where(sa.tuple_(_KEYS.c.caller, _KEYS.c.key).in_(expired))
-    )
-    return int(result.rowcount or 0)
+    return sa.delete(_KEYS).where(sa.tuple_(_KEYS.c.caller, _KEYS.c.key).in_(expired))
 
 
 async def forget_answers_naming(session: AsyncSession, value: str) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -35,6 +36,7 @@ from app.models.programmes import StudyVisit
 from app.rules.networks import check_participants
 from app.rules.partnerships import check_member_of_a_party, check_team_member_kind
 from app.rules.programmes import check_contacts
+from app.rules.reference import check_known_organisations
 from app.schemas.people import PersonCreate, PersonFields, PersonRead, PersonUpdate
 from app.services import idempotency
 from app.services.access import audit
@@ -51,6 +53,7 @@ from app.services.organisations import check_organisations
 # What erasure removes or pseudonymises; organisation, kind and political side stay so that
 # steering-group history and programme figures remain whole (docs/access-control.md).
 PERSONAL_FIELDS = frozenset({"given_name", "family_name", "title", "party", "email", "phone"})
+_ORGANISATION_KEY = "fk_people_organisation_id_organisations"
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,11 @@ async def _check_where_they_take_part(
             check_contacts([person.id], {person.id: organisation_id}, visit.host_organisation_id)
 
 
+def _constraint_of(exc: IntegrityError) -> str | None:
+    """The constraint a refused statement broke, as asyncpg names it."""
+    return getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None)
+
+
 @contextmanager
 def _at(pointer: str, context: Text) -> Iterator[None]:
     """A rule's violation about what the person takes part in, pointed at the field of the
@@ -248,11 +256,21 @@ def _at(pointer: str, context: Text) -> Iterator[None]:
 
 
 async def create_person(session: AsyncSession, principal: Principal, data: PersonCreate) -> Person:
-    await _check_organisation(session, principal, data.organisation_id)
+    """A new person, in an organisation the principal may write in. For a principal whose scope
+    holds the organisation, its foreign key is the check that it exists (`unknown-organisation`,
+    from the INSERT's refusal: no statement of its own); for anyone else the organisation is read
+    first, so an unknown one is still a 422 before their 403. The INSERT returns the database's
+    defaults (`created_at`, `updated_at`): the answer needs no read after it."""
+    if not principal.in_scope(data.organisation_id):
+        await _check_organisation(session, principal, data.organisation_id)
     person = Person(**data.model_dump())
     session.add(person)
-    await session.flush()
-    await session.refresh(person)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if _constraint_of(exc) == _ORGANISATION_KEY:
+            check_known_organisations([("/organisation_id", data.organisation_id)], ())
+        raise
     return person
 
 

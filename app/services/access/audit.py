@@ -19,6 +19,8 @@ from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.models.audit import AuditEvent
+from app.models.base import new_id
+from app.models.events import Event
 from app.services.events.outbox import events_of
 
 # Kept out of every event: derived by the database, or bookkeeping of the change itself.
@@ -85,7 +87,7 @@ def _record(session: Session, flush_context: UOWTransaction, instances: Any) -> 
         *((o, "update") for o in session.dirty if session.is_modified(o)),
         *((o, "delete") for o in session.deleted),
     ]
-    events: list[Any] = []
+    trail: list[dict[str, Any]] = []
     changed = []
     for obj, kind in pending:
         if isinstance(obj, AuditEvent):
@@ -97,22 +99,55 @@ def _record(session: Session, flush_context: UOWTransaction, instances: Any) -> 
         if principal is None:
             raise RuntimeError("a write without an actor: set session.info['principal']")
         changed.append((obj, kind, changes))
-        events.append(
-            AuditEvent(
-                occurred_at=datetime.now(UTC),
-                actor_type=principal.kind,
-                actor_id=principal.id,
-                actor_name=principal.name,
-                action=label or kind,
-                object_type=obj.__tablename__,
-                object_id=_object_id(obj),
-                changes=changes,
-                request_id=request_id_var.get(),
-            )
+        trail.append(
+            {
+                "id": new_id(),
+                "occurred_at": datetime.now(UTC),
+                "actor_type": principal.kind,
+                "actor_id": principal.id,
+                "actor_name": principal.name,
+                "action": label or kind,
+                "object_type": obj.__tablename__,
+                "object_id": _object_id(obj),
+                "changes": changes,
+                "request_id": request_id_var.get(),
+            }
         )
-    if changed:  # the outbox: events for other systems, in the same flush (docs/events.md)
-        events.extend(events_of(session, changed, session.info["principal"]))
-    session.add_all(events)
+    if not trail:
+        return
+    # The outbox: events for other systems, in the same transaction (docs/events.md). Both are
+    # written here, by Core, before the flush's own statements: rows nothing reads back need no
+    # ORM objects, and their transaction is the change's whatever statement writes them (the
+    # outbox's commit-order trigger fires for them as for any row: migration 0022).
+    outbox = [
+        {c.key: getattr(e, c.key) for c in _EVENTS.columns}
+        for e in events_of(session, changed, session.info["principal"])
+    ]
+    conn = session.connection()
+    if len(trail) == 1 and len(outbox) == 1:  # a change that is an event: one statement
+        params = {f"audit_{key}": value for key, value in trail[0].items()}
+        params.update((f"event_{key}", value) for key, value in outbox[0].items())
+        conn.execute(_AUDITED_EVENT, params)
+        return
+    conn.execute(sa.insert(_AUDIT_EVENTS), trail)  # several rows: one INSERT each table
+    if outbox:
+        conn.execute(sa.insert(_EVENTS), outbox)
+
+
+_AUDIT_EVENTS: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
+_EVENTS: sa.Table = Event.__table__  # type: ignore[attr-defined]
+
+
+def _one_row(table: sa.Table, prefix: str) -> sa.Insert:
+    return sa.insert(table).values(
+        {c.key: sa.bindparam(f"{prefix}_{c.key}", type_=c.type) for c in table.columns}
+    )
+
+
+# A flush's audit event and its outbox event in one statement (a WITH of the one, the other):
+# one round trip for both. Its values are bound by name, so it is compiled once (a statement
+# holding its values, or several rows of them, is compiled again for every flush).
+_AUDITED_EVENT = _one_row(_EVENTS, "event").add_cte(_one_row(_AUDIT_EVENTS, "audit").cte("audited"))
 
 
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:

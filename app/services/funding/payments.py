@@ -1,34 +1,53 @@
 """A grant's payments: ICLD reimburses approved reports, in arrears (docs/funding.md). Paying
 locks the grant, so the check against what is paid sees what is stored."""
 
+from decimal import Decimal
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from app.core.i18n import _
 from app.core.principal import Principal
-from app.models.funding import Payment, Report
+from app.models.funding import Payment, Report, ReportedCost
 from app.rules.funding import check_payment_amount, check_payment_report
 from app.schemas.funding.grants import PaymentCreate
 from app.services.common import get_one
-from app.services.funding.grants import get_grant, paid
-from app.services.funding.reports import report_view
+from app.services.funding.grants import get_grant
 
 
 async def pay(
     session: AsyncSession, principal: Principal, grant_id: UUID, data: PaymentCreate
 ) -> Payment:
-    """Reimburse an approved report: never beyond what it approved, nor beyond the grant."""
+    """Reimburse an approved report: never beyond what it approved, nor beyond the grant.
+
+    Three statements: the grant and its partnership locked (one statement), then the report
+    with what it approved and what is paid on it (one statement, after the lock, so it sees
+    every payment committed before), then the flush. The INSERT returns the database's
+    defaults: the answer needs no read after it."""
     grant = await get_grant(session, principal, grant_id, for_update=True)
-    report = await session.get(Report, data.report_id)
+    approved = sa.func.coalesce(sa.func.sum(ReportedCost.amount), 0)
+    paid_on_it = sa.func.coalesce(sa.func.sum(Payment.amount), 0)
+    found = (
+        await session.execute(
+            select(
+                Report,
+                select(approved)
+                .where(ReportedCost.report_id == Report.id)
+                .scalar_subquery()
+                .label("approved"),
+                select(paid_on_it)
+                .where(Payment.grant_id == grant.id, Payment.report_id == Report.id)
+                .scalar_subquery()
+                .label("paid"),
+            ).where(Report.id == data.report_id)
+        )
+    ).first()
+    report = None if found is None else found[0]
     check_payment_report(data.report_id, report, grant.id, data.paid_on)
-    assert report is not None
-    check_payment_amount(
-        (await report_view(session, report)).total,
-        await paid(session, grant.id, report.id),
-        data.amount.amount,
-    )
+    assert found is not None and report is not None
+    check_payment_amount(Decimal(found.approved), Decimal(found.paid), data.amount.amount)
     payment = Payment(
         grant_id=grant.id,
         report_id=report.id,
@@ -38,7 +57,6 @@ async def pay(
     )
     session.add(payment)
     await session.flush()
-    await session.refresh(payment)
     return payment
 
 

@@ -18,7 +18,6 @@ from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import (
     Shape,
-    partnership_in_scope,
     scope_partnerships,
     scope_values,
     shape_of,
@@ -316,33 +315,34 @@ async def get_owned(
     not found outside the caller's scope. With `for_update` the partnership, then the object,
     are locked, in the order get_part takes them."""
     table: Any = model
-    if not for_update:
-        found = await _with_partnership(session, principal, model, table.id == object_id)
-        if found is None:
-            raise ProblemError(NOT_FOUND, _owned_not_found(table.__tablename__, object_id))
-        return found
-    partnership_id = await session.scalar(
-        select(table.partnership_id).where(
-            table.id == object_id,
-            partnership_in_scope(principal, col(table.partnership_id)),
-        )
+    found = await _with_partnership(
+        session, principal, model, table.id == object_id, for_update=for_update
     )
-    if partnership_id is None:
+    if found is None:
         raise ProblemError(NOT_FOUND, _owned_not_found(table.__tablename__, object_id))
-    return await get_part(
-        session, principal, partnership_id, model, object_id, for_update=for_update
-    )
+    return found
 
 
 async def _with_partnership(
-    session: AsyncSession, principal: Principal, model: type[P], *where: Any
+    session: AsyncSession,
+    principal: Principal,
+    model: type[P],
+    *where: Any,
+    for_update: bool = False,
 ) -> tuple[Partnership, P] | None:
-    """An object and its partnership in one statement, within the caller's scope (reads)."""
+    """An object and its partnership in one statement, within the caller's scope. With
+    `for_update` both rows are locked by that statement, the partnership first and then the
+    object (PostgreSQL locks the rows of `FOR UPDATE OF` in the order it names them), as
+    `get_part` takes them in two, and re-read as the lock finds them."""
     table: Any = model
     stmt = scope_partnerships(
         principal,
         select(Partnership, table).join(table, table.partnership_id == col(Partnership.id)),
     ).where(*where)
+    if for_update:
+        stmt = stmt.with_for_update(of=[Partnership, table]).execution_options(
+            populate_existing=True
+        )
     row = (await session.execute(stmt)).first()
     return None if row is None else (row[0], row[1])
 
