@@ -853,8 +853,11 @@ def verdicts(rows: list[Row], rss: dict[int, float], list_rate: int = LIST_RATE)
         out.append(
             f"list p99 at {list_rate} requests/s: worst {worst.ours_p99_at_list_rate_ms:.1f} ms "
             f"({worst.route}, {worst.scale}; the twin's {worst.twin_p99_at_list_rate_ms:.1f}) "
-            f"-> target < {LIST_P99_MS} ms at {LIST_RATE}/s: "
-            + ("met" if not over else "MISSED: ")
+            + (
+                f"-> target < {LIST_P99_MS} ms: " + ("met" if not over else "MISSED: ")
+                if list_rate == LIST_RATE
+                else f"(the target is at {LIST_RATE}/s) over {LIST_P99_MS} ms: "
+            )
             + ", ".join(f"{r.route} ({r.scale}) {r.ours_p99_at_list_rate_ms:.1f}" for r in over)
         )
     peak = max(rss.values())

@@ -7,7 +7,13 @@ statements").
 
 And what the fewer statements must keep: the answer is the stored row (the INSERT's RETURNING,
 no read after it), an unknown organisation is still `unknown-organisation` and one outside the
-writer's scope still a 403, the payment's rules still hold against what is stored."""
+writer's scope still a 403, the payment's rules still hold against what is stored.
+
+The statements are asserted as SQL on purpose, though they are internals: their number is the
+issue's lever, and the lock's `FOR UPDATE OF partnerships, grants` is what keeps the partnership
+locked before the grant (app/services/partnerships/partnerships.py, `_with_partnership`). A new
+statement in either write (an event for a person, say) changes these lists: update them with it,
+and bench/README.md's count."""
 
 import re
 import uuid

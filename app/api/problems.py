@@ -39,6 +39,7 @@ from app.core.errors import (
     ProblemKind,
 )
 from app.core.i18n import Text, _, english, render
+from app.db.integrity import constraint_of
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ def _allowed_methods(request: Request) -> list[str]:
 
 async def _on_integrity(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, IntegrityError)
-    constraint = getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None)
+    constraint = constraint_of(exc)
     sqlstate = getattr(getattr(exc.orig, "__cause__", None), "sqlstate", None)
     log.info("integrity error", extra={"constraint": constraint, "sqlstate": sqlstate})
     extra = {"constraint": constraint}

@@ -224,18 +224,19 @@ def _beyond(columns: Sequence[Any], descending: Sequence[bool], values: Sequence
 # select with conditions added, and SQLAlchemy's copy of a select with a condition shares its
 # columns' list (new columns make a new list). Read once, not per request: `selected_columns`
 # builds every column's key anew for each copy.
-_SELECTED: dict[int, tuple[Any, frozenset[str]]] = {}
+_SELECTED: dict[tuple[int, Any], tuple[Any, frozenset[str]]] = {}
 
 
 def _selected_keys(stmt: Select[Any]) -> frozenset[str]:
     raw = stmt._raw_columns
-    known = _SELECTED.get(id(raw))
+    known = _SELECTED.get((id(raw), stmt._label_style))
     if known is not None and known[0] is raw:
         return known[1]
     keys = frozenset(str(c.key) for c in stmt.selected_columns)
     if len(_SELECTED) >= 256:  # statements made per request: no list is read twice
         _SELECTED.clear()
-    _SELECTED[id(raw)] = (raw, keys)  # the list held: its id is not another's while here
+    # The list held: its id is not another's while here. The keys depend on the label style too.
+    _SELECTED[(id(raw), stmt._label_style)] = (raw, keys)
     return keys
 
 
@@ -256,7 +257,9 @@ async def sorted_page(
 
     The total counts the rows of `count_from` when given: the same rows, filtered the same way,
     without what an answer reads beside each (a LATERAL aggregate is evaluated for every row
-    counted, not only for the page's)."""
+    counted, not only for the page's). The caller owns those conditions: the services build one
+    list of them and give it to both statements, so a filter added to the one is in the other
+    (`updated_since` is added here, to both)."""
     as_rows = as_rows or raw
     keys = sorting.keys(params.sort)
     columns = [sorting.fields[name] for name, _ in keys] + [sorting.unique]

@@ -31,8 +31,10 @@ ORGANISATION_IDS = sa.bindparam("organisation_ids", type_=ARRAY(sa.Uuid()))
 class Shape:
     """A caller's scope as a statement built once takes it (`app.db.reads.Prepared`): everything
     (ICLD staff), or the organisations bound per request (`scope_values`) as `= ANY(...)`, one
-    statement for any number of them. The scoping functions below take a `Shape` where they
-    take a principal, and build the same conditions."""
+    statement for any number of them. The scoping functions that read only those two things of
+    a caller (`scope_people`, `scope_partnerships`, `partnership_in_scope`, ...: typed
+    `Scoped`) take a `Shape` where they take a principal, and build the same conditions; those
+    that read its role take a principal only."""
 
     sees_everything: bool
     organisation_ids: sa.BindParameter[Any] = ORGANISATION_IDS

@@ -81,11 +81,11 @@ async def find(session: AsyncSession, caller: str, key: str) -> Answer | None:
 
 
 async def store(session: AsyncSession, caller: str, key: str, answer: Answer) -> None:
-    """Keep the answer for `KEY_LIFETIME`, in the session's transaction (the change's own); the
-    caller holds the key's lock, so an expired row of the same key may be overwritten. The
+    """Keep the answer for `KEY_LIFETIME`, in the session's transaction (the change's own). The
     statement sweeps a batch of expired answers on its way (`_expired`, a WITH of its own): one
     round trip for both. The batch never holds the caller's key: `find` deleted it if it had
-    expired, and the caller's lock kept it from being stored again since."""
+    expired, and the caller's lock (held since) kept it from being stored again. The upsert is
+    a safeguard only: with that lock, no row of the same key should be there to overwrite."""
     conn = await session.connection()
     values = {
         "caller": caller,

@@ -26,6 +26,7 @@ from app.core.scopes import (
 )
 from app.core.versions import Expected, check_version
 from app.db import reads
+from app.db.integrity import constraint_of
 from app.models.audit import AuditEvent
 from app.models.enums import MemberGroup, PersonKind, PoliticalSide
 from app.models.networks import Workshop, WorkshopParticipant
@@ -53,7 +54,9 @@ from app.services.organisations import check_organisations
 # What erasure removes or pseudonymises; organisation, kind and political side stay so that
 # steering-group history and programme figures remain whole (docs/access-control.md).
 PERSONAL_FIELDS = frozenset({"given_name", "family_name", "title", "party", "email", "phone"})
-_ORGANISATION_KEY = "fk_people_organisation_id_organisations"
+# The foreign key whose refusal of a new person's INSERT is `unknown-organisation`: its name as
+# the metadata (and so the migrations) give it.
+_ORGANISATION_KEY = next(iter(Person.__table__.c.organisation_id.foreign_keys)).constraint.name  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -240,11 +243,6 @@ async def _check_where_they_take_part(
             check_contacts([person.id], {person.id: organisation_id}, visit.host_organisation_id)
 
 
-def _constraint_of(exc: IntegrityError) -> str | None:
-    """The constraint a refused statement broke, as asyncpg names it."""
-    return getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None)
-
-
 @contextmanager
 def _at(pointer: str, context: Text) -> Iterator[None]:
     """A rule's violation about what the person takes part in, pointed at the field of the
@@ -268,7 +266,7 @@ async def create_person(session: AsyncSession, principal: Principal, data: Perso
     try:
         await session.flush()
     except IntegrityError as exc:
-        if _constraint_of(exc) == _ORGANISATION_KEY:
+        if constraint_of(exc) == _ORGANISATION_KEY:
             check_known_organisations([("/organisation_id", data.organisation_id)], ())
         raise
     return person

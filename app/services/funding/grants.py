@@ -306,13 +306,11 @@ async def reported_by_line(
     return {line_id: total for line_id, total in await session.execute(stmt)}
 
 
-async def paid(session: AsyncSession, grant_id: UUID, report_id: UUID | None = None) -> Decimal:
-    """What is paid on the grant, or for one of its reports."""
+async def paid(session: AsyncSession, grant_id: UUID) -> Decimal:
+    """What is paid on the grant."""
     stmt = select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
         Payment.grant_id == grant_id
     )
-    if report_id:
-        stmt = stmt.where(Payment.report_id == report_id)
     return Decimal(await session.scalar(stmt) or 0)
 
 

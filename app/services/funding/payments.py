@@ -22,10 +22,12 @@ async def pay(
 ) -> Payment:
     """Reimburse an approved report: never beyond what it approved, nor beyond the grant.
 
-    Three statements: the grant and its partnership locked (one statement), then the report
+    Four statements: the grant and its partnership locked (one statement), then the report
     with what it approved and what is paid on it (one statement, after the lock, so it sees
-    every payment committed before), then the flush. The INSERT returns the database's
-    defaults: the answer needs no read after it."""
+    every payment committed before), then the flush's two (the audit hook's audit and outbox
+    events in one, then the payment's INSERT). The INSERT returns the database's defaults: the
+    answer needs no read after it. What a report approved is the sum of its costs, as
+    `ReportView.total` sums them for its answer."""
     grant = await get_grant(session, principal, grant_id, for_update=True)
     approved = sa.func.coalesce(sa.func.sum(ReportedCost.amount), 0)
     paid_on_it = sa.func.coalesce(sa.func.sum(Payment.amount), 0)

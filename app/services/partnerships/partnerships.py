@@ -332,8 +332,10 @@ async def _with_partnership(
 ) -> tuple[Partnership, P] | None:
     """An object and its partnership in one statement, within the caller's scope. With
     `for_update` both rows are locked by that statement, the partnership first and then the
-    object (PostgreSQL locks the rows of `FOR UPDATE OF` in the order it names them), as
-    `get_part` takes them in two, and re-read as the lock finds them."""
+    object, as `get_part` takes them in two, and re-read as the lock finds them. The order is
+    PostgreSQL's behaviour, not its documented promise: it locks a joined row's tables in the
+    order `FOR UPDATE OF` names them (the list becomes the plan's row marks, in that order);
+    tests/test_write_statements.py holds the statement to that list."""
     table: Any = model
     stmt = scope_partnerships(
         principal,
