@@ -4,9 +4,9 @@ Reads are scoped in the query, so lists and counts never include other organisat
 object outside the scope is not found (404), exactly like a missing one.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -23,6 +23,8 @@ from app.models.partnerships import Partnership, PartnershipPartner
 from app.models.people import Person
 from app.models.programmes import StudyVisit
 
+T = TypeVar("T")
+
 # The organisations of a caller, as a prepared read takes them: an array bound per request.
 ORGANISATION_IDS = sa.bindparam("organisation_ids", type_=ARRAY(sa.Uuid()))
 
@@ -30,7 +32,7 @@ ORGANISATION_IDS = sa.bindparam("organisation_ids", type_=ARRAY(sa.Uuid()))
 @dataclass(frozen=True)
 class Shape:
     """A caller's scope as a statement built once takes it (`app.db.reads.Prepared`): everything
-    (ICLD staff), or the organisations bound per request (`scope_values`) as `= ANY(...)`, one
+    (ICLD staff), or the organisations bound per request (`for_caller`) as `= ANY(...)`, one
     statement for any number of them. The scoping functions that read only those two things of
     a caller (`scope_people`, `scope_partnerships`, `partnership_in_scope`, ...: typed
     `Scoped`) take a `Shape` where they take a principal, and build the same conditions; those
@@ -44,14 +46,14 @@ EVERYTHING, OWN = Shape(sees_everything=True), Shape(sees_everything=False)
 Scoped = Principal | Shape
 
 
-def shape_of(principal: Principal) -> Shape:
-    """The shape of the principal's scope: a key for the statements built once per shape."""
-    return EVERYTHING if principal.sees_everything else OWN
-
-
-def scope_values(principal: Principal) -> dict[str, Any]:
-    """The values a statement scoped by `shape_of(principal)` is read with."""
-    return {"organisation_ids": list(principal.organisation_ids)}
+def for_caller(
+    by_shape: Callable[[Shape], T], principal: Principal, **values: Any
+) -> tuple[T, dict[str, Any]]:
+    """The statement `by_shape` prepares for the shape of the principal's scope (everything, or
+    their own organisations: `reads.prepared`), with the values it is read with: `values` and
+    the principal's organisations. One call, so that no read takes a shape without its values."""
+    shape = EVERYTHING if principal.sees_everything else OWN
+    return by_shape(shape), {**values, "organisation_ids": list(principal.organisation_ids)}
 
 
 def _among(column: Any, ids: Collection[UUID] | sa.BindParameter[Any]) -> Any:

@@ -20,10 +20,9 @@ from app.core.principal import Principal
 from app.core.scopes import (
     Shape,
     ensure_can_write_in,
+    for_caller,
     scope_candidates,
     scope_partner_interests,
-    scope_values,
-    shape_of,
 )
 from app.core.versions import Expected, check_version
 from app.db import reads
@@ -144,11 +143,12 @@ async def read_interest(
 ) -> dict[str, Any]:
     """A declaration to answer with, in the caller's scope (its row read raw, as a dict, by a
     statement prepared per shape of scope)."""
+    stmt, params = for_caller(_by_id, principal, id=interest_id)
     return await read_answer(
         session,
-        _by_id(shape_of(principal)),
+        stmt,
         _("No declaration of interest {interest_id}.", interest_id=interest_id),
-        {"id": interest_id, **scope_values(principal)},
+        params,
     )
 
 

@@ -20,9 +20,8 @@ from app.core.scopes import (
     Shape,
     can_see_contact_details,
     ensure_can_write_in,
+    for_caller,
     scope_people,
-    scope_values,
-    shape_of,
 )
 from app.core.versions import Expected, check_version
 from app.db import reads
@@ -144,11 +143,9 @@ async def read_person(
 ) -> dict[str, Any]:
     """A person to answer with, in the caller's scope (the row read raw, as a dict, by a
     statement prepared per shape of scope: `shown` makes it the answer)."""
+    stmt, params = for_caller(_by_id, principal, id=person_id)
     return await read_answer(
-        session,
-        _by_id(shape_of(principal)),
-        _("No person {person_id}.", person_id=person_id),
-        {"id": person_id, **scope_values(principal)},
+        session, stmt, _("No person {person_id}.", person_id=person_id), params
     )
 
 

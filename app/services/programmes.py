@@ -12,7 +12,7 @@ from app.core.errors import RuleViolation
 from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
-from app.core.scopes import Shape, scope_partnerships, scope_study_visits, scope_values, shape_of
+from app.core.scopes import Shape, for_caller, scope_partnerships, scope_study_visits
 from app.core.versions import Expected, check_version
 from app.db import reads
 from app.models.partnerships import Partnership
@@ -252,11 +252,9 @@ async def read_study_visit(
 ) -> dict[str, Any]:
     """A study visit to answer with, in the caller's scope (its row read raw, as a dict, by a
     statement prepared per shape of scope)."""
+    stmt, params = for_caller(_visit_by_id, principal, id=visit_id)
     return await read_answer(
-        session,
-        _visit_by_id(shape_of(principal)),
-        _("No study visit {visit_id}.", visit_id=visit_id),
-        {"id": visit_id, **scope_values(principal)},
+        session, stmt, _("No study visit {visit_id}.", visit_id=visit_id), params
     )
 
 

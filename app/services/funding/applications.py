@@ -21,10 +21,9 @@ from app.core.principal import Principal
 from app.core.scopes import (
     Shape,
     ensure_can_write_in,
+    for_caller,
     partnership_in_scope,
     scope_partnerships,
-    scope_values,
-    shape_of,
 )
 from app.core.versions import Expected, check_version
 from app.db import reads
@@ -246,8 +245,8 @@ async def read_application(
     """An application to answer with, with its budget lines, in the caller's scope (else 404):
     one statement, prepared per shape of scope, read raw (`app.db.reads`)."""
     not_found = _("No application {object_id}.", object_id=application_id)
-    params = {"id": application_id, **scope_values(principal)}
-    return _view(await read_answer(session, _by_id(shape_of(principal)), not_found, params))
+    stmt, params = for_caller(_by_id, principal, id=application_id)
+    return _view(await read_answer(session, stmt, not_found, params))
 
 
 async def get_application(

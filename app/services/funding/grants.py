@@ -21,7 +21,7 @@ from app.core.i18n import _
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.periods import nominal_end
 from app.core.principal import Principal
-from app.core.scopes import Scoped, Shape, partnership_in_scope, scope_values, shape_of
+from app.core.scopes import Scoped, Shape, for_caller, partnership_in_scope
 from app.db import reads
 from app.models.enums import ApplicationKind, GrantStatus, ReportKind, ReportStatus
 from app.models.funding import (
@@ -206,8 +206,8 @@ def _by_id(scope: Shape) -> sa.Select[Any]:
 async def read_grant(session: AsyncSession, principal: Principal, grant_id: UUID) -> GrantView:
     """A grant to answer with, in the caller's scope: one statement, prepared per shape of
     scope, read raw (`app.db.reads`)."""
-    params = {"id": grant_id, **scope_values(principal)}
-    row = await reads.fetch_one(session, _by_id(shape_of(principal)), params)
+    stmt, params = for_caller(_by_id, principal, id=grant_id)
+    row = await reads.fetch_one(session, stmt, params)
     if row is None:
         raise ProblemError(NOT_FOUND, _("No grant {grant_id}.", grant_id=grant_id))
     return _view(row, row)

@@ -19,7 +19,7 @@ from app.clock import today
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.periods import phase_years
 from app.core.principal import Principal
-from app.core.scopes import Shape, scope_partnerships, scope_values, shape_of
+from app.core.scopes import Shape, for_caller, scope_partnerships
 from app.core.versions import Expected, check_version
 from app.db import reads
 from app.models.enums import HOSTED_VISITS, MeetingAction, MeetingStatus, PhaseKind
@@ -252,8 +252,8 @@ async def read_meeting(
     """A meeting to answer with, in the caller's scope, in one statement (prepared per shape of
     scope) read raw (`app.db.reads`); when it is not found, read step by step, so that the 404
     says which of the partnership and the meeting is missing."""
-    params = {"partnership_id": partnership_id, "id": meeting_id, **scope_values(principal)}
-    row = await reads.fetch_one(session, _by_id(shape_of(principal)), params)
+    stmt, params = for_caller(_by_id, principal, partnership_id=partnership_id, id=meeting_id)
+    row = await reads.fetch_one(session, stmt, params)
     if row is None:
         _, view = await get_meeting(session, principal, partnership_id, meeting_id)
         return view

@@ -18,9 +18,8 @@ from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.principal import Principal
 from app.core.scopes import (
     Shape,
+    for_caller,
     scope_partnerships,
-    scope_values,
-    shape_of,
 )
 from app.core.versions import Expected, check_version
 from app.db import reads
@@ -182,11 +181,9 @@ async def read_partnership(
     """A partnership to answer with, in the caller's scope (a row, see `answer_columns`, read
     raw: `app.db.reads`), with its partner-side parties as `partner_ids` (in `partners_of`'s
     order): one statement, prepared per shape of scope."""
+    stmt, params = for_caller(_by_id, principal, id=partnership_id)
     return await read_answer(
-        session,
-        _by_id(shape_of(principal)),
-        _("No partnership {partnership_id}.", partnership_id=partnership_id),
-        {"id": partnership_id, **scope_values(principal)},
+        session, stmt, _("No partnership {partnership_id}.", partnership_id=partnership_id), params
     )
 
 
