@@ -233,7 +233,7 @@ def _selected_keys(stmt: Select[Any]) -> frozenset[str]:
     if known is not None and known[0] is raw:
         return known[1]
     keys = frozenset(str(c.key) for c in stmt.selected_columns)
-    if len(_SELECTED) >= 256:  # statements made per request: no list is read twice
+    if len(_SELECTED) >= 256:  # a list whose columns are added per request is new each time
         _SELECTED.clear()
     # The list held: its id is not another's while here. The keys depend on the label style too.
     _SELECTED[(id(raw), stmt._label_style)] = (raw, keys)

@@ -19,7 +19,7 @@ from app.clock import today
 from app.core.paging import Links, PageParams, Sorting, sorted_page
 from app.core.periods import phase_years
 from app.core.principal import Principal
-from app.core.scopes import Shape, for_caller, scope_partnerships
+from app.core.scopes import Scoped, Shape, for_caller, scope_partnerships
 from app.core.versions import Expected, check_version
 from app.db import reads
 from app.models.enums import HOSTED_VISITS, MeetingAction, MeetingStatus, PhaseKind
@@ -211,9 +211,10 @@ _ANSWERS = _ANSWER.add_columns(_HOST_SIDE, _PARTICIPANT_IDS).join(
 )
 
 
-def _answers_in_scope(principal: Principal, partnership_id: UUID) -> sa.Select[Any]:
+def _answers_in_scope(principal: Scoped, partnership_id: Any) -> sa.Select[Any]:
     """Meetings of a partnership in the caller's scope as their answers' rows, each with its
-    host's side and its participants: a read of meetings in one statement."""
+    host's side and its participants: a read of meetings in one statement (the partnership an
+    id, or with a scope's `Shape` a bound parameter: `_by_id`)."""
     stmt = _ANSWERS.where(col(Meeting.partnership_id) == partnership_id)
     scoped: sa.Select[Any] = scope_partnerships(principal, stmt)
     return scoped
@@ -238,12 +239,8 @@ async def list_meetings(
 
 @reads.prepared
 def _by_id(scope: Shape) -> sa.Select[Any]:
-    stmt = _ANSWERS.where(
-        col(Meeting.partnership_id) == sa.bindparam("partnership_id"),
-        col(Meeting.id) == sa.bindparam("id"),
-    )
-    scoped: sa.Select[Any] = scope_partnerships(scope, stmt)
-    return scoped
+    meetings = _answers_in_scope(scope, sa.bindparam("partnership_id"))
+    return meetings.where(col(Meeting.id) == sa.bindparam("id"))
 
 
 async def read_meeting(
